@@ -1,0 +1,75 @@
+package org.rts.protocol.election;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.rts.protocol.Ids;
+import org.rts.protocol.ProtocolException;
+import org.rts.protocol.codec.Json;
+import org.rts.protocol.message.Mode;
+
+/** The ballot definition: races, candidates, stations with their registered voters, tolerances. */
+public record Election(String id, String name, Mode mode, List<Race> races, List<Station> stations,
+                       Tolerances tolerances) {
+    public Election {
+        Ids.require("election.id", id);
+        if (name == null || name.isBlank()) {
+            throw new IllegalArgumentException("election '" + id + "' needs a name");
+        }
+        if (mode == null) {
+            throw new IllegalArgumentException("election.mode must be LIVE or DRILL");
+        }
+        if (races == null || races.isEmpty() || stations == null || stations.isEmpty()) {
+            throw new IllegalArgumentException("election '" + id + "' needs at least one race and one station");
+        }
+        races = List.copyOf(races);
+        stations = List.copyOf(stations);
+        tolerances = tolerances == null ? Tolerances.DEFAULT : tolerances;
+        unique("race", races.stream().map(Race::id).toList());
+        unique("station", stations.stream().map(Station::id).toList());
+    }
+
+    private static void unique(String what, List<String> ids) {
+        var seen = new HashSet<String>();
+        for (String id : ids) {
+            if (!seen.add(id)) {
+                throw new IllegalArgumentException(what + " '" + id + "' is defined twice");
+            }
+        }
+    }
+
+    public Optional<Race> race(String raceId) {
+        return races.stream().filter(r -> r.id().equals(raceId)).findFirst();
+    }
+
+    public Optional<Station> station(String stationId) {
+        return stations.stream().filter(s -> s.id().equals(stationId)).findFirst();
+    }
+
+    public Map<String, Station> stationsById() {
+        Map<String, Station> map = new LinkedHashMap<>();
+        stations.forEach(s -> map.put(s.id(), s));
+        return map;
+    }
+
+    public static Election read(Path file) {
+        try {
+            return Json.mapper().readValue(Files.readAllBytes(file), Election.class);
+        } catch (NoSuchFileException e) {
+            throw new ProtocolException("ballot definition not found: " + file);
+        } catch (JsonProcessingException e) {
+            Throwable cause = e.getCause() instanceof IllegalArgumentException iae ? iae : null;
+            throw new ProtocolException("ballot definition " + file + " is invalid: "
+                    + (cause != null ? cause.getMessage() : e.getOriginalMessage()), e);
+        } catch (IOException e) {
+            throw new ProtocolException("cannot read ballot definition " + file + ": " + e.getMessage(), e);
+        }
+    }
+}

@@ -1,0 +1,125 @@
+package org.rts.protocol.reconciliation;
+
+import java.util.List;
+import java.util.Locale;
+import java.util.OptionalInt;
+import org.rts.protocol.election.Election;
+import org.rts.protocol.election.Race;
+import org.rts.protocol.election.Station;
+import org.rts.protocol.election.Tolerances;
+import org.rts.protocol.message.Reason;
+import org.rts.protocol.message.ResultReport;
+import org.rts.protocol.message.TurnoutReport;
+
+/**
+ * The content checks the device runs before it transmits and the hub runs again on arrival: the same code on both
+ * ends, so a form the device accepted is never rejected by the hub for arithmetic (unless it was tampered with).
+ * Structural problems (unknown race or candidate, impossible counts) are reported first and stop the arithmetic.
+ */
+public final class ReportChecks {
+    private ReportChecks() {
+    }
+
+    public static Findings check(Election election, ResultReport r) {
+        Findings.Builder f = new Findings.Builder();
+        Station station = election.station(r.station()).orElse(null);
+        Race race = election.race(r.race()).orElse(null);
+        if (station == null) {
+            f.error(Reason.STATION_UNKNOWN, "station '" + r.station() + "' is not in ballot definition "
+                    + election.id());
+        }
+        if (race == null) {
+            f.error(Reason.RACE_UNKNOWN, "race '" + r.race() + "' is not in ballot definition " + election.id());
+        } else if (r.votes().size() > race.candidates().size()) {
+            f.error(Reason.CANDIDATE_UNKNOWN, "race " + race.id() + " has " + race.candidates().size()
+                    + " candidates, found " + r.votes().size() + " vote counts");
+        } else if (r.votes().size() < race.candidates().size()) {
+            f.error(Reason.VOTES_INCOMPLETE, "race " + race.id() + " has " + race.candidates().size()
+                    + " candidates, found " + r.votes().size() + " vote counts");
+        }
+        range(f, "registered", r.registered());
+        range(f, "received", r.received());
+        range(f, "unused", r.unused());
+        range(f, "spoiled", r.spoiled());
+        range(f, "inBox", r.inBox());
+        range(f, "invalid", r.invalid());
+        for (int i = 0; i < r.votes().size(); i++) {
+            range(f, "votes[" + (i + 1) + "]", r.votes().get(i));
+        }
+        if (f.hasErrors()) {
+            return f.build();
+        }
+        Tolerances t = election.tolerances();
+        long counted = r.validVotes() + r.invalid();
+        if (r.registered() != station.registeredVoters()) {
+            f.rule(Rule.REGISTERED_MISMATCH, "registered " + r.registered() + " on the form, "
+                    + station.registeredVoters() + " on the station list");
+        }
+        long accounted = (long) r.unused() + r.spoiled() + r.inBox();
+        if (Math.abs(r.received() - accounted) > t.ballotAccounting()) {
+            f.rule(Rule.BALLOT_ACCOUNTING, "received " + r.received() + " != unused " + r.unused() + " + spoiled "
+                    + r.spoiled() + " + in box " + r.inBox() + " = " + accounted
+                    + " (tolerance " + t.ballotAccounting() + ")");
+        }
+        double allowed = r.inBox() * t.boxVsVotesPercent() / 100.0;
+        if (Math.abs(r.inBox() - counted) > allowed) {
+            f.rule(Rule.BOX_VS_VOTES, "in box " + r.inBox() + " vs valid " + r.validVotes() + " + invalid "
+                    + r.invalid() + " = " + counted + ": differs by " + Math.abs(r.inBox() - counted)
+                    + ", tolerance " + pct(t.boxVsVotesPercent()) + "% = " + String.format(Locale.ROOT, "%.1f", allowed));
+        }
+        if (counted > (long) r.registered() + t.overVotingVotes()) {
+            f.rule(Rule.OVER_VOTING, "valid " + r.validVotes() + " + invalid " + r.invalid() + " = " + counted
+                    + " > registered " + r.registered() + " + tolerance " + t.overVotingVotes());
+        }
+        if (counted == 0) {
+            f.rule(Rule.ZERO_VOTES_CAST, "no votes counted");
+        } else if (r.invalid() * 100.0 / counted >= t.invalidWarnPercent()) {
+            f.rule(Rule.INVALID_SHARE_HIGH, "invalid " + r.invalid() + " is "
+                    + String.format(Locale.ROOT, "%.1f", r.invalid() * 100.0 / counted) + "% of " + counted
+                    + " votes counted (warning at " + pct(t.invalidWarnPercent()) + "%)");
+        }
+        return f.build();
+    }
+
+    /** Checks a turnout report; {@code previous} is the station's last accepted figure, if any. */
+    public static Findings check(Election election, TurnoutReport r, OptionalInt previous) {
+        Findings.Builder f = new Findings.Builder();
+        Station station = election.station(r.station()).orElse(null);
+        if (station == null) {
+            f.error(Reason.STATION_UNKNOWN, "station '" + r.station() + "' is not in ballot definition "
+                    + election.id());
+        }
+        range(f, "voters", r.voters());
+        if (f.hasErrors()) {
+            return f.build();
+        }
+        if (r.voters() > station.registeredVoters()) {
+            f.rule(Rule.TURNOUT_ABOVE_REGISTERED, "voters " + r.voters() + " > registered "
+                    + station.registeredVoters());
+        }
+        if (previous.isPresent() && r.voters() < previous.getAsInt()) {
+            f.rule(Rule.TURNOUT_DECREASING, "voters " + r.voters() + " < previously reported "
+                    + previous.getAsInt());
+        }
+        return f.build();
+    }
+
+    private static void range(Findings.Builder f, String field, int value) {
+        if (value < 0 || value > Tolerances.MAX_COUNT) {
+            f.error(Reason.COUNT_OUT_OF_RANGE, field + " = " + value + " must be 0.." + Tolerances.MAX_COUNT);
+        }
+    }
+
+    private static String pct(double p) {
+        return p == Math.rint(p) ? String.valueOf((long) p) : String.valueOf(p);
+    }
+
+    /** Joins findings for a person to read, one per line. */
+    public static String describe(List<org.rts.protocol.message.Finding> findings) {
+        StringBuilder sb = new StringBuilder();
+        for (var finding : findings) {
+            sb.append("  - ").append(finding).append('\n');
+        }
+        return sb.toString();
+    }
+}
