@@ -1,9 +1,5 @@
 package org.rts.protocol.election;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -11,8 +7,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.rts.protocol.Ids;
-import org.rts.protocol.ProtocolException;
-import org.rts.protocol.codec.Json;
 import org.rts.protocol.message.Mode;
 
 /** The ballot definition: races, candidates, stations with their registered voters, tolerances. */
@@ -60,16 +54,6 @@ public record Election(String id, String name, Mode mode, List<Race> races, List
     }
 
     public static Election read(Path file) {
-        try {
-            return Json.mapper().readValue(Files.readAllBytes(file), Election.class);
-        } catch (NoSuchFileException e) {
-            throw new ProtocolException("ballot definition not found: " + file);
-        } catch (JsonProcessingException e) {
-            Throwable cause = e.getCause() instanceof IllegalArgumentException iae ? iae : null;
-            throw new ProtocolException("ballot definition " + file + " is invalid: "
-                    + (cause != null ? cause.getMessage() : e.getOriginalMessage()), e);
-        } catch (IOException e) {
-            throw new ProtocolException("cannot read ballot definition " + file + ": " + e.getMessage(), e);
-        }
+        return org.rts.protocol.codec.JsonFiles.read(file, Election.class, "ballot definition");
     }
 }

@@ -23,6 +23,7 @@ import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
 /** Reads and writes the PEM files every tool here exchanges (openssl reads them all). */
 public final class Pem {
     private static final Set<PosixFilePermission> OWNER_ONLY = PosixFilePermissions.fromString("rw-------");
+    private static final Set<PosixFilePermission> PUBLIC = PosixFilePermissions.fromString("rw-r--r--");
 
     private Pem() {
     }
@@ -104,9 +105,7 @@ public final class Pem {
             Files.createDirectories(dir);
             Path tmp = Files.createTempFile(dir, "." + file.getFileName(), ".tmp");
             try {
-                if (secret) {
-                    setOwnerOnly(tmp);
-                }
+                setPermissions(tmp, secret ? OWNER_ONLY : PUBLIC);
                 Files.writeString(tmp, text, StandardCharsets.US_ASCII);
                 Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
             } finally {
@@ -117,9 +116,9 @@ public final class Pem {
         }
     }
 
-    private static void setOwnerOnly(Path file) throws IOException {
+    private static void setPermissions(Path file, Set<PosixFilePermission> permissions) throws IOException {
         if (Files.getFileStore(file).supportsFileAttributeView("posix")) {
-            Files.setPosixFilePermissions(file, OWNER_ONLY);
+            Files.setPosixFilePermissions(file, permissions);
         }
     }
 

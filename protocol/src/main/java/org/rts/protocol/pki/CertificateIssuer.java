@@ -1,0 +1,130 @@
+package org.rts.protocol.pki;
+
+import java.math.BigInteger;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Date;
+import org.bouncycastle.asn1.x500.X500Name;
+import org.bouncycastle.asn1.x500.X500NameBuilder;
+import org.bouncycastle.asn1.x500.style.BCStyle;
+import org.bouncycastle.asn1.x509.AlgorithmIdentifier;
+import org.bouncycastle.asn1.x509.BasicConstraints;
+import org.bouncycastle.asn1.x509.ExtendedKeyUsage;
+import org.bouncycastle.asn1.x509.Extension;
+import org.bouncycastle.asn1.x509.GeneralName;
+import org.bouncycastle.asn1.x509.GeneralNames;
+import org.bouncycastle.asn1.x509.KeyPurposeId;
+import org.bouncycastle.asn1.x509.KeyUsage;
+import org.bouncycastle.asn1.x509.SubjectPublicKeyInfo;
+import org.bouncycastle.cert.X509CertificateHolder;
+import org.bouncycastle.cert.X509v3CertificateBuilder;
+import org.bouncycastle.cert.bc.BcX509ExtensionUtils;
+import org.bouncycastle.crypto.params.ECPrivateKeyParameters;
+import org.bouncycastle.crypto.params.ECPublicKeyParameters;
+import org.bouncycastle.operator.ContentSigner;
+import org.bouncycastle.operator.DefaultDigestAlgorithmIdentifierFinder;
+import org.bouncycastle.operator.DefaultSignatureAlgorithmIdentifierFinder;
+import org.bouncycastle.operator.OperatorCreationException;
+import org.bouncycastle.operator.bc.BcECContentSignerBuilder;
+
+/**
+ * The certificate profile of an election, in one place so that what is issued and what {@link Certificates} checks
+ * cannot drift apart: a CA, the hub's receipt-signing certificate and device certificates bound to one station.
+ */
+public final class CertificateIssuer {
+    private static final SecureRandom RANDOM = new SecureRandom();
+    private static final AlgorithmIdentifier SIG = new DefaultSignatureAlgorithmIdentifierFinder()
+            .find("SHA256withECDSA");
+    private static final AlgorithmIdentifier DIGEST = new DefaultDigestAlgorithmIdentifierFinder().find(SIG);
+
+    private final X509CertificateHolder caCertificate;
+    private final ECPrivateKeyParameters caKey;
+
+    public CertificateIssuer(X509CertificateHolder caCertificate, ECPrivateKeyParameters caKey) {
+        if (!Keys.samePublicKey(Keys.publicOf(caKey), Certificates.publicKey(caCertificate))) {
+            throw new PkiException("CA key does not match CA certificate " + caCertificate.getSubject());
+        }
+        this.caCertificate = caCertificate;
+        this.caKey = caKey;
+    }
+
+    public X509CertificateHolder caCertificate() {
+        return caCertificate;
+    }
+
+    /** A self-signed election CA certificate. */
+    public static X509CertificateHolder selfSignedCa(String electionId, ECPrivateKeyParameters key, Instant from,
+                                                     Duration validity) {
+        X500Name name = name(electionId + " election CA", electionId);
+        ECPublicKeyParameters pub = Keys.publicOf(key);
+        X509v3CertificateBuilder b = builder(name, name, pub, from, validity);
+        try {
+            b.addExtension(Extension.basicConstraints, true, new BasicConstraints(0));
+            b.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign));
+            b.addExtension(Extension.subjectKeyIdentifier, false,
+                    new BcX509ExtensionUtils().createSubjectKeyIdentifier(Keys.publicKeyInfo(pub)));
+        } catch (java.io.IOException e) {
+            throw new PkiException("cannot build CA certificate", e);
+        }
+        return b.build(signer(key));
+    }
+
+    /** The hub's receipt-signing certificate: digital signature only. */
+    public X509CertificateHolder hubCertificate(String electionId, ECPublicKeyParameters hubKey, Instant from,
+                                                Duration validity) {
+        return issue(name("hub", electionId), hubKey, from, validity, Certificates.URI_PREFIX + electionId + ":hub",
+                false);
+    }
+
+    /** A device certificate: CN = device id, SAN URI binding it to one station of one election. */
+    public X509CertificateHolder deviceCertificate(String electionId, String deviceId, String stationId,
+                                                   ECPublicKeyParameters deviceKey, Instant from, Duration validity) {
+        return issue(name(deviceId, electionId), deviceKey, from, validity,
+                Certificates.stationUri(electionId, stationId), true);
+    }
+
+    private X509CertificateHolder issue(X500Name subject, ECPublicKeyParameters key, Instant from, Duration validity,
+                                        String uri, boolean clientAuth) {
+        X509v3CertificateBuilder b = builder(caCertificate.getSubject(), subject, key, from, validity);
+        try {
+            BcX509ExtensionUtils ext = new BcX509ExtensionUtils();
+            b.addExtension(Extension.basicConstraints, true, new BasicConstraints(false));
+            b.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature));
+            if (clientAuth) {
+                b.addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(KeyPurposeId.id_kp_clientAuth));
+            }
+            b.addExtension(Extension.subjectAlternativeName, false,
+                    new GeneralNames(new GeneralName(GeneralName.uniformResourceIdentifier, uri)));
+            b.addExtension(Extension.authorityKeyIdentifier, false,
+                    ext.createAuthorityKeyIdentifier(caCertificate));
+            b.addExtension(Extension.subjectKeyIdentifier, false,
+                    ext.createSubjectKeyIdentifier(Keys.publicKeyInfo(key)));
+        } catch (java.io.IOException e) {
+            throw new PkiException("cannot build certificate for " + subject, e);
+        }
+        return b.build(signer(caKey));
+    }
+
+    private static X509v3CertificateBuilder builder(X500Name issuer, X500Name subject, ECPublicKeyParameters key,
+                                                    Instant from, Duration validity) {
+        SubjectPublicKeyInfo info = Keys.publicKeyInfo(key);
+        return new X509v3CertificateBuilder(issuer, new BigInteger(127, RANDOM).add(BigInteger.ONE),
+                Date.from(from), Date.from(from.plus(validity)), subject, info);
+    }
+
+    private static X500Name name(String commonName, String electionId) {
+        return new X500NameBuilder(BCStyle.INSTANCE)
+                .addRDN(BCStyle.O, "Election " + electionId)
+                .addRDN(BCStyle.CN, commonName)
+                .build();
+    }
+
+    private static ContentSigner signer(ECPrivateKeyParameters key) {
+        try {
+            return new BcECContentSignerBuilder(SIG, DIGEST).build(key);
+        } catch (OperatorCreationException e) {
+            throw new PkiException("cannot create certificate signer", e);
+        }
+    }
+}

@@ -1,0 +1,59 @@
+package org.rts.provisioning.election;
+
+import java.nio.file.Files;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import org.bouncycastle.cert.X509CertificateHolder;
+import org.bouncycastle.crypto.params.ECPrivateKeyParameters;
+import org.rts.protocol.codec.JsonFiles;
+import org.rts.protocol.election.Election;
+import org.rts.protocol.files.ElectionFiles;
+import org.rts.protocol.files.Registry;
+import org.rts.protocol.pki.CertificateIssuer;
+import org.rts.protocol.pki.Keys;
+import org.rts.protocol.pki.Pem;
+import org.rts.provisioning.ProvisioningException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Creates an election directory: CA, hub receipt-signing key and certificate, ballot definition, empty registry. */
+public final class ElectionSetup {
+    private static final Logger LOG = LoggerFactory.getLogger(ElectionSetup.class);
+    /** Certificates are valid from a day before creation, to absorb clocks that lag, for one year. */
+    public static final Duration BACKDATE = Duration.ofDays(1);
+    public static final Duration VALIDITY = Duration.ofDays(365);
+
+    private final Clock clock;
+
+    public ElectionSetup(Clock clock) {
+        this.clock = clock;
+    }
+
+    /**
+     * Writes a new election under {@code files.dir()}. Refuses to touch a directory that already holds a CA: an
+     * election's keys are never silently replaced.
+     */
+    public void create(ElectionFiles files, Election election) {
+        if (Files.exists(files.caKey()) || Files.exists(files.caCertificate())) {
+            throw new ProvisioningException("an election CA already exists in " + files.dir()
+                    + ": choose another directory, or use the existing election");
+        }
+        Instant from = clock.instant().minus(BACKDATE);
+        ECPrivateKeyParameters caKey = (ECPrivateKeyParameters) Keys.generate().getPrivate();
+        X509CertificateHolder ca = CertificateIssuer.selfSignedCa(election.id(), caKey, from, VALIDITY);
+        CertificateIssuer issuer = new CertificateIssuer(ca, caKey);
+        ECPrivateKeyParameters hubKey = (ECPrivateKeyParameters) Keys.generate().getPrivate();
+        X509CertificateHolder hub = issuer.hubCertificate(election.id(), Keys.publicOf(hubKey), from, VALIDITY);
+
+        JsonFiles.write(files.ballot(), election);
+        JsonFiles.write(files.registry(), new Registry(election.id(), List.of()));
+        Pem.writePrivateKey(files.hubKey(), hubKey);
+        Pem.writeCertificate(files.hubCertificate(), hub);
+        Pem.writeCertificate(files.caCertificate(), ca);
+        Pem.writePrivateKey(files.caKey(), caKey);
+        LOG.info("election {} created in {}: {} stations, {} races", election.id(), files.dir(),
+                election.stations().size(), election.races().size());
+    }
+}
