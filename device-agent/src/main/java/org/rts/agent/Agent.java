@@ -1,0 +1,106 @@
+package org.rts.agent;
+
+import java.io.PrintStream;
+import java.time.Clock;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import org.rts.agent.bundle.Bundle;
+import org.rts.agent.mqtt.AgentLink;
+import org.rts.agent.outbox.Outbox;
+import org.rts.agent.transmission.ReceiptVerifier;
+import org.rts.agent.transmission.Sender;
+import org.rts.agent.workflow.Workflow;
+import org.rts.hardware.Hardware;
+import org.rts.hardware.HardwareProfiles;
+import org.rts.protocol.Topics;
+
+/**
+ * One device agent, wired by hand: bundle, outbox, workflow, hardware profile and, once {@link #connect()} is
+ * called, the broker link and the sender. Nothing connects or starts a thread before {@code connect()}.
+ */
+public final class Agent implements AutoCloseable {
+    private final Bundle bundle;
+    private final Outbox outbox;
+    private final Workflow workflow;
+    private final Hardware hardware;
+    private final AgentSettings settings;
+    private final Clock clock;
+    private ScheduledExecutorService linkThread;
+    private ScheduledExecutorService senderThread;
+    private AgentLink link;
+    private Sender sender;
+
+    private Agent(Bundle bundle, Outbox outbox, Hardware hardware, AgentSettings settings, Clock clock) {
+        this.bundle = bundle;
+        this.outbox = outbox;
+        this.hardware = hardware;
+        this.settings = settings;
+        this.clock = clock;
+        this.workflow = new Workflow(bundle, outbox, clock);
+    }
+
+    public static Agent open(AgentSettings settings, Clock clock, PrintStream console) {
+        Bundle bundle = Bundle.load(settings.bundle(), clock.instant());
+        Hardware hardware = HardwareProfiles.open(bundle.config().profile(), console);
+        return new Agent(bundle, Outbox.open(settings.outboxFile()), hardware, settings, clock);
+    }
+
+    public Bundle bundle() {
+        return bundle;
+    }
+
+    public Outbox outbox() {
+        return outbox;
+    }
+
+    public Workflow workflow() {
+        return workflow;
+    }
+
+    public Hardware hardware() {
+        return hardware;
+    }
+
+    /** Starts the broker link and the sender; pending outbox messages go out as soon as the broker answers. */
+    public synchronized Sender connect() {
+        if (sender != null) {
+            return sender;
+        }
+        String broker = settings.broker() != null ? settings.broker() : bundle.config().brokerUrl();
+        linkThread = Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "agent-link"));
+        senderThread = Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "agent-sender"));
+        link = new AgentLink(broker, bundle.deviceId(), Topics.receipt(bundle.deviceId()), linkThread,
+                settings.maxBackoff().toMillis());
+        sender = new Sender(bundle.deviceId(), outbox, new Sender.Publisher() {
+            @Override
+            public boolean publish(String topic, byte[] payload) {
+                return link.publish(topic, payload);
+            }
+
+            @Override
+            public boolean isConnected() {
+                return link.isConnected();
+            }
+        }, new ReceiptVerifier(bundle.deviceId(), bundle.hubCertificate()), clock, senderThread,
+                settings.window(), settings.resendAfter());
+        sender.start();
+        link.start(sender);
+        return sender;
+    }
+
+    @Override
+    public synchronized void close() {
+        if (sender != null) {
+            sender.close();
+            link.close();
+            senderThread.shutdownNow();
+            linkThread.shutdownNow();
+            try {
+                senderThread.awaitTermination(5, java.util.concurrent.TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        outbox.close();
+    }
+}
