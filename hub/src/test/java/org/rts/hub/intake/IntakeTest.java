@@ -1,0 +1,260 @@
+package org.rts.hub.intake;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.rts.hub.receipt.ReceiptIssuer;
+import org.rts.hub.registry.DeviceRegistry;
+import org.rts.hub.store.HubStore;
+import org.rts.hub.testing.TestElection;
+import org.rts.hub.testing.TestElection.Device;
+import org.rts.hub.validation.Authenticator;
+import org.rts.protocol.Topics;
+import org.rts.protocol.codec.JsonFiles;
+import org.rts.protocol.codec.MessageCodec;
+import org.rts.protocol.jws.Es256Verifier;
+import org.rts.protocol.jws.Jws;
+import org.rts.protocol.message.Finding;
+import org.rts.protocol.message.Mode;
+import org.rts.protocol.message.Receipt;
+import org.rts.protocol.message.ResultReport;
+import org.rts.protocol.message.TurnoutReport;
+import org.rts.protocol.files.Registry;
+import org.rts.protocol.pki.Certificates;
+import org.rts.protocol.pki.Pem;
+
+class IntakeTest {
+    @TempDir
+    Path dir;
+
+    private TestElection election;
+    private HubStore store;
+    private Intake intake;
+    private Device dev1;
+
+    @BeforeEach
+    void setUp() {
+        election = new TestElection(dir.resolve("election"), "tcp://127.0.0.1:1883", Mode.LIVE);
+        store = HubStore.open(dir.resolve("hub.db"));
+        var files = election.files;
+        var registry = DeviceRegistry.load(JsonFiles.read(files.registry(), Registry.class, "registry"),
+                Pem.readCertificate(files.caCertificate()), TestElection.ID);
+        intake = new Intake(election.election, new Authenticator(election.election, registry), store,
+                new ReceiptIssuer(Pem.readPrivateKey(files.hubKey()), Pem.readCertificate(files.hubCertificate())),
+                TestElection.CLOCK);
+        dev1 = election.device(1);
+    }
+
+    @AfterEach
+    void tearDown() {
+        store.close();
+    }
+
+    private Receipt send(String deviceId, String kind, byte[] bytes) {
+        Intake.Answer answer = intake.process(Topics.report(deviceId, kind), bytes).orElseThrow();
+        assertEquals(Topics.receipt(deviceId), answer.topic());
+        Jws jws = Jws.parse(answer.receipt());
+        var hubCert = Pem.readCertificate(election.files.hubCertificate());
+        assertTrue(Es256Verifier.verify(jws, Certificates.publicKey(hubCert)), "receipt signed by the hub");
+        Receipt receipt = MessageCodec.decodeReceipt(jws.payload());
+        assertEquals(Jws.hash(bytes), receipt.msg());
+        return receipt;
+    }
+
+    private Receipt send(Device device, byte[] bytes, String kind) {
+        return send(device.id, kind, bytes);
+    }
+
+    private static List<String> codes(Receipt r) {
+        return r.reasons().stream().map(Finding::code).toList();
+    }
+
+    private Receipt sendResult(Device d, ResultReport report) {
+        byte[] bytes = d.sign(report);
+        Receipt r = send(d, bytes, Topics.RESULT);
+        if (r.accepted() || !r.reasons().get(0).code().startsWith("SEQUENCE") && !codes(r).contains("CHAIN_BROKEN")) {
+            d.chain(bytes);
+        }
+        return r;
+    }
+
+    @Test
+    void accepts_a_reconciled_result_with_a_signed_receipt_and_a_short_code() {
+        Receipt r = sendResult(dev1, dev1.result(200, 120, 70));
+        assertTrue(r.accepted(), r.toString());
+        assertTrue(r.code().matches("[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}"), r.code());
+        assertEquals(List.of(390), store.results(TestElection.ID).stream()
+                .map(x -> x.votes().stream().mapToInt(Integer::intValue).sum()).toList());
+    }
+
+    @Test
+    void an_identical_resend_gets_the_identical_receipt_and_is_counted_once() {
+        byte[] bytes = dev1.sign(dev1.result(200, 120, 70));
+        byte[] first = intake.process(Topics.report("dev-1", "result"), bytes).orElseThrow().receipt();
+        byte[] again = intake.process(Topics.report("dev-1", "result"), bytes).orElseThrow().receipt();
+        assertArrayEquals(first, again);
+        assertEquals(1, store.results(TestElection.ID).size());
+    }
+
+    @Test
+    void rejects_what_is_not_a_signed_message() {
+        assertEquals(List.of("MALFORMED"), codes(send("dev-1", "result", "hello".getBytes())));
+        assertEquals(List.of("MALFORMED"), codes(send("dev-1", "result", "{\"votes\":[1,2,3]}".getBytes())));
+        assertEquals(List.of("MALFORMED"), codes(send("dev-1", "result", new byte[] {0, 1, 2, (byte) 0xFF})));
+        Receipt notJson = send(dev1, dev1.signRaw("not json at all".getBytes()), Topics.RESULT);
+        assertEquals(List.of("MALFORMED"), codes(notJson));
+    }
+
+    @Test
+    void rejects_a_payload_over_64_KiB_unread() {
+        byte[] big = new byte[64 * 1024 + 1];
+        java.util.Arrays.fill(big, (byte) 'A');
+        assertEquals(List.of("PAYLOAD_TOO_LARGE"), codes(send("dev-1", "result", big)));
+    }
+
+    @Test
+    void rejects_a_bad_signature() {
+        String compact = new String(dev1.sign(dev1.result(200, 120, 70)), StandardCharsets.US_ASCII);
+        String[] parts = compact.split("\\.");
+        byte[] payload = MessageCodec.encode(dev1.result(300, 20, 70));
+        String forged = parts[0] + "." + java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(payload)
+                + "." + parts[2];
+        assertEquals(List.of("SIGNATURE_INVALID"), codes(send("dev-1", "result", forged.getBytes())));
+    }
+
+    @Test
+    void rejects_a_valid_signature_by_a_key_the_ca_never_issued() {
+        Device rogue = election.rogue(1);
+        assertEquals(List.of("CERTIFICATE_UNTRUSTED"),
+                codes(send(rogue, rogue.sign(rogue.result(200, 120, 70)), Topics.RESULT)));
+    }
+
+    @Test
+    void rejects_a_result_signed_by_a_device_registered_to_another_station() {
+        Device dev2 = election.device(2);
+        ResultReport forS1 = new ResultReport(1, TestElection.ID, Mode.LIVE, "dev-2", "S-1", 1, "", "parliament",
+                500, 600, 198, 2, 400, 10, List.of(200, 120, 70), TestElection.NOW);
+        assertEquals(List.of("STATION_MISMATCH"), codes(send(dev2, dev2.sign(forS1), Topics.RESULT)));
+    }
+
+    @Test
+    void rejects_a_message_published_on_another_devices_topic() {
+        assertEquals(List.of("DEVICE_MISMATCH"), codes(send("dev-2", "result", dev1.sign(dev1.result(200, 120, 70)))));
+    }
+
+    @Test
+    void rejects_an_unknown_election_and_a_drill_on_a_live_election() {
+        ResultReport other = new ResultReport(1, "other-2026", Mode.LIVE, "dev-1", "S-1", 1, "", "parliament",
+                500, 600, 198, 2, 400, 10, List.of(200, 120, 70), TestElection.NOW);
+        assertEquals(List.of("ELECTION_UNKNOWN"), codes(send(dev1, dev1.sign(other), Topics.RESULT)));
+        TurnoutReport drill = new TurnoutReport(1, TestElection.ID, Mode.DRILL, "dev-1", "S-1", 1, "",
+                TestElection.NOW, 10);
+        assertEquals(List.of("MODE_MISMATCH"), codes(send(dev1, dev1.sign(drill), Topics.TURNOUT)));
+    }
+
+    @Test
+    void rejects_a_report_on_the_wrong_kind_of_topic() {
+        assertEquals(List.of("TOPIC_MISMATCH"), codes(send(dev1, dev1.sign(dev1.turnout(10)), Topics.RESULT)));
+    }
+
+    @Test
+    void rejects_a_replayed_sequence_number() {
+        assertTrue(sendResult(dev1, dev1.result(200, 120, 70)).accepted());
+        byte[] second = dev1.sign(dev1.turnout(400));
+        assertTrue(send(dev1, dev1.chain(second), Topics.TURNOUT).accepted());
+        // a different message under sequence number 1
+        TurnoutReport replay = new TurnoutReport(1, TestElection.ID, Mode.LIVE, "dev-1", "S-1", 1, "",
+                TestElection.NOW, 5);
+        assertEquals(List.of("SEQUENCE_REPLAY"), codes(send(dev1, dev1.sign(replay), Topics.TURNOUT)));
+    }
+
+    @Test
+    void rejects_a_gap_and_a_fork_in_the_hash_chain() {
+        assertTrue(send(dev1, dev1.chain(dev1.sign(dev1.turnout(10))), Topics.TURNOUT).accepted());
+        TurnoutReport gap = new TurnoutReport(1, TestElection.ID, Mode.LIVE, "dev-1", "S-1", 3, dev1.prev,
+                TestElection.NOW, 20);
+        assertEquals(List.of("SEQUENCE_GAP"), codes(send(dev1, dev1.sign(gap), Topics.TURNOUT)));
+        TurnoutReport fork = new TurnoutReport(1, TestElection.ID, Mode.LIVE, "dev-1", "S-1", 2, "f".repeat(43),
+                TestElection.NOW, 20);
+        assertEquals(List.of("CHAIN_BROKEN"), codes(send(dev1, dev1.sign(fork), Topics.TURNOUT)));
+        // the chain is intact: the real next message is accepted
+        assertTrue(send(dev1, dev1.chain(dev1.sign(dev1.turnout(20))), Topics.TURNOUT).accepted());
+    }
+
+    @Test
+    void rejects_negative_absurd_and_unknown_counts() {
+        assertEquals(List.of("COUNT_OUT_OF_RANGE"),
+                codes(sendResult(dev1, dev1.result(500, 600, 198, 2, 400, 10, List.of(-5, 200, 195)))));
+        assertEquals(List.of("COUNT_OUT_OF_RANGE"),
+                codes(sendResult(dev1, dev1.result(500, 600, 198, 2, 400, 10, List.of(2_000_000_000, 1, 1)))));
+        assertEquals(List.of("CANDIDATE_UNKNOWN"),
+                codes(sendResult(dev1, dev1.result(500, 600, 198, 2, 400, 10, List.of(200, 120, 60, 10)))));
+        assertEquals(List.of(), store.results(TestElection.ID));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({
+            "REGISTERED_MISMATCH, 499, 600, 198, 2, 400, 10, 200, 120, 70",
+            "BALLOT_ACCOUNTING,   500, 600, 190, 2, 400, 10, 200, 120, 70",
+            "BOX_VS_VOTES,        500, 600, 198, 2, 400, 10, 200, 100, 70",
+            "OVER_VOTING,         500, 600,  88, 2, 510, 10, 300, 130, 70"})
+    void rejects_each_reconciliation_error(String rule, int registered, int received, int unused, int spoiled,
+                                           int inBox, int invalid, int a, int b, int c) {
+        Receipt r = sendResult(dev1, dev1.result(registered, received, unused, spoiled, inBox, invalid,
+                List.of(a, b, c)));
+        assertEquals(List.of("RECONCILIATION_FAILED:" + rule), codes(r));
+        assertTrue(store.rejectedForReview(TestElection.ID).get(0).contains(rule));
+        // the message joined the chain: the device's next message is accepted
+        assertTrue(sendResult(dev1, dev1.result(200, 120, 70)).accepted());
+    }
+
+    @Test
+    void rejects_turnout_above_registered_and_decreasing_turnout() {
+        assertEquals(List.of("RECONCILIATION_FAILED:TURNOUT_ABOVE_REGISTERED"),
+                codes(send(dev1, dev1.chain(dev1.sign(dev1.turnout(501))), Topics.TURNOUT)));
+        assertTrue(send(dev1, dev1.chain(dev1.sign(dev1.turnout(300))), Topics.TURNOUT).accepted());
+        assertEquals(List.of("RECONCILIATION_FAILED:TURNOUT_DECREASING"),
+                codes(send(dev1, dev1.chain(dev1.sign(dev1.turnout(299))), Topics.TURNOUT)));
+        assertEquals(Map.of("S-1", 300), store.turnout(TestElection.ID));
+    }
+
+    @Test
+    void a_different_result_for_the_same_station_and_race_is_a_conflict_kept_for_review() {
+        assertTrue(sendResult(dev1, dev1.result(200, 120, 70)).accepted());
+        Receipt conflict = sendResult(dev1, dev1.result(120, 200, 70));
+        assertEquals(List.of("CONFLICT"), codes(conflict));
+        assertEquals(List.of(200, 120, 70), store.results(TestElection.ID).get(0).votes());
+        assertEquals(1, store.rejectedForReview(TestElection.ID).size());
+        Receipt same = sendResult(dev1, dev1.result(200, 120, 70));
+        assertTrue(same.accepted());
+        assertEquals(List.of("DUPLICATE_RESULT"), same.warnings().stream().map(Finding::code).toList());
+        assertEquals(1, store.results(TestElection.ID).size());
+    }
+
+    @Test
+    void warnings_are_accepted_and_flagged() {
+        Receipt r = sendResult(dev1, dev1.result(500, 600, 198, 2, 400, 40, List.of(200, 90, 70)));
+        assertTrue(r.accepted());
+        assertEquals(List.of("INVALID_SHARE_HIGH"), r.warnings().stream().map(Finding::code).toList());
+        assertEquals(List.of("INVALID_SHARE_HIGH"), store.results(TestElection.ID).get(0).warnings());
+    }
+
+    @Test
+    void every_message_is_kept_with_what_was_answered() {
+        send("dev-1", "result", "garbage".getBytes());
+        sendResult(dev1, dev1.result(200, 120, 70));
+        assertEquals(Map.of("ACCEPTED", 1, "REJECTED", 1), store.inboundCounts());
+        assertEquals(List.of("MALFORMED", ""), store.inboundReasons("dev-1"));
+    }
+}

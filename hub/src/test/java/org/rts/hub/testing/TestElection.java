@@ -1,0 +1,123 @@
+package org.rts.hub.testing;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+import org.bouncycastle.cert.X509CertificateHolder;
+import org.bouncycastle.crypto.params.ECPrivateKeyParameters;
+import org.rts.protocol.codec.MessageCodec;
+import org.rts.protocol.election.Candidate;
+import org.rts.protocol.election.Election;
+import org.rts.protocol.election.Race;
+import org.rts.protocol.election.Station;
+import org.rts.protocol.election.Tolerances;
+import org.rts.protocol.files.ElectionFiles;
+import org.rts.protocol.jws.Es256Signer;
+import org.rts.protocol.jws.Jws;
+import org.rts.protocol.message.Mode;
+import org.rts.protocol.message.Report;
+import org.rts.protocol.message.ResultReport;
+import org.rts.protocol.message.TurnoutReport;
+import org.rts.protocol.pki.CertificateIssuer;
+import org.rts.protocol.pki.Certificates;
+import org.rts.protocol.pki.Keys;
+import org.rts.protocol.pki.Pem;
+import org.rts.provisioning.election.ElectionSetup;
+import org.rts.provisioning.enrolment.Enrolment;
+
+/**
+ * An election made by the real provisioning code: 3 stations (S-1: 500, S-2: 480, S-3: 450 voters), one race of 3
+ * candidates, devices dev-1..dev-3 enrolled for S-1..S-3.
+ */
+public final class TestElection {
+    public static final Instant NOW = Instant.parse("2026-11-22T18:30:00Z");
+    public static final Clock CLOCK = Clock.fixed(NOW, ZoneOffset.UTC);
+    public static final String ID = "test-2026";
+
+    public final ElectionFiles files;
+    public final Election election;
+
+    public TestElection(Path dir, String brokerUrl, Mode mode) {
+        this.files = new ElectionFiles(dir);
+        this.election = new Election(ID, "Test election", mode,
+                List.of(new Race("parliament", "Parliament", List.of(new Candidate("a", "Alpha"),
+                        new Candidate("b", "Beta"), new Candidate("c", "Gamma")))),
+                List.of(new Station("S-1", "Station one", 500), new Station("S-2", "Station two", 480),
+                        new Station("S-3", "Station three", 450)), Tolerances.DEFAULT);
+        Clock past = Clock.offset(CLOCK, Duration.ofDays(-2));
+        new ElectionSetup(past).create(files, election);
+        Enrolment enrolment = new Enrolment(files, past);
+        for (int i = 1; i <= 3; i++) {
+            enrolment.enrol("dev-" + i, "S-" + i, brokerUrl);
+        }
+    }
+
+    public Device device(int n) {
+        var bundle = files.bundle("dev-" + n);
+        X509CertificateHolder cert = Pem.readCertificate(bundle.deviceCertificate());
+        return new Device("dev-" + n, "S-" + n, election.mode(), Pem.readPrivateKey(bundle.deviceKey()),
+                Certificates.thumbprint(cert));
+    }
+
+    /** A device whose key and certificate come from a CA the election never trusted, claiming a real device id. */
+    public Device rogue(int n) {
+        ECPrivateKeyParameters caKey = (ECPrivateKeyParameters) Keys.generate().getPrivate();
+        X509CertificateHolder ca = CertificateIssuer.selfSignedCa(ID, caKey, NOW.minus(Duration.ofDays(1)),
+                Duration.ofDays(30));
+        ECPrivateKeyParameters key = (ECPrivateKeyParameters) Keys.generate().getPrivate();
+        X509CertificateHolder cert = new CertificateIssuer(ca, caKey).deviceCertificate(ID, "dev-" + n, "S-" + n,
+                Keys.publicOf(key), NOW.minus(Duration.ofDays(1)), Duration.ofDays(30));
+        return new Device("dev-" + n, "S-" + n, election.mode(), key, Certificates.thumbprint(cert));
+    }
+
+    /** Signs reports as one device and tracks its chain (sequence and previous hash). */
+    public static final class Device {
+        public final String id;
+        public final String station;
+        private final Mode mode;
+        private final Es256Signer signer;
+        public long seq;
+        public String prev = "";
+
+        Device(String id, String station, Mode mode, ECPrivateKeyParameters key, String thumbprint) {
+            this.id = id;
+            this.station = station;
+            this.mode = mode;
+            this.signer = new Es256Signer(key, id, thumbprint);
+        }
+
+        public byte[] sign(Report report) {
+            return signer.sign(MessageCodec.encode(report)).getBytes(StandardCharsets.US_ASCII);
+        }
+
+        public byte[] signRaw(byte[] payload) {
+            return signer.sign(payload).getBytes(StandardCharsets.US_ASCII);
+        }
+
+        /** Advances the chain past {@code message}, as the device's outbox would. */
+        public byte[] chain(byte[] message) {
+            seq++;
+            prev = Jws.hash(message);
+            return message;
+        }
+
+        public TurnoutReport turnout(int voters) {
+            return new TurnoutReport(1, ID, mode, id, station, seq + 1, prev, NOW, voters);
+        }
+
+        /** A result that reconciles at a station of 500: 400 in box, 390 valid + 10 invalid. */
+        public ResultReport result(int a, int b, int c) {
+            return result(500, 600, 198, 2, 400, 10, List.of(a, b, c));
+        }
+
+        public ResultReport result(int registered, int received, int unused, int spoiled, int inBox, int invalid,
+                                   List<Integer> votes) {
+            return new ResultReport(1, ID, mode, id, station, seq + 1, prev, "parliament", registered, received,
+                    unused, spoiled, inBox, invalid, votes, NOW);
+        }
+    }
+}
