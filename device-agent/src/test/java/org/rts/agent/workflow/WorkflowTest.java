@@ -1,0 +1,132 @@
+package org.rts.agent.workflow;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.rts.agent.AgentException;
+import org.rts.agent.bundle.Bundle;
+import org.rts.agent.outbox.Outbox;
+import org.rts.agent.outbox.OutboxEntry;
+import org.rts.protocol.codec.MessageCodec;
+import org.rts.protocol.election.Candidate;
+import org.rts.protocol.election.Election;
+import org.rts.protocol.election.Race;
+import org.rts.protocol.election.Station;
+import org.rts.protocol.files.ElectionFiles;
+import org.rts.protocol.jws.Jws;
+import org.rts.protocol.message.Mode;
+import org.rts.protocol.message.ResultReport;
+import org.rts.provisioning.election.ElectionSetup;
+import org.rts.provisioning.enrolment.Enrolment;
+
+class WorkflowTest {
+    private static final Clock CLOCK = Clock.fixed(Instant.parse("2026-11-22T18:30:00Z"), ZoneOffset.UTC);
+
+    @TempDir
+    Path dir;
+
+    private Outbox outbox;
+    private Workflow workflow;
+    private Path bundleDir;
+
+    @BeforeEach
+    void setUp() {
+        ElectionFiles files = new ElectionFiles(dir.resolve("election"));
+        Election election = new Election("el", "Election", Mode.LIVE,
+                List.of(new Race("parliament", "Parliament", List.of(new Candidate("a", "Alpha"),
+                        new Candidate("b", "Beta")))), List.of(new Station("S-1", "One", 500)), null);
+        new ElectionSetup(CLOCK).create(files, election);
+        new Enrolment(files, CLOCK).enrol("dev-1", "S-1", "tcp://127.0.0.1:1883");
+        bundleDir = files.bundle("dev-1").dir();
+        outbox = Outbox.open(dir.resolve("data/outbox.db"));
+        workflow = new Workflow(Bundle.load(bundleDir, CLOCK.instant()), outbox, CLOCK);
+    }
+
+    @AfterEach
+    void tearDown() {
+        outbox.close();
+    }
+
+    private static TallyForm form(int inBox, int invalid, int a, int b) {
+        return new TallyForm("parliament", 500, 600, 600 - inBox - 2, 2, inBox, invalid, Map.of("a", a, "b", b),
+                null);
+    }
+
+    @Test
+    void a_reconciled_form_is_signed_and_committed_with_a_hash_chain() {
+        OutboxEntry first = workflow.commit(workflow.result(form(400, 10, 200, 190)));
+        OutboxEntry second = workflow.commit(workflow.turnout(420, null));
+        assertEquals(1, first.seq());
+        assertEquals(2, second.seq());
+        var report = MessageCodec.decodeReport(Jws.parse(second.jws().getBytes(StandardCharsets.US_ASCII)).payload());
+        assertEquals(first.hash(), report.prev());
+        assertEquals(List.of(200, 190), ((ResultReport) MessageCodec.decodeReport(
+                Jws.parse(first.jws().getBytes(StandardCharsets.US_ASCII)).payload())).votes());
+    }
+
+    @Test
+    void a_form_breaking_a_rule_is_refused_naming_the_rule_and_nothing_is_stored() {
+        Draft draft = workflow.result(form(400, 10, 300, 190));
+        assertEquals(List.of("RECONCILIATION_FAILED:BOX_VS_VOTES"),
+                draft.findings().errors().stream().map(f -> f.code()).toList());
+        AgentException e = assertThrows(AgentException.class, () -> workflow.commit(draft));
+        assertTrue(e.getMessage().contains("BOX_VS_VOTES") && e.getMessage().contains("500"), e.getMessage());
+        assertEquals(List.of(), outbox.pending());
+    }
+
+    @Test
+    void turnout_may_not_go_down_from_what_this_unit_sent() {
+        workflow.commit(workflow.turnout(300, null));
+        assertEquals("RECONCILIATION_FAILED:TURNOUT_DECREASING",
+                workflow.turnout(250, null).findings().errors().get(0).code());
+    }
+
+    @Test
+    void unknown_and_missing_candidates_are_refused_by_name() {
+        TallyForm unknown = new TallyForm("parliament", 500, 600, 198, 2, 400, 10, Map.of("a", 200, "b", 180,
+                "zz", 10), null);
+        assertTrue(assertThrows(AgentException.class, () -> workflow.result(unknown)).getMessage().contains("'zz'"));
+        TallyForm missing = new TallyForm("parliament", 500, 600, 198, 2, 400, 10, Map.of("a", 390), null);
+        assertTrue(assertThrows(AgentException.class, () -> workflow.result(missing)).getMessage().contains("'b'"));
+    }
+
+    @Test
+    void the_outbox_survives_a_restart_and_keeps_messages_until_their_receipt() {
+        OutboxEntry entry = workflow.commit(workflow.result(form(400, 10, 200, 190)));
+        outbox.close();
+        outbox = Outbox.open(dir.resolve("data/outbox.db"));
+        assertEquals(List.of(entry.hash()), outbox.pending().stream().map(OutboxEntry::hash).toList());
+        outbox.recordReceipt(entry.hash(), "ACCEPTED", "ABCD-EFGH", "", "receipt", CLOCK.instant());
+        assertEquals(List.of(), outbox.pending());
+        assertEquals("ABCD-EFGH", outbox.byHash(entry.hash()).orElseThrow().code());
+    }
+
+    @Test
+    void a_bundle_whose_key_is_readable_by_others_is_refused() throws Exception {
+        Files.setPosixFilePermissions(bundleDir.resolve("device.key"),
+                java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+        AgentException e = assertThrows(AgentException.class, () -> Bundle.load(bundleDir, CLOCK.instant()));
+        assertTrue(e.getMessage().contains("chmod 600"), e.getMessage());
+    }
+
+    @Test
+    void a_bundle_with_another_units_certificate_is_refused() throws Exception {
+        ElectionFiles files = new ElectionFiles(dir.resolve("election"));
+        Files.copy(files.caCertificate(), bundleDir.resolve("device.pem"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        AgentException e = assertThrows(AgentException.class, () -> Bundle.load(bundleDir, CLOCK.instant()));
+        assertTrue(e.getMessage().contains("is not for the key"), e.getMessage());
+    }
+}
