@@ -51,7 +51,7 @@ public final class Hub implements AutoCloseable {
         this.queue = new ArrayBlockingQueue<>(config.queueCapacity());
         this.scheduler = Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "hub-mqtt-connect"));
         String clientId = config.clientId() != null ? config.clientId() : "rts-hub-" + election.id();
-        this.mqtt = new HubMqtt(config.brokerUrl(), clientId, scheduler,
+        this.mqtt = new HubMqtt(config.brokerUrl(), clientId, config.sessionExpiry().getSeconds(), scheduler,
                 (topic, payload, id, qos) -> queue.put(new Inbound(topic, payload, id, qos)));
         this.worker = new Thread(this::work, "hub-intake");
         LOG.info("hub for election {} ({}): {} stations, {} device certificates, store {}", election.id(),

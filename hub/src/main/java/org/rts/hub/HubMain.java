@@ -62,9 +62,14 @@ public final class HubMain implements Runnable {
                 description = "Messages queued for processing before the broker is pushed back (default: ${DEFAULT-VALUE}).")
         int queue;
 
+        @Option(names = "--session-expiry", defaultValue = "604800",
+                description = "Seconds the broker keeps queueing for a stopped hub (default: ${DEFAULT-VALUE}).")
+        long sessionExpiry;
+
         @Override
         public Integer call() throws InterruptedException {
-            HubConfig config = new HubConfig(new ElectionFiles(election), broker, store, clientId, queue);
+            HubConfig config = new HubConfig(new ElectionFiles(election), broker, store, clientId, queue,
+                    java.time.Duration.ofSeconds(sessionExpiry));
             CountDownLatch stopped = new CountDownLatch(1);
             Hub hub = Hub.start(config, Clock.systemUTC());
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {

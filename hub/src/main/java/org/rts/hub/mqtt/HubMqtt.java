@@ -18,14 +18,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The hub's broker connection (Paho MQTT v5). A persistent session (clean start off, session kept a week) lets the
+ * The hub's broker connection (Paho MQTT v5). A persistent session (clean start off, kept for the configured expiry) lets the
  * broker queue device messages while the hub is down; manual acknowledgement means a message is acknowledged only
  * after {@link #acknowledge} is called, once its decision is stored. The first connection is retried here (Paho's
  * automatic reconnect only covers later drops) and subscriptions are renewed on every connect.
  */
 public final class HubMqtt implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(HubMqtt.class);
-    private static final long SESSION_EXPIRY_SECONDS = 7 * 24 * 3600L;
 
     /** Receives each message on Paho's callback thread; may block to push back on the broker. */
     public interface Sink {
@@ -35,10 +34,13 @@ public final class HubMqtt implements AutoCloseable {
     private final MqttAsyncClient client;
     private final ScheduledExecutorService scheduler;
     private final String brokerUrl;
+    private final long sessionExpirySeconds;
     private volatile boolean closed;
 
-    public HubMqtt(String brokerUrl, String clientId, ScheduledExecutorService scheduler, Sink sink) {
+    public HubMqtt(String brokerUrl, String clientId, long sessionExpirySeconds, ScheduledExecutorService scheduler,
+                   Sink sink) {
         this.brokerUrl = brokerUrl;
+        this.sessionExpirySeconds = sessionExpirySeconds;
         this.scheduler = scheduler;
         try {
             this.client = new MqttAsyncClient(brokerUrl, clientId, new MemoryPersistence());
@@ -112,7 +114,7 @@ public final class HubMqtt implements AutoCloseable {
         }
         MqttConnectionOptions options = new MqttConnectionOptions();
         options.setCleanStart(false);
-        options.setSessionExpiryInterval(SESSION_EXPIRY_SECONDS);
+        options.setSessionExpiryInterval(sessionExpirySeconds);
         options.setAutomaticReconnect(true);
         options.setAutomaticReconnectDelay(1, 30);
         options.setKeepAliveInterval(30);

@@ -35,7 +35,7 @@ public final class Tally {
         for (Race race : election.races()) {
             out.printf("%nResults: %s (%s)%n", race.id(), race.name());
             StringBuilder header = new StringBuilder(String.format("  %-12s %7s %7s", "STATION", "IN BOX", "INVALID"));
-            race.candidates().forEach(c -> header.append(String.format(" %10s", abbreviate(c.name()))));
+            race.candidates().forEach(c -> header.append(String.format(" %12s", abbreviate(c.name()))));
             header.append("  RECEIPT");
             out.println(header);
             long[] totals = new long[race.candidates().size()];
@@ -53,7 +53,7 @@ public final class Tally {
                         r.invalid()));
                 for (int i = 0; i < totals.length; i++) {
                     totals[i] += r.votes().get(i);
-                    line.append(String.format(" %10d", r.votes().get(i)));
+                    line.append(String.format(" %12d", r.votes().get(i)));
                 }
                 line.append("  ").append(ReceiptIssuer.acceptedCode(r.messageHash()));
                 if (!r.warnings().isEmpty()) {
@@ -63,7 +63,7 @@ public final class Tally {
             }
             StringBuilder total = new StringBuilder(String.format("  %-12s %7d %7d", "TOTAL", inBox, invalid));
             for (long t : totals) {
-                total.append(String.format(" %10d", t));
+                total.append(String.format(" %12d", t));
             }
             out.println(total);
             out.printf("  %d of %d stations reported%n", stations, election.stations().size());
@@ -79,6 +79,6 @@ public final class Tally {
     }
 
     private static String abbreviate(String name) {
-        return name.length() <= 10 ? name : name.substring(0, 10);
+        return name.length() <= 12 ? name : name.substring(0, 12);
     }
 }

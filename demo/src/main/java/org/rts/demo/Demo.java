@@ -1,0 +1,258 @@
+package org.rts.demo;
+
+import java.io.ByteArrayOutputStream;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.bouncycastle.cert.X509CertificateHolder;
+import org.bouncycastle.crypto.params.ECPrivateKeyParameters;
+import org.rts.agent.AgentMain;
+import org.rts.hub.Hub;
+import org.rts.hub.HubConfig;
+import org.rts.hub.HubMain;
+import org.rts.protocol.Topics;
+import org.rts.protocol.codec.JsonFiles;
+import org.rts.protocol.codec.MessageCodec;
+import org.rts.protocol.election.Candidate;
+import org.rts.protocol.election.Election;
+import org.rts.protocol.election.Race;
+import org.rts.protocol.election.Station;
+import org.rts.protocol.election.Tolerances;
+import org.rts.protocol.files.ElectionFiles;
+import org.rts.protocol.jws.Es256Signer;
+import org.rts.protocol.message.Finding;
+import org.rts.protocol.message.Mode;
+import org.rts.protocol.message.Receipt;
+import org.rts.protocol.message.ResultReport;
+import org.rts.protocol.pki.CertificateIssuer;
+import org.rts.protocol.pki.Certificates;
+import org.rts.protocol.pki.Keys;
+import org.rts.provisioning.ProvisioningMain;
+
+/**
+ * The demonstration: an embedded broker, a provisioned election of three stations, the hub, and one simulated
+ * device per station sending turnout and results through the real command lines. One station's first tally breaks
+ * a reconciliation rule and is refused on the device; a message signed by a key the election CA never issued is
+ * rejected by the hub. Exits 0 only when every step behaved as expected.
+ */
+public final class Demo {
+    static final String ELECTION = "demo-2026";
+
+    /** One expectation and whether it held. */
+    public record Check(String expectation, boolean passed, String evidence) {
+    }
+
+    private final Path dir;
+    private final PrintStream out;
+    private final List<Check> checks = new ArrayList<>();
+
+    public Demo(Path dir, PrintStream out) {
+        this.dir = dir;
+        this.out = out;
+    }
+
+    public static void main(String[] args) throws Exception {
+        Path dir = Path.of(args.length > 0 ? args[0] : "target/demo-output").toAbsolutePath();
+        List<Check> checks = new Demo(dir, System.out).run();
+        System.exit(checks.stream().allMatch(Check::passed) ? 0 : 1);
+    }
+
+    public List<Check> run() throws Exception {
+        wipe(dir);
+        ElectionFiles files = new ElectionFiles(dir.resolve("election"));
+        heading("Starting an embedded MQTT v5 broker");
+        try (EmbeddedBroker broker = EmbeddedBroker.start(dir.resolve("broker"))) {
+            out.println("broker listening at " + broker.url());
+
+            heading("Provisioning: election CA, hub certificate, three devices");
+            Path ballot = dir.resolve("ballot.json");
+            JsonFiles.write(ballot, ballot());
+            check("election created", ProvisioningMain.run("init", "--dir", files.dir().toString(), "--ballot",
+                    ballot.toString()) == 0, files.dir().toString());
+            for (int i = 1; i <= 3; i++) {
+                check("dev-000" + i + " enrolled for S-000" + i, ProvisioningMain.run("enroll", "--dir",
+                        files.dir().toString(), "--device", "dev-000" + i, "--station", "S-000" + i, "--broker",
+                        broker.url()) == 0, files.bundle("dev-000" + i).dir().toString());
+            }
+
+            heading("Starting the hub");
+            Hub hub = Hub.start(new HubConfig(files, broker.url(), null, null, HubConfig.DEFAULT_QUEUE,
+                    Duration.ofHours(1)), Clock.systemUTC());
+            try {
+                check("hub connected to the broker", waitFor(hub::isConnected, Duration.ofSeconds(30)),
+                        broker.url());
+                stations(files);
+                forgery(files, broker.url());
+                check("hub holds 3 accepted results", hub.store().results(ELECTION).size() == 3,
+                        hub.store().results(ELECTION).size() + " results");
+                Map<String, Integer> counts = hub.store().inboundCounts();
+                check("hub rejected exactly the forged message", counts.getOrDefault("REJECTED", 0) == 1,
+                        counts.toString());
+            } finally {
+                hub.close();
+            }
+
+            heading("Tally (hub tally --election " + files.dir() + ")");
+            check("tally printed", HubMain.run("tally", "--election", files.dir().toString()) == 0, "");
+        }
+        heading("Summary");
+        for (Check c : checks) {
+            out.printf("%s  %s%s%n", c.passed() ? "PASS" : "FAIL", c.expectation(),
+                    c.evidence().isEmpty() ? "" : "  (" + c.evidence() + ")");
+        }
+        long failed = checks.stream().filter(c -> !c.passed()).count();
+        out.printf("%d of %d checks passed. Election files, bundles and the hub's store are in %s%n",
+                checks.size() - failed, checks.size(), dir);
+        return checks;
+    }
+
+    private void stations(ElectionFiles files) throws Exception {
+        Path tallies = Files.createDirectories(dir.resolve("tallies"));
+        int[][] forms = {
+                // received, unused, spoiled, inBox, invalid, votes x4
+                {520, 108, 2, 410, 8, 150, 120, 90, 42},
+                {500, 118, 4, 378, 6, 100, 130, 80, 62},
+                // S-0003 as first entered: 460 in the box at a station of 450 voters (unused ballots counted in)
+                {470, 10, 0, 460, 5, 200, 150, 80, 25}};
+        int[] registered = {500, 480, 450};
+        int[] turnout = {410, 378, 400};
+        for (int i = 0; i < 3; i++) {
+            String device = "dev-000" + (i + 1);
+            String bundle = files.bundle(device).dir().toString();
+            heading("Station S-000" + (i + 1) + ": turnout at 17:00, then the result");
+            Run t = agent("turnout", "--bundle", bundle, "--voters", String.valueOf(turnout[i]), "--at",
+                    Instant.parse("2026-11-22T17:00:00Z").toString(), "--wait", "30");
+            check(device + " turnout accepted with a receipt", t.code() == AgentMain.ACCEPTED, t.receiptLine());
+            Path csv = tallies.resolve("S-000" + (i + 1) + ".csv");
+            Files.writeString(csv, csv(registered[i], forms[i]));
+            Run r = agent("result", "--bundle", bundle, "--file", csv.toString(), "--wait", "30");
+            if (i < 2) {
+                check(device + " result accepted with a receipt", r.code() == AgentMain.ACCEPTED, r.receiptLine());
+            } else {
+                check(device + " refuses the first tally, naming the rule",
+                        r.code() == AgentMain.REFUSED && r.output().contains("RECONCILIATION_FAILED:OVER_VOTING"),
+                        "exit " + r.code() + ", OVER_VOTING");
+                out.println("\n-- the officer recounts: 60 unused ballots had been counted as in the box --");
+                Files.writeString(csv, csv(registered[i], new int[] {470, 70, 0, 400, 5, 170, 130, 70, 25}));
+                Run fixed = agent("result", "--bundle", bundle, "--file", csv.toString(), "--wait", "30");
+                check(device + " corrected result accepted", fixed.code() == AgentMain.ACCEPTED,
+                        fixed.receiptLine());
+            }
+        }
+    }
+
+    /** Someone who never got a certificate from the election CA makes one of their own and signs a result. */
+    private void forgery(ElectionFiles files, String brokerUrl) throws Exception {
+        heading("A forged result for S-0002, signed by a key the election CA never issued");
+        Instant now = Instant.now();
+        ECPrivateKeyParameters caKey = (ECPrivateKeyParameters) Keys.generate().getPrivate();
+        X509CertificateHolder rogueCa = CertificateIssuer.selfSignedCa(ELECTION, caKey, now, Duration.ofDays(1));
+        ECPrivateKeyParameters key = (ECPrivateKeyParameters) Keys.generate().getPrivate();
+        X509CertificateHolder cert = new CertificateIssuer(rogueCa, caKey).deviceCertificate(ELECTION, "dev-0002",
+                "S-0002", Keys.publicOf(key), now, Duration.ofDays(1));
+        ResultReport forged = new ResultReport(1, ELECTION, Mode.LIVE, "dev-0002", "S-0002", 3, "A".repeat(43),
+                "parliament", 480, 500, 118, 4, 378, 6, List.of(10, 10, 350, 2), now);
+        byte[] bytes = new Es256Signer(key, "dev-0002", Certificates.thumbprint(cert))
+                .sign(MessageCodec.encode(forged)).getBytes(StandardCharsets.US_ASCII);
+        try (RawDevice raw = new RawDevice(brokerUrl, "dev-0002", files.hubCertificate())) {
+            Receipt receipt = raw.send(Topics.RESULT, bytes, Duration.ofSeconds(30));
+            out.println("hub answered: " + receipt.status() + " " + receipt.reasons());
+            check("forged result rejected with CERTIFICATE_UNTRUSTED",
+                    !receipt.accepted() && receipt.reasons().stream().map(Finding::code).toList()
+                            .equals(List.of("CERTIFICATE_UNTRUSTED")), receipt.reasons().toString());
+        }
+    }
+
+    private static Election ballot() {
+        return new Election(ELECTION, "Demonstration general election 2026", Mode.LIVE,
+                List.of(new Race("parliament", "Parliament", List.of(new Candidate("list-1", "Hope list"),
+                        new Candidate("list-2", "Future list"), new Candidate("list-3", "Unity list"),
+                        new Candidate("list-4", "Independents")))),
+                List.of(new Station("S-0001", "Al-Mansour secondary school, room 1", 500),
+                        new Station("S-0002", "Al-Mansour secondary school, room 2", 480),
+                        new Station("S-0003", "Karkh primary school, room 1", 450)), Tolerances.DEFAULT);
+    }
+
+    private static String csv(int registered, int[] f) {
+        return String.join("\n", "field,value", "race,parliament", "registered," + registered, "received," + f[0],
+                "unused," + f[1], "spoiled," + f[2], "inBox," + f[3], "invalid," + f[4], "list-1," + f[5],
+                "list-2," + f[6], "list-3," + f[7], "list-4," + f[8]) + "\n";
+    }
+
+    /** What one agent command printed and returned. */
+    record Run(int code, String output) {
+        String receiptLine() {
+            return output.lines().filter(l -> l.contains("Receipt code:")).map(l -> l.replace("|", "").strip())
+                    .findFirst().orElse("exit " + code);
+        }
+    }
+
+    /** Runs the device agent's command line, showing its output and keeping a copy to check. */
+    private Run agent(String... args) {
+        PrintStream original = System.out;
+        ByteArrayOutputStream copy = new ByteArrayOutputStream();
+        System.setOut(new PrintStream(new OutputStream() {
+            @Override
+            public void write(int b) {
+                original.write(b);
+                copy.write(b);
+            }
+
+            @Override
+            public void write(byte[] b, int off, int len) {
+                original.write(b, off, len);
+                copy.write(b, off, len);
+            }
+        }, true, StandardCharsets.UTF_8));
+        try {
+            return new Run(AgentMain.run(args), copy.toString(StandardCharsets.UTF_8));
+        } finally {
+            System.setOut(original);
+        }
+    }
+
+    private void check(String expectation, boolean passed, String evidence) {
+        checks.add(new Check(expectation, passed, evidence));
+        if (!passed) {
+            out.println("!! expected: " + expectation + " (" + evidence + ")");
+        }
+    }
+
+    private void heading(String title) {
+        out.println();
+        out.println("== " + title);
+    }
+
+    private static boolean waitFor(java.util.function.BooleanSupplier condition, Duration timeout)
+            throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (condition.getAsBoolean()) {
+                return true;
+            }
+            Thread.sleep(100);
+        }
+        return condition.getAsBoolean();
+    }
+
+    private static void wipe(Path dir) throws java.io.IOException {
+        if (Files.exists(dir)) {
+            try (Stream<Path> paths = Files.walk(dir)) {
+                for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
+                    Files.delete(p);
+                }
+            }
+        }
+        Files.createDirectories(dir);
+    }
+}

@@ -1,0 +1,106 @@
+package org.rts.demo;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import org.bouncycastle.cert.X509CertificateHolder;
+import org.eclipse.paho.mqttv5.client.IMqttToken;
+import org.eclipse.paho.mqttv5.client.MqttAsyncClient;
+import org.eclipse.paho.mqttv5.client.MqttCallback;
+import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
+import org.eclipse.paho.mqttv5.client.MqttDisconnectResponse;
+import org.eclipse.paho.mqttv5.client.persist.MemoryPersistence;
+import org.eclipse.paho.mqttv5.common.MqttException;
+import org.eclipse.paho.mqttv5.common.MqttMessage;
+import org.eclipse.paho.mqttv5.common.MqttSubscription;
+import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
+import org.rts.protocol.Topics;
+import org.rts.protocol.codec.MessageCodec;
+import org.rts.protocol.jws.Es256Verifier;
+import org.rts.protocol.jws.Jws;
+import org.rts.protocol.message.Receipt;
+import org.rts.protocol.pki.Certificates;
+import org.rts.protocol.pki.Pem;
+
+/**
+ * Publishes arbitrary bytes on a device's report topic and waits for the hub's answer, checking the hub's
+ * signature: how the demonstration and the tests put hostile messages in front of the hub.
+ */
+public final class RawDevice implements AutoCloseable {
+    private final MqttAsyncClient client;
+    private final String deviceId;
+    private final X509CertificateHolder hubCertificate;
+    private final Map<String, CompletableFuture<Receipt>> waiting = new ConcurrentHashMap<>();
+
+    public RawDevice(String brokerUrl, String deviceId, Path hubCertificate) throws MqttException {
+        this.deviceId = deviceId;
+        this.hubCertificate = Pem.readCertificate(hubCertificate);
+        this.client = new MqttAsyncClient(brokerUrl, "raw-" + deviceId + "-" + System.nanoTime(),
+                new MemoryPersistence());
+        client.setCallback(new MqttCallback() {
+            @Override
+            public void messageArrived(String topic, MqttMessage message) {
+                received(message.getPayload());
+            }
+
+            @Override
+            public void disconnected(MqttDisconnectResponse response) {
+            }
+
+            @Override
+            public void mqttErrorOccurred(MqttException exception) {
+            }
+
+            @Override
+            public void deliveryComplete(IMqttToken token) {
+            }
+
+            @Override
+            public void connectComplete(boolean reconnect, String serverURI) {
+            }
+
+            @Override
+            public void authPacketArrived(int reasonCode, MqttProperties properties) {
+            }
+        });
+        MqttConnectionOptions options = new MqttConnectionOptions();
+        options.setCleanStart(true);
+        client.connect(options).waitForCompletion(10_000);
+        client.subscribe(new MqttSubscription[] {new MqttSubscription(Topics.receipt(deviceId), 1)}, null, null,
+                null).waitForCompletion(10_000);
+    }
+
+    private void received(byte[] payload) {
+        Jws jws = Jws.parse(payload);
+        if (!Es256Verifier.verify(jws, Certificates.publicKey(hubCertificate))) {
+            return;
+        }
+        Receipt receipt = MessageCodec.decodeReceipt(jws.payload());
+        CompletableFuture<Receipt> f = waiting.get(receipt.msg());
+        if (f != null) {
+            f.complete(receipt);
+        }
+    }
+
+    /** Publishes {@code bytes} on this device's {@code kind} topic and returns the hub's verified receipt. */
+    public Receipt send(String kind, byte[] bytes, Duration timeout) throws Exception {
+        CompletableFuture<Receipt> future = waiting.computeIfAbsent(Jws.hash(bytes), h -> new CompletableFuture<>());
+        client.publish(Topics.report(deviceId, kind), bytes, 1, false).waitForCompletion(10_000);
+        try {
+            return future.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } finally {
+            waiting.remove(Jws.hash(bytes));
+        }
+    }
+
+    @Override
+    public void close() throws MqttException {
+        if (client.isConnected()) {
+            client.disconnect().waitForCompletion(5_000);
+        }
+        client.close(true);
+    }
+}
