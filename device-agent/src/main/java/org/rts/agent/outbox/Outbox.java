@@ -21,10 +21,13 @@ import org.sqlite.SQLiteConfig;
  * The power-loss-safe outbox: an SQLite database (WAL, {@code synchronous=FULL}) holding every message the unit
  * signed, in sequence order. A message is committed here before it is ever published, and leaves the pending set
  * only when the hub's verified receipt for it is recorded. Sequence numbers and the hash chain come from here, in
- * the same transaction that stores the message, so two processes can never sign the same sequence number.
+ * the same transaction that stores the message, so two processes can never sign the same sequence number. Reads
+ * do not block: {@code device-agent status} works while a transmission is under way.
  */
 public final class Outbox implements AutoCloseable {
     private static final String SCHEMA = """
+            CREATE TABLE IF NOT EXISTS chain_lock (id INTEGER PRIMARY KEY CHECK (id = 1), appends INTEGER NOT NULL);
+            INSERT OR IGNORE INTO chain_lock VALUES (1, 0);
             CREATE TABLE IF NOT EXISTS messages (
               seq INTEGER PRIMARY KEY, hash TEXT NOT NULL UNIQUE, kind TEXT NOT NULL, jws TEXT NOT NULL,
               summary TEXT NOT NULL, voters INTEGER, created_at TEXT NOT NULL, attempts INTEGER NOT NULL DEFAULT 0,
@@ -46,10 +49,13 @@ public final class Outbox implements AutoCloseable {
             config.setJournalMode(SQLiteConfig.JournalMode.WAL);
             config.setSynchronous(SQLiteConfig.SynchronousMode.FULL);
             config.setBusyTimeout(10_000);
-            config.setTransactionMode(SQLiteConfig.TransactionMode.IMMEDIATE);
             Connection db = config.createConnection("jdbc:sqlite:" + file.toAbsolutePath());
             try (Statement s = db.createStatement()) {
-                s.execute(SCHEMA);
+                for (String ddl : SCHEMA.split(";")) {
+                    if (!ddl.isBlank()) {
+                        s.execute(ddl);
+                    }
+                }
             }
             db.setAutoCommit(false);
             db.commit();
@@ -75,6 +81,10 @@ public final class Outbox implements AutoCloseable {
      */
     public synchronized OutboxEntry append(Signer signer, Instant now) {
         try {
+            // take the write lock first, so a second process appending waits instead of signing the same seq
+            try (Statement lock = db.createStatement()) {
+                lock.executeUpdate("UPDATE chain_lock SET appends = appends + 1 WHERE id = 1");
+            }
             long seq = 1;
             String prev = "";
             try (PreparedStatement ps = db.prepareStatement("SELECT seq, hash FROM messages ORDER BY seq DESC LIMIT 1");

@@ -69,6 +69,7 @@ public final class Intake {
 
         Optional<byte[]> earlier = store.chainedReceipt(hash);
         if (earlier.isPresent()) {
+            store.saveResend(topic, device, hash, bytes, earlier.get(), now);
             LOG.info("[{}] resend of {}: same receipt again", device, hash);
             return Optional.of(new Answer(replyTopic, earlier.get()));
         }

@@ -3,6 +3,7 @@ package org.rts.hub.mqtt;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.eclipse.paho.mqttv5.client.IMqttToken;
+import org.eclipse.paho.mqttv5.client.MqttActionListener;
 import org.eclipse.paho.mqttv5.client.MqttAsyncClient;
 import org.eclipse.paho.mqttv5.client.MqttCallback;
 import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
@@ -36,6 +37,7 @@ public final class HubMqtt implements AutoCloseable {
     private final String brokerUrl;
     private final long sessionExpirySeconds;
     private volatile boolean closed;
+    private volatile boolean subscribed;
 
     public HubMqtt(String brokerUrl, String clientId, long sessionExpirySeconds, ScheduledExecutorService scheduler,
                    Sink sink) {
@@ -51,6 +53,7 @@ public final class HubMqtt implements AutoCloseable {
         client.setCallback(new MqttCallback() {
             @Override
             public void disconnected(MqttDisconnectResponse response) {
+                subscribed = false;
                 LOG.warn("disconnected from {}: {}", brokerUrl, response.getReasonString());
             }
 
@@ -87,8 +90,9 @@ public final class HubMqtt implements AutoCloseable {
         scheduler.execute(() -> connect(1));
     }
 
+    /** Connected and subscribed: reports published from now on reach the hub. */
     public boolean isConnected() {
-        return client.isConnected();
+        return client.isConnected() && subscribed;
     }
 
     public void publish(String topic, byte[] payload) {
@@ -135,7 +139,19 @@ public final class HubMqtt implements AutoCloseable {
         MqttSubscription[] subscriptions = Topics.REPORT_FILTERS.stream()
                 .map(filter -> new MqttSubscription(filter, 1)).toArray(MqttSubscription[]::new);
         try {
-            client.subscribe(subscriptions, null, null, null);
+            client.subscribe(subscriptions, null, new MqttActionListener() {
+                @Override
+                public void onSuccess(IMqttToken token) {
+                    subscribed = true;
+                    LOG.info("subscribed to {}", Topics.REPORT_FILTERS);
+                }
+
+                @Override
+                public void onFailure(IMqttToken token, Throwable exception) {
+                    LOG.error("broker refused the subscription to {}: {}", Topics.REPORT_FILTERS,
+                            exception.toString());
+                }
+            }, null);
         } catch (MqttException e) {
             LOG.error("cannot subscribe to {}", Topics.REPORT_FILTERS, e);
         }

@@ -140,6 +140,20 @@ public final class HubStore implements AutoCloseable {
         return queryAll("SELECT reasons FROM inbound WHERE device = ? ORDER BY id", rs -> rs.getString(1), device);
     }
 
+    /** Logs the arrival of a message already decided; the receipt it got before is sent again. */
+    public synchronized void saveResend(String topic, String device, String hash, byte[] bytes, byte[] receipt,
+                                        java.time.Instant receivedAt) {
+        try {
+            exec("INSERT INTO inbound (received_at, topic, device, msg_hash, size, body, status, reasons, receipt)"
+                    + " VALUES (?,?,?,?,?,?,?,?,?)", receivedAt.toString(), topic, device, hash, bytes.length, bytes,
+                    "RESEND", "", receipt);
+            db.commit();
+        } catch (SQLException e) {
+            rollback();
+            throw new HubException("cannot log resend of " + hash + " from " + device + ": " + e.getMessage(), e);
+        }
+    }
+
     /** Writes one decision in one transaction; returns only once it is on disk. */
     public synchronized void save(Decision d) {
         String reasons = codes(d.reasons());

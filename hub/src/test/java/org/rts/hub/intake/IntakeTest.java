@@ -105,6 +105,7 @@ class IntakeTest {
         byte[] again = intake.process(Topics.report("dev-1", "result"), bytes).orElseThrow().receipt();
         assertArrayEquals(first, again);
         assertEquals(1, store.results(TestElection.ID).size());
+        assertEquals(Map.of("ACCEPTED", 1, "RESEND", 1), store.inboundCounts());
     }
 
     @Test

@@ -42,13 +42,18 @@ public final class TestElection {
     public final Election election;
 
     public TestElection(Path dir, String brokerUrl, Mode mode) {
+        this(dir, brokerUrl, mode, CLOCK);
+    }
+
+    /** Certificates are issued from two days before {@code clock}'s now, for a year. */
+    public TestElection(Path dir, String brokerUrl, Mode mode, Clock clock) {
         this.files = new ElectionFiles(dir);
         this.election = new Election(ID, "Test election", mode,
                 List.of(new Race("parliament", "Parliament", List.of(new Candidate("a", "Alpha"),
                         new Candidate("b", "Beta"), new Candidate("c", "Gamma")))),
                 List.of(new Station("S-1", "Station one", 500), new Station("S-2", "Station two", 480),
                         new Station("S-3", "Station three", 450)), Tolerances.DEFAULT);
-        Clock past = Clock.offset(CLOCK, Duration.ofDays(-2));
+        Clock past = Clock.offset(clock, Duration.ofDays(-2));
         new ElectionSetup(past).create(files, election);
         Enrolment enrolment = new Enrolment(files, past);
         for (int i = 1; i <= 3; i++) {
@@ -65,12 +70,12 @@ public final class TestElection {
 
     /** A device whose key and certificate come from a CA the election never trusted, claiming a real device id. */
     public Device rogue(int n) {
+        Instant from = Instant.now().minus(Duration.ofDays(400));
         ECPrivateKeyParameters caKey = (ECPrivateKeyParameters) Keys.generate().getPrivate();
-        X509CertificateHolder ca = CertificateIssuer.selfSignedCa(ID, caKey, NOW.minus(Duration.ofDays(1)),
-                Duration.ofDays(30));
+        X509CertificateHolder ca = CertificateIssuer.selfSignedCa(ID, caKey, from, Duration.ofDays(800));
         ECPrivateKeyParameters key = (ECPrivateKeyParameters) Keys.generate().getPrivate();
         X509CertificateHolder cert = new CertificateIssuer(ca, caKey).deviceCertificate(ID, "dev-" + n, "S-" + n,
-                Keys.publicOf(key), NOW.minus(Duration.ofDays(1)), Duration.ofDays(30));
+                Keys.publicOf(key), from, Duration.ofDays(800));
         return new Device("dev-" + n, "S-" + n, election.mode(), key, Certificates.thumbprint(cert));
     }
 

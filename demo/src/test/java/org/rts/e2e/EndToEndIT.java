@@ -1,0 +1,289 @@
+package org.rts.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.eclipse.paho.mqttv5.client.MqttClient;
+import org.eclipse.paho.mqttv5.client.MqttCallback;
+import org.eclipse.paho.mqttv5.client.MqttDisconnectResponse;
+import org.eclipse.paho.mqttv5.client.IMqttToken;
+import org.eclipse.paho.mqttv5.client.persist.MemoryPersistence;
+import org.eclipse.paho.mqttv5.common.MqttException;
+import org.eclipse.paho.mqttv5.common.MqttMessage;
+import org.eclipse.paho.mqttv5.common.MqttSubscription;
+import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import org.rts.agent.AgentMain;
+import org.rts.agent.outbox.Outbox;
+import org.rts.agent.outbox.OutboxEntry;
+import org.rts.demo.RawDevice;
+import org.rts.hub.Hub;
+import org.rts.hub.HubConfig;
+import org.rts.hub.testing.TestElection;
+import org.rts.hub.testing.TestElection.Device;
+import org.rts.protocol.Topics;
+import org.rts.protocol.codec.MessageCodec;
+import org.rts.protocol.message.Finding;
+import org.rts.protocol.message.Mode;
+import org.rts.protocol.message.Receipt;
+import org.rts.protocol.message.ResultReport;
+import org.rts.protocol.message.TurnoutReport;
+
+/** Device agent and hub against the Mosquitto running on 127.0.0.1:1883. */
+@Timeout(value = 3, unit = TimeUnit.MINUTES)
+class EndToEndIT {
+    private static final Duration STEP = Duration.ofSeconds(60);
+
+    @TempDir
+    Path dir;
+
+    private TestElection election;
+    private String hubClientId;
+    private Hub hub;
+
+    @BeforeEach
+    void setUp() throws Exception {
+        election = new TestElection(dir.resolve("election"), Mosquitto.SHARED_URL, Mode.LIVE, Clock.systemUTC());
+        hubClientId = "it-hub-" + UUID.randomUUID();
+        hub = startHub();
+    }
+
+    @AfterEach
+    void tearDown() {
+        if (hub != null) {
+            hub.close();
+        }
+    }
+
+    private Hub startHub() throws InterruptedException {
+        Hub started = Hub.start(new HubConfig(election.files, Mosquitto.SHARED_URL, dir.resolve("hub.db"),
+                hubClientId, 1000, Duration.ofMinutes(2)), Clock.systemUTC());
+        Wait.until("the hub is subscribed", STEP, started::isConnected);
+        return started;
+    }
+
+    private Path bundle(int n) {
+        return election.files.bundle("dev-" + n).dir();
+    }
+
+    /** S-1's reconciled tally: 500 registered, 400 in box, 390 valid + 10 invalid. */
+    private Path tally() throws Exception {
+        Path csv = dir.resolve("S-1.csv");
+        Files.writeString(csv, String.join("\n", "race,parliament", "registered,500", "received,600", "unused,198",
+                "spoiled,2", "inBox,400", "invalid,10", "a,200", "b,120", "c,70"));
+        return csv;
+    }
+
+    private static OutboxEntry only(Path bundle) {
+        try (Outbox outbox = Outbox.open(bundle.resolve("outbox.db"))) {
+            List<OutboxEntry> all = outbox.recent(10);
+            assertEquals(1, all.size(), all.toString());
+            return all.get(0);
+        }
+    }
+
+    @Test
+    void a_result_is_accepted_with_a_verified_receipt() throws Exception {
+        assertEquals(AgentMain.ACCEPTED, AgentMain.run("result", "--bundle", bundle(1).toString(), "--file",
+                tally().toString(), "--wait", "60"));
+        OutboxEntry sent = only(bundle(1));
+        assertEquals("ACCEPTED", sent.status());
+        assertTrue(sent.code().matches("[0-9A-Z]{4}-[0-9A-Z]{4}"), sent.code());
+        assertEquals(List.of(200, 120, 70), hub.store().results(TestElection.ID).get(0).votes());
+    }
+
+    @Test
+    void an_agent_killed_after_the_outbox_commit_resends_after_restart_and_is_counted_once() throws Exception {
+        int closedPort;
+        try (var socket = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            closedPort = socket.getLocalPort();
+        }
+        Process agent = agentProcess("result", "--bundle", bundle(1).toString(), "--file", tally().toString(),
+                "--broker", "tcp://127.0.0.1:" + closedPort, "--wait", "300");
+        try (Outbox outbox = Outbox.open(bundle(1).resolve("outbox.db"))) {
+            Wait.until("the result is committed to the outbox", STEP, () -> outbox.pending().size() == 1);
+        }
+        agent.destroyForcibly().waitFor();
+
+        assertEquals(AgentMain.ACCEPTED, AgentMain.run("send", "--bundle", bundle(1).toString(), "--wait", "60"));
+        assertEquals("ACCEPTED", only(bundle(1)).status());
+        assertEquals(1, hub.store().results(TestElection.ID).size());
+        assertEquals(1, hub.store().head("dev-1").seq());
+    }
+
+    @Test
+    void an_agent_killed_after_publishing_before_its_receipt_is_counted_once() throws Exception {
+        hub.close();
+        hub = null; // the hub's broker session stays and queues what devices publish meanwhile
+        try (Watcher watcher = new Watcher(Topics.report("dev-1", Topics.RESULT))) {
+            Process agent = agentProcess("result", "--bundle", bundle(1).toString(), "--file", tally().toString(),
+                    "--wait", "300");
+            Wait.until("the broker has the result", STEP, () -> watcher.count() >= 1);
+            agent.destroyForcibly().waitFor();
+        }
+        hub = startHub();
+        Wait.until("the hub stored the queued result", STEP,
+                () -> hub.store().results(TestElection.ID).size() == 1);
+
+        assertEquals(AgentMain.ACCEPTED, AgentMain.run("send", "--bundle", bundle(1).toString(), "--wait", "60"));
+        assertEquals(1, hub.store().results(TestElection.ID).size());
+        assertEquals(1, hub.store().head("dev-1").seq());
+        assertEquals(java.util.Map.of("ACCEPTED", 1, "RESEND", 1), hub.store().inboundCounts(),
+                "the queued copy, then the resend answered with the same receipt");
+    }
+
+    @Test
+    void every_bad_input_is_rejected_with_its_reason_and_the_hub_keeps_running() throws Exception {
+        Device dev1 = election.device(1);
+        Device dev3 = election.device(3);
+        List<String> failures = new ArrayList<>();
+        try (RawDevice raw1 = new RawDevice(Mosquitto.SHARED_URL, "dev-1", election.files.hubCertificate());
+             RawDevice raw2 = new RawDevice(Mosquitto.SHARED_URL, "dev-2", election.files.hubCertificate());
+             RawDevice raw3 = new RawDevice(Mosquitto.SHARED_URL, "dev-3", election.files.hubCertificate())) {
+            expect(failures, raw1, "result", "not json".getBytes(), "MALFORMED");
+            expect(failures, raw1, "result", dev1.signRaw("{not json".getBytes()), "MALFORMED");
+            byte[] big = new byte[64 * 1024 + 1];
+            Arrays.fill(big, (byte) 'x');
+            expect(failures, raw1, "result", big, "PAYLOAD_TOO_LARGE");
+            String good = new String(dev1.sign(dev1.result(200, 120, 70)), StandardCharsets.US_ASCII);
+            String forged = good.substring(0, good.lastIndexOf('.') + 1) + "A".repeat(86);
+            expect(failures, raw1, "result", forged.getBytes(), "SIGNATURE_INVALID");
+            Device rogue = election.rogue(1);
+            expect(failures, raw1, "result", rogue.sign(rogue.result(200, 120, 70)), "CERTIFICATE_UNTRUSTED");
+            Device dev2 = election.device(2);
+            expect(failures, raw2, "result", dev2.sign(new ResultReport(1, TestElection.ID, Mode.LIVE, "dev-2",
+                    "S-1", 1, "", "parliament", 500, 600, 198, 2, 400, 10, List.of(200, 120, 70),
+                    TestElection.NOW)), "STATION_MISMATCH");
+            expect(failures, raw1, "turnout", dev1.sign(new TurnoutReport(1, "another-election", Mode.LIVE, "dev-1",
+                    "S-1", 1, "", TestElection.NOW, 10)), "ELECTION_UNKNOWN");
+            expect(failures, raw1, "turnout", dev1.sign(new TurnoutReport(1, TestElection.ID, Mode.DRILL, "dev-1",
+                    "S-1", 1, "", TestElection.NOW, 10)), "MODE_MISMATCH");
+
+            // dev-3's chain: one good message, then replay, gap and fork
+            byte[] first = dev3.sign(dev3.turnout(100));
+            expect(failures, raw3, "turnout", dev3.chain(first), "");
+            expect(failures, raw3, "turnout", dev3.sign(new TurnoutReport(1, TestElection.ID, Mode.LIVE, "dev-3",
+                    "S-3", 1, "", TestElection.NOW, 101)), "SEQUENCE_REPLAY");
+            expect(failures, raw3, "turnout", dev3.sign(new TurnoutReport(1, TestElection.ID, Mode.LIVE, "dev-3",
+                    "S-3", 5, dev3.prev, TestElection.NOW, 101)), "SEQUENCE_GAP");
+            expect(failures, raw3, "turnout", dev3.sign(new TurnoutReport(1, TestElection.ID, Mode.LIVE, "dev-3",
+                    "S-3", 2, "B".repeat(43), TestElection.NOW, 101)), "CHAIN_BROKEN");
+            // content errors: each joins the chain and is rejected; S-3 has 450 voters
+            chained(failures, raw3, dev3, "result", dev3.sign(dev3.result(450, 500, 98, 2, 400, 10,
+                    List.of(-1, 200, 191))), "COUNT_OUT_OF_RANGE");
+            chained(failures, raw3, dev3, "result", dev3.sign(dev3.result(450, 500, 98, 2, 400, 10,
+                    List.of(1_500_000, 200, 190))), "COUNT_OUT_OF_RANGE");
+            chained(failures, raw3, dev3, "result", dev3.sign(dev3.result(450, 500, 98, 2, 400, 10,
+                    List.of(200, 100, 80, 10))), "CANDIDATE_UNKNOWN");
+            chained(failures, raw3, dev3, "result", dev3.sign(dev3.result(451, 500, 98, 2, 400, 10,
+                    List.of(200, 100, 90))), "RECONCILIATION_FAILED:REGISTERED_MISMATCH");
+            chained(failures, raw3, dev3, "result", dev3.sign(dev3.result(450, 500, 90, 2, 400, 10,
+                    List.of(200, 100, 90))), "RECONCILIATION_FAILED:BALLOT_ACCOUNTING");
+            chained(failures, raw3, dev3, "result", dev3.sign(dev3.result(450, 500, 98, 2, 400, 10,
+                    List.of(200, 100, 60))), "RECONCILIATION_FAILED:BOX_VS_VOTES");
+            chained(failures, raw3, dev3, "result", dev3.sign(dev3.result(450, 500, 38, 2, 460, 10,
+                    List.of(250, 100, 100))), "RECONCILIATION_FAILED:OVER_VOTING");
+            chained(failures, raw3, dev3, "turnout", dev3.sign(dev3.turnout(451)),
+                    "RECONCILIATION_FAILED:TURNOUT_ABOVE_REGISTERED");
+            chained(failures, raw3, dev3, "turnout", dev3.sign(dev3.turnout(99)),
+                    "RECONCILIATION_FAILED:TURNOUT_DECREASING");
+        }
+        assertEquals(List.of(), failures);
+        assertEquals(List.of(), hub.store().results(TestElection.ID));
+        // the hub is still running and still accepts a good result
+        assertEquals(AgentMain.ACCEPTED, AgentMain.run("result", "--bundle", bundle(1).toString(), "--file",
+                tally().toString(), "--wait", "60"));
+    }
+
+    private static void chained(List<String> failures, RawDevice raw, Device device, String kind, byte[] bytes,
+                                String code) throws Exception {
+        expect(failures, raw, kind, device.chain(bytes), code);
+    }
+
+    /** Sends and records a mismatch instead of failing at once, so one run lists every wrong answer. */
+    private static void expect(List<String> failures, RawDevice raw, String kind, byte[] bytes, String code)
+            throws Exception {
+        Receipt r = raw.send(kind, bytes, STEP);
+        List<String> codes = r.reasons().stream().map(Finding::code).toList();
+        List<String> expected = code.isEmpty() ? List.of() : List.of(code);
+        if (!codes.equals(expected)) {
+            failures.add("expected " + expected + ", got " + codes + " " + r.reasons());
+        }
+    }
+
+    private static Process agentProcess(String... args) throws Exception {
+        String java = ProcessHandle.current().info().command().orElse("java");
+        List<String> command = new ArrayList<>(List.of(java, "--enable-native-access=ALL-UNNAMED", "-jar",
+                System.getProperty("rts.agent.jar", "../device-agent/target/device-agent.jar")));
+        command.addAll(List.of(args));
+        return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                .start();
+    }
+
+    /** Counts messages on one topic at the shared broker. */
+    private static final class Watcher implements AutoCloseable {
+        private final MqttClient client;
+        private final AtomicInteger count = new AtomicInteger();
+
+        Watcher(String topic) throws MqttException {
+            client = new MqttClient(Mosquitto.SHARED_URL, "it-watch-" + UUID.randomUUID(), new MemoryPersistence());
+            client.setCallback(new MqttCallback() {
+                @Override
+                public void messageArrived(String t, MqttMessage m) {
+                    count.incrementAndGet();
+                }
+
+                @Override
+                public void disconnected(MqttDisconnectResponse r) {
+                }
+
+                @Override
+                public void mqttErrorOccurred(MqttException e) {
+                }
+
+                @Override
+                public void deliveryComplete(IMqttToken t) {
+                }
+
+                @Override
+                public void connectComplete(boolean reconnect, String uri) {
+                }
+
+                @Override
+                public void authPacketArrived(int code, MqttProperties p) {
+                }
+            });
+            client.connect();
+            client.subscribe(new MqttSubscription[] {new MqttSubscription(topic, 1)});
+        }
+
+        int count() {
+            return count.get();
+        }
+
+        @Override
+        public void close() throws MqttException {
+            client.disconnect();
+            client.close();
+        }
+    }
+
+    static byte[] encode(Object report) {
+        return MessageCodec.encode(report);
+    }
+}
