@@ -34,6 +34,7 @@ public final class RawDevice implements AutoCloseable {
     private final String deviceId;
     private final X509CertificateHolder hubCertificate;
     private final Map<String, CompletableFuture<Receipt>> waiting = new ConcurrentHashMap<>();
+    private final java.util.concurrent.atomic.AtomicInteger watched = new java.util.concurrent.atomic.AtomicInteger();
 
     public RawDevice(String brokerUrl, String deviceId, Path hubCertificate) throws MqttException {
         this.deviceId = deviceId;
@@ -43,7 +44,11 @@ public final class RawDevice implements AutoCloseable {
         client.setCallback(new MqttCallback() {
             @Override
             public void messageArrived(String topic, MqttMessage message) {
-                received(message.getPayload());
+                if (topic.equals(Topics.receipt(deviceId))) {
+                    received(message.getPayload());
+                } else {
+                    watched.incrementAndGet();
+                }
             }
 
             @Override
@@ -83,6 +88,13 @@ public final class RawDevice implements AutoCloseable {
         if (f != null) {
             f.complete(receipt);
         }
+    }
+
+    /** Counts the messages published on one more topic from now on; one watch per device. */
+    public java.util.concurrent.atomic.AtomicInteger watch(String topic) throws MqttException {
+        client.subscribe(new MqttSubscription[] {new MqttSubscription(topic, 1)}, null, null, null)
+                .waitForCompletion(10_000);
+        return watched;
     }
 
     /** Publishes {@code bytes} on this device's {@code kind} topic and returns the hub's verified receipt. */

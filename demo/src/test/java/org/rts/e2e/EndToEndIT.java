@@ -13,16 +13,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
-import org.eclipse.paho.mqttv5.client.MqttClient;
-import org.eclipse.paho.mqttv5.client.MqttCallback;
-import org.eclipse.paho.mqttv5.client.MqttDisconnectResponse;
-import org.eclipse.paho.mqttv5.client.IMqttToken;
-import org.eclipse.paho.mqttv5.client.persist.MemoryPersistence;
-import org.eclipse.paho.mqttv5.common.MqttException;
-import org.eclipse.paho.mqttv5.common.MqttMessage;
-import org.eclipse.paho.mqttv5.common.MqttSubscription;
-import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -37,7 +27,6 @@ import org.rts.hub.HubConfig;
 import org.rts.hub.testing.TestElection;
 import org.rts.hub.testing.TestElection.Device;
 import org.rts.protocol.Topics;
-import org.rts.protocol.codec.MessageCodec;
 import org.rts.protocol.message.Finding;
 import org.rts.protocol.message.Mode;
 import org.rts.protocol.message.Receipt;
@@ -130,10 +119,11 @@ class EndToEndIT {
     void an_agent_killed_after_publishing_before_its_receipt_is_counted_once() throws Exception {
         hub.close();
         hub = null; // the hub's broker session stays and queues what devices publish meanwhile
-        try (Watcher watcher = new Watcher(Topics.report("dev-1", Topics.RESULT))) {
+        try (RawDevice watcher = new RawDevice(Mosquitto.SHARED_URL, "dev-1", election.files.hubCertificate())) {
+            var published = watcher.watch(Topics.report("dev-1", Topics.RESULT));
             Process agent = agentProcess("result", "--bundle", bundle(1).toString(), "--file", tally().toString(),
                     "--wait", "300");
-            Wait.until("the broker has the result", STEP, () -> watcher.count() >= 1);
+            Wait.until("the broker has the result", STEP, () -> published.get() >= 1);
             agent.destroyForcibly().waitFor();
         }
         hub = startHub();
@@ -235,55 +225,4 @@ class EndToEndIT {
                 .start();
     }
 
-    /** Counts messages on one topic at the shared broker. */
-    private static final class Watcher implements AutoCloseable {
-        private final MqttClient client;
-        private final AtomicInteger count = new AtomicInteger();
-
-        Watcher(String topic) throws MqttException {
-            client = new MqttClient(Mosquitto.SHARED_URL, "it-watch-" + UUID.randomUUID(), new MemoryPersistence());
-            client.setCallback(new MqttCallback() {
-                @Override
-                public void messageArrived(String t, MqttMessage m) {
-                    count.incrementAndGet();
-                }
-
-                @Override
-                public void disconnected(MqttDisconnectResponse r) {
-                }
-
-                @Override
-                public void mqttErrorOccurred(MqttException e) {
-                }
-
-                @Override
-                public void deliveryComplete(IMqttToken t) {
-                }
-
-                @Override
-                public void connectComplete(boolean reconnect, String uri) {
-                }
-
-                @Override
-                public void authPacketArrived(int code, MqttProperties p) {
-                }
-            });
-            client.connect();
-            client.subscribe(new MqttSubscription[] {new MqttSubscription(topic, 1)});
-        }
-
-        int count() {
-            return count.get();
-        }
-
-        @Override
-        public void close() throws MqttException {
-            client.disconnect();
-            client.close();
-        }
-    }
-
-    static byte[] encode(Object report) {
-        return MessageCodec.encode(report);
-    }
 }
