@@ -15,9 +15,18 @@ public final class JsonFiles {
 
     public static <T> T read(Path file, Class<T> type, String what) {
         try {
-            return Json.mapper().readValue(Files.readAllBytes(file), type);
+            return parse(file, Files.readAllBytes(file), type, what);
         } catch (NoSuchFileException e) {
             throw new ProtocolException(what + " not found: " + file);
+        } catch (IOException e) {
+            throw new ProtocolException("cannot read " + what + " " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Parses bytes already read (and, for signed files, verified) from {@code file}. */
+    public static <T> T parse(Path file, byte[] bytes, Class<T> type, String what) {
+        try {
+            return Json.mapper().readValue(bytes, type);
         } catch (JsonProcessingException e) {
             Throwable cause = e.getCause() instanceof IllegalArgumentException iae ? iae : null;
             throw new ProtocolException(what + " " + file + " is invalid: "

@@ -53,7 +53,14 @@ public record Election(String id, String name, Mode mode, List<Race> races, List
         return map;
     }
 
+    /** Reads a ballot definition a person wrote (provisioning's input); not yet signed. */
     public static Election read(Path file) {
         return org.rts.protocol.codec.JsonFiles.read(file, Election.class, "ballot definition");
+    }
+
+    /** Reads a ballot definition after checking the election authority's signature on it. */
+    public static Election readSigned(Path file, org.bouncycastle.cert.X509CertificateHolder ca) {
+        byte[] bytes = org.rts.protocol.files.SignedFile.readVerified(file, ca);
+        return org.rts.protocol.codec.JsonFiles.parse(file, bytes, Election.class, "ballot definition");
     }
 }

@@ -5,6 +5,11 @@ import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Date;
+import java.util.List;
+import java.util.Map;
+import org.bouncycastle.asn1.x509.CRLReason;
+import org.bouncycastle.cert.X509CRLHolder;
+import org.bouncycastle.cert.X509v2CRLBuilder;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x500.X500NameBuilder;
 import org.bouncycastle.asn1.x500.style.BCStyle;
@@ -33,6 +38,8 @@ import org.bouncycastle.operator.bc.BcECContentSignerBuilder;
  * cannot drift apart: a CA, the hub's receipt-signing certificate and device certificates bound to one station.
  */
 public final class CertificateIssuer {
+    /** Common name of the hub's certificate, and so its user name at the broker. */
+    public static final String HUB_NAME = "hub";
     private static final SecureRandom RANDOM = new SecureRandom();
     private static final AlgorithmIdentifier SIG = new DefaultSignatureAlgorithmIdentifierFinder()
             .find("SHA256withECDSA");
@@ -70,32 +77,61 @@ public final class CertificateIssuer {
         return b.build(signer(key));
     }
 
-    /** The hub's receipt-signing certificate: digital signature only. */
+    /**
+     * The hub's certificate: signs receipts and authenticates the hub to the broker (TLS client), with CN
+     * {@value #HUB_NAME}, which the broker's ACL grants reading every device's reports.
+     */
     public X509CertificateHolder hubCertificate(String electionId, ECPublicKeyParameters hubKey, Instant from,
                                                 Duration validity) {
-        return issue(name("hub", electionId), hubKey, from, validity, Certificates.URI_PREFIX + electionId + ":hub",
-                false);
+        return issue(name(HUB_NAME, electionId), hubKey, from, validity,
+                new GeneralNames(uri(Certificates.URI_PREFIX + electionId + ":hub")), KeyPurposeId.id_kp_clientAuth);
+    }
+
+    /** The broker's TLS server certificate for the given host names and IP addresses. */
+    public X509CertificateHolder brokerCertificate(String electionId, List<String> hosts,
+                                                   ECPublicKeyParameters brokerKey, Instant from, Duration validity) {
+        if (hosts.isEmpty()) {
+            throw new PkiException("the broker certificate needs at least one host name or IP address");
+        }
+        GeneralName[] names = hosts.stream().map(h -> new GeneralName(
+                h.matches("[0-9.]+|[0-9a-fA-F:]*:[0-9a-fA-F:]*") ? GeneralName.iPAddress : GeneralName.dNSName, h))
+                .toArray(GeneralName[]::new);
+        return issue(name(hosts.get(0), electionId), brokerKey, from, validity, new GeneralNames(names),
+                KeyPurposeId.id_kp_serverAuth);
     }
 
     /** A device certificate: CN = device id, SAN URI binding it to one station of one election. */
     public X509CertificateHolder deviceCertificate(String electionId, String deviceId, String stationId,
                                                    ECPublicKeyParameters deviceKey, Instant from, Duration validity) {
+        if (HUB_NAME.equals(deviceId)) {
+            throw new PkiException("'" + HUB_NAME + "' is reserved for the hub and cannot be a device id");
+        }
         return issue(name(deviceId, electionId), deviceKey, from, validity,
-                Certificates.stationUri(electionId, stationId), true);
+                new GeneralNames(uri(Certificates.stationUri(electionId, stationId))), KeyPurposeId.id_kp_clientAuth);
+    }
+
+    /** A CRL listing {@code revoked} serial numbers, valid from {@code now} until {@code nextUpdate}. */
+    public X509CRLHolder crl(Map<BigInteger, Instant> revoked, Instant now, Duration nextUpdate) {
+        X509v2CRLBuilder b = new X509v2CRLBuilder(caCertificate.getSubject(), Date.from(now));
+        b.setNextUpdate(Date.from(now.plus(nextUpdate)));
+        revoked.forEach((serial, at) -> b.addCRLEntry(serial, Date.from(at), CRLReason.keyCompromise));
+        return b.build(signer(caKey));
+    }
+
+    private static GeneralName uri(String uri) {
+        return new GeneralName(GeneralName.uniformResourceIdentifier, uri);
     }
 
     private X509CertificateHolder issue(X500Name subject, ECPublicKeyParameters key, Instant from, Duration validity,
-                                        String uri, boolean clientAuth) {
+                                        GeneralNames altNames, KeyPurposeId purpose) {
         X509v3CertificateBuilder b = builder(caCertificate.getSubject(), subject, key, from, validity);
         try {
             BcX509ExtensionUtils ext = new BcX509ExtensionUtils();
             b.addExtension(Extension.basicConstraints, true, new BasicConstraints(false));
-            b.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature));
-            if (clientAuth) {
-                b.addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(KeyPurposeId.id_kp_clientAuth));
-            }
-            b.addExtension(Extension.subjectAlternativeName, false,
-                    new GeneralNames(new GeneralName(GeneralName.uniformResourceIdentifier, uri)));
+            b.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature
+                    | (purpose == KeyPurposeId.id_kp_serverAuth ? KeyUsage.keyAgreement : 0)));
+            b.addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(purpose));
+            b.addExtension(Extension.subjectAlternativeName, false, altNames);
             b.addExtension(Extension.authorityKeyIdentifier, false,
                     ext.createAuthorityKeyIdentifier(caCertificate));
             b.addExtension(Extension.subjectKeyIdentifier, false,

@@ -85,6 +85,15 @@ public final class Pem {
         return out.toString();
     }
 
+    public static org.bouncycastle.pkcs.PKCS10CertificationRequest readCsr(Path file) {
+        for (Object o : readObjects(file)) {
+            if (o instanceof org.bouncycastle.pkcs.PKCS10CertificationRequest csr) {
+                return csr;
+            }
+        }
+        throw new PkiException("no certificate request in " + file);
+    }
+
     /** Parses PEM text (for certificates kept in a registry or database rather than a file). */
     public static X509CertificateHolder parseCertificate(String pem) {
         try (PEMParser parser = new PEMParser(new java.io.StringReader(pem))) {

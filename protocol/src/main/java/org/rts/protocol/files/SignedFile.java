@@ -1,0 +1,70 @@
+package org.rts.protocol.files;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import org.bouncycastle.cert.X509CertificateHolder;
+import org.rts.protocol.ProtocolException;
+import org.rts.protocol.codec.MalformedMessageException;
+import org.rts.protocol.jws.Es256Signer;
+import org.rts.protocol.jws.Es256Verifier;
+import org.rts.protocol.jws.Jws;
+import org.rts.protocol.pki.Certificates;
+
+/**
+ * A configuration file signed by the election authority: {@code <file>.sig} holds a JWS with detached payload
+ * (RFC 7515 appendix F, {@code header..signature}) over the file's exact bytes, signed with the election CA key.
+ * Readers verify before they parse, so a ballot definition edited on a USB stick is refused.
+ */
+public final class SignedFile {
+    private SignedFile() {
+    }
+
+    public static Path signatureOf(Path file) {
+        return file.resolveSibling(file.getFileName() + ".sig");
+    }
+
+    /** Writes {@code <file>.sig} for the file as it is now on disk. */
+    public static void sign(Path file, Es256Signer authority) {
+        try {
+            String compact = authority.sign(Files.readAllBytes(file));
+            String detached = compact.substring(0, compact.indexOf('.') + 1) + compact.substring(compact.lastIndexOf('.'));
+            org.rts.protocol.pki.Pem.write(signatureOf(file), detached + "\n", false);
+        } catch (IOException e) {
+            throw new ProtocolException("cannot sign " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Returns the file's bytes once its signature verifies with the election CA certificate. */
+    public static byte[] readVerified(Path file, X509CertificateHolder ca) {
+        Path sig = signatureOf(file);
+        try {
+            byte[] content = Files.readAllBytes(file);
+            String detached = Files.readString(sig, StandardCharsets.US_ASCII).strip();
+            int first = detached.indexOf('.');
+            if (first < 0 || !detached.startsWith(".", first + 1)) {
+                throw new ProtocolException("signature " + sig + " is not a detached JWS");
+            }
+            String compact = detached.substring(0, first + 1)
+                    + java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(content)
+                    + detached.substring(first + 1);
+            Jws jws = Jws.parse(compact.getBytes(StandardCharsets.US_ASCII));
+            if (!jws.header().x5tS256().equals(Certificates.thumbprint(ca))
+                    || !Es256Verifier.verify(jws, Certificates.publicKey(ca))) {
+                throw new ProtocolException(file + " does not match its signature by the election authority: it"
+                        + " was changed after provisioning, or belongs to another election; copy it again from"
+                        + " the election directory");
+            }
+            return content;
+        } catch (NoSuchFileException e) {
+            throw new ProtocolException("missing " + e.getFile() + ": configuration must come with the election"
+                    + " authority's signature (" + sig.getFileName() + ")");
+        } catch (MalformedMessageException e) {
+            throw new ProtocolException("signature " + sig + " is unreadable: " + e.getMessage());
+        } catch (IOException e) {
+            throw new ProtocolException("cannot read " + file + ": " + e.getMessage(), e);
+        }
+    }
+}
