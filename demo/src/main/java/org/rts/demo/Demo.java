@@ -74,15 +74,19 @@ public final class Demo {
         try (EmbeddedBroker broker = EmbeddedBroker.start(dir.resolve("broker"))) {
             out.println("broker listening at " + broker.url());
 
-            heading("Provisioning: election CA, hub certificate, three devices");
+            heading("Provisioning: election CA, hub certificate; each unit makes its key and a request");
             Path ballot = dir.resolve("ballot.json");
             JsonFiles.write(ballot, ballot());
             check("election created", ProvisioningMain.run("init", "--dir", files.dir().toString(), "--ballot",
                     ballot.toString()) == 0, files.dir().toString());
             for (int i = 1; i <= 3; i++) {
-                check("dev-000" + i + " enrolled for S-000" + i, ProvisioningMain.run("enroll", "--dir",
-                        files.dir().toString(), "--device", "dev-000" + i, "--station", "S-000" + i, "--broker",
-                        broker.url()) == 0, files.bundle("dev-000" + i).dir().toString());
+                String device = "dev-000" + i;
+                String bundle = files.bundle(device).dir().toString();
+                boolean keyMade = AgentMain.run("enroll", "--bundle", bundle, "--device", device) == 0;
+                boolean enrolled = ProvisioningMain.run("enroll", "--dir", files.dir().toString(), "--csr",
+                        files.bundle(device).request().toString(), "--device", device, "--station", "S-000" + i,
+                        "--broker", broker.url()) == 0;
+                check(device + " enrolled for S-000" + i + " (key made on the unit)", keyMade && enrolled, bundle);
             }
 
             heading("Starting the hub");

@@ -13,6 +13,7 @@ import org.rts.agent.workflow.Workflow;
 import org.rts.hardware.Hardware;
 import org.rts.hardware.HardwareProfiles;
 import org.rts.protocol.Topics;
+import org.rts.protocol.pki.TlsContexts;
 
 /**
  * One device agent, wired by hand: bundle, outbox, workflow, hardware profile and, once {@link #connect()} is
@@ -70,7 +71,8 @@ public final class Agent implements AutoCloseable {
         linkThread = Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "agent-link"));
         senderThread = Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "agent-sender"));
         link = new AgentLink(broker, bundle.deviceId(), Topics.receipt(bundle.deviceId()), linkThread,
-                settings.maxBackoff().toMillis());
+                settings.maxBackoff().toMillis(), broker.startsWith("ssl:") ? TlsContexts.client(bundle.deviceKey(),
+                        bundle.deviceCertificate(), bundle.caCertificate()) : null);
         sender = new Sender(bundle.deviceId(), outbox, new Sender.Publisher() {
             @Override
             public boolean publish(String topic, byte[] payload) {

@@ -34,7 +34,8 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "device-agent", mixinStandardHelpOptions = true, version = "rts device-agent 0.1",
         description = "Signs and transmits a polling station's turnout and results, and shows the hub's receipt.",
-        subcommands = {AgentMain.Result.class, AgentMain.Turnout.class, AgentMain.Send.class, AgentMain.Status.class})
+        subcommands = {AgentMain.Enrol.class, AgentMain.Import.class, AgentMain.Result.class, AgentMain.Turnout.class,
+                AgentMain.Send.class, AgentMain.Status.class, AgentMain.Decommission.class})
 public final class AgentMain implements Runnable {
     public static final int ACCEPTED = 0;
     public static final int ERROR = 1;
@@ -100,6 +101,79 @@ public final class AgentMain implements Runnable {
             AgentSettings settings = new AgentSettings(bundle, data, broker, window,
                     Duration.ofSeconds(resendAfter), Duration.ofMillis(maxBackoffMillis));
             return Agent.open(settings, Clock.systemUTC(), System.out);
+        }
+    }
+
+    @Command(name = "enroll", mixinStandardHelpOptions = true,
+            description = "Make this unit's key (it never leaves the unit) and its certificate request for the"
+                    + " technician.")
+    static final class Enrol implements Callable<Integer> {
+        @Option(names = "--bundle", defaultValue = "/etc/rts/bundle",
+                description = "Bundle directory (default: ${DEFAULT-VALUE}).")
+        Path bundle;
+
+        @Option(names = "--device", required = true, description = "Device id printed on the unit.")
+        String device;
+
+        @Override
+        public Integer call() {
+            boolean created = org.rts.agent.bundle.Identity.enrol(bundle, device);
+            System.out.printf("%s key in %s; certificate request written to %s: give it to the technician%n",
+                    created ? "new" : "kept the existing", bundle.resolve("device.key"), bundle.resolve("device.csr"));
+            return ACCEPTED;
+        }
+    }
+
+    @Command(name = "import", mixinStandardHelpOptions = true,
+            description = "Install the bundle made by 'provisioning enroll' (or 'reassign') after checking it"
+                    + " against this unit's key and the election CA.")
+    static final class Import implements Callable<Integer> {
+        @Option(names = "--bundle", defaultValue = "/etc/rts/bundle",
+                description = "Bundle directory (default: ${DEFAULT-VALUE}).")
+        Path bundle;
+
+        @Option(names = "--from", required = true, description = "Folder with the bundle from provisioning.")
+        Path from;
+
+        @Override
+        public Integer call() {
+            var b = org.rts.agent.bundle.Identity.importBundle(bundle, from, Instant.now());
+            System.out.printf("bundle imported: device %s, station %s, election %s (%s), broker %s%n", b.deviceId(),
+                    b.stationId(), b.election().id(), b.election().mode(), b.config().brokerUrl());
+            return ACCEPTED;
+        }
+    }
+
+    @Command(name = "decommission", mixinStandardHelpOptions = true,
+            description = "Wipe this unit's key, bundle and outbox.")
+    static final class Decommission implements Callable<Integer> {
+        @Option(names = "--bundle", defaultValue = "/etc/rts/bundle",
+                description = "Bundle directory (default: ${DEFAULT-VALUE}).")
+        Path bundle;
+
+        @Option(names = "--data", description = "Directory of the outbox (default: the bundle directory).")
+        Path data;
+
+        @Option(names = "--force", description = "Wipe even though messages still wait for their receipt.")
+        boolean force;
+
+        @Override
+        public Integer call() {
+            Path outboxFile = (data != null ? data : bundle).resolve("outbox.db");
+            if (java.nio.file.Files.exists(outboxFile)) {
+                int pending;
+                try (var outbox = org.rts.agent.outbox.Outbox.open(outboxFile)) {
+                    pending = outbox.pending().size();
+                }
+                if (pending > 0 && !force) {
+                    System.out.printf("NOT WIPED: %d message(s) still wait for the hub's receipt. Run"
+                            + " 'device-agent send' first, or --force to lose them.%n", pending);
+                    return REFUSED;
+                }
+            }
+            org.rts.agent.bundle.Identity.wipe(bundle, outboxFile);
+            System.out.println("key, bundle and outbox wiped from " + bundle);
+            return ACCEPTED;
         }
     }
 

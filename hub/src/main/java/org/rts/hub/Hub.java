@@ -5,16 +5,18 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.bouncycastle.cert.X509CertificateHolder;
+import org.bouncycastle.crypto.params.ECPrivateKeyParameters;
+import org.rts.hub.registry.RegistryWatch;
+import org.rts.protocol.pki.TlsContexts;
 import org.rts.hub.intake.Intake;
 import org.rts.hub.mqtt.HubMqtt;
 import org.rts.hub.receipt.ReceiptIssuer;
-import org.rts.hub.registry.DeviceRegistry;
 import org.rts.hub.store.HubStore;
 import org.rts.hub.validation.Authenticator;
-import org.rts.protocol.codec.JsonFiles;
 import org.rts.protocol.election.Election;
 import org.rts.protocol.files.ElectionFiles;
-import org.rts.protocol.files.Registry;
 import org.rts.protocol.pki.Pem;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -31,6 +33,7 @@ public final class Hub implements AutoCloseable {
 
     private static final Inbound STOP = new Inbound("", new byte[0], -1, 0);
 
+    private final RegistryWatch registry;
     private final HubStore store;
     private final Intake intake;
     private final HubMqtt mqtt;
@@ -40,28 +43,30 @@ public final class Hub implements AutoCloseable {
 
     private Hub(HubConfig config, Clock clock) {
         ElectionFiles files = config.election();
-        Election election = Election.read(files.ballot());
-        DeviceRegistry registry = DeviceRegistry.load(
-                JsonFiles.read(files.registry(), Registry.class, "device registry"),
-                Pem.readCertificate(files.caCertificate()), election.id());
-        ReceiptIssuer receipts = new ReceiptIssuer(Pem.readPrivateKey(files.hubKey()),
-                Pem.readCertificate(files.hubCertificate()));
+        X509CertificateHolder ca = Pem.readCertificate(files.caCertificate());
+        Election election = Election.readSigned(files.ballot(), ca);
+        this.registry = new RegistryWatch(files.registry(), ca, election.id());
+        ECPrivateKeyParameters hubKey = Pem.readPrivateKey(files.hubKey());
+        X509CertificateHolder hubCert = Pem.readCertificate(files.hubCertificate());
+        ReceiptIssuer receipts = new ReceiptIssuer(hubKey, hubCert);
         this.store = HubStore.open(config.store());
-        this.intake = new Intake(election, new Authenticator(election, registry), store, receipts, clock);
+        this.intake = new Intake(election, new Authenticator(election, registry::current), store, receipts, clock);
         this.queue = new ArrayBlockingQueue<>(config.queueCapacity());
-        this.scheduler = Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "hub-mqtt-connect"));
+        this.scheduler = Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "hub-scheduler"));
         String clientId = config.clientId() != null ? config.clientId() : "rts-hub-" + election.id();
-        this.mqtt = new HubMqtt(config.brokerUrl(), clientId, config.sessionExpiry().getSeconds(), scheduler,
+        this.mqtt = new HubMqtt(config.brokerUrl(), clientId, config.sessionExpiry().getSeconds(),
+                config.brokerUrl().startsWith("ssl:") ? TlsContexts.client(hubKey, hubCert, ca) : null, scheduler,
                 (topic, payload, id, qos) -> queue.put(new Inbound(topic, payload, id, qos)));
         this.worker = new Thread(this::work, "hub-intake");
         LOG.info("hub for election {} ({}): {} stations, {} device certificates, store {}", election.id(),
-                election.mode(), election.stations().size(), registry.size(), config.store());
+                election.mode(), election.stations().size(), registry.current().size(), config.store());
     }
 
     /** Loads everything, then connects in the background; configuration errors are thrown here. */
     public static Hub start(HubConfig config, Clock clock) {
         Hub hub = new Hub(config, clock);
         hub.worker.start();
+        hub.scheduler.scheduleWithFixedDelay(hub.registry::reloadIfChanged, 2, 2, TimeUnit.SECONDS);
         hub.mqtt.start();
         return hub;
     }

@@ -2,24 +2,30 @@ package org.rts.provisioning;
 
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.List;
 import java.util.concurrent.Callable;
 import org.rts.protocol.ProtocolException;
-import org.rts.protocol.codec.JsonFiles;
 import org.rts.protocol.election.Election;
 import org.rts.protocol.files.ElectionFiles;
 import org.rts.protocol.files.Registry;
 import org.rts.protocol.pki.Certificates;
 import org.rts.protocol.pki.Pem;
+import org.rts.provisioning.broker.BrokerSetup;
+import org.rts.provisioning.election.ElectionAuthority;
 import org.rts.provisioning.election.ElectionSetup;
 import org.rts.provisioning.enrolment.Enrolment;
+import org.rts.provisioning.revocation.Revocation;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-/** The technicians' tool: create an election, enrol devices, list them. */
+/** The technicians' tool: create an election, enrol, re-assign and revoke devices, configure the broker. */
 @Command(name = "provisioning", mixinStandardHelpOptions = true, version = "rts provisioning 0.1",
-        description = "Creates an election's keys and certificates and enrols devices for stations.",
-        subcommands = {ProvisioningMain.Init.class, ProvisioningMain.Enrol.class, ProvisioningMain.Status.class})
+        description = "Creates an election's keys and certificates, enrols devices for stations, revokes them.",
+        subcommands = {ProvisioningMain.Init.class, ProvisioningMain.Enrol.class, ProvisioningMain.EnrolBatch.class,
+                ProvisioningMain.Reassign.class, ProvisioningMain.Revoke.class, ProvisioningMain.Decommission.class,
+                ProvisioningMain.Status.class, ProvisioningMain.Broker.class})
 public final class ProvisioningMain implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -44,14 +50,24 @@ public final class ProvisioningMain implements Runnable {
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "choose a command: init, enroll or status");
+        throw new CommandLine.ParameterException(spec.commandLine(), "choose a command (see --help)");
+    }
+
+    /** The election directory every command works on. */
+    static final class Dir {
+        @Option(names = "--dir", required = true, description = "Election directory.")
+        Path dir;
+
+        ElectionAuthority authority() {
+            return ElectionAuthority.load(new ElectionFiles(dir), Clock.systemUTC());
+        }
     }
 
     @Command(name = "init", mixinStandardHelpOptions = true,
-            description = "Create an election directory: CA, hub receipt key and certificate, ballot definition.")
+            description = "Create an election directory: CA, hub key and certificate, signed ballot definition.")
     static final class Init implements Callable<Integer> {
-        @Option(names = "--dir", required = true, description = "Election directory to create.")
-        Path dir;
+        @Mixin
+        Dir dir;
 
         @Option(names = "--ballot", required = true,
                 description = "Ballot definition JSON (races, candidates, stations, tolerances).")
@@ -60,57 +76,180 @@ public final class ProvisioningMain implements Runnable {
         @Override
         public Integer call() {
             Election election = Election.read(ballot);
-            new ElectionSetup(Clock.systemUTC()).create(new ElectionFiles(dir), election);
-            System.out.printf("election %s created in %s (%d stations)%n", election.id(), dir,
-                    election.stations().size());
+            new ElectionSetup(Clock.systemUTC()).create(new ElectionFiles(dir.dir), election);
+            System.out.printf("election %s (%s) created in %s: %d stations%n", election.id(), election.mode(),
+                    dir.dir, election.stations().size());
             return 0;
         }
     }
 
     @Command(name = "enroll", mixinStandardHelpOptions = true,
-            description = "Enrol a device for one station and write its bundle to <dir>/devices/<device>.")
+            description = "Issue a unit's certificate from its request (made by 'device-agent enroll') and write"
+                    + " its bundle to <dir>/devices/<device>.")
     static final class Enrol implements Callable<Integer> {
-        @Option(names = "--dir", required = true, description = "Election directory.")
-        Path dir;
+        @Mixin
+        Dir dir;
 
-        @Option(names = "--device", required = true, description = "Device id (as printed on the unit).")
+        @Option(names = "--csr", required = true, description = "The unit's certificate request (device.csr).")
+        Path csr;
+
+        @Option(names = "--device", required = true, description = "Device id printed on the unit.")
         String device;
 
         @Option(names = "--station", required = true, description = "Station id from the ballot definition.")
         String station;
 
-        @Option(names = "--broker", required = true, description = "Broker URL the device uses, e.g. tcp://10.0.0.5:1883.")
+        @Option(names = "--broker", required = true, description = "Broker URL for the unit, e.g. ssl://10.0.0.5:8883.")
         String broker;
 
         @Override
         public Integer call() {
-            Enrolment.Outcome o = new Enrolment(new ElectionFiles(dir), Clock.systemUTC()).enrol(device, station,
-                    broker);
-            System.out.printf("%s device %s for station %s, certificate sha256 %s, bundle %s%n",
-                    o.created() ? "enrolled" : "already enrolled:", o.device(), o.station(), o.thumbprint(),
-                    o.bundle().dir());
+            print(new Enrolment(dir.authority()).enrol(csr, device, station, broker));
+            return 0;
+        }
+    }
+
+    @Command(name = "enroll-batch", mixinStandardHelpOptions = true,
+            description = "Enrol every unit of a plan (CSV lines 'device,station'); requests are <csr-dir>/<device>.csr."
+                    + " The whole plan is checked first: a refused plan enrols nothing. Safe to run again.")
+    static final class EnrolBatch implements Callable<Integer> {
+        @Mixin
+        Dir dir;
+
+        @Option(names = "--plan", required = true, description = "CSV of device,station.")
+        Path plan;
+
+        @Option(names = "--csr-dir", required = true, description = "Folder of the units' requests.")
+        Path csrDir;
+
+        @Option(names = "--broker", required = true, description = "Broker URL for the units.")
+        String broker;
+
+        @Override
+        public Integer call() {
+            List<Enrolment.Outcome> outcomes = new Enrolment(dir.authority()).enrolBatch(
+                    Enrolment.readPlan(plan, csrDir), broker);
+            outcomes.forEach(ProvisioningMain::print);
+            System.out.printf("%d units: %d enrolled, %d already enrolled%n", outcomes.size(),
+                    outcomes.stream().filter(Enrolment.Outcome::created).count(),
+                    outcomes.stream().filter(o -> !o.created()).count());
+            return 0;
+        }
+    }
+
+    @Command(name = "reassign", mixinStandardHelpOptions = true,
+            description = "Move a unit to another station: new certificate for its key, the old one revoked."
+                    + " Import the new bundle on the unit.")
+    static final class Reassign implements Callable<Integer> {
+        @Mixin
+        Dir dir;
+
+        @Option(names = "--device", required = true, description = "Device id.")
+        String device;
+
+        @Option(names = "--station", required = true, description = "The new station.")
+        String station;
+
+        @Override
+        public Integer call() {
+            print(new Enrolment(dir.authority()).reassign(device, station));
+            System.out.println("copy the bundle to the unit and run 'device-agent import'; copy " + dir.dir
+                    + "/ca/crl.pem to the broker and restart it");
+            return 0;
+        }
+    }
+
+    @Command(name = "revoke", mixinStandardHelpOptions = true,
+            description = "Shut out a lost or stolen unit: its certificate goes on the CRL, the hub refuses it.")
+    static final class Revoke implements Callable<Integer> {
+        @Mixin
+        Dir dir;
+
+        @Option(names = "--device", required = true, description = "Device id.")
+        String device;
+
+        @Override
+        public Integer call() {
+            new Revocation(dir.authority()).revoke(device);
+            System.out.printf("device %s revoked. The hub refuses it from now on; copy %s/ca/crl.pem to the broker"
+                    + " and restart Mosquitto to refuse its connections.%n", device, dir.dir);
+            return 0;
+        }
+    }
+
+    @Command(name = "decommission", mixinStandardHelpOptions = true,
+            description = "Retire a unit: revoke its certificate and delete its bundle here."
+                    + " On the unit, 'device-agent decommission' wipes its key.")
+    static final class Decommission implements Callable<Integer> {
+        @Mixin
+        Dir dir;
+
+        @Option(names = "--device", required = true, description = "Device id.")
+        String device;
+
+        @Override
+        public Integer call() {
+            new Revocation(dir.authority()).decommission(device);
+            System.out.printf("device %s decommissioned%n", device);
             return 0;
         }
     }
 
     @Command(name = "status", mixinStandardHelpOptions = true,
-            description = "List every enrolled device, its station, certificate expiry and state.")
+            description = "List every certificate issued: device, station, state, expiry, fingerprint.")
     static final class Status implements Callable<Integer> {
-        @Option(names = "--dir", required = true, description = "Election directory.")
-        Path dir;
+        @Mixin
+        Dir dir;
 
         @Override
         public Integer call() {
-            ElectionFiles files = new ElectionFiles(dir);
-            Registry registry = JsonFiles.read(files.registry(), Registry.class, "device registry");
-            System.out.printf("%-20s %-16s %-8s %-22s %s%n", "DEVICE", "STATION", "STATE", "EXPIRES", "CERT SHA-256");
+            Registry registry = dir.authority().registry();
+            System.out.printf("%-20s %-14s %-15s %-22s %s%n", "DEVICE", "STATION", "STATE", "EXPIRES",
+                    "CERT SHA-256");
             for (Registry.Entry e : registry.devices()) {
                 var cert = Pem.parseCertificate(e.certificate());
-                System.out.printf("%-20s %-16s %-8s %-22s %s%n", e.device(), e.station(), e.status(),
+                System.out.printf("%-20s %-14s %-15s %-22s %s%n", e.device(), e.station(), e.status(),
                         cert.getNotAfter().toInstant(), Certificates.thumbprint(cert));
             }
-            System.out.printf("%d devices%n", registry.devices().size());
+            System.out.printf("%d active devices, %d certificates withdrawn%n",
+                    registry.devices().stream().filter(Registry.Entry::active).count(),
+                    registry.devices().stream().filter(e -> !e.active()).count());
             return 0;
         }
+    }
+
+    @Command(name = "broker", mixinStandardHelpOptions = true,
+            description = "Write <dir>/broker/: Mosquitto configuration with mutual TLS, CRL and per-device ACL.")
+    static final class Broker implements Callable<Integer> {
+        @Mixin
+        Dir dir;
+
+        @Option(names = "--host", required = true, description = "Name or address devices use for the broker"
+                + " (repeat for several).")
+        List<String> hosts;
+
+        @Option(names = "--port", defaultValue = "8883", description = "TLS port (default: ${DEFAULT-VALUE}).")
+        int port;
+
+        @Option(names = "--bind", defaultValue = "0.0.0.0", description = "Listen address (default: ${DEFAULT-VALUE}).")
+        String bind;
+
+        @Option(names = "--dir-on-host", description = "Where the files will be on the broker host"
+                + " (default: where they are written).")
+        Path dirOnHost;
+
+        @Override
+        public Integer call() {
+            Path written = new BrokerSetup(dir.authority()).write(hosts, port, bind, dirOnHost);
+            System.out.printf("broker configuration written to %s: start it with 'mosquitto -c %s'%n", written,
+                    written.resolve("mosquitto.conf"));
+            return 0;
+        }
+    }
+
+    private static void print(Enrolment.Outcome o) {
+        System.out.printf("%s %s for station %s, certificate sha256 %s, bundle %s%n",
+                o.created() ? "enrolled" : "already enrolled:", o.device(), o.station(), o.thumbprint(),
+                o.bundle().dir());
     }
 }

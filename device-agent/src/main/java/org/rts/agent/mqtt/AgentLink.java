@@ -36,12 +36,15 @@ public final class AgentLink implements AutoCloseable {
     private final String receiptTopic;
     private final ScheduledExecutorService scheduler;
     private final long maxBackoffMillis;
+    private final javax.net.ssl.SSLSocketFactory tls;
     private volatile Listener listener;
     private volatile boolean closed;
 
+    /** {@code tls} is used for {@code ssl://} brokers: the unit's certificate, trusting only the election CA. */
     public AgentLink(String brokerUrl, String deviceId, String receiptTopic, ScheduledExecutorService scheduler,
-                     long maxBackoffMillis) {
+                     long maxBackoffMillis, javax.net.ssl.SSLSocketFactory tls) {
         this.brokerUrl = brokerUrl;
+        this.tls = tls;
         this.deviceId = deviceId;
         this.receiptTopic = receiptTopic;
         this.scheduler = scheduler;
@@ -128,9 +131,18 @@ public final class AgentLink implements AutoCloseable {
         options.setAutomaticReconnect(false);
         options.setKeepAliveInterval(30);
         options.setConnectionTimeout(10);
+        if (brokerUrl.startsWith("ssl:")) {
+            options.setSocketFactory(tls);
+            options.setHttpsHostnameVerificationEnabled(true);
+        }
         try {
             client.connect(options).waitForCompletion(15_000);
-            client.subscribe(receiptTopic, 1).waitForCompletion(15_000);
+            IMqttToken subscription = client.subscribe(receiptTopic, 1);
+            subscription.waitForCompletion(15_000);
+            int granted = subscription.getReasonCodes() == null ? 0 : subscription.getReasonCodes()[0];
+            if (granted > 2) {
+                throw new MqttException(granted);
+            }
             LOG.info("[{}] connected to {}", deviceId, brokerUrl);
             listener.connected();
         } catch (MqttException e) {

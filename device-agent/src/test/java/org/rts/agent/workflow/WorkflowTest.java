@@ -29,6 +29,8 @@ import org.rts.protocol.files.ElectionFiles;
 import org.rts.protocol.jws.Jws;
 import org.rts.protocol.message.Mode;
 import org.rts.protocol.message.ResultReport;
+import org.rts.agent.bundle.Identity;
+import org.rts.provisioning.election.ElectionAuthority;
 import org.rts.provisioning.election.ElectionSetup;
 import org.rts.provisioning.enrolment.Enrolment;
 
@@ -49,8 +51,10 @@ class WorkflowTest {
                 List.of(new Race("parliament", "Parliament", List.of(new Candidate("a", "Alpha"),
                         new Candidate("b", "Beta")))), List.of(new Station("S-1", "One", 500)), null);
         new ElectionSetup(CLOCK).create(files, election);
-        new Enrolment(files, CLOCK).enrol("dev-1", "S-1", "tcp://127.0.0.1:1883");
         bundleDir = files.bundle("dev-1").dir();
+        Identity.enrol(bundleDir, "dev-1");
+        new Enrolment(ElectionAuthority.load(files, CLOCK)).enrol(bundleDir.resolve("device.csr"), "dev-1", "S-1",
+                "tcp://127.0.0.1:1883");
         outbox = Outbox.open(dir.resolve("data/outbox.db"));
         workflow = new Workflow(Bundle.load(bundleDir, CLOCK.instant()), outbox, CLOCK);
     }

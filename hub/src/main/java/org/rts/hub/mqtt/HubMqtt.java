@@ -36,12 +36,15 @@ public final class HubMqtt implements AutoCloseable {
     private final ScheduledExecutorService scheduler;
     private final String brokerUrl;
     private final long sessionExpirySeconds;
+    private final javax.net.ssl.SSLSocketFactory tls;
     private volatile boolean closed;
     private volatile boolean subscribed;
 
-    public HubMqtt(String brokerUrl, String clientId, long sessionExpirySeconds, ScheduledExecutorService scheduler,
-                   Sink sink) {
+    /** {@code tls} is used for {@code ssl://} brokers (mutual TLS with the hub's certificate). */
+    public HubMqtt(String brokerUrl, String clientId, long sessionExpirySeconds, javax.net.ssl.SSLSocketFactory tls,
+                   ScheduledExecutorService scheduler, Sink sink) {
         this.brokerUrl = brokerUrl;
+        this.tls = tls;
         this.sessionExpirySeconds = sessionExpirySeconds;
         this.scheduler = scheduler;
         try {
@@ -123,6 +126,10 @@ public final class HubMqtt implements AutoCloseable {
         options.setAutomaticReconnectDelay(1, 30);
         options.setKeepAliveInterval(30);
         options.setConnectionTimeout(10);
+        if (brokerUrl.startsWith("ssl:")) {
+            options.setSocketFactory(tls);
+            options.setHttpsHostnameVerificationEnabled(true);
+        }
         try {
             client.connect(options).waitForCompletion(15_000);
         } catch (MqttException e) {

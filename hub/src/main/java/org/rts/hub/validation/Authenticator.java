@@ -22,9 +22,10 @@ public final class Authenticator {
     public static final int MAX_BYTES = 64 * 1024;
 
     private final Election election;
-    private final DeviceRegistry registry;
+    private final java.util.function.Supplier<DeviceRegistry> registry;
 
-    public Authenticator(Election election, DeviceRegistry registry) {
+    /** {@code registry} gives the registry in force, which may be reloaded between messages. */
+    public Authenticator(Election election, java.util.function.Supplier<DeviceRegistry> registry) {
         this.election = election;
         this.registry = registry;
     }
@@ -54,7 +55,7 @@ public final class Authenticator {
             return fail(Reason.DEVICE_MISMATCH, "signed as " + kid + " but published on the topic of "
                     + topic.deviceId(), null);
         }
-        RegisteredDevice device = registry.byThumbprint(jws.header().x5tS256()).orElse(null);
+        RegisteredDevice device = registry.get().byThumbprint(jws.header().x5tS256()).orElse(null);
         if (device == null) {
             return fail(Reason.CERTIFICATE_UNTRUSTED, "certificate " + jws.header().x5tS256()
                     + " was not issued by the election CA to an enrolled device", null);
@@ -63,9 +64,9 @@ public final class Authenticator {
             return fail(Reason.DEVICE_MISMATCH, "signed as " + kid + " with the certificate of "
                     + device.deviceId(), null);
         }
-        if (device.status() == Registry.Status.REVOKED) {
-            return fail(Reason.DEVICE_REVOKED, "certificate " + device.thumbprint() + " of " + kid
-                    + " was revoked", null);
+        if (device.status() != Registry.Status.ACTIVE) {
+            return fail(Reason.DEVICE_REVOKED, "certificate " + device.thumbprint() + " of " + kid + " is "
+                    + device.status(), null);
         }
         if (!device.validAt(now)) {
             return fail(Reason.CERTIFICATE_UNTRUSTED, "certificate of " + kid + " is valid from "

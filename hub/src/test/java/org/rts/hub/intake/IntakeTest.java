@@ -50,7 +50,7 @@ class IntakeTest {
         var files = election.files;
         var registry = DeviceRegistry.load(JsonFiles.read(files.registry(), Registry.class, "registry"),
                 Pem.readCertificate(files.caCertificate()), TestElection.ID);
-        intake = new Intake(election.election, new Authenticator(election.election, registry), store,
+        intake = new Intake(election.election, new Authenticator(election.election, () -> registry), store,
                 new ReceiptIssuer(Pem.readPrivateKey(files.hubKey()), Pem.readCertificate(files.hubCertificate())),
                 TestElection.CLOCK);
         dev1 = election.device(1);

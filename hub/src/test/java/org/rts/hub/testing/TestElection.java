@@ -15,6 +15,7 @@ import org.rts.protocol.election.Election;
 import org.rts.protocol.election.Race;
 import org.rts.protocol.election.Station;
 import org.rts.protocol.election.Tolerances;
+import org.rts.protocol.files.BundleFiles;
 import org.rts.protocol.files.ElectionFiles;
 import org.rts.protocol.jws.Es256Signer;
 import org.rts.protocol.jws.Jws;
@@ -24,8 +25,10 @@ import org.rts.protocol.message.ResultReport;
 import org.rts.protocol.message.TurnoutReport;
 import org.rts.protocol.pki.CertificateIssuer;
 import org.rts.protocol.pki.Certificates;
+import org.rts.protocol.pki.Csr;
 import org.rts.protocol.pki.Keys;
 import org.rts.protocol.pki.Pem;
+import org.rts.provisioning.election.ElectionAuthority;
 import org.rts.provisioning.election.ElectionSetup;
 import org.rts.provisioning.enrolment.Enrolment;
 
@@ -55,10 +58,18 @@ public final class TestElection {
                         new Station("S-3", "Station three", 450)), Tolerances.DEFAULT);
         Clock past = Clock.offset(clock, Duration.ofDays(-2));
         new ElectionSetup(past).create(files, election);
-        Enrolment enrolment = new Enrolment(files, past);
+        Enrolment enrolment = new Enrolment(ElectionAuthority.load(files, past));
         for (int i = 1; i <= 3; i++) {
-            enrolment.enrol("dev-" + i, "S-" + i, brokerUrl);
+            enrolment.enrol(request(files.bundle("dev-" + i), "dev-" + i), "dev-" + i, "S-" + i, brokerUrl);
         }
+    }
+
+    /** What 'device-agent enroll' does on a unit: a key that stays in the bundle, and a certificate request. */
+    public static Path request(BundleFiles bundle, String deviceId) {
+        ECPrivateKeyParameters key = (ECPrivateKeyParameters) Keys.generate().getPrivate();
+        Pem.writePrivateKey(bundle.deviceKey(), key);
+        Pem.write(bundle.request(), Csr.encode(Csr.create(deviceId, key)), false);
+        return bundle.request();
     }
 
     public Device device(int n) {

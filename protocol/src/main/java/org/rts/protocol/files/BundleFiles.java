@@ -12,6 +12,11 @@ public record BundleFiles(Path dir) {
         return dir.resolve("device.key");
     }
 
+    /** The certificate request {@code device-agent enroll} writes for the technician. */
+    public Path request() {
+        return dir.resolve("device.csr");
+    }
+
     public Path deviceCertificate() {
         return dir.resolve("device.pem");
     }

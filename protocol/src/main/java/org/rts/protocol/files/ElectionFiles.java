@@ -28,6 +28,16 @@ public record ElectionFiles(Path dir) {
         return dir.resolve("hub").resolve("hub.key");
     }
 
+    /** Revoked device certificates, re-written on every revocation. */
+    public Path crl() {
+        return dir.resolve("ca").resolve("crl.pem");
+    }
+
+    /** Broker configuration written by {@code provisioning broker}: copy it to the broker host. */
+    public Path broker() {
+        return dir.resolve("broker");
+    }
+
     public Path registry() {
         return dir.resolve("registry.json");
     }

@@ -18,7 +18,10 @@ import org.rts.provisioning.ProvisioningException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Creates an election directory: CA, hub receipt-signing key and certificate, ballot definition, empty registry. */
+/**
+ * Creates an election directory: CA, hub key and certificate, the ballot definition signed by the election
+ * authority, an empty registry and CRL.
+ */
 public final class ElectionSetup {
     private static final Logger LOG = LoggerFactory.getLogger(ElectionSetup.class);
     /** Certificates are valid from a day before creation, to absorb clocks that lag, for one year. */
@@ -47,11 +50,14 @@ public final class ElectionSetup {
         ECPrivateKeyParameters hubKey = (ECPrivateKeyParameters) Keys.generate().getPrivate();
         X509CertificateHolder hub = issuer.hubCertificate(election.id(), Keys.publicOf(hubKey), from, VALIDITY);
 
+        // the CA key last: its presence marks a complete election directory
+        ElectionAuthority authority = new ElectionAuthority(files, ca, caKey, clock);
         JsonFiles.write(files.ballot(), election);
-        JsonFiles.write(files.registry(), new Registry(election.id(), List.of()));
+        authority.sign(files.ballot());
         Pem.writePrivateKey(files.hubKey(), hubKey);
         Pem.writeCertificate(files.hubCertificate(), hub);
         Pem.writeCertificate(files.caCertificate(), ca);
+        authority.save(new Registry(election.id(), List.of()));
         Pem.writePrivateKey(files.caKey(), caKey);
         LOG.info("election {} created in {}: {} stations, {} races", election.id(), files.dir(),
                 election.stations().size(), election.races().size());

@@ -1,0 +1,131 @@
+package org.rts.agent.bundle;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Instant;
+import java.util.Comparator;
+import java.util.List;
+import java.util.stream.Stream;
+import org.bouncycastle.crypto.params.ECPrivateKeyParameters;
+import org.rts.agent.AgentException;
+import org.rts.protocol.Ids;
+import org.rts.protocol.files.BundleFiles;
+import org.rts.protocol.files.SignedFile;
+import org.rts.protocol.pki.Csr;
+import org.rts.protocol.pki.Keys;
+import org.rts.protocol.pki.Pem;
+import org.rts.protocol.pki.PkiException;
+
+/** The unit's identity on disk: its key (made here, never copied out), its request, its imported bundle. */
+public final class Identity {
+    private Identity() {
+    }
+
+    /**
+     * Makes the unit's key (mode 0600) unless it has one, and writes its certificate request. Running it again
+     * keeps the key and writes the same request.
+     *
+     * @return true if a new key was made
+     */
+    public static boolean enrol(Path dir, String deviceId) {
+        Ids.require("device id", deviceId);
+        BundleFiles files = new BundleFiles(dir);
+        boolean created = !Files.exists(files.deviceKey());
+        ECPrivateKeyParameters key;
+        try {
+            if (created) {
+                key = (ECPrivateKeyParameters) Keys.generate().getPrivate();
+                Pem.writePrivateKey(files.deviceKey(), key);
+            } else {
+                key = Pem.readPrivateKey(files.deviceKey());
+            }
+            Pem.write(files.request(), Csr.encode(Csr.create(deviceId, key)), false);
+        } catch (PkiException e) {
+            throw new AgentException(e.getMessage(), e);
+        }
+        return created;
+    }
+
+    /** Files a bundle from provisioning brings; the key is not one of them. */
+    private static List<Path> incoming(BundleFiles f) {
+        return List.of(f.deviceCertificate(), f.caCertificate(), f.hubCertificate(), f.ballot(),
+                SignedFile.signatureOf(f.ballot()), f.config(), SignedFile.signatureOf(f.config()));
+    }
+
+    /**
+     * Installs the bundle in {@code from} next to this unit's key, after checking it as a whole in a staging
+     * folder: a bundle for another key, from another CA, expired or tampered with is refused and nothing changes.
+     */
+    public static Bundle importBundle(Path dir, Path from, Instant now) {
+        BundleFiles target = new BundleFiles(dir);
+        BundleFiles source = new BundleFiles(from);
+        if (!Files.exists(target.deviceKey())) {
+            throw new AgentException("this unit has no key in " + dir + ": run 'device-agent enroll' first");
+        }
+        Path staging = null;
+        try {
+            staging = Files.createTempDirectory(dir.toAbsolutePath(), ".import");
+            BundleFiles staged = new BundleFiles(staging);
+            Files.copy(target.deviceKey(), staged.deviceKey(), StandardCopyOption.COPY_ATTRIBUTES);
+            List<Path> in = incoming(source);
+            List<Path> st = incoming(staged);
+            for (int i = 0; i < in.size(); i++) {
+                if (!Files.exists(in.get(i))) {
+                    throw new AgentException("the bundle in " + from + " has no " + in.get(i).getFileName()
+                            + ": copy the whole folder made by 'provisioning enroll'");
+                }
+                Files.copy(in.get(i), st.get(i));
+            }
+            Bundle bundle = Bundle.load(staging, now);
+            List<Path> out = incoming(target);
+            for (int i = 0; i < st.size(); i++) {
+                Files.move(st.get(i), out.get(i), StandardCopyOption.REPLACE_EXISTING,
+                        StandardCopyOption.ATOMIC_MOVE);
+            }
+            return bundle;
+        } catch (IOException e) {
+            throw new AgentException("cannot import the bundle from " + from + ": " + e.getMessage(), e);
+        } finally {
+            if (staging != null) {
+                delete(staging);
+            }
+        }
+    }
+
+    /** Overwrites and deletes the key, then deletes the bundle and the outbox. */
+    public static void wipe(Path dir, Path outboxFile) {
+        BundleFiles files = new BundleFiles(dir);
+        try {
+            if (Files.exists(files.deviceKey())) {
+                long size = Files.size(files.deviceKey());
+                Files.write(files.deviceKey(), new byte[(int) size]);
+                try (var channel = java.nio.channels.FileChannel.open(files.deviceKey(),
+                        java.nio.file.StandardOpenOption.WRITE)) {
+                    channel.force(true);
+                }
+            }
+            for (Path p : List.of(files.deviceKey(), files.request(), outboxFile,
+                    outboxFile.resolveSibling(outboxFile.getFileName() + "-wal"),
+                    outboxFile.resolveSibling(outboxFile.getFileName() + "-shm"))) {
+                Files.deleteIfExists(p);
+            }
+            for (Path p : incoming(files)) {
+                Files.deleteIfExists(p);
+            }
+        } catch (IOException e) {
+            throw new AgentException("cannot wipe " + dir + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static void delete(Path dir) {
+        try (Stream<Path> paths = Files.walk(dir)) {
+            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        } catch (IOException ignored) {
+            // a leftover staging folder is harmless and named .import*
+        }
+    }
+}
