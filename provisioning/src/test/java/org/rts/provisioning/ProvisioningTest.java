@@ -1,0 +1,214 @@
+package org.rts.provisioning;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import org.bouncycastle.crypto.params.ECPrivateKeyParameters;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.rts.protocol.ProtocolException;
+import org.rts.protocol.election.Candidate;
+import org.rts.protocol.election.Election;
+import org.rts.protocol.election.Race;
+import org.rts.protocol.election.Station;
+import org.rts.protocol.files.ElectionFiles;
+import org.rts.protocol.files.Registry;
+import org.rts.protocol.message.Mode;
+import org.rts.protocol.pki.Certificates;
+import org.rts.protocol.pki.Csr;
+import org.rts.protocol.pki.Keys;
+import org.rts.protocol.pki.Pem;
+import org.rts.provisioning.election.ElectionAuthority;
+import org.rts.provisioning.election.ElectionSetup;
+import org.rts.provisioning.enrolment.Enrolment;
+import org.rts.provisioning.revocation.Revocation;
+
+class ProvisioningTest {
+    private static final Clock CLOCK = Clock.fixed(Instant.parse("2026-11-20T09:00:00Z"), ZoneOffset.UTC);
+    private static final String BROKER = "ssl://127.0.0.1:8883";
+
+    @TempDir
+    Path dir;
+
+    private ElectionFiles files;
+    private Enrolment enrolment;
+
+    private ElectionFiles create(Path where, Mode mode) {
+        ElectionFiles f = new ElectionFiles(where);
+        new ElectionSetup(CLOCK).create(f, new Election("el-" + mode.name().toLowerCase(), "Election", mode,
+                List.of(new Race("r", "Race", List.of(new Candidate("a", "A")))),
+                List.of(new Station("S-1", "One", 100), new Station("S-2", "Two", 100)), null));
+        return f;
+    }
+
+    @BeforeEach
+    void setUp() {
+        files = create(dir.resolve("live"), Mode.LIVE);
+        enrolment = new Enrolment(ElectionAuthority.load(files, CLOCK));
+    }
+
+    /** A unit's request, made as 'device-agent enroll' does. */
+    private Path request(String deviceId) {
+        Path unit = dir.resolve("units").resolve(deviceId + "-" + System.nanoTime());
+        ECPrivateKeyParameters key = (ECPrivateKeyParameters) Keys.generate().getPrivate();
+        Pem.writePrivateKey(unit.resolve("device.key"), key);
+        Pem.write(unit.resolve("device.csr"), Csr.encode(Csr.create(deviceId, key)), false);
+        return unit.resolve("device.csr");
+    }
+
+    private Registry registry() {
+        return ElectionAuthority.load(files, CLOCK).registry();
+    }
+
+    @Test
+    void enrols_from_a_request_without_ever_holding_the_key_and_is_idempotent() throws Exception {
+        Path csr = request("dev-1");
+        Enrolment.Outcome first = enrolment.enrol(csr, "dev-1", "S-1", BROKER);
+        assertTrue(first.created());
+        assertFalse(Files.exists(first.bundle().deviceKey()), "provisioning writes no device key");
+        assertTrue(Files.exists(first.bundle().dir().resolve("label.png")));
+        Enrolment.Outcome again = enrolment.enrol(csr, "dev-1", "S-1", BROKER);
+        assertFalse(again.created());
+        assertEquals(first.thumbprint(), again.thumbprint());
+        assertEquals(1, registry().devices().size());
+        var binding = Certificates.binding(Pem.readCertificate(first.bundle().deviceCertificate())).orElseThrow();
+        assertEquals(new Certificates.Binding("dev-1", "el-live", "S-1"), binding);
+    }
+
+    @Test
+    void refuses_a_request_for_another_device_id() {
+        ProvisioningException e = assertThrows(ProvisioningException.class,
+                () -> enrolment.enrol(request("dev-9"), "dev-1", "S-1", BROKER));
+        assertTrue(e.getMessage().contains("asks for device 'dev-9'"), e.getMessage());
+        assertEquals(0, registry().devices().size());
+    }
+
+    @Test
+    void refuses_a_request_whose_signature_does_not_match_its_key() throws Exception {
+        Path csr = request("dev-1");
+        String pem = Files.readString(csr);
+        String body = pem.replaceAll("-----[A-Z ]+-----", "").replaceAll("\\s", "");
+        byte[] der = java.util.Base64.getDecoder().decode(body);
+        der[der.length - 5] ^= 0x01; // flip a bit inside the signature
+        Files.writeString(csr, "-----BEGIN CERTIFICATE REQUEST-----\n"
+                + java.util.Base64.getMimeEncoder().encodeToString(der) + "\n-----END CERTIFICATE REQUEST-----\n");
+        ProvisioningException e = assertThrows(ProvisioningException.class,
+                () -> enrolment.enrol(csr, "dev-1", "S-1", BROKER));
+        assertTrue(e.getMessage().contains("proof of possession"), e.getMessage());
+    }
+
+    @Test
+    void one_device_per_station_in_a_live_election_but_several_in_a_drill() {
+        enrolment.enrol(request("dev-1"), "dev-1", "S-1", BROKER);
+        ProvisioningException e = assertThrows(ProvisioningException.class,
+                () -> enrolment.enrol(request("dev-2"), "dev-2", "S-1", BROKER));
+        assertTrue(e.getMessage().contains("already has device dev-1"), e.getMessage());
+
+        ElectionFiles drill = create(dir.resolve("drill"), Mode.DRILL);
+        Enrolment drillEnrolment = new Enrolment(ElectionAuthority.load(drill, CLOCK));
+        drillEnrolment.enrol(request("dev-1"), "dev-1", "S-1", BROKER);
+        assertTrue(drillEnrolment.enrol(request("dev-2"), "dev-2", "S-1", BROKER).created());
+    }
+
+    @Test
+    void a_batch_with_a_duplicate_device_enrols_nothing_and_a_good_batch_can_run_twice() throws Exception {
+        Path csrDir = Files.createDirectories(dir.resolve("requests"));
+        for (String id : List.of("dev-1", "dev-2")) {
+            Files.copy(request(id), csrDir.resolve(id + ".csr"));
+        }
+        Path plan = dir.resolve("plan.csv");
+        Files.writeString(plan, "device,station\ndev-1,S-1\ndev-2,S-2\ndev-1,S-2\n");
+        ProvisioningException e = assertThrows(ProvisioningException.class,
+                () -> enrolment.enrolBatch(Enrolment.readPlan(plan, csrDir), BROKER));
+        assertTrue(e.getMessage().contains("dev-1 appears twice"), e.getMessage());
+        assertEquals(0, registry().devices().size());
+        assertFalse(Files.exists(files.bundle("dev-1").dir()));
+
+        Files.writeString(plan, "device,station\ndev-1,S-1\ndev-2,S-2\n");
+        assertEquals(2, enrolment.enrolBatch(Enrolment.readPlan(plan, csrDir), BROKER).stream()
+                .filter(Enrolment.Outcome::created).count());
+        assertEquals(0, enrolment.enrolBatch(Enrolment.readPlan(plan, csrDir), BROKER).stream()
+                .filter(Enrolment.Outcome::created).count());
+    }
+
+    @Test
+    void reassigning_issues_a_new_certificate_for_the_same_key_and_revokes_the_old() {
+        Enrolment.Outcome first = enrolment.enrol(request("dev-1"), "dev-1", "S-1", BROKER);
+        Enrolment.Outcome moved = enrolment.reassign("dev-1", "S-2");
+        assertEquals("S-2", moved.station());
+        Registry r = registry();
+        assertEquals(2, r.devices().size());
+        assertEquals("S-2", r.active("dev-1").orElseThrow().station());
+        assertEquals(Registry.Status.REVOKED, r.devices().get(0).status());
+        var oldKey = Certificates.publicKey(Pem.parseCertificate(r.devices().get(0).certificate()));
+        var newKey = Certificates.publicKey(Pem.readCertificate(moved.bundle().deviceCertificate()));
+        assertTrue(Keys.samePublicKey(oldKey, newKey));
+        assertFalse(first.thumbprint().equals(moved.thumbprint()));
+    }
+
+    @Test
+    void openssl_accepts_every_certificate_issued_and_rejects_a_revoked_one_against_the_crl() throws Exception {
+        enrolment.enrol(request("dev-1"), "dev-1", "S-1", BROKER);
+        enrolment.enrol(request("dev-2"), "dev-2", "S-2", BROKER);
+        Path dev2 = dir.resolve("dev-2.pem");
+        Files.copy(files.bundle("dev-2").deviceCertificate(), dev2);
+        new Revocation(ElectionAuthority.load(files, CLOCK)).revoke("dev-2");
+        assertEquals(List.of("OK"), openssl(files.caCertificate(), null, files.bundle("dev-1").deviceCertificate(),
+                files.hubCertificate(), dev2));
+        Path chainWithCrl = dir.resolve("ca-and-crl.pem");
+        Files.writeString(chainWithCrl, Files.readString(files.caCertificate()) + Files.readString(files.crl()));
+        assertEquals(List.of("OK"), openssl(chainWithCrl, "-crl_check", files.bundle("dev-1").deviceCertificate()));
+        List<String> revoked = openssl(chainWithCrl, "-crl_check", dev2);
+        assertTrue(revoked.get(0).contains("revoked"), revoked.toString());
+    }
+
+    /** Runs 'openssl verify' and returns "OK" when every certificate verified, else its output. */
+    private static List<String> openssl(Path caFile, String flag, Path... certs) throws Exception {
+        List<String> command = new ArrayList<>(List.of("openssl", "verify", "-CAfile", caFile.toString()));
+        if (flag != null) {
+            command.add(flag);
+        }
+        for (Path c : certs) {
+            command.add(c.toString());
+        }
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes());
+        return p.waitFor() == 0 ? List.of("OK") : List.of(out);
+    }
+
+    @Test
+    void revoking_an_unknown_device_says_so_and_a_missing_ca_key_says_what_to_run() throws Exception {
+        ProvisioningException e = assertThrows(ProvisioningException.class,
+                () -> new Revocation(ElectionAuthority.load(files, CLOCK)).revoke("dev-7"));
+        assertTrue(e.getMessage().contains("never enrolled"), e.getMessage());
+        ProvisioningException none = assertThrows(ProvisioningException.class,
+                () -> ElectionAuthority.load(new ElectionFiles(dir.resolve("nowhere")), CLOCK));
+        assertTrue(none.getMessage().contains("provisioning init"), none.getMessage());
+    }
+
+    @Test
+    void a_ca_key_readable_by_others_is_refused() throws Exception {
+        Files.setPosixFilePermissions(files.caKey(), java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+        var e = assertThrows(RuntimeException.class, () -> ElectionAuthority.load(files, CLOCK));
+        assertTrue(e.getMessage().contains("chmod 600"), e.getMessage());
+    }
+
+    @Test
+    void a_tampered_ballot_definition_is_refused() throws Exception {
+        Files.writeString(files.ballot(), Files.readString(files.ballot()).replace("\"registeredVoters\" : 100",
+                "\"registeredVoters\" : 900"));
+        ProtocolException e = assertThrows(ProtocolException.class,
+                () -> ElectionAuthority.load(files, CLOCK).election());
+        assertTrue(e.getMessage().contains("does not match its signature"), e.getMessage());
+    }
+}
