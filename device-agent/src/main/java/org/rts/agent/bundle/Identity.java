@@ -13,6 +13,7 @@ import org.rts.agent.AgentException;
 import org.rts.protocol.Ids;
 import org.rts.protocol.files.BundleFiles;
 import org.rts.protocol.files.SignedFile;
+import org.rts.protocol.pki.Certificates;
 import org.rts.protocol.pki.Csr;
 import org.rts.protocol.pki.Keys;
 import org.rts.protocol.pki.Pem;
@@ -56,7 +57,8 @@ public final class Identity {
 
     /**
      * Installs the bundle in {@code from} next to this unit's key, after checking it as a whole in a staging
-     * folder: a bundle for another key, from another CA, expired or tampered with is refused and nothing changes.
+     * folder: a bundle for another key, expired, tampered with, or from another CA than the one this unit already
+     * holds is refused and nothing changes.
      */
     public static Bundle importBundle(Path dir, Path from, Instant now) {
         BundleFiles target = new BundleFiles(dir);
@@ -79,6 +81,13 @@ public final class Identity {
                 Files.copy(in.get(i), st.get(i));
             }
             Bundle bundle = Bundle.load(staging, now);
+            if (Files.exists(target.caCertificate()) && !Certificates.thumbprint(Pem.readCertificate(
+                    target.caCertificate())).equals(Certificates.thumbprint(bundle.caCertificate()))) {
+                throw new AgentException("the bundle in " + from + " is from another election's CA ("
+                        + bundle.caCertificate().getSubject() + "): this unit belongs to "
+                        + Pem.readCertificate(target.caCertificate()).getSubject()
+                        + "; decommission it before moving it to another election");
+            }
             List<Path> out = incoming(target);
             for (int i = 0; i < st.size(); i++) {
                 Files.move(st.get(i), out.get(i), StandardCopyOption.REPLACE_EXISTING,
