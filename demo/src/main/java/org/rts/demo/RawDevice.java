@@ -37,6 +37,12 @@ public final class RawDevice implements AutoCloseable {
     private final java.util.concurrent.atomic.AtomicInteger watched = new java.util.concurrent.atomic.AtomicInteger();
 
     public RawDevice(String brokerUrl, String deviceId, Path hubCertificate) throws MqttException {
+        this(brokerUrl, deviceId, hubCertificate, null);
+    }
+
+    /** Connects with {@code tls} (a client certificate and the CA to trust) for {@code ssl://} brokers. */
+    public RawDevice(String brokerUrl, String deviceId, Path hubCertificate, javax.net.ssl.SSLSocketFactory tls)
+            throws MqttException {
         this.deviceId = deviceId;
         this.hubCertificate = Pem.readCertificate(hubCertificate);
         this.client = new MqttAsyncClient(brokerUrl, "raw-" + deviceId + "-" + System.nanoTime(),
@@ -73,6 +79,9 @@ public final class RawDevice implements AutoCloseable {
         });
         MqttConnectionOptions options = new MqttConnectionOptions();
         options.setCleanStart(true);
+        if (tls != null) {
+            options.setSocketFactory(tls);
+        }
         client.connect(options).waitForCompletion(10_000);
         client.subscribe(new MqttSubscription[] {new MqttSubscription(Topics.receipt(deviceId), 1)}, null, null,
                 null).waitForCompletion(10_000);
@@ -90,6 +99,14 @@ public final class RawDevice implements AutoCloseable {
         }
     }
 
+    /** Publishes at QoS 1 and returns the broker's PUBACK reason code (0 accepted, 135 not authorized). */
+    public int publish(String topic, byte[] bytes) throws MqttException {
+        var token = client.publish(topic, bytes, 1, false);
+        token.waitForCompletion(10_000);
+        int[] codes = token.getReasonCodes();
+        return codes == null || codes.length == 0 ? 0 : codes[0];
+    }
+
     /** Counts the messages published on one more topic from now on; one watch per device. */
     public java.util.concurrent.atomic.AtomicInteger watch(String topic) throws MqttException {
         client.subscribe(new MqttSubscription[] {new MqttSubscription(topic, 1)}, null, null, null)
@@ -100,7 +117,7 @@ public final class RawDevice implements AutoCloseable {
     /** Publishes {@code bytes} on this device's {@code kind} topic and returns the hub's verified receipt. */
     public Receipt send(String kind, byte[] bytes, Duration timeout) throws Exception {
         CompletableFuture<Receipt> future = waiting.computeIfAbsent(Jws.hash(bytes), h -> new CompletableFuture<>());
-        client.publish(Topics.report(deviceId, kind), bytes, 1, false).waitForCompletion(10_000);
+        publish(Topics.report(deviceId, kind), bytes);
         try {
             return future.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
         } finally {

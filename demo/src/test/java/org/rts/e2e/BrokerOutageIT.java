@@ -26,7 +26,7 @@ class BrokerOutageIT {
 
     @Test
     void a_result_transmitted_while_the_broker_is_down_is_delivered_once_it_is_up() throws Exception {
-        try (Mosquitto broker = new Mosquitto(dir.resolve("broker"))) {
+        try (Mosquitto broker = Mosquitto.plain(dir.resolve("broker"))) {
             TestElection election = new TestElection(dir.resolve("election"), broker.url(), Mode.LIVE,
                     Clock.systemUTC());
             Path bundle = election.files.bundle("dev-2").dir();

@@ -8,18 +8,37 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 
-/** A private Mosquitto process on a free loopback port, for tests that need a broker to appear or vanish. */
+/** A private Mosquitto process on a loopback port, for tests that need a broker to appear, vanish or restart. */
 final class Mosquitto implements AutoCloseable {
     static final String SHARED_URL = "tcp://127.0.0.1:1883";
 
     private final int port;
-    private final Path dir;
+    private final Path conf;
+    private final Path log;
     private Process process;
 
-    Mosquitto(Path dir) throws IOException {
-        this.dir = Files.createDirectories(dir);
+    private Mosquitto(int port, Path conf, Path log) {
+        this.port = port;
+        this.conf = conf;
+        this.log = log;
+    }
+
+    /** A plain, anonymous broker on a free port, not started yet. */
+    static Mosquitto plain(Path dir) throws IOException {
+        int port = freePort();
+        Path conf = Files.createDirectories(dir).resolve("mosquitto.conf");
+        Files.writeString(conf, "listener " + port + " 127.0.0.1\nallow_anonymous true\npersistence false\n");
+        return new Mosquitto(port, conf, dir.resolve("mosquitto.log"));
+    }
+
+    /** A broker running a configuration written elsewhere (by provisioning), listening on {@code port}. */
+    static Mosquitto configured(Path conf, int port) {
+        return new Mosquitto(port, conf, conf.resolveSibling("mosquitto.log"));
+    }
+
+    static int freePort() throws IOException {
         try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            this.port = socket.getLocalPort();
+            return socket.getLocalPort();
         }
     }
 
@@ -28,10 +47,8 @@ final class Mosquitto implements AutoCloseable {
     }
 
     void start() throws Exception {
-        Path conf = dir.resolve("mosquitto.conf");
-        Files.writeString(conf, "listener " + port + " 127.0.0.1\nallow_anonymous true\npersistence false\n");
         process = new ProcessBuilder("/usr/sbin/mosquitto", "-c", conf.toString())
-                .redirectErrorStream(true).redirectOutput(dir.resolve("mosquitto.log").toFile()).start();
+                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
         long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
         while (System.nanoTime() < deadline) {
             try (Socket s = new Socket()) {
@@ -39,7 +56,7 @@ final class Mosquitto implements AutoCloseable {
                 return;
             } catch (IOException notYet) {
                 if (!process.isAlive()) {
-                    throw new IllegalStateException("mosquitto exited: " + Files.readString(dir.resolve("mosquitto.log")));
+                    throw new IllegalStateException("mosquitto exited: " + Files.readString(log));
                 }
                 Thread.sleep(50);
             }
@@ -47,11 +64,18 @@ final class Mosquitto implements AutoCloseable {
         throw new IllegalStateException("mosquitto did not listen on port " + port);
     }
 
+    /** Stops and starts again: how Mosquitto takes a new CRL. */
+    void restart() throws Exception {
+        close();
+        start();
+    }
+
     @Override
     public void close() throws InterruptedException {
         if (process != null) {
             process.destroy();
             process.waitFor();
+            process = null;
         }
     }
 }

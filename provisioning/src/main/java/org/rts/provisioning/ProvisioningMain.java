@@ -238,9 +238,12 @@ public final class ProvisioningMain implements Runnable {
                 + " (default: where they are written).")
         Path dirOnHost;
 
+        @Option(names = "--run-as", description = "User Mosquitto runs as (default: Mosquitto's own, 'mosquitto').")
+        String runAs;
+
         @Override
         public Integer call() {
-            Path written = new BrokerSetup(dir.authority()).write(hosts, port, bind, dirOnHost);
+            Path written = new BrokerSetup(dir.authority()).write(hosts, port, bind, dirOnHost, runAs);
             System.out.printf("broker configuration written to %s: start it with 'mosquitto -c %s'%n", written,
                     written.resolve("mosquitto.conf"));
             return 0;

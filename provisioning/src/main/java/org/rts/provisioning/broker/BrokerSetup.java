@@ -31,8 +31,10 @@ public final class BrokerSetup {
      * @param port     TLS port (8883 by convention)
      * @param bind     address to listen on
      * @param dirOnHost where the files will sit on the broker host (paths in mosquitto.conf); default: here
+     * @param runAs     the user Mosquitto runs as once started (its {@code user} option); null keeps Mosquitto's
+     *                  default, {@code mosquitto}, which must be able to read every file, the key included
      */
-    public Path write(List<String> hosts, int port, String bind, Path dirOnHost) {
+    public Path write(List<String> hosts, int port, String bind, Path dirOnHost, String runAs) {
         if (port < 1 || port > 65535) {
             throw new ProvisioningException("port must be 1..65535, found: " + port);
         }
@@ -55,6 +57,7 @@ public final class BrokerSetup {
                     "# Mosquitto configuration for election " + election + ", written by 'provisioning broker'.",
                     "# After a revocation copy the new crl.pem here and restart Mosquitto: it reads the CRL at start.",
                     "per_listener_settings false",
+                    runAs == null ? "# Mosquitto reads these files as user 'mosquitto': chown them to it" : "user " + runAs,
                     "allow_anonymous false",
                     "acl_file " + onHost.resolve("acl"),
                     "",
