@@ -15,13 +15,12 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.rts.hub.receipt.ReceiptIssuer;
-import org.rts.hub.registry.DeviceRegistry;
+import org.rts.hub.registry.RegistryWatch;
 import org.rts.hub.store.HubStore;
 import org.rts.hub.testing.TestElection;
 import org.rts.hub.testing.TestElection.Device;
 import org.rts.hub.validation.Authenticator;
 import org.rts.protocol.Topics;
-import org.rts.protocol.codec.JsonFiles;
 import org.rts.protocol.codec.MessageCodec;
 import org.rts.protocol.jws.Es256Verifier;
 import org.rts.protocol.jws.Jws;
@@ -30,7 +29,6 @@ import org.rts.protocol.message.Mode;
 import org.rts.protocol.message.Receipt;
 import org.rts.protocol.message.ResultReport;
 import org.rts.protocol.message.TurnoutReport;
-import org.rts.protocol.files.Registry;
 import org.rts.protocol.pki.Certificates;
 import org.rts.protocol.pki.Pem;
 
@@ -42,15 +40,15 @@ class IntakeTest {
     private HubStore store;
     private Intake intake;
     private Device dev1;
+    private RegistryWatch registry;
 
     @BeforeEach
     void setUp() {
         election = new TestElection(dir.resolve("election"), "tcp://127.0.0.1:1883", Mode.LIVE);
         store = HubStore.open(dir.resolve("hub.db"));
         var files = election.files;
-        var registry = DeviceRegistry.load(JsonFiles.read(files.registry(), Registry.class, "registry"),
-                Pem.readCertificate(files.caCertificate()), TestElection.ID);
-        intake = new Intake(election.election, new Authenticator(election.election, () -> registry), store,
+        registry = new RegistryWatch(files.registry(), Pem.readCertificate(files.caCertificate()), TestElection.ID);
+        intake = new Intake(election.election, new Authenticator(election.election, registry::current), store,
                 new ReceiptIssuer(Pem.readPrivateKey(files.hubKey()), Pem.readCertificate(files.hubCertificate())),
                 TestElection.CLOCK);
         dev1 = election.device(1);
@@ -249,6 +247,26 @@ class IntakeTest {
         assertTrue(r.accepted());
         assertEquals(List.of("INVALID_SHARE_HIGH"), r.warnings().stream().map(Finding::code).toList());
         assertEquals(List.of("INVALID_SHARE_HIGH"), store.results(TestElection.ID).get(0).warnings());
+    }
+
+    @Test
+    void a_device_revoked_while_the_hub_runs_is_rejected_from_the_next_message_on() throws Exception {
+        assertTrue(send(dev1, dev1.chain(dev1.sign(dev1.turnout(10))), Topics.TURNOUT).accepted());
+        java.nio.file.Files.setLastModifiedTime(election.files.registry(),
+                java.nio.file.attribute.FileTime.fromMillis(0)); // a rewrite below always looks like a change
+        new org.rts.provisioning.revocation.Revocation(org.rts.provisioning.election.ElectionAuthority.load(
+                election.files, TestElection.CLOCK)).revoke("dev-1");
+        registry.reloadIfChanged();
+        assertEquals(List.of("DEVICE_REVOKED"), codes(send(dev1, dev1.sign(dev1.turnout(20)), Topics.TURNOUT)));
+        assertTrue(send(election.device(2), election.device(2).sign(election.device(2).turnout(5)),
+                Topics.TURNOUT).accepted(), "other devices go on");
+    }
+
+    @Test
+    void a_broken_registry_file_leaves_the_previous_one_in_force() throws Exception {
+        java.nio.file.Files.writeString(election.files.registry(), "{ not json");
+        registry.reloadIfChanged();
+        assertTrue(send(dev1, dev1.sign(dev1.turnout(10)), Topics.TURNOUT).accepted());
     }
 
     @Test
