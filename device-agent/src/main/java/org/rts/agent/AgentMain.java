@@ -69,14 +69,24 @@ public final class AgentMain implements Runnable {
                 "choose a command: result, turnout, send or status");
     }
 
-    /** Options every command shares. */
-    static final class Common {
+    /** Where the unit keeps its bundle and its outbox. */
+    static final class Dirs {
         @Option(names = "--bundle", defaultValue = "/etc/rts/bundle",
-                description = "Device bundle directory (default: ${DEFAULT-VALUE}).")
+                description = "Bundle directory (default: ${DEFAULT-VALUE}).")
         Path bundle;
 
         @Option(names = "--data", description = "Directory of the outbox (default: the bundle directory).")
         Path data;
+
+        Path outboxFile() {
+            return (data != null ? data : bundle).resolve("outbox.db");
+        }
+    }
+
+    /** Options of the commands that transmit. */
+    static final class Common {
+        @Mixin
+        Dirs dirs;
 
         @Option(names = "--broker", description = "Broker URL, overriding the bundle's.")
         String broker;
@@ -98,7 +108,7 @@ public final class AgentMain implements Runnable {
         long maxBackoffMillis;
 
         Agent open() {
-            AgentSettings settings = new AgentSettings(bundle, data, broker, window,
+            AgentSettings settings = new AgentSettings(dirs.bundle, dirs.data, broker, window,
                     Duration.ofSeconds(resendAfter), Duration.ofMillis(maxBackoffMillis));
             return Agent.open(settings, Clock.systemUTC(), System.out);
         }
@@ -108,18 +118,18 @@ public final class AgentMain implements Runnable {
             description = "Make this unit's key (it never leaves the unit) and its certificate request for the"
                     + " technician.")
     static final class Enrol implements Callable<Integer> {
-        @Option(names = "--bundle", defaultValue = "/etc/rts/bundle",
-                description = "Bundle directory (default: ${DEFAULT-VALUE}).")
-        Path bundle;
+        @Mixin
+        Dirs dirs;
 
         @Option(names = "--device", required = true, description = "Device id printed on the unit.")
         String device;
 
         @Override
         public Integer call() {
-            boolean created = org.rts.agent.bundle.Identity.enrol(bundle, device);
+            boolean created = org.rts.agent.bundle.Identity.enrol(dirs.bundle, device);
             System.out.printf("%s key in %s; certificate request written to %s: give it to the technician%n",
-                    created ? "new" : "kept the existing", bundle.resolve("device.key"), bundle.resolve("device.csr"));
+                    created ? "new" : "kept the existing", dirs.bundle.resolve("device.key"),
+                    dirs.bundle.resolve("device.csr"));
             return ACCEPTED;
         }
     }
@@ -128,16 +138,15 @@ public final class AgentMain implements Runnable {
             description = "Install the bundle made by 'provisioning enroll' (or 'reassign') after checking it"
                     + " against this unit's key and the election CA.")
     static final class Import implements Callable<Integer> {
-        @Option(names = "--bundle", defaultValue = "/etc/rts/bundle",
-                description = "Bundle directory (default: ${DEFAULT-VALUE}).")
-        Path bundle;
+        @Mixin
+        Dirs dirs;
 
         @Option(names = "--from", required = true, description = "Folder with the bundle from provisioning.")
         Path from;
 
         @Override
         public Integer call() {
-            var b = org.rts.agent.bundle.Identity.importBundle(bundle, from, Instant.now());
+            var b = org.rts.agent.bundle.Identity.importBundle(dirs.bundle, from, Instant.now());
             System.out.printf("bundle imported: device %s, station %s, election %s (%s), broker %s%n", b.deviceId(),
                     b.stationId(), b.election().id(), b.election().mode(), b.config().brokerUrl());
             return ACCEPTED;
@@ -147,19 +156,15 @@ public final class AgentMain implements Runnable {
     @Command(name = "decommission", mixinStandardHelpOptions = true,
             description = "Wipe this unit's key, bundle and outbox.")
     static final class Decommission implements Callable<Integer> {
-        @Option(names = "--bundle", defaultValue = "/etc/rts/bundle",
-                description = "Bundle directory (default: ${DEFAULT-VALUE}).")
-        Path bundle;
-
-        @Option(names = "--data", description = "Directory of the outbox (default: the bundle directory).")
-        Path data;
+        @Mixin
+        Dirs dirs;
 
         @Option(names = "--force", description = "Wipe even though messages still wait for their receipt.")
         boolean force;
 
         @Override
         public Integer call() {
-            Path outboxFile = (data != null ? data : bundle).resolve("outbox.db");
+            Path outboxFile = dirs.outboxFile();
             if (java.nio.file.Files.exists(outboxFile)) {
                 int pending;
                 try (var outbox = org.rts.agent.outbox.Outbox.open(outboxFile)) {
@@ -171,8 +176,8 @@ public final class AgentMain implements Runnable {
                     return REFUSED;
                 }
             }
-            org.rts.agent.bundle.Identity.wipe(bundle, outboxFile);
-            System.out.println("key, bundle and outbox wiped from " + bundle);
+            org.rts.agent.bundle.Identity.wipe(dirs.bundle, outboxFile);
+            System.out.println("key, bundle and outbox wiped from " + dirs.bundle);
             return ACCEPTED;
         }
     }

@@ -63,6 +63,13 @@ public final class ProvisioningMain implements Runnable {
         }
     }
 
+    /** The unit a command acts on. */
+    static final class Device {
+        @Option(names = "--device", required = true, paramLabel = "<device>",
+                description = "Device id (as printed on the unit).")
+        String id;
+    }
+
     @Command(name = "init", mixinStandardHelpOptions = true,
             description = "Create an election directory: CA, hub key and certificate, signed ballot definition.")
     static final class Init implements Callable<Integer> {
@@ -93,8 +100,8 @@ public final class ProvisioningMain implements Runnable {
         @Option(names = "--csr", required = true, description = "The unit's certificate request (device.csr).")
         Path csr;
 
-        @Option(names = "--device", required = true, description = "Device id printed on the unit.")
-        String device;
+        @Mixin
+        Device device;
 
         @Option(names = "--station", required = true, description = "Station id from the ballot definition.")
         String station;
@@ -104,7 +111,7 @@ public final class ProvisioningMain implements Runnable {
 
         @Override
         public Integer call() {
-            print(new Enrolment(dir.authority()).enrol(csr, device, station, broker));
+            print(new Enrolment(dir.authority()).enrol(csr, device.id, station, broker));
             return 0;
         }
     }
@@ -144,15 +151,15 @@ public final class ProvisioningMain implements Runnable {
         @Mixin
         Dir dir;
 
-        @Option(names = "--device", required = true, description = "Device id.")
-        String device;
+        @Mixin
+        Device device;
 
         @Option(names = "--station", required = true, description = "The new station.")
         String station;
 
         @Override
         public Integer call() {
-            print(new Enrolment(dir.authority()).reassign(device, station));
+            print(new Enrolment(dir.authority()).reassign(device.id, station));
             System.out.println("copy the bundle to the unit and run 'device-agent import'; copy " + dir.dir
                     + "/ca/crl.pem to the broker and restart it");
             return 0;
@@ -165,14 +172,14 @@ public final class ProvisioningMain implements Runnable {
         @Mixin
         Dir dir;
 
-        @Option(names = "--device", required = true, description = "Device id.")
-        String device;
+        @Mixin
+        Device device;
 
         @Override
         public Integer call() {
-            new Revocation(dir.authority()).revoke(device);
+            new Revocation(dir.authority()).revoke(device.id);
             System.out.printf("device %s revoked. The hub refuses it from now on; copy %s/ca/crl.pem to the broker"
-                    + " and restart Mosquitto to refuse its connections.%n", device, dir.dir);
+                    + " and restart Mosquitto to refuse its connections.%n", device.id, dir.dir);
             return 0;
         }
     }
@@ -184,13 +191,13 @@ public final class ProvisioningMain implements Runnable {
         @Mixin
         Dir dir;
 
-        @Option(names = "--device", required = true, description = "Device id.")
-        String device;
+        @Mixin
+        Device device;
 
         @Override
         public Integer call() {
-            new Revocation(dir.authority()).decommission(device);
-            System.out.printf("device %s decommissioned%n", device);
+            new Revocation(dir.authority()).decommission(device.id);
+            System.out.printf("device %s decommissioned%n", device.id);
             return 0;
         }
     }
