@@ -163,8 +163,10 @@ class ProvisioningTest {
         Path dev2 = dir.resolve("dev-2.pem");
         Files.copy(files.bundle("dev-2").deviceCertificate(), dev2);
         new Revocation(ElectionAuthority.load(files, CLOCK)).revoke("dev-2");
+        new org.rts.provisioning.broker.BrokerSetup(ElectionAuthority.load(files, CLOCK)).write(
+                List.of("localhost", "127.0.0.1"), 8883, "127.0.0.1", null, null);
         assertEquals(List.of("OK"), openssl(files.caCertificate(), null, files.bundle("dev-1").deviceCertificate(),
-                files.hubCertificate(), dev2));
+                files.hubCertificate(), dev2, files.broker().resolve("server.pem")));
         Path chainWithCrl = dir.resolve("ca-and-crl.pem");
         Files.writeString(chainWithCrl, Files.readString(files.caCertificate()) + Files.readString(files.crl()));
         assertEquals(List.of("OK"), openssl(chainWithCrl, "-crl_check", files.bundle("dev-1").deviceCertificate()));
