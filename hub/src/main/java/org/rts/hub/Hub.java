@@ -103,6 +103,7 @@ public final class Hub implements AutoCloseable {
     @Override
     public void close() {
         mqtt.close();
+        // messages still queued were never acknowledged: the broker delivers them again to the next session
         queue.clear();
         queue.offer(STOP);
         try {

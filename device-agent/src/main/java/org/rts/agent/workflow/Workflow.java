@@ -1,6 +1,5 @@
 package org.rts.agent.workflow;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -89,10 +88,5 @@ public final class Workflow {
             Integer voters = report instanceof TurnoutReport t ? t.voters() : null;
             return new Outbox.Signed(report.kind(), jws, summary, voters);
         }, clock.instant());
-    }
-
-    /** Bytes of a committed entry as published. */
-    public static byte[] wire(OutboxEntry entry) {
-        return entry.jws().getBytes(StandardCharsets.US_ASCII);
     }
 }

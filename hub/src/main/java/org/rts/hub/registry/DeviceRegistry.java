@@ -1,6 +1,5 @@
 package org.rts.hub.registry;
 
-import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -63,10 +62,5 @@ public final class DeviceRegistry {
 
     public int size() {
         return byThumbprint.size();
-    }
-
-    /** For tests and tools: whether any registered certificate is valid now. */
-    public boolean anyValidAt(Instant now) {
-        return byThumbprint.values().stream().anyMatch(d -> d.validAt(now));
     }
 }

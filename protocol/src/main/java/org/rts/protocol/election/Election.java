@@ -2,9 +2,7 @@ package org.rts.protocol.election;
 
 import java.nio.file.Path;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import org.rts.protocol.Ids;
 import org.rts.protocol.message.Mode;
@@ -45,12 +43,6 @@ public record Election(String id, String name, Mode mode, List<Race> races, List
 
     public Optional<Station> station(String stationId) {
         return stations.stream().filter(s -> s.id().equals(stationId)).findFirst();
-    }
-
-    public Map<String, Station> stationsById() {
-        Map<String, Station> map = new LinkedHashMap<>();
-        stations.forEach(s -> map.put(s.id(), s));
-        return map;
     }
 
     /** Reads a ballot definition a person wrote (provisioning's input); not yet signed. */
