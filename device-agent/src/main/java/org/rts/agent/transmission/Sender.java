@@ -30,8 +30,8 @@ import org.slf4j.LoggerFactory;
  * at once, publishes again any message whose receipt has not come within {@code resendAfter} or after a
  * reconnect, and records each verified receipt. All its state is touched on one executor thread.
  *
- * <p>A {@code SEQUENCE_GAP} rejection is not final: the hub did not keep the message, which is sent again once its
- * predecessors are answered.
+ * <p>A {@code SEQUENCE_GAP} rejection is not final: the hub did not keep the message. Its predecessors are sent
+ * again at once and the message itself after {@code resendAfter}.
  */
 public final class Sender implements AgentLink.Listener, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Sender.class);
@@ -159,13 +159,17 @@ public final class Sender implements AgentLink.Listener, AutoCloseable {
                     receipt.reasons());
             return;
         }
-        inFlight.remove(entry.hash());
         if (!receipt.accepted() && receipt.reasons().stream().allMatch(f -> f.code().equals(Reason.SEQUENCE_GAP
                 .name()))) {
-            LOG.warn("[{}] seq {} arrived before an earlier message; sending it again after", deviceId, entry.seq());
+            // an earlier message was lost on the way: send the earlier ones again now, this one on its timer
+            LOG.warn("[{}] seq {} arrived before an earlier message; resending the earlier ones", deviceId,
+                    entry.seq());
+            inFlight.put(entry.hash(), clock.instant());
+            outbox.pending().stream().filter(e -> e.seq() < entry.seq()).forEach(e -> inFlight.remove(e.hash()));
             pumpSafely();
             return;
         }
+        inFlight.remove(entry.hash());
         if (entry.pending()) {
             String reasons = receipt.reasons().stream().map(Finding::toString).collect(Collectors.joining("; "));
             outbox.recordReceipt(entry.hash(), receipt.status().name(), receipt.code(), reasons,
