@@ -171,11 +171,13 @@ public final class HubStore implements AutoCloseable {
                         r.device(), r.seq(), d.hash(), r.prev(), r.kind(), r.election(), r.station(), race,
                         d.accepted() ? "ACCEPTED" : "REJECTED", reasons, codes(d.warnings()),
                         new String(d.bytes(), java.nio.charset.StandardCharsets.US_ASCII), d.receipt(), now);
-                if (d.accepted() && r instanceof ResultReport rr && result(rr.election(), rr.station(), rr.race())
-                        .isEmpty()) {
+                if (d.accepted() && r instanceof ResultReport rr) {
+                    // the key (election, station, race) keeps the first accepted result; a same-figures repeat
+                    // is accepted by intake but changes nothing here
                     exec("INSERT INTO results (election, station, race, device, msg_hash, registered, received,"
                             + " unused, spoiled, in_box, invalid, votes, figures, warnings, accepted_at)"
-                            + " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", rr.election(), rr.station(), rr.race(),
+                            + " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"
+                            + " ON CONFLICT (election, station, race) DO NOTHING", rr.election(), rr.station(), rr.race(),
                             rr.device(), d.hash(), rr.registered(), rr.received(), rr.unused(), rr.spoiled(),
                             rr.inBox(), rr.invalid(), rr.votes().stream().map(String::valueOf)
                                     .collect(Collectors.joining(",")), rr.figures(), codes(d.warnings()), now);
