@@ -12,7 +12,6 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
-import org.bouncycastle.crypto.params.ECPrivateKeyParameters;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -21,6 +20,7 @@ import org.rts.protocol.election.Candidate;
 import org.rts.protocol.election.Election;
 import org.rts.protocol.election.Race;
 import org.rts.protocol.election.Station;
+import org.rts.protocol.files.BundleFiles;
 import org.rts.protocol.files.ElectionFiles;
 import org.rts.protocol.files.Registry;
 import org.rts.protocol.message.Mode;
@@ -59,11 +59,9 @@ class ProvisioningTest {
 
     /** A unit's request, made as 'device-agent enroll' does. */
     private Path request(String deviceId) {
-        Path unit = dir.resolve("units").resolve(deviceId + "-" + System.nanoTime());
-        ECPrivateKeyParameters key = (ECPrivateKeyParameters) Keys.generate().getPrivate();
-        Pem.writePrivateKey(unit.resolve("device.key"), key);
-        Pem.write(unit.resolve("device.csr"), Csr.encode(Csr.create(deviceId, key)), false);
-        return unit.resolve("device.csr");
+        BundleFiles unit = new BundleFiles(dir.resolve("units").resolve(deviceId + "-" + System.nanoTime()));
+        Csr.writeRequest(unit, deviceId);
+        return unit.request();
     }
 
     private Registry registry() {

@@ -8,14 +8,11 @@ import java.time.Instant;
 import java.util.Comparator;
 import java.util.List;
 import java.util.stream.Stream;
-import org.bouncycastle.crypto.params.ECPrivateKeyParameters;
 import org.rts.agent.AgentException;
-import org.rts.protocol.Ids;
 import org.rts.protocol.files.BundleFiles;
 import org.rts.protocol.files.SignedFile;
 import org.rts.protocol.pki.Certificates;
 import org.rts.protocol.pki.Csr;
-import org.rts.protocol.pki.Keys;
 import org.rts.protocol.pki.Pem;
 import org.rts.protocol.pki.PkiException;
 
@@ -24,29 +21,13 @@ public final class Identity {
     private Identity() {
     }
 
-    /**
-     * Makes the unit's key (mode 0600) unless it has one, and writes its certificate request. Running it again
-     * keeps the key and writes the same request.
-     *
-     * @return true if a new key was made
-     */
+    /** {@link Csr#writeRequest}: the unit's key, made here and kept, and its certificate request. */
     public static boolean enrol(Path dir, String deviceId) {
-        Ids.require("device id", deviceId);
-        BundleFiles files = new BundleFiles(dir);
-        boolean created = !Files.exists(files.deviceKey());
-        ECPrivateKeyParameters key;
         try {
-            if (created) {
-                key = (ECPrivateKeyParameters) Keys.generate().getPrivate();
-                Pem.writePrivateKey(files.deviceKey(), key);
-            } else {
-                key = Pem.readPrivateKey(files.deviceKey());
-            }
-            Pem.write(files.request(), Csr.encode(Csr.create(deviceId, key)), false);
+            return Csr.writeRequest(new BundleFiles(dir), deviceId);
         } catch (PkiException e) {
             throw new AgentException(e.getMessage(), e);
         }
-        return created;
     }
 
     /** Files a bundle from provisioning brings; the key is not one of them. */

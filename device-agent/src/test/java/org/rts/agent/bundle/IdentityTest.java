@@ -22,9 +22,7 @@ import org.rts.protocol.election.Race;
 import org.rts.protocol.election.Station;
 import org.rts.protocol.files.ElectionFiles;
 import org.rts.protocol.message.Mode;
-import org.rts.provisioning.election.ElectionAuthority;
-import org.rts.provisioning.election.ElectionSetup;
-import org.rts.provisioning.enrolment.Enrolment;
+import org.rts.agent.TestUnit;
 
 /** The unit's side of enrolment: its key stays here, and only a bundle made for it is installed. */
 class IdentityTest {
@@ -38,17 +36,14 @@ class IdentityTest {
     private Path unit;
 
     private ElectionFiles election(String id) {
-        ElectionFiles f = new ElectionFiles(dir.resolve(id));
-        new ElectionSetup(CLOCK).create(f, new Election(id, "Election", Mode.LIVE,
+        return TestUnit.election(dir.resolve(id), CLOCK, new Election(id, "Election", Mode.LIVE,
                 List.of(new Race("r", "Race", List.of(new Candidate("a", "A")))),
                 List.of(new Station("S-1", "One", 100), new Station("S-2", "Two", 100)), null));
-        return f;
     }
 
     /** Enrols the unit at {@code unitDir} in {@code f}; returns the bundle folder provisioning wrote. */
     private static Path enrol(ElectionFiles f, Path unitDir, String device, String station) {
-        return new Enrolment(ElectionAuthority.load(f, CLOCK)).enrol(unitDir.resolve("device.csr"), device,
-                station, "tcp://127.0.0.1:1883").bundle().dir();
+        return TestUnit.enrol(f, CLOCK, unitDir, device, station);
     }
 
     @BeforeEach

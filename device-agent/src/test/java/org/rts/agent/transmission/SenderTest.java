@@ -23,7 +23,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.rts.agent.bundle.Bundle;
-import org.rts.agent.bundle.Identity;
+import org.rts.agent.TestUnit;
 import org.rts.agent.outbox.Outbox;
 import org.rts.agent.outbox.OutboxEntry;
 import org.rts.agent.workflow.TallyForm;
@@ -41,9 +41,6 @@ import org.rts.protocol.message.Receipt;
 import org.rts.protocol.pki.Certificates;
 import org.rts.protocol.pki.Keys;
 import org.rts.protocol.pki.Pem;
-import org.rts.provisioning.election.ElectionAuthority;
-import org.rts.provisioning.election.ElectionSetup;
-import org.rts.provisioning.enrolment.Enrolment;
 
 /** The sender against a recording publisher and receipts signed as the hub signs them; the clock stands still. */
 @Timeout(30)
@@ -64,14 +61,11 @@ class SenderTest {
 
     @BeforeEach
     void setUp() {
-        ElectionFiles files = new ElectionFiles(dir.resolve("election"));
-        new ElectionSetup(Clock.offset(CLOCK, Duration.ofDays(-1))).create(files, new Election("el", "Election",
+        Clock dayBefore = Clock.offset(CLOCK, Duration.ofDays(-1));
+        ElectionFiles files = TestUnit.election(dir.resolve("election"), dayBefore, new Election("el", "Election",
                 Mode.LIVE, List.of(new Race("r", "Race", List.of(new Candidate("a", "A")))),
                 List.of(new Station("S-1", "One", 500)), null));
-        Path bundleDir = files.bundle("dev-1").dir();
-        Identity.enrol(bundleDir, "dev-1");
-        new Enrolment(ElectionAuthority.load(files, Clock.offset(CLOCK, Duration.ofDays(-1))))
-                .enrol(bundleDir.resolve("device.csr"), "dev-1", "S-1", "tcp://127.0.0.1:1");
+        Path bundleDir = TestUnit.enrol(files, dayBefore, files.bundle("dev-1").dir(), "dev-1", "S-1");
         Bundle bundle = Bundle.load(bundleDir, CLOCK.instant());
         X509CertificateHolder hubCert = Pem.readCertificate(files.hubCertificate());
         hub = new Es256Signer(Pem.readPrivateKey(files.hubKey()), "hub", Certificates.thumbprint(hubCert));

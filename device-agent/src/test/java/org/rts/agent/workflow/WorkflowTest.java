@@ -29,10 +29,7 @@ import org.rts.protocol.files.ElectionFiles;
 import org.rts.protocol.jws.Jws;
 import org.rts.protocol.message.Mode;
 import org.rts.protocol.message.ResultReport;
-import org.rts.agent.bundle.Identity;
-import org.rts.provisioning.election.ElectionAuthority;
-import org.rts.provisioning.election.ElectionSetup;
-import org.rts.provisioning.enrolment.Enrolment;
+import org.rts.agent.TestUnit;
 
 class WorkflowTest {
     private static final Clock CLOCK = Clock.fixed(Instant.parse("2026-11-22T18:30:00Z"), ZoneOffset.UTC);
@@ -46,15 +43,10 @@ class WorkflowTest {
 
     @BeforeEach
     void setUp() {
-        ElectionFiles files = new ElectionFiles(dir.resolve("election"));
-        Election election = new Election("el", "Election", Mode.LIVE,
+        ElectionFiles files = TestUnit.election(dir.resolve("election"), CLOCK, new Election("el", "Election", Mode.LIVE,
                 List.of(new Race("parliament", "Parliament", List.of(new Candidate("a", "Alpha"),
-                        new Candidate("b", "Beta")))), List.of(new Station("S-1", "One", 500)), null);
-        new ElectionSetup(CLOCK).create(files, election);
-        bundleDir = files.bundle("dev-1").dir();
-        Identity.enrol(bundleDir, "dev-1");
-        new Enrolment(ElectionAuthority.load(files, CLOCK)).enrol(bundleDir.resolve("device.csr"), "dev-1", "S-1",
-                "tcp://127.0.0.1:1883");
+                        new Candidate("b", "Beta")))), List.of(new Station("S-1", "One", 500)), null));
+        bundleDir = TestUnit.enrol(files, CLOCK, files.bundle("dev-1").dir(), "dev-1", "S-1");
         outbox = Outbox.open(dir.resolve("data/outbox.db"));
         workflow = new Workflow(Bundle.load(bundleDir, CLOCK.instant()), outbox, CLOCK);
     }

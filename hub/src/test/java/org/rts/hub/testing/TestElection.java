@@ -66,9 +66,7 @@ public final class TestElection {
 
     /** What 'device-agent enroll' does on a unit: a key that stays in the bundle, and a certificate request. */
     public static Path request(BundleFiles bundle, String deviceId) {
-        ECPrivateKeyParameters key = (ECPrivateKeyParameters) Keys.generate().getPrivate();
-        Pem.writePrivateKey(bundle.deviceKey(), key);
-        Pem.write(bundle.request(), Csr.encode(Csr.create(deviceId, key)), false);
+        Csr.writeRequest(bundle, deviceId);
         return bundle.request();
     }
 

@@ -1,6 +1,9 @@
 package org.rts.protocol.pki;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
+import org.rts.protocol.Ids;
+import org.rts.protocol.files.BundleFiles;
 import org.bouncycastle.asn1.x500.X500NameBuilder;
 import org.bouncycastle.asn1.x500.style.BCStyle;
 import org.bouncycastle.crypto.params.ECPrivateKeyParameters;
@@ -34,6 +37,26 @@ public final class Csr {
         } catch (org.bouncycastle.operator.OperatorCreationException e) {
             throw new PkiException("cannot sign the certificate request", e);
         }
+    }
+
+    /**
+     * What a unit does to enrol: makes its key in the bundle (mode 0600) unless it has one, and writes its
+     * certificate request next to it. Running it again keeps the key and writes the same request.
+     *
+     * @return true if a new key was made
+     */
+    public static boolean writeRequest(BundleFiles bundle, String deviceId) {
+        Ids.require("device id", deviceId);
+        boolean created = !Files.exists(bundle.deviceKey());
+        ECPrivateKeyParameters key;
+        if (created) {
+            key = (ECPrivateKeyParameters) Keys.generate().getPrivate();
+            Pem.writePrivateKey(bundle.deviceKey(), key);
+        } else {
+            key = Pem.readPrivateKey(bundle.deviceKey());
+        }
+        Pem.write(bundle.request(), encode(create(deviceId, key)), false);
+        return created;
     }
 
     /** Reads a PEM CSR and checks its proof of possession; throws naming the file and the failed check. */
