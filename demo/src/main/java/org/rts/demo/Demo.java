@@ -81,17 +81,20 @@ public final class Demo {
                     ballot.toString()) == 0, files.dir().toString());
             for (int i = 1; i <= 3; i++) {
                 String device = "dev-000" + i;
-                String bundle = files.bundle(device).dir().toString();
-                boolean keyMade = AgentMain.run("enroll", "--bundle", bundle, "--device", device) == 0;
+                String unit = unit(device).toString();
+                boolean keyMade = AgentMain.run("enroll", "--bundle", unit, "--device", device) == 0;
                 boolean enrolled = ProvisioningMain.run("enroll", "--dir", files.dir().toString(), "--csr",
-                        files.bundle(device).request().toString(), "--device", device, "--station", "S-000" + i,
-                        "--broker", broker.url()) == 0;
-                check(device + " enrolled for S-000" + i + " (key made on the unit)", keyMade && enrolled, bundle);
+                        unit(device).resolve("device.csr").toString(), "--device", device, "--station",
+                        "S-000" + i, "--broker", broker.url()) == 0;
+                boolean imported = AgentMain.run("import", "--bundle", unit, "--from",
+                        files.bundle(device).dir().toString()) == 0;
+                check(device + " enrolled for S-000" + i + " (key made on the unit, bundle imported)",
+                        keyMade && enrolled && imported, unit);
             }
 
             heading("Starting the hub");
-            Hub hub = Hub.start(new HubConfig(files, broker.url(), null, null, HubConfig.DEFAULT_QUEUE,
-                    Duration.ofHours(1)), Clock.systemUTC());
+            Hub hub = Hub.start(HubConfig.of(files, broker.url(), null, null).withSessionExpiry(Duration.ofHours(1)),
+                    Clock.systemUTC());
             try {
                 check("hub connected to the broker", waitFor(hub::isConnected, Duration.ofSeconds(30)),
                         broker.url());
@@ -132,7 +135,7 @@ public final class Demo {
         int[] turnout = {410, 378, 400};
         for (int i = 0; i < 3; i++) {
             String device = "dev-000" + (i + 1);
-            String bundle = files.bundle(device).dir().toString();
+            String bundle = unit(device).toString();
             heading("Station S-000" + (i + 1) + ": turnout at 17:00, then the result");
             Run t = agent("turnout", "--bundle", bundle, "--voters", String.valueOf(turnout[i]), "--at",
                     Instant.parse("2026-11-22T17:00:00Z").toString(), "--wait", "30");
@@ -175,6 +178,11 @@ public final class Demo {
                     !receipt.accepted() && receipt.reasons().stream().map(Finding::code).toList()
                             .equals(List.of("CERTIFICATE_UNTRUSTED")), receipt.reasons().toString());
         }
+    }
+
+    /** The unit's own folder: its key, the imported bundle, its outbox. */
+    private Path unit(String device) {
+        return dir.resolve("units").resolve(device);
     }
 
     private static Election ballot() {

@@ -33,8 +33,9 @@ class BrokerOutageIT {
             Path csv = dir.resolve("S-2.csv");
             Files.writeString(csv, String.join("\n", "race,parliament", "registered,480", "received,500",
                     "unused,98", "spoiled,2", "inBox,400", "invalid,10", "a,200", "b,120", "c,70"));
-            try (Hub hub = Hub.start(new HubConfig(election.files, broker.url(), dir.resolve("hub.db"), null, 1000,
-                    Duration.ofMinutes(2)), Clock.systemUTC())) {
+            Units.ready(election, 3);
+            try (Hub hub = Hub.start(HubConfig.of(election.files, broker.url(), dir.resolve("hub.db"), null)
+                    .withSessionExpiry(Duration.ofMinutes(2)), Clock.systemUTC())) {
                 CompletableFuture<Integer> officer = CompletableFuture.supplyAsync(() -> AgentMain.run("result",
                         "--bundle", bundle.toString(), "--file", csv.toString(), "--wait", "150",
                         "--max-backoff-ms", "500", "--resend-after", "2"));

@@ -48,6 +48,7 @@ class EndToEndIT {
     @BeforeEach
     void setUp() throws Exception {
         election = new TestElection(dir.resolve("election"), Mosquitto.SHARED_URL, Mode.LIVE, Clock.systemUTC());
+        Units.ready(election, 3);
         hubClientId = "it-hub-" + UUID.randomUUID();
         hub = startHub();
     }
@@ -60,8 +61,8 @@ class EndToEndIT {
     }
 
     private Hub startHub() throws InterruptedException {
-        Hub started = Hub.start(new HubConfig(election.files, Mosquitto.SHARED_URL, dir.resolve("hub.db"),
-                hubClientId, 1000, Duration.ofMinutes(2)), Clock.systemUTC());
+        Hub started = Hub.start(HubConfig.of(election.files, Mosquitto.SHARED_URL, dir.resolve("hub.db"),
+                hubClientId).withSessionExpiry(Duration.ofMinutes(2)), Clock.systemUTC());
         Wait.until("the hub is subscribed", STEP, started::isConnected);
         return started;
     }
@@ -151,7 +152,8 @@ class EndToEndIT {
             Arrays.fill(big, (byte) 'x');
             expect(failures, raw1, "result", big, "PAYLOAD_TOO_LARGE");
             String good = new String(dev1.sign(dev1.result(200, 120, 70)), StandardCharsets.US_ASCII);
-            String forged = good.substring(0, good.lastIndexOf('.') + 1) + "A".repeat(86);
+            String other = new String(dev1.sign(dev1.result(201, 119, 70)), StandardCharsets.US_ASCII);
+            String forged = good.substring(0, good.lastIndexOf('.')) + other.substring(other.lastIndexOf('.'));
             expect(failures, raw1, "result", forged.getBytes(), "SIGNATURE_INVALID");
             Device rogue = election.rogue(1);
             expect(failures, raw1, "result", rogue.sign(rogue.result(200, 120, 70)), "CERTIFICATE_UNTRUSTED");

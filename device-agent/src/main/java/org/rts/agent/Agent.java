@@ -16,10 +16,12 @@ import org.rts.protocol.Topics;
 import org.rts.protocol.pki.TlsContexts;
 
 /**
- * One device agent, wired by hand: bundle, outbox, workflow, hardware profile and, once {@link #connect()} is
- * called, the broker link and the sender. Nothing connects or starts a thread before {@code connect()}.
+ * One device agent, wired by hand: the unit's process lock, bundle, outbox, workflow, hardware profile and, once
+ * {@link #connect()} is called, the broker link and the sender. Nothing connects or starts a thread before
+ * {@code connect()}.
  */
 public final class Agent implements AutoCloseable {
+    private final ProcessLock lock;
     private final Bundle bundle;
     private final Outbox outbox;
     private final Workflow workflow;
@@ -31,7 +33,9 @@ public final class Agent implements AutoCloseable {
     private AgentLink link;
     private Sender sender;
 
-    private Agent(Bundle bundle, Outbox outbox, Hardware hardware, AgentSettings settings, Clock clock) {
+    private Agent(ProcessLock lock, Bundle bundle, Outbox outbox, Hardware hardware, AgentSettings settings,
+                  Clock clock) {
+        this.lock = lock;
         this.bundle = bundle;
         this.outbox = outbox;
         this.hardware = hardware;
@@ -40,10 +44,21 @@ public final class Agent implements AutoCloseable {
         this.workflow = new Workflow(bundle, outbox, clock);
     }
 
-    public static Agent open(AgentSettings settings, Clock clock, PrintStream console) {
-        Bundle bundle = Bundle.load(settings.bundle(), clock.instant());
-        Hardware hardware = HardwareProfiles.open(bundle.config().profile(), console);
-        return new Agent(bundle, Outbox.open(settings.outboxFile()), hardware, settings, clock);
+    /** Takes the unit's lock, checks the bundle and opens the outbox; {@code command} names who holds the lock. */
+    public static Agent open(AgentSettings settings, Clock clock, PrintStream console, String command) {
+        return open(settings, clock, console, ProcessLock.acquire(settings.data(), command));
+    }
+
+    /** As {@link #open(AgentSettings, Clock, PrintStream, String)} with the lock already held (released on close). */
+    public static Agent open(AgentSettings settings, Clock clock, PrintStream console, ProcessLock lock) {
+        try {
+            Bundle bundle = Bundle.load(settings.bundle(), clock.instant());
+            Hardware hardware = HardwareProfiles.open(bundle.config().profile(), console);
+            return new Agent(lock, bundle, Outbox.open(settings.outboxFile()), hardware, settings, clock);
+        } catch (RuntimeException e) {
+            lock.close();
+            throw e;
+        }
     }
 
     public Bundle bundle() {
@@ -83,7 +98,7 @@ public final class Agent implements AutoCloseable {
             public boolean isConnected() {
                 return link.isConnected();
             }
-        }, new ReceiptVerifier(bundle.deviceId(), bundle.hubCertificate()), clock, senderThread,
+        }, new ReceiptVerifier(bundle.deviceId(), bundle.hubCertificate()), workflow::resync, clock, senderThread,
                 settings.window(), settings.resendAfter());
         sender.start();
         link.start(sender);
@@ -92,17 +107,21 @@ public final class Agent implements AutoCloseable {
 
     @Override
     public synchronized void close() {
-        if (sender != null) {
-            sender.close();
-            link.close();
-            senderThread.shutdownNow();
-            linkThread.shutdownNow();
-            try {
-                senderThread.awaitTermination(5, java.util.concurrent.TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
+        try {
+            if (sender != null) {
+                sender.close();
+                link.close();
+                senderThread.shutdownNow();
+                linkThread.shutdownNow();
+                try {
+                    senderThread.awaitTermination(5, java.util.concurrent.TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
             }
+            outbox.close();
+        } finally {
+            lock.close();
         }
-        outbox.close();
     }
 }

@@ -4,6 +4,7 @@ import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -15,13 +16,22 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import org.rts.agent.bundle.Bundle;
+import org.rts.agent.bundle.Identity;
+import org.rts.agent.outbox.Outbox;
 import org.rts.agent.outbox.OutboxEntry;
+import org.rts.agent.outbox.OutboxLostException;
+import org.rts.agent.transmission.BrokerRefusedException;
 import org.rts.agent.transmission.Sender;
 import org.rts.agent.workflow.Draft;
 import org.rts.agent.workflow.TallyForm;
+import org.rts.agent.workflow.Workflow;
 import org.rts.protocol.ProtocolException;
 import org.rts.protocol.message.Finding;
+import org.rts.protocol.message.Reason;
 import org.rts.protocol.message.Receipt;
+import org.rts.protocol.pki.Certificates;
+import org.rts.protocol.pki.Pem;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -29,19 +39,24 @@ import picocli.CommandLine.Option;
 
 /**
  * The device agent's command line. Exit codes: 0 accepted by the hub, 1 error, 2 refused on the device (the form
- * has errors, or warnings were not confirmed), 3 rejected by the hub, 4 no receipt yet (the message stays in the
- * outbox and goes out with the next {@code send}).
+ * has errors, is already waiting, or warnings were not confirmed), 3 rejected by the hub, 4 no receipt yet (the
+ * message stays in the outbox), 5 the broker refused this unit's certificate, 6 the hub has not taken the message
+ * yet (it cannot authenticate this unit: kept and sent again).
  */
 @Command(name = "device-agent", mixinStandardHelpOptions = true, version = "rts device-agent 0.1",
         description = "Signs and transmits a polling station's turnout and results, and shows the hub's receipt.",
         subcommands = {AgentMain.Enrol.class, AgentMain.Import.class, AgentMain.Result.class, AgentMain.Turnout.class,
-                AgentMain.Send.class, AgentMain.Status.class, AgentMain.Decommission.class})
+                AgentMain.Send.class, AgentMain.Status.class, AgentMain.Recover.class, AgentMain.Decommission.class})
 public final class AgentMain implements Runnable {
     public static final int ACCEPTED = 0;
     public static final int ERROR = 1;
     public static final int REFUSED = 2;
     public static final int REJECTED = 3;
     public static final int PENDING = 4;
+    public static final int BROKER_REFUSED = 5;
+    public static final int HELD = 6;
+    /** Exit codes from the least to the most urgent, for a command that waits for several answers. */
+    private static final List<Integer> URGENCY = List.of(ACCEPTED, REFUSED, REJECTED, PENDING, HELD, BROKER_REFUSED);
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -56,7 +71,7 @@ public final class AgentMain implements Runnable {
                     if (e instanceof AgentException || e instanceof ProtocolException
                             || e instanceof IllegalArgumentException) {
                         cmd.getErr().println("device-agent: " + e.getMessage());
-                        return ERROR;
+                        return e instanceof org.rts.agent.workflow.DuplicateReportException ? REFUSED : ERROR;
                     }
                     throw e;
                 })
@@ -66,7 +81,7 @@ public final class AgentMain implements Runnable {
     @Override
     public void run() {
         throw new CommandLine.ParameterException(spec.commandLine(),
-                "choose a command: result, turnout, send or status");
+                "choose a command: result, turnout, send, status or recover");
     }
 
     /** Where the unit keeps its bundle and its outbox. */
@@ -78,8 +93,12 @@ public final class AgentMain implements Runnable {
         @Option(names = "--data", description = "Directory of the outbox (default: the bundle directory).")
         Path data;
 
+        Path dataDir() {
+            return data != null ? data : bundle;
+        }
+
         Path outboxFile() {
-            return (data != null ? data : bundle).resolve("outbox.db");
+            return dataDir().resolve("outbox.db");
         }
     }
 
@@ -107,10 +126,13 @@ public final class AgentMain implements Runnable {
                 description = "Longest pause between connection attempts (default: ${DEFAULT-VALUE}).")
         long maxBackoffMillis;
 
-        Agent open() {
-            AgentSettings settings = new AgentSettings(dirs.bundle, dirs.data, broker, window,
-                    Duration.ofSeconds(resendAfter), Duration.ofMillis(maxBackoffMillis));
-            return Agent.open(settings, Clock.systemUTC(), System.out);
+        AgentSettings settings() {
+            return new AgentSettings(dirs.bundle, dirs.data, broker, window, Duration.ofSeconds(resendAfter),
+                    Duration.ofMillis(maxBackoffMillis));
+        }
+
+        Agent open(String command) {
+            return Agent.open(settings(), Clock.systemUTC(), System.out, command);
         }
     }
 
@@ -126,7 +148,7 @@ public final class AgentMain implements Runnable {
 
         @Override
         public Integer call() {
-            boolean created = org.rts.agent.bundle.Identity.enrol(dirs.bundle, device);
+            boolean created = Identity.enrol(dirs.bundle, device);
             System.out.printf("%s key in %s; certificate request written to %s: give it to the technician%n",
                     created ? "new" : "kept the existing", dirs.bundle.resolve("device.key"),
                     dirs.bundle.resolve("device.csr"));
@@ -136,7 +158,8 @@ public final class AgentMain implements Runnable {
 
     @Command(name = "import", mixinStandardHelpOptions = true,
             description = "Install the bundle made by 'provisioning enroll' (or 'reassign') after checking it"
-                    + " against this unit's key and the election CA.")
+                    + " against this unit's key and the election CA. Creates the outbox on the first import;"
+                    + " messages still waiting are signed again with a new certificate.")
     static final class Import implements Callable<Integer> {
         @Mixin
         Dirs dirs;
@@ -144,12 +167,98 @@ public final class AgentMain implements Runnable {
         @Option(names = "--from", required = true, description = "Folder with the bundle from provisioning.")
         Path from;
 
+        @Option(names = "--abandon-pending", description = "Give up messages still waiting for another station"
+                + " (they stay in the outbox, marked ABANDONED).")
+        boolean abandon;
+
         @Override
         public Integer call() {
-            var b = org.rts.agent.bundle.Identity.importBundle(dirs.bundle, from, Instant.now());
-            System.out.printf("bundle imported: device %s, station %s, election %s (%s), broker %s%n", b.deviceId(),
-                    b.stationId(), b.election().id(), b.election().mode(), b.config().brokerUrl());
-            return ACCEPTED;
+            Path outboxFile = dirs.outboxFile();
+            try (ProcessLock lock = ProcessLock.acquire(dirs.dataDir(), "import")) {
+                String oldCertificate = Files.exists(dirs.bundle.resolve("device.pem"))
+                        ? Certificates.thumbprint(Pem.readCertificate(dirs.bundle.resolve("device.pem"))) : null;
+                List<OutboxEntry> waiting = waiting(outboxFile);
+                Bundle b = Identity.importBundle(dirs.bundle, from, Instant.now(), staged -> {
+                    List<OutboxEntry> elsewhere = waiting.stream()
+                            .filter(e -> !e.station().equals(staged.stationId())).toList();
+                    if (!elsewhere.isEmpty() && !abandon) {
+                        throw new AgentException("not imported: " + elsewhere.size() + " message(s) for station "
+                                + elsewhere.get(0).station() + " still wait for the hub's receipt (first: seq "
+                                + elsewhere.get(0).seq() + ", " + elsewhere.get(0).summary() + "). Send them"
+                                + " first with 'device-agent send', or import with --abandon-pending to give them up");
+                    }
+                });
+                System.out.printf("bundle imported: device %s, station %s, election %s (%s), broker %s%n",
+                        b.deviceId(), b.stationId(), b.election().id(), b.election().mode(), b.config().brokerUrl());
+                if (!Files.exists(outboxFile)) {
+                    Outbox.create(outboxFile).close();
+                    System.out.println("outbox created: " + outboxFile);
+                    return ACCEPTED;
+                }
+                if (waiting.isEmpty() || Certificates.thumbprint(b.deviceCertificate()).equals(oldCertificate)) {
+                    return ACCEPTED;
+                }
+                try (Outbox outbox = Outbox.open(outboxFile)) {
+                    if (abandon) {
+                        int n = outbox.abandonPending(Instant.now());
+                        System.out.printf("%d waiting message(s) abandoned (kept in the outbox for review)%n", n);
+                    } else {
+                        int n = new Workflow(b, outbox, Clock.systemUTC()).resignPending("new certificate "
+                                + Certificates.thumbprint(b.deviceCertificate()));
+                        System.out.printf("%d waiting message(s) signed again with the new certificate%n", n);
+                    }
+                }
+                return ACCEPTED;
+            }
+        }
+
+        private static List<OutboxEntry> waiting(Path outboxFile) {
+            if (!Files.exists(outboxFile)) {
+                return List.of();
+            }
+            try (Outbox outbox = Outbox.open(outboxFile)) {
+                return outbox.pending();
+            } catch (OutboxLostException e) {
+                System.out.println("warning: " + e.getMessage());
+                return List.of();
+            }
+        }
+    }
+
+    @Command(name = "recover", mixinStandardHelpOptions = true,
+            description = "After the outbox was lost (missing, empty or damaged): keep what is left aside, start a"
+                    + " new outbox, and tell the hub with a signed chain restart, which it records for review.")
+    static final class Recover implements Callable<Integer> {
+        @Mixin
+        Common common;
+
+        @Override
+        public Integer call() throws Exception {
+            AgentSettings settings = common.settings();
+            ProcessLock lock = ProcessLock.acquire(settings.data(), "recover");
+            try {
+                Bundle bundle = Bundle.load(settings.bundle(), Instant.now());
+                Path file = settings.outboxFile();
+                try {
+                    Outbox.open(file).close();
+                    throw new AgentException("the outbox " + file + " is whole: nothing to recover ('device-agent"
+                            + " send' sends what waits in it)");
+                } catch (OutboxLostException lost) {
+                    System.out.println("outbox lost: " + lost.getMessage());
+                }
+                Outbox.setAside(file, Instant.now()).ifPresent(p -> System.out.println("kept aside as " + p));
+                OutboxEntry restart;
+                try (Outbox outbox = Outbox.create(file)) {
+                    restart = new Workflow(bundle, outbox, Clock.systemUTC()).restartAfterLoss();
+                }
+                System.out.println("new outbox " + file + "; chain restart signed, telling the hub...");
+                try (Agent agent = Agent.open(settings, Clock.systemUTC(), System.out, lock)) {
+                    Sender sender = agent.connect();
+                    return show(agent, sender.await(restart.hash()), deadline(common.waitSeconds));
+                }
+            } finally {
+                lock.close();
+            }
         }
     }
 
@@ -165,18 +274,23 @@ public final class AgentMain implements Runnable {
         @Override
         public Integer call() {
             Path outboxFile = dirs.outboxFile();
-            if (java.nio.file.Files.exists(outboxFile)) {
-                int pending;
-                try (var outbox = org.rts.agent.outbox.Outbox.open(outboxFile)) {
-                    pending = outbox.pending().size();
+            try (ProcessLock lock = ProcessLock.acquire(dirs.dataDir(), "decommission")) {
+                if (Files.exists(outboxFile) && !force) {
+                    int pending;
+                    try (Outbox outbox = Outbox.open(outboxFile)) {
+                        pending = outbox.pending().size();
+                    } catch (OutboxLostException e) {
+                        System.out.println("NOT WIPED: " + e.getMessage() + ". Use --force to wipe anyway.");
+                        return REFUSED;
+                    }
+                    if (pending > 0) {
+                        System.out.printf("NOT WIPED: %d message(s) still wait for the hub's receipt. Run"
+                                + " 'device-agent send' first, or --force to lose them.%n", pending);
+                        return REFUSED;
+                    }
                 }
-                if (pending > 0 && !force) {
-                    System.out.printf("NOT WIPED: %d message(s) still wait for the hub's receipt. Run"
-                            + " 'device-agent send' first, or --force to lose them.%n", pending);
-                    return REFUSED;
-                }
+                Identity.wipe(dirs.bundle, outboxFile);
             }
-            org.rts.agent.bundle.Identity.wipe(dirs.bundle, outboxFile);
             System.out.println("key, bundle and outbox wiped from " + dirs.bundle);
             return ACCEPTED;
         }
@@ -199,7 +313,7 @@ public final class AgentMain implements Runnable {
 
         @Override
         public Integer call() throws Exception {
-            try (Agent agent = common.open()) {
+            try (Agent agent = common.open("result")) {
                 BufferedReader console = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
                 TallyForm form;
                 if (file != null) {
@@ -234,7 +348,7 @@ public final class AgentMain implements Runnable {
 
         @Override
         public Integer call() throws Exception {
-            try (Agent agent = common.open()) {
+            try (Agent agent = common.open("turnout")) {
                 Draft draft = agent.workflow().turnout(voters, at);
                 if (!confirm(agent, draft, true, false, null)) {
                     return REFUSED;
@@ -252,7 +366,7 @@ public final class AgentMain implements Runnable {
 
         @Override
         public Integer call() throws Exception {
-            try (Agent agent = common.open()) {
+            try (Agent agent = common.open("send")) {
                 List<OutboxEntry> pending = agent.outbox().pending();
                 if (pending.isEmpty()) {
                     System.out.println("Outbox is empty: nothing to send.");
@@ -262,10 +376,11 @@ public final class AgentMain implements Runnable {
                 Sender sender = agent.connect();
                 List<CompletableFuture<Sender.Answer>> answers = new ArrayList<>();
                 pending.forEach(e -> answers.add(sender.await(e.hash())));
-                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(common.waitSeconds);
+                long deadline = deadline(common.waitSeconds);
                 int worst = ACCEPTED;
                 for (CompletableFuture<Sender.Answer> answer : answers) {
-                    worst = Math.max(worst, show(agent, answer, deadline));
+                    int code = show(agent, answer, deadline);
+                    worst = URGENCY.indexOf(code) > URGENCY.indexOf(worst) ? code : worst;
                 }
                 return worst;
             }
@@ -275,23 +390,27 @@ public final class AgentMain implements Runnable {
     @Command(name = "status", mixinStandardHelpOptions = true, description = "Show the outbox and the last receipts.")
     static final class Status implements Callable<Integer> {
         @Mixin
-        Common common;
+        Dirs dirs;
 
         @Override
         public Integer call() {
-            try (Agent agent = common.open()) {
-                var b = agent.bundle();
-                System.out.printf("Device %s, station %s, election %s (%s)%n", b.deviceId(), b.stationId(),
-                        b.election().id(), b.election().mode());
-                System.out.printf("Battery: %s%n", agent.hardware().battery().read());
-                System.out.printf("%-5s %-8s %-9s %-10s %-8s %s%n", "SEQ", "KIND", "STATE", "RECEIPT", "SENT", "SUMMARY");
-                for (OutboxEntry e : agent.outbox().recent(20)) {
-                    System.out.printf("%-5d %-8s %-9s %-10s %-8d %s%s%n", e.seq(), e.kind(),
-                            e.pending() ? "PENDING" : e.status(), e.code() == null ? "-" : e.code(), e.attempts(),
-                            e.summary(), e.reasons() == null || e.reasons().isEmpty() ? "" : "  [" + e.reasons() + "]");
+            Bundle b = Bundle.load(dirs.bundle, Instant.now());
+            System.out.printf("Device %s, station %s, election %s (%s)%n", b.deviceId(), b.stationId(),
+                    b.election().id(), b.election().mode());
+            try (Outbox outbox = Outbox.open(dirs.outboxFile())) {
+                List<OutboxEntry> pending = outbox.pending();
+                System.out.printf("%d message(s) waiting for the hub%n", pending.size());
+                System.out.printf("%-5s %-8s %-10s %-10s %-5s %s%n", "SEQ", "KIND", "STATE", "RECEIPT", "SENT",
+                        "SUMMARY");
+                for (OutboxEntry e : outbox.recent(20)) {
+                    String state = e.pending() ? (e.held() != null ? "HELD" : "WAITING") : e.status();
+                    String note = e.held() != null ? e.held() : e.reasons();
+                    System.out.printf("%-5d %-8s %-10s %-10s %-5d %s%s%n", e.seq(), e.kind(), state,
+                            e.code() == null ? "-" : e.code(), e.attempts(), e.summary(),
+                            note == null || note.isEmpty() ? "" : "  [" + note + "]");
                 }
-                return ACCEPTED;
             }
+            return ACCEPTED;
         }
     }
 
@@ -332,7 +451,11 @@ public final class AgentMain implements Runnable {
         Sender sender = agent.connect();
         CompletableFuture<Sender.Answer> answer = sender.await(entry.hash());
         sender.wake();
-        return show(agent, answer, System.nanoTime() + TimeUnit.SECONDS.toNanos(waitSeconds));
+        return show(agent, answer, deadline(waitSeconds));
+    }
+
+    private static long deadline(int waitSeconds) {
+        return System.nanoTime() + TimeUnit.SECONDS.toNanos(waitSeconds);
     }
 
     private static int show(Agent agent, CompletableFuture<Sender.Answer> future, long deadlineNanos)
@@ -341,14 +464,31 @@ public final class AgentMain implements Runnable {
         try {
             answer = future.get(Math.max(0, deadlineNanos - System.nanoTime()), TimeUnit.NANOSECONDS);
         } catch (TimeoutException e) {
-            agent.hardware().display().show(List.of("NO RECEIPT YET", "Kept in the outbox, will be sent again.",
-                    "Run 'device-agent send' or keep the unit on."));
+            agent.hardware().display().show(List.of("NO RECEIPT YET",
+                    "The message is safe in the outbox.",
+                    "It goes out again with 'device-agent send':",
+                    "keep the unit on and run it again."));
             return PENDING;
         } catch (ExecutionException e) {
+            if (e.getCause() instanceof BrokerRefusedException refused) {
+                agent.hardware().display().show(List.of("THIS UNIT IS REFUSED BY THE BROKER",
+                        refused.getMessage(),
+                        "Its certificate may be revoked or unknown there.",
+                        "The message is kept. Call the technician."));
+                return BROKER_REFUSED;
+            }
             throw new AgentException("waiting for the receipt failed: " + e.getCause().getMessage(), e.getCause());
         }
         Receipt r = answer.receipt();
         List<String> lines = new ArrayList<>();
+        if (answer.held()) {
+            lines.add("NOT YET TAKEN BY THE HUB  message " + answer.entry().seq() + " (" + answer.entry().kind() + ")");
+            lines.add(plainWords(r));
+            r.reasons().forEach(f -> lines.add(f.code() + ": " + f.detail()));
+            lines.add("The message is kept and sent again. Call the technician.");
+            agent.hardware().display().show(lines);
+            return HELD;
+        }
         if (r.accepted()) {
             lines.add("ACCEPTED  message " + answer.entry().seq() + " (" + answer.entry().kind() + ")");
             lines.add("Receipt code: " + r.code());
@@ -363,5 +503,15 @@ public final class AgentMain implements Runnable {
         }
         agent.hardware().display().show(lines);
         return r.accepted() ? ACCEPTED : REJECTED;
+    }
+
+    private static String plainWords(Receipt r) {
+        if (r.has(Reason.CERTIFICATE_UNTRUSTED)) {
+            return "The hub does not know this unit's certificate yet (the hub needs the new registry).";
+        }
+        if (r.has(Reason.DEVICE_REVOKED)) {
+            return "The hub says this unit's certificate was revoked.";
+        }
+        return "The hub could not check this message.";
     }
 }

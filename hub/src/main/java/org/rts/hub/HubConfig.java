@@ -1,25 +1,36 @@
 package org.rts.hub;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import org.rts.protocol.files.DeviceConfig;
 import org.rts.protocol.files.ElectionFiles;
 
 /**
  * The hub's settings.
  *
- * @param election      election directory written by provisioning (ballot, CA certificate, hub key, registry)
+ * @param election      election directory written by provisioning (ballot, CA certificate and CRL, hub key, signed
+ *                      registry)
  * @param brokerUrl     broker to subscribe at, {@code tcp://host:port} or {@code ssl://host:port}
  * @param store         SQLite database file (default {@code <election>/hub.db})
  * @param clientId      MQTT client id; keep it stable so the broker keeps the hub's session (default
  *                      {@code rts-hub-<election id>})
- * @param queueCapacity messages waiting for processing before the broker is pushed back (default 10000, 1..1000000)
+ * @param queueCapacity messages received and waiting for processing (default 10000, 1..1000000); more stay
+ *                      unacknowledged at the broker, which delivers them again
+ * @param queueBytes    bytes of messages waiting for processing (default 32 MiB, at least 128 KiB)
  * @param sessionExpiry how long the broker keeps the hub's session, queueing device messages, while the hub is
  *                      down (default 7 days, 0..2^32-1 s)
+ * @param rateBurst     messages one device may send at once before its rate limit applies (default 30, >= 1)
+ * @param ratePerSecond messages a second one device may send after its burst (default 1.0, > 0)
+ * @param healthFile    where the hub writes its health every few seconds (default {@code <store>.health.json})
  */
 public record HubConfig(ElectionFiles election, String brokerUrl, Path store, String clientId, int queueCapacity,
-                        java.time.Duration sessionExpiry) {
+                        long queueBytes, Duration sessionExpiry, int rateBurst, double ratePerSecond,
+                        Path healthFile) {
     public static final int DEFAULT_QUEUE = 10_000;
-    public static final java.time.Duration DEFAULT_SESSION_EXPIRY = java.time.Duration.ofDays(7);
+    public static final long DEFAULT_QUEUE_BYTES = 32L << 20;
+    public static final Duration DEFAULT_SESSION_EXPIRY = Duration.ofDays(7);
+    public static final int DEFAULT_RATE_BURST = 30;
+    public static final double DEFAULT_RATE_PER_SECOND = 1.0;
 
     public HubConfig {
         if (election == null) {
@@ -30,9 +41,40 @@ public record HubConfig(ElectionFiles election, String brokerUrl, Path store, St
         if (queueCapacity < 1 || queueCapacity > 1_000_000) {
             throw new IllegalArgumentException("queueCapacity must be 1..1000000, found: " + queueCapacity);
         }
+        if (queueBytes < 128 * 1024) {
+            throw new IllegalArgumentException("queueBytes must be at least 131072, found: " + queueBytes);
+        }
         sessionExpiry = sessionExpiry != null ? sessionExpiry : DEFAULT_SESSION_EXPIRY;
         if (sessionExpiry.isNegative() || sessionExpiry.getSeconds() > 0xFFFFFFFFL) {
             throw new IllegalArgumentException("sessionExpiry must be 0..4294967295 s, found: " + sessionExpiry);
         }
+        if (rateBurst < 1) {
+            throw new IllegalArgumentException("rateBurst must be >= 1, found: " + rateBurst);
+        }
+        if (!(ratePerSecond > 0)) {
+            throw new IllegalArgumentException("ratePerSecond must be > 0, found: " + ratePerSecond);
+        }
+        healthFile = healthFile != null ? healthFile : store.resolveSibling(store.getFileName() + ".health.json");
+    }
+
+    /** The settings most deployments use: defaults for everything but the election, broker, store and client id. */
+    public static HubConfig of(ElectionFiles election, String brokerUrl, Path store, String clientId) {
+        return new HubConfig(election, brokerUrl, store, clientId, DEFAULT_QUEUE, DEFAULT_QUEUE_BYTES,
+                DEFAULT_SESSION_EXPIRY, DEFAULT_RATE_BURST, DEFAULT_RATE_PER_SECOND, null);
+    }
+
+    public HubConfig withSessionExpiry(Duration expiry) {
+        return new HubConfig(election, brokerUrl, store, clientId, queueCapacity, queueBytes, expiry, rateBurst,
+                ratePerSecond, healthFile);
+    }
+
+    public HubConfig withQueue(int messages, long bytes) {
+        return new HubConfig(election, brokerUrl, store, clientId, messages, bytes, sessionExpiry, rateBurst,
+                ratePerSecond, healthFile);
+    }
+
+    public HubConfig withRate(int burst, double perSecond) {
+        return new HubConfig(election, brokerUrl, store, clientId, queueCapacity, queueBytes, sessionExpiry, burst,
+                perSecond, healthFile);
     }
 }

@@ -9,6 +9,7 @@ import org.rts.hub.tally.Tally;
 import org.rts.protocol.ProtocolException;
 import org.rts.protocol.election.Election;
 import org.rts.protocol.files.ElectionFiles;
+import org.rts.protocol.pki.Pem;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -62,14 +63,29 @@ public final class HubMain implements Runnable {
                 description = "Messages queued for processing before the broker is pushed back (default: ${DEFAULT-VALUE}).")
         int queue;
 
+        @Option(names = "--queue-bytes", defaultValue = "" + HubConfig.DEFAULT_QUEUE_BYTES,
+                description = "Bytes of messages queued for processing (default: ${DEFAULT-VALUE}).")
+        long queueBytes;
+
         @Option(names = "--session-expiry", defaultValue = "604800",
                 description = "Seconds the broker keeps queueing for a stopped hub (default: ${DEFAULT-VALUE}).")
         long sessionExpiry;
 
+        @Option(names = "--rate-burst", defaultValue = "" + HubConfig.DEFAULT_RATE_BURST,
+                description = "Messages one unit may send at once before its rate limit (default: ${DEFAULT-VALUE}).")
+        int rateBurst;
+
+        @Option(names = "--rate", defaultValue = "" + HubConfig.DEFAULT_RATE_PER_SECOND,
+                description = "Messages a second one unit may send after its burst (default: ${DEFAULT-VALUE}).")
+        double rate;
+
+        @Option(names = "--health-file", description = "Health file, rewritten every 5 s (default: <store>.health.json).")
+        Path healthFile;
+
         @Override
         public Integer call() throws InterruptedException {
-            HubConfig config = new HubConfig(new ElectionFiles(election), broker, store, clientId, queue,
-                    java.time.Duration.ofSeconds(sessionExpiry));
+            HubConfig config = new HubConfig(new ElectionFiles(election), broker, store, clientId, queue, queueBytes,
+                    java.time.Duration.ofSeconds(sessionExpiry), rateBurst, rate, healthFile);
             CountDownLatch stopped = new CountDownLatch(1);
             Hub hub = Hub.start(config, Clock.systemUTC());
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -98,7 +114,8 @@ public final class HubMain implements Runnable {
                 throw new HubException("no hub store at " + file + ": run 'hub run' first, or pass --store");
             }
             try (HubStore db = HubStore.open(file)) {
-                Tally.print(Election.read(files.ballot()), db, System.out);
+                Tally.print(Election.readSigned(files.ballot(), Pem.readCertificate(files.caCertificate())), db,
+                        System.out);
             }
             return 0;
         }

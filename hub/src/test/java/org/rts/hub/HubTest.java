@@ -18,8 +18,8 @@ class HubTest {
     Path dir;
 
     private HubConfig config(TestElection election) {
-        return new HubConfig(election.files, "tcp://127.0.0.1:1", dir.resolve("hub.db"), null, 10,
-                Duration.ofMinutes(1));
+        return HubConfig.of(election.files, "tcp://127.0.0.1:1", dir.resolve("hub.db"), null)
+                .withSessionExpiry(Duration.ofMinutes(1));
     }
 
     @Test

@@ -5,17 +5,24 @@ import java.util.Optional;
 
 /**
  * MQTT topic scheme. A device publishes under {@code rts/v1/dev/<deviceId>/<kind>} and reads its receipts on
- * {@code rts/v1/dev/<deviceId>/receipt}; a broker ACL can therefore give each device its own subtree.
+ * {@code rts/v1/dev/<deviceId>/receipt}; a broker ACL can therefore give each device its own subtree. The hub
+ * checks its own subscription with probes on {@code rts/v1/hub/<client id>/probe}.
  */
 public final class Topics {
     public static final String PREFIX = "rts/v1/dev/";
+    public static final String HUB_PREFIX = "rts/v1/hub/";
     public static final String TURNOUT = "turnout";
     public static final String RESULT = "result";
+    public static final String RESTART = "restart";
     public static final String RECEIPT = "receipt";
     public static final String HEALTH = "health";
+    public static final String PROBE = "probe";
+
+    /** Kinds of report a device publishes, each on its own topic. */
+    public static final List<String> REPORT_KINDS = List.of(TURNOUT, RESULT, RESTART);
 
     /** What the hub subscribes to: every device's reports. */
-    public static final List<String> REPORT_FILTERS = List.of(PREFIX + "+/" + TURNOUT, PREFIX + "+/" + RESULT);
+    public static final List<String> REPORT_FILTERS = REPORT_KINDS.stream().map(k -> PREFIX + "+/" + k).toList();
 
     private Topics() {
     }
@@ -26,6 +33,11 @@ public final class Topics {
 
     public static String receipt(String deviceId) {
         return PREFIX + Ids.require("deviceId", deviceId) + "/" + RECEIPT;
+    }
+
+    /** Where a hub client sends itself probes to check that its subscription still delivers. */
+    public static String probe(String hubClientId) {
+        return HUB_PREFIX + hubClientId + "/" + PROBE;
     }
 
     /** A parsed device topic. */

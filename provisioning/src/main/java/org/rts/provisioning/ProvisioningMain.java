@@ -8,6 +8,7 @@ import org.rts.protocol.ProtocolException;
 import org.rts.protocol.election.Election;
 import org.rts.protocol.files.ElectionFiles;
 import org.rts.protocol.files.Registry;
+import org.rts.protocol.files.SignedFile;
 import org.rts.protocol.pki.Certificates;
 import org.rts.protocol.pki.Pem;
 import org.rts.provisioning.broker.BrokerSetup;
@@ -112,6 +113,7 @@ public final class ProvisioningMain implements Runnable {
         @Override
         public Integer call() {
             print(new Enrolment(dir.authority()).enrol(csr, device.id, station, broker));
+            tellHub(dir);
             return 0;
         }
     }
@@ -140,6 +142,7 @@ public final class ProvisioningMain implements Runnable {
             System.out.printf("%d units: %d enrolled, %d already enrolled%n", outcomes.size(),
                     outcomes.stream().filter(Enrolment.Outcome::created).count(),
                     outcomes.stream().filter(o -> !o.created()).count());
+            tellHub(dir);
             return 0;
         }
     }
@@ -159,9 +162,15 @@ public final class ProvisioningMain implements Runnable {
 
         @Override
         public Integer call() {
-            print(new Enrolment(dir.authority()).reassign(device.id, station));
-            System.out.println("copy the bundle to the unit and run 'device-agent import'; copy " + dir.dir
-                    + "/ca/crl.pem to the broker and restart it");
+            Enrolment.Outcome outcome = new Enrolment(dir.authority()).reassign(device.id, station);
+            print(outcome);
+            System.out.printf("Now, in this order:%n"
+                    + "  1. hub host: copy %s, %s and %s into the hub's election folder (same names; the hub"
+                    + " reloads them within seconds)%n"
+                    + "  2. unit %s: copy the folder %s to it and run 'device-agent import --from <that folder>'%n"
+                    + "  3. broker host: copy %s over its crl.pem and restart Mosquitto (the old certificate is"
+                    + " refused from then on)%n", files(dir).registry(), SignedFile.signatureOf(files(dir).registry()),
+                    files(dir).crl(), device.id, outcome.bundle().dir(), files(dir).crl());
             return 0;
         }
     }
@@ -178,8 +187,12 @@ public final class ProvisioningMain implements Runnable {
         @Override
         public Integer call() {
             new Revocation(dir.authority()).revoke(device.id);
-            System.out.printf("device %s revoked. The hub refuses it from now on; copy %s/ca/crl.pem to the broker"
-                    + " and restart Mosquitto to refuse its connections.%n", device.id, dir.dir);
+            System.out.printf("device %s revoked. Now:%n"
+                    + "  1. hub host: copy %s, %s and %s into the hub's election folder (the hub refuses the unit"
+                    + " within seconds)%n"
+                    + "  2. broker host: copy %s over its crl.pem and restart Mosquitto (it refuses the unit's"
+                    + " connections from then on)%n", device.id, files(dir).registry(),
+                    SignedFile.signatureOf(files(dir).registry()), files(dir).crl(), files(dir).crl());
             return 0;
         }
     }
@@ -255,6 +268,16 @@ public final class ProvisioningMain implements Runnable {
                     written.resolve("mosquitto.conf"));
             return 0;
         }
+    }
+
+    private static void tellHub(Dir dir) {
+        System.out.printf("hub host: copy %s and %s into the hub's election folder; until then the hub answers"
+                + " the new units CERTIFICATE_UNTRUSTED and they keep their messages and retry%n",
+                files(dir).registry(), SignedFile.signatureOf(files(dir).registry()));
+    }
+
+    private static ElectionFiles files(Dir dir) {
+        return new ElectionFiles(dir.dir);
     }
 
     private static void print(Enrolment.Outcome o) {

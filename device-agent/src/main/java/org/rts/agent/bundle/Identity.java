@@ -42,6 +42,12 @@ public final class Identity {
      * holds is refused and nothing changes.
      */
     public static Bundle importBundle(Path dir, Path from, Instant now) {
+        return importBundle(dir, from, now, staged -> { });
+    }
+
+    /** As {@link #importBundle(Path, Path, Instant)}; {@code beforeInstall} sees the checked bundle and may refuse. */
+    public static Bundle importBundle(Path dir, Path from, Instant now,
+                                      java.util.function.Consumer<Bundle> beforeInstall) {
         BundleFiles target = new BundleFiles(dir);
         BundleFiles source = new BundleFiles(from);
         if (!Files.exists(target.deviceKey())) {
@@ -69,6 +75,7 @@ public final class Identity {
                         + Pem.readCertificate(target.caCertificate()).getSubject()
                         + "; decommission it before moving it to another election");
             }
+            beforeInstall.accept(bundle);
             List<Path> out = incoming(target);
             for (int i = 0; i < st.size(); i++) {
                 Files.move(st.get(i), out.get(i), StandardCopyOption.REPLACE_EXISTING,

@@ -1,7 +1,11 @@
 package org.rts.agent.mqtt;
 
+import java.util.Locale;
+import java.util.Optional;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLException;
+import javax.net.ssl.SSLSocketFactory;
 import org.eclipse.paho.mqttv5.client.IMqttToken;
 import org.eclipse.paho.mqttv5.client.MqttAsyncClient;
 import org.eclipse.paho.mqttv5.client.MqttCallback;
@@ -18,54 +22,90 @@ import org.slf4j.LoggerFactory;
 /**
  * The unit's broker connection (Paho MQTT v5, memory persistence, clean start: the outbox is the durable copy).
  * Connects and reconnects itself with exponential backoff, since Paho's automatic reconnect never starts when the
- * first connect fails, and subscribes to the unit's receipt topic on every connection.
+ * first connect fails, with a fresh client each time (nothing in flight crosses connections), and subscribes to
+ * the unit's receipt topic on every connection.
+ *
+ * <p>A broker that refuses the unit's certificate (revoked, unknown CA, expired) or identity is told apart from a
+ * network fault and reported through {@link Listener#refused}: waiting will not mend it.
  */
 public final class AgentLink implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(AgentLink.class);
+    /** Largest packet the unit accepts from the broker: a receipt is a few hundred bytes. */
+    public static final long MAX_PACKET = 64 * 1024;
 
     /** Told about connections and receipts; called on Paho's or the link's thread, so it must not block. */
     public interface Listener {
         void connected();
 
+        /** The broker refused this unit: {@code why} says how, for the officer and the technician. */
+        void refused(String why);
+
         void receipt(byte[] payload);
     }
 
-    private final MqttAsyncClient client;
     private final String brokerUrl;
     private final String deviceId;
     private final String receiptTopic;
     private final ScheduledExecutorService scheduler;
     private final long maxBackoffMillis;
-    private final javax.net.ssl.SSLSocketFactory tls;
+    private final SSLSocketFactory tls;
+    private volatile MqttAsyncClient client;
     private volatile Listener listener;
     private volatile boolean closed;
 
     /** {@code tls} is used for {@code ssl://} brokers: the unit's certificate, trusting only the election CA. */
     public AgentLink(String brokerUrl, String deviceId, String receiptTopic, ScheduledExecutorService scheduler,
-                     long maxBackoffMillis, javax.net.ssl.SSLSocketFactory tls) {
+                     long maxBackoffMillis, SSLSocketFactory tls) {
+        if (!brokerUrl.startsWith("tcp://") && !brokerUrl.startsWith("ssl://")) {
+            throw new AgentException("invalid broker address " + brokerUrl + ": use tcp://host:port or ssl://host:port");
+        }
         this.brokerUrl = brokerUrl;
         this.tls = tls;
         this.deviceId = deviceId;
         this.receiptTopic = receiptTopic;
         this.scheduler = scheduler;
         this.maxBackoffMillis = maxBackoffMillis;
-        try {
-            this.client = new MqttAsyncClient(brokerUrl, deviceId, new MemoryPersistence());
-        } catch (MqttException e) {
-            throw new AgentException("invalid broker address " + brokerUrl + ": " + e.getMessage(), e);
-        }
     }
 
     /** Starts connecting in the background and reports to {@code listener}. */
     public void start(Listener listener) {
         this.listener = listener;
-        client.setCallback(new MqttCallback() {
+        scheduler.execute(() -> connect(1));
+    }
+
+    public boolean isConnected() {
+        MqttAsyncClient c = client;
+        return c != null && c.isConnected();
+    }
+
+    /** Publishes at QoS 1 without waiting; false when not connected or the client refused. */
+    public boolean publish(String topic, byte[] payload) {
+        MqttAsyncClient c = client;
+        if (c == null || !c.isConnected()) {
+            return false;
+        }
+        try {
+            c.publish(topic, payload, 1, false);
+            return true;
+        } catch (MqttException e) {
+            LOG.warn("[{}] publish on {} failed ({}): will retry", deviceId, topic, e.toString());
+            return false;
+        }
+    }
+
+    private MqttCallback callback(MqttAsyncClient owner) {
+        return new MqttCallback() {
             @Override
             public void disconnected(MqttDisconnectResponse response) {
                 LOG.warn("[{}] connection to {} lost: {}", deviceId, brokerUrl,
                         response.getException() != null ? response.getException().getMessage()
                                 : response.getReasonString());
-                scheduleConnect(1);
+                scheduler.execute(() -> {
+                    if (client == owner) {
+                        drop();
+                        scheduleConnect(1);
+                    }
+                });
             }
 
             @Override
@@ -92,26 +132,7 @@ public final class AgentLink implements AutoCloseable {
             public void authPacketArrived(int reasonCode, MqttProperties properties) {
                 // no enhanced authentication
             }
-        });
-        scheduler.execute(() -> connect(1));
-    }
-
-    public boolean isConnected() {
-        return client.isConnected();
-    }
-
-    /** Publishes at QoS 1 without waiting; false when not connected or the client refused. */
-    public boolean publish(String topic, byte[] payload) {
-        if (!client.isConnected()) {
-            return false;
-        }
-        try {
-            client.publish(topic, payload, 1, false);
-            return true;
-        } catch (MqttException e) {
-            LOG.warn("[{}] publish on {} failed ({}): will retry", deviceId, topic, e.toString());
-            return false;
-        }
+        };
     }
 
     private void scheduleConnect(int attempt) {
@@ -123,21 +144,32 @@ public final class AgentLink implements AutoCloseable {
     }
 
     private void connect(int attempt) {
-        if (closed || client.isConnected()) {
+        if (closed || isConnected()) {
             return;
         }
+        drop();
+        MqttAsyncClient fresh;
+        try {
+            fresh = new MqttAsyncClient(brokerUrl, deviceId, new MemoryPersistence());
+        } catch (MqttException e) {
+            throw new AgentException("invalid broker address " + brokerUrl + ": " + e.getMessage(), e);
+        }
+        fresh.setCallback(callback(fresh));
+        client = fresh;
         MqttConnectionOptions options = new MqttConnectionOptions();
         options.setCleanStart(true);
         options.setAutomaticReconnect(false);
         options.setKeepAliveInterval(30);
         options.setConnectionTimeout(10);
+        options.setMaximumPacketSize(MAX_PACKET);
+        options.setTopicAliasMaximum(0);
         if (brokerUrl.startsWith("ssl:")) {
             options.setSocketFactory(tls);
             options.setHttpsHostnameVerificationEnabled(true);
         }
         try {
-            client.connect(options).waitForCompletion(15_000);
-            IMqttToken subscription = client.subscribe(receiptTopic, 1);
+            fresh.connect(options).waitForCompletion(15_000);
+            IMqttToken subscription = fresh.subscribe(receiptTopic, 1);
             subscription.waitForCompletion(15_000);
             int granted = subscription.getReasonCodes() == null ? 0 : subscription.getReasonCodes()[0];
             if (granted > 2) {
@@ -149,33 +181,76 @@ public final class AgentLink implements AutoCloseable {
             if (closed) {
                 return;
             }
+            drop();
+            Optional<String> refusal = refusal(e);
+            if (refusal.isPresent()) {
+                LOG.error("[{}] the broker {} refused this unit: {}", deviceId, brokerUrl, refusal.get());
+                listener.refused(refusal.get());
+                scheduleConnect(Math.max(attempt + 1, 20)); // keep trying, slowly: the technician may mend it
+                return;
+            }
             LOG.warn("[{}] cannot reach broker {} (attempt {}: {}); the message stays in the outbox", deviceId,
-                    brokerUrl, attempt, e.getMessage());
-            if (client.isConnected()) {
-                try {
-                    client.disconnect();
-                } catch (MqttException ignored) {
-                    // reconnecting anyway
+                    brokerUrl, attempt, describe(e));
+            scheduleConnect(attempt + 1);
+        }
+    }
+
+    /** Whether the failure says the broker refused this unit (rather than could not be reached), and how. */
+    static Optional<String> refusal(MqttException e) {
+        int code = e.getReasonCode();
+        if (code == 0x86 || code == 0x87 || code == 0x8A || code == 0x8C) {
+            return Optional.of("the broker does not accept this unit (MQTT reason " + code + ")");
+        }
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof SSLException) {
+                String m = String.valueOf(t.getMessage()).toLowerCase(Locale.ROOT);
+                for (String alert : new String[] {"certificate_revoked", "bad_certificate", "unknown_ca",
+                        "certificate_unknown", "certificate_expired", "access_denied", "unsupported_certificate"}) {
+                    if (m.contains(alert)) {
+                        return Optional.of("the broker refused this unit's certificate (TLS alert " + alert + ")");
+                    }
                 }
             }
-            scheduleConnect(attempt + 1);
+        }
+        return Optional.empty();
+    }
+
+    private static String describe(MqttException e) {
+        Throwable cause = e.getCause();
+        return cause != null ? e.getMessage() + ": " + cause : e.getMessage();
+    }
+
+    private void drop() {
+        MqttAsyncClient old = client;
+        client = null;
+        if (old == null) {
+            return;
+        }
+        try {
+            if (old.isConnected()) {
+                old.disconnectForcibly(0, 1000, false);
+            }
+        } catch (MqttException e) {
+            LOG.debug("[{}] disconnect: {}", deviceId, e.toString());
+        }
+        try {
+            old.close(true);
+        } catch (MqttException e) {
+            LOG.debug("[{}] close: {}", deviceId, e.toString());
         }
     }
 
     @Override
     public void close() {
         closed = true;
+        MqttAsyncClient c = client;
         try {
-            if (client.isConnected()) {
-                client.disconnect().waitForCompletion(5_000);
+            if (c != null && c.isConnected()) {
+                c.disconnect().waitForCompletion(5_000);
             }
         } catch (MqttException e) {
             LOG.debug("[{}] disconnect: {}", deviceId, e.toString());
         }
-        try {
-            client.close(true);
-        } catch (MqttException e) {
-            LOG.debug("[{}] close: {}", deviceId, e.toString());
-        }
+        drop();
     }
 }

@@ -10,7 +10,10 @@ import org.rts.protocol.jws.Jws;
 import org.rts.protocol.message.Receipt;
 import org.rts.protocol.pki.Certificates;
 
-/** Accepts only receipts signed by this election's hub certificate and addressed to this device. */
+/**
+ * Accepts only receipts signed by this election's hub certificate and addressed to this device. Whether a receipt
+ * is for the message as this unit sent it (same hash, same topic) is the sender's check.
+ */
 public final class ReceiptVerifier {
     private final String deviceId;
     private final String hubThumbprint;

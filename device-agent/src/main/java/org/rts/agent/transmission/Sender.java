@@ -19,6 +19,7 @@ import org.rts.agent.mqtt.AgentLink;
 import org.rts.agent.outbox.Outbox;
 import org.rts.agent.outbox.OutboxEntry;
 import org.rts.protocol.Topics;
+import org.rts.protocol.message.ChainPosition;
 import org.rts.protocol.message.Finding;
 import org.rts.protocol.message.Reason;
 import org.rts.protocol.message.Receipt;
@@ -30,11 +31,22 @@ import org.slf4j.LoggerFactory;
  * at once, publishes again any message whose receipt has not come within {@code resendAfter} or after a
  * reconnect, and records each verified receipt. All its state is touched on one executor thread.
  *
- * <p>A {@code SEQUENCE_GAP} rejection is not final: the hub did not keep the message. Its predecessors are sent
- * again at once and the message itself after {@code resendAfter}.
+ * <p>A receipt counts only for the message it names, sent where it was sent: a receipt for a copy of the message
+ * on another topic is ignored. Only a chained receipt is final. Otherwise:
+ * <ul>
+ *   <li>{@code SEQUENCE_GAP}, {@code SEQUENCE_REPLAY}, {@code CHAIN_BROKEN} for a message with earlier ones still
+ *       pending: those are sent again at once, this one on its timer;</li>
+ *   <li>the same for the oldest pending message: the unit's chain and the hub's went apart, so the chain restarts
+ *       after the hub's head ({@link ChainKeeper#resync}) and the pending messages follow, signed again;</li>
+ *   <li>any other reason (the hub could not authenticate the message: unknown certificate, revoked, ...): the
+ *       message is held, later ones wait behind it, and it is sent again after a growing pause, since the cause
+ *       may be mended at the hub (a registry update). Those waiting for it are told.</li>
+ * </ul>
  */
 public final class Sender implements AgentLink.Listener, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Sender.class);
+    static final Duration FIRST_HOLD = Duration.ofSeconds(30);
+    static final Duration LONGEST_HOLD = Duration.ofMinutes(10);
 
     /** Publishes bytes on a topic; false when it could not (not connected). */
     public interface Publisher {
@@ -43,24 +55,38 @@ public final class Sender implements AgentLink.Listener, AutoCloseable {
         boolean isConnected();
     }
 
-    /** A message and the hub's verified receipt for it. */
+    /** Restarts the chain after the hub's head; returns each re-signed message's old hash with its new entry. */
+    public interface ChainKeeper {
+        Map<String, OutboxEntry> resync(ChainPosition hubHead);
+    }
+
+    /** A message and the hub's verified receipt for it; {@link #held()} when the receipt is not final. */
     public record Answer(OutboxEntry entry, Receipt receipt) {
+        public boolean held() {
+            return !receipt.isFinal();
+        }
+    }
+
+    private record Hold(Instant until, Duration pause) {
     }
 
     private final String deviceId;
     private final Outbox outbox;
     private final Publisher publisher;
     private final ReceiptVerifier verifier;
+    private final ChainKeeper chain;
     private final Clock clock;
     private final ScheduledExecutorService executor;
     private final int window;
     private final Duration resendAfter;
     private final Map<String, Instant> inFlight = new LinkedHashMap<>();
+    private final Map<String, Hold> held = new HashMap<>();
     private final Map<String, CompletableFuture<Answer>> waiters = new ConcurrentHashMap<>();
+    private volatile String refusedBy;
     private ScheduledFuture<?> ticker;
 
-    public Sender(String deviceId, Outbox outbox, Publisher publisher, ReceiptVerifier verifier, Clock clock,
-                  ScheduledExecutorService executor, int window, Duration resendAfter) {
+    public Sender(String deviceId, Outbox outbox, Publisher publisher, ReceiptVerifier verifier, ChainKeeper chain,
+                  Clock clock, ScheduledExecutorService executor, int window, Duration resendAfter) {
         if (window < 1) {
             throw new IllegalArgumentException("in-flight window must be >= 1, found: " + window);
         }
@@ -68,6 +94,7 @@ public final class Sender implements AgentLink.Listener, AutoCloseable {
         this.outbox = outbox;
         this.publisher = publisher;
         this.verifier = verifier;
+        this.chain = chain;
         this.clock = clock;
         this.executor = executor;
         this.window = window;
@@ -87,9 +114,21 @@ public final class Sender implements AgentLink.Listener, AutoCloseable {
     @Override
     public void connected() {
         executor.execute(() -> {
+            refusedBy = null;
             inFlight.clear();
             pumpSafely();
         });
+    }
+
+    @Override
+    public void refused(String why) {
+        refusedBy = why;
+        for (String hash : List.copyOf(waiters.keySet())) {
+            CompletableFuture<Answer> f = waiters.remove(hash);
+            if (f != null) {
+                f.completeExceptionally(new BrokerRefusedException(why));
+            }
+        }
     }
 
     @Override
@@ -97,20 +136,32 @@ public final class Sender implements AgentLink.Listener, AutoCloseable {
         executor.execute(() -> handleReceipt(payload));
     }
 
-    /** Completes when the receipt for {@code hash} is recorded (at once if it already is). */
+    /**
+     * Completes when the receipt for {@code hash} is recorded (at once if it already is), or when the hub holds the
+     * message back; fails with {@link BrokerRefusedException} when the broker refuses this unit.
+     */
     public CompletableFuture<Answer> await(String hash) {
         CompletableFuture<Answer> future = waiters.computeIfAbsent(hash, h -> new CompletableFuture<>());
+        String refused = refusedBy;
+        if (refused != null) {
+            waiters.remove(hash);
+            future.completeExceptionally(new BrokerRefusedException(refused));
+            return future;
+        }
         executor.execute(() -> completeIfAnswered(hash));
         return future;
     }
 
     private void completeIfAnswered(String hash) {
-        outbox.byHash(hash).filter(e -> !e.pending()).ifPresent(e -> {
-            CompletableFuture<Answer> f = waiters.remove(hash);
-            if (f != null) {
-                f.complete(new Answer(e, verifier.verify(e.receipt().getBytes(StandardCharsets.US_ASCII))));
-            }
-        });
+        outbox.byHash(hash).filter(e -> e.receipt() != null && !e.pending()).ifPresent(e -> complete(e,
+                verifier.verify(e.receipt().getBytes(StandardCharsets.US_ASCII))));
+    }
+
+    private void complete(OutboxEntry entry, Receipt receipt) {
+        CompletableFuture<Answer> f = waiters.remove(entry.hash());
+        if (f != null) {
+            f.complete(new Answer(entry, receipt));
+        }
     }
 
     private void pumpSafely() {
@@ -127,8 +178,14 @@ public final class Sender implements AgentLink.Listener, AutoCloseable {
         }
         Instant now = clock.instant();
         List<OutboxEntry> pending = outbox.pending();
-        inFlight.keySet().retainAll(pending.stream().map(OutboxEntry::hash).collect(Collectors.toSet()));
+        var live = pending.stream().map(OutboxEntry::hash).collect(Collectors.toSet());
+        inFlight.keySet().retainAll(live);
+        held.keySet().retainAll(live);
         for (OutboxEntry e : pending) {
+            Hold hold = held.get(e.hash());
+            if (hold != null && now.isBefore(hold.until())) {
+                break; // later messages would only be answered with a gap
+            }
             Instant sentAt = inFlight.get(e.hash());
             if (sentAt != null && Duration.between(sentAt, now).compareTo(resendAfter) < 0) {
                 continue;
@@ -140,7 +197,7 @@ public final class Sender implements AgentLink.Listener, AutoCloseable {
                 break;
             }
             inFlight.put(e.hash(), now);
-            outbox.markSent(e.seq(), now);
+            outbox.markSent(e.id(), now);
             LOG.info("[{}] sent seq {} ({}), attempt {}", deviceId, e.seq(), e.kind(), e.attempts() + 1);
         }
     }
@@ -159,29 +216,78 @@ public final class Sender implements AgentLink.Listener, AutoCloseable {
                     receipt.reasons());
             return;
         }
-        if (!receipt.accepted() && receipt.reasons().stream().allMatch(f -> f.code().equals(Reason.SEQUENCE_GAP
-                .name()))) {
-            // an earlier message was lost on the way: send the earlier ones again now, this one on its timer
-            LOG.warn("[{}] seq {} arrived before an earlier message; resending the earlier ones", deviceId,
-                    entry.seq());
-            inFlight.put(entry.hash(), clock.instant());
-            outbox.pending().stream().filter(e -> e.seq() < entry.seq()).forEach(e -> inFlight.remove(e.hash()));
-            pumpSafely();
+        String sentOn = Topics.report(deviceId, entry.kind());
+        if (!receipt.topic().equals(sentOn)) {
+            LOG.warn("[{}] ignored a receipt for a copy of seq {} published on {} (this unit sent it on {}): {}",
+                    deviceId, entry.seq(), receipt.topic(), sentOn, receipt.reasons());
             return;
         }
-        inFlight.remove(entry.hash());
-        if (entry.pending()) {
+        if (!entry.pending()) {
+            LOG.debug("[{}] receipt for seq {}, already {}", deviceId, entry.seq(), entry.status());
+            return;
+        }
+        if (receipt.isFinal()) {
+            inFlight.remove(entry.hash());
+            held.remove(entry.hash());
             String reasons = receipt.reasons().stream().map(Finding::toString).collect(Collectors.joining("; "));
             outbox.recordReceipt(entry.hash(), receipt.status().name(), receipt.code(), reasons,
                     new String(payload, StandardCharsets.US_ASCII), clock.instant());
             LOG.info("[{}] seq {} {} by the hub, receipt {}", deviceId, entry.seq(), receipt.status(),
                     receipt.code());
-        }
-        CompletableFuture<Answer> waiter = waiters.remove(entry.hash());
-        if (waiter != null) {
-            waiter.complete(new Answer(outbox.byHash(entry.hash()).orElse(entry), receipt));
+            complete(outbox.byHash(entry.hash()).orElse(entry), receipt);
+        } else if (receipt.has(Reason.SEQUENCE_GAP) || receipt.has(Reason.SEQUENCE_REPLAY)
+                || receipt.has(Reason.CHAIN_BROKEN)) {
+            sequence(entry, receipt);
+        } else {
+            hold(entry, receipt);
         }
         pumpSafely();
+    }
+
+    private void sequence(OutboxEntry entry, Receipt receipt) {
+        List<OutboxEntry> earlier = outbox.pending().stream().filter(e -> e.id() < entry.id()).toList();
+        if (!earlier.isEmpty()) {
+            // an earlier message has not reached the hub yet: it goes again now, this one on its timer
+            LOG.warn("[{}] seq {} answered {}; resending the {} earlier message(s) first", deviceId, entry.seq(),
+                    receipt.reasons().get(0).code(), earlier.size());
+            inFlight.put(entry.hash(), clock.instant());
+            earlier.forEach(e -> {
+                inFlight.remove(e.hash());
+                held.remove(e.hash());
+            });
+            return;
+        }
+        if (receipt.head() == null) {
+            hold(entry, receipt);
+            return;
+        }
+        LOG.warn("[{}] seq {} does not continue the hub's chain ({}); restarting the chain after the hub's seq {}",
+                deviceId, entry.seq(), receipt.reasons().get(0), receipt.head().seq());
+        Map<String, OutboxEntry> moved = chain.resync(receipt.head());
+        inFlight.clear();
+        held.clear();
+        moved.forEach((oldHash, fresh) -> {
+            CompletableFuture<Answer> waiter = waiters.remove(oldHash);
+            if (waiter != null) {
+                waiters.put(fresh.hash(), waiter); // the same content, now at its new place
+            }
+        });
+    }
+
+    private void hold(OutboxEntry entry, Receipt receipt) {
+        Hold previous = held.get(entry.hash());
+        Duration pause = previous == null ? FIRST_HOLD : min(previous.pause().multipliedBy(2), LONGEST_HOLD);
+        held.put(entry.hash(), new Hold(clock.instant().plus(pause), pause));
+        inFlight.remove(entry.hash());
+        String reasons = receipt.reasons().stream().map(Finding::toString).collect(Collectors.joining("; "));
+        outbox.markHeld(entry.hash(), reasons, clock.instant());
+        LOG.warn("[{}] the hub did not take seq {} ({}): kept, sent again in {} s", deviceId, entry.seq(), reasons,
+                pause.toSeconds());
+        complete(entry, receipt);
+    }
+
+    private static Duration min(Duration a, Duration b) {
+        return a.compareTo(b) <= 0 ? a : b;
     }
 
     @Override

@@ -1,9 +1,11 @@
 package org.rts.agent.workflow;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.rts.agent.AgentException;
 import org.rts.agent.bundle.Bundle;
 import org.rts.agent.outbox.Outbox;
@@ -12,7 +14,10 @@ import org.rts.protocol.codec.MessageCodec;
 import org.rts.protocol.election.Election;
 import org.rts.protocol.election.Race;
 import org.rts.protocol.jws.Es256Signer;
+import org.rts.protocol.jws.Jws;
+import org.rts.protocol.message.ChainPosition;
 import org.rts.protocol.message.Report;
+import org.rts.protocol.message.RestartReport;
 import org.rts.protocol.message.ResultReport;
 import org.rts.protocol.message.TurnoutReport;
 import org.rts.protocol.pki.Certificates;
@@ -22,7 +27,8 @@ import org.rts.protocol.reconciliation.ReportChecks;
 /**
  * The officer's workflow: turn a tally into a draft, show what the checks found, and on confirmation sign it and
  * commit it to the outbox. The checks are the hub's own ({@link ReportChecks}); a draft with errors cannot be
- * committed.
+ * committed, nor one that is already waiting in the outbox. Also keeps the unit's chain whole: a restart after the
+ * hub's head when the two went apart, and the pending messages signed again with a new certificate.
  */
 public final class Workflow {
     private final Bundle bundle;
@@ -59,7 +65,7 @@ public final class Workflow {
         for (int i = 0; i < votes.size(); i++) {
             review.add(String.format("  %-28s %7d", race.candidates().get(i).name(), votes.get(i)));
         }
-        return new Draft(review, findings, builder);
+        return new Draft(review, findings, preview, builder);
     }
 
     public Draft turnout(int voters, Instant at) {
@@ -67,26 +73,89 @@ public final class Workflow {
         Instant when = at != null ? at : clock.instant();
         Draft.Builder builder = (seq, prev) -> new TurnoutReport(Report.VERSION, election.id(), election.mode(),
                 bundle.deviceId(), bundle.stationId(), seq, prev, when, voters);
-        Findings findings = ReportChecks.check(election, (TurnoutReport) builder.build(1, ""), outbox.lastTurnout());
+        TurnoutReport preview = (TurnoutReport) builder.build(1, "");
+        Findings findings = ReportChecks.check(election, preview, outbox.lastTurnout(bundle.stationId()));
         List<String> review = List.of("Station " + bundle.stationId() + "  turnout at " + when,
                 "Voters so far " + voters + " of " + election.station(bundle.stationId()).orElseThrow()
                         .registeredVoters());
-        return new Draft(review, findings, builder);
+        return new Draft(review, findings, preview, builder);
     }
 
-    /** Signs the draft and commits it to the outbox; refuses a draft whose checks found errors. */
+    /**
+     * Signs the draft and commits it to the outbox. Refuses a draft whose checks found errors, and a report that
+     * is already waiting: a result for the same race, or the same turnout figure, not yet answered by the hub.
+     */
     public OutboxEntry commit(Draft draft) {
         if (!draft.findings().ok()) {
             throw new AgentException("not transmitted, the form has errors:\n"
                     + ReportChecks.describe(draft.findings().errors()));
         }
-        return outbox.append((seq, prev) -> {
-            Report report = draft.builder().build(seq, prev);
-            String jws = signer.sign(MessageCodec.encode(report));
-            String summary = report instanceof ResultReport r ? "result " + r.race() + " " + r.figures()
-                    : "turnout " + ((TurnoutReport) report).voters();
-            Integer voters = report instanceof TurnoutReport t ? t.voters() : null;
-            return new Outbox.Signed(report.kind(), jws, summary, voters);
-        }, clock.instant());
+        for (OutboxEntry waiting : outbox.pending()) {
+            if (sameReport(waiting, draft.preview())) {
+                throw new DuplicateReportException("not signed again: message " + waiting.seq() + " (" + waiting
+                        .summary() + ", signed " + waiting.createdAt() + ") is already waiting for the hub's receipt."
+                        + " It is sent again by itself; run 'device-agent send' to send it now");
+            }
+        }
+        return outbox.append((seq, prev) -> sign(draft.builder().build(seq, prev)), clock.instant());
+    }
+
+    private static boolean sameReport(OutboxEntry waiting, Report draft) {
+        if (!waiting.kind().equals(draft.kind()) || !waiting.station().equals(draft.station())) {
+            return false;
+        }
+        return switch (draft) {
+            case ResultReport r -> waiting.summary().startsWith("result " + r.race() + " ");
+            case TurnoutReport t -> waiting.summary().equals("turnout " + t.voters());
+            case RestartReport s -> true;
+        };
+    }
+
+    /**
+     * Starts the chain again after the hub's head (as the hub gave it in a signed receipt): a restart message there,
+     * then every pending message signed again after it. Returns each old hash with its new entry.
+     */
+    public Map<String, OutboxEntry> resync(ChainPosition hubHead) {
+        RestartReport.Cause cause = outbox.pending().stream().anyMatch(e -> e.kind().equals("restart")
+                && e.summary().contains(RestartReport.Cause.OUTBOX_LOST.name()))
+                ? RestartReport.Cause.OUTBOX_LOST : RestartReport.Cause.CHAIN_DIVERGED;
+        long localSeq = cause == RestartReport.Cause.OUTBOX_LOST ? 0 : outbox.head().seq();
+        return outbox.restart(hubHead, (seq, prev) -> sign(restart(seq, prev, cause, localSeq)),
+                this::resign, clock.instant());
+    }
+
+    /** After the outbox was lost: the first message of the new outbox says so (the hub flags it for review). */
+    public OutboxEntry restartAfterLoss() {
+        return outbox.append((seq, prev) -> sign(restart(seq, prev, RestartReport.Cause.OUTBOX_LOST, 0)),
+                clock.instant());
+    }
+
+    /** Signs the pending messages again where they stand, with this bundle's certificate. */
+    public int resignPending(String why) {
+        return outbox.resignPending(this::resign, why, clock.instant());
+    }
+
+    private RestartReport restart(long seq, String prev, RestartReport.Cause cause, long localSeq) {
+        Election election = bundle.election();
+        return new RestartReport(Report.VERSION, election.id(), election.mode(), bundle.deviceId(),
+                bundle.stationId(), seq, prev, clock.instant(), cause, localSeq);
+    }
+
+    private Outbox.Signed resign(OutboxEntry entry, long seq, String prev) {
+        Report report = MessageCodec.decodeReport(Jws.parse(entry.jws().getBytes(StandardCharsets.US_ASCII))
+                .payload());
+        return sign(report.withPosition(seq, prev));
+    }
+
+    private Outbox.Signed sign(Report report) {
+        String jws = signer.sign(MessageCodec.encode(report));
+        return switch (report) {
+            case ResultReport r -> new Outbox.Signed(r.kind(), r.station(), jws, "result " + r.race() + " "
+                    + r.figures(), null, r.race());
+            case TurnoutReport t -> new Outbox.Signed(t.kind(), t.station(), jws, "turnout " + t.voters(),
+                    t.voters(), null);
+            case RestartReport s -> new Outbox.Signed(s.kind(), s.station(), jws, "chain restart after seq "
+                    + (s.seq() - 1) + " (" + s.cause() + ")", null, null);
+        };
     }
 }

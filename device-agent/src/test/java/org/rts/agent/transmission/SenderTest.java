@@ -1,6 +1,8 @@
 package org.rts.agent.transmission;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
@@ -8,26 +10,30 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import org.bouncycastle.cert.X509CertificateHolder;
+import org.bouncycastle.crypto.params.ECPrivateKeyParameters;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
-import org.rts.agent.bundle.Bundle;
+import org.rts.agent.TestClock;
 import org.rts.agent.TestUnit;
+import org.rts.agent.bundle.Bundle;
 import org.rts.agent.outbox.Outbox;
 import org.rts.agent.outbox.OutboxEntry;
 import org.rts.agent.workflow.TallyForm;
 import org.rts.agent.workflow.Workflow;
+import org.rts.protocol.Topics;
 import org.rts.protocol.codec.MessageCodec;
 import org.rts.protocol.election.Candidate;
 import org.rts.protocol.election.Election;
@@ -35,24 +41,29 @@ import org.rts.protocol.election.Race;
 import org.rts.protocol.election.Station;
 import org.rts.protocol.files.ElectionFiles;
 import org.rts.protocol.jws.Es256Signer;
+import org.rts.protocol.jws.Jws;
+import org.rts.protocol.message.ChainPosition;
 import org.rts.protocol.message.Finding;
 import org.rts.protocol.message.Mode;
 import org.rts.protocol.message.Receipt;
+import org.rts.protocol.message.RestartReport;
 import org.rts.protocol.pki.Certificates;
 import org.rts.protocol.pki.Keys;
 import org.rts.protocol.pki.Pem;
 
-/** The sender against a recording publisher and receipts signed as the hub signs them; the clock stands still. */
+/** The sender against a recording publisher and receipts signed as the hub signs them; the test moves the clock. */
 @Timeout(30)
 class SenderTest {
-    private static final Clock CLOCK = Clock.fixed(Instant.parse("2026-11-22T18:30:00Z"), ZoneOffset.UTC);
+    private static final Instant START = Instant.parse("2026-11-22T18:30:00Z");
 
     @TempDir
     Path dir;
 
+    private final TestClock clock = new TestClock(START);
     private final List<String> published = new CopyOnWriteArrayList<>();
     private final ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor();
     private Outbox outbox;
+    private Workflow workflow;
     private Sender sender;
     private Es256Signer hub;
     private X509CertificateHolder hubCertificate;
@@ -61,20 +72,19 @@ class SenderTest {
 
     @BeforeEach
     void setUp() {
-        Clock dayBefore = Clock.offset(CLOCK, Duration.ofDays(-1));
+        Clock dayBefore = Clock.offset(Clock.fixed(START, java.time.ZoneOffset.UTC), Duration.ofDays(-1));
         ElectionFiles files = TestUnit.election(dir.resolve("election"), dayBefore, new Election("el", "Election",
                 Mode.LIVE, List.of(new Race("r", "Race", List.of(new Candidate("a", "A")))),
                 List.of(new Station("S-1", "One", 500)), null));
         Path bundleDir = TestUnit.enrol(files, dayBefore, files.bundle("dev-1").dir(), "dev-1", "S-1");
-        Bundle bundle = Bundle.load(bundleDir, CLOCK.instant());
-        X509CertificateHolder hubCert = Pem.readCertificate(files.hubCertificate());
-        hub = new Es256Signer(Pem.readPrivateKey(files.hubKey()), "hub", Certificates.thumbprint(hubCert));
-        outbox = Outbox.open(dir.resolve("outbox.db"));
-        Workflow workflow = new Workflow(bundle, outbox, CLOCK);
+        Bundle bundle = Bundle.load(bundleDir, START);
+        hubCertificate = Pem.readCertificate(files.hubCertificate());
+        hub = new Es256Signer(Pem.readPrivateKey(files.hubKey()), "hub", Certificates.thumbprint(hubCertificate));
+        outbox = Outbox.create(dir.resolve("outbox.db"));
+        workflow = new Workflow(bundle, outbox, clock);
         first = workflow.commit(workflow.turnout(100, null));
         second = workflow.commit(workflow.result(new TallyForm("r", 500, 500, 98, 2, 400, 10, Map.of("a", 390),
                 null)));
-        hubCertificate = hubCert;
         sender = sender(1);
     }
 
@@ -90,7 +100,8 @@ class SenderTest {
             public boolean isConnected() {
                 return true;
             }
-        }, new ReceiptVerifier("dev-1", hubCertificate), CLOCK, executor, window, Duration.ofSeconds(20));
+        }, new ReceiptVerifier("dev-1", hubCertificate), workflow::resync, clock, executor, window,
+                Duration.ofSeconds(20));
     }
 
     @AfterEach
@@ -102,10 +113,16 @@ class SenderTest {
     }
 
     private byte[] receipt(OutboxEntry entry, String... reasons) {
+        return receipt(entry, Topics.report("dev-1", entry.kind()), null, reasons);
+    }
+
+    /** A receipt as the hub signs it; chained unless its reason is one the hub answers before the chain. */
+    private byte[] receipt(OutboxEntry entry, String topic, ChainPosition head, String... reasons) {
         List<Finding> findings = java.util.Arrays.stream(reasons).map(r -> new Finding(r, "")).toList();
-        Receipt r = new Receipt(1, "dev-1", entry.hash(), entry.seq(),
-                findings.isEmpty() ? Receipt.Status.ACCEPTED : Receipt.Status.REJECTED, findings, List.of(),
-                CLOCK.instant(), "ABCD-EFGH");
+        boolean chained = findings.isEmpty() || !org.rts.protocol.message.Reason.valueOf(reasons[0]).beforeChain();
+        Receipt r = new Receipt(1, "dev-1", topic, entry.hash(), entry.seq(), chained,
+                findings.isEmpty() ? Receipt.Status.ACCEPTED : Receipt.Status.REJECTED, findings, List.of(), head,
+                clock.instant(), "ABCD-EFGH");
         return hub.sign(MessageCodec.encode(r)).getBytes(StandardCharsets.US_ASCII);
     }
 
@@ -115,7 +132,7 @@ class SenderTest {
         }
     }
 
-    private List<String> sentOnce() throws Exception {
+    private List<String> settled() throws Exception {
         // a round trip through the sender's thread: everything it was going to do by now is done
         executor.submit(() -> { }).get();
         return List.copyOf(published);
@@ -125,7 +142,7 @@ class SenderTest {
     void sends_oldest_first_within_the_window_and_moves_on_with_each_receipt() throws Exception {
         sender.start();
         until("the first message is sent", () -> published.size() == 1);
-        assertEquals(List.of(first.jws()), sentOnce());
+        assertEquals(List.of(first.jws()), settled());
         sender.receipt(receipt(first));
         until("the second message is sent", () -> published.size() == 2);
         assertEquals(second.jws(), published.get(1));
@@ -141,26 +158,109 @@ class SenderTest {
         sender.start();
         until("both messages are sent", () -> published.size() == 2);
         // seq 1 was lost on the way: the hub answers seq 2 with a gap
-        sender.receipt(receipt(second, "SEQUENCE_GAP"));
+        sender.receipt(receipt(second, Topics.report("dev-1", second.kind()), ChainPosition.START, "SEQUENCE_GAP"));
         until("seq 1 is sent again", () -> published.size() == 3);
         assertEquals(first.jws(), published.get(2));
-        assertEquals(3, sentOnce().size(), "seq 2 waits for its resend timer");
+        assertEquals(3, settled().size(), "seq 2 waits for its resend timer");
         assertTrue(outbox.byHash(second.hash()).orElseThrow().pending(), "a gap is not final");
         sender.receipt(receipt(first));
         until("seq 1 is answered", () -> !outbox.byHash(first.hash()).orElseThrow().pending());
-        assertEquals(3, sentOnce().size());
+        assertEquals(3, settled().size());
     }
 
     @Test
     void a_receipt_not_signed_by_the_hub_is_ignored() throws Exception {
         sender.start();
         until("the first message is sent", () -> published.size() == 1);
-        Es256Signer impostor = new Es256Signer((org.bouncycastle.crypto.params.ECPrivateKeyParameters)
-                Keys.generate().getPrivate(), "hub", hub.header().x5tS256());
-        Receipt r = new Receipt(1, "dev-1", first.hash(), 1L, Receipt.Status.ACCEPTED, List.of(), List.of(),
-                CLOCK.instant(), "FAKE-CODE");
-        sender.receipt(impostor.sign(MessageCodec.encode(r)).getBytes(StandardCharsets.US_ASCII));
-        sentOnce();
+        ECPrivateKeyParameters other = (ECPrivateKeyParameters) Keys.generate().getPrivate();
+        Receipt r = new Receipt(1, "dev-1", Topics.report("dev-1", "turnout"), first.hash(), 1L, true,
+                Receipt.Status.ACCEPTED, List.of(), List.of(), null, clock.instant(), "FAKE-CODE");
+        // the hub's thumbprint with another key, and another certificate's thumbprint
+        sender.receipt(new Es256Signer(other, "hub", hub.header().x5tS256()).sign(MessageCodec.encode(r))
+                .getBytes(StandardCharsets.US_ASCII));
+        sender.receipt(new Es256Signer(other, "hub", Jws.hash("another certificate".getBytes()))
+                .sign(MessageCodec.encode(r)).getBytes(StandardCharsets.US_ASCII));
+        settled();
         assertTrue(outbox.byHash(first.hash()).orElseThrow().pending());
+    }
+
+    @Test
+    void a_receipt_for_another_unit_or_for_a_copy_on_another_topic_is_ignored() throws Exception {
+        sender.start();
+        until("the first message is sent", () -> published.size() == 1);
+        Receipt forOther = new Receipt(1, "dev-2", Topics.report("dev-2", "turnout"), first.hash(), 1L, true,
+                Receipt.Status.ACCEPTED, List.of(), List.of(), null, clock.instant(), "ABCD-EFGH");
+        sender.receipt(hub.sign(MessageCodec.encode(forOther)).getBytes(StandardCharsets.US_ASCII));
+        // a copy of the turnout report published on the result topic draws TOPIC_MISMATCH: not about this message
+        sender.receipt(receipt(first, Topics.report("dev-1", "result"), (ChainPosition) null, "TOPIC_MISMATCH"));
+        settled();
+        OutboxEntry still = outbox.byHash(first.hash()).orElseThrow();
+        assertTrue(still.pending());
+        assertEquals(null, still.held());
+        sender.receipt(receipt(first));
+        until("the genuine receipt is recorded", () -> !outbox.byHash(first.hash()).orElseThrow().pending());
+        assertEquals("ACCEPTED", outbox.byHash(first.hash()).orElseThrow().status());
+    }
+
+    @Test
+    void a_message_the_hub_could_not_authenticate_is_kept_held_and_sent_again_later() throws Exception {
+        CompletableFuture<Sender.Answer> answer = sender.await(first.hash());
+        sender.start();
+        until("the first message is sent", () -> published.size() == 1);
+        sender.receipt(receipt(first, "CERTIFICATE_UNTRUSTED"));
+        Sender.Answer held = answer.get(10, TimeUnit.SECONDS);
+        assertTrue(held.held());
+        assertEquals("CERTIFICATE_UNTRUSTED", held.receipt().reasons().get(0).code());
+        OutboxEntry kept = outbox.byHash(first.hash()).orElseThrow();
+        assertTrue(kept.pending(), "not final: the hub did not chain it");
+        assertTrue(kept.held().contains("CERTIFICATE_UNTRUSTED"), kept.held());
+        sender.wake();
+        assertEquals(1, settled().size(), "nothing is sent while the oldest message is held");
+
+        clock.advance(Sender.FIRST_HOLD.plusSeconds(1));
+        sender.wake();
+        until("the held message is sent again", () -> published.size() == 2);
+        assertEquals(first.jws(), published.get(1));
+        sender.receipt(receipt(first));
+        until("then accepted", () -> !outbox.byHash(first.hash()).orElseThrow().pending());
+        until("and the next one goes", () -> published.size() == 3);
+        assertEquals(second.jws(), published.get(2));
+    }
+
+    @Test
+    void a_replay_answer_to_the_oldest_message_restarts_the_chain_after_the_hubs_head() throws Exception {
+        CompletableFuture<Sender.Answer> answer = sender.await(second.hash());
+        sender.start();
+        until("the first message is sent", () -> published.size() == 1);
+        ChainPosition hubHead = new ChainPosition(5, Jws.hash("what the hub holds at seq 5".getBytes()));
+        sender.receipt(receipt(first, Topics.report("dev-1", first.kind()), hubHead, "SEQUENCE_REPLAY"));
+        until("the restart is sent", () -> published.size() == 2);
+
+        List<OutboxEntry> pending = outbox.pending();
+        assertEquals(List.of("restart", "turnout", "result"), pending.stream().map(OutboxEntry::kind).toList());
+        assertEquals(List.of(6L, 7L, 8L), pending.stream().map(OutboxEntry::seq).toList());
+        assertEquals(pending.get(0).jws(), published.get(1));
+        RestartReport restart = (RestartReport) MessageCodec.decodeReport(Jws.parse(
+                published.get(1).getBytes(StandardCharsets.US_ASCII)).payload());
+        assertEquals(hubHead.msg(), restart.prev());
+        assertEquals("SUPERSEDED", outbox.byHash(first.hash()).orElseThrow().status());
+
+        for (OutboxEntry e : pending) {
+            sender.receipt(receipt(e));
+            until("seq " + e.seq() + " is answered", () -> !outbox.byHash(e.hash()).orElseThrow().pending());
+        }
+        Sender.Answer result = answer.get(10, TimeUnit.SECONDS);
+        assertEquals(pending.get(2).hash(), result.entry().hash(), "the waiter follows its report to its new place");
+        assertTrue(result.receipt().accepted());
+    }
+
+    @Test
+    void a_unit_refused_by_the_broker_tells_those_waiting() throws Exception {
+        CompletableFuture<Sender.Answer> answer = sender.await(first.hash());
+        sender.refused("the broker refused this unit's certificate (TLS alert certificate_revoked)");
+        ExecutionException e = org.junit.jupiter.api.Assertions.assertThrows(ExecutionException.class,
+                () -> answer.get(10, TimeUnit.SECONDS));
+        assertInstanceOf(BrokerRefusedException.class, e.getCause());
+        assertFalse(outbox.pending().isEmpty(), "the messages are kept");
     }
 }

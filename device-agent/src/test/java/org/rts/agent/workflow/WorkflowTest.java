@@ -47,7 +47,7 @@ class WorkflowTest {
                 List.of(new Race("parliament", "Parliament", List.of(new Candidate("a", "Alpha"),
                         new Candidate("b", "Beta")))), List.of(new Station("S-1", "One", 500)), null));
         bundleDir = TestUnit.enrol(files, CLOCK, files.bundle("dev-1").dir(), "dev-1", "S-1");
-        outbox = Outbox.open(dir.resolve("data/outbox.db"));
+        outbox = Outbox.create(dir.resolve("data/outbox.db"));
         workflow = new Workflow(Bundle.load(bundleDir, CLOCK.instant()), outbox, CLOCK);
     }
 
@@ -88,6 +88,73 @@ class WorkflowTest {
         workflow.commit(workflow.turnout(300, null));
         assertEquals("RECONCILIATION_FAILED:TURNOUT_DECREASING",
                 workflow.turnout(250, null).findings().errors().get(0).code());
+    }
+
+    @Test
+    void turnout_state_is_per_station_so_a_reassigned_unit_starts_afresh_at_its_new_station() {
+        workflow.commit(workflow.turnout(300, null));
+        assertEquals(java.util.OptionalInt.of(300), outbox.lastTurnout("S-1"));
+        assertEquals(java.util.OptionalInt.empty(), outbox.lastTurnout("S-2"));
+    }
+
+    @Test
+    void a_report_already_waiting_is_not_signed_twice() {
+        OutboxEntry waiting = workflow.commit(workflow.result(form(400, 10, 200, 190)));
+        DuplicateReportException e = assertThrows(DuplicateReportException.class,
+                () -> workflow.commit(workflow.result(form(400, 10, 200, 190))));
+        assertTrue(e.getMessage().contains("message " + waiting.seq()), e.getMessage());
+        OutboxEntry turnout = workflow.commit(workflow.turnout(420, null));
+        assertThrows(DuplicateReportException.class, () -> workflow.commit(workflow.turnout(420, null)));
+        assertEquals(List.of(waiting.hash(), turnout.hash()), outbox.pending().stream().map(OutboxEntry::hash)
+                .toList());
+        workflow.commit(workflow.turnout(430, null));
+        assertEquals(3, outbox.pending().size(), "a higher turnout is a new report");
+    }
+
+    @Test
+    void a_restart_links_to_the_hubs_head_and_the_waiting_messages_follow_it_signed_again() {
+        OutboxEntry first = workflow.commit(workflow.turnout(100, null));
+        outbox.recordReceipt(first.hash(), "ACCEPTED", "AAAA-AAAA", "", "receipt", CLOCK.instant());
+        OutboxEntry result = workflow.commit(workflow.result(form(400, 10, 200, 190)));
+        var hubHead = new org.rts.protocol.message.ChainPosition(7, "h".repeat(43));
+
+        var moved = workflow.resync(hubHead);
+
+        List<OutboxEntry> pending = outbox.pending();
+        assertEquals(List.of("restart", "result"), pending.stream().map(OutboxEntry::kind).toList());
+        var restart = (org.rts.protocol.message.RestartReport) decode(pending.get(0));
+        assertEquals(8, restart.seq());
+        assertEquals(hubHead.msg(), restart.prev());
+        assertEquals(org.rts.protocol.message.RestartReport.Cause.CHAIN_DIVERGED, restart.cause());
+        assertEquals(2, restart.localSeq());
+        ResultReport again = (ResultReport) decode(pending.get(1));
+        assertEquals(9, again.seq());
+        assertEquals(pending.get(0).hash(), again.prev());
+        assertEquals(List.of(200, 190), again.votes());
+        assertEquals(pending.get(1).hash(), moved.get(result.hash()).hash());
+        assertEquals("SUPERSEDED", outbox.byHash(result.hash()).orElseThrow().status());
+        assertEquals(9, outbox.head().seq());
+    }
+
+    @Test
+    void a_lost_outbox_is_an_error_that_says_what_to_do_never_a_fresh_start() throws Exception {
+        workflow.commit(workflow.turnout(100, null));
+        outbox.close();
+        Path file = dir.resolve("data/outbox.db");
+        Files.write(file, new byte[0]);
+        Files.deleteIfExists(dir.resolve("data/outbox.db-wal"));
+        var empty = assertThrows(org.rts.agent.outbox.OutboxLostException.class, () -> Outbox.open(file));
+        assertTrue(empty.getMessage().contains("recover") && empty.getMessage().contains(file.toString()),
+                empty.getMessage());
+        Files.writeString(file, "this is not a database at all, just some text of a decent length");
+        assertThrows(org.rts.agent.outbox.OutboxLostException.class, () -> Outbox.open(file));
+        Files.delete(file);
+        assertThrows(org.rts.agent.outbox.OutboxLostException.class, () -> Outbox.open(file));
+        outbox = Outbox.create(file);
+    }
+
+    private static org.rts.protocol.message.Report decode(OutboxEntry e) {
+        return MessageCodec.decodeReport(Jws.parse(e.jws().getBytes(StandardCharsets.US_ASCII)).payload());
     }
 
     @Test

@@ -7,7 +7,6 @@ import java.util.List;
 import java.util.Optional;
 import org.rts.hub.receipt.ReceiptIssuer;
 import org.rts.hub.store.AcceptedResult;
-import org.rts.hub.store.ChainHead;
 import org.rts.hub.store.Decision;
 import org.rts.hub.store.HubStore;
 import org.rts.hub.validation.Authenticated;
@@ -15,12 +14,14 @@ import org.rts.hub.validation.Authenticator;
 import org.rts.hub.validation.Rejection;
 import org.rts.protocol.Topics;
 import org.rts.protocol.election.Election;
-import org.rts.protocol.jws.Jws;
+import org.rts.protocol.message.ChainPosition;
 import org.rts.protocol.message.Finding;
 import org.rts.protocol.message.Reason;
 import org.rts.protocol.message.Report;
+import org.rts.protocol.message.RestartReport;
 import org.rts.protocol.message.ResultReport;
 import org.rts.protocol.message.TurnoutReport;
+import org.rts.protocol.message.Warning;
 import org.rts.protocol.reconciliation.Findings;
 import org.rts.protocol.reconciliation.ReportChecks;
 import org.slf4j.Logger;
@@ -30,8 +31,11 @@ import org.slf4j.LoggerFactory;
  * Decides what to answer to one message and stores the decision before returning the receipt to publish. Not
  * thread-safe: the hub feeds it from one thread, which keeps each device's messages in arrival order.
  *
- * <p>A message that authenticates and carries the next sequence number joins its device's chain whether its
- * content is accepted or not, so that the device's next message still links to it.
+ * <p>Nothing is answered before the message is authenticated, identical resends included: a copy published on
+ * another device's topic or under another kind is rejected, never given the original's receipt. A message that
+ * authenticates and carries the next sequence number joins its device's chain whether its content is accepted or
+ * not, so that the device's next message still links to it; a message that does not is answered with a receipt
+ * that says it was not chained, and with the hub's head of the chain when the sequence was the problem.
  */
 public final class Intake {
     private static final Logger LOG = LoggerFactory.getLogger(Intake.class);
@@ -55,75 +59,89 @@ public final class Intake {
     public record Answer(String topic, byte[] receipt) {
     }
 
-    /** Returns empty for a topic outside the device scheme (nobody to answer). */
+    /** Shorthand for a message received whole. */
     public Optional<Answer> process(String topic, byte[] bytes) {
-        Topics.Address address = Topics.parse(topic).orElse(null);
+        return process(Inbound.of(topic, bytes));
+    }
+
+    /** Returns empty for a topic outside the device scheme (nobody to answer). */
+    public Optional<Answer> process(Inbound in) {
+        Topics.Address address = Topics.parse(in.topic()).orElse(null);
         if (address == null) {
-            LOG.warn("ignored {} bytes on unexpected topic {}", bytes.length, topic);
+            LOG.warn("ignored {} bytes on unexpected topic {}", in.size(), in.topic());
             return Optional.empty();
         }
-        String device = address.deviceId();
-        String replyTopic = Topics.receipt(device);
-        String hash = Jws.hash(bytes);
         Instant now = clock.instant();
-
-        Optional<byte[]> earlier = store.chainedReceipt(hash);
-        if (earlier.isPresent()) {
-            store.saveResend(topic, device, hash, bytes, earlier.get(), now);
-            LOG.info("[{}] resend of {}: same receipt again", device, hash);
-            return Optional.of(new Answer(replyTopic, earlier.get()));
-        }
         Authenticated message;
-        switch (authenticator.authenticate(address, bytes, hash, now)) {
+        switch (authenticator.authenticate(address, in.bytes(), in.size(), in.hash(), now)) {
             case Authenticator.Failed failed -> {
-                return Optional.of(reject(topic, device, hash, bytes, now, failed.rejection()));
+                return Optional.of(reject(in, address.deviceId(), now, failed.rejection()));
             }
             case Authenticator.Ok ok -> message = ok.message();
         }
-        Report report = message.report();
-        Optional<Rejection> chainProblem = chainProblem(message);
-        if (chainProblem.isPresent()) {
-            return Optional.of(reject(topic, device, hash, bytes, now, chainProblem.get()));
+        String device = address.deviceId();
+        Optional<byte[]> earlier = store.chainedReceipt(in.hash());
+        if (earlier.isPresent()) {
+            store.saveResend(in.topic(), device, in.hash(), in.bytes(), earlier.get(), now);
+            LOG.debug("[{}] resend of {}: same receipt again", device, in.hash());
+            return Optional.of(new Answer(Topics.receipt(device), earlier.get()));
         }
-        Findings findings = contentChecks(report);
+        if (message.standing().isPresent()) {
+            return Optional.of(reject(in, device, now, message.standing().get()));
+        }
+        Report report = message.report();
+        Optional<Rejection> chainProblem = chainProblem(report);
+        if (chainProblem.isPresent()) {
+            return Optional.of(reject(in, device, now, chainProblem.get()));
+        }
+        Findings findings = contentChecks(report).and(ReportChecks.clock(election, report.reportedAt(), now));
         List<Finding> reasons = new ArrayList<>(findings.errors());
         List<Finding> warnings = new ArrayList<>(findings.warnings());
         if (reasons.isEmpty() && report instanceof ResultReport result) {
             conflict(result, warnings).ifPresent(reasons::add);
         }
-        byte[] receipt = receipts.issue(device, hash, report.seq(), reasons, warnings, now);
-        store.save(new Decision(topic, device, hash, bytes, now, report, reasons, warnings, receipt));
-        if (reasons.isEmpty()) {
-            LOG.info("[{}] station {} {} seq {} accepted{}", device, report.station(), report.kind(), report.seq(),
-                    warnings.isEmpty() ? "" : " with warnings " + warnings);
-        } else {
+        if (reasons.isEmpty() && report instanceof RestartReport restart) {
+            warnings.add(Finding.of(Warning.CHAIN_RESTART, restart.cause() + ": the unit still had seq "
+                    + restart.localSeq() + "; its chain continues from seq " + (restart.seq() - 1) + " as the hub"
+                    + " holds it"));
+        }
+        byte[] receipt = receipts.issue(device, in.topic(), in.hash(), report.seq(), true, reasons, warnings, null,
+                now);
+        store.save(new Decision(in.topic(), device, in.hash(), in.bytes(), now, report, reasons, warnings, receipt));
+        if (!reasons.isEmpty()) {
             LOG.warn("[{}] station {} {} seq {} rejected: {}", device, report.station(), report.kind(),
                     report.seq(), reasons);
+        } else if (!warnings.isEmpty()) {
+            LOG.info("[{}] station {} {} seq {} accepted with warnings {}", device, report.station(), report.kind(),
+                    report.seq(), warnings);
+        } else {
+            LOG.debug("[{}] station {} {} seq {} accepted", device, report.station(), report.kind(), report.seq());
         }
-        return Optional.of(new Answer(replyTopic, receipt));
+        return Optional.of(new Answer(Topics.receipt(device), receipt));
     }
 
-    private Answer reject(String topic, String device, String hash, byte[] bytes, Instant now, Rejection r) {
-        byte[] receipt = receipts.issue(device, hash, r.seq(), List.of(r.reason()), List.of(), now);
-        store.save(new Decision(topic, device, hash, bytes, now, null, List.of(r.reason()), List.of(), receipt));
-        LOG.warn("[{}] message {} rejected: {}", device, hash, r.reason());
+    private Answer reject(Inbound in, String device, Instant now, Rejection r) {
+        byte[] receipt = receipts.issue(device, in.topic(), in.hash(), r.seq(), false, List.of(r.reason()),
+                List.of(), r.head(), now);
+        store.save(new Decision(in.topic(), device, in.hash(), in.bytes(), now, null, List.of(r.reason()),
+                List.of(), receipt));
+        LOG.warn("[{}] message {} not taken: {}", device, in.hash(), r.reason());
         return new Answer(Topics.receipt(device), receipt);
     }
 
-    private Optional<Rejection> chainProblem(Authenticated m) {
-        Report r = m.report();
-        ChainHead head = store.head(r.device());
+    private Optional<Rejection> chainProblem(Report r) {
+        ChainPosition head = store.head(r.device());
         if (r.seq() <= head.seq()) {
-            return Optional.of(Rejection.of(Reason.SEQUENCE_REPLAY, "seq " + r.seq() + " was already used; the"
-                    + " device's last message is seq " + head.seq(), r.seq()));
+            return Optional.of(Rejection.sequence(Reason.SEQUENCE_REPLAY, "seq " + r.seq() + " was already used;"
+                    + " the device's last message is seq " + head.seq(), r.seq(), head));
         }
         if (r.seq() > head.seq() + 1) {
-            return Optional.of(Rejection.of(Reason.SEQUENCE_GAP, "expected seq " + (head.seq() + 1) + ", found "
-                    + r.seq(), r.seq()));
+            return Optional.of(Rejection.sequence(Reason.SEQUENCE_GAP, "expected seq " + (head.seq() + 1)
+                    + ", found " + r.seq(), r.seq(), head));
         }
-        if (!r.prev().equals(head.hash())) {
-            return Optional.of(Rejection.of(Reason.CHAIN_BROKEN, "prev " + r.prev() + " is not the hash of seq "
-                    + head.seq() + " (" + head.hash() + ")", r.seq()));
+        if (!r.prev().equals(head.msg())) {
+            return Optional.of(Rejection.sequence(Reason.CHAIN_BROKEN, "prev " + r.prev() + " is not the hash of"
+                    + " seq " + head.seq() + " (" + head.msg() + ")", r.seq(), head));
         }
         return Optional.empty();
     }
@@ -132,6 +150,7 @@ public final class Intake {
         return switch (report) {
             case ResultReport r -> ReportChecks.check(election, r);
             case TurnoutReport t -> ReportChecks.check(election, t, store.maxTurnout(t.election(), t.station()));
+            case RestartReport s -> ReportChecks.check(election, s);
         };
     }
 
@@ -145,8 +164,8 @@ public final class Intake {
             return Optional.empty();
         }
         if (first.get().figures().equals(r.figures())) {
-            warnings.add(new Finding("DUPLICATE_RESULT", "same figures as message " + first.get().messageHash()
-                    + ", counted once"));
+            warnings.add(Finding.of(Warning.DUPLICATE_RESULT, "same figures as message "
+                    + first.get().messageHash() + ", counted once"));
             return Optional.empty();
         }
         return Optional.of(Finding.of(Reason.CONFLICT, "station " + r.station() + " race " + r.race()

@@ -1,9 +1,13 @@
 package org.rts.hub.mqtt;
 
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Instant;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import javax.net.ssl.SSLSocketFactory;
 import org.eclipse.paho.mqttv5.client.IMqttToken;
-import org.eclipse.paho.mqttv5.client.MqttActionListener;
 import org.eclipse.paho.mqttv5.client.MqttAsyncClient;
 import org.eclipse.paho.mqttv5.client.MqttCallback;
 import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
@@ -19,73 +23,67 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The hub's broker connection (Paho MQTT v5). A persistent session (clean start off, kept for the configured expiry) lets the
- * broker queue device messages while the hub is down; manual acknowledgement means a message is acknowledged only
- * after {@link #acknowledge} is called, once its decision is stored. The first connection is retried here (Paho's
- * automatic reconnect only covers later drops) and subscriptions are renewed on every connect.
+ * The hub's broker connection (Paho MQTT v5). The broker keeps the hub's session (clean start off, kept for the
+ * configured expiry) and so queues device messages while the hub is away; a message is acknowledged only when
+ * {@link Delivery#ack} is called, once its decision is stored.
+ *
+ * <p>Every connection attempt uses a fresh Paho client with nothing in flight: Paho's own reconnect would resend
+ * an in-flight receipt under a topic alias of the old connection, which the broker answers by disconnecting, again
+ * and again. Messages delivered on a connection that is gone are not acknowledged on the next one (packet ids
+ * belong to a connection); the broker delivers them again after the reconnect.
+ *
+ * <p>{@link #probe()} publishes to the client's own probe topic; {@link #probeAge()} tells the hub's watchdog how
+ * long a probe has been on its way, so that a connection that delivers nothing can be replaced by
+ * {@link #reconnect}.
  */
 public final class HubMqtt implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(HubMqtt.class);
+    /** Largest packet the hub accepts from the broker: a report is at most 64 KiB; more is refused unread. */
+    public static final long MAX_PACKET = 128 * 1024;
 
-    /** Receives each message on Paho's callback thread; may block to push back on the broker. */
+    /** Receives each message on Paho's thread; must not block. False means "not taken now". */
     public interface Sink {
-        void accept(String topic, byte[] payload, int messageId, int qos) throws InterruptedException;
+        boolean offer(Delivery delivery);
     }
 
-    private final MqttAsyncClient client;
+    /** A message and the means to acknowledge it on the connection that delivered it. */
+    public record Delivery(String topic, byte[] payload, long connection, int messageId, int qos, HubMqtt via) {
+        /** Acknowledges to the broker, if the connection that delivered it is still the current one. */
+        public void ack() {
+            via.acknowledge(this);
+        }
+    }
+
+    /** Settings of the connection. */
+    public record Settings(String brokerUrl, String clientId, long sessionExpirySeconds, int receiveMaximum,
+                           SSLSocketFactory tls) {
+    }
+
+    private final Settings settings;
     private final ScheduledExecutorService scheduler;
-    private final String brokerUrl;
-    private final long sessionExpirySeconds;
-    private final javax.net.ssl.SSLSocketFactory tls;
+    private final Sink sink;
+    private final Clock clock;
+    private final Object lock = new Object();
+    private final AtomicLong reconnects = new AtomicLong();
+    private MqttAsyncClient client;
+    private long connection;
     private volatile boolean closed;
     private volatile boolean subscribed;
+    private volatile boolean probing = true;
+    private volatile Instant probeSentAt;
+    private volatile Instant connectedAt;
+    private volatile String lastError = "";
+    private long probeCounter;
 
-    /** {@code tls} is used for {@code ssl://} brokers (mutual TLS with the hub's certificate). */
-    public HubMqtt(String brokerUrl, String clientId, long sessionExpirySeconds, javax.net.ssl.SSLSocketFactory tls,
-                   ScheduledExecutorService scheduler, Sink sink) {
-        this.brokerUrl = brokerUrl;
-        this.tls = tls;
-        this.sessionExpirySeconds = sessionExpirySeconds;
+    public HubMqtt(Settings settings, ScheduledExecutorService scheduler, Clock clock, Sink sink) {
+        this.settings = settings;
         this.scheduler = scheduler;
-        try {
-            this.client = new MqttAsyncClient(brokerUrl, clientId, new MemoryPersistence());
-        } catch (MqttException e) {
-            throw new HubException("invalid broker address " + brokerUrl + ": " + e.getMessage(), e);
+        this.clock = clock;
+        this.sink = sink;
+        if (!settings.brokerUrl().startsWith("tcp://") && !settings.brokerUrl().startsWith("ssl://")) {
+            throw new HubException("invalid broker address " + settings.brokerUrl()
+                    + ": use tcp://host:port or ssl://host:port");
         }
-        client.setManualAcks(true);
-        client.setCallback(new MqttCallback() {
-            @Override
-            public void disconnected(MqttDisconnectResponse response) {
-                subscribed = false;
-                LOG.warn("disconnected from {}: {}", brokerUrl, response.getReasonString());
-            }
-
-            @Override
-            public void mqttErrorOccurred(MqttException exception) {
-                LOG.warn("MQTT error from {}: {}", brokerUrl, exception.toString());
-            }
-
-            @Override
-            public void messageArrived(String topic, MqttMessage message) throws Exception {
-                sink.accept(topic, message.getPayload(), message.getId(), message.getQos());
-            }
-
-            @Override
-            public void deliveryComplete(IMqttToken token) {
-                // receipts are fire-and-forget: a lost one is answered again when the device resends
-            }
-
-            @Override
-            public void connectComplete(boolean reconnect, String serverURI) {
-                LOG.info("{} to {}", reconnect ? "reconnected" : "connected", serverURI);
-                subscribe();
-            }
-
-            @Override
-            public void authPacketArrived(int reasonCode, MqttProperties properties) {
-                // no enhanced authentication
-            }
-        });
     }
 
     /** Starts connecting in the background; returns at once. */
@@ -95,89 +93,269 @@ public final class HubMqtt implements AutoCloseable {
 
     /** Connected and subscribed: reports published from now on reach the hub. */
     public boolean isConnected() {
-        return client.isConnected() && subscribed;
-    }
-
-    public void publish(String topic, byte[] payload) {
-        try {
-            client.publish(topic, payload, 1, false);
-        } catch (MqttException e) {
-            LOG.warn("receipt for {} not sent ({}): the device will resend and get it again", topic, e.toString());
+        synchronized (lock) {
+            return client != null && client.isConnected() && subscribed;
         }
     }
 
-    public void acknowledge(int messageId, int qos) {
-        try {
-            client.messageArrivedComplete(messageId, qos);
-        } catch (MqttException e) {
-            LOG.warn("could not acknowledge message {} ({}): the broker will deliver it again", messageId,
-                    e.toString());
+    public Instant connectedAt() {
+        return connectedAt;
+    }
+
+    public long reconnects() {
+        return reconnects.get();
+    }
+
+    public String lastError() {
+        return lastError;
+    }
+
+    /** Publishes at QoS 1 without waiting; false when not connected or the client refused it. */
+    public boolean publish(String topic, byte[] payload) {
+        MqttAsyncClient c;
+        synchronized (lock) {
+            c = client;
         }
+        if (c == null || !c.isConnected()) {
+            return false;
+        }
+        try {
+            c.publish(topic, payload, 1, false);
+            return true;
+        } catch (MqttException e) {
+            LOG.warn("receipt on {} not sent ({}): the device will resend and get it again", topic, e.toString());
+            return false;
+        }
+    }
+
+    void acknowledge(Delivery d) {
+        synchronized (lock) {
+            if (d.connection() != connection || client == null || !client.isConnected()) {
+                return; // that connection is gone: the broker delivers the message again on the next one
+            }
+            try {
+                client.messageArrivedComplete(d.messageId(), d.qos());
+            } catch (MqttException e) {
+                LOG.warn("could not acknowledge message {} ({}): the broker will deliver it again", d.messageId(),
+                        e.toString());
+            }
+        }
+    }
+
+    /**
+     * Sends a probe to the hub's own probe topic if none is on its way. Returns false when the broker refused the
+     * probe subscription (an old ACL): the watchdog then cannot tell a silent broker from a quiet election.
+     */
+    public boolean probe() {
+        if (!probing) {
+            return false;
+        }
+        if (probeSentAt != null || !isConnected()) {
+            return true;
+        }
+        probeSentAt = clock.instant();
+        if (!publish(Topics.probe(settings.clientId()), Long.toString(++probeCounter)
+                .getBytes(StandardCharsets.US_ASCII))) {
+            probeSentAt = null;
+        }
+        return true;
+    }
+
+    /** How long the probe now on its way has been travelling, in milliseconds; -1 when none is. */
+    public long probeAge() {
+        Instant sent = probeSentAt;
+        return sent == null ? -1 : clock.millis() - sent.toEpochMilli();
+    }
+
+    /** Drops the connection and starts a fresh one (the broker keeps the session and delivers anew). */
+    public void reconnect(String why) {
+        LOG.warn("reconnecting to {} with a fresh client: {}", settings.brokerUrl(), why);
+        scheduler.execute(() -> {
+            dropClient();
+            connect(1);
+        });
+    }
+
+    private MqttCallback callback(long generation) {
+        return new MqttCallback() {
+            @Override
+            public void disconnected(MqttDisconnectResponse response) {
+                lastError = "disconnected: " + (response.getException() != null ? response.getException().toString()
+                        : "reason " + response.getReturnCode() + " " + response.getReasonString());
+                LOG.warn("disconnected from {}: {}", settings.brokerUrl(), lastError);
+                scheduler.execute(() -> {
+                    synchronized (lock) {
+                        if (generation != connection) {
+                            return;
+                        }
+                    }
+                    dropClient();
+                    connect(1);
+                });
+            }
+
+            @Override
+            public void mqttErrorOccurred(MqttException exception) {
+                LOG.warn("MQTT error from {}: {}", settings.brokerUrl(), exception.toString());
+            }
+
+            @Override
+            public void messageArrived(String topic, MqttMessage message) {
+                if (topic.equals(Topics.probe(settings.clientId()))) {
+                    probeSentAt = null;
+                    new Delivery(topic, new byte[0], generation, message.getId(), message.getQos(), HubMqtt.this).ack();
+                    return;
+                }
+                Delivery d = new Delivery(topic, message.getPayload(), generation, message.getId(), message.getQos(),
+                        HubMqtt.this);
+                if (!sink.offer(d)) {
+                    LOG.debug("message {} on {} not taken now; the broker delivers it again", d.messageId(), topic);
+                }
+            }
+
+            @Override
+            public void deliveryComplete(IMqttToken token) {
+                // receipts are fire-and-forget: a lost one is answered again when the device resends
+            }
+
+            @Override
+            public void connectComplete(boolean reconnect, String serverURI) {
+                // subscriptions are made in connect(), off Paho's thread
+            }
+
+            @Override
+            public void authPacketArrived(int reasonCode, MqttProperties properties) {
+                // no enhanced authentication
+            }
+        };
     }
 
     private void connect(int attempt) {
         if (closed) {
             return;
         }
+        MqttAsyncClient fresh;
+        long generation;
+        synchronized (lock) {
+            if (client != null) {
+                return;
+            }
+            try {
+                fresh = new MqttAsyncClient(settings.brokerUrl(), settings.clientId(), new MemoryPersistence());
+            } catch (MqttException e) {
+                throw new HubException("invalid broker address " + settings.brokerUrl() + ": " + e.getMessage(), e);
+            }
+            generation = ++connection;
+            fresh.setManualAcks(true);
+            fresh.setCallback(callback(generation));
+            client = fresh;
+            subscribed = false;
+            probeSentAt = null;
+        }
         MqttConnectionOptions options = new MqttConnectionOptions();
         options.setCleanStart(false);
-        options.setSessionExpiryInterval(sessionExpirySeconds);
-        options.setAutomaticReconnect(true);
-        options.setAutomaticReconnectDelay(1, 30);
+        options.setSessionExpiryInterval(settings.sessionExpirySeconds());
+        options.setAutomaticReconnect(false);
         options.setKeepAliveInterval(30);
         options.setConnectionTimeout(10);
-        if (brokerUrl.startsWith("ssl:")) {
-            options.setSocketFactory(tls);
+        options.setMaximumPacketSize(MAX_PACKET);
+        options.setTopicAliasMaximum(0);
+        options.setReceiveMaximum(settings.receiveMaximum());
+        if (settings.brokerUrl().startsWith("ssl:")) {
+            options.setSocketFactory(settings.tls());
             options.setHttpsHostnameVerificationEnabled(true);
         }
         try {
-            client.connect(options).waitForCompletion(15_000);
-        } catch (MqttException e) {
-            long delay = Math.min(30, 1L << Math.min(attempt - 1, 5));
-            LOG.warn("cannot connect to broker {} (attempt {}: {}), retrying in {} s", brokerUrl, attempt,
-                    e.getMessage(), delay);
-            if (!closed) {
-                scheduler.schedule(() -> connect(attempt + 1), delay, TimeUnit.SECONDS);
+            fresh.connect(options).waitForCompletion(15_000);
+            subscribe(fresh);
+            connectedAt = clock.instant();
+            if (attempt > 1 || generation > 1) {
+                reconnects.incrementAndGet();
             }
+            LOG.info("connected to {} as {} and subscribed", settings.brokerUrl(), settings.clientId());
+        } catch (MqttException e) {
+            lastError = "cannot connect: " + e;
+            synchronized (lock) {
+                if (client == fresh) {
+                    dropClient();
+                }
+            }
+            if (closed) {
+                return;
+            }
+            long delay = Math.min(30, 1L << Math.min(attempt - 1, 5));
+            LOG.warn("cannot connect to broker {} (attempt {}: {}), retrying in {} s", settings.brokerUrl(), attempt,
+                    e.getMessage(), delay);
+            scheduler.schedule(() -> connect(attempt + 1), delay, TimeUnit.SECONDS);
         }
     }
 
-    private void subscribe() {
+    private void subscribe(MqttAsyncClient c) throws MqttException {
         MqttSubscription[] subscriptions = Topics.REPORT_FILTERS.stream()
                 .map(filter -> new MqttSubscription(filter, 1)).toArray(MqttSubscription[]::new);
-        try {
-            client.subscribe(subscriptions, null, new MqttActionListener() {
-                @Override
-                public void onSuccess(IMqttToken token) {
-                    subscribed = true;
-                    LOG.info("subscribed to {}", Topics.REPORT_FILTERS);
-                }
+        IMqttToken token = c.subscribe(subscriptions, null, null, (MqttProperties) null);
+        token.waitForCompletion(15_000);
+        int[] codes = token.getReasonCodes();
+        for (int i = 0; codes != null && i < codes.length; i++) {
+            if (codes[i] > 2) {
+                throw new MqttException(codes[i], new HubException("the broker refused the subscription to "
+                        + subscriptions[i].getTopic() + " (reason " + codes[i] + "): check the hub's ACL entry"));
+            }
+        }
+        IMqttToken probeToken = c.subscribe(new MqttSubscription[] {new MqttSubscription(
+                Topics.probe(settings.clientId()), 1)}, null, null, (MqttProperties) null);
+        probeToken.waitForCompletion(15_000);
+        int[] probeCodes = probeToken.getReasonCodes();
+        probing = probeCodes == null || probeCodes.length == 0 || probeCodes[0] <= 2;
+        if (!probing) {
+            LOG.warn("the broker refused the probe topic {} (reason {}): the hub cannot check that deliveries still"
+                    + " flow; write the broker configuration again with 'provisioning broker'",
+                    Topics.probe(settings.clientId()), probeCodes[0]);
+        }
+        subscribed = true;
+    }
 
-                @Override
-                public void onFailure(IMqttToken token, Throwable exception) {
-                    LOG.error("broker refused the subscription to {}: {}", Topics.REPORT_FILTERS,
-                            exception.toString());
-                }
-            }, null);
+    /** Closes the current client, whatever state it is in; nothing it delivered is acknowledged any more. */
+    private void dropClient() {
+        MqttAsyncClient old;
+        synchronized (lock) {
+            old = client;
+            client = null;
+            subscribed = false;
+            probeSentAt = null;
+            connection++;
+        }
+        if (old == null) {
+            return;
+        }
+        try {
+            if (old.isConnected()) {
+                old.disconnectForcibly(0, 1000, false);
+            }
         } catch (MqttException e) {
-            LOG.error("cannot subscribe to {}", Topics.REPORT_FILTERS, e);
+            LOG.debug("disconnect: {}", e.toString());
+        }
+        try {
+            old.close(true);
+        } catch (MqttException e) {
+            LOG.debug("close: {}", e.toString());
         }
     }
 
     @Override
     public void close() {
         closed = true;
+        MqttAsyncClient c;
+        synchronized (lock) {
+            c = client;
+        }
         try {
-            if (client.isConnected()) {
-                client.disconnect().waitForCompletion(5_000);
+            if (c != null && c.isConnected()) {
+                c.disconnect().waitForCompletion(5_000);
             }
         } catch (MqttException e) {
             LOG.debug("disconnect: {}", e.toString());
         }
-        try {
-            client.close(true);
-        } catch (MqttException e) {
-            LOG.debug("close: {}", e.toString());
-        }
+        dropClient();
     }
 }

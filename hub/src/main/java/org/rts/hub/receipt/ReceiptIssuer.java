@@ -9,6 +9,7 @@ import org.rts.hub.HubException;
 import org.rts.protocol.codec.MessageCodec;
 import org.rts.protocol.jws.Es256Signer;
 import org.rts.protocol.jws.Jws;
+import org.rts.protocol.message.ChainPosition;
 import org.rts.protocol.message.Finding;
 import org.rts.protocol.message.Receipt;
 import org.rts.protocol.message.Report;
@@ -29,24 +30,29 @@ public final class ReceiptIssuer {
         this.signer = new Es256Signer(key, KID, Certificates.thumbprint(certificate));
     }
 
-    /** A signed receipt, as the bytes published to the device. */
-    public byte[] issue(String deviceId, String messageHash, Long seq, List<Finding> reasons,
-                        List<Finding> warnings, Instant hubTime) {
+    /**
+     * A signed receipt for the message {@code messageHash} received on {@code topic}, as the bytes published to the
+     * device. {@code chained} says whether the message took its place in the device's chain; {@code head} is the
+     * device's last chained message, sent with sequence rejections (else null).
+     */
+    public byte[] issue(String deviceId, String topic, String messageHash, Long seq, boolean chained,
+                        List<Finding> reasons, List<Finding> warnings, ChainPosition head, Instant hubTime) {
         Receipt.Status status = reasons.isEmpty() ? Receipt.Status.ACCEPTED : Receipt.Status.REJECTED;
-        Receipt receipt = new Receipt(Report.VERSION, deviceId, messageHash, seq, status, reasons, warnings, hubTime,
-                code(messageHash, status));
+        Receipt receipt = new Receipt(Report.VERSION, deviceId, topic, messageHash, seq, chained, status, reasons,
+                warnings, head, hubTime, code(messageHash, status));
         return signer.sign(MessageCodec.encode(receipt)).getBytes(StandardCharsets.US_ASCII);
     }
 
-    /**
-     * The short code an officer copies onto the paper form: 8 Crockford base32 characters (no I, L, O, U) derived
-     * from the message hash and the verdict, shown as {@code XXXX-XXXX}.
-     */
-    /** The receipt code an accepted message got. */
+    /** The receipt code an accepted message got (see {@link #code}). */
     public static String acceptedCode(String messageHash) {
         return code(messageHash, Receipt.Status.ACCEPTED);
     }
 
+    /**
+     * The short code an officer copies onto the paper form: 8 Crockford base32 characters (no I, L, O, U) taken
+     * from the first 40 bits of SHA-256 over the ASCII text {@code <STATUS>:<message hash>}, shown as
+     * {@code XXXX-XXXX}. Anyone holding the message can recompute it.
+     */
     static String code(String messageHash, Receipt.Status status) {
         byte[] digest = Jws.sha256((status + ":" + messageHash).getBytes(StandardCharsets.US_ASCII));
         long bits = 0;

@@ -4,28 +4,30 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 import org.bouncycastle.cert.X509CertificateHolder;
+import org.rts.hub.HubException;
 import org.rts.protocol.files.Registry;
 import org.rts.protocol.pki.Certificates;
-import org.rts.protocol.pki.PkiException;
+import org.rts.protocol.pki.Crl;
 import org.rts.protocol.pki.Pem;
-import org.rts.hub.HubException;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import org.rts.protocol.pki.PkiException;
 
 /**
- * Enrolled devices indexed by certificate thumbprint. Every certificate is checked against the election CA once,
- * at load; a certificate the CA did not issue, or without a station binding, stops the hub from starting.
+ * Enrolled devices indexed by certificate thumbprint, from the registry and the CRL as signed by the election
+ * authority. Every certificate is checked against the election CA once, at load; a certificate the CA did not
+ * issue, or without a station binding, makes the whole registry unusable.
  */
 public final class DeviceRegistry {
-    private static final Logger LOG = LoggerFactory.getLogger(DeviceRegistry.class);
-
     private final Map<String, RegisteredDevice> byThumbprint;
+    private final long version;
+    private final Crl crl;
 
-    private DeviceRegistry(Map<String, RegisteredDevice> byThumbprint) {
+    private DeviceRegistry(Map<String, RegisteredDevice> byThumbprint, long version, Crl crl) {
         this.byThumbprint = Map.copyOf(byThumbprint);
+        this.version = version;
+        this.crl = crl;
     }
 
-    public static DeviceRegistry load(Registry registry, X509CertificateHolder ca, String electionId) {
+    public static DeviceRegistry load(Registry registry, Crl crl, X509CertificateHolder ca, String electionId) {
         if (!registry.election().equals(electionId)) {
             throw new HubException("device registry is for election " + registry.election() + ", the hub serves "
                     + electionId + ": point the hub at the right election directory");
@@ -49,11 +51,10 @@ public final class DeviceRegistry {
             }
             String thumbprint = Certificates.thumbprint(cert);
             map.put(thumbprint, new RegisteredDevice(entry.device(), electionId, entry.station(), thumbprint,
-                    Certificates.publicKey(cert), entry.status(), cert.getNotBefore().toInstant(),
-                    cert.getNotAfter().toInstant()));
+                    Certificates.publicKey(cert), entry.status(), crl.isRevoked(cert.getSerialNumber()),
+                    cert.getNotBefore().toInstant(), cert.getNotAfter().toInstant()));
         }
-        LOG.info("device registry for {}: {} certificates", electionId, map.size());
-        return new DeviceRegistry(map);
+        return new DeviceRegistry(map, registry.version(), crl);
     }
 
     public Optional<RegisteredDevice> byThumbprint(String thumbprint) {
@@ -62,5 +63,14 @@ public final class DeviceRegistry {
 
     public int size() {
         return byThumbprint.size();
+    }
+
+    /** The registry's version (grows with every change provisioning makes). */
+    public long version() {
+        return version;
+    }
+
+    public Crl crl() {
+        return crl;
     }
 }

@@ -71,6 +71,9 @@ public final class Tally {
         List<String> review = store.rejectedForReview(election.id());
         out.printf("%nKept for review (%d)%n", review.size());
         review.forEach(line -> out.println("  " + line));
+        List<String> restarts = store.restarts(election.id());
+        out.printf("%nChain restarts to review (%d)%n", restarts.size());
+        restarts.forEach(line -> out.println("  " + line));
         out.printf("%nMessages received: %s%n", store.inboundCounts());
     }
 

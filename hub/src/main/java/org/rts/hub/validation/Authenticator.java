@@ -1,13 +1,14 @@
 package org.rts.hub.validation;
 
 import java.time.Instant;
+import java.util.Optional;
+import java.util.function.Supplier;
 import org.rts.hub.registry.DeviceRegistry;
 import org.rts.hub.registry.RegisteredDevice;
 import org.rts.protocol.Topics;
 import org.rts.protocol.codec.MalformedMessageException;
 import org.rts.protocol.codec.MessageCodec;
 import org.rts.protocol.election.Election;
-import org.rts.protocol.files.Registry;
 import org.rts.protocol.jws.Es256Verifier;
 import org.rts.protocol.jws.Jws;
 import org.rts.protocol.message.Reason;
@@ -15,17 +16,19 @@ import org.rts.protocol.message.Report;
 
 /**
  * First half of validation, with no state: is this message what it claims to be? Checks run cheapest first and
- * parse the payload only after the signature verified, so an attacker's bytes never reach the JSON parser.
+ * parse the payload only after the signature verified, so an attacker's bytes never reach the JSON parser. Every
+ * encoding is checked to be the one canonical form ({@link Jws#parse}, {@link MessageCodec}): a message can be
+ * written one way only, so it has one hash. Thread-safe.
  */
 public final class Authenticator {
     /** Messages above this size are refused unread. */
     public static final int MAX_BYTES = 64 * 1024;
 
     private final Election election;
-    private final java.util.function.Supplier<DeviceRegistry> registry;
+    private final Supplier<DeviceRegistry> registry;
 
     /** {@code registry} gives the registry in force, which may be reloaded between messages. */
-    public Authenticator(Election election, java.util.function.Supplier<DeviceRegistry> registry) {
+    public Authenticator(Election election, Supplier<DeviceRegistry> registry) {
         this.election = election;
         this.registry = registry;
     }
@@ -40,9 +43,10 @@ public final class Authenticator {
     public record Failed(Rejection rejection) implements Outcome {
     }
 
-    public Outcome authenticate(Topics.Address topic, byte[] bytes, String hash, Instant now) {
-        if (bytes.length > MAX_BYTES) {
-            return fail(Reason.PAYLOAD_TOO_LARGE, bytes.length + " bytes, the limit is " + MAX_BYTES, null);
+    /** Authenticates {@code bytes} received on {@code topic}; {@code size} is their length as received. */
+    public Outcome authenticate(Topics.Address topic, byte[] bytes, int size, String hash, Instant now) {
+        if (size > MAX_BYTES) {
+            return fail(Reason.PAYLOAD_TOO_LARGE, size + " bytes, the limit is " + MAX_BYTES, null);
         }
         Jws jws;
         try {
@@ -63,14 +67,6 @@ public final class Authenticator {
         if (!device.deviceId().equals(kid)) {
             return fail(Reason.DEVICE_MISMATCH, "signed as " + kid + " with the certificate of "
                     + device.deviceId(), null);
-        }
-        if (device.status() != Registry.Status.ACTIVE) {
-            return fail(Reason.DEVICE_REVOKED, "certificate " + device.thumbprint() + " of " + kid + " is "
-                    + device.status(), null);
-        }
-        if (!device.validAt(now)) {
-            return fail(Reason.CERTIFICATE_UNTRUSTED, "certificate of " + kid + " is valid from "
-                    + device.notBefore() + " to " + device.notAfter() + ", not at " + now, null);
         }
         if (!Es256Verifier.verify(jws, device.publicKey())) {
             return fail(Reason.SIGNATURE_INVALID, "signature does not verify with the certificate of " + kid, null);
@@ -102,7 +98,19 @@ public final class Authenticator {
             return fail(Reason.STATION_MISMATCH, "report for station " + report.station() + " from " + kid
                     + ", which is bound to station " + device.stationId(), seq);
         }
-        return new Ok(new Authenticated(device, report, jws, hash));
+        return new Ok(new Authenticated(device, report, jws, hash, standing(device, kid, now, seq)));
+    }
+
+    private static Optional<Rejection> standing(RegisteredDevice device, String kid, Instant now, Long seq) {
+        if (device.revoked()) {
+            return Optional.of(Rejection.of(Reason.DEVICE_REVOKED, "certificate " + device.thumbprint() + " of "
+                    + kid + " is " + device.revocation(), seq));
+        }
+        if (!device.validAt(now)) {
+            return Optional.of(Rejection.of(Reason.CERTIFICATE_UNTRUSTED, "certificate of " + kid + " is valid from "
+                    + device.notBefore() + " to " + device.notAfter() + ", not at " + now, seq));
+        }
+        return Optional.empty();
     }
 
     private static Failed fail(Reason reason, String detail, Long seq) {

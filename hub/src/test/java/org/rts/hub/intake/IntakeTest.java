@@ -2,6 +2,7 @@ package org.rts.hub.intake;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
@@ -19,6 +20,9 @@ import org.rts.hub.registry.RegistryWatch;
 import org.rts.hub.store.HubStore;
 import org.rts.hub.testing.TestElection;
 import org.rts.hub.testing.TestElection.Device;
+import org.rts.hub.testing.Variants;
+import org.rts.protocol.message.ChainPosition;
+import org.rts.protocol.message.RestartReport;
 import org.rts.hub.validation.Authenticator;
 import org.rts.protocol.Topics;
 import org.rts.protocol.codec.MessageCodec;
@@ -47,7 +51,8 @@ class IntakeTest {
         election = new TestElection(dir.resolve("election"), "tcp://127.0.0.1:1883", Mode.LIVE);
         store = HubStore.open(dir.resolve("hub.db"));
         var files = election.files;
-        registry = new RegistryWatch(files.registry(), Pem.readCertificate(files.caCertificate()), TestElection.ID);
+        registry = new RegistryWatch(files.registry(), files.crl(), Pem.readCertificate(files.caCertificate()),
+                TestElection.ID);
         intake = new Intake(election.election, new Authenticator(election.election, registry::current), store,
                 new ReceiptIssuer(Pem.readPrivateKey(files.hubKey()), Pem.readCertificate(files.hubCertificate())),
                 TestElection.CLOCK);
@@ -267,6 +272,123 @@ class IntakeTest {
         java.nio.file.Files.writeString(election.files.registry(), "{ not json");
         registry.reloadIfChanged();
         assertTrue(send(dev1, dev1.sign(dev1.turnout(10)), Topics.TURNOUT).accepted());
+    }
+
+    @Test
+    void twins_of_a_signed_message_are_malformed_and_take_no_sequence_slot() {
+        byte[] genuine = dev1.sign(dev1.turnout(10));
+        for (byte[] twin : List.of(Variants.highS(genuine), Variants.spareBits(genuine),
+                dev1.signRaw(new String(MessageCodec.encode(dev1.turnout(10)), StandardCharsets.UTF_8)
+                        .getBytes(StandardCharsets.UTF_16BE)),
+                dev1.signRaw(new String(MessageCodec.encode(dev1.turnout(10)), StandardCharsets.UTF_8)
+                        .replace(",", ", ").getBytes(StandardCharsets.UTF_8)))) {
+            Receipt r = send(dev1, twin, Topics.TURNOUT);
+            assertEquals(List.of("MALFORMED"), codes(r));
+            assertFalse(r.chained());
+        }
+        Receipt r = send(dev1, dev1.chain(genuine), Topics.TURNOUT);
+        assertTrue(r.accepted(), "the genuine message still takes seq 1: " + r);
+        assertEquals(1, store.head("dev-1").seq());
+    }
+
+    @Test
+    void a_copy_on_the_other_topic_is_answered_for_that_topic_and_the_original_is_unaffected() {
+        byte[] turnout = dev1.sign(dev1.turnout(10));
+        Receipt copy = send(dev1, turnout, Topics.RESULT);
+        assertEquals(List.of("TOPIC_MISMATCH"), codes(copy));
+        assertEquals(Topics.report("dev-1", Topics.RESULT), copy.topic());
+        assertFalse(copy.chained());
+        Receipt original = send(dev1, dev1.chain(turnout), Topics.TURNOUT);
+        assertTrue(original.accepted());
+        assertEquals(Topics.report("dev-1", Topics.TURNOUT), original.topic());
+        assertEquals(List.of("TOPIC_MISMATCH"), codes(send(dev1, turnout, Topics.RESULT)),
+                "a copy after the original is still no resend");
+    }
+
+    @Test
+    void an_exact_copy_on_another_devices_topic_never_gets_the_originals_receipt() {
+        byte[] bytes = dev1.sign(dev1.result(200, 120, 70));
+        assertTrue(send(dev1, dev1.chain(bytes), Topics.RESULT).accepted());
+        Receipt copy = send("dev-2", Topics.RESULT, bytes);
+        assertEquals(List.of("DEVICE_MISMATCH"), codes(copy));
+        assertEquals("dev-2", copy.device());
+        assertEquals(Map.of("ACCEPTED", 1, "REJECTED", 1), store.inboundCounts());
+    }
+
+    @Test
+    void sequence_rejections_are_not_chained_and_carry_the_hubs_head() {
+        byte[] first = dev1.chain(dev1.sign(dev1.turnout(10)));
+        assertTrue(send(dev1, first, Topics.TURNOUT).accepted());
+        TurnoutReport gap = new TurnoutReport(1, TestElection.ID, Mode.LIVE, "dev-1", "S-1", 3, dev1.prev,
+                TestElection.NOW, 20);
+        Receipt r = send(dev1, dev1.sign(gap), Topics.TURNOUT);
+        assertEquals(List.of("SEQUENCE_GAP"), codes(r));
+        assertFalse(r.chained());
+        assertEquals(new ChainPosition(1, Jws.hash(first)), r.head());
+    }
+
+    @Test
+    void a_restart_continues_from_the_hubs_head_and_is_flagged_for_review() {
+        assertTrue(send(dev1, dev1.chain(dev1.sign(dev1.turnout(100))), Topics.TURNOUT).accepted());
+        // the unit lost its outbox: its first message (a restart at seq 1) meets the hub's chain
+        RestartReport probe = new RestartReport(1, TestElection.ID, Mode.LIVE, "dev-1", "S-1", 1, "",
+                TestElection.NOW, RestartReport.Cause.OUTBOX_LOST, 0);
+        Receipt replay = send(dev1, dev1.sign(probe), Topics.RESTART);
+        assertEquals(List.of("SEQUENCE_REPLAY"), codes(replay));
+        assertFalse(replay.chained());
+        RestartReport restart = new RestartReport(1, TestElection.ID, Mode.LIVE, "dev-1", "S-1",
+                replay.head().seq() + 1, replay.head().msg(), TestElection.NOW, RestartReport.Cause.OUTBOX_LOST, 0);
+        Receipt accepted = send(dev1, dev1.sign(restart), Topics.RESTART);
+        assertTrue(accepted.accepted(), accepted.toString());
+        assertEquals(List.of("CHAIN_RESTART"), accepted.warnings().stream().map(Finding::code).toList());
+        assertEquals(2, store.head("dev-1").seq());
+        assertEquals(1, store.restarts(TestElection.ID).size());
+        assertTrue(store.restarts(TestElection.ID).get(0).contains("OUTBOX_LOST"));
+        // and its turnout goes on from the station's figure, not from zero
+        dev1.seq = 2;
+        dev1.prev = Jws.hash(dev1.sign(restart));
+        assertEquals(List.of("RECONCILIATION_FAILED:TURNOUT_DECREASING"),
+                codes(send(dev1, dev1.chain(dev1.sign(dev1.turnout(50))), Topics.TURNOUT)));
+    }
+
+    @Test
+    void a_report_dated_far_ahead_of_the_hubs_clock_is_rejected_and_a_little_ahead_is_flagged() {
+        TurnoutReport future = new TurnoutReport(1, TestElection.ID, Mode.LIVE, "dev-1", "S-1", 1, "",
+                TestElection.NOW.plus(java.time.Duration.ofDays(300)), 10);
+        Receipt far = send(dev1, dev1.chain(dev1.sign(future)), Topics.TURNOUT);
+        assertEquals(List.of("TIME_IN_FUTURE"), codes(far));
+        assertTrue(far.chained(), "a content rejection: final");
+        TurnoutReport ahead = new TurnoutReport(1, TestElection.ID, Mode.LIVE, "dev-1", "S-1", 2, dev1.prev,
+                TestElection.NOW.plus(java.time.Duration.ofHours(2)), 10);
+        Receipt near = send(dev1, dev1.chain(dev1.sign(ahead)), Topics.TURNOUT);
+        assertTrue(near.accepted());
+        assertEquals(List.of("CLOCK_AHEAD"), near.warnings().stream().map(Finding::code).toList());
+    }
+
+    @Test
+    void an_expired_certificate_is_refused_but_an_earlier_decision_is_still_answered() {
+        byte[] bytes = dev1.chain(dev1.sign(dev1.turnout(10)));
+        byte[] original = intake.process(Topics.report("dev-1", "turnout"), bytes).orElseThrow().receipt();
+        Intake later = new Intake(election.election, new Authenticator(election.election, registry::current), store,
+                new ReceiptIssuer(Pem.readPrivateKey(election.files.hubKey()),
+                        Pem.readCertificate(election.files.hubCertificate())),
+                java.time.Clock.offset(TestElection.CLOCK, java.time.Duration.ofDays(400)));
+        assertArrayEquals(original, later.process(Topics.report("dev-1", "turnout"), bytes).orElseThrow().receipt());
+        Receipt expired = MessageCodec.decodeReceipt(Jws.parse(later.process(Topics.report("dev-1", "turnout"),
+                dev1.sign(dev1.turnout(20))).orElseThrow().receipt()).payload());
+        assertEquals(List.of("CERTIFICATE_UNTRUSTED"), codes(expired));
+        assertTrue(expired.reasons().get(0).detail().contains("valid from"), expired.reasons().get(0).detail());
+    }
+
+    @Test
+    void a_unit_flooding_with_junk_fills_a_bounded_part_of_the_store() {
+        int n = HubStore.UNCHAINED_ROWS + 50;
+        for (int i = 0; i < n; i++) {
+            intake.process(Topics.report("dev-1", "turnout"), ("junk " + i).getBytes(StandardCharsets.US_ASCII));
+        }
+        assertEquals(HubStore.UNCHAINED_ROWS, store.inboundReasons("dev-1").size());
+        assertEquals(50, store.unchainedDropped("dev-1")[0]);
+        assertTrue(send(dev1, dev1.chain(dev1.sign(dev1.turnout(10))), Topics.TURNOUT).accepted());
     }
 
     @Test

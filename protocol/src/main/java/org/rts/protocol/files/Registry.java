@@ -9,11 +9,12 @@ import java.util.function.UnaryOperator;
 import org.rts.protocol.Ids;
 
 /**
- * The device registry ({@code registry.json}): one entry per certificate ever issued to a device, so that a
- * re-assigned or revoked unit's old certificate stays known (and refused). Written by provisioning, read by the
- * hub, which reloads it when it changes.
+ * The device registry ({@code registry.json}, signed by the election authority in {@code registry.json.sig}): one
+ * entry per certificate ever issued to a device, so that a re-assigned or revoked unit's old certificate stays known
+ * (and refused). {@code version} grows by one with every change, so a reader can refuse an older copy. Written by
+ * provisioning, read by the hub, which reloads it when it changes.
  */
-public record Registry(String election, List<Entry> devices) {
+public record Registry(String election, long version, Instant issuedAt, List<Entry> devices) {
     public enum Status {
         ACTIVE,
         REVOKED,
@@ -47,6 +48,9 @@ public record Registry(String election, List<Entry> devices) {
 
     public Registry {
         Ids.require("election", election);
+        if (version < 0) {
+            throw new IllegalArgumentException("registry version must be >= 0, found: " + version);
+        }
         devices = devices == null ? List.of() : List.copyOf(devices);
         var active = new HashSet<String>();
         var certificates = new HashSet<String>();
@@ -58,6 +62,17 @@ public record Registry(String election, List<Entry> devices) {
                 throw new IllegalArgumentException("a certificate of device '" + e.device() + "' is listed twice");
             }
         }
+    }
+
+    /** Reads the registry after checking the election authority's signature ({@code registry.json.sig}). */
+    public static Registry readSigned(java.nio.file.Path file, org.bouncycastle.cert.X509CertificateHolder ca) {
+        return org.rts.protocol.codec.JsonFiles.parse(file, SignedFile.readVerified(file, ca), Registry.class,
+                "device registry");
+    }
+
+    /** An empty registry for a new election, version 0 (the first save makes it 1). */
+    public static Registry empty(String election) {
+        return new Registry(election, 0, null, List.of());
     }
 
     public Optional<Entry> active(String deviceId) {
@@ -75,7 +90,7 @@ public record Registry(String election, List<Entry> devices) {
     public Registry with(Entry entry) {
         List<Entry> list = new ArrayList<>(devices);
         list.add(entry);
-        return new Registry(election, list);
+        return new Registry(election, version, issuedAt, list);
     }
 
     /** Replaces the device's active entry by {@code change} applied to it. */
@@ -84,6 +99,26 @@ public record Registry(String election, List<Entry> devices) {
         for (Entry e : devices) {
             list.add(e.device().equals(deviceId) && e.active() ? change.apply(e) : e);
         }
-        return new Registry(election, list);
+        return new Registry(election, version, issuedAt, list);
+    }
+
+    /** Replaces the device's most recent entry (active or not) by {@code change} applied to it. */
+    public Registry changeLatest(String deviceId, UnaryOperator<Entry> change) {
+        int latest = -1;
+        for (int i = 0; i < devices.size(); i++) {
+            if (devices.get(i).device().equals(deviceId)) {
+                latest = i;
+            }
+        }
+        List<Entry> list = new ArrayList<>(devices);
+        if (latest >= 0) {
+            list.set(latest, change.apply(list.get(latest)));
+        }
+        return new Registry(election, version, issuedAt, list);
+    }
+
+    /** This registry as the next version, issued at {@code at}. */
+    public Registry next(Instant at) {
+        return new Registry(election, version + 1, at, devices);
     }
 }

@@ -5,11 +5,11 @@ import org.bouncycastle.crypto.digests.SHA256Digest;
 import org.bouncycastle.crypto.params.ECPrivateKeyParameters;
 import org.bouncycastle.crypto.signers.ECDSASigner;
 import org.bouncycastle.crypto.signers.HMacDSAKCalculator;
-import org.rts.protocol.codec.Json;
 
 /**
  * Signs payloads as ES256 JWS compact strings with BouncyCastle's lightweight ECDSA. Signatures are deterministic
- * (RFC 6979), so signing the same bytes twice gives the same message. Thread-safe.
+ * (RFC 6979) and in low-S form, so signing the same bytes twice gives the same message and {@link Jws#parse}
+ * accepts it. Thread-safe.
  */
 public final class Es256Signer {
     private final ECPrivateKeyParameters key;
@@ -19,11 +19,7 @@ public final class Es256Signer {
     public Es256Signer(ECPrivateKeyParameters key, String kid, String certificateThumbprint) {
         this.key = key;
         this.header = new JwsHeader(JwsHeader.ES256, kid, certificateThumbprint);
-        try {
-            this.encodedHeader = Jws.encode(Json.mapper().writeValueAsBytes(header));
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
+        this.encodedHeader = Jws.encode(JwsHeader.encode(header));
     }
 
     public JwsHeader header() {
@@ -38,7 +34,7 @@ public final class Es256Signer {
         BigInteger[] rs = signer.generateSignature(Jws.sha256(Jws.ascii(signingInput)));
         byte[] signature = new byte[64];
         copyUnsigned(rs[0], signature, 0);
-        copyUnsigned(rs[1], signature, 32);
+        copyUnsigned(Jws.lowS(rs[1]), signature, 32);
         return signingInput + "." + Jws.encode(signature);
     }
 

@@ -13,6 +13,10 @@ public record Finding(String code, String detail) {
         return new Finding(reason.name(), detail);
     }
 
+    public static Finding of(Warning warning, String detail) {
+        return new Finding(warning.name(), detail);
+    }
+
     @Override
     public String toString() {
         return detail.isEmpty() ? code : code + " (" + detail + ")";

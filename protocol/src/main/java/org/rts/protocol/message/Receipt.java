@@ -5,11 +5,19 @@ import java.util.List;
 import org.rts.protocol.Ids;
 
 /**
- * The hub's signed answer to one message. {@code msg} is the hash of the message exactly as received; {@code code}
- * is a short code the presiding officer writes on the paper form. An identical resend gets the identical receipt.
+ * The hub's signed answer to one message. {@code msg} is the hash of the message exactly as received and
+ * {@code topic} the topic it arrived on, so a receipt speaks for one message sent in one place; {@code code} is a
+ * short code the presiding officer writes on the paper form. An identical resend gets the identical receipt.
+ *
+ * <p>{@code chained} says whether the message took its place in the device's chain at the hub: always for an
+ * acceptance, and for a rejection of its content. A rejection that is not chained (the message could not be
+ * authenticated, or its sequence number does not continue the chain) is not final for the device: the message may
+ * be sent again once the cause is mended. {@code head} is the hub's last message of the device's chain, given with
+ * sequence rejections so that the device can resynchronise.
  */
-public record Receipt(int v, String device, String msg, Long seq, Status status, List<Finding> reasons,
-                      List<Finding> warnings, Instant hubTime, String code) {
+public record Receipt(int v, String device, String topic, String msg, Long seq, boolean chained, Status status,
+                      List<Finding> reasons, List<Finding> warnings, ChainPosition head, Instant hubTime,
+                      String code) {
     public enum Status {
         ACCEPTED,
         REJECTED
@@ -20,8 +28,9 @@ public record Receipt(int v, String device, String msg, Long seq, Status status,
             throw new IllegalArgumentException("v must be " + Report.VERSION + ", found: " + v);
         }
         Ids.require("device", device);
-        if (msg == null || msg.isEmpty() || status == null || hubTime == null || code == null) {
-            throw new IllegalArgumentException("msg, status, hubTime and code are required");
+        if (topic == null || topic.isEmpty() || msg == null || msg.isEmpty() || status == null || hubTime == null
+                || code == null) {
+            throw new IllegalArgumentException("topic, msg, status, hubTime and code are required");
         }
         reasons = reasons == null ? List.of() : List.copyOf(reasons);
         warnings = warnings == null ? List.of() : List.copyOf(warnings);
@@ -29,9 +38,23 @@ public record Receipt(int v, String device, String msg, Long seq, Status status,
             throw new IllegalArgumentException("a rejection needs reasons and an acceptance has none, found "
                     + status + " with " + reasons.size() + " reasons");
         }
+        if (status == Status.ACCEPTED && !chained) {
+            throw new IllegalArgumentException("an accepted message is always chained");
+        }
     }
 
     public boolean accepted() {
         return status == Status.ACCEPTED;
+    }
+
+    /** Whether the hub's answer is final for this message: accepted, or rejected after it joined the chain. */
+    @com.fasterxml.jackson.annotation.JsonIgnore
+    public boolean isFinal() {
+        return chained;
+    }
+
+    /** Whether any reason has this code. */
+    public boolean has(Reason reason) {
+        return reasons.stream().anyMatch(f -> f.code().equals(reason.name()));
     }
 }

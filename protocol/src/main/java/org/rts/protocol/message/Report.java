@@ -10,8 +10,9 @@ import com.fasterxml.jackson.annotation.JsonTypeInfo;
 @JsonTypeInfo(use = JsonTypeInfo.Id.NAME, include = JsonTypeInfo.As.PROPERTY, property = "kind")
 @JsonSubTypes({
         @JsonSubTypes.Type(value = TurnoutReport.class, name = "turnout"),
-        @JsonSubTypes.Type(value = ResultReport.class, name = "result")})
-public sealed interface Report permits TurnoutReport, ResultReport {
+        @JsonSubTypes.Type(value = ResultReport.class, name = "result"),
+        @JsonSubTypes.Type(value = RestartReport.class, name = "restart")})
+public sealed interface Report permits TurnoutReport, ResultReport, RestartReport {
     int VERSION = 1;
 
     int v();
@@ -28,8 +29,14 @@ public sealed interface Report permits TurnoutReport, ResultReport {
 
     String prev();
 
-    /** The topic kind this report travels under: {@code turnout} or {@code result}. */
+    /** The topic kind this report travels under: {@code turnout}, {@code result} or {@code restart}. */
     String kind();
+
+    /** The time the device put on the report (of the count, of the close, of the restart). */
+    java.time.Instant reportedAt();
+
+    /** The same report at another place in the device's chain (to be signed again there). */
+    Report withPosition(long seq, String prev);
 
     static void validateHeader(int v, String election, Mode mode, String device, String station, long seq,
                                String prev) {

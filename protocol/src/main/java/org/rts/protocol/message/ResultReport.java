@@ -31,6 +31,11 @@ public record ResultReport(int v, String election, Mode mode, String device, Str
         return Topics.RESULT;
     }
 
+    @Override
+    public Instant reportedAt() {
+        return closedAt;
+    }
+
     /** Valid votes: the sum over candidates. */
     public long validVotes() {
         long sum = 0;
@@ -44,5 +49,11 @@ public record ResultReport(int v, String election, Mode mode, String device, Str
     public String figures() {
         return "registered=" + registered + " received=" + received + " unused=" + unused + " spoiled=" + spoiled
                 + " inBox=" + inBox + " invalid=" + invalid + " votes=" + votes;
+    }
+
+    @Override
+    public ResultReport withPosition(long seq, String prev) {
+        return new ResultReport(v, election, mode, device, station, seq, prev, race, registered, received, unused,
+                spoiled, inBox, invalid, votes, closedAt);
     }
 }

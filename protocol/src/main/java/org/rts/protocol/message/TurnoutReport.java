@@ -19,4 +19,14 @@ public record TurnoutReport(int v, String election, Mode mode, String device, St
     public String kind() {
         return Topics.TURNOUT;
     }
+
+    @Override
+    public Instant reportedAt() {
+        return at;
+    }
+
+    @Override
+    public TurnoutReport withPosition(long seq, String prev) {
+        return new TurnoutReport(v, election, mode, device, station, seq, prev, at, voters);
+    }
 }

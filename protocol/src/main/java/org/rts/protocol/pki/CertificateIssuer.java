@@ -110,11 +110,21 @@ public final class CertificateIssuer {
                 new GeneralNames(uri(Certificates.stationUri(electionId, stationId))), KeyPurposeId.id_kp_clientAuth);
     }
 
-    /** A CRL listing {@code revoked} serial numbers, valid from {@code now} until {@code nextUpdate}. */
-    public X509CRLHolder crl(Map<BigInteger, Instant> revoked, Instant now, Duration nextUpdate) {
+    /**
+     * A CRL listing {@code revoked} serial numbers, valid from {@code now} until {@code nextUpdate}. {@code number}
+     * is its CRL number, which must grow with each list issued (readers refuse an older one).
+     */
+    public X509CRLHolder crl(Map<BigInteger, Instant> revoked, BigInteger number, Instant now, Duration nextUpdate) {
         X509v2CRLBuilder b = new X509v2CRLBuilder(caCertificate.getSubject(), Date.from(now));
         b.setNextUpdate(Date.from(now.plus(nextUpdate)));
         revoked.forEach((serial, at) -> b.addCRLEntry(serial, Date.from(at), CRLReason.keyCompromise));
+        try {
+            b.addExtension(Extension.cRLNumber, false, new org.bouncycastle.asn1.x509.CRLNumber(number));
+            b.addExtension(Extension.authorityKeyIdentifier, false,
+                    new BcX509ExtensionUtils().createAuthorityKeyIdentifier(caCertificate));
+        } catch (java.io.IOException e) {
+            throw new PkiException("cannot build CRL", e);
+        }
         return b.build(signer(caKey));
     }
 

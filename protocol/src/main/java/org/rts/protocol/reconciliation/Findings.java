@@ -16,12 +16,25 @@ public record Findings(List<Finding> errors, List<Finding> warnings) {
         return errors.isEmpty();
     }
 
+    /** Both lists, this one's first. */
+    public Findings and(Findings other) {
+        List<Finding> e = new ArrayList<>(errors);
+        e.addAll(other.errors);
+        List<Finding> w = new ArrayList<>(warnings);
+        w.addAll(other.warnings);
+        return new Findings(e, w);
+    }
+
     static final class Builder {
         private final List<Finding> errors = new ArrayList<>();
         private final List<Finding> warnings = new ArrayList<>();
 
         void error(Reason reason, String detail) {
             errors.add(Finding.of(reason, detail));
+        }
+
+        void warning(org.rts.protocol.message.Warning warning, String detail) {
+            warnings.add(Finding.of(warning, detail));
         }
 
         void rule(Rule rule, String detail) {

@@ -1,5 +1,7 @@
 package org.rts.protocol.reconciliation;
 
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
 import java.util.OptionalInt;
@@ -8,6 +10,8 @@ import org.rts.protocol.election.Race;
 import org.rts.protocol.election.Station;
 import org.rts.protocol.election.Tolerances;
 import org.rts.protocol.message.Reason;
+import org.rts.protocol.message.RestartReport;
+import org.rts.protocol.message.Warning;
 import org.rts.protocol.message.ResultReport;
 import org.rts.protocol.message.TurnoutReport;
 
@@ -100,6 +104,35 @@ public final class ReportChecks {
         if (previous.isPresent() && r.voters() < previous.getAsInt()) {
             f.rule(Rule.TURNOUT_DECREASING, "voters " + r.voters() + " < previously reported "
                     + previous.getAsInt());
+        }
+        return f.build();
+    }
+
+    /** Checks a chain restart: only that the station is one of the election's. */
+    public static Findings check(Election election, RestartReport r) {
+        Findings.Builder f = new Findings.Builder();
+        if (election.station(r.station()).isEmpty()) {
+            f.error(Reason.STATION_UNKNOWN, "station '" + r.station() + "' is not in ballot definition "
+                    + election.id());
+        }
+        return f.build();
+    }
+
+    /**
+     * The hub's check of the time a device put on a report against its own clock: ahead by more than
+     * {@code clockWarnSeconds} is flagged, by more than {@code clockRejectSeconds} rejected. A time in the past is
+     * not checked: a report may arrive long after it was made.
+     */
+    public static Findings clock(Election election, Instant reported, Instant hubNow) {
+        Findings.Builder f = new Findings.Builder();
+        long ahead = Duration.between(hubNow, reported).getSeconds();
+        Tolerances t = election.tolerances();
+        if (ahead > t.clockRejectSeconds()) {
+            f.error(Reason.TIME_IN_FUTURE, "reported at " + reported + ", " + ahead + " s ahead of the hub's clock "
+                    + hubNow + " (limit " + t.clockRejectSeconds() + " s): the unit's clock is wrong");
+        } else if (ahead > t.clockWarnSeconds()) {
+            f.warning(Warning.CLOCK_AHEAD, "reported at " + reported + ", " + ahead + " s ahead of the hub's clock "
+                    + hubNow + " (flagged above " + t.clockWarnSeconds() + " s)");
         }
         return f.build();
     }

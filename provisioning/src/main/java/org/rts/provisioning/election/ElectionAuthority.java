@@ -67,8 +67,9 @@ public final class ElectionAuthority {
         return Election.readSigned(files.ballot(), issuer.caCertificate());
     }
 
+    /** The registry as last saved, after checking the authority's signature on it. */
     public Registry registry() {
-        return JsonFiles.read(files.registry(), Registry.class, "device registry");
+        return Registry.readSigned(files.registry(), issuer.caCertificate());
     }
 
     /** Writes {@code <file>.sig} over the file as it is on disk. */
@@ -76,16 +77,23 @@ public final class ElectionAuthority {
         SignedFile.sign(file, signer);
     }
 
-    /** Saves the registry, then the CRL of every certificate it no longer holds active. */
+    /**
+     * Saves {@code registry} as the next version with its signature, then the CRL of every certificate it no longer
+     * holds active, numbered with the same version. Each file is replaced atomically; a reader that catches the
+     * new registry before its new signature refuses it, keeps what it had and reads both again.
+     */
     public void save(Registry registry) {
-        JsonFiles.write(files.registry(), registry);
+        Registry next = registry.next(clock.instant());
+        JsonFiles.write(files.registry(), next);
+        sign(files.registry());
         Map<BigInteger, java.time.Instant> revoked = new LinkedHashMap<>();
-        for (Registry.Entry e : registry.devices()) {
+        for (Registry.Entry e : next.devices()) {
             if (!e.active()) {
                 revoked.put(Pem.parseCertificate(e.certificate()).getSerialNumber(), e.revokedAt());
             }
         }
-        String crl = Pem.encode(issuer.crl(revoked, clock.instant(), CRL_VALIDITY));
+        String crl = Pem.encode(issuer.crl(revoked, BigInteger.valueOf(next.version()), clock.instant(),
+                CRL_VALIDITY));
         Pem.write(files.crl(), crl, false);
         if (Files.isDirectory(files.broker())) {
             Pem.write(files.broker().resolve("crl.pem"), crl, false);

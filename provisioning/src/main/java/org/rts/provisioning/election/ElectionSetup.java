@@ -4,7 +4,6 @@ import java.nio.file.Files;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.List;
 import org.bouncycastle.cert.X509CertificateHolder;
 import org.bouncycastle.crypto.params.ECPrivateKeyParameters;
 import org.rts.protocol.codec.JsonFiles;
@@ -57,7 +56,7 @@ public final class ElectionSetup {
         Pem.writePrivateKey(files.hubKey(), hubKey);
         Pem.writeCertificate(files.hubCertificate(), hub);
         Pem.writeCertificate(files.caCertificate(), ca);
-        authority.save(new Registry(election.id(), List.of()));
+        authority.save(Registry.empty(election.id()));
         Pem.writePrivateKey(files.caKey(), caKey);
         LOG.info("election {} created in {}: {} stations, {} races", election.id(), files.dir(),
                 election.stations().size(), election.races().size());

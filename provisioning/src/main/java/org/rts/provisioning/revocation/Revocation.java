@@ -30,9 +30,18 @@ public final class Revocation {
         LOG.warn("device {} revoked", deviceId);
     }
 
-    /** Revokes the unit's certificate and deletes its bundle from the election directory. */
+    /**
+     * Revokes the unit's certificate and deletes its bundle from the election directory. A unit already revoked
+     * (lost, then found broken) is marked decommissioned; its certificate stays on the CRL.
+     */
     public void decommission(String deviceId) {
-        withdraw(deviceId, Registry.Status.DECOMMISSIONED);
+        Registry registry = authority.registry();
+        if (registry.active(deviceId).isEmpty() && registry.known(deviceId)) {
+            authority.save(registry.changeLatest(deviceId, e -> e.status() == Registry.Status.DECOMMISSIONED ? e
+                    : e.withdrawn(Registry.Status.DECOMMISSIONED, e.revokedAt())));
+        } else {
+            withdraw(deviceId, Registry.Status.DECOMMISSIONED);
+        }
         Path bundle = authority.files().bundle(deviceId).dir();
         if (Files.exists(bundle)) {
             try (Stream<Path> paths = Files.walk(bundle)) {

@@ -1,0 +1,82 @@
+package org.rts.hub.health;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+import org.rts.hub.mqtt.HubMqtt;
+
+/**
+ * The hub's running account of itself: counters updated on the message path, a snapshot for the health file.
+ * Thread-safe; counters are plain atomics, so the message path pays nothing to keep them.
+ */
+public final class Health {
+    private final Clock clock;
+    private final AtomicLong processed = new AtomicLong();
+    private final AtomicLong rateLimited = new AtomicLong();
+    private final AtomicLong released = new AtomicLong();
+    private final AtomicLong deafRecoveries = new AtomicLong();
+    private volatile Instant lastMessageAt;
+    private volatile Instant storeFailingSince;
+    private volatile String storeError;
+
+    public Health(Clock clock) {
+        this.clock = clock;
+    }
+
+    public void processed() {
+        processed.incrementAndGet();
+        lastMessageAt = clock.instant();
+    }
+
+    public void rateLimited() {
+        rateLimited.incrementAndGet();
+    }
+
+    /** A message given up after repeated failures that were not the store's (acknowledged without an answer). */
+    public void released() {
+        released.incrementAndGet();
+    }
+
+    public void deafRecovery() {
+        deafRecoveries.incrementAndGet();
+    }
+
+    public void storeFailed(String error) {
+        if (storeFailingSince == null) {
+            storeFailingSince = clock.instant();
+        }
+        storeError = error;
+    }
+
+    public void storeRecovered() {
+        storeFailingSince = null;
+        storeError = null;
+    }
+
+    public boolean storeFailing() {
+        return storeFailingSince != null;
+    }
+
+    public long processedCount() {
+        return processed.get();
+    }
+
+    public HealthReport report(HubMqtt mqtt, int inbox) {
+        Instant now = clock.instant();
+        List<String> problems = new ArrayList<>();
+        boolean connected = mqtt.isConnected();
+        if (!connected) {
+            problems.add("not connected to the broker: " + mqtt.lastError());
+        }
+        Instant failing = storeFailingSince;
+        if (failing != null) {
+            problems.add("store failing for " + Duration.between(failing, now).toSeconds() + " s: " + storeError);
+        }
+        return new HealthReport(now, problems.isEmpty(), problems, connected, mqtt.connectedAt(), mqtt.reconnects(),
+                deafRecoveries.get(), mqtt.lastError(), lastMessageAt, processed.get(), rateLimited.get(),
+                released.get(), inbox, failing, storeError, mqtt.probeAge());
+    }
+}

@@ -1,0 +1,116 @@
+package org.rts.hub.registry;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.math.BigInteger;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.Map;
+import org.bouncycastle.cert.X509CertificateHolder;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.rts.hub.testing.TestElection;
+import org.rts.protocol.ProtocolException;
+import org.rts.protocol.files.SignedFile;
+import org.rts.protocol.message.Mode;
+import org.rts.protocol.pki.CertificateIssuer;
+import org.rts.protocol.pki.Certificates;
+import org.rts.protocol.pki.Pem;
+import org.rts.provisioning.election.ElectionAuthority;
+import org.rts.provisioning.revocation.Revocation;
+
+/** The registry in force comes only from files the election authority signed, never older than what it replaces. */
+class RegistryWatchTest {
+    @TempDir
+    Path dir;
+
+    private TestElection election;
+    private X509CertificateHolder ca;
+    private RegistryWatch watch;
+
+    @BeforeEach
+    void setUp() {
+        election = new TestElection(dir.resolve("election"), "tcp://127.0.0.1:1883", Mode.LIVE);
+        ca = Pem.readCertificate(election.files.caCertificate());
+        watch = new RegistryWatch(election.files.registry(), election.files.crl(), ca, TestElection.ID);
+    }
+
+    private RegisteredDevice dev1() {
+        X509CertificateHolder cert = Pem.readCertificate(election.files.bundle("dev-1").deviceCertificate());
+        return watch.current().byThumbprint(Certificates.thumbprint(cert)).orElseThrow();
+    }
+
+    private void revoke(String device) {
+        new Revocation(ElectionAuthority.load(election.files, TestElection.CLOCK)).revoke(device);
+    }
+
+    @Test
+    void a_revocation_signed_by_the_authority_takes_effect() {
+        assertFalse(dev1().revoked());
+        revoke("dev-1");
+        watch.reloadIfChanged();
+        assertTrue(dev1().revoked());
+    }
+
+    @Test
+    void an_unsigned_or_edited_registry_is_refused_and_the_previous_one_stays() throws Exception {
+        Path registry = election.files.registry();
+        // un-revoking by hand: the edit no longer matches the authority's signature
+        revoke("dev-1");
+        watch.reloadIfChanged();
+        long version = watch.current().version();
+        Files.writeString(registry, Files.readString(registry).replace("\"REVOKED\"", "\"ACTIVE\"")
+                .replace("\"version\" : " + version, "\"version\" : " + (version + 1)));
+        watch.reloadIfChanged();
+        assertTrue(dev1().revoked());
+        assertEquals(version, watch.current().version());
+        Files.delete(SignedFile.signatureOf(registry));
+        watch.reloadIfChanged();
+        assertTrue(dev1().revoked());
+        assertThrows(ProtocolException.class, () -> new RegistryWatch(registry, election.files.crl(), ca,
+                TestElection.ID), "the hub does not start on an unsigned registry");
+    }
+
+    @Test
+    void an_older_signed_registry_is_refused() throws Exception {
+        Path registry = election.files.registry();
+        Path oldRegistry = dir.resolve("registry.old");
+        Path oldSignature = dir.resolve("registry.sig.old");
+        Files.copy(registry, oldRegistry);
+        Files.copy(SignedFile.signatureOf(registry), oldSignature);
+        revoke("dev-1");
+        watch.reloadIfChanged();
+        Files.copy(oldRegistry, registry, StandardCopyOption.REPLACE_EXISTING);
+        Files.copy(oldSignature, SignedFile.signatureOf(registry), StandardCopyOption.REPLACE_EXISTING);
+        watch.reloadIfChanged();
+        assertTrue(dev1().revoked(), "an old copy cannot un-revoke a unit");
+    }
+
+    @Test
+    void the_crl_alone_is_enough_to_revoke() throws Exception {
+        X509CertificateHolder cert = Pem.readCertificate(election.files.bundle("dev-1").deviceCertificate());
+        CertificateIssuer issuer = new CertificateIssuer(ca, Pem.readPrivateKey(election.files.caKey()));
+        Pem.write(election.files.crl(), Pem.encode(issuer.crl(Map.of(cert.getSerialNumber(), TestElection.NOW),
+                BigInteger.valueOf(100), TestElection.NOW, Duration.ofDays(30))), false);
+        watch.reloadIfChanged();
+        assertTrue(dev1().revoked());
+        assertEquals("on the election CA's revocation list", dev1().revocation());
+    }
+
+    @Test
+    void a_crl_not_signed_by_the_election_ca_is_refused() throws Exception {
+        TestElection other = new TestElection(dir.resolve("other"), "tcp://127.0.0.1:1883", Mode.LIVE);
+        Files.copy(other.files.crl(), election.files.crl(), StandardCopyOption.REPLACE_EXISTING);
+        revoke("dev-2"); // the registry changes too, so a reload is attempted with the foreign CRL in place
+        Files.copy(other.files.crl(), election.files.crl(), StandardCopyOption.REPLACE_EXISTING);
+        long before = watch.current().version();
+        watch.reloadIfChanged();
+        assertEquals(before, watch.current().version());
+    }
+}
