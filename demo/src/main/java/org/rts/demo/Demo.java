@@ -171,7 +171,7 @@ public final class Demo {
                 "parliament", 480, 500, 118, 4, 378, 6, List.of(10, 10, 350, 2), now);
         byte[] bytes = new Es256Signer(key, "dev-0002", Certificates.thumbprint(cert))
                 .sign(MessageCodec.encode(forged)).getBytes(StandardCharsets.US_ASCII);
-        try (RawDevice raw = new RawDevice(brokerUrl, "dev-0002", files.hubCertificate())) {
+        try (RawDevice raw = new RawDevice(ELECTION, brokerUrl, "dev-0002", files.hubCertificate())) {
             Receipt receipt = raw.send(Topics.RESULT, bytes, Duration.ofSeconds(30));
             out.println("hub answered: " + receipt.status() + " " + receipt.reasons());
             check("forged result rejected with CERTIFICATE_UNTRUSTED",

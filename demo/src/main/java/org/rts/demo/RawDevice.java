@@ -31,18 +31,20 @@ import org.rts.protocol.pki.Pem;
  */
 public final class RawDevice implements AutoCloseable {
     private final MqttAsyncClient client;
+    private final String election;
     private final String deviceId;
     private final X509CertificateHolder hubCertificate;
     private final Map<String, CompletableFuture<Receipt>> waiting = new ConcurrentHashMap<>();
     private final java.util.concurrent.atomic.AtomicInteger watched = new java.util.concurrent.atomic.AtomicInteger();
 
-    public RawDevice(String brokerUrl, String deviceId, Path hubCertificate) throws MqttException {
-        this(brokerUrl, deviceId, hubCertificate, null);
+    public RawDevice(String election, String brokerUrl, String deviceId, Path hubCertificate) throws MqttException {
+        this(election, brokerUrl, deviceId, hubCertificate, null);
     }
 
     /** Connects with {@code tls} (a client certificate and the CA to trust) for {@code ssl://} brokers. */
-    public RawDevice(String brokerUrl, String deviceId, Path hubCertificate, javax.net.ssl.SSLSocketFactory tls)
-            throws MqttException {
+    public RawDevice(String election, String brokerUrl, String deviceId, Path hubCertificate,
+                     javax.net.ssl.SSLSocketFactory tls) throws MqttException {
+        this.election = election;
         this.deviceId = deviceId;
         this.hubCertificate = Pem.readCertificate(hubCertificate);
         this.client = new MqttAsyncClient(brokerUrl, "raw-" + deviceId + "-" + System.nanoTime(),
@@ -50,7 +52,7 @@ public final class RawDevice implements AutoCloseable {
         client.setCallback(new MqttCallback() {
             @Override
             public void messageArrived(String topic, MqttMessage message) {
-                if (topic.equals(Topics.receipt(deviceId))) {
+                if (topic.equals(Topics.receipt(election, deviceId))) {
                     received(message.getPayload());
                 } else {
                     watched.incrementAndGet();
@@ -83,7 +85,7 @@ public final class RawDevice implements AutoCloseable {
             options.setSocketFactory(tls);
         }
         client.connect(options).waitForCompletion(10_000);
-        client.subscribe(new MqttSubscription[] {new MqttSubscription(Topics.receipt(deviceId), 1)}, null, null,
+        client.subscribe(new MqttSubscription[] {new MqttSubscription(Topics.receipt(election, deviceId), 1)}, null, null,
                 null).waitForCompletion(10_000);
     }
 
@@ -117,7 +119,7 @@ public final class RawDevice implements AutoCloseable {
     /** Publishes {@code bytes} on this device's {@code kind} topic and returns the hub's verified receipt. */
     public Receipt send(String kind, byte[] bytes, Duration timeout) throws Exception {
         CompletableFuture<Receipt> future = waiting.computeIfAbsent(Jws.hash(bytes), h -> new CompletableFuture<>());
-        publish(Topics.report(deviceId, kind), bytes);
+        publish(Topics.report(election, deviceId, kind), bytes);
         try {
             return future.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
         } finally {

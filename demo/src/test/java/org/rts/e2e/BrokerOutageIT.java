@@ -45,7 +45,7 @@ class BrokerOutageIT {
                 }
                 broker.start();
                 assertEquals(AgentMain.ACCEPTED, officer.get(150, TimeUnit.SECONDS));
-                assertEquals(1, hub.store().results(TestElection.ID).size());
+                assertEquals(1, hub.store().results(election.id).size());
             }
         }
     }

@@ -93,7 +93,7 @@ class BrokerTlsIT {
     }
 
     private RawDevice connect(String deviceId, SSLSocketFactory tls) throws MqttException {
-        return new RawDevice(url, deviceId, election.files.hubCertificate(), tls);
+        return new RawDevice(election.id, url, deviceId, election.files.hubCertificate(), tls);
     }
 
     private Path tally(int n, int registered) throws Exception {
@@ -107,7 +107,7 @@ class BrokerTlsIT {
     void an_enrolled_device_transmits_end_to_end_over_mutual_tls() throws Exception {
         assertEquals(AgentMain.ACCEPTED, AgentMain.run("result", "--bundle", bundle(1).toString(), "--file",
                 tally(1, 500).toString(), "--wait", "60"));
-        assertEquals(1, hub.store().results(TestElection.ID).size());
+        assertEquals(1, hub.store().results(election.id).size());
     }
 
     @Test
@@ -122,9 +122,9 @@ class BrokerTlsIT {
         assertThrows(MqttException.class, () -> connect("dev-1", TlsContexts.client(key, self, ca)).close());
         // a certificate for the same device id from another CA
         ECPrivateKeyParameters otherCaKey = (ECPrivateKeyParameters) Keys.generate().getPrivate();
-        X509CertificateHolder otherCa = CertificateIssuer.selfSignedCa(TestElection.ID, otherCaKey, now,
+        X509CertificateHolder otherCa = CertificateIssuer.selfSignedCa(election.id, otherCaKey, now,
                 Duration.ofDays(30));
-        X509CertificateHolder forged = new CertificateIssuer(otherCa, otherCaKey).deviceCertificate(TestElection.ID,
+        X509CertificateHolder forged = new CertificateIssuer(otherCa, otherCaKey).deviceCertificate(election.id,
                 "dev-1", "S-1", Keys.publicOf(key), now, Duration.ofDays(30));
         assertThrows(MqttException.class, () -> connect("dev-1", TlsContexts.client(key, forged, ca)).close());
         // and the enrolled unit itself gets in
@@ -135,8 +135,8 @@ class BrokerTlsIT {
     void a_device_can_neither_publish_on_nor_read_another_devices_topics() throws Exception {
         try (RawDevice a = connect("dev-1", tlsOf(1))) {
             // Mosquitto grants the subscription and applies the read ACL to every delivery
-            var other = a.watch(Topics.receipt("dev-2"));
-            int code = a.publish(Topics.report("dev-2", Topics.RESULT), "posing as dev-2".getBytes());
+            var other = a.watch(Topics.receipt(election.id, "dev-2"));
+            int code = a.publish(Topics.report(election.id, "dev-2", Topics.RESULT), "posing as dev-2".getBytes());
             assertEquals(135, code, "publishing on dev-2's topic is not authorized");
             // dev-2 transmits and gets its receipt; dev-1 then gets an answer on its own topic, which the broker
             // delivers after anything it would have delivered to dev-1 before
@@ -160,7 +160,7 @@ class BrokerTlsIT {
         CompletableFuture<Integer> officer;
         Path tally = tally(3, 450);
         try (RawDevice watcher = connect("hub", hubTls)) {
-            var published = watcher.watch(Topics.report("dev-3", Topics.RESULT));
+            var published = watcher.watch(Topics.report(election.id, "dev-3", Topics.RESULT));
             officer = CompletableFuture.supplyAsync(() -> AgentMain.run("result", "--bundle",
                     bundle(3).toString(), "--file", tally.toString(), "--wait", "120"));
             Wait.until("dev-3's result waits at the broker", STEP, () -> published.get() >= 1);
@@ -170,7 +170,7 @@ class BrokerTlsIT {
         hub = startHub();
         assertEquals(AgentMain.HELD, officer.get(120, TimeUnit.SECONDS), "kept on the unit, not counted");
         assertEquals(List.of("DEVICE_REVOKED"), hub.store().inboundReasons("dev-3"));
-        assertEquals(List.of(), hub.store().results(TestElection.ID));
+        assertEquals(List.of(), hub.store().results(election.id));
 
         broker.restart(); // Mosquitto reads the new CRL at start
         assertThrows(MqttException.class, () -> connect("dev-3", tlsOf(3)).close());

@@ -67,6 +67,10 @@ class EndToEndIT {
         return started;
     }
 
+    private RawDevice raw(int n) throws Exception {
+        return new RawDevice(election.id, Mosquitto.SHARED_URL, "dev-" + n, election.files.hubCertificate());
+    }
+
     private Path bundle(int n) {
         return election.files.bundle("dev-" + n).dir();
     }
@@ -94,7 +98,7 @@ class EndToEndIT {
         OutboxEntry sent = only(bundle(1));
         assertEquals("ACCEPTED", sent.status());
         assertTrue(sent.code().matches("[0-9A-Z]{4}-[0-9A-Z]{4}"), sent.code());
-        assertEquals(List.of(200, 120, 70), hub.store().results(TestElection.ID).get(0).votes());
+        assertEquals(List.of(200, 120, 70), hub.store().results(election.id).get(0).votes());
     }
 
     @Test
@@ -112,7 +116,7 @@ class EndToEndIT {
 
         assertEquals(AgentMain.ACCEPTED, AgentMain.run("send", "--bundle", bundle(1).toString(), "--wait", "60"));
         assertEquals("ACCEPTED", only(bundle(1)).status());
-        assertEquals(1, hub.store().results(TestElection.ID).size());
+        assertEquals(1, hub.store().results(election.id).size());
         assertEquals(1, hub.store().head("dev-1").seq());
     }
 
@@ -120,8 +124,8 @@ class EndToEndIT {
     void an_agent_killed_after_publishing_before_its_receipt_is_counted_once() throws Exception {
         hub.close();
         hub = null; // the hub's broker session stays and queues what devices publish meanwhile
-        try (RawDevice watcher = new RawDevice(Mosquitto.SHARED_URL, "dev-1", election.files.hubCertificate())) {
-            var published = watcher.watch(Topics.report("dev-1", Topics.RESULT));
+        try (RawDevice watcher = raw(1)) {
+            var published = watcher.watch(Topics.report(election.id, "dev-1", Topics.RESULT));
             Process agent = agentProcess("result", "--bundle", bundle(1).toString(), "--file", tally().toString(),
                     "--wait", "300");
             Wait.until("the broker has the result", STEP, () -> published.get() >= 1);
@@ -129,10 +133,10 @@ class EndToEndIT {
         }
         hub = startHub();
         Wait.until("the hub stored the queued result", STEP,
-                () -> hub.store().results(TestElection.ID).size() == 1);
+                () -> hub.store().results(election.id).size() == 1);
 
         assertEquals(AgentMain.ACCEPTED, AgentMain.run("send", "--bundle", bundle(1).toString(), "--wait", "60"));
-        assertEquals(1, hub.store().results(TestElection.ID).size());
+        assertEquals(1, hub.store().results(election.id).size());
         assertEquals(1, hub.store().head("dev-1").seq());
         assertEquals(java.util.Map.of("ACCEPTED", 1, "RESEND", 1), hub.store().inboundCounts(),
                 "the queued copy, then the resend answered with the same receipt");
@@ -143,9 +147,9 @@ class EndToEndIT {
         Device dev1 = election.device(1);
         Device dev3 = election.device(3);
         List<String> failures = new ArrayList<>();
-        try (RawDevice raw1 = new RawDevice(Mosquitto.SHARED_URL, "dev-1", election.files.hubCertificate());
-             RawDevice raw2 = new RawDevice(Mosquitto.SHARED_URL, "dev-2", election.files.hubCertificate());
-             RawDevice raw3 = new RawDevice(Mosquitto.SHARED_URL, "dev-3", election.files.hubCertificate())) {
+        try (RawDevice raw1 = raw(1);
+             RawDevice raw2 = raw(2);
+             RawDevice raw3 = raw(3)) {
             expect(failures, raw1, "result", "not json".getBytes(), "MALFORMED");
             expect(failures, raw1, "result", dev1.signRaw("{not json".getBytes()), "MALFORMED");
             byte[] big = new byte[64 * 1024 + 1];
@@ -158,22 +162,22 @@ class EndToEndIT {
             Device rogue = election.rogue(1);
             expect(failures, raw1, "result", rogue.sign(rogue.result(200, 120, 70)), "CERTIFICATE_UNTRUSTED");
             Device dev2 = election.device(2);
-            expect(failures, raw2, "result", dev2.sign(new ResultReport(1, TestElection.ID, Mode.LIVE, "dev-2",
+            expect(failures, raw2, "result", dev2.sign(new ResultReport(1, election.id, Mode.LIVE, "dev-2",
                     "S-1", 1, "", "parliament", 500, 600, 198, 2, 400, 10, List.of(200, 120, 70),
                     TestElection.NOW)), "STATION_MISMATCH");
             expect(failures, raw1, "turnout", dev1.sign(new TurnoutReport(1, "another-election", Mode.LIVE, "dev-1",
                     "S-1", 1, "", TestElection.NOW, 10)), "ELECTION_UNKNOWN");
-            expect(failures, raw1, "turnout", dev1.sign(new TurnoutReport(1, TestElection.ID, Mode.DRILL, "dev-1",
+            expect(failures, raw1, "turnout", dev1.sign(new TurnoutReport(1, election.id, Mode.DRILL, "dev-1",
                     "S-1", 1, "", TestElection.NOW, 10)), "MODE_MISMATCH");
 
             // dev-3's chain: one good message, then replay, gap and fork
             byte[] first = dev3.sign(dev3.turnout(100));
             expect(failures, raw3, "turnout", dev3.chain(first), "");
-            expect(failures, raw3, "turnout", dev3.sign(new TurnoutReport(1, TestElection.ID, Mode.LIVE, "dev-3",
+            expect(failures, raw3, "turnout", dev3.sign(new TurnoutReport(1, election.id, Mode.LIVE, "dev-3",
                     "S-3", 1, "", TestElection.NOW, 101)), "SEQUENCE_REPLAY");
-            expect(failures, raw3, "turnout", dev3.sign(new TurnoutReport(1, TestElection.ID, Mode.LIVE, "dev-3",
+            expect(failures, raw3, "turnout", dev3.sign(new TurnoutReport(1, election.id, Mode.LIVE, "dev-3",
                     "S-3", 5, dev3.prev, TestElection.NOW, 101)), "SEQUENCE_GAP");
-            expect(failures, raw3, "turnout", dev3.sign(new TurnoutReport(1, TestElection.ID, Mode.LIVE, "dev-3",
+            expect(failures, raw3, "turnout", dev3.sign(new TurnoutReport(1, election.id, Mode.LIVE, "dev-3",
                     "S-3", 2, "B".repeat(43), TestElection.NOW, 101)), "CHAIN_BROKEN");
             // content errors: each joins the chain and is rejected; S-3 has 450 voters
             chained(failures, raw3, dev3, "result", dev3.sign(dev3.result(450, 500, 98, 2, 400, 10,
@@ -196,7 +200,7 @@ class EndToEndIT {
                     "RECONCILIATION_FAILED:TURNOUT_DECREASING");
         }
         assertEquals(List.of(), failures);
-        assertEquals(List.of(), hub.store().results(TestElection.ID));
+        assertEquals(List.of(), hub.store().results(election.id));
         // the hub is still running and still accepts a good result
         assertEquals(AgentMain.ACCEPTED, AgentMain.run("result", "--bundle", bundle(1).toString(), "--file",
                 tally().toString(), "--wait", "60"));

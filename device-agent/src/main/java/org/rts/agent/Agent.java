@@ -85,10 +85,12 @@ public final class Agent implements AutoCloseable {
         String broker = settings.broker() != null ? settings.broker() : bundle.config().brokerUrl();
         linkThread = Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "agent-link"));
         senderThread = Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "agent-sender"));
-        link = new AgentLink(broker, bundle.deviceId(), Topics.receipt(bundle.deviceId()), linkThread,
+        String election = bundle.election().id();
+        link = new AgentLink(broker, bundle.deviceId(), Topics.clientId(election, bundle.deviceId()),
+                Topics.receipt(election, bundle.deviceId()), linkThread,
                 settings.maxBackoff().toMillis(), broker.startsWith("ssl:") ? TlsContexts.client(bundle.deviceKey(),
                         bundle.deviceCertificate(), bundle.caCertificate()) : null);
-        sender = new Sender(bundle.deviceId(), outbox, new Sender.Publisher() {
+        sender = new Sender(election, bundle.deviceId(), outbox, new Sender.Publisher() {
             @Override
             public boolean publish(String topic, byte[] payload) {
                 return link.publish(topic, payload);

@@ -78,7 +78,7 @@ public final class Hub implements AutoCloseable {
         this.scheduler = Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "hub-scheduler"));
         this.connector = Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "hub-connector"));
         String clientId = config.clientId() != null ? config.clientId() : "rts-hub-" + election.id();
-        this.mqtt = new HubMqtt(new HubMqtt.Settings(config.brokerUrl(), clientId,
+        this.mqtt = new HubMqtt(new HubMqtt.Settings(config.brokerUrl(), election.id(), clientId,
                 config.sessionExpiry().getSeconds(), Math.min(config.queueCapacity(), 65_535),
                 config.brokerUrl().startsWith("ssl:") ? TlsContexts.client(hubKey, hubCert, ca) : null),
                 connector, clock, this::admit);

@@ -45,6 +45,7 @@ public final class AgentLink implements AutoCloseable {
 
     private final String brokerUrl;
     private final String deviceId;
+    private final String clientId;
     private final String receiptTopic;
     private final ScheduledExecutorService scheduler;
     private final long maxBackoffMillis;
@@ -54,14 +55,15 @@ public final class AgentLink implements AutoCloseable {
     private volatile boolean closed;
 
     /** {@code tls} is used for {@code ssl://} brokers: the unit's certificate, trusting only the election CA. */
-    public AgentLink(String brokerUrl, String deviceId, String receiptTopic, ScheduledExecutorService scheduler,
-                     long maxBackoffMillis, SSLSocketFactory tls) {
+    public AgentLink(String brokerUrl, String deviceId, String clientId, String receiptTopic,
+                     ScheduledExecutorService scheduler, long maxBackoffMillis, SSLSocketFactory tls) {
         if (!brokerUrl.startsWith("tcp://") && !brokerUrl.startsWith("ssl://")) {
             throw new AgentException("invalid broker address " + brokerUrl + ": use tcp://host:port or ssl://host:port");
         }
         this.brokerUrl = brokerUrl;
         this.tls = tls;
         this.deviceId = deviceId;
+        this.clientId = clientId;
         this.receiptTopic = receiptTopic;
         this.scheduler = scheduler;
         this.maxBackoffMillis = maxBackoffMillis;
@@ -150,7 +152,7 @@ public final class AgentLink implements AutoCloseable {
         drop();
         MqttAsyncClient fresh;
         try {
-            fresh = new MqttAsyncClient(brokerUrl, deviceId, new MemoryPersistence());
+            fresh = new MqttAsyncClient(brokerUrl, clientId, new MemoryPersistence());
         } catch (MqttException e) {
             throw new AgentException("invalid broker address " + brokerUrl + ": " + e.getMessage(), e);
         }

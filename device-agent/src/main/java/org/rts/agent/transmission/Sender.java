@@ -70,6 +70,7 @@ public final class Sender implements AgentLink.Listener, AutoCloseable {
     private record Hold(Instant until, Duration pause) {
     }
 
+    private final String election;
     private final String deviceId;
     private final Outbox outbox;
     private final Publisher publisher;
@@ -85,11 +86,13 @@ public final class Sender implements AgentLink.Listener, AutoCloseable {
     private volatile String refusedBy;
     private ScheduledFuture<?> ticker;
 
-    public Sender(String deviceId, Outbox outbox, Publisher publisher, ReceiptVerifier verifier, ChainKeeper chain,
-                  Clock clock, ScheduledExecutorService executor, int window, Duration resendAfter) {
+    public Sender(String election, String deviceId, Outbox outbox, Publisher publisher, ReceiptVerifier verifier,
+                  ChainKeeper chain, Clock clock, ScheduledExecutorService executor, int window,
+                  Duration resendAfter) {
         if (window < 1) {
             throw new IllegalArgumentException("in-flight window must be >= 1, found: " + window);
         }
+        this.election = election;
         this.deviceId = deviceId;
         this.outbox = outbox;
         this.publisher = publisher;
@@ -193,7 +196,8 @@ public final class Sender implements AgentLink.Listener, AutoCloseable {
             if (sentAt == null && inFlight.size() >= window) {
                 break;
             }
-            if (!publisher.publish(Topics.report(deviceId, e.kind()), e.jws().getBytes(StandardCharsets.US_ASCII))) {
+            if (!publisher.publish(Topics.report(election, deviceId, e.kind()),
+                    e.jws().getBytes(StandardCharsets.US_ASCII))) {
                 break;
             }
             inFlight.put(e.hash(), now);
@@ -216,7 +220,7 @@ public final class Sender implements AgentLink.Listener, AutoCloseable {
                     receipt.reasons());
             return;
         }
-        String sentOn = Topics.report(deviceId, entry.kind());
+        String sentOn = Topics.report(election, deviceId, entry.kind());
         if (!receipt.topic().equals(sentOn)) {
             LOG.warn("[{}] ignored a receipt for a copy of seq {} published on {} (this unit sent it on {}): {}",
                     deviceId, entry.seq(), receipt.topic(), sentOn, receipt.reasons());

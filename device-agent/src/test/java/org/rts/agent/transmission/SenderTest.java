@@ -89,7 +89,7 @@ class SenderTest {
     }
 
     private Sender sender(int window) {
-        return new Sender("dev-1", outbox, new Sender.Publisher() {
+        return new Sender("el", "dev-1", outbox, new Sender.Publisher() {
             @Override
             public boolean publish(String topic, byte[] payload) {
                 published.add(new String(payload, StandardCharsets.US_ASCII));
@@ -113,7 +113,7 @@ class SenderTest {
     }
 
     private byte[] receipt(OutboxEntry entry, String... reasons) {
-        return receipt(entry, Topics.report("dev-1", entry.kind()), null, reasons);
+        return receipt(entry, Topics.report("el", "dev-1", entry.kind()), null, reasons);
     }
 
     /** A receipt as the hub signs it; chained unless its reason is one the hub answers before the chain. */
@@ -158,7 +158,7 @@ class SenderTest {
         sender.start();
         until("both messages are sent", () -> published.size() == 2);
         // seq 1 was lost on the way: the hub answers seq 2 with a gap
-        sender.receipt(receipt(second, Topics.report("dev-1", second.kind()), ChainPosition.START, "SEQUENCE_GAP"));
+        sender.receipt(receipt(second, Topics.report("el", "dev-1", second.kind()), ChainPosition.START, "SEQUENCE_GAP"));
         until("seq 1 is sent again", () -> published.size() == 3);
         assertEquals(first.jws(), published.get(2));
         assertEquals(3, settled().size(), "seq 2 waits for its resend timer");
@@ -173,7 +173,7 @@ class SenderTest {
         sender.start();
         until("the first message is sent", () -> published.size() == 1);
         ECPrivateKeyParameters other = (ECPrivateKeyParameters) Keys.generate().getPrivate();
-        Receipt r = new Receipt(1, "dev-1", Topics.report("dev-1", "turnout"), first.hash(), 1L, true,
+        Receipt r = new Receipt(1, "dev-1", Topics.report("el", "dev-1", "turnout"), first.hash(), 1L, true,
                 Receipt.Status.ACCEPTED, List.of(), List.of(), null, clock.instant(), "FAKE-CODE");
         // the hub's thumbprint with another key, and another certificate's thumbprint
         sender.receipt(new Es256Signer(other, "hub", hub.header().x5tS256()).sign(MessageCodec.encode(r))
@@ -188,11 +188,11 @@ class SenderTest {
     void a_receipt_for_another_unit_or_for_a_copy_on_another_topic_is_ignored() throws Exception {
         sender.start();
         until("the first message is sent", () -> published.size() == 1);
-        Receipt forOther = new Receipt(1, "dev-2", Topics.report("dev-2", "turnout"), first.hash(), 1L, true,
+        Receipt forOther = new Receipt(1, "dev-2", Topics.report("el", "dev-2", "turnout"), first.hash(), 1L, true,
                 Receipt.Status.ACCEPTED, List.of(), List.of(), null, clock.instant(), "ABCD-EFGH");
         sender.receipt(hub.sign(MessageCodec.encode(forOther)).getBytes(StandardCharsets.US_ASCII));
         // a copy of the turnout report published on the result topic draws TOPIC_MISMATCH: not about this message
-        sender.receipt(receipt(first, Topics.report("dev-1", "result"), (ChainPosition) null, "TOPIC_MISMATCH"));
+        sender.receipt(receipt(first, Topics.report("el", "dev-1", "result"), (ChainPosition) null, "TOPIC_MISMATCH"));
         settled();
         OutboxEntry still = outbox.byHash(first.hash()).orElseThrow();
         assertTrue(still.pending());
@@ -233,7 +233,7 @@ class SenderTest {
         sender.start();
         until("the first message is sent", () -> published.size() == 1);
         ChainPosition hubHead = new ChainPosition(5, Jws.hash("what the hub holds at seq 5".getBytes()));
-        sender.receipt(receipt(first, Topics.report("dev-1", first.kind()), hubHead, "SEQUENCE_REPLAY"));
+        sender.receipt(receipt(first, Topics.report("el", "dev-1", first.kind()), hubHead, "SEQUENCE_REPLAY"));
         until("the restart is sent", () -> published.size() == 2);
 
         List<OutboxEntry> pending = outbox.pending();

@@ -75,7 +75,7 @@ public final class Intake {
         Authenticated message;
         switch (authenticator.authenticate(address, in.bytes(), in.size(), in.hash(), now)) {
             case Authenticator.Failed failed -> {
-                return Optional.of(reject(in, address.deviceId(), now, failed.rejection()));
+                return Optional.of(reject(in, address, now, failed.rejection()));
             }
             case Authenticator.Ok ok -> message = ok.message();
         }
@@ -84,15 +84,15 @@ public final class Intake {
         if (earlier.isPresent()) {
             store.saveResend(in.topic(), device, in.hash(), in.bytes(), earlier.get(), now);
             LOG.debug("[{}] resend of {}: same receipt again", device, in.hash());
-            return Optional.of(new Answer(Topics.receipt(device), earlier.get()));
+            return Optional.of(new Answer(Topics.receipt(address.election(), device), earlier.get()));
         }
         if (message.standing().isPresent()) {
-            return Optional.of(reject(in, device, now, message.standing().get()));
+            return Optional.of(reject(in, address, now, message.standing().get()));
         }
         Report report = message.report();
         Optional<Rejection> chainProblem = chainProblem(report);
         if (chainProblem.isPresent()) {
-            return Optional.of(reject(in, device, now, chainProblem.get()));
+            return Optional.of(reject(in, address, now, chainProblem.get()));
         }
         Findings findings = contentChecks(report).and(ReportChecks.clock(election, report.reportedAt(), now));
         List<Finding> reasons = new ArrayList<>(findings.errors());
@@ -117,16 +117,17 @@ public final class Intake {
         } else {
             LOG.debug("[{}] station {} {} seq {} accepted", device, report.station(), report.kind(), report.seq());
         }
-        return Optional.of(new Answer(Topics.receipt(device), receipt));
+        return Optional.of(new Answer(Topics.receipt(address.election(), device), receipt));
     }
 
-    private Answer reject(Inbound in, String device, Instant now, Rejection r) {
+    private Answer reject(Inbound in, Topics.Address address, Instant now, Rejection r) {
+        String device = address.deviceId();
         byte[] receipt = receipts.issue(device, in.topic(), in.hash(), r.seq(), false, List.of(r.reason()),
                 List.of(), r.head(), now);
         store.save(new Decision(in.topic(), device, in.hash(), in.bytes(), now, null, List.of(r.reason()),
                 List.of(), receipt));
         LOG.warn("[{}] message {} not taken: {}", device, in.hash(), r.reason());
-        return new Answer(Topics.receipt(device), receipt);
+        return new Answer(Topics.receipt(address.election(), device), receipt);
     }
 
     private Optional<Rejection> chainProblem(Report r) {

@@ -55,8 +55,11 @@ public final class HubMqtt implements AutoCloseable {
     }
 
     /** Settings of the connection. */
-    public record Settings(String brokerUrl, String clientId, long sessionExpirySeconds, int receiveMaximum,
-                           SSLSocketFactory tls) {
+    public record Settings(String brokerUrl, String election, String clientId, long sessionExpirySeconds,
+                           int receiveMaximum, SSLSocketFactory tls) {
+        String probeTopic() {
+            return Topics.probe(election, clientId);
+        }
     }
 
     private final Settings settings;
@@ -154,7 +157,7 @@ public final class HubMqtt implements AutoCloseable {
             return true;
         }
         probeSentAt = clock.instant();
-        if (!publish(Topics.probe(settings.clientId()), Long.toString(++probeCounter)
+        if (!publish(settings.probeTopic(), Long.toString(++probeCounter)
                 .getBytes(StandardCharsets.US_ASCII))) {
             probeSentAt = null;
         }
@@ -201,7 +204,7 @@ public final class HubMqtt implements AutoCloseable {
 
             @Override
             public void messageArrived(String topic, MqttMessage message) {
-                if (topic.equals(Topics.probe(settings.clientId()))) {
+                if (topic.equals(settings.probeTopic())) {
                     probeSentAt = null;
                     new Delivery(topic, new byte[0], generation, message.getId(), message.getQos(), HubMqtt.this).ack();
                     return;
@@ -291,7 +294,7 @@ public final class HubMqtt implements AutoCloseable {
     }
 
     private void subscribe(MqttAsyncClient c) throws MqttException {
-        MqttSubscription[] subscriptions = Topics.REPORT_FILTERS.stream()
+        MqttSubscription[] subscriptions = Topics.reportFilters(settings.election()).stream()
                 .map(filter -> new MqttSubscription(filter, 1)).toArray(MqttSubscription[]::new);
         IMqttToken token = c.subscribe(subscriptions, null, null, (MqttProperties) null);
         token.waitForCompletion(15_000);
@@ -303,14 +306,14 @@ public final class HubMqtt implements AutoCloseable {
             }
         }
         IMqttToken probeToken = c.subscribe(new MqttSubscription[] {new MqttSubscription(
-                Topics.probe(settings.clientId()), 1)}, null, null, (MqttProperties) null);
+                settings.probeTopic(), 1)}, null, null, (MqttProperties) null);
         probeToken.waitForCompletion(15_000);
         int[] probeCodes = probeToken.getReasonCodes();
         probing = probeCodes == null || probeCodes.length == 0 || probeCodes[0] <= 2;
         if (!probing) {
             LOG.warn("the broker refused the probe topic {} (reason {}): the hub cannot check that deliveries still"
                     + " flow; write the broker configuration again with 'provisioning broker'",
-                    Topics.probe(settings.clientId()), probeCodes[0]);
+                    settings.probeTopic(), probeCodes[0]);
         }
         subscribed = true;
     }

@@ -45,6 +45,10 @@ public final class Authenticator {
 
     /** Authenticates {@code bytes} received on {@code topic}; {@code size} is their length as received. */
     public Outcome authenticate(Topics.Address topic, byte[] bytes, int size, String hash, Instant now) {
+        if (!topic.election().equals(election.id())) {
+            return fail(Reason.ELECTION_UNKNOWN, "published under election " + topic.election()
+                    + ", this hub serves " + election.id(), null);
+        }
         if (size > MAX_BYTES) {
             return fail(Reason.PAYLOAD_TOO_LARGE, size + " bytes, the limit is " + MAX_BYTES, null);
         }

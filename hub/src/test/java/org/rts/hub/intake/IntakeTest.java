@@ -52,7 +52,7 @@ class IntakeTest {
         store = HubStore.open(dir.resolve("hub.db"));
         var files = election.files;
         registry = new RegistryWatch(files.registry(), files.crl(), Pem.readCertificate(files.caCertificate()),
-                TestElection.ID);
+                election.id);
         intake = new Intake(election.election, new Authenticator(election.election, registry::current), store,
                 new ReceiptIssuer(Pem.readPrivateKey(files.hubKey()), Pem.readCertificate(files.hubCertificate())),
                 TestElection.CLOCK);
@@ -65,8 +65,8 @@ class IntakeTest {
     }
 
     private Receipt send(String deviceId, String kind, byte[] bytes) {
-        Intake.Answer answer = intake.process(Topics.report(deviceId, kind), bytes).orElseThrow();
-        assertEquals(Topics.receipt(deviceId), answer.topic());
+        Intake.Answer answer = intake.process(Topics.report(election.id, deviceId, kind), bytes).orElseThrow();
+        assertEquals(Topics.receipt(election.id, deviceId), answer.topic());
         Jws jws = Jws.parse(answer.receipt());
         var hubCert = Pem.readCertificate(election.files.hubCertificate());
         assertTrue(Es256Verifier.verify(jws, Certificates.publicKey(hubCert)), "receipt signed by the hub");
@@ -97,17 +97,17 @@ class IntakeTest {
         Receipt r = sendResult(dev1, dev1.result(200, 120, 70));
         assertTrue(r.accepted(), r.toString());
         assertTrue(r.code().matches("[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}"), r.code());
-        assertEquals(List.of(390), store.results(TestElection.ID).stream()
+        assertEquals(List.of(390), store.results(election.id).stream()
                 .map(x -> x.votes().stream().mapToInt(Integer::intValue).sum()).toList());
     }
 
     @Test
     void an_identical_resend_gets_the_identical_receipt_and_is_counted_once() {
         byte[] bytes = dev1.sign(dev1.result(200, 120, 70));
-        byte[] first = intake.process(Topics.report("dev-1", "result"), bytes).orElseThrow().receipt();
-        byte[] again = intake.process(Topics.report("dev-1", "result"), bytes).orElseThrow().receipt();
+        byte[] first = intake.process(Topics.report(election.id, "dev-1", "result"), bytes).orElseThrow().receipt();
+        byte[] again = intake.process(Topics.report(election.id, "dev-1", "result"), bytes).orElseThrow().receipt();
         assertArrayEquals(first, again);
-        assertEquals(1, store.results(TestElection.ID).size());
+        assertEquals(1, store.results(election.id).size());
         assertEquals(Map.of("ACCEPTED", 1, "RESEND", 1), store.inboundCounts());
     }
 
@@ -147,7 +147,7 @@ class IntakeTest {
     @Test
     void rejects_a_result_signed_by_a_device_registered_to_another_station() {
         Device dev2 = election.device(2);
-        ResultReport forS1 = new ResultReport(1, TestElection.ID, Mode.LIVE, "dev-2", "S-1", 1, "", "parliament",
+        ResultReport forS1 = new ResultReport(1, election.id, Mode.LIVE, "dev-2", "S-1", 1, "", "parliament",
                 500, 600, 198, 2, 400, 10, List.of(200, 120, 70), TestElection.NOW);
         assertEquals(List.of("STATION_MISMATCH"), codes(send(dev2, dev2.sign(forS1), Topics.RESULT)));
     }
@@ -162,7 +162,7 @@ class IntakeTest {
         ResultReport other = new ResultReport(1, "other-2026", Mode.LIVE, "dev-1", "S-1", 1, "", "parliament",
                 500, 600, 198, 2, 400, 10, List.of(200, 120, 70), TestElection.NOW);
         assertEquals(List.of("ELECTION_UNKNOWN"), codes(send(dev1, dev1.sign(other), Topics.RESULT)));
-        TurnoutReport drill = new TurnoutReport(1, TestElection.ID, Mode.DRILL, "dev-1", "S-1", 1, "",
+        TurnoutReport drill = new TurnoutReport(1, election.id, Mode.DRILL, "dev-1", "S-1", 1, "",
                 TestElection.NOW, 10);
         assertEquals(List.of("MODE_MISMATCH"), codes(send(dev1, dev1.sign(drill), Topics.TURNOUT)));
     }
@@ -178,7 +178,7 @@ class IntakeTest {
         byte[] second = dev1.sign(dev1.turnout(400));
         assertTrue(send(dev1, dev1.chain(second), Topics.TURNOUT).accepted());
         // a different message under sequence number 1
-        TurnoutReport replay = new TurnoutReport(1, TestElection.ID, Mode.LIVE, "dev-1", "S-1", 1, "",
+        TurnoutReport replay = new TurnoutReport(1, election.id, Mode.LIVE, "dev-1", "S-1", 1, "",
                 TestElection.NOW, 5);
         assertEquals(List.of("SEQUENCE_REPLAY"), codes(send(dev1, dev1.sign(replay), Topics.TURNOUT)));
     }
@@ -186,10 +186,10 @@ class IntakeTest {
     @Test
     void rejects_a_gap_and_a_fork_in_the_hash_chain() {
         assertTrue(send(dev1, dev1.chain(dev1.sign(dev1.turnout(10))), Topics.TURNOUT).accepted());
-        TurnoutReport gap = new TurnoutReport(1, TestElection.ID, Mode.LIVE, "dev-1", "S-1", 3, dev1.prev,
+        TurnoutReport gap = new TurnoutReport(1, election.id, Mode.LIVE, "dev-1", "S-1", 3, dev1.prev,
                 TestElection.NOW, 20);
         assertEquals(List.of("SEQUENCE_GAP"), codes(send(dev1, dev1.sign(gap), Topics.TURNOUT)));
-        TurnoutReport fork = new TurnoutReport(1, TestElection.ID, Mode.LIVE, "dev-1", "S-1", 2, "f".repeat(43),
+        TurnoutReport fork = new TurnoutReport(1, election.id, Mode.LIVE, "dev-1", "S-1", 2, "f".repeat(43),
                 TestElection.NOW, 20);
         assertEquals(List.of("CHAIN_BROKEN"), codes(send(dev1, dev1.sign(fork), Topics.TURNOUT)));
         // the chain is intact: the real next message is accepted
@@ -204,7 +204,7 @@ class IntakeTest {
                 codes(sendResult(dev1, dev1.result(500, 600, 198, 2, 400, 10, List.of(2_000_000_000, 1, 1)))));
         assertEquals(List.of("CANDIDATE_UNKNOWN"),
                 codes(sendResult(dev1, dev1.result(500, 600, 198, 2, 400, 10, List.of(200, 120, 60, 10)))));
-        assertEquals(List.of(), store.results(TestElection.ID));
+        assertEquals(List.of(), store.results(election.id));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -218,7 +218,7 @@ class IntakeTest {
         Receipt r = sendResult(dev1, dev1.result(registered, received, unused, spoiled, inBox, invalid,
                 List.of(a, b, c)));
         assertEquals(List.of("RECONCILIATION_FAILED:" + rule), codes(r));
-        assertTrue(store.rejectedForReview(TestElection.ID).get(0).contains(rule));
+        assertTrue(store.rejectedForReview(election.id).get(0).contains(rule));
         // the message joined the chain: the device's next message is accepted
         assertTrue(sendResult(dev1, dev1.result(200, 120, 70)).accepted());
     }
@@ -230,7 +230,7 @@ class IntakeTest {
         assertTrue(send(dev1, dev1.chain(dev1.sign(dev1.turnout(300))), Topics.TURNOUT).accepted());
         assertEquals(List.of("RECONCILIATION_FAILED:TURNOUT_DECREASING"),
                 codes(send(dev1, dev1.chain(dev1.sign(dev1.turnout(299))), Topics.TURNOUT)));
-        assertEquals(Map.of("S-1", 300), store.turnout(TestElection.ID));
+        assertEquals(Map.of("S-1", 300), store.turnout(election.id));
     }
 
     @Test
@@ -238,12 +238,12 @@ class IntakeTest {
         assertTrue(sendResult(dev1, dev1.result(200, 120, 70)).accepted());
         Receipt conflict = sendResult(dev1, dev1.result(120, 200, 70));
         assertEquals(List.of("CONFLICT"), codes(conflict));
-        assertEquals(List.of(200, 120, 70), store.results(TestElection.ID).get(0).votes());
-        assertEquals(1, store.rejectedForReview(TestElection.ID).size());
+        assertEquals(List.of(200, 120, 70), store.results(election.id).get(0).votes());
+        assertEquals(1, store.rejectedForReview(election.id).size());
         Receipt same = sendResult(dev1, dev1.result(200, 120, 70));
         assertTrue(same.accepted());
         assertEquals(List.of("DUPLICATE_RESULT"), same.warnings().stream().map(Finding::code).toList());
-        assertEquals(1, store.results(TestElection.ID).size());
+        assertEquals(1, store.results(election.id).size());
     }
 
     @Test
@@ -251,7 +251,7 @@ class IntakeTest {
         Receipt r = sendResult(dev1, dev1.result(500, 600, 198, 2, 400, 40, List.of(200, 90, 70)));
         assertTrue(r.accepted());
         assertEquals(List.of("INVALID_SHARE_HIGH"), r.warnings().stream().map(Finding::code).toList());
-        assertEquals(List.of("INVALID_SHARE_HIGH"), store.results(TestElection.ID).get(0).warnings());
+        assertEquals(List.of("INVALID_SHARE_HIGH"), store.results(election.id).get(0).warnings());
     }
 
     @Test
@@ -296,11 +296,11 @@ class IntakeTest {
         byte[] turnout = dev1.sign(dev1.turnout(10));
         Receipt copy = send(dev1, turnout, Topics.RESULT);
         assertEquals(List.of("TOPIC_MISMATCH"), codes(copy));
-        assertEquals(Topics.report("dev-1", Topics.RESULT), copy.topic());
+        assertEquals(Topics.report(election.id, "dev-1", Topics.RESULT), copy.topic());
         assertFalse(copy.chained());
         Receipt original = send(dev1, dev1.chain(turnout), Topics.TURNOUT);
         assertTrue(original.accepted());
-        assertEquals(Topics.report("dev-1", Topics.TURNOUT), original.topic());
+        assertEquals(Topics.report(election.id, "dev-1", Topics.TURNOUT), original.topic());
         assertEquals(List.of("TOPIC_MISMATCH"), codes(send(dev1, turnout, Topics.RESULT)),
                 "a copy after the original is still no resend");
     }
@@ -319,7 +319,7 @@ class IntakeTest {
     void sequence_rejections_are_not_chained_and_carry_the_hubs_head() {
         byte[] first = dev1.chain(dev1.sign(dev1.turnout(10)));
         assertTrue(send(dev1, first, Topics.TURNOUT).accepted());
-        TurnoutReport gap = new TurnoutReport(1, TestElection.ID, Mode.LIVE, "dev-1", "S-1", 3, dev1.prev,
+        TurnoutReport gap = new TurnoutReport(1, election.id, Mode.LIVE, "dev-1", "S-1", 3, dev1.prev,
                 TestElection.NOW, 20);
         Receipt r = send(dev1, dev1.sign(gap), Topics.TURNOUT);
         assertEquals(List.of("SEQUENCE_GAP"), codes(r));
@@ -331,19 +331,19 @@ class IntakeTest {
     void a_restart_continues_from_the_hubs_head_and_is_flagged_for_review() {
         assertTrue(send(dev1, dev1.chain(dev1.sign(dev1.turnout(100))), Topics.TURNOUT).accepted());
         // the unit lost its outbox: its first message (a restart at seq 1) meets the hub's chain
-        RestartReport probe = new RestartReport(1, TestElection.ID, Mode.LIVE, "dev-1", "S-1", 1, "",
+        RestartReport probe = new RestartReport(1, election.id, Mode.LIVE, "dev-1", "S-1", 1, "",
                 TestElection.NOW, RestartReport.Cause.OUTBOX_LOST, 0);
         Receipt replay = send(dev1, dev1.sign(probe), Topics.RESTART);
         assertEquals(List.of("SEQUENCE_REPLAY"), codes(replay));
         assertFalse(replay.chained());
-        RestartReport restart = new RestartReport(1, TestElection.ID, Mode.LIVE, "dev-1", "S-1",
+        RestartReport restart = new RestartReport(1, election.id, Mode.LIVE, "dev-1", "S-1",
                 replay.head().seq() + 1, replay.head().msg(), TestElection.NOW, RestartReport.Cause.OUTBOX_LOST, 0);
         Receipt accepted = send(dev1, dev1.sign(restart), Topics.RESTART);
         assertTrue(accepted.accepted(), accepted.toString());
         assertEquals(List.of("CHAIN_RESTART"), accepted.warnings().stream().map(Finding::code).toList());
         assertEquals(2, store.head("dev-1").seq());
-        assertEquals(1, store.restarts(TestElection.ID).size());
-        assertTrue(store.restarts(TestElection.ID).get(0).contains("OUTBOX_LOST"));
+        assertEquals(1, store.restarts(election.id).size());
+        assertTrue(store.restarts(election.id).get(0).contains("OUTBOX_LOST"));
         // and its turnout goes on from the station's figure, not from zero
         dev1.seq = 2;
         dev1.prev = Jws.hash(dev1.sign(restart));
@@ -353,12 +353,12 @@ class IntakeTest {
 
     @Test
     void a_report_dated_far_ahead_of_the_hubs_clock_is_rejected_and_a_little_ahead_is_flagged() {
-        TurnoutReport future = new TurnoutReport(1, TestElection.ID, Mode.LIVE, "dev-1", "S-1", 1, "",
+        TurnoutReport future = new TurnoutReport(1, election.id, Mode.LIVE, "dev-1", "S-1", 1, "",
                 TestElection.NOW.plus(java.time.Duration.ofDays(300)), 10);
         Receipt far = send(dev1, dev1.chain(dev1.sign(future)), Topics.TURNOUT);
         assertEquals(List.of("TIME_IN_FUTURE"), codes(far));
         assertTrue(far.chained(), "a content rejection: final");
-        TurnoutReport ahead = new TurnoutReport(1, TestElection.ID, Mode.LIVE, "dev-1", "S-1", 2, dev1.prev,
+        TurnoutReport ahead = new TurnoutReport(1, election.id, Mode.LIVE, "dev-1", "S-1", 2, dev1.prev,
                 TestElection.NOW.plus(java.time.Duration.ofHours(2)), 10);
         Receipt near = send(dev1, dev1.chain(dev1.sign(ahead)), Topics.TURNOUT);
         assertTrue(near.accepted());
@@ -368,13 +368,13 @@ class IntakeTest {
     @Test
     void an_expired_certificate_is_refused_but_an_earlier_decision_is_still_answered() {
         byte[] bytes = dev1.chain(dev1.sign(dev1.turnout(10)));
-        byte[] original = intake.process(Topics.report("dev-1", "turnout"), bytes).orElseThrow().receipt();
+        byte[] original = intake.process(Topics.report(election.id, "dev-1", "turnout"), bytes).orElseThrow().receipt();
         Intake later = new Intake(election.election, new Authenticator(election.election, registry::current), store,
                 new ReceiptIssuer(Pem.readPrivateKey(election.files.hubKey()),
                         Pem.readCertificate(election.files.hubCertificate())),
                 java.time.Clock.offset(TestElection.CLOCK, java.time.Duration.ofDays(400)));
-        assertArrayEquals(original, later.process(Topics.report("dev-1", "turnout"), bytes).orElseThrow().receipt());
-        Receipt expired = MessageCodec.decodeReceipt(Jws.parse(later.process(Topics.report("dev-1", "turnout"),
+        assertArrayEquals(original, later.process(Topics.report(election.id, "dev-1", "turnout"), bytes).orElseThrow().receipt());
+        Receipt expired = MessageCodec.decodeReceipt(Jws.parse(later.process(Topics.report(election.id, "dev-1", "turnout"),
                 dev1.sign(dev1.turnout(20))).orElseThrow().receipt()).payload());
         assertEquals(List.of("CERTIFICATE_UNTRUSTED"), codes(expired));
         assertTrue(expired.reasons().get(0).detail().contains("valid from"), expired.reasons().get(0).detail());
@@ -384,7 +384,7 @@ class IntakeTest {
     void a_unit_flooding_with_junk_fills_a_bounded_part_of_the_store() {
         int n = HubStore.UNCHAINED_ROWS + 50;
         for (int i = 0; i < n; i++) {
-            intake.process(Topics.report("dev-1", "turnout"), ("junk " + i).getBytes(StandardCharsets.US_ASCII));
+            intake.process(Topics.report(election.id, "dev-1", "turnout"), ("junk " + i).getBytes(StandardCharsets.US_ASCII));
         }
         assertEquals(HubStore.UNCHAINED_ROWS, store.inboundReasons("dev-1").size());
         assertEquals(50, store.unchainedDropped("dev-1")[0]);

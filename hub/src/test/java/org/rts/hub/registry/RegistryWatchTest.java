@@ -38,7 +38,7 @@ class RegistryWatchTest {
     void setUp() {
         election = new TestElection(dir.resolve("election"), "tcp://127.0.0.1:1883", Mode.LIVE);
         ca = Pem.readCertificate(election.files.caCertificate());
-        watch = new RegistryWatch(election.files.registry(), election.files.crl(), ca, TestElection.ID);
+        watch = new RegistryWatch(election.files.registry(), election.files.crl(), ca, election.id);
     }
 
     private RegisteredDevice dev1() {
@@ -74,7 +74,7 @@ class RegistryWatchTest {
         watch.reloadIfChanged();
         assertTrue(dev1().revoked());
         assertThrows(ProtocolException.class, () -> new RegistryWatch(registry, election.files.crl(), ca,
-                TestElection.ID), "the hub does not start on an unsigned registry");
+                election.id), "the hub does not start on an unsigned registry");
     }
 
     @Test

@@ -34,13 +34,14 @@ import org.rts.provisioning.enrolment.Enrolment;
 
 /**
  * An election made by the real provisioning code: 3 stations (S-1: 500, S-2: 480, S-3: 450 voters), one race of 3
- * candidates, devices dev-1..dev-3 enrolled for S-1..S-3.
+ * candidates, devices dev-1..dev-3 enrolled for S-1..S-3. Each election has an id of its own ({@link #id}), and so
+ * its own topics: tests running at once on one broker never hear each other.
  */
 public final class TestElection {
     public static final Instant NOW = Instant.parse("2026-11-22T18:30:00Z");
     public static final Clock CLOCK = Clock.fixed(NOW, ZoneOffset.UTC);
-    public static final String ID = "test-2026";
-
+    public final String id = "test-" + Long.toString(java.util.concurrent.ThreadLocalRandom.current()
+            .nextLong(1L << 40, 1L << 41), 36);
     public final ElectionFiles files;
     public final Election election;
 
@@ -51,7 +52,7 @@ public final class TestElection {
     /** Certificates are issued from two days before {@code clock}'s now, for a year. */
     public TestElection(Path dir, String brokerUrl, Mode mode, Clock clock) {
         this.files = new ElectionFiles(dir);
-        this.election = new Election(ID, "Test election", mode,
+        this.election = new Election(id, "Test election", mode,
                 List.of(new Race("parliament", "Parliament", List.of(new Candidate("a", "Alpha"),
                         new Candidate("b", "Beta"), new Candidate("c", "Gamma")))),
                 List.of(new Station("S-1", "Station one", 500), new Station("S-2", "Station two", 480),
@@ -73,7 +74,7 @@ public final class TestElection {
     public Device device(int n) {
         var bundle = files.bundle("dev-" + n);
         X509CertificateHolder cert = Pem.readCertificate(bundle.deviceCertificate());
-        return new Device("dev-" + n, "S-" + n, election.mode(), Pem.readPrivateKey(bundle.deviceKey()),
+        return new Device(id, "dev-" + n, "S-" + n, election.mode(), Pem.readPrivateKey(bundle.deviceKey()),
                 Certificates.thumbprint(cert));
     }
 
@@ -81,15 +82,16 @@ public final class TestElection {
     public Device rogue(int n) {
         Instant from = Instant.now().minus(Duration.ofDays(400));
         ECPrivateKeyParameters caKey = (ECPrivateKeyParameters) Keys.generate().getPrivate();
-        X509CertificateHolder ca = CertificateIssuer.selfSignedCa(ID, caKey, from, Duration.ofDays(800));
+        X509CertificateHolder ca = CertificateIssuer.selfSignedCa(id, caKey, from, Duration.ofDays(800));
         ECPrivateKeyParameters key = (ECPrivateKeyParameters) Keys.generate().getPrivate();
-        X509CertificateHolder cert = new CertificateIssuer(ca, caKey).deviceCertificate(ID, "dev-" + n, "S-" + n,
+        X509CertificateHolder cert = new CertificateIssuer(ca, caKey).deviceCertificate(id, "dev-" + n, "S-" + n,
                 Keys.publicOf(key), from, Duration.ofDays(800));
-        return new Device("dev-" + n, "S-" + n, election.mode(), key, Certificates.thumbprint(cert));
+        return new Device(id, "dev-" + n, "S-" + n, election.mode(), key, Certificates.thumbprint(cert));
     }
 
     /** Signs reports as one device and tracks its chain (sequence and previous hash). */
     public static final class Device {
+        public final String election;
         public final String id;
         public final String station;
         private final Mode mode;
@@ -97,7 +99,8 @@ public final class TestElection {
         public long seq;
         public String prev = "";
 
-        Device(String id, String station, Mode mode, ECPrivateKeyParameters key, String thumbprint) {
+        Device(String election, String id, String station, Mode mode, ECPrivateKeyParameters key, String thumbprint) {
+            this.election = election;
             this.id = id;
             this.station = station;
             this.mode = mode;
@@ -120,7 +123,7 @@ public final class TestElection {
         }
 
         public TurnoutReport turnout(int voters) {
-            return new TurnoutReport(1, ID, mode, id, station, seq + 1, prev, NOW, voters);
+            return new TurnoutReport(1, election, mode, id, station, seq + 1, prev, NOW, voters);
         }
 
         /** A result that reconciles at a station of 500: 400 in box, 390 valid + 10 invalid. */
@@ -130,7 +133,7 @@ public final class TestElection {
 
         public ResultReport result(int registered, int received, int unused, int spoiled, int inBox, int invalid,
                                    List<Integer> votes) {
-            return new ResultReport(1, ID, mode, id, station, seq + 1, prev, "parliament", registered, received,
+            return new ResultReport(1, election, mode, id, station, seq + 1, prev, "parliament", registered, received,
                     unused, spoiled, inBox, invalid, votes, NOW);
         }
     }

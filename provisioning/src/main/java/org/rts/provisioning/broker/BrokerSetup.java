@@ -52,11 +52,13 @@ public final class BrokerSetup {
             Pem.writeCertificate(dir.resolve("ca.pem"), authority.issuer().caCertificate());
             Files.copy(authority.files().crl(), dir.resolve("crl.pem"),
                     java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-            Files.writeString(dir.resolve("acl"), acl());
+            Files.writeString(dir.resolve("acl"), acl(election));
             Files.writeString(dir.resolve("mosquitto.conf"), String.join("\n",
                     "# Mosquitto configuration for election " + election + ", written by 'provisioning broker'.",
                     "# After a revocation copy the new crl.pem here and restart Mosquitto: it reads the CRL at start.",
                     "per_listener_settings false",
+                    "# A report is at most 64 KiB; anything larger is refused at the door (the client is disconnected).",
+                    "max_packet_size " + MAX_PACKET,
                     runAs == null ? "# Mosquitto reads these files as user 'mosquitto': chown them to it" : "user " + runAs,
                     "allow_anonymous false",
                     "acl_file " + onHost.resolve("acl"),
@@ -69,6 +71,8 @@ public final class BrokerSetup {
                     "require_certificate true",
                     "use_identity_as_username true",
                     "tls_version tlsv1.2",
+                    "# No topic aliases: a client resending after a reconnect must not depend on the old connection's.",
+                    "max_topic_alias 0",
                     ""));
         } catch (IOException e) {
             throw new ProvisioningException("cannot write the broker configuration in " + dir + ": "
@@ -77,22 +81,29 @@ public final class BrokerSetup {
         return dir;
     }
 
-    static String acl() {
-        String p = Topics.PREFIX;
-        return String.join("\n",
-                "# The hub (certificate CN '" + CertificateIssuer.HUB_NAME + "') reads every device's reports and"
-                        + " answers each device.",
-                "user " + CertificateIssuer.HUB_NAME,
-                "topic read " + p + "+/" + Topics.TURNOUT,
-                "topic read " + p + "+/" + Topics.RESULT,
-                "topic read " + p + "+/" + Topics.HEALTH,
-                "topic write " + p + "+/" + Topics.RECEIPT,
-                "",
-                "# Every device (certificate CN = its id) writes only its own reports and reads only its receipts.",
-                "pattern write " + p + "%u/" + Topics.TURNOUT,
-                "pattern write " + p + "%u/" + Topics.RESULT,
-                "pattern write " + p + "%u/" + Topics.HEALTH,
-                "pattern read " + p + "%u/" + Topics.RECEIPT,
-                "");
+    /** Largest MQTT packet the broker takes: a 64 KiB report with room for the topic and properties. */
+    static final int MAX_PACKET = 66_000;
+
+    static String acl(String election) {
+        String p = Topics.devices(election);
+        List<String> lines = new java.util.ArrayList<>();
+        lines.add("# The hub (certificate CN '" + CertificateIssuer.HUB_NAME + "') reads every device's reports,"
+                + " answers each device, and sends itself probes to check that deliveries flow.");
+        lines.add("user " + CertificateIssuer.HUB_NAME);
+        for (String kind : Topics.REPORT_KINDS) {
+            lines.add("topic read " + p + "+/" + kind);
+        }
+        lines.add("topic read " + p + "+/" + Topics.HEALTH);
+        lines.add("topic write " + p + "+/" + Topics.RECEIPT);
+        lines.add("topic readwrite " + Topics.hubs(election) + "#");
+        lines.add("");
+        lines.add("# Every device (certificate CN = its id) writes only its own reports and reads only its receipts.");
+        for (String kind : Topics.REPORT_KINDS) {
+            lines.add("pattern write " + p + "%u/" + kind);
+        }
+        lines.add("pattern write " + p + "%u/" + Topics.HEALTH);
+        lines.add("pattern read " + p + "%u/" + Topics.RECEIPT);
+        lines.add("");
+        return String.join("\n", lines);
     }
 }
