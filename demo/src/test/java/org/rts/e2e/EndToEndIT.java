@@ -103,11 +103,8 @@ class EndToEndIT {
 
     @Test
     void an_agent_killed_after_the_outbox_commit_resends_after_restart_and_is_counted_once() throws Exception {
-        int closedPort;
-        try (var socket = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            closedPort = socket.getLocalPort();
-        }
-        Process agent = agentProcess("result", "--bundle", bundle(1).toString(), "--file", tally().toString(),
+        int closedPort = Cli.closedPort();
+        Process agent = Cli.agentProcess("result", "--bundle", bundle(1).toString(), "--file", tally().toString(),
                 "--broker", "tcp://127.0.0.1:" + closedPort, "--wait", "300");
         try (Outbox outbox = Outbox.open(bundle(1).resolve("outbox.db"))) {
             Wait.until("the result is committed to the outbox", STEP, () -> outbox.pending().size() == 1);
@@ -126,7 +123,7 @@ class EndToEndIT {
         hub = null; // the hub's broker session stays and queues what devices publish meanwhile
         try (RawDevice watcher = raw(1)) {
             var published = watcher.watch(Topics.report(election.id, "dev-1", Topics.RESULT));
-            Process agent = agentProcess("result", "--bundle", bundle(1).toString(), "--file", tally().toString(),
+            Process agent = Cli.agentProcess("result", "--bundle", bundle(1).toString(), "--file", tally().toString(),
                     "--wait", "300");
             Wait.until("the broker has the result", STEP, () -> published.get() >= 1);
             agent.destroyForcibly().waitFor();
@@ -222,13 +219,5 @@ class EndToEndIT {
         }
     }
 
-    private static Process agentProcess(String... args) throws Exception {
-        String java = ProcessHandle.current().info().command().orElse("java");
-        List<String> command = new ArrayList<>(List.of(java, "--enable-native-access=ALL-UNNAMED", "-jar",
-                System.getProperty("rts.agent.jar", "../device-agent/target/device-agent.jar")));
-        command.addAll(List.of(args));
-        return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD)
-                .start();
-    }
 
 }

@@ -112,6 +112,11 @@ public final class Hub implements AutoCloseable {
         return mqtt.isConnected();
     }
 
+    /** The version of the device registry in force. */
+    public long registryVersion() {
+        return registry.current().version();
+    }
+
     /** On the MQTT client's thread: never blocks. */
     private boolean admit(HubMqtt.Delivery d) {
         String device = Topics.parse(d.topic()).map(Topics.Address::deviceId).orElse("");
@@ -222,7 +227,7 @@ public final class Hub implements AutoCloseable {
 
     private void writeHealth() {
         try {
-            JsonFiles.write(config.healthFile(), health.report(mqtt, inbox.size()));
+            JsonFiles.write(config.healthFile(), health.report(mqtt, inbox.size(), registry.current()));
         } catch (ProtocolException e) {
             LOG.debug("health file not written: {}", e.getMessage());
         }

@@ -211,22 +211,27 @@ public final class Outbox implements AutoCloseable {
     /**
      * Starts the chain again after {@code hubHead}, the hub's last message of this device (from a signed
      * receipt): appends the restart {@code restart} signs there, then signs every pending message again after it,
-     * in order, marking the old ones {@code SUPERSEDED}. One transaction. Returns each old hash with its new entry.
+     * in order, marking the old ones {@code SUPERSEDED} (a pending earlier restart is replaced by the new one, not
+     * signed again). One transaction. Returns each old hash with the entry that now stands for it.
      */
     public synchronized Map<String, OutboxEntry> restart(ChainPosition hubHead, Signer restart, Resigner resigner,
                                                          Instant now) {
         return write("restart the chain", c -> {
             lock(c);
-            List<OutboxEntry> pending = query(c, "SELECT * FROM messages WHERE status IS NULL AND kind <> 'restart'"
-                    + " ORDER BY id");
+            List<OutboxEntry> pending = query(c, "SELECT * FROM messages WHERE status IS NULL ORDER BY id");
             exec(c, "UPDATE messages SET status = 'SUPERSEDED', answered_at = ? WHERE status IS NULL",
                     now.toString());
             long seq = hubHead.seq() + 1;
             Signed signedRestart = restart.sign(seq, hubHead.msg());
             long restartId = insert(c, seq, signedRestart, now);
-            String prev = entry(c, restartId).hash();
+            OutboxEntry newRestart = entry(c, restartId);
+            String prev = newRestart.hash();
             Map<String, OutboxEntry> moved = new LinkedHashMap<>();
             for (OutboxEntry old : pending) {
+                if (old.kind().equals(newRestart.kind())) {
+                    moved.put(old.hash(), newRestart); // an earlier restart is replaced by this one
+                    continue;
+                }
                 seq++;
                 long id = insert(c, seq, resigner.resign(old, seq, prev), now);
                 OutboxEntry fresh = entry(c, id);

@@ -64,7 +64,7 @@ public final class Health {
         return processed.get();
     }
 
-    public HealthReport report(HubMqtt mqtt, int inbox) {
+    public HealthReport report(HubMqtt mqtt, int inbox, org.rts.hub.registry.DeviceRegistry registry) {
         Instant now = clock.instant();
         List<String> problems = new ArrayList<>();
         boolean connected = mqtt.isConnected();
@@ -77,6 +77,7 @@ public final class Health {
         }
         return new HealthReport(now, problems.isEmpty(), problems, connected, mqtt.connectedAt(), mqtt.reconnects(),
                 deafRecoveries.get(), mqtt.lastError(), lastMessageAt, processed.get(), rateLimited.get(),
-                released.get(), inbox, failing, storeError, mqtt.probeAge());
+                released.get(), inbox, failing, storeError, mqtt.probeAge(), registry.version(),
+                registry.crl().number().longValue());
     }
 }

@@ -10,5 +10,6 @@ import java.util.List;
 public record HealthReport(Instant time, boolean ok, List<String> problems, boolean brokerConnected,
                            Instant connectedSince, long reconnects, long deafRecoveries, String lastBrokerError,
                            Instant lastMessageAt, long processed, long rateLimited, long released, int inbox,
-                           Instant storeFailingSince, String storeError, long probeAgeMillis) {
+                           Instant storeFailingSince, String storeError, long probeAgeMillis, long registryVersion,
+                           long crlNumber) {
 }
