@@ -118,13 +118,18 @@ public final class RawDevice implements AutoCloseable {
 
     /** Publishes {@code bytes} on this device's {@code kind} topic and returns the hub's verified receipt. */
     public Receipt send(String kind, byte[] bytes, Duration timeout) throws Exception {
-        CompletableFuture<Receipt> future = waiting.computeIfAbsent(Jws.hash(bytes), h -> new CompletableFuture<>());
-        publish(Topics.report(election, deviceId, kind), bytes);
         try {
-            return future.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            return sendAsync(kind, bytes).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
         } finally {
             waiting.remove(Jws.hash(bytes));
         }
+    }
+
+    /** Publishes {@code bytes} on this device's {@code kind} topic; the future completes with the hub's receipt. */
+    public CompletableFuture<Receipt> sendAsync(String kind, byte[] bytes) throws MqttException {
+        CompletableFuture<Receipt> future = waiting.computeIfAbsent(Jws.hash(bytes), h -> new CompletableFuture<>());
+        publish(Topics.report(election, deviceId, kind), bytes);
+        return future;
     }
 
     @Override

@@ -175,6 +175,24 @@ class BrokerTlsIT {
         broker.restart(); // Mosquitto reads the new CRL at start
         assertThrows(MqttException.class, () -> connect("dev-3", tlsOf(3)).close());
         connect("dev-1", tlsOf(1)).close();
+        // the officer of the revoked unit is told so, not that the network is down
+        Cli.Result refused = Cli.agent("turnout", "--bundle", bundle(3).toString(), "--voters", "10", "--wait",
+                "30");
+        assertEquals(AgentMain.BROKER_REFUSED, refused.code(), refused.output());
+        assertTrue(refused.output().contains("REFUSED BY THE BROKER") && refused.output().contains("technician"),
+                refused.output());
+    }
+
+    @Test
+    void a_100_MiB_report_is_refused_at_the_broker_and_the_hub_goes_on_answering() throws Exception {
+        int port = Integer.parseInt(url.substring(url.lastIndexOf(':') + 1));
+        long size = 100L << 20;
+        long written = OversizePublisher.publish(tlsOf(1), "localhost", port, "dev-1@" + election.id,
+                Topics.report(election.id, "dev-1", Topics.RESULT), size);
+        assertTrue(written < size, "the broker hung up after " + written + " of " + size + " bytes");
+        assertEquals(AgentMain.ACCEPTED, AgentMain.run("result", "--bundle", bundle(1).toString(), "--file",
+                tally(1, 500).toString(), "--wait", "60"));
+        assertEquals(List.of(""), hub.store().inboundReasons("dev-1"), "the hub saw nothing of the 100 MiB");
     }
 
     private static SSLSocketFactory trustOnly(X509CertificateHolder ca) throws Exception {

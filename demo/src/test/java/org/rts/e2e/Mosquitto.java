@@ -31,6 +31,15 @@ final class Mosquitto implements AutoCloseable {
         return new Mosquitto(port, conf, dir.resolve("mosquitto.log"));
     }
 
+    /** A plain, anonymous broker on a free port that keeps its sessions and queues on disk (saved every second). */
+    static Mosquitto persistent(Path dir) throws IOException {
+        int port = freePort();
+        Path conf = Files.createDirectories(dir).resolve("mosquitto.conf");
+        Files.writeString(conf, "listener " + port + " 127.0.0.1\nallow_anonymous true\npersistence true\n"
+                + "persistence_location " + dir.toAbsolutePath() + "/\nautosave_interval 1\n");
+        return new Mosquitto(port, conf, dir.resolve("mosquitto.log"));
+    }
+
     /** A broker running a configuration written elsewhere (by provisioning), listening on {@code port}. */
     static Mosquitto configured(Path conf, int port) {
         return new Mosquitto(port, conf, conf.resolveSibling("mosquitto.log"));
@@ -62,6 +71,15 @@ final class Mosquitto implements AutoCloseable {
             }
         }
         throw new IllegalStateException("mosquitto did not listen on port " + port);
+    }
+
+    /** Kills the broker at once (SIGKILL): nothing is saved or said to its clients. */
+    void kill() throws InterruptedException {
+        if (process != null) {
+            process.destroyForcibly();
+            process.waitFor();
+            process = null;
+        }
     }
 
     /** Stops and starts again: how Mosquitto takes a new CRL. */

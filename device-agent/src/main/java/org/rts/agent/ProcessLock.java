@@ -45,10 +45,13 @@ public final class ProcessLock implements AutoCloseable {
                         ? "starting" : holder) + "); wait for it to finish, or stop it, then try again. Nothing was"
                         + " done.");
             }
-            channel.truncate(0);
-            channel.write(ByteBuffer.wrap(("pid " + ProcessHandle.current().pid() + ", '" + command + "' since "
-                    + Instant.now()).getBytes(StandardCharsets.UTF_8)));
-            channel.force(false);
+            try {
+                channel.truncate(0);
+                channel.write(ByteBuffer.wrap(("pid " + ProcessHandle.current().pid() + ", '" + command
+                        + "' since " + Instant.now()).getBytes(StandardCharsets.UTF_8)), 0);
+            } catch (IOException e) {
+                // who holds the lock is only for the message above; on a full disk the lock still holds
+            }
             return new ProcessLock(channel, lock);
         } catch (IOException e) {
             if (channel != null) {

@@ -159,8 +159,11 @@ public final class Hub implements AutoCloseable {
                     health.storeRecovered();
                     LOG.info("hub store {} works again; processing resumes", config.store());
                 }
-                answer.ifPresent(a -> mqtt.publish(a.topic(), a.receipt()));
-                d.ack();
+                if (answer.isPresent()) {
+                    d.answer(answer.get().topic(), answer.get().receipt());
+                } else {
+                    d.ack();
+                }
                 health.processed();
                 return;
             } catch (StoreException e) {

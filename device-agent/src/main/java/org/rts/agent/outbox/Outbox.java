@@ -169,7 +169,8 @@ public final class Outbox implements AutoCloseable {
             close(c);
             if (isDiskProblem(e)) {
                 throw new AgentException("cannot open the outbox " + file + ": " + e.getMessage()
-                        + " (is the disk full or read-only?)", e);
+                        + ". Is the disk full or read-only? Free disk space and try again; nothing was signed or sent",
+                        e);
             }
             throw new OutboxLostException("the outbox " + file + " is damaged (" + e.getMessage() + "). Run"
                     + " 'device-agent recover' to keep it aside and start a new one (the hub records a chain restart"

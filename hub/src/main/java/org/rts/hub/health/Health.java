@@ -64,6 +64,10 @@ public final class Health {
         return processed.get();
     }
 
+    public long rateLimitedCount() {
+        return rateLimited.get();
+    }
+
     public HealthReport report(HubMqtt mqtt, int inbox, org.rts.hub.registry.DeviceRegistry registry) {
         Instant now = clock.instant();
         List<String> problems = new ArrayList<>();

@@ -8,6 +8,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import javax.net.ssl.SSLSocketFactory;
 import org.eclipse.paho.mqttv5.client.IMqttToken;
+import org.eclipse.paho.mqttv5.client.MqttActionListener;
 import org.eclipse.paho.mqttv5.client.MqttAsyncClient;
 import org.eclipse.paho.mqttv5.client.MqttCallback;
 import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
@@ -26,6 +27,10 @@ import org.slf4j.LoggerFactory;
  * The hub's broker connection (Paho MQTT v5). The broker keeps the hub's session (clean start off, kept for the
  * configured expiry) and so queues device messages while the hub is away; a message is acknowledged only when
  * {@link Delivery#ack} is called, once its decision is stored.
+ *
+ * <p>A message with an answer is acknowledged only once the broker has taken the answer ({@link #answer}): if the
+ * connection drops in between, the broker delivers the message again and the hub answers its resend with the same
+ * receipt, so no receipt is lost with a connection.
  *
  * <p>Every connection attempt uses a fresh Paho client with nothing in flight: Paho's own reconnect would resend
  * an in-flight receipt under a topic alias of the old connection, which the broker answers by disconnecting, again
@@ -51,6 +56,11 @@ public final class HubMqtt implements AutoCloseable {
         /** Acknowledges to the broker, if the connection that delivered it is still the current one. */
         public void ack() {
             via.acknowledge(this);
+        }
+
+        /** Publishes {@code receipt} on {@code topic}, then acknowledges this message once the broker has it. */
+        public void answer(String topic, byte[] receipt) {
+            via.answer(this, topic, receipt, 0);
         }
     }
 
@@ -128,6 +138,35 @@ public final class HubMqtt implements AutoCloseable {
         } catch (MqttException e) {
             LOG.warn("receipt on {} not sent ({}): the device will resend and get it again", topic, e.toString());
             return false;
+        }
+    }
+
+    void answer(Delivery d, String topic, byte[] receipt, int attempt) {
+        synchronized (lock) {
+            if (d.connection() != connection || client == null || !client.isConnected()) {
+                return; // delivered again on the next connection, and answered then
+            }
+            try {
+                client.publish(topic, receipt, 1, false, null, new MqttActionListener() {
+                    @Override
+                    public void onSuccess(IMqttToken token) {
+                        acknowledge(d);
+                    }
+
+                    @Override
+                    public void onFailure(IMqttToken token, Throwable exception) {
+                        LOG.debug("receipt on {} not taken by the broker ({}): the message comes again", topic,
+                                exception.toString());
+                    }
+                });
+            } catch (MqttException e) {
+                if (e.getReasonCode() == org.eclipse.paho.mqttv5.client.MqttClientException.REASON_CODE_MAX_INFLIGHT && attempt < 200) {
+                    scheduler.schedule(() -> answer(d, topic, receipt, attempt + 1), 20, TimeUnit.MILLISECONDS);
+                    return;
+                }
+                LOG.warn("receipt on {} not sent ({}): the message stays unacknowledged and comes again", topic,
+                        e.toString());
+            }
         }
     }
 
