@@ -47,12 +47,17 @@ final class Cli {
 
     /** The shipped agent jar in a JVM of its own, for tests that kill it. */
     static Process agentProcess(String... args) throws java.io.IOException {
+        return agentProcess(null, args);
+    }
+
+    /** As {@link #agentProcess(String...)}, its output appended to {@code log} (null: discarded). */
+    static Process agentProcess(java.nio.file.Path log, String... args) throws java.io.IOException {
         String java = ProcessHandle.current().info().command().orElse("java");
         List<String> command = new ArrayList<>(List.of(java, "--enable-native-access=ALL-UNNAMED", "-jar",
                 System.getProperty("rts.agent.jar", "../device-agent/target/device-agent.jar")));
         command.addAll(List.of(args));
-        return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD)
-                .start();
+        return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log == null
+                ? ProcessBuilder.Redirect.DISCARD : ProcessBuilder.Redirect.appendTo(log.toFile())).start();
     }
 
     /** A loopback port nothing listens on. */

@@ -58,15 +58,20 @@ final class CuttingProxy implements AutoCloseable {
 
     private void accept() {
         while (!server.isClosed()) {
+            Socket client;
             try {
-                Socket client = server.accept();
+                client = server.accept();
+            } catch (IOException e) {
+                return;
+            }
+            try {
                 Socket broker = new Socket(brokerHost, brokerPort);
                 sockets.add(client);
                 sockets.add(broker);
                 start(() -> upstream(client, broker));
                 start(() -> copy(broker, client));
-            } catch (IOException e) {
-                return;
+            } catch (IOException brokerDown) {
+                close(client); // as if the broker itself refused: the client tries again
             }
         }
     }
