@@ -197,6 +197,45 @@ class ProvisioningTest {
     }
 
     @Test
+    void a_unit_revoked_when_lost_can_be_decommissioned_when_found_broken() {
+        enrolment.enrol(request("dev-1"), "dev-1", "S-1", BROKER);
+        var revocation = new org.rts.provisioning.revocation.Revocation(ElectionAuthority.load(files, CLOCK));
+        revocation.revoke("dev-1");
+        revocation.decommission("dev-1");
+        assertEquals(Registry.Status.DECOMMISSIONED, registry().devices().get(0).status());
+        assertFalse(Files.exists(files.bundle("dev-1").dir()));
+    }
+
+    @Test
+    void every_change_gives_a_newer_registry_signed_by_the_authority_and_a_crl_numbered_alike() throws Exception {
+        long before = registry().version();
+        enrolment.enrol(request("dev-1"), "dev-1", "S-1", BROKER);
+        new org.rts.provisioning.revocation.Revocation(ElectionAuthority.load(files, CLOCK)).revoke("dev-1");
+        Registry after = registry();
+        assertEquals(before + 2, after.version());
+        var ca = Pem.readCertificate(files.caCertificate());
+        assertEquals(after, Registry.readSigned(files.registry(), ca), "the signature covers the file as saved");
+        var crl = org.rts.protocol.pki.Crl.read(files.crl(), ca);
+        assertEquals(after.version(), crl.number().longValue());
+        assertEquals(1, crl.revoked().size());
+        Files.writeString(files.registry(), Files.readString(files.registry()).replace("REVOKED", "ACTIVE"));
+        assertThrows(org.rts.protocol.ProtocolException.class, this::registry, "an edited registry is refused");
+    }
+
+    @Test
+    void the_broker_configuration_limits_packets_and_gives_each_unit_only_its_own_topics() throws Exception {
+        enrolment.enrol(request("dev-1"), "dev-1", "S-1", BROKER);
+        Path written = new org.rts.provisioning.broker.BrokerSetup(ElectionAuthority.load(files, CLOCK))
+                .write(List.of("broker.local"), 8883, "0.0.0.0", null, null);
+        String conf = Files.readString(written.resolve("mosquitto.conf"));
+        assertTrue(conf.contains("max_packet_size 66000") && conf.contains("max_topic_alias 0"), conf);
+        String acl = Files.readString(written.resolve("acl"));
+        assertTrue(acl.contains("pattern write rts/v1/el-live/dev/%u/restart"), acl);
+        assertTrue(acl.contains("pattern read rts/v1/el-live/dev/%u/receipt"), acl);
+        assertTrue(acl.contains("topic readwrite rts/v1/el-live/hub/#"), acl);
+    }
+
+    @Test
     void a_ca_key_readable_by_others_is_refused() throws Exception {
         Files.setPosixFilePermissions(files.caKey(), java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
         var e = assertThrows(RuntimeException.class, () -> ElectionAuthority.load(files, CLOCK));

@@ -40,8 +40,7 @@ import org.rts.provisioning.enrolment.Enrolment;
 public final class TestElection {
     public static final Instant NOW = Instant.parse("2026-11-22T18:30:00Z");
     public static final Clock CLOCK = Clock.fixed(NOW, ZoneOffset.UTC);
-    public final String id = "test-" + Long.toString(java.util.concurrent.ThreadLocalRandom.current()
-            .nextLong(1L << 40, 1L << 41), 36);
+    public final String id;
     public final ElectionFiles files;
     public final Election election;
 
@@ -51,6 +50,13 @@ public final class TestElection {
 
     /** Certificates are issued from two days before {@code clock}'s now, for a year. */
     public TestElection(Path dir, String brokerUrl, Mode mode, Clock clock) {
+        this(dir, brokerUrl, mode, clock, "test-" + Long.toString(java.util.concurrent.ThreadLocalRandom.current()
+                .nextLong(1L << 40, 1L << 41), 36));
+    }
+
+    /** With a given election id, for inputs kept in files (fuzzing seeds). */
+    public TestElection(Path dir, String brokerUrl, Mode mode, Clock clock, String id) {
+        this.id = id;
         this.files = new ElectionFiles(dir);
         this.election = new Election(id, "Test election", mode,
                 List.of(new Race("parliament", "Parliament", List.of(new Candidate("a", "Alpha"),
