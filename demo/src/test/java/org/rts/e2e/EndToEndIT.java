@@ -8,11 +8,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import org.bouncycastle.crypto.params.ECPrivateKeyParameters;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -27,11 +29,18 @@ import org.rts.hub.HubConfig;
 import org.rts.hub.testing.TestElection;
 import org.rts.hub.testing.TestElection.Device;
 import org.rts.protocol.Topics;
+import org.rts.protocol.codec.MessageCodec;
+import org.rts.protocol.files.Registry;
+import org.rts.protocol.jws.Es256Signer;
 import org.rts.protocol.message.Finding;
 import org.rts.protocol.message.Mode;
 import org.rts.protocol.message.Receipt;
 import org.rts.protocol.message.ResultReport;
 import org.rts.protocol.message.TurnoutReport;
+import org.rts.protocol.pki.Certificates;
+import org.rts.protocol.pki.Keys;
+import org.rts.protocol.pki.Pem;
+import org.rts.provisioning.election.ElectionAuthority;
 
 /** Device agent and hub against the Mosquitto running on 127.0.0.1:1883. */
 @Timeout(value = 3, unit = TimeUnit.MINUTES)
@@ -195,9 +204,43 @@ class EndToEndIT {
                     "RECONCILIATION_FAILED:TURNOUT_ABOVE_REGISTERED");
             chained(failures, raw3, dev3, "turnout", dev3.sign(dev3.turnout(99)),
                     "RECONCILIATION_FAILED:TURNOUT_DECREASING");
+            chained(failures, raw3, dev3, "result", dev3.sign(new ResultReport(1, election.id, Mode.LIVE, "dev-3",
+                    "S-3", dev3.seq + 1, dev3.prev, "senate", 450, 500, 98, 2, 400, 10, List.of(200, 100, 90),
+                    TestElection.NOW)), "RACE_UNKNOWN");
+            chained(failures, raw3, dev3, "result", dev3.sign(dev3.result(450, 500, 98, 2, 400, 10,
+                    List.of(200, 190))), "VOTES_INCOMPLETE");
+            chained(failures, raw3, dev3, "result", dev3.sign(dev3.result(450, 500, 98, 2, 400, 10,
+                    List.of(200, 100, 90))), "");
+            chained(failures, raw3, dev3, "result", dev3.sign(dev3.result(450, 500, 98, 2, 400, 10,
+                    List.of(190, 110, 90))), "CONFLICT");
+            // who signed, and for whom: the header, the certificate, the payload and the topic must agree
+            Device liar = election.impostor(2, "dev-1");
+            expect(failures, raw1, "turnout", liar.sign(liar.turnout(10)), "DEVICE_MISMATCH");
+            expect(failures, raw1, "turnout", dev1.sign(new TurnoutReport(1, election.id, Mode.LIVE, "dev-2", "S-1",
+                    1, "", TestElection.NOW, 10)), "DEVICE_MISMATCH");
+            expect(failures, raw1, "result", dev1.sign(dev1.turnout(10)), "TOPIC_MISMATCH");
+            expect(failures, raw1, "turnout", dev1.sign(new TurnoutReport(1, election.id, Mode.LIVE, "dev-1", "S-1",
+                    1, "", Instant.now().plus(Duration.ofDays(3)), 10)), "TIME_IN_FUTURE");
         }
         assertEquals(List.of(), failures);
-        assertEquals(List.of(), hub.store().results(election.id));
+        assertEquals(List.of("S-3"), hub.store().results(election.id).stream().map(r -> r.station()).toList());
+        // a certificate bound to a station the ballot does not have (a registry entry made by hand)
+        try (RawDevice raw9 = new RawDevice(election.id, Mosquitto.SHARED_URL, "dev-9",
+                election.files.hubCertificate())) {
+            var authority = ElectionAuthority.load(election.files, Clock.systemUTC());
+            var key = (ECPrivateKeyParameters) Keys.generate().getPrivate();
+            var cert = authority.issuer().deviceCertificate(election.id, "dev-9", "S-9", Keys.publicOf(key),
+                    Instant.now().minus(Duration.ofDays(1)), Duration.ofDays(30));
+            long before = hub.registryVersion();
+            authority.save(authority.registry().with(new Registry.Entry("dev-9", "S-9", Pem.encode(cert),
+                    Registry.Status.ACTIVE, Instant.now(), null)));
+            Wait.until("the hub reloads its registry", STEP, () -> hub.registryVersion() > before);
+            byte[] forS9 = new Es256Signer(key, "dev-9", Certificates.thumbprint(cert)).sign(MessageCodec.encode(
+                    new TurnoutReport(1, election.id, Mode.LIVE, "dev-9", "S-9", 1, "", TestElection.NOW, 10)))
+                    .getBytes(StandardCharsets.US_ASCII);
+            expect(failures, raw9, "turnout", forS9, "STATION_UNKNOWN");
+        }
+        assertEquals(List.of(), failures);
         // the hub is still running and still accepts a good result
         assertEquals(AgentMain.ACCEPTED, AgentMain.run("result", "--bundle", bundle(1).toString(), "--file",
                 tally().toString(), "--wait", "60"));

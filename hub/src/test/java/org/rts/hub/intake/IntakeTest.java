@@ -392,6 +392,98 @@ class IntakeTest {
     }
 
     @Test
+    void a_message_signed_under_another_units_name_is_a_device_mismatch() {
+        // dev-2's key and certificate, but the header claims dev-1, on dev-1's topic
+        Device liar = election.impostor(2, "dev-1");
+        Receipt r = send("dev-1", Topics.TURNOUT, liar.sign(liar.turnout(10)));
+        assertEquals(List.of("DEVICE_MISMATCH"), codes(r));
+        assertTrue(r.reasons().get(0).detail().contains("with the certificate of dev-2"), r.toString());
+    }
+
+    @Test
+    void a_payload_naming_another_unit_is_a_device_mismatch() {
+        TurnoutReport forDev2 = new TurnoutReport(1, election.id, Mode.LIVE, "dev-2", "S-1", 1, "",
+                TestElection.NOW, 10);
+        Receipt r = send(dev1, dev1.sign(forDev2), Topics.TURNOUT);
+        assertEquals(List.of("DEVICE_MISMATCH"), codes(r));
+        assertTrue(r.reasons().get(0).detail().contains("payload names device dev-2"), r.toString());
+    }
+
+    @Test
+    void a_live_message_to_a_drill_hub_is_a_mode_mismatch() {
+        TestElection drill = new TestElection(dir.resolve("drill"), "tcp://127.0.0.1:1883", Mode.DRILL);
+        Intake drillIntake = new Intake(drill.election, new Authenticator(drill.election, new RegistryWatch(
+                drill.files.registry(), drill.files.crl(), Pem.readCertificate(drill.files.caCertificate()),
+                drill.id)::current), store, new ReceiptIssuer(Pem.readPrivateKey(drill.files.hubKey()),
+                Pem.readCertificate(drill.files.hubCertificate())), TestElection.CLOCK);
+        Device d = drill.device(1);
+        TurnoutReport live = new TurnoutReport(1, drill.id, Mode.LIVE, "dev-1", "S-1", 1, "", TestElection.NOW, 10);
+        byte[] receipt = drillIntake.process(Topics.report(drill.id, "dev-1", Topics.TURNOUT), d.sign(live))
+                .orElseThrow().receipt();
+        assertEquals(List.of("MODE_MISMATCH"), codes(MessageCodec.decodeReceipt(Jws.parse(receipt).payload())));
+    }
+
+    @Test
+    void a_result_for_a_race_not_on_the_ballot_is_rejected_and_chained() {
+        ResultReport senate = new ResultReport(1, election.id, Mode.LIVE, "dev-1", "S-1", 1, "", "senate", 500,
+                600, 198, 2, 400, 10, List.of(200, 120, 70), TestElection.NOW);
+        Receipt r = sendResult(dev1, senate);
+        assertEquals(List.of("RACE_UNKNOWN"), codes(r));
+        assertTrue(r.chained());
+        assertEquals(List.of(), store.results(election.id));
+    }
+
+    @Test
+    void a_report_from_a_unit_bound_to_a_station_not_on_the_ballot_is_station_unknown() throws Exception {
+        var authority = org.rts.provisioning.election.ElectionAuthority.load(election.files, TestElection.CLOCK);
+        var key = (org.bouncycastle.crypto.params.ECPrivateKeyParameters) org.rts.protocol.pki.Keys.generate()
+                .getPrivate();
+        var cert = authority.issuer().deviceCertificate(election.id, "dev-9", "S-9",
+                org.rts.protocol.pki.Keys.publicOf(key), TestElection.NOW.minus(java.time.Duration.ofDays(1)),
+                java.time.Duration.ofDays(30));
+        authority.save(authority.registry().with(new org.rts.protocol.files.Registry.Entry("dev-9", "S-9",
+                Pem.encode(cert), org.rts.protocol.files.Registry.Status.ACTIVE, TestElection.NOW, null)));
+        registry.reloadIfChanged();
+        var signer = new org.rts.protocol.jws.Es256Signer(key, "dev-9",
+                org.rts.protocol.pki.Certificates.thumbprint(cert));
+        byte[] bytes = MessageCodec.encode(new TurnoutReport(1, election.id, Mode.LIVE, "dev-9", "S-9", 1, "",
+                TestElection.NOW, 10));
+        Receipt r = send("dev-9", Topics.TURNOUT, signer.sign(bytes).getBytes(StandardCharsets.US_ASCII));
+        assertEquals(List.of("STATION_UNKNOWN"), codes(r));
+        assertTrue(r.chained());
+    }
+
+    @Test
+    void a_certificate_not_yet_valid_is_refused() {
+        Intake early = new Intake(election.election, new Authenticator(election.election, registry::current), store,
+                new ReceiptIssuer(Pem.readPrivateKey(election.files.hubKey()),
+                        Pem.readCertificate(election.files.hubCertificate())),
+                java.time.Clock.offset(TestElection.CLOCK, java.time.Duration.ofDays(-5)));
+        Receipt r = MessageCodec.decodeReceipt(Jws.parse(early.process(Topics.report(election.id, "dev-1",
+                "turnout"), dev1.sign(dev1.turnout(10))).orElseThrow().receipt()).payload());
+        assertEquals(List.of("CERTIFICATE_UNTRUSTED"), codes(r));
+        assertFalse(r.chained());
+    }
+
+    @Test
+    void a_decision_that_cannot_be_stored_gets_no_receipt() {
+        HubStore failing = org.mockito.Mockito.spy(store);
+        org.mockito.Mockito.doThrow(new org.rts.hub.store.StoreException("disk full", true, null)).when(failing)
+                .save(org.mockito.ArgumentMatchers.any());
+        Intake broken = new Intake(election.election, new Authenticator(election.election, registry::current),
+                failing, new ReceiptIssuer(Pem.readPrivateKey(election.files.hubKey()),
+                        Pem.readCertificate(election.files.hubCertificate())), TestElection.CLOCK);
+        byte[] bytes = dev1.sign(dev1.turnout(10));
+        org.junit.jupiter.api.Assertions.assertThrows(org.rts.hub.store.StoreException.class,
+                () -> broken.process(Topics.report(election.id, "dev-1", "turnout"), bytes));
+        org.junit.jupiter.api.Assertions.assertThrows(org.rts.hub.store.StoreException.class,
+                () -> broken.process(Topics.report(election.id, "dev-1", "turnout"), "junk".getBytes()),
+                "a rejection is not answered unstored either");
+        assertEquals(Map.of(), store.inboundCounts());
+        assertTrue(send(dev1, dev1.chain(bytes), Topics.TURNOUT).accepted(), "stored and answered once it works");
+    }
+
+    @Test
     void every_message_is_kept_with_what_was_answered() {
         send("dev-1", "result", "garbage".getBytes());
         sendResult(dev1, dev1.result(200, 120, 70));

@@ -84,6 +84,14 @@ public final class TestElection {
                 Certificates.thumbprint(cert));
     }
 
+    /** Device {@code n}'s key and certificate, signing as device {@code claimedId} (a lie the hub must catch). */
+    public Device impostor(int n, String claimedId) {
+        var bundle = files.bundle("dev-" + n);
+        X509CertificateHolder cert = Pem.readCertificate(bundle.deviceCertificate());
+        return new Device(id, claimedId, "S-" + n, election.mode(), Pem.readPrivateKey(bundle.deviceKey()),
+                Certificates.thumbprint(cert));
+    }
+
     /** A device whose key and certificate come from a CA the election never trusted, claiming a real device id. */
     public Device rogue(int n) {
         Instant from = Instant.now().minus(Duration.ofDays(400));
