@@ -59,9 +59,9 @@ public final class Intake {
     public record Answer(String topic, byte[] receipt) {
     }
 
-    /** Shorthand for a message received whole. */
+    /** Shorthand for a message as received (bytes over the size limit are not kept). */
     public Optional<Answer> process(String topic, byte[] bytes) {
-        return process(Inbound.of(topic, bytes));
+        return process(Inbound.bounded(topic, bytes, Authenticator.MAX_BYTES));
     }
 
     /** Returns empty for a topic outside the device scheme (nobody to answer). */

@@ -29,8 +29,8 @@ import org.sqlite.SQLiteException;
 /**
  * The hub's durable store: an embedded SQLite database in WAL mode with {@code synchronous=FULL}, so a commit has
  * reached the disk before a receipt is published. Every message received is kept ({@code inbound}), with what was
- * answered; messages that joined a device's chain are in {@code chain}; accepted figures in {@code results} and
- * {@code turnout}, the highest turnout per station in {@code station_turnout}.
+ * answered; messages that joined a device's chain are in {@code chain} (accepted turnout among them); accepted
+ * results in {@code results}, the highest turnout per station in {@code station_turnout}.
  *
  * <p>Messages left out of the chain (failed authentication, wrong sequence) are kept in full up to
  * {@link #UNCHAINED_BODIES} per device, then as hash and size up to {@link #UNCHAINED_ROWS}, then only counted in
@@ -63,10 +63,6 @@ public final class HubStore implements AutoCloseable {
               unused INTEGER NOT NULL, spoiled INTEGER NOT NULL, in_box INTEGER NOT NULL, invalid INTEGER NOT NULL,
               votes TEXT NOT NULL, figures TEXT NOT NULL, warnings TEXT NOT NULL, accepted_at TEXT NOT NULL,
               PRIMARY KEY (election, station, race));
-            CREATE TABLE IF NOT EXISTS turnout (
-              election TEXT NOT NULL, station TEXT NOT NULL, at TEXT NOT NULL, voters INTEGER NOT NULL,
-              device TEXT NOT NULL, msg_hash TEXT NOT NULL);
-            CREATE INDEX IF NOT EXISTS turnout_station ON turnout (election, station);
             CREATE TABLE IF NOT EXISTS station_turnout (
               election TEXT NOT NULL, station TEXT NOT NULL, max_voters INTEGER NOT NULL,
               PRIMARY KEY (election, station));
@@ -213,10 +209,17 @@ public final class HubStore implements AutoCloseable {
         return queryAll("SELECT reasons FROM inbound WHERE device = ? ORDER BY id", rs -> rs.getString(1), device);
     }
 
-    /** Unchained messages of a device not kept at all (over {@link #UNCHAINED_ROWS}), and their bytes. */
-    public synchronized long[] unchainedDropped(String device) {
-        return queryOne("SELECT dropped, dropped_bytes FROM unchained WHERE device = ?",
-                rs -> new long[] {rs.getLong(1), rs.getLong(2)}, device).orElse(new long[] {0, 0});
+    /** How much of what a device sent was not chained, and how much of it was kept. */
+    public record Unchained(long rows, long bodies, long dropped, long droppedBytes) {
+    }
+
+    /** Unchained messages of a device: kept as rows, kept with their bytes, not kept at all (and their bytes). */
+    public synchronized Unchained unchained(String device) {
+        long[] counts = queryOne("SELECT stored, dropped, dropped_bytes FROM unchained WHERE device = ?",
+                rs -> new long[] {rs.getLong(1), rs.getLong(2), rs.getLong(3)}, device).orElse(new long[3]);
+        long bodies = queryOne("SELECT COUNT(*) FROM inbound WHERE device = ? AND status = 'REJECTED' AND body IS NOT"
+                + " NULL AND msg_hash NOT IN (SELECT msg_hash FROM chain)", rs -> rs.getLong(1), device).orElse(0L);
+        return new Unchained(counts[0], bodies, counts[1], counts[2]);
     }
 
     /** Logs the arrival of a message already decided; the receipt it got before is sent again. */
@@ -268,8 +271,6 @@ public final class HubStore implements AutoCloseable {
                             .collect(Collectors.joining(",")), rr.figures(), codes(d.warnings()), now);
         }
         if (d.accepted() && r instanceof TurnoutReport t) {
-            exec(c, "INSERT INTO turnout (election, station, at, voters, device, msg_hash) VALUES (?,?,?,?,?,?)",
-                    t.election(), t.station(), t.at().toString(), t.voters(), t.device(), d.hash());
             exec(c, "INSERT INTO station_turnout (election, station, max_voters) VALUES (?,?,?)"
                     + " ON CONFLICT (election, station) DO UPDATE SET max_voters = MAX(max_voters, excluded.max_voters)",
                     t.election(), t.station(), t.voters());
@@ -288,7 +289,7 @@ public final class HubStore implements AutoCloseable {
         if (stored < UNCHAINED_ROWS) {
             exec(c, "INSERT INTO inbound (received_at, topic, device, msg_hash, size, body, status, reasons, receipt)"
                     + " VALUES (?,?,?,?,?,?,?,?,?)", now, d.topic(), d.deviceId(), d.hash(), d.bytes().length,
-                    stored < UNCHAINED_BODIES && d.bytes().length <= 65536 ? d.bytes() : null, status, reasons,
+                    stored < UNCHAINED_BODIES ? d.bytes() : null, status, reasons,
                     d.receipt());
         }
         boolean kept = stored < UNCHAINED_ROWS;

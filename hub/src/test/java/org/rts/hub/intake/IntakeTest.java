@@ -387,7 +387,9 @@ class IntakeTest {
             intake.process(Topics.report(election.id, "dev-1", "turnout"), ("junk " + i).getBytes(StandardCharsets.US_ASCII));
         }
         assertEquals(HubStore.UNCHAINED_ROWS, store.inboundReasons("dev-1").size());
-        assertEquals(50, store.unchainedDropped("dev-1")[0]);
+        // the first 100 kept whole, the next 900 as hash and size, the last 50 ("junk 1000".."junk 1049") counted
+        assertEquals(new HubStore.Unchained(HubStore.UNCHAINED_ROWS, HubStore.UNCHAINED_BODIES, 50, 50 * 9),
+                store.unchained("dev-1"));
         assertTrue(send(dev1, dev1.chain(dev1.sign(dev1.turnout(10))), Topics.TURNOUT).accepted());
     }
 
@@ -481,6 +483,45 @@ class IntakeTest {
                 "a rejection is not answered unstored either");
         assertEquals(Map.of(), store.inboundCounts());
         assertTrue(send(dev1, dev1.chain(bytes), Topics.TURNOUT).accepted(), "stored and answered once it works");
+    }
+
+    @Test
+    void a_message_of_exactly_64_KiB_is_read_and_one_byte_more_is_not() {
+        byte[] limit = new byte[64 * 1024];
+        java.util.Arrays.fill(limit, (byte) 'A');
+        assertEquals(List.of("MALFORMED"), codes(send("dev-1", "result", limit)));
+    }
+
+    @Test
+    void a_message_under_another_elections_topic_is_refused() {
+        Intake.Answer answer = intake.process(Topics.report("other-election", "dev-1", Topics.TURNOUT),
+                dev1.sign(dev1.turnout(10))).orElseThrow();
+        Receipt r = MessageCodec.decodeReceipt(Jws.parse(answer.receipt()).payload());
+        assertEquals(List.of("ELECTION_UNKNOWN"), codes(r));
+        assertTrue(r.reasons().get(0).detail().contains("published under election other-election"));
+    }
+
+    @Test
+    void rejections_say_the_numbers_that_matter() {
+        assertTrue(send(dev1, dev1.chain(dev1.sign(dev1.turnout(10))), Topics.TURNOUT).accepted());
+        TurnoutReport gap = new TurnoutReport(1, election.id, Mode.LIVE, "dev-1", "S-1", 3, dev1.prev,
+                TestElection.NOW, 20);
+        assertEquals("expected seq 2, found 3", send(dev1, dev1.sign(gap), Topics.TURNOUT).reasons().get(0).detail());
+        RestartReport restart = new RestartReport(1, election.id, Mode.LIVE, "dev-1", "S-1", 2, dev1.prev,
+                TestElection.NOW, RestartReport.Cause.CHAIN_DIVERGED, 7);
+        Receipt r = send(dev1, dev1.sign(restart), Topics.RESTART);
+        assertEquals("CHAIN_DIVERGED: the unit still had seq 7; its chain continues from seq 1 as the hub holds it",
+                r.warnings().get(0).detail());
+    }
+
+    @Test
+    void a_message_over_the_limit_keeps_only_its_hash_and_size() {
+        byte[] big = new byte[100];
+        Inbound in = Inbound.bounded("t", big, 99);
+        assertEquals(0, in.bytes().length);
+        assertEquals(100, in.size());
+        assertEquals(Jws.hash(big), in.hash());
+        assertEquals(100, Inbound.bounded("t", big, 100).bytes().length);
     }
 
     @Test

@@ -51,6 +51,47 @@ class RegistryWatchTest {
     }
 
     @Test
+    void the_registry_in_force_has_every_certificate_and_its_version() {
+        assertEquals(3, watch.current().size());
+        assertEquals(4, watch.current().version(), "created, then three enrolments");
+        assertEquals(4, watch.current().crl().number().longValue());
+    }
+
+    @Test
+    void a_registry_listing_a_certificate_the_ca_did_not_issue_or_without_station_is_refused() {
+        var authority = ElectionAuthority.load(election.files, TestElection.CLOCK);
+        var before = authority.registry();
+        TestElection other = new TestElection(dir.resolve("other"), "tcp://127.0.0.1:1883", Mode.LIVE);
+        var foreign = Pem.readCertificate(other.files.bundle("dev-1").deviceCertificate());
+        authority.save(before.with(new org.rts.protocol.files.Registry.Entry("dev-9", "S-1", Pem.encode(foreign),
+                org.rts.protocol.files.Registry.Status.ACTIVE, TestElection.NOW, null)));
+        var e = assertThrows(org.rts.hub.HubException.class, () -> new RegistryWatch(election.files.registry(),
+                election.files.crl(), ca, election.id));
+        assertTrue(e.getMessage().contains("was not issued by"), e.getMessage());
+        var hubCert = Pem.readCertificate(election.files.hubCertificate());
+        authority.save(before.with(new org.rts.protocol.files.Registry.Entry("dev-9", "S-1", Pem.encode(hubCert),
+                org.rts.protocol.files.Registry.Status.ACTIVE, TestElection.NOW, null)));
+        e = assertThrows(org.rts.hub.HubException.class, () -> new RegistryWatch(election.files.registry(),
+                election.files.crl(), ca, election.id));
+        assertTrue(e.getMessage().contains("carries no station binding"), e.getMessage());
+    }
+
+    @Test
+    void a_crl_update_alone_with_the_same_number_changes_nothing_and_a_higher_one_applies() throws Exception {
+        X509CertificateHolder cert = Pem.readCertificate(election.files.bundle("dev-1").deviceCertificate());
+        CertificateIssuer issuer = new CertificateIssuer(ca, Pem.readPrivateKey(election.files.caKey()));
+        long number = watch.current().crl().number().longValue();
+        Pem.write(election.files.crl(), Pem.encode(issuer.crl(Map.of(cert.getSerialNumber(), TestElection.NOW),
+                BigInteger.valueOf(number), TestElection.NOW, Duration.ofDays(30))), false);
+        watch.reloadIfChanged();
+        assertFalse(dev1().revoked(), "the same number again is not a new list");
+        Pem.write(election.files.crl(), Pem.encode(issuer.crl(Map.of(cert.getSerialNumber(), TestElection.NOW),
+                BigInteger.valueOf(number - 1), TestElection.NOW, Duration.ofDays(30))), false);
+        watch.reloadIfChanged();
+        assertFalse(dev1().revoked(), "an older list is refused");
+    }
+
+    @Test
     void a_revocation_signed_by_the_authority_takes_effect() {
         assertFalse(dev1().revoked());
         revoke("dev-1");

@@ -40,7 +40,7 @@ public final class Es256Signer {
 
     private static void copyUnsigned(BigInteger value, byte[] out, int offset) {
         byte[] bytes = value.toByteArray();
-        int skip = bytes.length > 32 ? bytes.length - 32 : 0;
+        int skip = Math.max(0, bytes.length - 32); // a leading sign byte
         int length = bytes.length - skip;
         System.arraycopy(bytes, skip, out, offset + 32 - length, length);
     }

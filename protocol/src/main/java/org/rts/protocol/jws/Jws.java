@@ -65,11 +65,6 @@ public record Jws(JwsHeader header, byte[] signingInput, byte[] payload, byte[] 
         return new Jws(header, signingInput, payload, signature);
     }
 
-    /** {@code r} of the signature. */
-    public BigInteger r() {
-        return new BigInteger(1, Arrays.copyOfRange(signature, 0, 32));
-    }
-
     /** {@code s} of the signature, always at most n/2. */
     public BigInteger s() {
         return new BigInteger(1, Arrays.copyOfRange(signature, 32, 64));

@@ -85,6 +85,81 @@ class ReportChecksTest {
     }
 
     @Test
+    void every_count_on_the_form_is_range_checked_by_name() {
+        int[][] forms = {
+                {-1, 600, 198, 2, 400, 10}, {500, -1, 198, 2, 400, 10}, {500, 600, -1, 2, 400, 10},
+                {500, 600, 198, -1, 400, 10}, {500, 600, 198, 2, -1, 10}, {500, 600, 198, 2, 400, -1}};
+        String[] names = {"registered", "received", "unused", "spoiled", "inBox", "invalid"};
+        for (int i = 0; i < forms.length; i++) {
+            int[] f = forms[i];
+            Findings found = ReportChecks.check(election, form(f[0], f[1], f[2], f[3], f[4], f[5], List.of(200, 190)));
+            assertEquals(List.of("COUNT_OUT_OF_RANGE"), codes(found.errors()), names[i]);
+            assertTrue(found.errors().get(0).detail().startsWith(names[i] + " = -1"), found.errors().get(0).detail());
+        }
+        Findings vote = ReportChecks.check(election, form(500, 600, 198, 2, 400, 10, List.of(200, -3)));
+        assertTrue(vote.errors().get(0).detail().startsWith("votes[2] = -3 must be 0..1000000"),
+                vote.errors().get(0).detail());
+        assertTrue(vote.warnings().isEmpty(), "arithmetic is not checked on impossible counts");
+    }
+
+    @Test
+    void findings_say_the_numbers_behind_them() {
+        Findings box = ReportChecks.check(election, form(500, 600, 198, 2, 400, 10, List.of(200, 177)));
+        assertEquals("in box 400 vs valid 377 + invalid 10 = 387: differs by 13, tolerance 3% = 12.0",
+                box.errors().get(0).detail());
+        org.junit.jupiter.api.Assertions.assertFalse(box.ok());
+        Findings high = ReportChecks.check(election, form(500, 600, 198, 2, 400, 40, List.of(200, 160)));
+        assertEquals("invalid 40 is 10.0% of 400 votes counted (warning at 3%)", high.warnings().get(0).detail());
+        Election fractional = new Election("el-2026", "E", Mode.LIVE, election.races(), election.stations(),
+                new org.rts.protocol.election.Tolerances(2.5, 5, 0, 3.5));
+        Findings f = ReportChecks.check(fractional, form(500, 600, 198, 2, 400, 10, List.of(200, 170)));
+        assertEquals("in box 400 vs valid 370 + invalid 10 = 380: differs by 20, tolerance 2.5% = 10.0",
+                f.errors().get(0).detail());
+        assertEquals("  - CONFLICT (a)\n  - MALFORMED\n", ReportChecks.describe(List.of(
+                Finding.of(org.rts.protocol.message.Reason.CONFLICT, "a"),
+                Finding.of(org.rts.protocol.message.Reason.MALFORMED, ""))));
+    }
+
+    @Test
+    void findings_add_up_errors_first_then_warnings() {
+        Findings a = new Findings(List.of(Finding.of(org.rts.protocol.message.Reason.CONFLICT, "1")),
+                List.of(new Finding("W1", "")));
+        Findings b = new Findings(List.of(Finding.of(org.rts.protocol.message.Reason.MALFORMED, "2")),
+                List.of(new Finding("W2", "")));
+        Findings both = a.and(b);
+        assertEquals(List.of("CONFLICT", "MALFORMED"), codes(both.errors()));
+        assertEquals(List.of("W1", "W2"), codes(both.warnings()));
+    }
+
+    @Test
+    void a_restart_is_checked_for_its_station_only() {
+        var ok = new org.rts.protocol.message.RestartReport(1, "el-2026", Mode.LIVE, "dev-0001", "S-001", 3,
+                "x".repeat(43), Fixtures.CLOSE, org.rts.protocol.message.RestartReport.Cause.OUTBOX_LOST, 0);
+        assertTrue(ReportChecks.check(election, ok).ok());
+        var elsewhere = new org.rts.protocol.message.RestartReport(1, "el-2026", Mode.LIVE, "dev-0001", "S-999", 3,
+                "x".repeat(43), Fixtures.CLOSE, org.rts.protocol.message.RestartReport.Cause.OUTBOX_LOST, 0);
+        assertEquals(List.of("STATION_UNKNOWN"), codes(ReportChecks.check(election, elsewhere).errors()));
+    }
+
+    @Test
+    void reports_for_unknown_stations_and_races_are_structural_errors() {
+        ResultReport nowhere = new ResultReport(1, "el-2026", Mode.LIVE, "dev-0001", "S-999", 2, "x".repeat(43),
+                "parliament", 500, 600, 198, 2, 400, 10, List.of(200, 190), Fixtures.CLOSE);
+        assertEquals(List.of("STATION_UNKNOWN"), codes(ReportChecks.check(election, nowhere).errors()));
+        ResultReport senate = new ResultReport(1, "el-2026", Mode.LIVE, "dev-0001", "S-001", 2, "x".repeat(43),
+                "senate", 500, 600, 198, 2, 400, 10, List.of(200, 190), Fixtures.CLOSE);
+        assertEquals(List.of("RACE_UNKNOWN"), codes(ReportChecks.check(election, senate).errors()));
+        TurnoutReport lost = new TurnoutReport(1, "el-2026", Mode.LIVE, "dev-0001", "S-999", 1, "",
+                Fixtures.CLOSE, 10);
+        assertEquals(List.of("STATION_UNKNOWN"), codes(ReportChecks.check(election, lost, OptionalInt.empty())
+                .errors()));
+        TurnoutReport negative = new TurnoutReport(1, "el-2026", Mode.LIVE, "dev-0001", "S-001", 1, "",
+                Fixtures.CLOSE, -1);
+        assertEquals(List.of("COUNT_OUT_OF_RANGE"), codes(ReportChecks.check(election, negative,
+                OptionalInt.empty()).errors()));
+    }
+
+    @Test
     void turnout_never_exceeds_registered_nor_decreases() {
         TurnoutReport t = new TurnoutReport(1, "el-2026", Mode.LIVE, "dev-0001", "S-001", 1, "",
                 Instant.parse("2026-11-22T12:00:00Z"), 300);
