@@ -59,6 +59,7 @@ public final class Hub implements AutoCloseable {
     private final ScheduledExecutorService connector;
     private final Thread worker;
     private volatile boolean running = true;
+    private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
     private volatile boolean working;
 
     private Hub(HubConfig config, Clock clock) {
@@ -241,8 +242,12 @@ public final class Hub implements AutoCloseable {
                 + " last minute (a genuine unit sends them again)", device, n));
     }
 
+    /** Stops taking messages, lets the one in hand finish (or stay unacknowledged), closes; a second call does nothing. */
     @Override
     public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
         running = false;
         try {
             worker.join(6_000);

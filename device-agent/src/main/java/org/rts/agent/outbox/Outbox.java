@@ -39,7 +39,7 @@ public final class Outbox implements AutoCloseable {
             INSERT INTO chain_lock VALUES (1, 0);
             CREATE TABLE messages (
               id INTEGER PRIMARY KEY, seq INTEGER NOT NULL, hash TEXT NOT NULL UNIQUE, kind TEXT NOT NULL,
-              station TEXT NOT NULL, jws TEXT NOT NULL, summary TEXT NOT NULL, voters INTEGER, race TEXT,
+              station TEXT NOT NULL, jws TEXT NOT NULL, summary TEXT NOT NULL, voters INTEGER,
               created_at TEXT NOT NULL, attempts INTEGER NOT NULL DEFAULT 0, last_sent_at TEXT, status TEXT,
               code TEXT, reasons TEXT, receipt TEXT, answered_at TEXT, held TEXT, held_at TEXT);
             CREATE TABLE history (
@@ -188,11 +188,8 @@ public final class Outbox implements AutoCloseable {
         Signed resign(OutboxEntry entry, long seq, String prev);
     }
 
-    /**
-     * What a signer returns: the compact JWS, the station, a one-line summary and, for turnout, the figure; for a
-     * result, the race.
-     */
-    public record Signed(String kind, String station, String jws, String summary, Integer voters, String race) {
+    /** What a signer returns: the compact JWS, the station, a one-line summary and, for turnout, the figure. */
+    public record Signed(String kind, String station, String jws, String summary, Integer voters) {
     }
 
     /**
@@ -407,7 +404,7 @@ public final class Outbox implements AutoCloseable {
 
     private static long insert(Connection c, long seq, Signed signed, Instant now) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("INSERT INTO messages (seq, hash, kind, station, jws, summary,"
-                + " voters, race, created_at) VALUES (?,?,?,?,?,?,?,?,?)", Statement.RETURN_GENERATED_KEYS)) {
+                + " voters, created_at) VALUES (?,?,?,?,?,?,?,?)", Statement.RETURN_GENERATED_KEYS)) {
             ps.setLong(1, seq);
             ps.setString(2, hash(signed.jws()));
             ps.setString(3, signed.kind());
@@ -415,8 +412,7 @@ public final class Outbox implements AutoCloseable {
             ps.setString(5, signed.jws());
             ps.setString(6, signed.summary());
             ps.setObject(7, signed.voters());
-            ps.setString(8, signed.race());
-            ps.setString(9, now.toString());
+            ps.setString(8, now.toString());
             ps.executeUpdate();
             try (ResultSet keys = ps.getGeneratedKeys()) {
                 keys.next();

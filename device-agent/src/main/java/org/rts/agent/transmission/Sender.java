@@ -268,8 +268,6 @@ public final class Sender implements AgentLink.Listener, AutoCloseable {
         LOG.warn("[{}] seq {} does not continue the hub's chain ({}); restarting the chain after the hub's seq {}",
                 deviceId, entry.seq(), receipt.reasons().get(0), receipt.head().seq());
         Map<String, OutboxEntry> moved = chain.resync(receipt.head());
-        inFlight.clear();
-        held.clear();
         moved.forEach((oldHash, fresh) -> {
             CompletableFuture<Answer> waiter = waiters.remove(oldHash);
             if (waiter != null) {

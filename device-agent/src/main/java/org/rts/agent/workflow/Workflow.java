@@ -151,11 +151,11 @@ public final class Workflow {
         String jws = signer.sign(MessageCodec.encode(report));
         return switch (report) {
             case ResultReport r -> new Outbox.Signed(r.kind(), r.station(), jws, "result " + r.race() + " "
-                    + r.figures(), null, r.race());
+                    + r.figures(), null);
             case TurnoutReport t -> new Outbox.Signed(t.kind(), t.station(), jws, "turnout " + t.voters(),
-                    t.voters(), null);
+                    t.voters());
             case RestartReport s -> new Outbox.Signed(s.kind(), s.station(), jws, "chain restart after seq "
-                    + (s.seq() - 1) + " (" + s.cause() + ")", null, null);
+                    + (s.seq() - 1) + " (" + s.cause() + ")", null);
         };
     }
 }

@@ -127,7 +127,11 @@ class SenderTest {
     }
 
     private static void until(String what, BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
         while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("not so after 5 s: " + what);
+            }
             Thread.sleep(10);
         }
     }
@@ -252,6 +256,79 @@ class SenderTest {
         Sender.Answer result = answer.get(10, TimeUnit.SECONDS);
         assertEquals(pending.get(2).hash(), result.entry().hash(), "the waiter follows its report to its new place");
         assertTrue(result.receipt().accepted());
+    }
+
+    @Test
+    void a_new_message_goes_at_once_when_woken_and_the_next_as_soon_as_the_receipt_comes() throws Exception {
+        sender.wake(); // no periodic check running: only wake-ups and receipts move the outbox
+        until("the first message is sent", () -> published.size() == 1);
+        sender.receipt(receipt(first));
+        until("the second follows its predecessor's receipt", () -> published.size() == 2);
+        assertEquals(List.of(first.jws(), second.jws()), settled());
+        assertEquals(1, outbox.byHash(first.hash()).orElseThrow().attempts());
+    }
+
+    @Test
+    void a_message_without_receipt_goes_again_once_its_time_is_up_and_on_every_reconnect() throws Exception {
+        sender.wake();
+        until("the first message is sent", () -> published.size() == 1);
+        clock.advance(Duration.ofSeconds(19));
+        sender.wake();
+        assertEquals(1, settled().size(), "not before 20 s");
+        clock.advance(Duration.ofSeconds(1));
+        sender.wake();
+        until("sent again after 20 s", () -> published.size() == 2);
+        sender.connected();
+        until("sent again on reconnect", () -> published.size() == 3);
+        assertEquals(3, outbox.byHash(first.hash()).orElseThrow().attempts());
+        assertEquals(List.of(first.jws(), first.jws(), first.jws()), settled());
+    }
+
+    @Test
+    void waiting_for_a_message_already_answered_ends_at_once() throws Exception {
+        byte[] r = receipt(first);
+        outbox.recordReceipt(first.hash(), "ACCEPTED", "ABCD-EFGH", "", new String(r, StandardCharsets.US_ASCII),
+                clock.instant());
+        Sender.Answer answer = sender.await(first.hash()).get(10, TimeUnit.SECONDS);
+        assertTrue(answer.receipt().accepted());
+        assertFalse(answer.held());
+        CompletableFuture<Sender.Answer> pending = sender.await(second.hash());
+        settled();
+        assertFalse(pending.isDone(), "a message still waiting is waited for");
+        sender.close();
+        assertTrue(pending.isCancelled(), "closing the sender lets go of those waiting");
+    }
+
+    @Test
+    void each_hold_doubles_the_pause_up_to_ten_minutes() throws Exception {
+        sender.wake();
+        until("the first message is sent", () -> published.size() == 1);
+        Duration pause = Sender.FIRST_HOLD;
+        for (int round = 1; round <= 7; round++) {
+            int before = published.size();
+            sender.receipt(receipt(first, "CERTIFICATE_UNTRUSTED"));
+            settled();
+            clock.advance(pause.minusSeconds(1));
+            sender.wake();
+            assertEquals(before, settled().size(), "round " + round + ": still held after " + pause.minusSeconds(1));
+            clock.advance(Duration.ofSeconds(1));
+            sender.wake();
+            until("sent again after " + pause, () -> published.size() == before + 1);
+            pause = pause.multipliedBy(2).compareTo(Sender.LONGEST_HOLD) > 0 ? Sender.LONGEST_HOLD
+                    : pause.multipliedBy(2);
+        }
+        assertEquals(Sender.LONGEST_HOLD, pause);
+    }
+
+    @Test
+    void a_sequence_answer_without_the_hubs_head_holds_the_message_rather_than_guess() throws Exception {
+        CompletableFuture<Sender.Answer> answer = sender.await(first.hash());
+        sender.wake();
+        until("the first message is sent", () -> published.size() == 1);
+        sender.receipt(receipt(first, Topics.report("el", "dev-1", first.kind()), (ChainPosition) null, "SEQUENCE_REPLAY"));
+        assertTrue(answer.get(10, TimeUnit.SECONDS).held());
+        assertEquals(List.of(first.hash(), second.hash()), outbox.pending().stream().map(OutboxEntry::hash).toList(),
+                "no restart without the hub's head");
     }
 
     @Test

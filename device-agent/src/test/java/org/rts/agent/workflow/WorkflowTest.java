@@ -137,6 +137,41 @@ class WorkflowTest {
     }
 
     @Test
+    void a_restart_after_a_lost_outbox_says_so_and_later_ones_keep_that_cause() {
+        OutboxEntry restart = workflow.restartAfterLoss();
+        var report = (org.rts.protocol.message.RestartReport) decode(restart);
+        assertEquals(List.of(1L, ""), List.of(report.seq(), report.prev()));
+        assertEquals(org.rts.protocol.message.RestartReport.Cause.OUTBOX_LOST, report.cause());
+        assertEquals(0, report.localSeq());
+        assertEquals("chain restart after seq 0 (OUTBOX_LOST)", restart.summary());
+        workflow.resync(new org.rts.protocol.message.ChainPosition(4, "h".repeat(43)));
+        var again = (org.rts.protocol.message.RestartReport) decode(outbox.pending().get(0));
+        assertEquals(org.rts.protocol.message.RestartReport.Cause.OUTBOX_LOST, again.cause());
+        assertEquals(0, again.localSeq(), "the lost outbox's sequence is not known");
+        assertEquals("chain restart after seq 4 (OUTBOX_LOST)", outbox.pending().get(0).summary());
+    }
+
+    @Test
+    void a_form_without_its_closing_time_is_closed_now_and_one_with_it_keeps_it() {
+        Instant closed = Instant.parse("2026-11-22T17:45:00Z");
+        TallyForm dated = new TallyForm("parliament", 500, 600, 198, 2, 400, 10, Map.of("a", 200, "b", 190), closed);
+        assertEquals(closed, ((ResultReport) workflow.result(dated).preview()).closedAt());
+        assertEquals(CLOCK.instant(), ((ResultReport) workflow.result(form(400, 10, 200, 190)).preview()).closedAt());
+    }
+
+    @Test
+    void waiting_messages_signed_again_still_verify_and_say_the_same() {
+        OutboxEntry before = workflow.commit(workflow.result(form(400, 10, 200, 190)));
+        assertEquals(1, workflow.resignPending("test"));
+        OutboxEntry after = outbox.pending().get(0);
+        assertEquals(before.seq(), after.seq());
+        assertEquals(decode(before), decode(after));
+        var cert = Bundle.load(bundleDir, CLOCK.instant()).deviceCertificate();
+        assertTrue(org.rts.protocol.jws.Es256Verifier.verify(Jws.parse(after.jws().getBytes(StandardCharsets.US_ASCII)),
+                org.rts.protocol.pki.Certificates.publicKey(cert)));
+    }
+
+    @Test
     void a_lost_outbox_is_an_error_that_says_what_to_do_never_a_fresh_start() throws Exception {
         workflow.commit(workflow.turnout(100, null));
         outbox.close();
