@@ -309,22 +309,22 @@ public final class Outbox implements AutoCloseable {
     }
 
     public synchronized void markSent(long id, Instant at) {
-        write("record a transmission", c -> exec(c, "UPDATE messages SET attempts = attempts + 1, last_sent_at = ?"
-                + " WHERE id = ?", at.toString(), id), "");
+        update("record a transmission", "UPDATE messages SET attempts = attempts + 1, last_sent_at = ? WHERE id = ?",
+                at.toString(), id);
     }
 
     /** Records the hub's reason for not taking a message yet; it stays pending. */
     public synchronized void markHeld(String hash, String reasons, Instant at) {
-        write("record the hub's answer", c -> exec(c, "UPDATE messages SET held = ?, held_at = ? WHERE hash = ?"
-                + " AND status IS NULL", reasons, at.toString(), hash), "");
+        update("record the hub's answer", "UPDATE messages SET held = ?, held_at = ? WHERE hash = ?"
+                + " AND status IS NULL", reasons, at.toString(), hash);
     }
 
     /** Records a verified final receipt; the message leaves the pending set in the same commit. */
     public synchronized void recordReceipt(String hash, String status, String code, String reasons, String receipt,
                                            Instant at) {
-        write("record the receipt", c -> exec(c, "UPDATE messages SET status = ?, code = ?, reasons = ?, receipt = ?,"
+        update("record the receipt", "UPDATE messages SET status = ?, code = ?, reasons = ?, receipt = ?,"
                 + " answered_at = ?, held = NULL WHERE hash = ? AND status IS NULL", status, code, reasons, receipt,
-                at.toString(), hash), "");
+                at.toString(), hash);
     }
 
     @Override
@@ -350,6 +350,13 @@ public final class Outbox implements AutoCloseable {
             drop();
             throw e;
         }
+    }
+
+    private void update(String what, String sql, Object... args) {
+        write(what, c -> {
+            exec(c, sql, args);
+            return null;
+        }, "");
     }
 
     private List<OutboxEntry> read(String sql, Object... args) {

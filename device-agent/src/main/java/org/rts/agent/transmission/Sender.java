@@ -8,6 +8,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
@@ -156,8 +157,8 @@ public final class Sender implements AgentLink.Listener, AutoCloseable {
     }
 
     private void completeIfAnswered(String hash) {
-        outbox.byHash(hash).filter(e -> e.receipt() != null && !e.pending()).ifPresent(e -> complete(e,
-                verifier.verify(e.receipt().getBytes(StandardCharsets.US_ASCII))));
+        outbox.byHash(hash).ifPresent(e -> Optional.ofNullable(e.receipt()).ifPresent(receipt -> complete(e,
+                verifier.verify(receipt.getBytes(StandardCharsets.US_ASCII)))));
     }
 
     private void complete(OutboxEntry entry, Receipt receipt) {

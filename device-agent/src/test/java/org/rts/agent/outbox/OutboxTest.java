@@ -178,6 +178,15 @@ class OutboxTest {
     }
 
     @Test
+    void a_message_that_cannot_be_stored_is_refused_whole_and_the_outbox_goes_on() {
+        OutboxEntry a = outbox.append(turnout(10), T);
+        AgentException e = assertThrows(AgentException.class, () -> outbox.append((seq, prev) ->
+                new Outbox.Signed("turnout", "S-1", a.jws(), "the same bytes again", 10), T));
+        assertTrue(e.getMessage().contains("nothing was sent; free disk space and transmit again"), e.getMessage());
+        assertEquals(2, outbox.append(turnout(20), T).seq());
+    }
+
+    @Test
     void two_outboxes_on_one_file_never_sign_the_same_sequence_number() throws Exception {
         List<CompletableFuture<List<Long>>> writers = new ArrayList<>();
         for (int w = 0; w < 2; w++) {
@@ -208,7 +217,7 @@ class OutboxTest {
              Statement s = other.createStatement()) {
             s.execute("BEGIN IMMEDIATE");
             CompletableFuture<OutboxEntry> waiting = CompletableFuture.supplyAsync(() -> outbox.append(turnout(1), T));
-            Thread.sleep(500);
+            Thread.sleep(4_000); // longer than SQLite's default wait of 3 s: the outbox waits up to 10 s
             assertFalse(waiting.isDone());
             s.execute("COMMIT");
             assertEquals(1, waiting.get(30, TimeUnit.SECONDS).seq());

@@ -321,6 +321,17 @@ class SenderTest {
     }
 
     @Test
+    void a_broken_chain_answer_to_the_oldest_message_restarts_the_chain_too() throws Exception {
+        sender.wake();
+        until("the first message is sent", () -> published.size() == 1);
+        ChainPosition hubHead = new ChainPosition(1, Jws.hash("another first message".getBytes()));
+        sender.receipt(receipt(first, Topics.report("el", "dev-1", first.kind()), hubHead, "CHAIN_BROKEN"));
+        until("the restart is sent", () -> published.size() == 2);
+        assertEquals(List.of("restart", "turnout", "result"), outbox.pending().stream().map(OutboxEntry::kind)
+                .toList());
+    }
+
+    @Test
     void a_sequence_answer_without_the_hubs_head_holds_the_message_rather_than_guess() throws Exception {
         CompletableFuture<Sender.Answer> answer = sender.await(first.hash());
         sender.wake();
@@ -338,6 +349,11 @@ class SenderTest {
         ExecutionException e = org.junit.jupiter.api.Assertions.assertThrows(ExecutionException.class,
                 () -> answer.get(10, TimeUnit.SECONDS));
         assertInstanceOf(BrokerRefusedException.class, e.getCause());
+        CompletableFuture<Sender.Answer> later = sender.await(second.hash());
+        assertTrue(later.isCompletedExceptionally(), "told at once while the broker refuses");
+        sender.connected();
+        settled();
+        assertFalse(sender.await(second.hash()).isDone(), "a connection lifts the refusal");
         assertFalse(outbox.pending().isEmpty(), "the messages are kept");
     }
 }

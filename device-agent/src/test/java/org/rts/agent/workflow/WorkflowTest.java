@@ -193,6 +193,17 @@ class WorkflowTest {
     }
 
     @Test
+    void the_review_shows_every_figure_and_candidate() {
+        Draft draft = workflow.result(form(400, 10, 200, 190));
+        assertEquals(List.of("Station S-1  race parliament (Parliament)",
+                "Registered 500  received 600  unused 198  spoiled 2", "In box 400  invalid 10  valid 390",
+                "  Alpha                            200", "  Beta                             190"), draft.review());
+        AgentException e = assertThrows(AgentException.class, () -> workflow.result(new TallyForm("senate", 500,
+                600, 198, 2, 400, 10, Map.of("a", 200, "b", 190), null)));
+        assertEquals("race 'senate' is not in the ballot definition; races are [parliament]", e.getMessage());
+    }
+
+    @Test
     void unknown_and_missing_candidates_are_refused_by_name() {
         TallyForm unknown = new TallyForm("parliament", 500, 600, 198, 2, 400, 10, Map.of("a", 200, "b", 180,
                 "zz", 10), null);

@@ -92,6 +92,18 @@ class RegistryWatchTest {
     }
 
     @Test
+    void a_newer_registry_with_the_crl_in_force_is_taken() throws Exception {
+        CertificateIssuer issuer = new CertificateIssuer(ca, Pem.readPrivateKey(election.files.caKey()));
+        long number = watch.current().crl().number().longValue();
+        revoke("dev-1"); // registry and CRL one number up
+        Pem.write(election.files.crl(), Pem.encode(issuer.crl(Map.of(), BigInteger.valueOf(number),
+                TestElection.NOW, Duration.ofDays(30))), false);
+        watch.reloadIfChanged();
+        assertTrue(dev1().revoked(), "the registry alone withdraws the certificate");
+        assertEquals(number, watch.current().crl().number().longValue());
+    }
+
+    @Test
     void a_revocation_signed_by_the_authority_takes_effect() {
         assertFalse(dev1().revoked());
         revoke("dev-1");
