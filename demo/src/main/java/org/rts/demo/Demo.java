@@ -93,7 +93,7 @@ public final class Demo {
             }
 
             heading("Starting the hub");
-            Hub hub = Hub.start(HubConfig.of(files, broker.url(), null, null).withSessionExpiry(Duration.ofHours(1)),
+            Hub hub = Hub.start(HubConfig.of(files, broker.url(), (String) null, null).withSessionExpiry(Duration.ofHours(1)),
                     Clock.systemUTC());
             try {
                 check("hub connected to the broker", waitFor(hub::isConnected, Duration.ofSeconds(30)),

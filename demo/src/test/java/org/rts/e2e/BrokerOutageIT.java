@@ -13,6 +13,7 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.rts.agent.AgentMain;
 import org.rts.agent.outbox.Outbox;
+import org.rts.demo.load.Mosquitto;
 import org.rts.hub.Hub;
 import org.rts.hub.HubConfig;
 import org.rts.hub.testing.TestElection;

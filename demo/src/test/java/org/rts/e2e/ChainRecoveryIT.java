@@ -22,6 +22,7 @@ import org.rts.agent.AgentMain;
 import org.rts.agent.outbox.Outbox;
 import org.rts.agent.outbox.OutboxEntry;
 import org.rts.demo.RawDevice;
+import org.rts.demo.load.Mosquitto;
 import org.rts.hub.Hub;
 import org.rts.hub.HubConfig;
 import org.rts.hub.testing.TestElection;

@@ -24,6 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.rts.agent.AgentMain;
 import org.rts.agent.outbox.Outbox;
 import org.rts.agent.outbox.OutboxEntry;
+import org.rts.demo.load.Mosquitto;
 import org.rts.hub.store.HubStore;
 import org.rts.hub.testing.TestElection;
 import org.rts.protocol.files.ElectionFiles;

@@ -1,10 +1,16 @@
 package org.rts.hub;
 
 import java.time.Clock;
-import java.util.Optional;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.bouncycastle.cert.X509CertificateHolder;
 import org.bouncycastle.crypto.params.ECPrivateKeyParameters;
 import org.rts.hub.admission.Inbox;
@@ -15,6 +21,7 @@ import org.rts.hub.intake.Intake;
 import org.rts.hub.mqtt.HubMqtt;
 import org.rts.hub.receipt.ReceiptIssuer;
 import org.rts.hub.registry.RegistryWatch;
+import org.rts.hub.store.Decision;
 import org.rts.hub.store.HubStore;
 import org.rts.hub.store.StoreException;
 import org.rts.hub.validation.Authenticator;
@@ -29,41 +36,56 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A running hub: the broker connection hands each message, after its device's rate limit, to a bounded inbox; one
- * worker takes it through {@link Intake} (authenticate, chain, check, store, sign a receipt), then publishes the
- * receipt and acknowledges the message to the broker.
+ * A running hub, one line of stages: the broker connection receives (never blocking: a message that does not fit
+ * the bounded inbox stays unacknowledged at the broker); after its unit's rate limit each message is authenticated
+ * on a pool of one thread per core; one ordered stage takes them in arrival order, a batch at a time, decides
+ * (chain, content, conflicts), has the receipts signed on the pool, stores the whole batch in one transaction; then
+ * each receipt is published and each message acknowledged once the broker has its receipt.
  *
- * <p>The hub does not stop taking messages on its own faults. A store write that fails for the disk's sake (full,
- * I/O error) is retried in place, the message still unacknowledged, until the disk is back. A message that keeps
- * failing for its own sake is released (acknowledged without an answer; its unit sends it again) so the broker's
- * in-flight window never fills with it. A watchdog sends the hub probes through the broker and, when none comes
- * back while the hub is idle, replaces the connection; it also asks for redelivery of messages refused while the
- * inbox was full. The state is written to the health file every few seconds.
+ * <p>The hub does not stop taking messages on its own faults. A batch that fails for the disk's or the database's
+ * sake (full, I/O error, lost connection) is retried as it is, unacknowledged, until the store is back. A batch
+ * that fails for a message's sake is taken one message at a time, and a message that keeps failing is released
+ * (acknowledged without an answer; its unit sends it again), so the broker's in-flight window never fills with
+ * it. A message that does not fit the inbox is refused with every later one of its connection (so that no unit's
+ * later message overtakes an earlier one); once the inbox has drained the hub reconnects and the broker delivers
+ * them again, in order. A watchdog sends the hub probes through the broker and, when none comes back while the hub
+ * is idle, replaces the connection. The state is written to the health file every few seconds.
  */
 public final class Hub implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Hub.class);
     /** A probe not back after this long, while nothing is waiting, means the broker is not delivering. */
     static final long PROBE_TIMEOUT_MILLIS = 10_000;
+    /** Messages decided and stored in one transaction at most. */
+    static final int MAX_BATCH = 256;
     private static final long MAX_BACKOFF_MILLIS = 5_000;
     private static final int RELEASE_AFTER = 3;
 
+    /** A message waiting for the ordered stage, its authentication under way on the pool. */
+    private record Pending(HubMqtt.Delivery delivery, CompletableFuture<Intake.Verified> verified) {
+    }
+
     private final HubConfig config;
+    private final Clock clock;
     private final RegistryWatch registry;
     private final HubStore store;
     private final Intake intake;
     private final HubMqtt mqtt;
     private final Health health;
     private final RateLimiter limiter;
-    private final Inbox<HubMqtt.Delivery> inbox;
+    private final Inbox<Pending> inbox;
+    private final ExecutorService pool;
     private final ScheduledExecutorService scheduler;
     private final ScheduledExecutorService connector;
     private final Thread worker;
+    private final AtomicBoolean closed = new AtomicBoolean();
     private volatile boolean running = true;
-    private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
+    /** The broker connection whose messages are refused from the first one that did not fit the inbox on. */
+    private volatile long refusedConnection;
     private volatile boolean working;
 
     private Hub(HubConfig config, Clock clock) {
         this.config = config;
+        this.clock = clock;
         ElectionFiles files = config.election();
         X509CertificateHolder ca = Pem.readCertificate(files.caCertificate());
         Election election = Election.readSigned(files.ballot(), ca);
@@ -76,17 +98,28 @@ public final class Hub implements AutoCloseable {
         this.health = new Health(clock);
         this.limiter = new RateLimiter(config.rateBurst(), config.ratePerSecond(), System::nanoTime);
         this.inbox = new Inbox<>(config.queueCapacity(), config.queueBytes());
-        this.scheduler = Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "hub-scheduler"));
-        this.connector = Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "hub-connector"));
+        int cores = Math.max(1, Runtime.getRuntime().availableProcessors());
+        this.pool = Executors.newFixedThreadPool(cores, named("hub-verify"));
+        this.scheduler = Executors.newSingleThreadScheduledExecutor(named("hub-scheduler"));
+        this.connector = Executors.newSingleThreadScheduledExecutor(named("hub-connector"));
         String clientId = config.clientId() != null ? config.clientId() : "rts-hub-" + election.id();
-        this.mqtt = new HubMqtt(new HubMqtt.Settings(config.brokerUrl(), election.id(), clientId,
-                config.sessionExpiry().getSeconds(), Math.min(config.queueCapacity(), 65_535),
+        this.mqtt = new HubMqtt(new HubMqtt.Settings(config.brokerUrl(), election.id(), clientId, config.shareGroup(),
+                config.sessionExpiry().getSeconds(), Math.min(65_535, config.queueCapacity()),
                 config.brokerUrl().startsWith("ssl:") ? TlsContexts.client(hubKey, hubCert, ca) : null),
                 connector, clock, this::admit);
         this.worker = new Thread(this::work, "hub-intake");
-        LOG.info("hub for election {} ({}): {} stations, {} device certificates, store {}, health file {}",
-                election.id(), election.mode(), election.stations().size(), registry.current().size(),
-                config.store(), config.healthFile());
+        LOG.info("hub for election {} ({}): {} stations, {} device certificates, store {}, {} verifying threads,"
+                + " health file {}", election.id(), election.mode(), election.stations().size(),
+                registry.current().size(), store.location(), cores, config.healthFile());
+    }
+
+    private static java.util.concurrent.ThreadFactory named(String name) {
+        java.util.concurrent.atomic.AtomicInteger n = new java.util.concurrent.atomic.AtomicInteger();
+        return r -> {
+            Thread t = new Thread(r, name + "-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        };
     }
 
     /** Loads everything, then connects in the background; configuration errors are thrown here. */
@@ -126,87 +159,167 @@ public final class Hub implements AutoCloseable {
             d.ack(); // spent allowance: dropped unread; a genuine unit keeps the message and sends it again
             return true;
         }
-        return inbox.offer(d, d.payload().length);
+        if (d.connection() <= refusedConnection) {
+            // the rest of a connection that overflowed the inbox: taking it would let a unit's later message in
+            // ahead of its refused earlier one; the broker delivers them all again, in order, after the reconnect
+            return false;
+        }
+        Pending p = new Pending(d, new CompletableFuture<>());
+        if (!inbox.offer(p, d.payload().length)) {
+            refusedConnection = d.connection();
+            return false;
+        }
+        pool.execute(() -> {
+            try {
+                p.verified().complete(intake.verify(Inbound.bounded(d.topic(), d.payload(), Authenticator.MAX_BYTES),
+                        clock.instant()));
+            } catch (RuntimeException e) {
+                p.verified().completeExceptionally(e);
+            }
+        });
+        return true;
     }
 
     private void work() {
         while (running) {
-            HubMqtt.Delivery d;
+            List<Pending> batch = new ArrayList<>();
             try {
-                d = inbox.poll(500);
+                Pending first = inbox.poll(500);
+                if (first == null) {
+                    continue;
+                }
+                batch.add(first);
+                inbox.drainTo(batch, MAX_BATCH - 1);
             } catch (InterruptedException e) {
                 return;
             }
-            if (d != null) {
-                working = true;
-                try {
-                    handle(d);
-                } finally {
-                    working = false;
-                }
+            working = true;
+            try {
+                handle(batch);
+            } finally {
+                working = false;
+            }
+            if (inbox.drainedAfterOverflow()) {
+                mqtt.reconnect("messages were refused while the inbox was full; the broker delivers them again");
             }
         }
     }
 
-    /** Processes one message until it is decided, or released, or the hub stops (then it stays unacknowledged). */
-    private void handle(HubMqtt.Delivery d) {
-        Inbound in = Inbound.bounded(d.topic(), d.payload(), Authenticator.MAX_BYTES);
+    /** Decides and stores a batch until it is stored, or released, or the hub stops (then it stays unacknowledged). */
+    private void handle(List<Pending> batch) {
+        List<Intake.Verified> verified = new ArrayList<>(batch.size());
+        for (Pending p : batch) {
+            try {
+                verified.add(p.verified().get());
+            } catch (ExecutionException e) {
+                LOG.error("authenticating message on {} failed: released unanswered", p.delivery().topic(),
+                        e.getCause());
+                verified.add(null);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+        List<HubMqtt.Delivery> deliveries = new ArrayList<>();
+        List<Intake.Verified> decidable = new ArrayList<>();
+        for (int i = 0; i < batch.size(); i++) {
+            Intake.Verified v = verified.get(i);
+            if (v == null || v.address() == null) {
+                batch.get(i).delivery().ack(); // nothing to answer: unexpected topic, or a fault authenticating it
+                health.processed();
+                continue;
+            }
+            deliveries.add(batch.get(i).delivery());
+            decidable.add(v);
+        }
+        if (!decidable.isEmpty() && !store(decidable, deliveries) && decidable.size() > 1) {
+            // a message of the batch fails for its own sake: find which, one at a time
+            for (int i = 0; i < decidable.size() && running; i++) {
+                store(List.of(decidable.get(i)), List.of(deliveries.get(i)));
+            }
+        }
+    }
+
+    /** Stores and answers; false when it failed for a message's sake (a batch of one is then released). */
+    private boolean store(List<Intake.Verified> verified, List<HubMqtt.Delivery> deliveries) {
         int failures = 0;
         long backoff = 100;
         while (running) {
             try {
-                Optional<Intake.Answer> answer = intake.process(in);
+                List<Decision> decisions = intake.decideAndStore(verified, this::signAll);
                 if (health.storeFailing()) {
                     health.storeRecovered();
-                    LOG.info("hub store {} works again; processing resumes", config.store());
+                    LOG.info("hub store {} works again; processing resumes", store.location());
                 }
-                if (answer.isPresent()) {
-                    d.answer(answer.get().topic(), answer.get().receipt());
-                } else {
-                    d.ack();
+                for (int i = 0; i < decisions.size(); i++) {
+                    Decision d = decisions.get(i);
+                    Topics.Address a = verified.get(i).address();
+                    deliveries.get(i).answer(Topics.receipt(a.election(), a.deviceId()), d.receipt());
+                    health.processed();
                 }
-                health.processed();
-                return;
+                return true;
             } catch (StoreException e) {
                 if (e.transientFault()) {
                     if (!health.storeFailing()) {
-                        LOG.error("hub store failing, message {} kept unacknowledged and retried until it works: {}",
-                                in.hash(), e.getMessage());
+                        LOG.error("hub store failing, {} message(s) kept unacknowledged and retried until it works:"
+                                + " {}", verified.size(), e.getMessage());
                     }
                     health.storeFailed(e.getMessage());
                 } else {
                     failures++;
-                    LOG.error("message {} on {} not stored (attempt {}): {}", in.hash(), in.topic(), failures,
-                            e.getMessage());
+                    LOG.error("{} message(s) not stored (attempt {}): {}", verified.size(), failures, e.getMessage());
                 }
             } catch (RuntimeException e) {
                 failures++;
-                LOG.error("message {} on {} not processed (attempt {})", in.hash(), in.topic(), failures, e);
+                LOG.error("{} message(s) not processed (attempt {})", verified.size(), failures, e);
+            }
+            if (failures > 0 && verified.size() > 1) {
+                return false;
             }
             if (failures >= RELEASE_AFTER) {
                 LOG.error("message {} on {} released unanswered after {} failures: its unit keeps it and sends it"
-                        + " again", in.hash(), in.topic(), failures);
-                d.ack();
+                        + " again", verified.get(0).in().hash(), verified.get(0).in().topic(), failures);
+                deliveries.get(0).ack();
                 health.released();
-                return;
+                return false;
             }
             try {
                 Thread.sleep(backoff);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                return;
+                return true;
             }
             backoff = Math.min(MAX_BACKOFF_MILLIS, backoff * 2);
         }
+        return true;
     }
 
-    /** Every second: redelivery after an overflow, and the probe that tells a silent broker from a quiet one. */
+    /** Signs a batch's receipts on the pool, keeping their order. */
+    private List<Decision> signAll(List<Intake.Draft> drafts, ReceiptIssuer issuer) {
+        if (drafts.size() == 1) {
+            return List.of(drafts.get(0).sign(issuer));
+        }
+        List<Future<Decision>> futures = new ArrayList<>(drafts.size());
+        for (Intake.Draft d : drafts) {
+            futures.add(pool.submit(() -> d.sign(issuer)));
+        }
+        List<Decision> out = new ArrayList<>(drafts.size());
+        try {
+            for (Future<Decision> f : futures) {
+                out.add(f.get());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new HubException("interrupted while signing receipts", e);
+        } catch (ExecutionException e) {
+            throw new HubException("signing a receipt failed: " + e.getCause(), e.getCause());
+        }
+        return out;
+    }
+
+    /** Every second: the probe that tells a silent broker from a quiet one. */
     private void watch() {
         try {
-            if (inbox.drainedAfterOverflow()) {
-                mqtt.reconnect("messages were refused while the inbox was full; the broker delivers them again");
-                return;
-            }
             if (!mqtt.isConnected() || !mqtt.probe()) {
                 return;
             }
@@ -242,7 +355,7 @@ public final class Hub implements AutoCloseable {
                 + " last minute (a genuine unit sends them again)", device, n));
     }
 
-    /** Stops taking messages, lets the one in hand finish (or stay unacknowledged), closes; a second call does nothing. */
+    /** Stops taking messages, lets the batch in hand finish (or stay unacknowledged), closes; idempotent. */
     @Override
     public void close() {
         if (!closed.compareAndSet(false, true)) {
@@ -263,6 +376,7 @@ public final class Hub implements AutoCloseable {
         scheduler.shutdownNow();
         mqtt.close();
         connector.shutdownNow();
+        pool.shutdownNow();
         writeHealth();
         store.close();
         LOG.info("hub stopped");

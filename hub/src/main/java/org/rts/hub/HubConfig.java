@@ -11,7 +11,8 @@ import org.rts.protocol.files.ElectionFiles;
  * @param election      election directory written by provisioning (ballot, CA certificate and CRL, hub key, signed
  *                      registry)
  * @param brokerUrl     broker to subscribe at, {@code tcp://host:port} or {@code ssl://host:port}
- * @param store         SQLite database file (default {@code <election>/hub.db})
+ * @param store         where decisions are kept: a SQLite file (default {@code <election>/hub.db}) or a PostgreSQL
+ *                      URL {@code jdbc:postgresql://host:port/db?user=..} that hubs sharing the work have in common
  * @param clientId      MQTT client id; keep it stable so the broker keeps the hub's session (default
  *                      {@code rts-hub-<election id>})
  * @param queueCapacity messages received and waiting for processing (default 10000, 1..1000000); more stay
@@ -21,11 +22,14 @@ import org.rts.protocol.files.ElectionFiles;
  *                      down (default 7 days, 0..2^32-1 s)
  * @param rateBurst     messages one device may send at once before its rate limit applies (default 30, >= 1)
  * @param ratePerSecond messages a second one device may send after its burst (default 1.0, > 0)
- * @param healthFile    where the hub writes its health every few seconds (default {@code <store>.health.json})
+ * @param healthFile    where the hub writes its health every few seconds (default {@code <store>.health.json},
+ *                      {@code <election>/<client id>.health.json} with PostgreSQL)
+ * @param shareGroup    MQTT v5 shared-subscription group: hubs with the same group and store split the devices'
+ *                      messages (null: this hub takes them all)
  */
-public record HubConfig(ElectionFiles election, String brokerUrl, Path store, String clientId, int queueCapacity,
+public record HubConfig(ElectionFiles election, String brokerUrl, String store, String clientId, int queueCapacity,
                         long queueBytes, Duration sessionExpiry, int rateBurst, double ratePerSecond,
-                        Path healthFile) {
+                        Path healthFile, String shareGroup) {
     public static final int DEFAULT_QUEUE = 10_000;
     public static final long DEFAULT_QUEUE_BYTES = 32L << 20;
     public static final Duration DEFAULT_SESSION_EXPIRY = Duration.ofDays(7);
@@ -37,7 +41,11 @@ public record HubConfig(ElectionFiles election, String brokerUrl, Path store, St
             throw new IllegalArgumentException("election directory is required");
         }
         DeviceConfig.requireBrokerUrl("broker", brokerUrl);
-        store = store != null ? store : election.dir().resolve("hub.db");
+        store = store != null && !store.isBlank() ? store : election.dir().resolve("hub.db").toString();
+        if (shareGroup != null && !shareGroup.matches("[A-Za-z0-9_-]{1,64}")) {
+            throw new IllegalArgumentException("shareGroup must be 1..64 letters, digits, '-' or '_', found: "
+                    + shareGroup);
+        }
         if (queueCapacity < 1 || queueCapacity > 1_000_000) {
             throw new IllegalArgumentException("queueCapacity must be 1..1000000, found: " + queueCapacity);
         }
@@ -54,27 +62,45 @@ public record HubConfig(ElectionFiles election, String brokerUrl, Path store, St
         if (!(ratePerSecond > 0)) {
             throw new IllegalArgumentException("ratePerSecond must be > 0, found: " + ratePerSecond);
         }
-        healthFile = healthFile != null ? healthFile : store.resolveSibling(store.getFileName() + ".health.json");
+        if (healthFile == null) {
+            healthFile = isPostgres(store)
+                    ? election.dir().resolve((clientId != null ? clientId : "hub") + ".health.json")
+                    : Path.of(store + ".health.json");
+        }
+    }
+
+    static boolean isPostgres(String store) {
+        return store.startsWith("jdbc:postgresql:");
     }
 
     /** The settings most deployments use: defaults for everything but the election, broker, store and client id. */
     public static HubConfig of(ElectionFiles election, String brokerUrl, Path store, String clientId) {
+        return of(election, brokerUrl, store == null ? null : store.toString(), clientId);
+    }
+
+    public static HubConfig of(ElectionFiles election, String brokerUrl, String store, String clientId) {
         return new HubConfig(election, brokerUrl, store, clientId, DEFAULT_QUEUE, DEFAULT_QUEUE_BYTES,
-                DEFAULT_SESSION_EXPIRY, DEFAULT_RATE_BURST, DEFAULT_RATE_PER_SECOND, null);
+                DEFAULT_SESSION_EXPIRY, DEFAULT_RATE_BURST, DEFAULT_RATE_PER_SECOND, null, null);
+    }
+
+    /** The same settings, sharing the devices' messages with the other hubs of {@code group}. */
+    public HubConfig withShareGroup(String group) {
+        return new HubConfig(election, brokerUrl, store, clientId, queueCapacity, queueBytes, sessionExpiry,
+                rateBurst, ratePerSecond, healthFile, group);
     }
 
     public HubConfig withSessionExpiry(Duration expiry) {
         return new HubConfig(election, brokerUrl, store, clientId, queueCapacity, queueBytes, expiry, rateBurst,
-                ratePerSecond, healthFile);
+                ratePerSecond, healthFile, shareGroup);
     }
 
     public HubConfig withQueue(int messages, long bytes) {
         return new HubConfig(election, brokerUrl, store, clientId, messages, bytes, sessionExpiry, rateBurst,
-                ratePerSecond, healthFile);
+                ratePerSecond, healthFile, shareGroup);
     }
 
     public HubConfig withRate(int burst, double perSecond) {
         return new HubConfig(election, brokerUrl, store, clientId, queueCapacity, queueBytes, sessionExpiry, burst,
-                perSecond, healthFile);
+                perSecond, healthFile, shareGroup);
     }
 }

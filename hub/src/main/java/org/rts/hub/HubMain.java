@@ -53,8 +53,14 @@ public final class HubMain implements Runnable {
         @Option(names = "--broker", required = true, description = "Broker URL, e.g. tcp://127.0.0.1:1883.")
         String broker;
 
-        @Option(names = "--store", description = "SQLite store file (default: <election>/hub.db).")
-        Path store;
+        @Option(names = "--store", paramLabel = "FILE|URL", description = "Where decisions are kept: a SQLite file"
+                + " (default: <election>/hub.db) or jdbc:postgresql://host:port/db?user=NAME, shared by hubs of one"
+                + " --share group.")
+        String store;
+
+        @Option(names = "--share", paramLabel = "GROUP", description = "Share the devices' messages with the other"
+                + " hubs of GROUP (MQTT v5 shared subscription); they must use the same PostgreSQL --store.")
+        String share;
 
         @Option(names = "--client-id", description = "MQTT client id (default: rts-hub-<election id>).")
         String clientId;
@@ -85,7 +91,11 @@ public final class HubMain implements Runnable {
         @Override
         public Integer call() throws InterruptedException {
             HubConfig config = new HubConfig(new ElectionFiles(election), broker, store, clientId, queue, queueBytes,
-                    java.time.Duration.ofSeconds(sessionExpiry), rateBurst, rate, healthFile);
+                    java.time.Duration.ofSeconds(sessionExpiry), rateBurst, rate, healthFile, share);
+            if (share != null && !config.store().startsWith("jdbc:postgresql:")) {
+                throw new HubException("--share needs a --store that the hubs of the group have in common:"
+                        + " jdbc:postgresql://host:port/db?user=NAME");
+            }
             CountDownLatch stopped = new CountDownLatch(1);
             Hub hub = Hub.start(config, Clock.systemUTC());
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -103,17 +113,18 @@ public final class HubMain implements Runnable {
         @Option(names = "--election", required = true, description = "Election directory.")
         Path election;
 
-        @Option(names = "--store", description = "SQLite store file (default: <election>/hub.db).")
-        Path store;
+        @Option(names = "--store", paramLabel = "FILE|URL",
+                description = "SQLite file (default: <election>/hub.db) or jdbc:postgresql:// URL.")
+        String store;
 
         @Override
         public Integer call() {
             ElectionFiles files = new ElectionFiles(election);
-            Path file = store != null ? store : files.dir().resolve("hub.db");
-            if (!java.nio.file.Files.exists(file)) {
-                throw new HubException("no hub store at " + file + ": run 'hub run' first, or pass --store");
+            String location = store != null ? store : files.dir().resolve("hub.db").toString();
+            if (!location.startsWith("jdbc:") && !java.nio.file.Files.exists(Path.of(location))) {
+                throw new HubException("no hub store at " + location + ": run 'hub run' first, or pass --store");
             }
-            try (HubStore db = HubStore.open(file)) {
+            try (HubStore db = HubStore.open(location)) {
                 Tally.print(Election.readSigned(files.ballot(), Pem.readCertificate(files.caCertificate())), db,
                         System.out);
             }

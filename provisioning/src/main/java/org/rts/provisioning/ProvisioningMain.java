@@ -261,9 +261,15 @@ public final class ProvisioningMain implements Runnable {
         @Option(names = "--run-as", description = "User Mosquitto runs as (default: Mosquitto's own, 'mosquitto').")
         String runAs;
 
+        @Option(names = "--messages-per-unit", defaultValue = "" + BrokerSetup.MESSAGES_PER_UNIT,
+                description = "Messages a unit may hold and send at once; the broker's queues are sized for every"
+                        + " station's unit (default: ${DEFAULT-VALUE}).")
+        int messagesPerUnit;
+
         @Override
         public Integer call() {
-            Path written = new BrokerSetup(dir.authority()).write(hosts, port, bind, dirOnHost, runAs);
+            Path written = new BrokerSetup(dir.authority()).write(hosts, port, bind, dirOnHost, runAs,
+                    messagesPerUnit);
             System.out.printf("broker configuration written to %s: start it with 'mosquitto -c %s'%n", written,
                     written.resolve("mosquitto.conf"));
             return 0;

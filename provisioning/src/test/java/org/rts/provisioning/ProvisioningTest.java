@@ -162,7 +162,8 @@ class ProvisioningTest {
         Files.copy(files.bundle("dev-2").deviceCertificate(), dev2);
         new Revocation(ElectionAuthority.load(files, CLOCK)).revoke("dev-2");
         new org.rts.provisioning.broker.BrokerSetup(ElectionAuthority.load(files, CLOCK)).write(
-                List.of("localhost", "127.0.0.1"), 8883, "127.0.0.1", null, null);
+                List.of("localhost", "127.0.0.1"), 8883, "127.0.0.1", null, null,
+                org.rts.provisioning.broker.BrokerSetup.MESSAGES_PER_UNIT);
         assertEquals(List.of("OK"), openssl(files.caCertificate(), null, files.bundle("dev-1").deviceCertificate(),
                 files.hubCertificate(), dev2, files.broker().resolve("server.pem")));
         Path chainWithCrl = dir.resolve("ca-and-crl.pem");
@@ -226,9 +227,12 @@ class ProvisioningTest {
     void the_broker_configuration_limits_packets_and_gives_each_unit_only_its_own_topics() throws Exception {
         enrolment.enrol(request("dev-1"), "dev-1", "S-1", BROKER);
         Path written = new org.rts.provisioning.broker.BrokerSetup(ElectionAuthority.load(files, CLOCK))
-                .write(List.of("broker.local"), 8883, "0.0.0.0", null, null);
+                .write(List.of("broker.local"), 8883, "0.0.0.0", null, null, 500);
         String conf = Files.readString(written.resolve("mosquitto.conf"));
         assertTrue(conf.contains("max_packet_size 66000") && conf.contains("max_topic_alias 0"), conf);
+        int stations = ElectionAuthority.load(files, CLOCK).election().stations().size();
+        assertTrue(conf.contains("max_queued_messages " + Math.max(1000, stations * 500)), conf);
+        assertTrue(conf.contains("max_inflight_messages 1000"), conf);
         String acl = Files.readString(written.resolve("acl"));
         assertTrue(acl.contains("pattern write rts/v1/el-live/dev/%u/restart"), acl);
         assertTrue(acl.contains("pattern read rts/v1/el-live/dev/%u/receipt"), acl);

@@ -5,10 +5,12 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
@@ -36,7 +38,8 @@ import org.slf4j.LoggerFactory;
  * on another topic is ignored. Only a chained receipt is final. Otherwise:
  * <ul>
  *   <li>{@code SEQUENCE_GAP}, {@code SEQUENCE_REPLAY}, {@code CHAIN_BROKEN} for a message with earlier ones still
- *       pending: those are sent again at once, this one on its timer;</li>
+ *       pending: those are sent again at once, this one as soon as they are answered (with several hubs sharing
+ *       the work, the next message can reach a hub before the one before it is stored by another);</li>
  *   <li>the same for the oldest pending message: the unit's chain and the hub's went apart, so the chain restarts
  *       after the hub's head ({@link ChainKeeper#resync}) and the pending messages follow, signed again;</li>
  *   <li>any other reason (the hub could not authenticate the message: unknown certificate, revoked, ...): the
@@ -82,6 +85,8 @@ public final class Sender implements AgentLink.Listener, AutoCloseable {
     private final int window;
     private final Duration resendAfter;
     private final Map<String, Instant> inFlight = new LinkedHashMap<>();
+    /** Messages answered with a gap while earlier ones were pending: sent again when they are the oldest. */
+    private final Set<String> afterEarlier = new HashSet<>();
     private final Map<String, Hold> held = new HashMap<>();
     private final Map<String, CompletableFuture<Answer>> waiters = new ConcurrentHashMap<>();
     private volatile String refusedBy;
@@ -185,10 +190,17 @@ public final class Sender implements AgentLink.Listener, AutoCloseable {
         var live = pending.stream().map(OutboxEntry::hash).collect(Collectors.toSet());
         inFlight.keySet().retainAll(live);
         held.keySet().retainAll(live);
+        afterEarlier.retainAll(live);
         for (OutboxEntry e : pending) {
             Hold hold = held.get(e.hash());
             if (hold != null && now.isBefore(hold.until())) {
                 break; // later messages would only be answered with a gap
+            }
+            if (afterEarlier.contains(e.hash())) {
+                if (e != pending.get(0)) {
+                    continue; // answered with a gap: goes again once every earlier message is answered
+                }
+                afterEarlier.remove(e.hash());
             }
             Instant sentAt = inFlight.get(e.hash());
             if (sentAt != null && Duration.between(sentAt, now).compareTo(resendAfter) < 0) {
@@ -252,10 +264,12 @@ public final class Sender implements AgentLink.Listener, AutoCloseable {
     private void sequence(OutboxEntry entry, Receipt receipt) {
         List<OutboxEntry> earlier = outbox.pending().stream().filter(e -> e.id() < entry.id()).toList();
         if (!earlier.isEmpty()) {
-            // an earlier message has not reached the hub yet: it goes again now, this one on its timer
+            // an earlier message has not reached the hub yet (lost, or decided by another hub a moment later):
+            // it goes again now, this one as soon as the earlier ones are answered
             LOG.warn("[{}] seq {} answered {}; resending the {} earlier message(s) first", deviceId, entry.seq(),
                     receipt.reasons().get(0).code(), earlier.size());
-            inFlight.put(entry.hash(), clock.instant());
+            inFlight.remove(entry.hash());
+            afterEarlier.add(entry.hash());
             earlier.forEach(e -> {
                 inFlight.remove(e.hash());
                 held.remove(e.hash());

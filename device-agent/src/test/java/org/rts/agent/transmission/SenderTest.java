@@ -156,7 +156,8 @@ class SenderTest {
     }
 
     @Test
-    void a_gap_answer_resends_the_earlier_message_now_and_the_later_one_only_on_its_timer() throws Exception {
+    void a_gap_answer_resends_the_earlier_message_now_and_the_later_one_once_the_earlier_is_answered()
+            throws Exception {
         sender.close();
         sender = sender(2);
         sender.start();
@@ -165,11 +166,15 @@ class SenderTest {
         sender.receipt(receipt(second, Topics.report("el", "dev-1", second.kind()), ChainPosition.START, "SEQUENCE_GAP"));
         until("seq 1 is sent again", () -> published.size() == 3);
         assertEquals(first.jws(), published.get(2));
-        assertEquals(3, settled().size(), "seq 2 waits for its resend timer");
+        assertEquals(3, settled().size(), "seq 2 waits for seq 1's receipt");
         assertTrue(outbox.byHash(second.hash()).orElseThrow().pending(), "a gap is not final");
         sender.receipt(receipt(first));
-        until("seq 1 is answered", () -> !outbox.byHash(first.hash()).orElseThrow().pending());
-        assertEquals(3, settled().size());
+        until("seq 2 is sent again as soon as seq 1 is answered", () -> published.size() == 4);
+        assertEquals(second.jws(), published.get(3));
+        assertFalse(outbox.byHash(first.hash()).orElseThrow().pending());
+        sender.receipt(receipt(second));
+        until("seq 2 is answered", () -> outbox.pending().isEmpty());
+        assertEquals(4, settled().size(), "nothing more to send");
     }
 
     @Test

@@ -1,6 +1,7 @@
 package org.rts.hub.admission;
 
 import java.util.ArrayDeque;
+import java.util.Collection;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
@@ -63,6 +64,23 @@ public final class Inbox<T> {
             Item<T> item = items.poll();
             bytes -= item.bytes();
             return item.value();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Moves up to {@code max} waiting messages, oldest first, into {@code to} without waiting; how many it moved. */
+    public int drainTo(Collection<? super T> to, int max) {
+        lock.lock();
+        try {
+            int n = 0;
+            while (n < max && !items.isEmpty()) {
+                Item<T> item = items.poll();
+                bytes -= item.bytes();
+                to.add(item.value());
+                n++;
+            }
+            return n;
         } finally {
             lock.unlock();
         }

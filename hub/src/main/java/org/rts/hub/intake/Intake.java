@@ -3,10 +3,14 @@ package org.rts.hub.intake;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import org.rts.hub.receipt.ReceiptIssuer;
 import org.rts.hub.store.AcceptedResult;
+import org.rts.hub.store.BatchKeys;
+import org.rts.hub.store.BatchState;
 import org.rts.hub.store.Decision;
 import org.rts.hub.store.HubStore;
 import org.rts.hub.validation.Authenticated;
@@ -28,8 +32,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Decides what to answer to one message and stores the decision before returning the receipt to publish. Not
- * thread-safe: the hub feeds it from one thread, which keeps each device's messages in arrival order.
+ * Decides what to answer to messages and stores the decisions before their receipts leave. Two steps:
+ * {@link #verify} (stateless, run in parallel: is the message what it claims to be?) and {@link #decideAndStore}
+ * (one ordered stage: chain, content, conflicts, then one transaction for the whole batch). Receipts are signed
+ * in between by the caller's pool ({@link Draft#sign}).
  *
  * <p>Nothing is answered before the message is authenticated, identical resends included: a copy published on
  * another device's topic or under another kind is rejected, never given the original's receipt. A message that
@@ -59,79 +65,168 @@ public final class Intake {
     public record Answer(String topic, byte[] receipt) {
     }
 
-    /** Shorthand for a message as received (bytes over the size limit are not kept). */
-    public Optional<Answer> process(String topic, byte[] bytes) {
-        return process(Inbound.bounded(topic, bytes, Authenticator.MAX_BYTES));
+    /** A message and what authentication made of it; {@code address} is null for a topic outside the scheme. */
+    public record Verified(Inbound in, Topics.Address address, Authenticator.Outcome outcome) {
     }
 
-    /** Returns empty for a topic outside the device scheme (nobody to answer). */
-    public Optional<Answer> process(Inbound in) {
+    /**
+     * What the hub decided for one message, before its receipt is signed. {@code earlier} is the receipt of a
+     * resend; {@code report} is set when the message joins its device's chain.
+     */
+    public record Draft(Verified verified, Report report, Long seq, boolean chained, List<Finding> reasons,
+                        List<Finding> warnings, ChainPosition head, byte[] earlier, Instant now) {
+        /** The decision with its signed receipt (a resend keeps the receipt it got). Thread-safe. */
+        public Decision sign(ReceiptIssuer issuer) {
+            Inbound in = verified.in();
+            String device = verified.address().deviceId();
+            if (earlier != null) {
+                return Decision.resend(in.topic(), device, in.hash(), in.bytes(), now, earlier);
+            }
+            byte[] receipt = issuer.issue(device, in.topic(), in.hash(), seq, chained, reasons, warnings, head, now);
+            return new Decision(in.topic(), device, in.hash(), in.bytes(), now, report, reasons, warnings, receipt);
+        }
+
+        public String receiptTopic() {
+            return Topics.receipt(verified.address().election(), verified.address().deviceId());
+        }
+    }
+
+    /** Authenticates one message. Stateless and thread-safe. */
+    public Verified verify(Inbound in, Instant now) {
         Topics.Address address = Topics.parse(in.topic()).orElse(null);
         if (address == null) {
-            LOG.warn("ignored {} bytes on unexpected topic {}", in.size(), in.topic());
-            return Optional.empty();
+            return new Verified(in, null, null);
         }
+        return new Verified(in, address, authenticator.authenticate(address, in.bytes(), in.size(), in.hash(), now));
+    }
+
+    /** What a batch touches: its devices' chains, its stations' figures, its messages' hashes. */
+    public static BatchKeys keys(List<Verified> batch) {
+        Set<String> devices = new HashSet<>();
+        Set<String> stations = new HashSet<>();
+        Set<String> hashes = new HashSet<>();
+        for (Verified v : batch) {
+            if (v.address() == null) {
+                continue;
+            }
+            devices.add(v.address().deviceId());
+            hashes.add(v.in().hash());
+            if (v.outcome() instanceof Authenticator.Ok ok) {
+                stations.add(ok.message().report().station());
+            }
+        }
+        return new BatchKeys(devices, stations, hashes);
+    }
+
+    /**
+     * Decides a batch in arrival order against the store's state, lets {@code sign} sign the drafts (in parallel,
+     * in the caller's pool), and stores every decision in one transaction. Returns the decisions (the messages on
+     * unexpected topics are left out: nobody to answer) once they are on disk.
+     */
+    public List<Decision> decideAndStore(List<Verified> batch, Signing sign) {
         Instant now = clock.instant();
+        return store.commitBatch(election.id(), keys(batch), state -> sameAnswers(sign.all(decide(batch, state, now),
+                receipts)));
+    }
+
+    /** A copy of a message chained earlier in the same batch gets that message's receipt. */
+    private static List<Decision> sameAnswers(List<Decision> decisions) {
+        java.util.Map<String, byte[]> signed = new java.util.HashMap<>();
+        List<Decision> out = new ArrayList<>(decisions.size());
+        for (Decision d : decisions) {
+            if (d.resend() && d.receipt() == IN_THIS_BATCH) {
+                d = Decision.resend(d.topic(), d.deviceId(), d.hash(), d.bytes(), d.receivedAt(), signed.get(d.hash()));
+            } else if (d.report() != null) {
+                signed.put(d.hash(), d.receipt());
+            }
+            out.add(d);
+        }
+        return out;
+    }
+
+    /** Stands for the receipt of a message decided earlier in the batch, not signed yet. */
+    private static final byte[] IN_THIS_BATCH = new byte[0];
+
+    /** Signs drafts into decisions, in order; the hub's pool does it in parallel. */
+    public interface Signing {
+        List<Decision> all(List<Draft> drafts, ReceiptIssuer issuer);
+
+        /** One after the other, in the calling thread. */
+        Signing IN_TURN = (drafts, issuer) -> drafts.stream().map(d -> d.sign(issuer)).toList();
+    }
+
+    /** Decides each message in turn, bringing {@code state} up to date as it goes. */
+    public List<Draft> decide(List<Verified> batch, BatchState state, Instant now) {
+        List<Draft> drafts = new ArrayList<>();
+        for (Verified v : batch) {
+            if (v.address() == null) {
+                LOG.warn("ignored {} bytes on unexpected topic {}", v.in().size(), v.in().topic());
+                continue;
+            }
+            Draft d = decide(v, state, now);
+            drafts.add(d);
+        }
+        return drafts;
+    }
+
+    private Draft decide(Verified v, BatchState state, Instant now) {
         Authenticated message;
-        switch (authenticator.authenticate(address, in.bytes(), in.size(), in.hash(), now)) {
+        switch (v.outcome()) {
             case Authenticator.Failed failed -> {
-                return Optional.of(reject(in, address, now, failed.rejection()));
+                return reject(v, failed.rejection(), now);
             }
             case Authenticator.Ok ok -> message = ok.message();
         }
-        String device = address.deviceId();
-        Optional<byte[]> earlier = store.chainedReceipt(in.hash());
+        Optional<byte[]> earlier = state.chainedReceipt(v.in().hash());
         if (earlier.isPresent()) {
-            store.saveResend(in.topic(), device, in.hash(), in.bytes(), earlier.get(), now);
-            LOG.debug("[{}] resend of {}: same receipt again", device, in.hash());
-            return Optional.of(new Answer(Topics.receipt(address.election(), device), earlier.get()));
+            LOG.debug("[{}] resend of {}: same receipt again", v.address().deviceId(), v.in().hash());
+            return new Draft(v, null, null, true, List.of(), List.of(), null, earlier.get(), now);
         }
         if (message.standing().isPresent()) {
-            return Optional.of(reject(in, address, now, message.standing().get()));
+            return reject(v, message.standing().get(), now);
         }
         Report report = message.report();
-        Optional<Rejection> chainProblem = chainProblem(report);
+        Optional<Rejection> chainProblem = chainProblem(report, state.head(report.device()));
         if (chainProblem.isPresent()) {
-            return Optional.of(reject(in, address, now, chainProblem.get()));
+            return reject(v, chainProblem.get(), now);
         }
-        Findings findings = contentChecks(report).and(ReportChecks.clock(election, report.reportedAt(), now));
+        Findings findings = contentChecks(report, state).and(ReportChecks.clock(election, report.reportedAt(), now));
         List<Finding> reasons = new ArrayList<>(findings.errors());
         List<Finding> warnings = new ArrayList<>(findings.warnings());
         if (reasons.isEmpty() && report instanceof ResultReport result) {
-            conflict(result, warnings).ifPresent(reasons::add);
+            conflict(result, state, warnings).ifPresent(reasons::add);
         }
         if (reasons.isEmpty() && report instanceof RestartReport restart) {
             warnings.add(Finding.of(Warning.CHAIN_RESTART, restart.cause() + ": the unit still had seq "
                     + restart.localSeq() + "; its chain continues from seq " + (restart.seq() - 1) + " as the hub"
                     + " holds it"));
         }
-        byte[] receipt = receipts.issue(device, in.topic(), in.hash(), report.seq(), true, reasons, warnings, null,
-                now);
-        store.save(new Decision(in.topic(), device, in.hash(), in.bytes(), now, report, reasons, warnings, receipt));
+        // its receipt is signed with the batch: a copy later in the batch is answered with it (sameAnswers)
+        state.chained(report.device(), report.seq(), v.in().hash(), IN_THIS_BATCH);
+        if (reasons.isEmpty()) {
+            if (report instanceof TurnoutReport t) {
+                state.turnoutAccepted(t.station(), t.voters());
+            } else if (report instanceof ResultReport r) {
+                state.resultAccepted(new AcceptedResult(r.station(), r.race(), r.device(), v.in().hash(),
+                        r.registered(), r.inBox(), r.invalid(), r.votes(), r.figures(), List.of()));
+            }
+        }
         if (!reasons.isEmpty()) {
-            LOG.warn("[{}] station {} {} seq {} rejected: {}", device, report.station(), report.kind(),
+            LOG.warn("[{}] station {} {} seq {} rejected: {}", report.device(), report.station(), report.kind(),
                     report.seq(), reasons);
         } else if (!warnings.isEmpty()) {
-            LOG.info("[{}] station {} {} seq {} accepted with warnings {}", device, report.station(), report.kind(),
-                    report.seq(), warnings);
-        } else {
-            LOG.debug("[{}] station {} {} seq {} accepted", device, report.station(), report.kind(), report.seq());
+            LOG.info("[{}] station {} {} seq {} accepted with warnings {}", report.device(), report.station(),
+                    report.kind(), report.seq(), warnings);
         }
-        return Optional.of(new Answer(Topics.receipt(address.election(), device), receipt));
+        return new Draft(v, report, report.seq(), true, reasons, warnings, null, null, now);
     }
 
-    private Answer reject(Inbound in, Topics.Address address, Instant now, Rejection r) {
-        String device = address.deviceId();
-        byte[] receipt = receipts.issue(device, in.topic(), in.hash(), r.seq(), false, List.of(r.reason()),
-                List.of(), r.head(), now);
-        store.save(new Decision(in.topic(), device, in.hash(), in.bytes(), now, null, List.of(r.reason()),
-                List.of(), receipt));
-        LOG.warn("[{}] message {} not taken: {}", device, in.hash(), r.reason());
-        return new Answer(Topics.receipt(address.election(), device), receipt);
+    private static Draft reject(Verified v, Rejection r, Instant now) {
+        LOG.warn("[{}] message {} not taken: {}", v.address().deviceId(), v.in().hash(), r.reason());
+        return new Draft(v, null, r.seq(), false, List.of(r.reason()), List.of(), r.head(), null, now);
     }
 
-    private Optional<Rejection> chainProblem(Report r) {
-        ChainPosition head = store.head(r.device());
+    private static Optional<Rejection> chainProblem(Report r, ChainPosition head) {
         if (r.seq() <= head.seq()) {
             return Optional.of(Rejection.sequence(Reason.SEQUENCE_REPLAY, "seq " + r.seq() + " was already used;"
                     + " the device's last message is seq " + head.seq(), r.seq(), head));
@@ -147,10 +242,10 @@ public final class Intake {
         return Optional.empty();
     }
 
-    private Findings contentChecks(Report report) {
+    private Findings contentChecks(Report report, BatchState state) {
         return switch (report) {
             case ResultReport r -> ReportChecks.check(election, r);
-            case TurnoutReport t -> ReportChecks.check(election, t, store.maxTurnout(t.election(), t.station()));
+            case TurnoutReport t -> ReportChecks.check(election, t, state.maxTurnout(t.station()));
             case RestartReport s -> ReportChecks.check(election, s);
         };
     }
@@ -159,8 +254,8 @@ public final class Intake {
      * A station and race keep their first accepted result. The same figures again are accepted with a warning and
      * not counted twice; different figures are a conflict, stored for review and never overwrite the first.
      */
-    private Optional<Finding> conflict(ResultReport r, List<Finding> warnings) {
-        Optional<AcceptedResult> first = store.result(r.election(), r.station(), r.race());
+    private static Optional<Finding> conflict(ResultReport r, BatchState state, List<Finding> warnings) {
+        Optional<AcceptedResult> first = state.result(r.station(), r.race());
         if (first.isEmpty()) {
             return Optional.empty();
         }
@@ -171,5 +266,18 @@ public final class Intake {
         }
         return Optional.of(Finding.of(Reason.CONFLICT, "station " + r.station() + " race " + r.race()
                 + " already has result " + first.get().messageHash() + " (" + first.get().figures() + ")"));
+    }
+
+    /** One message, start to finish, in the calling thread: empty for a topic outside the device scheme. */
+    public Optional<Answer> process(String topic, byte[] bytes) {
+        return process(Inbound.bounded(topic, bytes, Authenticator.MAX_BYTES));
+    }
+
+    /** One message, start to finish, in the calling thread: empty for a topic outside the device scheme. */
+    public Optional<Answer> process(Inbound in) {
+        Verified v = verify(in, clock.instant());
+        List<Decision> decided = decideAndStore(List.of(v), Signing.IN_TURN);
+        return decided.isEmpty() ? Optional.empty() : Optional.of(new Answer(Topics.receipt(v.address().election(),
+                v.address().deviceId()), decided.get(0).receipt()));
     }
 }

@@ -11,6 +11,7 @@ import org.eclipse.paho.mqttv5.client.IMqttToken;
 import org.eclipse.paho.mqttv5.client.MqttActionListener;
 import org.eclipse.paho.mqttv5.client.MqttAsyncClient;
 import org.eclipse.paho.mqttv5.client.MqttCallback;
+import org.eclipse.paho.mqttv5.client.MqttClientException;
 import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
 import org.eclipse.paho.mqttv5.client.MqttDisconnectResponse;
 import org.eclipse.paho.mqttv5.client.persist.MemoryPersistence;
@@ -64,9 +65,15 @@ public final class HubMqtt implements AutoCloseable {
         }
     }
 
-    /** Settings of the connection. */
-    public record Settings(String brokerUrl, String election, String clientId, long sessionExpirySeconds,
-                           int receiveMaximum, SSLSocketFactory tls) {
+    /**
+     * Settings of the connection.
+     *
+     * @param shareGroup when set, the device topics are subscribed as the MQTT v5 shared subscription
+     *                   {@code $share/<group>/...}: hubs of one group split the messages between them; the probe
+     *                   stays a plain subscription of this client's own
+     */
+    public record Settings(String brokerUrl, String election, String clientId, String shareGroup,
+                           long sessionExpirySeconds, int receiveMaximum, SSLSocketFactory tls) {
         String probeTopic() {
             return Topics.probe(election, clientId);
         }
@@ -160,8 +167,11 @@ public final class HubMqtt implements AutoCloseable {
                     }
                 });
             } catch (MqttException e) {
-                if (e.getReasonCode() == org.eclipse.paho.mqttv5.client.MqttClientException.REASON_CODE_MAX_INFLIGHT && attempt < 200) {
-                    scheduler.schedule(() -> answer(d, topic, receipt, attempt + 1), 20, TimeUnit.MILLISECONDS);
+                if (e.getReasonCode() == MqttClientException.REASON_CODE_MAX_INFLIGHT) {
+                    // the broker's window is full: wait for it, never drop the receipt (for as long as the
+                    // connection lasts; after it the message comes again and is answered then)
+                    scheduler.schedule(() -> answer(d, topic, receipt, attempt + 1),
+                            Math.min(500, 5L << Math.min(attempt, 6)), TimeUnit.MILLISECONDS);
                     return;
                 }
                 LOG.warn("receipt on {} not sent ({}): the message stays unacknowledged and comes again", topic,
@@ -334,6 +344,7 @@ public final class HubMqtt implements AutoCloseable {
 
     private void subscribe(MqttAsyncClient c) throws MqttException {
         MqttSubscription[] subscriptions = Topics.reportFilters(settings.election()).stream()
+                .map(filter -> settings.shareGroup() == null ? filter : "$share/" + settings.shareGroup() + "/" + filter)
                 .map(filter -> new MqttSubscription(filter, 1)).toArray(MqttSubscription[]::new);
         IMqttToken token = c.subscribe(subscriptions, null, null, (MqttProperties) null);
         token.waitForCompletion(15_000);

@@ -1,10 +1,8 @@
 package org.rts.hub.store;
 
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -12,32 +10,39 @@ import java.sql.Statement;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
-import java.util.Set;
+import java.util.function.Function;
 import java.util.stream.Collectors;
+import org.rts.protocol.codec.Json;
 import org.rts.protocol.message.ChainPosition;
 import org.rts.protocol.message.Finding;
 import org.rts.protocol.message.RestartReport;
 import org.rts.protocol.message.ResultReport;
 import org.rts.protocol.message.TurnoutReport;
-import org.sqlite.SQLiteException;
 
 /**
- * The hub's durable store: an embedded SQLite database in WAL mode with {@code synchronous=FULL}, so a commit has
- * reached the disk before a receipt is published. Every message received is kept ({@code inbound}), with what was
- * answered; messages that joined a device's chain are in {@code chain} (accepted turnout among them); accepted
- * results in {@code results}, the highest turnout per station in {@code station_turnout}.
+ * The hub's durable store, in SQLite (one file, WAL, {@code synchronous=FULL}) for a single hub or PostgreSQL for
+ * several hubs sharing the load. Every message received is kept ({@code inbound}) with what was answered; messages
+ * that joined a device's chain are in {@code chain}, the chain's end in {@code heads}; accepted results in
+ * {@code results}, the highest turnout per station in {@code stations}.
+ *
+ * <p>Decisions are written a batch at a time ({@link #commitBatch}): one transaction, one disk flush, for many
+ * messages. The transaction first locks the rows of the batch's devices and stations (PostgreSQL; SQLite locks
+ * the whole file), then reads what the decisions need, so two hubs never decide on the same chain at once.
  *
  * <p>Messages left out of the chain (failed authentication, wrong sequence) are kept in full up to
  * {@link #UNCHAINED_BODIES} per device, then as hash and size up to {@link #UNCHAINED_ROWS}, then only counted in
  * {@code unchained}: one misbehaving unit cannot fill the disk.
  *
- * <p>After any error the connection is closed and the next call opens a fresh one, so a transaction SQLite already
- * rolled back (full disk, I/O error) never leaves the store stuck. One connection, used by one thread at a time.
+ * <p>After any error the connection is closed and the next call opens a fresh one, so a transaction the database
+ * already rolled back (full disk, I/O error, lost connection) never leaves the store stuck. One connection, used
+ * by one thread at a time.
  */
 public final class HubStore implements AutoCloseable {
     /** Unchained messages per device kept with their bytes. */
@@ -45,94 +50,274 @@ public final class HubStore implements AutoCloseable {
     /** Unchained messages per device kept as a row (hash, size, answer) at all. */
     public static final int UNCHAINED_ROWS = 1000;
 
-    private static final String SCHEMA = """
-            CREATE TABLE IF NOT EXISTS inbound (
-              id INTEGER PRIMARY KEY, received_at TEXT NOT NULL, topic TEXT NOT NULL, device TEXT NOT NULL,
-              msg_hash TEXT NOT NULL, size INTEGER NOT NULL, body BLOB, status TEXT NOT NULL, reasons TEXT NOT NULL,
-              receipt TEXT NOT NULL);
-            CREATE INDEX IF NOT EXISTS inbound_hash ON inbound (msg_hash);
-            CREATE INDEX IF NOT EXISTS inbound_device ON inbound (device);
-            CREATE TABLE IF NOT EXISTS chain (
-              device TEXT NOT NULL, seq INTEGER NOT NULL, msg_hash TEXT NOT NULL UNIQUE, prev TEXT NOT NULL,
-              kind TEXT NOT NULL, election TEXT NOT NULL, station TEXT NOT NULL, race TEXT, status TEXT NOT NULL,
-              reasons TEXT NOT NULL, warnings TEXT NOT NULL, jws TEXT NOT NULL, receipt TEXT NOT NULL,
-              received_at TEXT NOT NULL, PRIMARY KEY (device, seq));
-            CREATE TABLE IF NOT EXISTS results (
-              election TEXT NOT NULL, station TEXT NOT NULL, race TEXT NOT NULL, device TEXT NOT NULL,
-              msg_hash TEXT NOT NULL, registered INTEGER NOT NULL, received INTEGER NOT NULL,
-              unused INTEGER NOT NULL, spoiled INTEGER NOT NULL, in_box INTEGER NOT NULL, invalid INTEGER NOT NULL,
-              votes TEXT NOT NULL, figures TEXT NOT NULL, warnings TEXT NOT NULL, accepted_at TEXT NOT NULL,
-              PRIMARY KEY (election, station, race));
-            CREATE TABLE IF NOT EXISTS station_turnout (
-              election TEXT NOT NULL, station TEXT NOT NULL, max_voters INTEGER NOT NULL,
-              PRIMARY KEY (election, station));
-            CREATE TABLE IF NOT EXISTS unchained (
-              device TEXT PRIMARY KEY, stored INTEGER NOT NULL, dropped INTEGER NOT NULL, dropped_bytes INTEGER NOT NULL,
-              last_at TEXT NOT NULL)
-            """;
-
-    /** SQLite primary result codes that say the disk or the database is at fault, not the statement. */
-    private static final Set<Integer> TRANSIENT = Set.of(5, 6, 7, 8, 10, 11, 13, 14, 15, 26);
-
-    private final Path file;
+    private final String location;
+    private final Dialect dialect;
+    private final Map<String, PreparedStatement> statements = new HashMap<>();
     private Connection db;
 
-    private HubStore(Path file, Connection db) {
-        this.file = file;
-        this.db = db;
+    private HubStore(String location) {
+        this.location = location;
+        this.dialect = Dialect.of(location);
     }
 
+    /** An SQLite store in {@code file}, created if missing. */
     public static HubStore open(Path file) {
-        try {
-            Files.createDirectories(file.toAbsolutePath().getParent());
-        } catch (java.io.IOException e) {
-            throw new StoreException("cannot create the folder of hub store " + file + ": " + e.getMessage(), true,
-                    e);
-        }
-        HubStore store = new HubStore(file, null);
+        return open(file.toString());
+    }
+
+    /** A store at {@code location}: a {@code jdbc:postgresql://...} URL, or an SQLite file. */
+    public static HubStore open(String location) {
+        HubStore store = new HubStore(location);
         store.connection();
         return store;
     }
 
-    public Path file() {
-        return file;
+    /** Where the store is (a password in it is not shown). */
+    public String location() {
+        return Dialect.describe(location);
+    }
+
+    private String schema() {
+        String blob = dialect.blob();
+        return """
+                CREATE TABLE IF NOT EXISTS inbound (
+                  id %s, received_at TEXT NOT NULL, topic TEXT NOT NULL, device TEXT NOT NULL,
+                  msg_hash TEXT NOT NULL, size INTEGER NOT NULL, body %s, status TEXT NOT NULL,
+                  reasons TEXT NOT NULL, receipt %s NOT NULL);
+                CREATE INDEX IF NOT EXISTS inbound_hash ON inbound (msg_hash);
+                CREATE INDEX IF NOT EXISTS inbound_device ON inbound (device);
+                CREATE TABLE IF NOT EXISTS chain (
+                  device TEXT NOT NULL, seq BIGINT NOT NULL, msg_hash TEXT NOT NULL UNIQUE, prev TEXT NOT NULL,
+                  kind TEXT NOT NULL, election TEXT NOT NULL, station TEXT NOT NULL, race TEXT, status TEXT NOT NULL,
+                  reasons TEXT NOT NULL, warnings TEXT NOT NULL, jws TEXT NOT NULL, receipt %s NOT NULL,
+                  received_at TEXT NOT NULL, PRIMARY KEY (device, seq));
+                CREATE TABLE IF NOT EXISTS heads (
+                  device TEXT PRIMARY KEY, seq BIGINT NOT NULL, msg_hash TEXT NOT NULL);
+                CREATE TABLE IF NOT EXISTS results (
+                  election TEXT NOT NULL, station TEXT NOT NULL, race TEXT NOT NULL, device TEXT NOT NULL,
+                  msg_hash TEXT NOT NULL, registered INTEGER NOT NULL, received INTEGER NOT NULL,
+                  unused INTEGER NOT NULL, spoiled INTEGER NOT NULL, in_box INTEGER NOT NULL,
+                  invalid INTEGER NOT NULL, votes TEXT NOT NULL, figures TEXT NOT NULL, warnings TEXT NOT NULL,
+                  accepted_at TEXT NOT NULL, PRIMARY KEY (election, station, race));
+                CREATE TABLE IF NOT EXISTS stations (
+                  election TEXT NOT NULL, station TEXT NOT NULL, max_voters INTEGER NOT NULL,
+                  PRIMARY KEY (election, station));
+                CREATE TABLE IF NOT EXISTS unchained (
+                  device TEXT PRIMARY KEY, stored BIGINT NOT NULL, dropped BIGINT NOT NULL,
+                  dropped_bytes BIGINT NOT NULL, last_at TEXT NOT NULL)
+                """.formatted(dialect.serial(), blob, blob, blob);
     }
 
     private Connection connection() throws StoreException {
         if (db != null) {
             return db;
         }
+        Connection c = null;
         try {
-            Connection c = DriverManager.getConnection("jdbc:sqlite:" + file.toAbsolutePath());
+            c = dialect.connect(location);
             try (Statement s = c.createStatement()) {
-                s.execute("PRAGMA journal_mode=WAL");
-                s.execute("PRAGMA synchronous=FULL");
-                s.execute("PRAGMA busy_timeout=5000");
-                for (String ddl : SCHEMA.split(";")) {
+                for (String ddl : schema().split(";")) {
                     if (!ddl.isBlank()) {
                         s.execute(ddl);
                     }
                 }
-            } catch (SQLException e) {
-                c.close();
-                throw e;
             }
-            c.setAutoCommit(false);
+            dialect.prepare(c);
             db = c;
             return c;
         } catch (SQLException e) {
-            throw failure("cannot open hub store " + file, e);
+            close(c);
+            throw failure("cannot open hub store " + location(), e);
         }
     }
 
-    /** Checks the store can be read and written now: a probe for the hub's health report. */
+    /** Checks the store can be read now: a probe for the hub's health report. */
     public synchronized void check() {
         run("check the hub store", c -> {
-            try (Statement s = c.createStatement()) {
-                s.execute("SELECT COUNT(*) FROM unchained");
-            }
+            statement(c, "SELECT COUNT(*) FROM unchained").executeQuery().close();
             return null;
         });
+    }
+
+    /**
+     * Decides and writes one batch in one transaction: locks and reads what {@code keys} name, hands it to
+     * {@code decide}, writes the decisions it returns and commits. Returns them once they are on disk.
+     */
+    public synchronized List<Decision> commitBatch(String election, BatchKeys keys,
+                                                   Function<BatchState, List<Decision>> decide) {
+        return run("store a batch of " + keys.hashes().size() + " messages", c -> {
+            dialect.begin(c);
+            BatchState state = read(c, election, keys);
+            List<Decision> decisions = decide.apply(state);
+            write(c, election, decisions);
+            dialect.commit(c);
+            return decisions;
+        });
+    }
+
+    private BatchState read(Connection c, String election, BatchKeys keys) throws SQLException {
+        String devices = json(keys.devices());
+        String stations = json(keys.stations());
+        // rows to lock even for devices and stations seen for the first time
+        PreparedStatement newHeads = statement(c, "INSERT INTO heads (device, seq, msg_hash) SELECT value, 0, ''"
+                + " FROM " + dialect.jsonTable() + " WHERE true ON CONFLICT (device) DO NOTHING");
+        newHeads.setString(1, devices);
+        newHeads.executeUpdate();
+        Map<String, ChainPosition> heads = new HashMap<>();
+        PreparedStatement h = statement(c, "SELECT device, seq, msg_hash FROM heads WHERE device IN " + dialect.in()
+                + " ORDER BY device" + dialect.lockRows());
+        h.setString(1, devices);
+        try (ResultSet rs = h.executeQuery()) {
+            while (rs.next()) {
+                if (rs.getLong(2) > 0) {
+                    heads.put(rs.getString(1), new ChainPosition(rs.getLong(2), rs.getString(3)));
+                }
+            }
+        }
+        PreparedStatement newStations = statement(c, "INSERT INTO stations (election, station, max_voters) SELECT ?,"
+                + " value, -1 FROM " + dialect.jsonTable() + " WHERE true ON CONFLICT (election, station) DO NOTHING");
+        newStations.setString(1, election);
+        newStations.setString(2, stations);
+        newStations.executeUpdate();
+        Map<String, Integer> maxTurnout = new HashMap<>();
+        PreparedStatement t = statement(c, "SELECT station, max_voters FROM stations WHERE election = ? AND station IN "
+                + dialect.in() + " ORDER BY station" + dialect.lockRows());
+        t.setString(1, election);
+        t.setString(2, stations);
+        try (ResultSet rs = t.executeQuery()) {
+            while (rs.next()) {
+                if (rs.getInt(2) >= 0) {
+                    maxTurnout.put(rs.getString(1), rs.getInt(2));
+                }
+            }
+        }
+        Map<String, byte[]> receipts = new HashMap<>();
+        PreparedStatement r = statement(c, "SELECT msg_hash, receipt FROM chain WHERE msg_hash IN " + dialect.in());
+        r.setString(1, json(keys.hashes()));
+        try (ResultSet rs = r.executeQuery()) {
+            while (rs.next()) {
+                receipts.put(rs.getString(1), rs.getBytes(2));
+            }
+        }
+        Map<String, AcceptedResult> results = new HashMap<>();
+        PreparedStatement a = statement(c, "SELECT " + RESULT_COLUMNS + " FROM results WHERE election = ? AND station"
+                + " IN " + dialect.in());
+        a.setString(1, election);
+        a.setString(2, stations);
+        try (ResultSet rs = a.executeQuery()) {
+            while (rs.next()) {
+                AcceptedResult ar = acceptedResult(rs);
+                results.put(BatchState.resultKey(ar.station(), ar.race()), ar);
+            }
+        }
+        return new BatchState(heads, receipts, maxTurnout, results);
+    }
+
+    private void write(Connection c, String election, List<Decision> decisions) throws SQLException {
+        Map<String, long[]> unchained = unchainedCounts(c, decisions);
+        PreparedStatement inbound = statement(c, "INSERT INTO inbound (received_at, topic, device, msg_hash, size, body,"
+                + " status, reasons, receipt) VALUES (?,?,?,?,?,?,?,?,?)");
+        PreparedStatement chain = statement(c, "INSERT INTO chain (device, seq, msg_hash, prev, kind, election,"
+                + " station, race, status, reasons, warnings, jws, receipt, received_at)"
+                + " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+        PreparedStatement head = statement(c, "UPDATE heads SET seq = ?, msg_hash = ? WHERE device = ?");
+        PreparedStatement result = statement(c, "INSERT INTO results (election, station, race, device, msg_hash,"
+                + " registered, received, unused, spoiled, in_box, invalid, votes, figures, warnings, accepted_at)"
+                + " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT (election, station, race) DO NOTHING");
+        PreparedStatement turnout = statement(c, "UPDATE stations SET max_voters = ? WHERE election = ? AND station = ?"
+                + " AND max_voters < ?");
+        Map<String, long[]> unchainedWritten = new LinkedHashMap<>();
+        for (Decision d : decisions) {
+            String reasons = codes(d.reasons());
+            String now = d.receivedAt().toString();
+            String status = d.resend() ? "RESEND" : d.accepted() ? "ACCEPTED" : "REJECTED";
+            if (d.report() == null && !d.resend()) {
+                long[] counts = unchained.computeIfAbsent(d.deviceId(), k -> new long[1]);
+                long[] written = unchainedWritten.computeIfAbsent(d.deviceId(), k -> new long[3]);
+                if (counts[0] >= UNCHAINED_ROWS) {
+                    written[1]++;
+                    written[2] += d.bytes().length;
+                    continue;
+                }
+                bindInbound(inbound, d, now, status, reasons, counts[0] < UNCHAINED_BODIES ? d.bytes() : null);
+                counts[0]++;
+                written[0]++;
+                continue;
+            }
+            // a resend's bytes are those of the chained message
+            bindInbound(inbound, d, now, status, reasons, d.resend() ? null : d.bytes());
+            if (d.resend()) {
+                continue;
+            }
+            var r = d.report();
+            String race = r instanceof ResultReport rr ? rr.race() : null;
+            bind(chain, r.device(), r.seq(), d.hash(), r.prev(), r.kind(), r.election(), r.station(), race, status,
+                    reasons, codes(d.warnings()), new String(d.bytes(), StandardCharsets.US_ASCII), d.receipt(), now);
+            chain.addBatch();
+            bind(head, r.seq(), d.hash(), r.device());
+            head.addBatch();
+            if (d.accepted() && r instanceof ResultReport rr) {
+                // the key (election, station, race) keeps the first accepted result
+                bind(result, rr.election(), rr.station(), rr.race(), rr.device(), d.hash(), rr.registered(),
+                        rr.received(), rr.unused(), rr.spoiled(), rr.inBox(), rr.invalid(), rr.votes().stream()
+                                .map(String::valueOf).collect(Collectors.joining(",")), rr.figures(),
+                        codes(d.warnings()), now);
+                result.addBatch();
+            }
+            if (d.accepted() && r instanceof TurnoutReport t) {
+                bind(turnout, t.voters(), t.election(), t.station(), t.voters());
+                turnout.addBatch();
+            }
+        }
+        inbound.executeBatch();
+        chain.executeBatch();
+        head.executeBatch();
+        result.executeBatch();
+        turnout.executeBatch();
+        if (!unchainedWritten.isEmpty()) {
+            PreparedStatement count = statement(c, "INSERT INTO unchained (device, stored, dropped, dropped_bytes,"
+                    + " last_at) VALUES (?,?,?,?,?) ON CONFLICT (device) DO UPDATE SET"
+                    + " stored = unchained.stored + excluded.stored, dropped = unchained.dropped + excluded.dropped,"
+                    + " dropped_bytes = unchained.dropped_bytes + excluded.dropped_bytes, last_at = excluded.last_at");
+            String last = decisions.get(decisions.size() - 1).receivedAt().toString();
+            for (var e : unchainedWritten.entrySet()) {
+                bind(count, e.getKey(), e.getValue()[0], e.getValue()[1], e.getValue()[2], last);
+                count.addBatch();
+            }
+            count.executeBatch();
+        }
+    }
+
+    private static void bindInbound(PreparedStatement inbound, Decision d, String now, String status, String reasons,
+                                    byte[] body) throws SQLException {
+        bind(inbound, now, d.topic(), d.deviceId(), d.hash(), d.bytes().length, body, status, reasons, d.receipt());
+        inbound.addBatch();
+    }
+
+    private Map<String, long[]> unchainedCounts(Connection c, List<Decision> decisions) throws SQLException {
+        List<String> devices = decisions.stream().filter(d -> d.report() == null && !d.resend())
+                .map(Decision::deviceId).distinct().toList();
+        Map<String, long[]> counts = new HashMap<>();
+        if (devices.isEmpty()) {
+            return counts;
+        }
+        PreparedStatement s = statement(c, "SELECT device, stored FROM unchained WHERE device IN " + dialect.in());
+        s.setString(1, json(devices));
+        try (ResultSet rs = s.executeQuery()) {
+            while (rs.next()) {
+                counts.put(rs.getString(1), new long[] {rs.getLong(2)});
+            }
+        }
+        return counts;
+    }
+
+    /** Writes one decision in its own transaction (a batch of one). */
+    public synchronized void save(Decision d) {
+        String station = d.report() != null ? d.report().station() : null;
+        String device = d.report() != null ? d.report().device() : d.deviceId();
+        String election = d.report() != null ? d.report().election() : "";
+        commitBatch(election, new BatchKeys(java.util.Set.of(device), station == null ? java.util.Set.of()
+                : java.util.Set.of(station), java.util.Set.of(d.hash())), state -> List.of(d));
     }
 
     /** The receipt already given to a message that joined a chain, for an identical resend. */
@@ -142,32 +327,34 @@ public final class HubStore implements AutoCloseable {
 
     /** The device's last chained message, or {@link ChainPosition#START}. */
     public synchronized ChainPosition head(String device) {
-        return queryOne("SELECT seq, msg_hash FROM chain WHERE device = ? ORDER BY seq DESC LIMIT 1",
+        return queryOne("SELECT seq, msg_hash FROM heads WHERE device = ? AND seq > 0",
                 rs -> new ChainPosition(rs.getLong(1), rs.getString(2)), device).orElse(ChainPosition.START);
     }
 
-    /** The highest accepted turnout figure of a station so far (a running maximum, not a scan). */
+    /** The highest accepted turnout figure of a station so far. */
     public synchronized OptionalInt maxTurnout(String election, String station) {
-        Optional<Integer> max = queryOne("SELECT max_voters FROM station_turnout WHERE election = ? AND station = ?",
-                rs -> rs.getInt(1), election, station);
+        Optional<Integer> max = queryOne("SELECT max_voters FROM stations WHERE election = ? AND station = ?"
+                + " AND max_voters >= 0", rs -> rs.getInt(1), election, station);
         return max.map(OptionalInt::of).orElse(OptionalInt.empty());
     }
 
+    private static final String RESULT_COLUMNS = "station, race, device, msg_hash, registered, in_box, invalid,"
+            + " votes, figures, warnings";
+
     public synchronized Optional<AcceptedResult> result(String election, String station, String race) {
-        return queryOne("SELECT station, race, device, msg_hash, registered, in_box, invalid, votes, figures, warnings"
-                + " FROM results WHERE election = ? AND station = ? AND race = ?", HubStore::acceptedResult,
-                election, station, race);
+        return queryOne("SELECT " + RESULT_COLUMNS + " FROM results WHERE election = ? AND station = ? AND race = ?",
+                HubStore::acceptedResult, election, station, race);
     }
 
     public synchronized List<AcceptedResult> results(String election) {
-        return queryAll("SELECT station, race, device, msg_hash, registered, in_box, invalid, votes, figures, warnings"
-                + " FROM results WHERE election = ? ORDER BY station, race", HubStore::acceptedResult, election);
+        return queryAll("SELECT " + RESULT_COLUMNS + " FROM results WHERE election = ? ORDER BY station, race",
+                HubStore::acceptedResult, election);
     }
 
     /** Latest accepted turnout per station, station id to voters. */
     public synchronized Map<String, Integer> turnout(String election) {
         Map<String, Integer> map = new LinkedHashMap<>();
-        for (Object[] row : queryAll("SELECT station, max_voters FROM station_turnout WHERE election = ?"
+        for (Object[] row : queryAll("SELECT station, max_voters FROM stations WHERE election = ? AND max_voters >= 0"
                 + " ORDER BY station", rs -> new Object[] {rs.getString(1), rs.getInt(2)}, election)) {
             map.put((String) row[0], (Integer) row[1]);
         }
@@ -177,14 +364,15 @@ public final class HubStore implements AutoCloseable {
     /** One line per rejected chained message: kept for review, never counted. */
     public synchronized List<String> rejectedForReview(String election) {
         return queryAll("SELECT device, seq, station, COALESCE(race, ''), reasons FROM chain WHERE election = ?"
-                + " AND status = 'REJECTED' ORDER BY received_at", rs -> rs.getString(1) + " seq " + rs.getLong(2)
-                + " station " + rs.getString(3) + " " + rs.getString(4) + ": " + rs.getString(5), election);
+                + " AND status = 'REJECTED' ORDER BY received_at, device, seq", rs -> rs.getString(1) + " seq "
+                + rs.getLong(2) + " station " + rs.getString(3) + " " + rs.getString(4) + ": " + rs.getString(5),
+                election);
     }
 
     /** One line per chain restart, to be reviewed: which unit, where in its chain, why. */
     public synchronized List<String> restarts(String election) {
         return queryAll("SELECT device, seq, station, jws, received_at FROM chain WHERE election = ? AND kind = ?"
-                + " AND status = 'ACCEPTED' ORDER BY received_at", rs -> {
+                + " AND status = 'ACCEPTED' ORDER BY received_at, device, seq", rs -> {
                     RestartReport r = (RestartReport) org.rts.protocol.codec.MessageCodec.decodeReport(
                             org.rts.protocol.jws.Jws.parse(rs.getString(4).getBytes(StandardCharsets.US_ASCII))
                                     .payload());
@@ -222,95 +410,9 @@ public final class HubStore implements AutoCloseable {
         return new Unchained(counts[0], bodies, counts[1], counts[2]);
     }
 
-    /** Logs the arrival of a message already decided; the receipt it got before is sent again. */
-    public synchronized void saveResend(String topic, String device, String hash, byte[] bytes, byte[] receipt,
-                                        Instant receivedAt) {
-        run("log resend of " + hash + " from " + device, c -> {
-            exec(c, "INSERT INTO inbound (received_at, topic, device, msg_hash, size, body, status, reasons, receipt)"
-                    + " VALUES (?,?,?,?,?,?,?,?,?)", receivedAt.toString(), topic, device, hash, bytes.length, bytes,
-                    "RESEND", "", receipt);
-            c.commit();
-            return null;
-        });
-    }
-
-    /** Writes one decision in one transaction; returns only once it is on disk. */
-    public synchronized void save(Decision d) {
-        run("store message " + d.hash() + " from " + d.deviceId(), c -> {
-            write(c, d);
-            c.commit();
-            return null;
-        });
-    }
-
-    private void write(Connection c, Decision d) throws SQLException {
-        String reasons = codes(d.reasons());
-        String now = d.receivedAt().toString();
-        String status = d.accepted() ? "ACCEPTED" : "REJECTED";
-        if (d.report() == null) {
-            writeUnchained(c, d, reasons, now, status);
-            return;
-        }
-        exec(c, "INSERT INTO inbound (received_at, topic, device, msg_hash, size, body, status, reasons, receipt)"
-                + " VALUES (?,?,?,?,?,?,?,?,?)", now, d.topic(), d.deviceId(), d.hash(), d.bytes().length,
-                d.bytes(), status, reasons, d.receipt());
-        var r = d.report();
-        String race = r instanceof ResultReport rr ? rr.race() : null;
-        exec(c, "INSERT INTO chain (device, seq, msg_hash, prev, kind, election, station, race, status, reasons,"
-                + " warnings, jws, receipt, received_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-                r.device(), r.seq(), d.hash(), r.prev(), r.kind(), r.election(), r.station(), race, status, reasons,
-                codes(d.warnings()), new String(d.bytes(), StandardCharsets.US_ASCII), d.receipt(), now);
-        if (d.accepted() && r instanceof ResultReport rr) {
-            // the key (election, station, race) keeps the first accepted result; a same-figures repeat is accepted
-            // by intake but changes nothing here
-            exec(c, "INSERT INTO results (election, station, race, device, msg_hash, registered, received,"
-                    + " unused, spoiled, in_box, invalid, votes, figures, warnings, accepted_at)"
-                    + " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT (election, station, race) DO NOTHING",
-                    rr.election(), rr.station(), rr.race(), rr.device(), d.hash(), rr.registered(), rr.received(),
-                    rr.unused(), rr.spoiled(), rr.inBox(), rr.invalid(), rr.votes().stream().map(String::valueOf)
-                            .collect(Collectors.joining(",")), rr.figures(), codes(d.warnings()), now);
-        }
-        if (d.accepted() && r instanceof TurnoutReport t) {
-            exec(c, "INSERT INTO station_turnout (election, station, max_voters) VALUES (?,?,?)"
-                    + " ON CONFLICT (election, station) DO UPDATE SET max_voters = MAX(max_voters, excluded.max_voters)",
-                    t.election(), t.station(), t.voters());
-        }
-    }
-
-    private void writeUnchained(Connection c, Decision d, String reasons, String now, String status)
-            throws SQLException {
-        long stored;
-        try (PreparedStatement ps = c.prepareStatement("SELECT stored FROM unchained WHERE device = ?")) {
-            ps.setString(1, d.deviceId());
-            try (ResultSet rs = ps.executeQuery()) {
-                stored = rs.next() ? rs.getLong(1) : 0;
-            }
-        }
-        if (stored < UNCHAINED_ROWS) {
-            exec(c, "INSERT INTO inbound (received_at, topic, device, msg_hash, size, body, status, reasons, receipt)"
-                    + " VALUES (?,?,?,?,?,?,?,?,?)", now, d.topic(), d.deviceId(), d.hash(), d.bytes().length,
-                    stored < UNCHAINED_BODIES ? d.bytes() : null, status, reasons,
-                    d.receipt());
-        }
-        boolean kept = stored < UNCHAINED_ROWS;
-        exec(c, "INSERT INTO unchained (device, stored, dropped, dropped_bytes, last_at) VALUES (?,?,?,?,?)"
-                + " ON CONFLICT (device) DO UPDATE SET stored = stored + excluded.stored,"
-                + " dropped = dropped + excluded.dropped, dropped_bytes = dropped_bytes + excluded.dropped_bytes,"
-                + " last_at = excluded.last_at", d.deviceId(), kept ? 1 : 0, kept ? 0 : 1,
-                kept ? 0 : d.bytes().length, now);
-    }
-
     @Override
     public synchronized void close() {
-        if (db != null) {
-            try {
-                db.close();
-            } catch (SQLException e) {
-                throw new StoreException("cannot close hub store " + file + ": " + e.getMessage(), false, e);
-            } finally {
-                db = null;
-            }
-        }
+        discard();
     }
 
     private interface Work<T> {
@@ -332,15 +434,31 @@ public final class HubStore implements AutoCloseable {
         }
     }
 
+    private PreparedStatement statement(Connection c, String sql) throws SQLException {
+        PreparedStatement ps = statements.get(sql);
+        if (ps == null) {
+            ps = c.prepareStatement(sql);
+            statements.put(sql, ps);
+        }
+        return ps;
+    }
+
     private void discard() {
         Connection c = db;
         db = null;
+        statements.clear();
         if (c != null) {
             try {
-                c.rollback();
+                dialect.rollback(c);
             } catch (SQLException ignored) {
-                // SQLite may have rolled back already (full disk): closing below discards what is left
+                // the database may have rolled back already (full disk): closing below discards what is left
             }
+            close(c);
+        }
+    }
+
+    private static void close(Connection c) {
+        if (c != null) {
             try {
                 c.close();
             } catch (SQLException ignored) {
@@ -350,8 +468,15 @@ public final class HubStore implements AutoCloseable {
     }
 
     private StoreException failure(String what, SQLException e) {
-        int code = e instanceof SQLiteException se ? se.getResultCode().code & 0xFF : e.getErrorCode() & 0xFF;
-        return new StoreException(what + " (" + file + "): " + e.getMessage(), TRANSIENT.contains(code), e);
+        return new StoreException(what + " (" + location() + "): " + e.getMessage(), dialect.transientFault(e), e);
+    }
+
+    private static String json(Collection<String> values) {
+        try {
+            return Json.mapper().writeValueAsString(values);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     private static String codes(List<Finding> findings) {
@@ -368,13 +493,6 @@ public final class HubStore implements AutoCloseable {
                 warnings.isEmpty() ? List.of() : List.of(warnings.split(" ")));
     }
 
-    private static void exec(Connection c, String sql, Object... args) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(sql)) {
-            bind(ps, args);
-            ps.executeUpdate();
-        }
-    }
-
     private interface Row<T> {
         T read(ResultSet rs) throws SQLException;
     }
@@ -386,23 +504,26 @@ public final class HubStore implements AutoCloseable {
 
     private <T> List<T> queryAll(String sql, Row<T> row, Object... args) {
         return run("query the hub store", c -> {
-            try (PreparedStatement ps = c.prepareStatement(sql)) {
-                bind(ps, args);
-                List<T> list = new ArrayList<>();
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        list.add(row.read(rs));
-                    }
+            PreparedStatement ps = statement(c, sql);
+            bind(ps, args);
+            List<T> list = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    list.add(row.read(rs));
                 }
-                c.commit();
-                return list;
             }
+            dialect.endRead(c);
+            return list;
         });
     }
 
     private static void bind(PreparedStatement ps, Object... args) throws SQLException {
         for (int i = 0; i < args.length; i++) {
-            ps.setObject(i + 1, args[i]);
+            if (args[i] == null) {
+                ps.setNull(i + 1, java.sql.Types.NULL);
+            } else {
+                ps.setObject(i + 1, args[i]);
+            }
         }
     }
 }

@@ -21,16 +21,16 @@ import org.rts.hub.store.HubStore;
 import org.rts.hub.testing.TestElection;
 import org.rts.hub.testing.TestElection.Device;
 import org.rts.hub.testing.Variants;
-import org.rts.protocol.message.ChainPosition;
-import org.rts.protocol.message.RestartReport;
 import org.rts.hub.validation.Authenticator;
 import org.rts.protocol.Topics;
 import org.rts.protocol.codec.MessageCodec;
 import org.rts.protocol.jws.Es256Verifier;
 import org.rts.protocol.jws.Jws;
+import org.rts.protocol.message.ChainPosition;
 import org.rts.protocol.message.Finding;
 import org.rts.protocol.message.Mode;
 import org.rts.protocol.message.Receipt;
+import org.rts.protocol.message.RestartReport;
 import org.rts.protocol.message.ResultReport;
 import org.rts.protocol.message.TurnoutReport;
 import org.rts.protocol.pki.Certificates;
@@ -49,7 +49,7 @@ class IntakeTest {
     @BeforeEach
     void setUp() {
         election = new TestElection(dir.resolve("election"), "tcp://127.0.0.1:1883", Mode.LIVE);
-        store = HubStore.open(dir.resolve("hub.db"));
+        store = HubStore.open(storeLocation());
         var files = election.files;
         registry = new RegistryWatch(files.registry(), files.crl(), Pem.readCertificate(files.caCertificate()),
                 election.id);
@@ -59,9 +59,69 @@ class IntakeTest {
         dev1 = election.device(1);
     }
 
+    /** Where the store is: an SQLite file here, a PostgreSQL schema in {@link IntakePostgresTest}. */
+    String storeLocation() {
+        return dir.resolve("hub.db").toString();
+    }
+
     @AfterEach
     void tearDown() {
         store.close();
+    }
+
+    private List<Receipt> sendBatch(List<Inbound> batch) {
+        List<Intake.Verified> verified = batch.stream().map(in -> intake.verify(in, TestElection.CLOCK.instant()))
+                .toList();
+        return intake.decideAndStore(verified, Intake.Signing.IN_TURN).stream()
+                .map(d -> MessageCodec.decodeReceipt(Jws.parse(d.receipt()).payload())).toList();
+    }
+
+    private Inbound inbound(Device d, String kind, byte[] bytes) {
+        return Inbound.bounded(Topics.report(election.id, d.id, kind), bytes, Authenticator.MAX_BYTES);
+    }
+
+    @Test
+    void a_batch_is_decided_in_arrival_order_as_if_one_message_at_a_time() {
+        Device dev2 = election.device(2);
+        byte[] t1 = dev1.chain(dev1.sign(dev1.turnout(100)));
+        byte[] t2 = dev1.chain(dev1.sign(dev1.turnout(50)));
+        byte[] t3 = dev1.chain(dev1.sign(dev1.turnout(120)));
+        byte[] other = dev2.chain(dev2.sign(dev2.turnout(7)));
+        List<Receipt> receipts = sendBatch(List.of(inbound(dev1, Topics.TURNOUT, t1), inbound(dev2, Topics.TURNOUT,
+                other), inbound(dev1, Topics.TURNOUT, t2), inbound(dev1, Topics.TURNOUT, t1),
+                inbound(dev1, Topics.TURNOUT, t3)));
+        assertTrue(receipts.get(0).accepted());
+        assertTrue(receipts.get(1).accepted());
+        assertEquals(List.of("RECONCILIATION_FAILED:TURNOUT_DECREASING"), codes(receipts.get(2)),
+                "sees the turnout accepted earlier in the same batch");
+        assertTrue(receipts.get(2).chained());
+        assertEquals(receipts.get(0), receipts.get(3), "a copy in the same batch gets the first one's receipt");
+        assertTrue(receipts.get(4).accepted(), "links to the rejected but chained message before it");
+        assertEquals(Map.of("S-1", 120, "S-2", 7), store.turnout(election.id));
+        assertEquals(Map.of("ACCEPTED", 3, "REJECTED", 1, "RESEND", 1), store.inboundCounts());
+    }
+
+    @Test
+    void a_batch_out_of_order_is_answered_with_a_gap_and_conflicting_results_keep_the_first() {
+        byte[] t1 = dev1.sign(dev1.turnout(10));
+        dev1.chain(t1);
+        byte[] t2 = dev1.chain(dev1.sign(dev1.turnout(20)));
+        byte[] first = dev1.chain(dev1.sign(dev1.result(200, 100, 90)));
+        byte[] same = dev1.chain(dev1.sign(dev1.result(200, 100, 90)));
+        byte[] different = dev1.chain(dev1.sign(dev1.result(190, 110, 90)));
+        List<Receipt> receipts = sendBatch(List.of(inbound(dev1, Topics.TURNOUT, t2), inbound(dev1, Topics.TURNOUT,
+                t1), inbound(dev1, Topics.TURNOUT, t2), inbound(dev1, Topics.RESULT, first),
+                inbound(dev1, Topics.RESULT, same), inbound(dev1, Topics.RESULT, different)));
+        assertEquals(List.of("SEQUENCE_GAP"), codes(receipts.get(0)));
+        assertFalse(receipts.get(0).chained());
+        assertTrue(receipts.get(1).accepted());
+        assertTrue(receipts.get(2).accepted(), "the same bytes again, now in order");
+        assertTrue(receipts.get(3).accepted());
+        assertTrue(receipts.get(4).accepted());
+        assertEquals(List.of("DUPLICATE_RESULT"), receipts.get(4).warnings().stream().map(Finding::code).toList());
+        assertEquals(List.of("CONFLICT"), codes(receipts.get(5)));
+        assertEquals(5, store.head("dev-1").seq());
+        assertEquals(List.of(200, 100, 90), store.result(election.id, "S-1", "parliament").orElseThrow().votes());
     }
 
     private Receipt send(String deviceId, String kind, byte[] bytes) {
@@ -471,7 +531,8 @@ class IntakeTest {
     void a_decision_that_cannot_be_stored_gets_no_receipt() {
         HubStore failing = org.mockito.Mockito.spy(store);
         org.mockito.Mockito.doThrow(new org.rts.hub.store.StoreException("disk full", true, null)).when(failing)
-                .save(org.mockito.ArgumentMatchers.any());
+                .commitBatch(org.mockito.ArgumentMatchers.any(), org.mockito.ArgumentMatchers.any(),
+                        org.mockito.ArgumentMatchers.any());
         Intake broken = new Intake(election.election, new Authenticator(election.election, registry::current),
                 failing, new ReceiptIssuer(Pem.readPrivateKey(election.files.hubKey()),
                         Pem.readCertificate(election.files.hubCertificate())), TestElection.CLOCK);

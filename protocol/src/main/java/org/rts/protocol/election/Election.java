@@ -22,10 +22,9 @@ public record Election(String id, String name, Mode mode, List<Race> races, List
             throw new IllegalArgumentException("election '" + id + "' needs at least one race and one station");
         }
         races = List.copyOf(races);
-        stations = List.copyOf(stations);
+        stations = StationList.of(stations);
         tolerances = tolerances == null ? Tolerances.DEFAULT : tolerances;
         unique("race", races.stream().map(Race::id).toList());
-        unique("station", stations.stream().map(Station::id).toList());
     }
 
     private static void unique(String what, List<String> ids) {
@@ -42,7 +41,7 @@ public record Election(String id, String name, Mode mode, List<Race> races, List
     }
 
     public Optional<Station> station(String stationId) {
-        return stations.stream().filter(s -> s.id().equals(stationId)).findFirst();
+        return ((StationList) stations).byId(stationId);
     }
 
     /** Reads a ballot definition a person wrote (provisioning's input); not yet signed. */

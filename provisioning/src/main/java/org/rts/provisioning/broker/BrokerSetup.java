@@ -33,10 +33,15 @@ public final class BrokerSetup {
      * @param dirOnHost where the files will sit on the broker host (paths in mosquitto.conf); default: here
      * @param runAs     the user Mosquitto runs as once started (its {@code user} option); null keeps Mosquitto's
      *                  default, {@code mosquitto}, which must be able to read every file, the key included
+     * @param messagesPerUnit messages one unit may hold and send at once (the broker's queues are sized for every
+     *                  station's unit sending that many)
      */
-    public Path write(List<String> hosts, int port, String bind, Path dirOnHost, String runAs) {
+    public Path write(List<String> hosts, int port, String bind, Path dirOnHost, String runAs, int messagesPerUnit) {
         if (port < 1 || port > 65535) {
             throw new ProvisioningException("port must be 1..65535, found: " + port);
+        }
+        if (messagesPerUnit < 1) {
+            throw new ProvisioningException("messages per unit must be >= 1, found: " + messagesPerUnit);
         }
         Path dir = authority.files().broker();
         Path onHost = dirOnHost != null ? dirOnHost : dir.toAbsolutePath();
@@ -59,6 +64,7 @@ public final class BrokerSetup {
                     "per_listener_settings false",
                     "# A report is at most 64 KiB; anything larger is refused at the door (the client is disconnected).",
                     "max_packet_size " + MAX_PACKET,
+                    String.join("\n", limits(authority.election().stations().size(), messagesPerUnit)),
                     runAs == null ? "# Mosquitto reads these files as user 'mosquitto': chown them to it" : "user " + runAs,
                     "allow_anonymous false",
                     "acl_file " + onHost.resolve("acl"),
@@ -79,6 +85,29 @@ public final class BrokerSetup {
                     + e.getMessage());
         }
         return dir;
+    }
+
+    /** Messages a unit may hold by default: a day of turnout reports, its results, restarts, health. */
+    public static final int MESSAGES_PER_UNIT = 64;
+    /** Messages in flight to one client: the hub acknowledges a batch at a time, once it is stored. */
+    static final int MAX_INFLIGHT = 1000;
+
+    /**
+     * The broker's queue limits for an election of {@code units} units that may each hold {@code messagesPerUnit}
+     * messages, with the reason in a comment: Mosquitto's default (1000 messages per client) silently drops the
+     * hub's messages beyond it while the hub is away or behind.
+     */
+    public static List<String> limits(int units, int messagesPerUnit) {
+        long queued = Math.max(1000L, (long) units * messagesPerUnit);
+        return List.of(
+                "# While the hub is away or behind, its session queues every unit's messages: " + units
+                        + " units x " + messagesPerUnit + " messages a unit may hold.",
+                "# Beyond this Mosquitto drops messages silently (their units send them again, late). At about"
+                        + " 1 KiB a report it needs " + Math.max(1, queued / 1024) + " MiB of memory at most.",
+                "max_queued_messages " + queued,
+                "# Messages on their way to one client before it acknowledges: the hub acknowledges a batch at a"
+                        + " time, once stored.",
+                "max_inflight_messages " + MAX_INFLIGHT);
     }
 
     /** Largest MQTT packet the broker takes: a 64 KiB report with room for the topic and properties. */

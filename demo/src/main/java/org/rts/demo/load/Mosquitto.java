@@ -1,4 +1,4 @@
-package org.rts.e2e;
+package org.rts.demo.load;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -9,8 +9,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 
 /** A private Mosquitto process on a loopback port, for tests that need a broker to appear, vanish or restart. */
-final class Mosquitto implements AutoCloseable {
-    static final String SHARED_URL = "tcp://127.0.0.1:1883";
+public final class Mosquitto implements AutoCloseable {
+    public static final String SHARED_URL = "tcp://127.0.0.1:1883";
 
     private final int port;
     private final Path conf;
@@ -24,7 +24,7 @@ final class Mosquitto implements AutoCloseable {
     }
 
     /** A plain, anonymous broker on a free port, not started yet. */
-    static Mosquitto plain(Path dir) throws IOException {
+    public static Mosquitto plain(Path dir) throws IOException {
         int port = freePort();
         Path conf = Files.createDirectories(dir).resolve("mosquitto.conf");
         Files.writeString(conf, "listener " + port + " 127.0.0.1\nallow_anonymous true\npersistence false\n");
@@ -32,7 +32,7 @@ final class Mosquitto implements AutoCloseable {
     }
 
     /** A plain, anonymous broker on a free port that keeps its sessions and queues on disk (saved every second). */
-    static Mosquitto persistent(Path dir) throws IOException {
+    public static Mosquitto persistent(Path dir) throws IOException {
         int port = freePort();
         Path conf = Files.createDirectories(dir).resolve("mosquitto.conf");
         Files.writeString(conf, "listener " + port + " 127.0.0.1\nallow_anonymous true\npersistence true\n"
@@ -40,22 +40,34 @@ final class Mosquitto implements AutoCloseable {
         return new Mosquitto(port, conf, dir.resolve("mosquitto.log"));
     }
 
+    /**
+     * A plain, anonymous broker with the queue limits provisioning writes for an election of {@code units} units
+     * that may each hold {@code messagesPerUnit} messages.
+     */
+    public static Mosquitto forElection(Path dir, int units, int messagesPerUnit) throws IOException {
+        int port = freePort();
+        Path conf = Files.createDirectories(dir).resolve("mosquitto.conf");
+        Files.writeString(conf, "listener " + port + " 127.0.0.1\nallow_anonymous true\npersistence false\n"
+                + String.join("\n", org.rts.provisioning.broker.BrokerSetup.limits(units, messagesPerUnit)) + "\n");
+        return new Mosquitto(port, conf, dir.resolve("mosquitto.log"));
+    }
+
     /** A broker running a configuration written elsewhere (by provisioning), listening on {@code port}. */
-    static Mosquitto configured(Path conf, int port) {
+    public static Mosquitto configured(Path conf, int port) {
         return new Mosquitto(port, conf, conf.resolveSibling("mosquitto.log"));
     }
 
-    static int freePort() throws IOException {
+    public static int freePort() throws IOException {
         try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
             return socket.getLocalPort();
         }
     }
 
-    String url() {
+    public String url() {
         return "tcp://127.0.0.1:" + port;
     }
 
-    void start() throws Exception {
+    public void start() throws Exception {
         process = new ProcessBuilder("/usr/sbin/mosquitto", "-c", conf.toString())
                 .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
         long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
@@ -74,7 +86,7 @@ final class Mosquitto implements AutoCloseable {
     }
 
     /** Kills the broker at once (SIGKILL): nothing is saved or said to its clients. */
-    void kill() throws InterruptedException {
+    public void kill() throws InterruptedException {
         if (process != null) {
             process.destroyForcibly();
             process.waitFor();
@@ -83,7 +95,7 @@ final class Mosquitto implements AutoCloseable {
     }
 
     /** Stops and starts again: how Mosquitto takes a new CRL. */
-    void restart() throws Exception {
+    public void restart() throws Exception {
         close();
         start();
     }

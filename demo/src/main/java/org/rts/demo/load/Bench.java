@@ -1,0 +1,326 @@
+package org.rts.demo.load;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.function.Consumer;
+import java.util.stream.Collectors;
+import org.bouncycastle.cert.X509CertificateHolder;
+import org.rts.demo.load.Fleet.Message;
+import org.rts.hub.receipt.ReceiptIssuer;
+import org.rts.hub.store.HubStore;
+import org.rts.protocol.Topics;
+import org.rts.protocol.jws.Es256Verifier;
+import org.rts.protocol.jws.Jws;
+import org.rts.protocol.message.Finding;
+import org.rts.protocol.pki.Certificates;
+import org.rts.protocol.pki.Pem;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * The close-of-polls benchmark: provisions N units, pre-signs their reports, starts its own Mosquitto and the hub
+ * jar in JVMs of their own, and prints what the hub sustains beside what the machine can do at all: a plain
+ * subscriber's pass-through rate through the same broker, and the in-process signature verify and sign rates.
+ * Everything runs on this machine's cores, the load generator and the broker included.
+ */
+@Command(name = "bench", mixinStandardHelpOptions = true,
+        description = "Measure the hub under a close-of-polls burst through a real Mosquitto.")
+public final class Bench implements Callable<Integer> {
+    @Option(names = "--units", defaultValue = "200", description = "Units (default: ${DEFAULT-VALUE}).")
+    int units;
+
+    @Option(names = "--messages", defaultValue = "40000", description = "Messages in the burst (default: ${DEFAULT-VALUE}).")
+    int messages;
+
+    @Option(names = "--hubs", defaultValue = "1", description = "Hub processes; more than one share the work"
+            + " through a shared subscription and PostgreSQL (default: ${DEFAULT-VALUE}).")
+    int hubs;
+
+    @Option(names = "--store", description = "sqlite or postgres (default: sqlite for one hub, postgres for more).")
+    String store;
+
+    @Option(names = "--postgres", defaultValue = "jdbc:postgresql://127.0.0.1:5432/rts?user=rts&password=rts",
+            description = "PostgreSQL server; the benchmark uses a schema of its own and drops it (default: ${DEFAULT-VALUE}).")
+    String postgres;
+
+    @Option(names = "--window", description = "Messages a unit sends before waiting for a receipt (default: all at"
+            + " once for one hub, 4 for several, as units send).")
+    Integer window;
+
+    @Option(names = "--latency-seconds", defaultValue = "10",
+            description = "Length of the latency run at half the burst rate (default: ${DEFAULT-VALUE}).")
+    int latencySeconds;
+
+    @Option(names = "--dir", description = "Work folder (default: a new temporary folder).")
+    Path dir;
+
+    public static void main(String[] args) {
+        System.exit(new CommandLine(new Bench()).execute(args));
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        if (units < 1 || messages < units || hubs < 1 || latencySeconds < 1) {
+            throw new CommandLine.ParameterException(new CommandLine(this),
+                    "need units >= 1, messages >= units, hubs >= 1, latency-seconds >= 1");
+        }
+        String kind = store != null ? store : hubs > 1 ? "postgres" : "sqlite";
+        if (hubs > 1 && !kind.equals("postgres")) {
+            throw new CommandLine.ParameterException(new CommandLine(this), "several hubs share a PostgreSQL store");
+        }
+        int unitWindow = window != null ? window : hubs > 1 ? 4 : Integer.MAX_VALUE;
+        Path work = dir != null ? Files.createDirectories(dir) : Files.createTempDirectory("rts-bench-");
+        int cores = Runtime.getRuntime().availableProcessors();
+        System.out.printf("RTS hub benchmark: %d units, %d burst messages, %d hub(s), %s store, %d cores, Java %s,"
+                + " work folder %s%n", units, messages, hubs, kind, cores, Runtime.version(), work);
+
+        long t = System.nanoTime();
+        Fleet fleet = Fleet.create(work.resolve("election"), units);
+        String election = fleet.election().id();
+        System.out.printf("  %d units provisioned (keys, certificates, one signed registry) in %.1f s%n", units,
+                seconds(System.nanoTime() - t));
+        int perUnit = (messages + units - 1) / units;
+        int warmPerUnit = Math.max(1, Math.min(2000, messages / 10) / units);
+        List<Message> warm = fleet.sign(warmPerUnit);
+        t = System.nanoTime();
+        List<Message> burst = fleet.sign(perUnit).subList(0, messages);
+        double unitSignRate = burst.size() / seconds(System.nanoTime() - t);
+        if (burst.size() < perUnit * units) {
+            throw new IllegalStateException("messages must be a multiple of units, so that every chain is whole");
+        }
+
+        double verifyRate = verifyRate(burst, cores);
+        X509CertificateHolder hubCert = Pem.readCertificate(fleet.files().hubCertificate());
+        double receiptRate = receiptRate(burst, new ReceiptIssuer(Pem.readPrivateKey(fleet.files().hubKey()),
+                hubCert), cores);
+        System.out.printf("  in-process: ECDSA P-256 verify %,.0f/s, receipt signing %,.0f/s, report signing %,.0f/s"
+                + " (%d threads)%n", verifyRate, receiptRate, unitSignRate, cores);
+
+        String location = null;
+        try (Mosquitto broker = Mosquitto.forElection(work.resolve("broker"), units,
+                warmPerUnit + perUnit + 64)) {
+            broker.start();
+            double passThrough = passThrough(broker.url(), election, burst);
+            System.out.printf("  plain Paho subscriber through Mosquitto: %,.0f msg/s%n", passThrough);
+
+            location = kind.equals("postgres") ? postgres + (postgres.contains("?") ? "&" : "?")
+                    + "currentSchema=bench_" + Long.toString(System.nanoTime(), 36)
+                    : work.resolve("hub.db").toString();
+            List<HubProcess> hubProcesses = new ArrayList<>();
+            for (int i = 1; i <= hubs; i++) {
+                List<String> options = new ArrayList<>(List.of("--rate-burst", "1000000", "--rate", "1000000"));
+                if (hubs > 1) {
+                    options.addAll(List.of("--share", "bench"));
+                }
+                hubProcesses.add(new HubProcess(fleet.files().dir(), broker.url(), location, "bench-hub-" + i,
+                        work.resolve("hub-" + i + ".log"), options.toArray(String[]::new)).start());
+            }
+            try (Traffic traffic = new Traffic(broker.url(), election, 8, unitWindow, Duration.ofSeconds(20))) {
+                traffic.send(warm);
+                long warmDeadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
+                while (!traffic.awaitAnswers(warm.size(), Duration.ofSeconds(1)) && System.nanoTime() < warmDeadline) {
+                    for (HubProcess h : hubProcesses) {
+                        if (!h.isAlive()) {
+                            throw new IllegalStateException("a hub exited: see " + h.log());
+                        }
+                    }
+                }
+                if (traffic.outcomes().size() < warm.size()) {
+                    throw new IllegalStateException("the hub answered " + traffic.outcomes().size() + " of "
+                            + warm.size() + " warm-up messages in 3 minutes: see " + work.resolve("hub-1.log"));
+                }
+                long publishesBefore = traffic.publishes();
+                long cpu0 = cpu(hubProcesses);
+                long t0 = System.nanoTime();
+                traffic.send(burst);
+                boolean all = traffic.awaitAnswers(warm.size() + burst.size(),
+                        Duration.ofSeconds(Math.max(300, messages / 200)));
+                long cpu1 = cpu(hubProcesses);
+                List<Traffic.Outcome> burstOutcomes = outcomes(traffic.outcomes(), burst);
+                long last = burstOutcomes.stream().mapToLong(Traffic.Outcome::answeredNanos).max().orElse(t0);
+                double rate = burstOutcomes.size() / seconds(last - t0);
+                long accepted = burstOutcomes.stream().filter(o -> o.receipt().accepted()).count();
+                System.out.printf("  hub: %,d of %,d burst messages answered%s, %,d ACCEPTED; %,.0f msg/s accepted and"
+                        + " receipted%n", burstOutcomes.size(), burst.size(), all ? "" : " (TIMED OUT)", accepted,
+                        rate);
+                System.out.printf("  hub CPU: %.0f µs per message (%d hub process(es); crypto floor of one verify and"
+                        + " one receipt signature per message on one core: %.0f µs)%n",
+                        (double) (cpu1 - cpu0) / burstOutcomes.size(), hubs, floorMicros(verifyRate, receiptRate,
+                                cores));
+                if (traffic.gaps() > 0 || traffic.publishes() - publishesBefore > burst.size()) {
+                    System.out.printf("  units: %,d publishes for %,d messages (%,d answered with a gap and sent again"
+                            + " after the one before, %,d resent for want of a receipt)%n",
+                            traffic.publishes() - publishesBefore, burst.size(), traffic.gaps(), traffic.resends());
+                }
+                reasons(burstOutcomes).forEach(line -> System.out.println("    not accepted: " + line));
+
+                double latencyRate = Math.max(1, rate / 2);
+                int latencyCount = (int) Math.min((long) latencyRate * latencySeconds, (long) units * 64);
+                List<Message> paced = fleet.sign((latencyCount + units - 1) / units);
+                runPaced(traffic, paced, latencyRate);
+                boolean latencyAll = traffic.awaitAnswers(warm.size() + burst.size() + paced.size(),
+                        Duration.ofSeconds(120));
+                List<Traffic.Outcome> pacedOutcomes = outcomes(traffic.outcomes(), paced);
+                long[] latencies = pacedOutcomes.stream().mapToLong(Traffic.Outcome::latencyNanos).sorted().toArray();
+                System.out.printf("  publish -> receipt at %,.0f msg/s (half the burst rate, %,d messages%s): p50 %.1f ms,"
+                        + " p99 %.1f ms, max %.1f ms%n", latencyRate, paced.size(), latencyAll ? "" : ", TIMED OUT",
+                        percentile(latencies, 0.50), percentile(latencies, 0.99), percentile(latencies, 1.0));
+
+                long genuine = traffic.outcomes().parallelStream().filter(o -> Es256Verifier.verify(
+                        Jws.parse(o.receiptBytes()), Certificates.publicKey(hubCert))).count();
+                System.out.printf("  receipts: %,d of %,d carry a valid hub signature%n", genuine,
+                        traffic.outcomes().size());
+                System.out.printf("  ratios: hub rate / pass-through %.2f; hub CPU per message / crypto floor %.2f%n",
+                        rate / passThrough, (double) (cpu1 - cpu0) / burstOutcomes.size()
+                                / floorMicros(verifyRate, receiptRate, cores));
+            } finally {
+                for (HubProcess h : hubProcesses) {
+                    h.close();
+                }
+            }
+            checkStore(location, fleet);
+        } finally {
+            if (location != null && location.startsWith("jdbc:")) {
+                dropSchema(location);
+            }
+        }
+        return 0;
+    }
+
+    private static double seconds(long nanos) {
+        return nanos / 1e9;
+    }
+
+    /** Microseconds one core spends on one verify and one receipt signature. */
+    private static double floorMicros(double verifyRate, double signRate, int threads) {
+        return 1e6 * threads / verifyRate + 1e6 * threads / signRate;
+    }
+
+    private static long cpu(List<HubProcess> hubs) throws java.io.IOException {
+        long sum = 0;
+        for (HubProcess h : hubs) {
+            sum += h.cpuMicros();
+        }
+        return sum;
+    }
+
+    private static List<Traffic.Outcome> outcomes(Collection<Traffic.Outcome> all, List<Message> of) {
+        Set<String> hashes = of.stream().map(Message::hash).collect(Collectors.toSet());
+        return all.stream().filter(o -> hashes.contains(o.message().hash())).toList();
+    }
+
+    private static List<String> reasons(List<Traffic.Outcome> outcomes) {
+        Map<String, Long> counts = outcomes.stream().filter(o -> !o.receipt().accepted())
+                .collect(Collectors.groupingBy(o -> o.receipt().reasons().stream().map(Finding::code)
+                        .collect(Collectors.joining(",")), Collectors.counting()));
+        return counts.entrySet().stream().map(e -> e.getValue() + " x " + e.getKey()).toList();
+    }
+
+    private static double percentile(long[] sorted, double p) {
+        if (sorted.length == 0) {
+            return Double.NaN;
+        }
+        int i = (int) Math.min(sorted.length - 1, Math.ceil(p * sorted.length) - 1);
+        return sorted[Math.max(0, i)] / 1e6;
+    }
+
+    private static double verifyRate(List<Message> burst, int threads) throws Exception {
+        return parallelRate(burst, threads, m -> {
+            if (!Es256Verifier.verify(Jws.parse(m.bytes()), m.unit().publicKey())) {
+                throw new IllegalStateException("a pre-signed message does not verify");
+            }
+        });
+    }
+
+    private static double receiptRate(List<Message> burst, ReceiptIssuer issuer, int threads) throws Exception {
+        return parallelRate(burst, threads, m -> issuer.issue(m.unit().id(), m.topic(), m.hash(), m.seq(), true,
+                List.of(), List.of(), null, java.time.Instant.now()));
+    }
+
+    /** Items a second over {@code threads} threads, after a first pass to warm the code up. */
+    private static double parallelRate(List<Message> items, int threads, Consumer<Message> work) throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        try {
+            run(pool, items.subList(0, Math.min(items.size(), 5000)), threads, work);
+            long t = System.nanoTime();
+            run(pool, items, threads, work);
+            return items.size() / seconds(System.nanoTime() - t);
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    private static void run(ExecutorService pool, List<Message> items, int threads, Consumer<Message> work)
+            throws Exception {
+        List<Future<?>> parts = new ArrayList<>();
+        for (int i = 0; i < threads; i++) {
+            List<Message> part = items.subList(items.size() * i / threads, items.size() * (i + 1) / threads);
+            parts.add(pool.submit(() -> part.forEach(work)));
+        }
+        for (Future<?> f : parts) {
+            f.get();
+        }
+    }
+
+    /** Messages a second a plain subscriber receives when the burst is published through the broker. */
+    private static double passThrough(String broker, String election, List<Message> burst) throws Exception {
+        try (Traffic traffic = new Traffic(broker, election, 8, Integer.MAX_VALUE, Duration.ofHours(1))) {
+            traffic.watch(Topics.devices(election) + "+/" + Topics.TURNOUT);
+            long t0 = System.nanoTime();
+            traffic.blast(burst);
+            long deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
+            while (traffic.watched() < burst.size() && System.nanoTime() < deadline) {
+                Thread.sleep(5);
+            }
+            return traffic.watched() / seconds(traffic.lastWatchedNanos() - t0);
+        }
+    }
+
+    /** Hands the messages to their units at {@code rate} a second, in slices every 5 ms. */
+    private static void runPaced(Traffic traffic, List<Message> messages, double rate) throws InterruptedException {
+        long start = System.nanoTime();
+        int sent = 0;
+        while (sent < messages.size()) {
+            double elapsed = seconds(System.nanoTime() - start);
+            int due = (int) Math.min(messages.size(), Math.floor(elapsed * rate) + 1);
+            if (due > sent) {
+                traffic.send(messages.subList(sent, due));
+                sent = due;
+            }
+            Thread.sleep(5);
+        }
+    }
+
+    /** What the store holds once the hubs have stopped: every message chained once, every unit's chain whole. */
+    private static void checkStore(String location, Fleet fleet) {
+        try (HubStore db = HubStore.open(location)) {
+            long whole = fleet.units().stream().filter(u -> db.head(u.id()).seq() == u.seq()).count();
+            System.out.printf("  store: %s; %,d of %,d units' chains whole up to their last message%n",
+                    db.inboundCounts(), whole, fleet.units().size());
+        }
+    }
+
+    private static void dropSchema(String location) {
+        String schema = location.replaceAll(".*currentSchema=([A-Za-z0-9_]+).*", "$1");
+        try (Connection c = DriverManager.getConnection(location); Statement s = c.createStatement()) {
+            s.execute("DROP SCHEMA IF EXISTS " + schema + " CASCADE");
+        } catch (SQLException e) {
+            System.err.println("could not drop benchmark schema " + schema + ": " + e.getMessage());
+        }
+    }
+}

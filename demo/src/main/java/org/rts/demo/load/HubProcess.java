@@ -1,0 +1,98 @@
+package org.rts.demo.load;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The shipped hub jar in a JVM of its own, as it runs in an operations room: its CPU time can be read from the
+ * kernel, and it can be stopped (SIGTERM) or killed (SIGKILL) like a real one.
+ */
+public final class HubProcess implements AutoCloseable {
+    /** Where the hub jar is; {@code rts.hub.jar} overrides (tests run from the module's folder). */
+    public static Path jar() {
+        Path jar = Path.of(System.getProperty("rts.hub.jar", "hub/target/hub.jar"));
+        if (!Files.exists(jar)) {
+            throw new IllegalStateException("no hub jar at " + jar.toAbsolutePath() + ": build it first (mvn install"
+                    + " -DskipTests) or set -Drts.hub.jar");
+        }
+        return jar;
+    }
+
+    private final List<String> command;
+    private final Path log;
+    private Process process;
+
+    /** A hub for the election in {@code election}, started by {@link #start}; {@code options} as on its command line. */
+    public HubProcess(Path election, String broker, String store, String clientId, Path log, String... options) {
+        this.log = log;
+        String java = ProcessHandle.current().info().command().orElse("java");
+        command = new ArrayList<>(List.of(java, "--enable-native-access=ALL-UNNAMED"));
+        String extra = System.getProperty("rts.hub.jvm", "").strip(); // e.g. a profiler's options
+        if (!extra.isEmpty()) {
+            command.addAll(List.of(extra.split("\\s+")));
+        }
+        command.addAll(List.of("-jar", jar().toString(), "run", "--election", election.toString(), "--broker",
+                broker, "--store", store, "--client-id", clientId));
+        command.addAll(List.of(options));
+    }
+
+    public HubProcess start() throws IOException {
+        process = new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+        return this;
+    }
+
+    public boolean isAlive() {
+        return process != null && process.isAlive();
+    }
+
+    /** User plus system CPU time the process has used so far, in microseconds (Linux {@code /proc}). */
+    public long cpuMicros() throws IOException {
+        String stat = Files.readString(Path.of("/proc", Long.toString(process.pid()), "stat"));
+        String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        long ticks = Long.parseLong(fields[11]) + Long.parseLong(fields[12]); // utime, stime
+        return ticks * 1_000_000 / CLOCK_TICKS;
+    }
+
+    /** Kills at once (SIGKILL): nothing is flushed, closed or acknowledged. */
+    public void kill() throws InterruptedException {
+        if (process != null) {
+            process.destroyForcibly();
+            process.waitFor(20, TimeUnit.SECONDS);
+        }
+    }
+
+    /** Stops as an operator would (SIGTERM), waiting for the hub to finish what it holds. */
+    @Override
+    public void close() throws InterruptedException {
+        if (process != null && process.isAlive()) {
+            process.destroy();
+            if (!process.waitFor(30, TimeUnit.SECONDS)) {
+                kill();
+            }
+        }
+    }
+
+    public Path log() {
+        return log;
+    }
+
+    private static final long CLOCK_TICKS = clockTicks();
+
+    private static long clockTicks() {
+        try {
+            Process p = new ProcessBuilder("getconf", "CLK_TCK").redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes()).strip();
+            return p.waitFor() == 0 ? Long.parseLong(out) : 100;
+        } catch (IOException | NumberFormatException e) {
+            return 100;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return 100;
+        }
+    }
+}

@@ -1,0 +1,236 @@
+package org.rts.hub.store;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.Set;
+import org.sqlite.SQLiteConfig;
+import org.sqlite.SQLiteException;
+
+/**
+ * What differs between the two databases the hub can keep its store in: SQLite, one file for a single hub, and
+ * PostgreSQL, shared by several hubs. The SQL is otherwise the same.
+ */
+enum Dialect {
+    /** An embedded file; every transaction takes the write lock at once, so one hub process at a time. */
+    SQLITE {
+        @Override
+        Connection connect(String location) throws SQLException {
+            try {
+                Path file = Path.of(location).toAbsolutePath();
+                Files.createDirectories(file.getParent());
+            } catch (java.io.IOException e) {
+                throw new SQLException("cannot create the folder of " + location + ": " + e.getMessage(), e);
+            }
+            SQLiteConfig config = new SQLiteConfig();
+            config.setJournalMode(SQLiteConfig.JournalMode.WAL);
+            config.setSynchronous(SQLiteConfig.SynchronousMode.FULL);
+            config.setBusyTimeout(LOCK_TIMEOUT_MILLIS);
+            return config.createConnection("jdbc:sqlite:" + Path.of(location).toAbsolutePath());
+        }
+
+        /** Reads run on their own; a batch takes the write lock before it reads, so it never has to upgrade. */
+        @Override
+        void prepare(Connection c) throws SQLException {
+            c.setAutoCommit(true);
+        }
+
+        @Override
+        void begin(Connection c) throws SQLException {
+            try (Statement s = c.createStatement()) {
+                s.execute("BEGIN IMMEDIATE");
+            }
+        }
+
+        @Override
+        void commit(Connection c) throws SQLException {
+            try (Statement s = c.createStatement()) {
+                s.execute("COMMIT");
+            }
+        }
+
+        @Override
+        void rollback(Connection c) throws SQLException {
+            // fails harmlessly when no transaction is open
+            try (Statement s = c.createStatement()) {
+                s.execute("ROLLBACK");
+            }
+        }
+
+        @Override
+        void endRead(Connection c) {
+            // each read ran in its own transaction
+        }
+
+        @Override
+        String blob() {
+            return "BLOB";
+        }
+
+        @Override
+        String serial() {
+            return "INTEGER PRIMARY KEY";
+        }
+
+        @Override
+        String jsonTable() {
+            return "json_each(?)";
+        }
+
+        @Override
+        String lockRows() {
+            return "";
+        }
+
+        @Override
+        boolean transientFault(SQLException e) {
+            int code = e instanceof SQLiteException se ? se.getResultCode().code & 0xFF : e.getErrorCode() & 0xFF;
+            return SQLITE_TRANSIENT.contains(code);
+        }
+    },
+
+    /** A server several hubs share; the devices' and stations' rows of a batch are locked for its transaction. */
+    POSTGRESQL {
+        @Override
+        void prepare(Connection c) throws SQLException {
+            c.setAutoCommit(false);
+        }
+
+        @Override
+        void begin(Connection c) {
+            // a transaction starts with the first statement
+        }
+
+        @Override
+        void commit(Connection c) throws SQLException {
+            c.commit();
+        }
+
+        @Override
+        void rollback(Connection c) throws SQLException {
+            c.rollback();
+        }
+
+        @Override
+        void endRead(Connection c) throws SQLException {
+            c.commit();
+        }
+
+        @Override
+        Connection connect(String location) throws SQLException {
+            Connection c = DriverManager.getConnection(location);
+            try (Statement s = c.createStatement()) {
+                String schema = schemaOf(location);
+                if (schema != null) {
+                    s.execute("CREATE SCHEMA IF NOT EXISTS " + schema);
+                    s.execute("SET search_path TO " + schema);
+                }
+                // a hub that holds a device's rows and hangs costs the others this long, then they retry
+                s.execute("SET lock_timeout = '" + LOCK_TIMEOUT_MILLIS + "ms'");
+            } catch (SQLException e) {
+                c.close();
+                throw e;
+            }
+            return c;
+        }
+
+        @Override
+        String blob() {
+            return "BYTEA";
+        }
+
+        @Override
+        String serial() {
+            return "BIGSERIAL PRIMARY KEY";
+        }
+
+        @Override
+        String jsonTable() {
+            return "json_array_elements_text(CAST(? AS json)) AS v(value)";
+        }
+
+        @Override
+        String lockRows() {
+            return " FOR UPDATE";
+        }
+
+        @Override
+        boolean transientFault(SQLException e) {
+            String state = e.getSQLState() == null ? "" : e.getSQLState();
+            // connection, resources, operator intervention, deadlock or serialization, lock not available
+            return state.startsWith("08") || state.startsWith("53") || state.startsWith("57")
+                    || state.startsWith("40") || state.equals("55P03") || state.isEmpty();
+        }
+    };
+
+    /** How long a transaction waits for another's lock before it fails (and is retried). */
+    static final int LOCK_TIMEOUT_MILLIS = 5000;
+
+    /** SQLite primary result codes that say the disk or the database is at fault, not the statement. */
+    private static final Set<Integer> SQLITE_TRANSIENT = Set.of(5, 6, 7, 8, 10, 11, 13, 14, 15, 26);
+
+    /** The dialect for a store location: a {@code jdbc:postgresql:} URL, or a file for SQLite. */
+    static Dialect of(String location) {
+        return location.startsWith("jdbc:postgresql:") ? POSTGRESQL : SQLITE;
+    }
+
+    abstract Connection connect(String location) throws SQLException;
+
+    /** Sets a fresh connection up for {@link #begin}, {@link #commit} and reads. */
+    abstract void prepare(Connection c) throws SQLException;
+
+    /** Starts a batch's transaction. */
+    abstract void begin(Connection c) throws SQLException;
+
+    abstract void commit(Connection c) throws SQLException;
+
+    abstract void rollback(Connection c) throws SQLException;
+
+    /** Ends what a read started, so that the next read sees what others committed since. */
+    abstract void endRead(Connection c) throws SQLException;
+
+    /** Column type for bytes. */
+    abstract String blob();
+
+    /** Column definition of a generated row id. */
+    abstract String serial();
+
+    /** A table of one column, {@code value}, of the strings in one JSON array parameter. */
+    abstract String jsonTable();
+
+    /** {@code (SELECT value FROM <jsonTable>)}, for {@code x IN ...}. */
+    String in() {
+        return "(SELECT value FROM " + jsonTable() + ")";
+    }
+
+    /** Suffix that locks the rows a query reads until the transaction ends ({@code ""} where all is locked). */
+    abstract String lockRows();
+
+    /** Whether the failure is the database's or the disk's (worth retrying as is) rather than the statement's. */
+    abstract boolean transientFault(SQLException e);
+
+    private static String schemaOf(String url) {
+        int q = url.indexOf('?');
+        if (q < 0) {
+            return null;
+        }
+        for (String pair : url.substring(q + 1).split("&")) {
+            if (pair.startsWith("currentSchema=")) {
+                String schema = pair.substring("currentSchema=".length());
+                if (!schema.matches("[A-Za-z0-9_]{1,63}")) {
+                    throw new IllegalArgumentException("currentSchema must be 1-63 of [A-Za-z0-9_], found: " + schema);
+                }
+                return schema;
+            }
+        }
+        return null;
+    }
+
+    /** Used in messages: the location without a password. */
+    static String describe(String location) {
+        return location.replaceAll("password=[^&]*", "password=***");
+    }
+}

@@ -1,0 +1,201 @@
+package org.rts.hub.store;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.rts.protocol.message.ChainPosition;
+import org.rts.protocol.message.Finding;
+import org.rts.protocol.message.Mode;
+import org.rts.protocol.message.Reason;
+import org.rts.protocol.message.ResultReport;
+import org.rts.protocol.message.TurnoutReport;
+
+/**
+ * The store's own promises, whatever database holds it: committed means visible to anyone, a batch is written
+ * whole or not at all, a failed write leaves it usable, and two stores deciding on one chain never both extend it.
+ */
+abstract class StoreContract {
+    static final Instant T = Instant.parse("2026-11-22T18:00:00Z");
+
+    HubStore store;
+
+    /** Where the store under test lives; the same value opens a second store on the same data. */
+    abstract String location();
+
+    @BeforeEach
+    void open() {
+        store = HubStore.open(location());
+    }
+
+    @AfterEach
+    void closeStore() {
+        store.close();
+    }
+
+    static Decision turnout(String device, long seq, String prev, String hash, int voters) {
+        TurnoutReport t = new TurnoutReport(1, "el", Mode.LIVE, device, "S", seq, prev, T, voters);
+        return new Decision("topic", device, hash, ("msg " + hash).getBytes(StandardCharsets.US_ASCII), T, t,
+                List.of(), List.of(), ("receipt " + hash).getBytes(StandardCharsets.US_ASCII));
+    }
+
+    static Decision turnout(long seq, String prev, String hash, int voters) {
+        return turnout("d", seq, prev, hash, voters);
+    }
+
+    static Decision result(long seq, String prev, String hash, int votes) {
+        ResultReport r = new ResultReport(1, "el", Mode.LIVE, "d", "S", seq, prev, "R", 100, 10, 0, 0, 10, 0,
+                List.of(votes, 10 - votes), T);
+        return new Decision("topic", "d", hash, ("msg " + hash).getBytes(StandardCharsets.US_ASCII), T, r, List.of(),
+                List.of(), ("receipt " + hash).getBytes(StandardCharsets.US_ASCII));
+    }
+
+    static BatchKeys keys(Set<String> hashes) {
+        return new BatchKeys(Set.of("d"), Set.of("S"), hashes);
+    }
+
+    @Test
+    void a_decision_is_committed_for_every_reader_and_kept_when_reopened() {
+        store.save(turnout(1, "", "h1", 10));
+        try (HubStore other = HubStore.open(location())) {
+            assertEquals(new ChainPosition(1, "h1"), other.head("d"));
+            assertEquals(Map.of("S", 10), other.turnout("el"));
+            assertArrayEquals("receipt h1".getBytes(StandardCharsets.US_ASCII), other.chainedReceipt("h1").orElseThrow());
+        }
+    }
+
+    @Test
+    void a_reader_sees_what_another_connection_committed_since_its_last_read() {
+        assertEquals(ChainPosition.START, store.head("d"));
+        try (HubStore other = HubStore.open(location())) {
+            other.save(turnout(1, "", "h1", 10));
+        }
+        assertEquals(new ChainPosition(1, "h1"), store.head("d"), "no read transaction is left open");
+    }
+
+    @Test
+    void a_resend_is_logged_with_the_receipt_it_got() {
+        store.save(turnout(1, "", "h1", 10));
+        store.save(Decision.resend("topic", "d", "h1", "msg h1".getBytes(StandardCharsets.US_ASCII), T,
+                "receipt h1".getBytes(StandardCharsets.US_ASCII)));
+        try (HubStore other = HubStore.open(location())) {
+            assertEquals(Map.of("ACCEPTED", 1, "RESEND", 1), other.inboundCounts());
+        }
+    }
+
+    @Test
+    void a_batch_reads_what_its_decisions_need_and_sees_them_once_committed() {
+        store.commitBatch("el", keys(Set.of("h1", "h2", "r1")), state -> {
+            assertEquals(ChainPosition.START, state.head("d"));
+            assertTrue(state.maxTurnout("S").isEmpty());
+            assertTrue(state.result("S", "R").isEmpty());
+            return List.of(turnout(1, "", "h1", 10), turnout(2, "h1", "h2", 30), result(3, "h2", "r1", 6));
+        });
+        store.commitBatch("el", keys(Set.of("h2", "x")), state -> {
+            assertEquals(new ChainPosition(3, "r1"), state.head("d"));
+            assertEquals(30, state.maxTurnout("S").getAsInt());
+            assertEquals("r1", state.result("S", "R").orElseThrow().messageHash());
+            assertArrayEquals("receipt h2".getBytes(StandardCharsets.US_ASCII), state.chainedReceipt("h2")
+                    .orElseThrow());
+            assertTrue(state.chainedReceipt("x").isEmpty());
+            return List.of();
+        });
+        assertEquals(List.of(6, 4), store.results("el").get(0).votes());
+    }
+
+    @Test
+    void a_batch_whose_decisions_fail_leaves_nothing_behind() {
+        RuntimeException e = assertThrows(RuntimeException.class, () -> store.commitBatch("el",
+                keys(Set.of("h1")), state -> {
+                    throw new IllegalStateException("signing failed");
+                }));
+        assertTrue(e.getMessage().contains("signing failed"), e.getMessage());
+        assertThrows(StoreException.class, () -> store.commitBatch("el", keys(Set.of("h1", "h2")),
+                state -> List.of(turnout(1, "", "h1", 10), turnout(1, "", "h2", 20))));
+        assertEquals(ChainPosition.START, store.head("d"), "the first message of the failed batch is not kept");
+        assertEquals(Map.of(), store.turnout("el"));
+        assertEquals(Map.of(), store.inboundCounts());
+    }
+
+    @Test
+    void a_write_that_fails_for_its_own_sake_is_not_transient_and_leaves_the_store_working() {
+        store.save(turnout(1, "", "h1", 10));
+        StoreException e = assertThrows(StoreException.class, () -> store.save(turnout(1, "", "other", 20)));
+        assertFalse(e.transientFault(), "a second message at one place in a chain is the message's fault");
+        assertTrue(e.getMessage().startsWith("cannot store a batch of 1 messages"), e.getMessage());
+        assertEquals(Map.of("S", 10), store.turnout("el"), "rolled back whole");
+        store.save(turnout(2, "h1", "h2", 20));
+        assertEquals(new ChainPosition(2, "h2"), store.head("d"));
+    }
+
+    @Test
+    void unchained_messages_are_counted_and_kept_up_to_their_bounds() {
+        for (int i = 0; i < HubStore.UNCHAINED_BODIES + 1; i++) {
+            store.save(new Decision("t", "x", "u" + i, "junk".getBytes(StandardCharsets.US_ASCII), T, null,
+                    List.of(Finding.of(Reason.MALFORMED, "")), List.of(), new byte[] {1}));
+        }
+        assertEquals(new HubStore.Unchained(HubStore.UNCHAINED_BODIES + 1, HubStore.UNCHAINED_BODIES, 0, 0),
+                store.unchained("x"));
+        assertEquals(new HubStore.Unchained(0, 0, 0, 0), store.unchained("nobody"));
+    }
+
+    @Test
+    void a_batch_past_the_unchained_bound_is_counted_not_kept() {
+        List<Decision> junk = new ArrayList<>();
+        for (int i = 0; i < HubStore.UNCHAINED_ROWS + 3; i++) {
+            junk.add(new Decision("t", "x", "u" + i, "junk".getBytes(StandardCharsets.US_ASCII), T, null,
+                    List.of(Finding.of(Reason.MALFORMED, "")), List.of(), new byte[] {1}));
+        }
+        store.commitBatch("el", new BatchKeys(Set.of("x"), Set.of(), Set.of()), state -> junk);
+        assertEquals(new HubStore.Unchained(HubStore.UNCHAINED_ROWS, HubStore.UNCHAINED_BODIES, 3, 12),
+                store.unchained("x"));
+    }
+
+    /**
+     * Two stores, as two hubs, offered the same chain of messages at once (a shared subscription delivers a message
+     * again to the other hub when the first did not acknowledge it). Each decides from what its transaction reads:
+     * the next message after the head it sees. Each place in the chain is filled exactly once.
+     */
+    @Test
+    void two_stores_deciding_on_one_chain_extend_it_once_per_message() throws Exception {
+        int length = 60;
+        ExecutorService two = Executors.newFixedThreadPool(2);
+        try (HubStore second = HubStore.open(location())) {
+            List<Future<Integer>> runs = new ArrayList<>();
+            for (HubStore s : List.of(store, second)) {
+                runs.add(two.submit(() -> {
+                    int written = 0;
+                    for (int i = 0; i < length; i++) {
+                        written += s.commitBatch("el", keys(Set.of()), state -> {
+                            long next = state.head("d").seq() + 1;
+                            return next > length ? List.of() : List.of(turnout(next, state.head("d").msg(),
+                                    "h" + next, (int) next));
+                        }).size();
+                    }
+                    return written;
+                }));
+            }
+            int total = runs.get(0).get() + runs.get(1).get();
+            assertEquals(length, total, "every message written once between them");
+        } finally {
+            two.shutdownNow();
+        }
+        assertEquals(new ChainPosition(length, "h" + length), store.head("d"));
+        assertEquals(Map.of("ACCEPTED", length), store.inboundCounts());
+        assertEquals(Map.of("S", length), store.turnout("el"));
+    }
+}
