@@ -1,0 +1,91 @@
+package org.rts.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import org.rts.demo.load.Fleet;
+import org.rts.demo.load.HubProcess;
+import org.rts.demo.load.Mosquitto;
+import org.rts.demo.load.Traffic;
+import org.rts.hub.store.HubStore;
+import org.rts.protocol.jws.Es256Verifier;
+import org.rts.protocol.jws.Jws;
+import org.rts.protocol.pki.Certificates;
+import org.rts.protocol.pki.Pem;
+
+/**
+ * Close of polls: 200 units send 40,000 signed reports at once through the real Mosquitto (configured as
+ * provisioning sizes it) to the shipped hub in a JVM of its own. Every message is answered with a receipt the hub
+ * signed, accepted, and chained exactly once.
+ */
+class BurstIT {
+    @TempDir
+    Path dir;
+
+    @Test
+    @Timeout(900)
+    void every_message_of_a_40000_message_burst_is_accepted_once_with_a_signed_receipt() throws Exception {
+        int units = 200;
+        int perUnit = 200;
+        Fleet fleet = Fleet.create(dir.resolve("election"), units);
+        List<Fleet.Message> burst = fleet.sign(perUnit);
+        Path store = dir.resolve("hub.db");
+        try (Mosquitto broker = Mosquitto.forElection(dir.resolve("broker"), units, perUnit)) {
+            broker.start();
+            try (HubProcess hub = new HubProcess(fleet.files().dir(), broker.url(), store.toString(), "burst-hub",
+                    dir.resolve("hub.log"), "--rate-burst", "1000000", "--rate", "1000000").start();
+                 Traffic traffic = new Traffic(broker.url(), fleet.election().id(), 4, Integer.MAX_VALUE,
+                         Duration.ofSeconds(60))) {
+                awaitConnected(hub, Path.of(store + ".health.json"));
+                traffic.send(burst);
+                assertTrue(traffic.awaitAnswers(burst.size(), Duration.ofMinutes(12)),
+                        () -> traffic.outcomes().size() + " of " + burst.size() + " answered; see " + hub.log());
+                var hubKey = Certificates.publicKey(Pem.readCertificate(fleet.files().hubCertificate()));
+                assertEquals(burst.size(), traffic.outcomes().stream()
+                        .filter(o -> o.receipt().accepted() && o.receipt().chained())
+                        .filter(o -> Es256Verifier.verify(Jws.parse(o.receiptBytes()), hubKey)).count(),
+                        "every message accepted, chained, with a receipt the hub signed");
+            }
+        }
+        try (HubStore db = HubStore.open(store)) {
+            Map<String, Integer> counts = db.inboundCounts();
+            assertEquals(burst.size(), counts.get("ACCEPTED"), counts.toString());
+            assertFalse(counts.containsKey("REJECTED"), counts.toString());
+            for (Fleet.Unit u : fleet.units()) {
+                assertEquals(perUnit, db.head(u.id()).seq(), u.id() + "'s chain is whole");
+            }
+        }
+    }
+
+    /** Until the hub's health file says it is subscribed: what is published before that has nobody to go to. */
+    static void awaitConnected(HubProcess hub, Path health) throws Exception {
+        ObjectMapper json = new ObjectMapper();
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (System.nanoTime() < deadline) {
+            assertTrue(hub.isAlive(), () -> "the hub exited: see " + hub.log());
+            if (Files.exists(health)) {
+                try {
+                    JsonNode node = json.readTree(health.toFile());
+                    if (node.path("brokerConnected").asBoolean()) {
+                        return;
+                    }
+                } catch (java.io.IOException partlyWritten) {
+                    // written again in a moment
+                }
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("the hub did not connect within 60 s: see " + hub.log());
+    }
+}
