@@ -4,9 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -56,7 +53,7 @@ class BurstIT {
                     dir.resolve("hub.log"), "--rate-burst", "1000000", "--rate", "1000000").start();
                  Traffic traffic = new Traffic(broker.url(), fleet.election().id(), 4, Integer.MAX_VALUE,
                          Duration.ofSeconds(60))) {
-                awaitConnected(hub, Path.of(store + ".health.json"));
+                hub.awaitConnected(Path.of(store + ".health.json"));
                 traffic.send(burst);
                 assertTrue(traffic.awaitAnswers(burst.size(), Duration.ofMinutes(12)),
                         () -> traffic.outcomes().size() + " of " + burst.size() + " answered; see " + hub.log());
@@ -75,26 +72,5 @@ class BurstIT {
                 assertEquals(perUnit, db.head(u.id()).seq(), u.id() + "'s chain is whole");
             }
         }
-    }
-
-    /** Until the hub's health file says it is subscribed: what is published before that has nobody to go to. */
-    static void awaitConnected(HubProcess hub, Path health) throws Exception {
-        ObjectMapper json = new ObjectMapper();
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (System.nanoTime() < deadline) {
-            assertTrue(hub.isAlive(), () -> "the hub exited: see " + hub.log());
-            if (Files.exists(health)) {
-                try {
-                    JsonNode node = json.readTree(health.toFile());
-                    if (node.path("brokerConnected").asBoolean()) {
-                        return;
-                    }
-                } catch (java.io.IOException partlyWritten) {
-                    // written again in a moment
-                }
-            }
-            Thread.sleep(100);
-        }
-        throw new AssertionError("the hub did not connect within 60 s: see " + hub.log());
     }
 }

@@ -132,10 +132,9 @@ public final class Bench implements Callable<Integer> {
             }
             try (Traffic traffic = new Traffic(broker.url(), election, 8, unitWindow, Duration.ofSeconds(20))) {
                 for (int i = 1; i <= hubs; i++) {
-                    // what is published before a hub has subscribed has nobody to go to
                     Path health = kind.equals("postgres") ? fleet.files().dir().resolve("bench-hub-" + i
                             + ".health.json") : Path.of(location + ".health.json");
-                    awaitConnected(hubProcesses.get(i - 1), health);
+                    hubProcesses.get(i - 1).awaitConnected(health);
                 }
                 traffic.send(warm);
                 long warmDeadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
@@ -206,26 +205,6 @@ public final class Bench implements Callable<Integer> {
             }
         }
         return 0;
-    }
-
-    /** Until the hub's health file says it is connected and subscribed. */
-    private static void awaitConnected(HubProcess hub, Path health) throws Exception {
-        com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (System.nanoTime() < deadline) {
-            if (!hub.isAlive()) {
-                throw new IllegalStateException("a hub exited: see " + hub.log());
-            }
-            try {
-                if (Files.exists(health) && json.readTree(health.toFile()).path("brokerConnected").asBoolean()) {
-                    return;
-                }
-            } catch (java.io.IOException partlyWritten) {
-                // written again in a moment
-            }
-            Thread.sleep(100);
-        }
-        throw new IllegalStateException("a hub did not connect within 60 s: see " + hub.log());
     }
 
     private static double seconds(long nanos) {

@@ -77,6 +77,26 @@ public final class HubProcess implements AutoCloseable {
         }
     }
 
+    /** Waits until the hub's health file says it is subscribed: what is published before has nobody to go to. */
+    public void awaitConnected(Path health) throws InterruptedException {
+        com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+        long deadline = System.nanoTime() + java.time.Duration.ofSeconds(60).toNanos();
+        while (System.nanoTime() < deadline) {
+            if (!isAlive()) {
+                throw new IllegalStateException("the hub exited: see " + log);
+            }
+            try {
+                if (Files.exists(health) && json.readTree(health.toFile()).path("brokerConnected").asBoolean()) {
+                    return;
+                }
+            } catch (IOException partlyWritten) {
+                // written again in a moment
+            }
+            Thread.sleep(100);
+        }
+        throw new IllegalStateException("the hub did not connect within 60 s: see " + log);
+    }
+
     public Path log() {
         return log;
     }
