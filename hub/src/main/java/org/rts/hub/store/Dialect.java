@@ -6,6 +6,7 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.List;
 import java.util.Set;
 import org.sqlite.SQLiteConfig;
 import org.sqlite.SQLiteException;
@@ -121,11 +122,10 @@ enum Dialect {
 
         @Override
         Connection connect(String location) throws SQLException {
+            String schema = schemaOf(location);
             Connection c = DriverManager.getConnection(location);
             try (Statement s = c.createStatement()) {
-                String schema = schemaOf(location);
                 if (schema != null) {
-                    s.execute("CREATE SCHEMA IF NOT EXISTS " + schema);
                     s.execute("SET search_path TO " + schema);
                 }
                 // a hub that holds a device's rows and hangs costs the others this long, then they retry
@@ -135,6 +135,29 @@ enum Dialect {
                 throw e;
             }
             return c;
+        }
+
+        /**
+         * Hubs starting together on an empty database would race on {@code CREATE ... IF NOT EXISTS} (it is not
+         * atomic in PostgreSQL), so the tables are made under an advisory lock that ends with the transaction.
+         */
+        @Override
+        void create(Connection c, String location, List<String> ddl) throws SQLException {
+            c.setAutoCommit(false);
+            try (Statement s = c.createStatement()) {
+                s.execute("SELECT pg_advisory_xact_lock(" + SCHEMA_LOCK + ")");
+                String schema = schemaOf(location);
+                if (schema != null) {
+                    s.execute("CREATE SCHEMA IF NOT EXISTS " + schema);
+                }
+                for (String statement : ddl) {
+                    s.execute(statement);
+                }
+                c.commit();
+            } catch (SQLException e) {
+                c.rollback();
+                throw e;
+            }
         }
 
         @Override
@@ -172,12 +195,24 @@ enum Dialect {
     /** SQLite primary result codes that say the disk or the database is at fault, not the statement. */
     private static final Set<Integer> SQLITE_TRANSIENT = Set.of(5, 6, 7, 8, 10, 11, 13, 14, 15, 26);
 
+    /** Key of the advisory lock held while a hub makes the tables ("rts-hub" in ASCII). */
+    private static final long SCHEMA_LOCK = 0x7274732d687562L;
+
     /** The dialect for a store location: a {@code jdbc:postgresql:} URL, or a file for SQLite. */
     static Dialect of(String location) {
         return location.startsWith("jdbc:postgresql:") ? POSTGRESQL : SQLITE;
     }
 
     abstract Connection connect(String location) throws SQLException;
+
+    /** Makes the store's schema and tables where they are missing; safe when several hubs start together. */
+    void create(Connection c, String location, List<String> ddl) throws SQLException {
+        try (Statement s = c.createStatement()) {
+            for (String statement : ddl) {
+                s.execute(statement);
+            }
+        }
+    }
 
     /** Sets a fresh connection up for {@link #begin}, {@link #commit} and reads. */
     abstract void prepare(Connection c) throws SQLException;

@@ -115,13 +115,7 @@ public final class HubStore implements AutoCloseable {
         Connection c = null;
         try {
             c = dialect.connect(location);
-            try (Statement s = c.createStatement()) {
-                for (String ddl : schema().split(";")) {
-                    if (!ddl.isBlank()) {
-                        s.execute(ddl);
-                    }
-                }
-            }
+            dialect.create(c, location, Arrays.stream(schema().split(";")).filter(ddl -> !ddl.isBlank()).toList());
             dialect.prepare(c);
             db = c;
             return c;

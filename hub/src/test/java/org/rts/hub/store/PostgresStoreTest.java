@@ -7,6 +7,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.sql.Connection;
 import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.rts.hub.testing.TestDatabase;
@@ -37,6 +43,25 @@ class PostgresStoreTest extends StoreContract {
         }
         store.save(turnout(2, "h1", "h2", 10));
         assertEquals(2, store.head("d").seq());
+    }
+
+    @Test
+    void hubs_starting_together_on_an_empty_database_all_open_it() throws Exception {
+        try (TestDatabase empty = new TestDatabase(); ExecutorService pool = Executors.newFixedThreadPool(6)) {
+            CyclicBarrier start = new CyclicBarrier(6);
+            List<Future<HubStore>> opened = new ArrayList<>();
+            for (int i = 0; i < 6; i++) {
+                opened.add(pool.submit(() -> {
+                    start.await();
+                    return HubStore.open(empty.url());
+                }));
+            }
+            for (Future<HubStore> f : opened) {
+                try (HubStore each = f.get()) {
+                    each.check();
+                }
+            }
+        }
     }
 
     @Test
