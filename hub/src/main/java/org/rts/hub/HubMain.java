@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import org.rts.hub.export.Exporter;
 import org.rts.hub.store.HubStore;
 import org.rts.hub.tally.Tally;
 import org.rts.protocol.ProtocolException;
@@ -14,10 +15,13 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** The hub's command line: {@code run} serves an election, {@code tally} prints what was accepted. */
+/**
+ * The hub's command line: {@code run} serves an election, {@code tally} prints what was accepted, {@code export}
+ * writes the bundle an observer verifies.
+ */
 @Command(name = "hub", mixinStandardHelpOptions = true, version = "rts hub 0.1",
         description = "Receives, verifies, stores and answers polling-station reports.",
-        subcommands = {HubMain.Run.class, HubMain.TallyCommand.class})
+        subcommands = {HubMain.Run.class, HubMain.TallyCommand.class, HubMain.ExportCommand.class})
 public final class HubMain implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -42,7 +46,7 @@ public final class HubMain implements Runnable {
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "choose a command: run or tally");
+        throw new CommandLine.ParameterException(spec.commandLine(), "choose a command: run, tally or export");
     }
 
     @Command(name = "run", mixinStandardHelpOptions = true, description = "Serve an election until stopped.")
@@ -120,15 +124,47 @@ public final class HubMain implements Runnable {
         @Override
         public Integer call() {
             ElectionFiles files = new ElectionFiles(election);
-            String location = store != null ? store : files.dir().resolve("hub.db").toString();
-            if (!location.startsWith("jdbc:") && !java.nio.file.Files.exists(Path.of(location))) {
-                throw new HubException("no hub store at " + location + ": run 'hub run' first, or pass --store");
-            }
-            try (HubStore db = HubStore.open(location)) {
+            try (HubStore db = HubStore.open(storeLocation(files, store))) {
                 Tally.print(Election.readSigned(files.ballot(), Pem.readCertificate(files.caCertificate())), db,
                         System.out);
             }
             return 0;
         }
+    }
+
+    @Command(name = "export", mixinStandardHelpOptions = true,
+            description = "Write the observer export: every message as received with its receipt, the certificates"
+                    + " and signed configuration, and a manifest signed by the hub (see VERIFY.md).")
+    static final class ExportCommand implements Callable<Integer> {
+        @Option(names = "--election", required = true, description = "Election directory.")
+        Path election;
+
+        @Option(names = "--store", paramLabel = "FILE|URL",
+                description = "SQLite file (default: <election>/hub.db) or jdbc:postgresql:// URL.")
+        String store;
+
+        @Option(names = "--out", required = true, description = "Folder to create for the export (must not exist).")
+        Path out;
+
+        @Override
+        public Integer call() {
+            ElectionFiles files = new ElectionFiles(election);
+            try (HubStore db = HubStore.open(storeLocation(files, store))) {
+                Exporter.Summary s = new Exporter(files, db, Clock.systemUTC()).export(out);
+                System.out.printf("exported %d messages %s of %d units to %s%n", s.records(), s.counts(), s.units(),
+                        s.dir());
+                System.out.printf("verify it with: provisioning verify-export %s%n", s.dir());
+            }
+            return 0;
+        }
+    }
+
+    /** The store a command reads: {@code --store}, else the election's {@code hub.db}, which must exist. */
+    private static String storeLocation(ElectionFiles files, String store) {
+        String location = store != null ? store : files.dir().resolve("hub.db").toString();
+        if (!location.startsWith("jdbc:") && !java.nio.file.Files.exists(Path.of(location))) {
+            throw new HubException("no hub store at " + location + ": run 'hub run' first, or pass --store");
+        }
+        return location;
     }
 }

@@ -16,17 +16,21 @@ import org.rts.provisioning.election.ElectionAuthority;
 import org.rts.provisioning.election.ElectionSetup;
 import org.rts.provisioning.enrolment.Enrolment;
 import org.rts.provisioning.revocation.Revocation;
+import org.rts.provisioning.audit.ExportVerifier;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-/** The technicians' tool: create an election, enrol, re-assign and revoke devices, configure the broker. */
+/**
+ * The technicians' tool: create an election, enrol, re-assign and revoke devices, configure the broker; and the
+ * observers': verify a hub's export.
+ */
 @Command(name = "provisioning", mixinStandardHelpOptions = true, version = "rts provisioning 0.1",
         description = "Creates an election's keys and certificates, enrols devices for stations, revokes them.",
         subcommands = {ProvisioningMain.Init.class, ProvisioningMain.Enrol.class, ProvisioningMain.EnrolBatch.class,
                 ProvisioningMain.Reassign.class, ProvisioningMain.Revoke.class, ProvisioningMain.Decommission.class,
-                ProvisioningMain.Status.class, ProvisioningMain.Broker.class})
+                ProvisioningMain.Status.class, ProvisioningMain.Broker.class, ProvisioningMain.VerifyExport.class})
 public final class ProvisioningMain implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -290,5 +294,30 @@ public final class ProvisioningMain implements Runnable {
         System.out.printf("%s %s for station %s, certificate sha256 %s, bundle %s%n",
                 o.created() ? "enrolled" : "already enrolled:", o.device(), o.station(), o.thumbprint(),
                 o.bundle().dir());
+    }
+
+    @Command(name = "verify-export", mixinStandardHelpOptions = true,
+            description = "Check a hub's observer export completely (signatures, chains, counts, tally); exit 0 when"
+                    + " it holds, 1 when anything is wrong.")
+    static final class VerifyExport implements Callable<Integer> {
+        @CommandLine.Parameters(paramLabel = "DIR", description = "The export folder written by 'hub export'.")
+        Path dir;
+
+        @Option(names = "--ca", paramLabel = "FILE", description = "The CA certificate the commission published:"
+                + " the export must hold this one.")
+        Path ca;
+
+        @Override
+        public Integer call() {
+            ExportVerifier.Result result = ExportVerifier.verify(dir, ca);
+            result.checked().forEach(line -> System.out.println("checked: " + line));
+            result.problems().forEach(line -> System.out.println("PROBLEM: " + line));
+            if (result.moreProblems() > 0) {
+                System.out.println("PROBLEM: ... and " + result.moreProblems() + " more");
+            }
+            System.out.println(result.ok() ? "export verified: " + dir : "export NOT verified: "
+                    + (result.problems().size() + result.moreProblems()) + " problems");
+            return result.ok() ? 0 : 1;
+        }
     }
 }

@@ -67,6 +67,18 @@ enum Dialect {
         }
 
         @Override
+        void beginSnapshot(Connection c) throws SQLException {
+            try (Statement s = c.createStatement()) {
+                s.execute("BEGIN");
+            }
+        }
+
+        @Override
+        void endSnapshot(Connection c) throws SQLException {
+            commit(c);
+        }
+
+        @Override
         String blob() {
             return "BLOB";
         }
@@ -117,6 +129,19 @@ enum Dialect {
 
         @Override
         void endRead(Connection c) throws SQLException {
+            c.commit();
+        }
+
+        @Override
+        void beginSnapshot(Connection c) throws SQLException {
+            c.commit();
+            try (Statement s = c.createStatement()) {
+                s.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY");
+            }
+        }
+
+        @Override
+        void endSnapshot(Connection c) throws SQLException {
             c.commit();
         }
 
@@ -226,6 +251,11 @@ enum Dialect {
 
     /** Ends what a read started, so that the next read sees what others committed since. */
     abstract void endRead(Connection c) throws SQLException;
+
+    /** Starts a read-only transaction that sees one state of the store throughout, whatever commits meanwhile. */
+    abstract void beginSnapshot(Connection c) throws SQLException;
+
+    abstract void endSnapshot(Connection c) throws SQLException;
 
     /** Column type for bytes. */
     abstract String blob();

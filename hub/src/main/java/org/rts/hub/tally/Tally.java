@@ -4,12 +4,12 @@ import java.io.PrintStream;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import org.rts.hub.receipt.ReceiptIssuer;
 import org.rts.hub.store.AcceptedResult;
 import org.rts.hub.store.HubStore;
 import org.rts.protocol.election.Election;
 import org.rts.protocol.election.Race;
 import org.rts.protocol.election.Station;
+import org.rts.protocol.message.Receipt;
 
 /** Prints accepted turnout and results per station, totals per race, and what is kept for review. */
 public final class Tally {
@@ -55,7 +55,7 @@ public final class Tally {
                     totals[i] += r.votes().get(i);
                     line.append(String.format(" %12d", r.votes().get(i)));
                 }
-                line.append("  ").append(ReceiptIssuer.acceptedCode(r.messageHash()));
+                line.append("  ").append(Receipt.code(r.messageHash(), Receipt.Status.ACCEPTED));
                 if (!r.warnings().isEmpty()) {
                     line.append("  warnings: ").append(String.join(", ", r.warnings()));
                 }

@@ -18,6 +18,8 @@ import org.rts.protocol.Ids;
 public record Receipt(int v, String device, String topic, String msg, Long seq, boolean chained, Status status,
                       List<Finding> reasons, List<Finding> warnings, ChainPosition head, Instant hubTime,
                       String code) {
+    private static final char[] CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ".toCharArray();
+
     public enum Status {
         ACCEPTED,
         REJECTED
@@ -41,6 +43,28 @@ public record Receipt(int v, String device, String topic, String msg, Long seq, 
         if (status == Status.ACCEPTED && !chained) {
             throw new IllegalArgumentException("an accepted message is always chained");
         }
+    }
+
+    /**
+     * The short code an officer copies onto the paper form: 8 Crockford base32 characters (no I, L, O, U) taken
+     * from the first 40 bits of SHA-256 over the ASCII text {@code <STATUS>:<message hash>}, shown as
+     * {@code XXXX-XXXX}. Anyone holding the message can recompute it.
+     */
+    public static String code(String messageHash, Status status) {
+        byte[] digest = org.rts.protocol.jws.Jws.sha256((status + ":" + messageHash)
+                .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        long bits = 0;
+        for (int i = 0; i < 5; i++) {
+            bits = (bits << 8) | (digest[i] & 0xFF);
+        }
+        StringBuilder sb = new StringBuilder(9);
+        for (int i = 7; i >= 0; i--) {
+            sb.append(CROCKFORD[(int) ((bits >>> (i * 5)) & 31)]);
+            if (i == 4) {
+                sb.append('-');
+            }
+        }
+        return sb.toString();
     }
 
     public boolean accepted() {

@@ -1,0 +1,250 @@
+package org.rts.hub.export;
+
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.security.DigestOutputStream;
+import java.security.MessageDigest;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Stream;
+import org.bouncycastle.cert.X509CertificateHolder;
+import org.rts.hub.HubException;
+import org.rts.hub.receipt.ReceiptIssuer;
+import org.rts.hub.store.AcceptedResult;
+import org.rts.hub.store.HubStore;
+import org.rts.protocol.codec.Json;
+import org.rts.protocol.election.Candidate;
+import org.rts.protocol.election.Election;
+import org.rts.protocol.election.Race;
+import org.rts.protocol.export.ExportFiles;
+import org.rts.protocol.export.ExportManifest;
+import org.rts.protocol.export.ExportRecord;
+import org.rts.protocol.files.ElectionFiles;
+import org.rts.protocol.files.Registry;
+import org.rts.protocol.files.SignedFile;
+import org.rts.protocol.jws.Jws;
+import org.rts.protocol.pki.Certificates;
+import org.rts.protocol.pki.Pem;
+
+/**
+ * Writes an observer export ({@link ExportFiles}): the log of every message as received with its receipt, the
+ * certificates and signed configuration needed to check them, and a manifest the hub signs. The bundle is written
+ * beside its destination and renamed into place only when complete, so a folder with the export's name is always a
+ * whole export. No private key is copied.
+ */
+public final class Exporter {
+    private final ElectionFiles election;
+    private final HubStore store;
+    private final Clock clock;
+
+    public Exporter(ElectionFiles election, HubStore store, Clock clock) {
+        this.election = election;
+        this.store = store;
+        this.clock = clock;
+    }
+
+    /** What was written. */
+    public record Summary(Path dir, long records, Map<String, Long> counts, int units) {
+    }
+
+    /** Writes the export to {@code out}, which must not exist; throws naming what failed, leaving nothing behind. */
+    public Summary export(Path out) {
+        Path target = out.toAbsolutePath().normalize();
+        if (Files.exists(target)) {
+            throw new HubException("export folder " + target + " already exists: an export is never written over"
+                    + " another; choose a new folder");
+        }
+        X509CertificateHolder ca = Pem.readCertificate(election.caCertificate());
+        Election ballot = Election.readSigned(election.ballot(), ca);
+        Registry registry = Registry.readSigned(election.registry(), ca);
+        ReceiptIssuer signer = new ReceiptIssuer(Pem.readPrivateKey(election.hubKey()),
+                Pem.readCertificate(election.hubCertificate()));
+        Path partial = null;
+        try {
+            Files.createDirectories(target.getParent());
+            partial = Files.createTempDirectory(target.getParent(), "." + target.getFileName() + ".partial-");
+            ExportFiles files = new ExportFiles(partial);
+            copy(election.caCertificate(), files.caCertificate());
+            copy(election.hubCertificate(), files.hubCertificate());
+            if (Files.exists(election.crl())) {
+                copy(election.crl(), files.crl());
+            }
+            copy(election.ballot(), files.ballot());
+            copy(SignedFile.signatureOf(election.ballot()), SignedFile.signatureOf(files.ballot()));
+            copy(election.registry(), files.registry());
+            copy(SignedFile.signatureOf(election.registry()), SignedFile.signatureOf(files.registry()));
+            for (Registry.Entry e : registry.devices()) {
+                String thumbprint = Certificates.thumbprint(Pem.parseCertificate(e.certificate()));
+                write(files.deviceCertificate(thumbprint), e.certificate().getBytes(StandardCharsets.US_ASCII));
+            }
+            Map<String, Long> counts = new TreeMap<>();
+            HubStore.Snapshot snapshot = writeMessages(files.messages(), ballot.id(), counts);
+            ExportManifest manifest = new ExportManifest(ExportFiles.FORMAT, ballot.id(), ballot.mode(),
+                    clock.instant(), Certificates.thumbprint(Pem.readCertificate(election.hubCertificate())),
+                    fileEntries(partial), counts, units(snapshot), tally(ballot, snapshot));
+            write(files.manifest(), Json.pretty().writeValueAsBytes(manifest));
+            signer.signFile(files.manifest());
+            sync(partial);
+            Files.move(partial, target, StandardCopyOption.ATOMIC_MOVE);
+            partial = null;
+            syncFolder(target.getParent());
+            long records = counts.values().stream().mapToLong(Long::longValue).sum();
+            return new Summary(target, records, counts, manifest.units().size());
+        } catch (FileAlreadyExistsException e) {
+            throw new HubException("export folder " + target + " appeared while the export was written; nothing was"
+                    + " written over it");
+        } catch (IOException e) {
+            throw new HubException("cannot write the export to " + target + ": " + e + "; nothing was exported (a"
+                    + " full disk? free space or choose another folder)", e);
+        } finally {
+            if (partial != null) {
+                delete(partial);
+            }
+        }
+    }
+
+    private HubStore.Snapshot writeMessages(Path file, String electionId, Map<String, Long> counts)
+            throws IOException {
+        Base64.Encoder b64 = Base64.getUrlEncoder().withoutPadding();
+        try (BufferedWriter w = Files.newBufferedWriter(file, StandardCharsets.UTF_8, StandardOpenOption.CREATE_NEW,
+                StandardOpenOption.WRITE)) {
+            long[] n = {0};
+            HubStore.Snapshot snapshot = store.snapshot(electionId, row -> {
+                n[0]++;
+                ExportRecord r = new ExportRecord(n[0], Instant.parse(row.receivedAt()), row.topic(), row.device(),
+                        row.hash(), row.size(), row.status(), row.body() == null ? null : b64.encodeToString(row.body()),
+                        new String(row.receipt(), StandardCharsets.US_ASCII));
+                w.write(Json.mapper().writeValueAsString(r));
+                w.write('\n');
+                counts.merge(row.status(), 1L, Long::sum);
+            });
+            w.flush();
+            return snapshot;
+        }
+    }
+
+    private static List<ExportManifest.Unit> units(HubStore.Snapshot snapshot) {
+        List<ExportManifest.Unit> units = new ArrayList<>();
+        snapshot.heads().forEach((device, head) -> units.add(new ExportManifest.Unit(device, head.seq(), head.msg(),
+                snapshot.dropped().getOrDefault(device, 0L))));
+        snapshot.dropped().forEach((device, dropped) -> {
+            if (!snapshot.heads().containsKey(device)) {
+                units.add(new ExportManifest.Unit(device, 0, "", dropped));
+            }
+        });
+        units.sort(Comparator.comparing(ExportManifest.Unit::device));
+        return units;
+    }
+
+    /** The tally as the hub's store holds it; an observer recomputes it from the messages. */
+    static ExportManifest.Tally tally(Election ballot, HubStore.Snapshot snapshot) {
+        Map<String, ExportManifest.RaceTally> races = new TreeMap<>();
+        for (Race race : ballot.races()) {
+            List<String> stations = new ArrayList<>();
+            long inBox = 0;
+            long invalid = 0;
+            Map<String, Long> votes = new TreeMap<>();
+            race.candidates().forEach(c -> votes.put(c.id(), 0L));
+            for (AcceptedResult r : snapshot.results()) {
+                if (!r.race().equals(race.id())) {
+                    continue;
+                }
+                stations.add(r.station());
+                inBox += r.inBox();
+                invalid += r.invalid();
+                for (int i = 0; i < race.candidates().size(); i++) {
+                    Candidate c = race.candidates().get(i);
+                    votes.merge(c.id(), (long) r.votes().get(i), Long::sum);
+                }
+            }
+            races.put(race.id(), new ExportManifest.RaceTally(stations.stream().sorted().toList(), inBox, invalid,
+                    votes));
+        }
+        return new ExportManifest.Tally(snapshot.turnout(), races);
+    }
+
+    private static List<ExportManifest.FileEntry> fileEntries(Path dir) throws IOException {
+        List<ExportManifest.FileEntry> entries = new ArrayList<>();
+        try (Stream<Path> walk = Files.walk(dir)) {
+            for (Path p : walk.filter(Files::isRegularFile).sorted().toList()) {
+                String name = dir.relativize(p).toString().replace('\\', '/');
+                entries.add(new ExportManifest.FileEntry(name, Files.size(p), sha256(p)));
+            }
+        }
+        return entries;
+    }
+
+    /** base64url SHA-256 of a file's bytes, read as a stream. */
+    public static String sha256(Path file) throws IOException {
+        MessageDigest digest;
+        try {
+            digest = MessageDigest.getInstance("SHA-256");
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+        try (var in = Files.newInputStream(file); OutputStream sink = new DigestOutputStream(
+                OutputStream.nullOutputStream(), digest)) {
+            in.transferTo(sink);
+        }
+        return Jws.encode(digest.digest());
+    }
+
+    private static void copy(Path from, Path to) throws IOException {
+        if (!Files.exists(from)) {
+            throw new HubException("cannot export: " + from + " is missing from the election folder");
+        }
+        write(to, Files.readAllBytes(from));
+    }
+
+    private static void write(Path file, byte[] bytes) throws IOException {
+        Files.createDirectories(file.getParent());
+        Files.write(file, bytes, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+    }
+
+    /** Flushes every file and folder of the bundle to disk before it is renamed into place. */
+    private static void sync(Path dir) throws IOException {
+        try (Stream<Path> walk = Files.walk(dir)) {
+            for (Path p : walk.toList()) {
+                if (Files.isRegularFile(p)) {
+                    try (FileChannel ch = FileChannel.open(p, StandardOpenOption.WRITE)) {
+                        ch.force(true);
+                    }
+                } else {
+                    syncFolder(p);
+                }
+            }
+        }
+    }
+
+    private static void syncFolder(Path dir) {
+        try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
+            ch.force(true);
+        } catch (IOException ignored) {
+            // some file systems cannot sync a folder; the files in it are synced
+        }
+    }
+
+    private static void delete(Path dir) {
+        try (Stream<Path> walk = Files.walk(dir)) {
+            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        } catch (IOException ignored) {
+            // a partial folder left behind is named as such (.partial-) and never taken for an export
+        }
+    }
+}

@@ -1,0 +1,50 @@
+package org.rts.protocol.export;
+
+import java.nio.file.Path;
+
+/**
+ * Layout of an observer export: everything needed to check an election's messages without the hub, and no private
+ * key. {@code VERIFY.md} in the project describes each file and how to check it with common tools.
+ */
+public record ExportFiles(Path dir) {
+    /** Format name written in the manifest; a reader refuses any other. */
+    public static final String FORMAT = "rts-export/1";
+
+    /** What the hub signs: the hashes of every other file, the units' last messages, counts and the tally. */
+    public Path manifest() {
+        return dir.resolve("manifest.json");
+    }
+
+    /** Every message in arrival order, one JSON object ({@link ExportRecord}) per line. */
+    public Path messages() {
+        return dir.resolve("messages.jsonl");
+    }
+
+    public Path caCertificate() {
+        return dir.resolve("ca.pem");
+    }
+
+    public Path hubCertificate() {
+        return dir.resolve("hub.pem");
+    }
+
+    /** The CA's revocation list; absent when nothing was ever revoked. */
+    public Path crl() {
+        return dir.resolve("crl.pem");
+    }
+
+    /** The ballot definition, with its signature by the CA beside it ({@code .sig}). */
+    public Path ballot() {
+        return dir.resolve("election.json");
+    }
+
+    /** Every certificate ever issued to a device, with its status, signed by the CA ({@code .sig}). */
+    public Path registry() {
+        return dir.resolve("registry.json");
+    }
+
+    /** One device certificate, named by its thumbprint (base64url SHA-256 of its DER encoding). */
+    public Path deviceCertificate(String thumbprint) {
+        return dir.resolve("devices").resolve(thumbprint + ".pem");
+    }
+}

@@ -1,0 +1,18 @@
+package org.rts.protocol.export;
+
+import java.time.Instant;
+
+/**
+ * One message the hub received, in arrival order ({@code n} = 1, 2, 3, ...), with the receipt it answered.
+ * {@code body} is base64url (unpadded) of the bytes exactly as received; {@code hash} is base64url SHA-256 of those
+ * bytes. {@code body} is null for a {@code RESEND} (an identical copy of an earlier record, answered with that
+ * record's receipt) and for unchained rejections beyond the hub's storage bound (only their hash is kept).
+ * {@code status} is {@code ACCEPTED}, {@code REJECTED} or {@code RESEND}; {@code receipt} is the compact JWS the hub
+ * published.
+ */
+public record ExportRecord(long n, Instant receivedAt, String topic, String device, String hash, int size,
+                           String status, String body, String receipt) {
+    public static final String ACCEPTED = "ACCEPTED";
+    public static final String REJECTED = "REJECTED";
+    public static final String RESEND = "RESEND";
+}

@@ -1,0 +1,428 @@
+package org.rts.provisioning.audit;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.stream.Stream;
+import org.bouncycastle.cert.X509CertificateHolder;
+import org.bouncycastle.crypto.params.ECPublicKeyParameters;
+import org.rts.protocol.ProtocolException;
+import org.rts.protocol.Topics;
+import org.rts.protocol.codec.Json;
+import org.rts.protocol.codec.JsonFiles;
+import org.rts.protocol.codec.MessageCodec;
+import org.rts.protocol.election.Election;
+import org.rts.protocol.election.Race;
+import org.rts.protocol.export.ExportFiles;
+import org.rts.protocol.export.ExportManifest;
+import org.rts.protocol.export.ExportRecord;
+import org.rts.protocol.files.Registry;
+import org.rts.protocol.files.SignedFile;
+import org.rts.protocol.jws.Es256Verifier;
+import org.rts.protocol.jws.Jws;
+import org.rts.protocol.message.Receipt;
+import org.rts.protocol.message.Report;
+import org.rts.protocol.message.ResultReport;
+import org.rts.protocol.message.TurnoutReport;
+import org.rts.protocol.pki.Certificates;
+import org.rts.protocol.pki.Crl;
+import org.rts.protocol.pki.Pem;
+import org.rts.protocol.pki.PkiException;
+import org.rts.protocol.reconciliation.ReportChecks;
+
+/**
+ * Checks an observer export completely, with nothing but the bundle (and, if given, the CA certificate the
+ * commission published): the hub's signature on the manifest, every file against the manifest's hashes, the signed
+ * configuration, every receipt and device signature, every unit's chain up to the last message the manifest names,
+ * the counts and the tally recomputed from the accepted messages. Any altered, dropped, reordered or replayed record
+ * is reported, each problem naming the record.
+ */
+public final class ExportVerifier {
+    private static final int MAX_PROBLEMS = 100;
+
+    private final List<String> checked = new ArrayList<>();
+    private final List<String> problems = new ArrayList<>();
+    private int moreProblems;
+
+    /** What was checked and what is wrong; the export holds when {@link #ok()}. */
+    public record Result(List<String> checked, List<String> problems, int moreProblems) {
+        public boolean ok() {
+            return problems.isEmpty();
+        }
+    }
+
+    private ExportVerifier() {
+    }
+
+    /** Verifies the export in {@code dir}; {@code pinnedCa}, when not null, is the CA certificate it must hold. */
+    public static Result verify(Path dir, Path pinnedCa) {
+        ExportVerifier v = new ExportVerifier();
+        try {
+            v.run(new ExportFiles(dir), pinnedCa);
+        } catch (ProtocolException | IOException e) {
+            v.problem("cannot go on: " + e.getMessage());
+        }
+        return new Result(List.copyOf(v.checked), List.copyOf(v.problems), v.moreProblems);
+    }
+
+    private void run(ExportFiles f, Path pinnedCa) throws IOException {
+        if (!Files.isDirectory(f.dir())) {
+            throw new IOException(f.dir() + " is not a folder");
+        }
+        X509CertificateHolder ca = Pem.readCertificate(f.caCertificate());
+        String caThumbprint = Certificates.thumbprint(ca);
+        if (pinnedCa != null && !Certificates.thumbprint(Pem.readCertificate(pinnedCa)).equals(caThumbprint)) {
+            throw new PkiException("the export's CA certificate " + caThumbprint + " is not the one in " + pinnedCa);
+        }
+        checked.add("CA certificate " + caThumbprint + (pinnedCa != null ? " is the one in " + pinnedCa
+                : " (compare this thumbprint with the one the commission published, or pass --ca)"));
+        X509CertificateHolder hub = Pem.readCertificate(f.hubCertificate());
+        ExportManifest manifest = JsonFiles.parse(f.manifest(), SignedFile.readVerified(f.manifest(), hub),
+                ExportManifest.class, "export manifest");
+        if (!ExportFiles.FORMAT.equals(manifest.format())) {
+            throw new ProtocolException("export format is " + manifest.format() + ", this tool reads "
+                    + ExportFiles.FORMAT);
+        }
+        Certificates.requireIssuedBy(hub, ca, manifest.exportedAt());
+        if (!Certificates.thumbprint(hub).equals(manifest.hub())) {
+            problem("the manifest names hub certificate " + manifest.hub() + ", the export holds "
+                    + Certificates.thumbprint(hub));
+        }
+        checked.add("hub certificate " + Certificates.thumbprint(hub) + " issued by the CA; manifest of "
+                + manifest.exportedAt() + " signed by the hub");
+        files(f, manifest);
+        Election election = Election.readSigned(f.ballot(), ca);
+        Registry registry = Registry.readSigned(f.registry(), ca);
+        if (!election.id().equals(manifest.election()) || !registry.election().equals(manifest.election())
+                || election.mode() != manifest.mode()) {
+            problem("the manifest is for election " + manifest.election() + " (" + manifest.mode() + "), the ballot"
+                    + " definition for " + election.id() + " (" + election.mode() + "), the registry for "
+                    + registry.election());
+        }
+        Map<String, Registry.Entry> certificates = certificates(f, registry, ca);
+        records(f, manifest, election, certificates, Certificates.publicKey(hub),
+                Certificates.thumbprint(hub));
+    }
+
+    private void files(ExportFiles f, ExportManifest manifest) throws IOException {
+        Set<String> present = new TreeSet<>();
+        try (Stream<Path> walk = Files.walk(f.dir())) {
+            walk.filter(Files::isRegularFile).forEach(p -> present.add(f.dir().relativize(p).toString()
+                    .replace('\\', '/')));
+        }
+        present.remove(f.dir().relativize(f.manifest()).toString());
+        present.remove(f.dir().relativize(SignedFile.signatureOf(f.manifest())).toString());
+        int matched = 0;
+        for (ExportManifest.FileEntry e : manifest.files()) {
+            Path p = f.dir().resolve(e.path()).normalize();
+            if (!p.startsWith(f.dir().normalize()) || !present.remove(e.path())) {
+                problem(e.path() + ": listed in the manifest, missing from the export");
+                continue;
+            }
+            String sha = sha256(Files.readAllBytes(p));
+            if (Files.size(p) != e.bytes() || !sha.equals(e.sha256())) {
+                problem(e.path() + ": altered (" + Files.size(p) + " bytes, SHA-256 " + sha + "; the manifest says "
+                        + e.bytes() + " bytes, " + e.sha256() + ")");
+            } else {
+                matched++;
+            }
+        }
+        present.forEach(p -> problem(p + ": in the export but not in the manifest"));
+        checked.add(matched + " of " + manifest.files().size() + " files match the SHA-256 the manifest gives");
+    }
+
+    private Map<String, Registry.Entry> certificates(ExportFiles f, Registry registry, X509CertificateHolder ca)
+            throws IOException {
+        Crl crl = Files.exists(f.crl()) ? Crl.read(f.crl(), ca) : null;
+        Map<String, Registry.Entry> byThumbprint = new HashMap<>();
+        for (Registry.Entry e : registry.devices()) {
+            X509CertificateHolder cert = Pem.parseCertificate(e.certificate());
+            String thumbprint = Certificates.thumbprint(cert);
+            try {
+                Certificates.requireIssuedBy(cert, ca, cert.getNotBefore().toInstant());
+            } catch (PkiException x) {
+                problem("certificate of " + e.device() + ": " + x.getMessage());
+            }
+            Path file = f.deviceCertificate(thumbprint);
+            if (!Files.exists(file) || !Pem.readCertificate(file).equals(cert)) {
+                problem("certificate " + thumbprint + " of " + e.device() + " is missing from devices/");
+            }
+            if (!e.active() && (crl == null || !crl.isRevoked(cert.getSerialNumber()))) {
+                problem("certificate of " + e.device() + " is " + e.status() + " in the registry but not in the CRL");
+            }
+            byThumbprint.put(thumbprint, e);
+        }
+        checked.add("ballot definition and device registry (version " + registry.version() + ") signed by the CA; "
+                + registry.devices().size() + " device certificates issued by the CA"
+                + (crl == null ? "; no CRL (nothing revoked)" : "; CRL signed by the CA, " + crl.revoked().size()
+                + " revoked"));
+        return byThumbprint;
+    }
+
+    /** A unit's chain as walked so far. */
+    private record Head(long seq, String hash) {
+    }
+
+    private void records(ExportFiles f, ExportManifest manifest, Election election,
+                         Map<String, Registry.Entry> certificates, ECPublicKeyParameters hubKey, String hubThumbprint)
+            throws IOException {
+        Map<String, Head> heads = new TreeMap<>();
+        Map<String, String> chainedReceipts = new HashMap<>();
+        Map<String, Long> counts = new TreeMap<>();
+        Map<String, Integer> turnout = new TreeMap<>();
+        Map<String, ResultReport> results = new LinkedHashMap<>();
+        long expected = 1;
+        long deviceSignatures = 0;
+        Base64.Decoder b64 = Base64.getUrlDecoder();
+        try (BufferedReader in = Files.newBufferedReader(f.messages(), StandardCharsets.UTF_8)) {
+            String line;
+            int lineNo = 0;
+            while ((line = in.readLine()) != null) {
+                lineNo++;
+                ExportRecord r;
+                try {
+                    r = Json.mapper().readValue(line, ExportRecord.class);
+                } catch (IOException e) {
+                    problem("messages.jsonl line " + lineNo + ": not a record (" + e.getMessage().lines()
+                            .findFirst().orElse("") + ")");
+                    continue;
+                }
+                String at = "record " + r.n() + " (line " + lineNo + ")";
+                if (r.n() != expected) {
+                    problem(at + ": expected record " + expected + ": a record was dropped, moved or repeated");
+                }
+                expected = r.n() + 1;
+                counts.merge(String.valueOf(r.status()), 1L, Long::sum);
+                Receipt receipt = receipt(at, r, hubKey, hubThumbprint);
+                if (receipt == null) {
+                    continue;
+                }
+                if (ExportRecord.RESEND.equals(r.status())) {
+                    String first = chainedReceipts.get(r.hash());
+                    if (first == null || !first.equals(r.receipt())) {
+                        problem(at + ": marked as a resend, but no earlier chained message " + r.hash()
+                                + " was answered with this receipt");
+                    }
+                    continue;
+                }
+                if (!receipt.status().name().equals(r.status())) {
+                    problem(at + ": status " + r.status() + " but the receipt says " + receipt.status());
+                }
+                byte[] body = null;
+                if (r.body() != null) {
+                    try {
+                        body = b64.decode(r.body());
+                    } catch (IllegalArgumentException e) {
+                        problem(at + ": body is not base64url");
+                        continue;
+                    }
+                    if (!Jws.hash(body).equals(r.hash()) || body.length != r.size()) {
+                        problem(at + ": body does not match its hash " + r.hash() + " and size " + r.size());
+                        continue;
+                    }
+                }
+                if (!receipt.chained()) {
+                    continue;
+                }
+                if (body == null) {
+                    problem(at + ": a message in " + r.device() + "'s chain without its body");
+                    continue;
+                }
+                if (chainedReceipts.containsKey(r.hash())) {
+                    problem(at + ": message " + r.hash() + " is chained twice (a replayed record)");
+                    continue;
+                }
+                Report report = chained(at, r, body, receipt, certificates, heads);
+                if (report == null) {
+                    continue;
+                }
+                deviceSignatures++;
+                chainedReceipts.put(r.hash(), r.receipt());
+                heads.put(r.device(), new Head(report.seq(), r.hash()));
+                if (receipt.accepted()) {
+                    count(at, election, report, turnout, results);
+                }
+            }
+        }
+        long records = expected - 1;
+        checked.add(records + " records in order, every receipt signed by the hub for its message, topic and"
+                + " status, with its code; " + deviceSignatures + " device signatures; " + heads.size()
+                + " unbroken chains; " + counts.getOrDefault(ExportRecord.RESEND, 0L) + " resends answered with"
+                + " their first receipt");
+        if (!counts.equals(manifest.counts())) {
+            problem("records by status " + counts + ", the manifest says " + manifest.counts());
+        } else {
+            checked.add("records by status " + counts + " as the manifest says");
+        }
+        units(manifest, heads);
+        ExportManifest.Tally tally = tally(election, turnout, results);
+        if (!tally.equals(manifest.tally())) {
+            problem("the tally recomputed from the accepted messages " + tally + " differs from the manifest's "
+                    + manifest.tally());
+        } else {
+            checked.add("tally recomputed from the accepted messages matches the manifest: " + describe(tally));
+        }
+    }
+
+    private Receipt receipt(String at, ExportRecord r, ECPublicKeyParameters hubKey, String hubThumbprint) {
+        if (r.receipt() == null || r.hash() == null || r.topic() == null || r.device() == null) {
+            problem(at + ": hash, topic, device and receipt are required");
+            return null;
+        }
+        try {
+            Jws jws = Jws.parse(r.receipt().getBytes(StandardCharsets.US_ASCII));
+            if (!jws.header().x5tS256().equals(hubThumbprint) || !Es256Verifier.verify(jws, hubKey)) {
+                problem(at + ": receipt is not signed by the hub");
+                return null;
+            }
+            Receipt receipt = MessageCodec.decodeReceipt(jws.payload());
+            if (!receipt.msg().equals(r.hash()) || !receipt.topic().equals(r.topic())
+                    || !receipt.device().equals(r.device())) {
+                problem(at + ": the receipt answers message " + receipt.msg() + " on " + receipt.topic()
+                        + ", not this record's " + r.hash() + " on " + r.topic());
+                return null;
+            }
+            if (!receipt.code().equals(Receipt.code(r.hash(), receipt.status()))) {
+                problem(at + ": receipt code " + receipt.code() + " is not derived from the message hash");
+            }
+            return receipt;
+        } catch (RuntimeException e) {
+            problem(at + ": receipt unreadable: " + e.getMessage());
+            return null;
+        }
+    }
+
+    /** Checks a chained message: device signature, binding, and its place in the unit's chain. */
+    private Report chained(String at, ExportRecord r, byte[] body, Receipt receipt,
+                           Map<String, Registry.Entry> certificates, Map<String, Head> heads) {
+        try {
+            Jws jws = Jws.parse(body);
+            Registry.Entry entry = certificates.get(jws.header().x5tS256());
+            if (entry == null || !entry.device().equals(r.device()) || !jws.header().kid().equals(r.device())) {
+                problem(at + ": signed with a certificate not issued to " + r.device());
+                return null;
+            }
+            ECPublicKeyParameters key = Certificates.publicKey(Pem.parseCertificate(entry.certificate()));
+            if (!Es256Verifier.verify(jws, key)) {
+                problem(at + ": the device signature does not verify");
+                return null;
+            }
+            Report report = MessageCodec.decodeReport(jws.payload());
+            Topics.Address topic = Topics.parse(r.topic()).orElse(null);
+            if (!report.device().equals(r.device()) || !report.station().equals(entry.station()) || topic == null
+                    || !topic.deviceId().equals(r.device()) || !topic.kind().equals(report.kind())) {
+                problem(at + ": a " + report.kind() + " report of " + report.device() + " for station "
+                        + report.station() + " on topic " + r.topic() + " from the certificate of station "
+                        + entry.station());
+            }
+            Head head = heads.getOrDefault(r.device(), new Head(0, ""));
+            if (report.seq() != head.seq() + 1 || !report.prev().equals(head.hash())
+                    || !Long.valueOf(report.seq()).equals(receipt.seq())) {
+                problem(at + ": " + r.device() + " seq " + report.seq() + " (prev " + report.prev() + ") does not"
+                        + " follow seq " + head.seq() + " (" + head.hash() + "): its chain is broken");
+            }
+            return report;
+        } catch (RuntimeException e) {
+            problem(at + ": chained message unreadable: " + e.getMessage());
+            return null;
+        }
+    }
+
+    private void count(String at, Election election, Report report, Map<String, Integer> turnout,
+                       Map<String, ResultReport> results) {
+        if (report instanceof TurnoutReport t) {
+            turnout.merge(t.station(), t.voters(), Math::max);
+        } else if (report instanceof ResultReport r) {
+            if (!ReportChecks.check(election, r).errors().isEmpty()) {
+                problem(at + ": an accepted result that fails reconciliation: "
+                        + ReportChecks.describe(ReportChecks.check(election, r).errors()));
+            }
+            // the first accepted result of a station and race counts; an accepted repeat has the same figures
+            results.putIfAbsent(r.station() + "\u0000" + r.race(), r);
+        }
+    }
+
+    private void units(ExportManifest manifest, Map<String, Head> heads) {
+        Map<String, Head> claimed = new TreeMap<>();
+        for (ExportManifest.Unit u : manifest.units()) {
+            if (u.lastSeq() > 0) {
+                claimed.put(u.device(), new Head(u.lastSeq(), u.lastHash()));
+            }
+        }
+        int matched = 0;
+        for (var e : claimed.entrySet()) {
+            Head walked = heads.get(e.getKey());
+            if (!e.getValue().equals(walked)) {
+                problem("unit " + e.getKey() + ": the manifest's last message is seq " + e.getValue().seq() + " ("
+                        + e.getValue().hash() + "), the messages end at " + (walked == null ? "nothing"
+                        : "seq " + walked.seq() + " (" + walked.hash() + ")") + ": its last messages were dropped");
+            } else {
+                matched++;
+            }
+        }
+        heads.keySet().stream().filter(d -> !claimed.containsKey(d)).forEach(d -> problem("unit " + d
+                + " has chained messages the manifest does not list"));
+        checked.add(matched + " units' last messages are the ones the manifest names");
+    }
+
+    private static ExportManifest.Tally tally(Election election, Map<String, Integer> turnout,
+                                              Map<String, ResultReport> results) {
+        Map<String, ExportManifest.RaceTally> races = new TreeMap<>();
+        for (Race race : election.races()) {
+            List<String> stations = new ArrayList<>();
+            long inBox = 0;
+            long invalid = 0;
+            Map<String, Long> votes = new TreeMap<>();
+            race.candidates().forEach(c -> votes.put(c.id(), 0L));
+            for (ResultReport r : results.values()) {
+                if (r.race().equals(race.id())) {
+                    stations.add(r.station());
+                    inBox += r.inBox();
+                    invalid += r.invalid();
+                    for (int i = 0; i < race.candidates().size(); i++) {
+                        votes.merge(race.candidates().get(i).id(), (long) r.votes().get(i), Long::sum);
+                    }
+                }
+            }
+            races.put(race.id(), new ExportManifest.RaceTally(stations.stream().sorted().toList(), inBox, invalid,
+                    votes));
+        }
+        return new ExportManifest.Tally(turnout, races);
+    }
+
+    private static String describe(ExportManifest.Tally tally) {
+        StringBuilder sb = new StringBuilder("turnout ").append(tally.turnout().values().stream()
+                .mapToLong(Integer::longValue).sum()).append(" at ").append(tally.turnout().size()).append(" stations");
+        tally.races().forEach((race, t) -> sb.append("; ").append(race).append(": ").append(t.stations().size())
+                .append(" stations, votes ").append(t.votes()));
+        return sb.toString();
+    }
+
+    private static String sha256(byte[] bytes) {
+        try {
+            return Jws.encode(MessageDigest.getInstance("SHA-256").digest(bytes));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private void problem(String text) {
+        if (problems.size() < MAX_PROBLEMS) {
+            problems.add(text);
+        } else {
+            moreProblems++;
+        }
+    }
+}
