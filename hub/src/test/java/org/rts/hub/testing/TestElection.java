@@ -78,9 +78,14 @@ public final class TestElection {
     }
 
     public Device device(int n) {
+        return device(n, "S-" + n);
+    }
+
+    /** Device {@code n} with the certificate its bundle holds now, for {@code station} (after a re-assignment). */
+    public Device device(int n, String station) {
         var bundle = files.bundle("dev-" + n);
         X509CertificateHolder cert = Pem.readCertificate(bundle.deviceCertificate());
-        return new Device(id, "dev-" + n, "S-" + n, election.mode(), Pem.readPrivateKey(bundle.deviceKey()),
+        return new Device(id, "dev-" + n, station, election.mode(), Pem.readPrivateKey(bundle.deviceKey()),
                 Certificates.thumbprint(cert));
     }
 

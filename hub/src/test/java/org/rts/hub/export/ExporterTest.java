@@ -1,0 +1,337 @@
+package org.rts.hub.export;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.function.UnaryOperator;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.rts.hub.HubException;
+import org.rts.hub.intake.Intake;
+import org.rts.hub.receipt.ReceiptIssuer;
+import org.rts.hub.registry.RegistryWatch;
+import org.rts.hub.store.HubStore;
+import org.rts.hub.testing.TestElection;
+import org.rts.hub.testing.TestElection.Device;
+import org.rts.hub.validation.Authenticator;
+import org.rts.protocol.Topics;
+import org.rts.protocol.codec.Json;
+import org.rts.protocol.export.ExportFiles;
+import org.rts.protocol.export.ExportManifest;
+import org.rts.protocol.export.ExportRecord;
+import org.rts.protocol.message.Mode;
+import org.rts.protocol.pki.Pem;
+import org.rts.provisioning.audit.ExportVerifier;
+import org.rts.provisioning.election.ElectionAuthority;
+import org.rts.provisioning.enrolment.Enrolment;
+import org.rts.provisioning.revocation.Revocation;
+
+/**
+ * An export of an election with every kind of record (accepted, rejected on content, unauthenticated, resend, a
+ * revoked unit and a re-assigned one) verifies, and each single alteration, drop, reordering or replay of a record
+ * is found by the verifier.
+ */
+class ExporterTest {
+    @TempDir
+    Path dir;
+
+    private TestElection election;
+    private HubStore store;
+    private Intake intake;
+    private RegistryWatch registry;
+    private ReceiptIssuer receipts;
+
+    /** Where the store is: an SQLite file here, a PostgreSQL schema in {@link ExporterPostgresTest}. */
+    String storeLocation() {
+        return dir.resolve("hub.db").toString();
+    }
+
+    @BeforeEach
+    void setUp() throws Exception {
+        election = new TestElection(dir.resolve("election"), "tcp://127.0.0.1:1883", Mode.LIVE);
+        store = HubStore.open(storeLocation());
+        var files = election.files;
+        registry = new RegistryWatch(files.registry(), files.crl(), Pem.readCertificate(files.caCertificate()),
+                election.id);
+        receipts = new ReceiptIssuer(Pem.readPrivateKey(files.hubKey()), Pem.readCertificate(files.hubCertificate()));
+        intake = new Intake(election.election, new Authenticator(election.election, registry::current), store,
+                receipts, TestElection.CLOCK);
+        Device dev1 = election.device(1);
+        Device dev2 = election.device(2);
+        Device dev3 = election.device(3);
+        send(dev1, dev1.chain(dev1.sign(dev1.turnout(100))), Topics.TURNOUT);
+        byte[] result1 = dev1.chain(dev1.sign(dev1.result(200, 120, 70)));
+        send(dev1, result1, Topics.RESULT);
+        send(dev1, result1, Topics.RESULT); // a resend: same receipt again
+        send(dev2, dev2.chain(dev2.sign(dev2.turnout(50))), Topics.TURNOUT);
+        // rejected on content (more ballots in the box than registered voters), still chained
+        send(dev2, dev2.chain(dev2.sign(dev2.result(480, 600, 98, 2, 500, 10, List.of(200, 200, 90)))),
+                Topics.RESULT);
+        Device rogue = election.rogue(1);
+        send(rogue, rogue.sign(rogue.turnout(1)), Topics.TURNOUT); // not authenticated: unchained
+        send(dev3, dev3.chain(dev3.sign(dev3.turnout(30))), Topics.TURNOUT);
+        // dev-3 is withdrawn; dev-2 is re-assigned to its station and reports there
+        Files.setLastModifiedTime(files.registry(), FileTime.fromMillis(0));
+        ElectionAuthority authority = ElectionAuthority.load(files, TestElection.CLOCK);
+        new Revocation(authority).revoke("dev-3");
+        new Enrolment(ElectionAuthority.load(files, TestElection.CLOCK)).reassign("dev-2", "S-3");
+        registry.reloadIfChanged();
+        send(dev3, dev3.sign(dev3.turnout(40)), Topics.TURNOUT); // DEVICE_REVOKED
+        Device moved = election.device(2, "S-3");
+        moved.seq = dev2.seq;
+        moved.prev = dev2.prev;
+        send(moved, moved.chain(moved.sign(moved.result(450, 500, 148, 2, 350, 5, List.of(100, 200, 45)))),
+                Topics.RESULT);
+    }
+
+    @AfterEach
+    void tearDown() {
+        store.close();
+    }
+
+    private void send(Device device, byte[] message, String kind) {
+        intake.process(Topics.report(election.id, device.id, kind), message);
+    }
+
+    private Path export(String name) {
+        return new Exporter(election.files, store, TestElection.CLOCK).export(dir.resolve(name)).dir();
+    }
+
+    private static ExportVerifier.Result verify(Path export) {
+        return ExportVerifier.verify(export, null);
+    }
+
+    @Test
+    void the_export_holds_every_record_and_verifies() throws Exception {
+        Path out = export("export");
+        ExportVerifier.Result result = verify(out);
+        assertTrue(result.ok(), result.problems().toString());
+        List<ExportRecord> records = records(out);
+        assertEquals(List.of("ACCEPTED", "ACCEPTED", "RESEND", "ACCEPTED", "REJECTED", "REJECTED", "ACCEPTED",
+                "REJECTED", "ACCEPTED"), records.stream().map(ExportRecord::status).toList());
+        ExportManifest manifest = manifest(out);
+        assertEquals(Map.of("ACCEPTED", 5L, "REJECTED", 3L, "RESEND", 1L), manifest.counts());
+        assertEquals(Map.of("S-1", 100, "S-2", 50, "S-3", 30), manifest.tally().turnout());
+        ExportManifest.RaceTally race = manifest.tally().races().get("parliament");
+        assertEquals(List.of("S-1", "S-3"), race.stations());
+        assertEquals(Map.of("a", 300L, "b", 320L, "c", 115L), race.votes());
+        assertEquals(List.of("dev-1:2", "dev-2:3", "dev-3:1"), manifest.units().stream()
+                .map(u -> u.device() + ":" + u.lastSeq()).toList());
+        try (Stream<Path> files = Files.walk(out)) {
+            assertTrue(files.noneMatch(p -> p.toString().endsWith(".key")), "no private key leaves the hub");
+        }
+        assertEquals(4, Files.list(out.resolve("devices")).count(), "every certificate ever issued, the"
+                + " withdrawn ones too");
+        assertTrue(Files.exists(new ExportFiles(out).crl()));
+    }
+
+    @Test
+    void an_existing_folder_is_refused_and_nothing_is_left_half_written() throws Exception {
+        Files.createDirectories(dir.resolve("taken"));
+        HubException e = assertThrows(HubException.class, () -> export("taken"));
+        assertTrue(e.getMessage().contains("already exists"), e.getMessage());
+        try (Stream<Path> files = Files.list(dir)) {
+            assertTrue(files.noneMatch(p -> p.getFileName().toString().contains(".partial-")));
+        }
+    }
+
+    @Test
+    void a_missing_signature_in_the_election_folder_stops_the_export_and_leaves_nothing() throws Exception {
+        Files.delete(election.files.dir().resolve("registry.json.sig"));
+        assertThrows(RuntimeException.class, () -> export("export"));
+        assertFalse(Files.exists(dir.resolve("export")));
+    }
+
+    @Test
+    void an_altered_record_is_found() throws Exception {
+        Path out = export("export");
+        editRecords(out, records -> {
+            ExportRecord r = records.get(1);
+            String body = r.body();
+            char c = body.charAt(body.length() / 2);
+            records.set(1, with(r, body.substring(0, body.length() / 2) + (c == 'A' ? 'B' : 'A')
+                    + body.substring(body.length() / 2 + 1)));
+            return records;
+        });
+        assertProblem(out, "messages.jsonl: altered");
+        assertProblem(out, "record 2 (line 2): body does not match");
+    }
+
+    @Test
+    void a_dropped_record_is_found() throws Exception {
+        Path out = export("export");
+        editRecords(out, records -> {
+            records.remove(3);
+            return records;
+        });
+        assertProblem(out, "expected record 4");
+        assertProblem(out, "chain is broken");
+    }
+
+    @Test
+    void dropping_the_last_message_of_a_unit_is_found() throws Exception {
+        Path out = export("export");
+        editRecords(out, records -> {
+            records.remove(records.size() - 1); // dev-2's result for S-3, its last message
+            return records;
+        });
+        assertProblem(out, "unit dev-2: the manifest's last message is seq 3");
+        resign(out);
+        assertProblem(out, "unit dev-2: the manifest's last message is seq 3");
+    }
+
+    @Test
+    void reordered_records_are_found() throws Exception {
+        Path out = export("export");
+        editRecords(out, records -> {
+            Collections.swap(records, 0, 1);
+            return records;
+        });
+        assertProblem(out, "expected record 1");
+        assertProblem(out, "chain is broken");
+    }
+
+    @Test
+    void a_replayed_record_is_found_even_renumbered_under_a_valid_manifest() throws Exception {
+        Path out = export("export");
+        editRecords(out, records -> {
+            records.add(records.get(0));
+            return records;
+        });
+        assertProblem(out, "expected record 10");
+        editRecords(out, records -> renumber(records));
+        resign(out);
+        assertProblem(out, "is chained twice");
+    }
+
+    @Test
+    void a_record_dropped_and_renumbered_under_a_manifest_signed_again_still_breaks_the_chain() throws Exception {
+        Path out = export("export");
+        editRecords(out, records -> {
+            records.remove(0);
+            return renumber(records);
+        });
+        resign(out);
+        assertProblem(out, "dev-1 seq 2 (prev");
+    }
+
+    @Test
+    void a_tally_changed_in_a_manifest_signed_again_differs_from_the_messages() throws Exception {
+        Path out = export("export");
+        ExportManifest m = manifest(out);
+        ExportManifest.RaceTally race = m.tally().races().get("parliament");
+        ExportManifest.RaceTally inflated = new ExportManifest.RaceTally(race.stations(), race.inBox(),
+                race.invalid(), Map.of("a", race.votes().get("a") + 50, "b", race.votes().get("b"), "c",
+                race.votes().get("c")));
+        writeManifest(out, new ExportManifest(m.format(), m.election(), m.mode(), m.exportedAt(), m.hub(), m.files(),
+                m.counts(), m.units(), new ExportManifest.Tally(m.tally().turnout(), Map.of("parliament", inflated))));
+        assertProblem(out, "does not match its signature");
+        receipts.signFile(new ExportFiles(out).manifest());
+        assertProblem(out, "the tally recomputed from the accepted messages");
+    }
+
+    @Test
+    void a_removed_certificate_or_an_added_file_is_found() throws Exception {
+        Path out = export("export");
+        Path certificate;
+        try (Stream<Path> certificates = Files.list(out.resolve("devices"))) {
+            certificate = certificates.findFirst().orElseThrow();
+        }
+        Files.delete(certificate);
+        Files.writeString(out.resolve("note.txt"), "added");
+        assertProblem(out, "listed in the manifest, missing from the export");
+        assertProblem(out, "is missing from devices/");
+        assertProblem(out, "note.txt: in the export but not in the manifest");
+    }
+
+    @Test
+    void a_receipt_from_another_record_is_found() throws Exception {
+        Path out = export("export");
+        editRecords(out, records -> {
+            ExportRecord a = records.get(0);
+            ExportRecord b = records.get(3);
+            records.set(0, new ExportRecord(a.n(), a.receivedAt(), a.topic(), a.device(), a.hash(), a.size(),
+                    a.status(), a.body(), b.receipt()));
+            return records;
+        });
+        resign(out);
+        assertProblem(out, "record 1 (line 1): the receipt answers message");
+    }
+
+    // --- helpers: edit an export as an attacker would, then look for the verifier's finding
+
+    private static void assertProblem(Path out, String expected) {
+        ExportVerifier.Result result = verify(out);
+        assertFalse(result.ok(), "the verifier found nothing");
+        assertTrue(result.problems().stream().anyMatch(p -> p.contains(expected)), "expected a problem with '"
+                + expected + "', found " + result.problems());
+    }
+
+    private static List<ExportRecord> records(Path out) throws IOException {
+        List<ExportRecord> records = new ArrayList<>();
+        for (String line : Files.readAllLines(new ExportFiles(out).messages())) {
+            records.add(Json.mapper().readValue(line, ExportRecord.class));
+        }
+        return records;
+    }
+
+    private static void editRecords(Path out, UnaryOperator<List<ExportRecord>> edit) throws IOException {
+        StringBuilder text = new StringBuilder();
+        for (ExportRecord r : edit.apply(records(out))) {
+            text.append(Json.mapper().writeValueAsString(r)).append('\n');
+        }
+        Files.writeString(new ExportFiles(out).messages(), text, StandardCharsets.UTF_8);
+    }
+
+    private static List<ExportRecord> renumber(List<ExportRecord> records) {
+        List<ExportRecord> out = new ArrayList<>();
+        for (int i = 0; i < records.size(); i++) {
+            ExportRecord r = records.get(i);
+            out.add(new ExportRecord(i + 1, r.receivedAt(), r.topic(), r.device(), r.hash(), r.size(), r.status(),
+                    r.body(), r.receipt()));
+        }
+        return out;
+    }
+
+    private static ExportRecord with(ExportRecord r, String body) {
+        return new ExportRecord(r.n(), r.receivedAt(), r.topic(), r.device(), r.hash(), r.size(), r.status(), body,
+                r.receipt());
+    }
+
+    private static ExportManifest manifest(Path out) throws IOException {
+        return Json.mapper().readValue(Files.readAllBytes(new ExportFiles(out).manifest()), ExportManifest.class);
+    }
+
+    private static void writeManifest(Path out, ExportManifest m) throws IOException {
+        Files.write(new ExportFiles(out).manifest(), Json.pretty().writeValueAsBytes(m));
+    }
+
+    /** What only the hub's key can do: the manifest made again over the edited files, and signed. */
+    private void resign(Path out) throws IOException {
+        ExportManifest m = manifest(out);
+        List<ExportManifest.FileEntry> files = new ArrayList<>();
+        for (ExportManifest.FileEntry e : m.files()) {
+            Path p = out.resolve(e.path());
+            files.add(new ExportManifest.FileEntry(e.path(), Files.size(p), Exporter.sha256(p)));
+        }
+        Map<String, Long> counts = new java.util.TreeMap<>();
+        records(out).forEach(r -> counts.merge(r.status(), 1L, Long::sum));
+        writeManifest(out, new ExportManifest(m.format(), m.election(), m.mode(), m.exportedAt(), m.hub(), files,
+                counts, m.units(), m.tally()));
+        receipts.signFile(new ExportFiles(out).manifest());
+    }
+}
