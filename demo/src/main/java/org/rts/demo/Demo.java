@@ -111,6 +111,15 @@ public final class Demo {
 
             heading("Tally (hub tally --election " + files.dir() + ")");
             check("tally printed", HubMain.run("tally", "--election", files.dir().toString()) == 0, "");
+
+            Path export = dir.resolve("export");
+            heading("Observer export (hub export --election " + files.dir() + " --out " + export + ")");
+            boolean exported = HubMain.run("export", "--election", files.dir().toString(), "--out",
+                    export.toString()) == 0;
+            heading("Verifying the export (provisioning verify-export " + export + ")");
+            check("export written and verified", exported && ProvisioningMain.run("verify-export",
+                    export.toString()) == 0, "verify it again: java -jar provisioning/target/provisioning.jar"
+                    + " verify-export " + export + "   (or with openssl and jose: VERIFY.md)");
         }
         heading("Summary");
         for (Check c : checks) {

@@ -272,6 +272,25 @@ class ExporterTest {
         assertProblem(out, "record 1 (line 1): the receipt answers message");
     }
 
+    @Test
+    void the_recipe_with_common_tools_in_VERIFY_md_verifies_the_export_and_finds_a_dropped_last_message()
+            throws Exception {
+        Path out = export("export");
+        Recipe recipe = Recipe.fromVerifyMd();
+        Recipe.Run run = recipe.run(out);
+        assertEquals(0, run.exit(), run.output());
+        assertTrue(run.output().contains("export verified: 9 records, 3 chains"), run.output());
+        assertTrue(run.output().contains("hub.pem: OK") && run.output().contains("verify OK"), run.output());
+        editRecords(out, records -> {
+            records.remove(records.size() - 1);
+            return records;
+        });
+        resign(out);
+        run = recipe.run(out);
+        assertEquals(1, run.exit(), run.output());
+        assertTrue(run.output().contains("PROBLEM: unit dev-2: last message missing"), run.output());
+    }
+
     // --- helpers: edit an export as an attacker would, then look for the verifier's finding
 
     private static void assertProblem(Path out, String expected) {
