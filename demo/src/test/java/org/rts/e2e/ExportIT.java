@@ -1,0 +1,65 @@
+package org.rts.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.rts.hub.HubException;
+import org.rts.hub.export.Exporter;
+import org.rts.hub.intake.Intake;
+import org.rts.hub.receipt.ReceiptIssuer;
+import org.rts.hub.registry.RegistryWatch;
+import org.rts.hub.store.HubStore;
+import org.rts.hub.testing.TestElection;
+import org.rts.hub.testing.TestElection.Device;
+import org.rts.hub.validation.Authenticator;
+import org.rts.protocol.Topics;
+import org.rts.protocol.message.Mode;
+import org.rts.protocol.pki.Pem;
+import org.rts.provisioning.audit.ExportVerifier;
+
+/** An export onto a full disk fails with a clear error and leaves nothing that looks like an export. */
+class ExportIT {
+    @TempDir
+    Path dir;
+
+    @Test
+    void an_export_to_a_full_disk_says_so_leaves_nothing_and_succeeds_once_space_is_freed() throws Exception {
+        TestElection election = new TestElection(dir.resolve("election"), "tcp://127.0.0.1:1883", Mode.LIVE);
+        var files = election.files;
+        try (HubStore store = HubStore.open(dir.resolve("hub.db"));
+             SmallDisk disk = SmallDisk.mount(dir.resolve("disk"), 2)) {
+            RegistryWatch registry = new RegistryWatch(files.registry(), files.crl(),
+                    Pem.readCertificate(files.caCertificate()), election.id);
+            Intake intake = new Intake(election.election, new Authenticator(election.election, registry::current),
+                    store, new ReceiptIssuer(Pem.readPrivateKey(files.hubKey()),
+                    Pem.readCertificate(files.hubCertificate())), TestElection.CLOCK);
+            for (int i = 1; i <= 3; i++) {
+                Device d = election.device(i);
+                for (int n = 1; n <= 20; n++) {
+                    intake.process(Topics.report(election.id, d.id, Topics.TURNOUT), d.chain(d.sign(d.turnout(n))));
+                }
+            }
+            Exporter exporter = new Exporter(files, store, TestElection.CLOCK);
+            Path out = disk.dir().resolve("export");
+            disk.fill();
+            HubException e = assertThrows(HubException.class, () -> exporter.export(out));
+            assertTrue(e.getMessage().contains("nothing was exported"), e.getMessage());
+            try (Stream<Path> left = Files.list(disk.dir())) {
+                assertEquals(java.util.List.of("filler"), left.map(p -> p.getFileName().toString()).toList(),
+                        "no export and no partial folder left on the disk");
+            }
+            disk.free();
+            assertEquals(60, exporter.export(out).counts().get("ACCEPTED"));
+            ExportVerifier.Result result = ExportVerifier.verify(out, files.caCertificate());
+            assertTrue(result.ok(), result.problems().toString());
+            assertFalse(result.checked().isEmpty());
+        }
+    }
+}
