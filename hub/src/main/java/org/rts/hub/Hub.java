@@ -15,6 +15,11 @@ import org.bouncycastle.cert.X509CertificateHolder;
 import org.bouncycastle.crypto.params.ECPrivateKeyParameters;
 import org.rts.hub.admission.Inbox;
 import org.rts.hub.admission.RateLimiter;
+import org.rts.hub.forward.Forwarder;
+import org.rts.hub.forward.Forwarding;
+import org.rts.hub.forward.HttpUpstream;
+import org.rts.hub.forward.MqttUpstream;
+import org.rts.hub.forward.Upstream;
 import org.rts.hub.health.Health;
 import org.rts.hub.intake.Inbound;
 import org.rts.hub.intake.Intake;
@@ -71,6 +76,7 @@ public final class Hub implements AutoCloseable {
     private final Intake intake;
     private final HubMqtt mqtt;
     private final Health health;
+    private final List<Forwarder> forwarders;
     private final RateLimiter limiter;
     private final Inbox<Pending> inbox;
     private final ExecutorService pool;
@@ -94,6 +100,8 @@ public final class Hub implements AutoCloseable {
         X509CertificateHolder hubCert = Pem.readCertificate(files.hubCertificate());
         ReceiptIssuer receipts = new ReceiptIssuer(hubKey, hubCert);
         this.store = HubStore.open(config.store());
+        String holder = config.clientId() != null ? config.clientId() : "rts-hub-" + election.id();
+        this.forwarders = forwarders(config, election.id(), holder, hubKey, hubCert, clock);
         this.intake = new Intake(election, new Authenticator(election, registry::current), store, receipts, clock);
         this.health = new Health(clock);
         this.limiter = new RateLimiter(config.rateBurst(), config.ratePerSecond(), System::nanoTime);
@@ -102,8 +110,7 @@ public final class Hub implements AutoCloseable {
         this.pool = Executors.newFixedThreadPool(cores, named("hub-verify"));
         this.scheduler = Executors.newSingleThreadScheduledExecutor(named("hub-scheduler"));
         this.connector = Executors.newSingleThreadScheduledExecutor(named("hub-connector"));
-        String clientId = config.clientId() != null ? config.clientId() : "rts-hub-" + election.id();
-        this.mqtt = new HubMqtt(new HubMqtt.Settings(config.brokerUrl(), election.id(), clientId, config.shareGroup(),
+        this.mqtt = new HubMqtt(new HubMqtt.Settings(config.brokerUrl(), election.id(), holder, config.shareGroup(),
                 config.sessionExpiry().getSeconds(), Math.min(65_535, config.queueCapacity()),
                 config.brokerUrl().startsWith("ssl:") ? TlsContexts.client(hubKey, hubCert, ca) : null),
                 connector, clock, this::admit);
@@ -251,11 +258,16 @@ public final class Hub implements AutoCloseable {
                     health.storeRecovered();
                     LOG.info("hub store {} works again; processing resumes", store.location());
                 }
+                boolean accepted = false;
                 for (int i = 0; i < decisions.size(); i++) {
                     Decision d = decisions.get(i);
                     Topics.Address a = verified.get(i).address();
                     deliveries.get(i).answer(Topics.receipt(a.election(), a.deviceId()), d.receipt());
                     health.processed();
+                    accepted |= d.report() != null && d.accepted();
+                }
+                if (accepted) {
+                    forwarders.forEach(Forwarder::wake);
                 }
                 return true;
             } catch (StoreException e) {
@@ -355,6 +367,29 @@ public final class Hub implements AutoCloseable {
                 + " last minute (a genuine unit sends them again)", device, n));
     }
 
+    /** One forwarder per tally centre, each delivering its queue from the store. */
+    private List<Forwarder> forwarders(HubConfig config, String electionId, String holder,
+                                       ECPrivateKeyParameters hubKey, X509CertificateHolder hubCert,
+                                       Clock clock) {
+        Forwarding forwarding = config.forwarding();
+        store.forwardTo(forwarding.names(), forwarding.kinds());
+        if (forwarding.upstreams().isEmpty()) {
+            return List.of();
+        }
+        List<X509CertificateHolder> trust = forwarding.trust() == null ? List.of()
+                : Pem.readCertificates(forwarding.trust());
+        javax.net.ssl.SSLContext tls = TlsContexts.context(hubKey, hubCert, trust);
+        List<Forwarder> started = new java.util.ArrayList<>();
+        for (java.net.URI u : forwarding.upstreams()) {
+            Upstream upstream = forwarding.isMqtt(u)
+                    ? new MqttUpstream(u.toString(), electionId, holder + "-forward", tls)
+                    : new HttpUpstream(u, tls);
+            started.add(new Forwarder(store, upstream, holder, electionId, clock).start());
+            LOG.info("forwarding accepted {} to {}", forwarding.kinds(), Forwarding.name(u));
+        }
+        return List.copyOf(started);
+    }
+
     /** Stops taking messages, lets the batch in hand finish (or stay unacknowledged), closes; idempotent. */
     @Override
     public void close() {
@@ -374,6 +409,7 @@ public final class Hub implements AutoCloseable {
         // messages still in the inbox were never acknowledged: the broker delivers them to the next session
         inbox.clear();
         scheduler.shutdownNow();
+        forwarders.forEach(Forwarder::close);
         mqtt.close();
         connector.shutdownNow();
         pool.shutdownNow();

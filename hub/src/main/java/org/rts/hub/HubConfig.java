@@ -2,6 +2,7 @@ package org.rts.hub;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import org.rts.hub.forward.Forwarding;
 import org.rts.protocol.files.DeviceConfig;
 import org.rts.protocol.files.ElectionFiles;
 
@@ -26,10 +27,11 @@ import org.rts.protocol.files.ElectionFiles;
  *                      {@code <election>/<client id>.health.json} with PostgreSQL)
  * @param shareGroup    MQTT v5 shared-subscription group: hubs with the same group and store split the devices'
  *                      messages (null: this hub takes them all)
+ * @param forwarding    tally centres accepted messages are forwarded to (default none)
  */
 public record HubConfig(ElectionFiles election, String brokerUrl, String store, String clientId, int queueCapacity,
                         long queueBytes, Duration sessionExpiry, int rateBurst, double ratePerSecond,
-                        Path healthFile, String shareGroup) {
+                        Path healthFile, String shareGroup, Forwarding forwarding) {
     public static final int DEFAULT_QUEUE = 10_000;
     public static final long DEFAULT_QUEUE_BYTES = 32L << 20;
     public static final Duration DEFAULT_SESSION_EXPIRY = Duration.ofDays(7);
@@ -62,6 +64,7 @@ public record HubConfig(ElectionFiles election, String brokerUrl, String store, 
         if (!(ratePerSecond > 0)) {
             throw new IllegalArgumentException("ratePerSecond must be > 0, found: " + ratePerSecond);
         }
+        forwarding = forwarding != null ? forwarding : Forwarding.NONE;
         if (healthFile == null) {
             healthFile = isPostgres(store)
                     ? election.dir().resolve((clientId != null ? clientId : "hub") + ".health.json")
@@ -80,27 +83,32 @@ public record HubConfig(ElectionFiles election, String brokerUrl, String store, 
 
     public static HubConfig of(ElectionFiles election, String brokerUrl, String store, String clientId) {
         return new HubConfig(election, brokerUrl, store, clientId, DEFAULT_QUEUE, DEFAULT_QUEUE_BYTES,
-                DEFAULT_SESSION_EXPIRY, DEFAULT_RATE_BURST, DEFAULT_RATE_PER_SECOND, null, null);
+                DEFAULT_SESSION_EXPIRY, DEFAULT_RATE_BURST, DEFAULT_RATE_PER_SECOND, null, null, null);
     }
 
     /** The same settings, sharing the devices' messages with the other hubs of {@code group}. */
     public HubConfig withShareGroup(String group) {
         return new HubConfig(election, brokerUrl, store, clientId, queueCapacity, queueBytes, sessionExpiry,
-                rateBurst, ratePerSecond, healthFile, group);
+                rateBurst, ratePerSecond, healthFile, group, forwarding);
     }
 
     public HubConfig withSessionExpiry(Duration expiry) {
         return new HubConfig(election, brokerUrl, store, clientId, queueCapacity, queueBytes, expiry, rateBurst,
-                ratePerSecond, healthFile, shareGroup);
+                ratePerSecond, healthFile, shareGroup, forwarding);
     }
 
     public HubConfig withQueue(int messages, long bytes) {
         return new HubConfig(election, brokerUrl, store, clientId, messages, bytes, sessionExpiry, rateBurst,
-                ratePerSecond, healthFile, shareGroup);
+                ratePerSecond, healthFile, shareGroup, forwarding);
     }
 
     public HubConfig withRate(int burst, double perSecond) {
         return new HubConfig(election, brokerUrl, store, clientId, queueCapacity, queueBytes, sessionExpiry, burst,
-                perSecond, healthFile, shareGroup);
+                perSecond, healthFile, shareGroup, forwarding);
+    }
+
+    public HubConfig withForwarding(Forwarding to) {
+        return new HubConfig(election, brokerUrl, store, clientId, queueCapacity, queueBytes, sessionExpiry,
+                rateBurst, ratePerSecond, healthFile, shareGroup, to);
     }
 }

@@ -54,6 +54,8 @@ public final class HubStore implements AutoCloseable {
     private final Dialect dialect;
     private final Map<String, PreparedStatement> statements = new HashMap<>();
     private Connection db;
+    private List<String> forwardTo = List.of();
+    private java.util.Set<String> forwardKinds = java.util.Set.of();
 
     private HubStore(String location) {
         this.location = location;
@@ -104,8 +106,13 @@ public final class HubStore implements AutoCloseable {
                   PRIMARY KEY (election, station));
                 CREATE TABLE IF NOT EXISTS unchained (
                   device TEXT PRIMARY KEY, stored BIGINT NOT NULL, dropped BIGINT NOT NULL,
-                  dropped_bytes BIGINT NOT NULL, last_at TEXT NOT NULL)
-                """.formatted(dialect.serial(), blob, blob, blob);
+                  dropped_bytes BIGINT NOT NULL, last_at TEXT NOT NULL);
+                CREATE TABLE IF NOT EXISTS forward_queue (
+                  id %s, upstream TEXT NOT NULL, msg_hash TEXT NOT NULL, enqueued_at BIGINT NOT NULL,
+                  state TEXT NOT NULL, attempts INTEGER NOT NULL, next_at BIGINT NOT NULL, lease_until BIGINT,
+                  leased_by TEXT, last_error TEXT, done_at BIGINT, UNIQUE (upstream, msg_hash));
+                CREATE INDEX IF NOT EXISTS forward_due ON forward_queue (upstream, state, next_at)
+                """.formatted(dialect.serial(), blob, blob, blob, dialect.serial());
     }
 
     private Connection connection() throws StoreException {
@@ -220,6 +227,8 @@ public final class HubStore implements AutoCloseable {
                 + " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT (election, station, race) DO NOTHING");
         PreparedStatement turnout = statement(c, "UPDATE stations SET max_voters = ? WHERE election = ? AND station = ?"
                 + " AND max_voters < ?");
+        PreparedStatement forward = statement(c, "INSERT INTO forward_queue (upstream, msg_hash, enqueued_at, state,"
+                + " attempts, next_at) VALUES (?,?,?,'PENDING',0,?) ON CONFLICT (upstream, msg_hash) DO NOTHING");
         Map<String, long[]> unchainedWritten = new LinkedHashMap<>();
         for (Decision d : decisions) {
             String reasons = codes(d.reasons());
@@ -262,7 +271,15 @@ public final class HubStore implements AutoCloseable {
                 bind(turnout, t.voters(), t.election(), t.station(), t.voters());
                 turnout.addBatch();
             }
+            if (d.accepted() && forwardKinds.contains(r.kind())) {
+                for (String upstream : forwardTo) {
+                    long at = d.receivedAt().toEpochMilli();
+                    bind(forward, upstream, d.hash(), at, at);
+                    forward.addBatch();
+                }
+            }
         }
+        forward.executeBatch();
         inbound.executeBatch();
         chain.executeBatch();
         head.executeBatch();
@@ -402,6 +419,108 @@ public final class HubStore implements AutoCloseable {
         long bodies = queryOne("SELECT COUNT(*) FROM inbound WHERE device = ? AND status = 'REJECTED' AND body IS NOT"
                 + " NULL AND msg_hash NOT IN (SELECT msg_hash FROM chain)", rs -> rs.getLong(1), device).orElse(0L);
         return new Unchained(counts[0], bodies, counts[1], counts[2]);
+    }
+
+    /**
+     * From now on, each accepted message of {@code kinds} is queued for each of {@code upstreams} in the same
+     * transaction that stores it, so nothing accepted is ever left out of forwarding.
+     */
+    public synchronized void forwardTo(List<String> upstreams, java.util.Set<String> kinds) {
+        this.forwardTo = List.copyOf(upstreams);
+        this.forwardKinds = java.util.Set.copyOf(kinds);
+    }
+
+    /** A queued message, with what travels: the device's JWS as received and the hub's receipt. */
+    public record Forward(long id, String upstream, String hash, String kind, String device, String station,
+                          String jws, byte[] receipt, int attempts, long enqueuedAt) {
+    }
+
+    /**
+     * Claims up to {@code limit} messages due for {@code upstream} for {@code lease} milliseconds, oldest first.
+     * A message claimed by another hub (sharing the store) is not claimed again before its lease runs out; one
+     * this hub claimed before it stopped is claimed again at once.
+     */
+    public synchronized List<Forward> claimForward(String upstream, String holder, long now, long lease, int limit) {
+        return run("claim messages to forward", c -> {
+            dialect.begin(c);
+            PreparedStatement claim = statement(c, "UPDATE forward_queue SET lease_until = ?, leased_by = ? WHERE id"
+                    + " IN (SELECT id FROM forward_queue WHERE upstream = ? AND state = 'PENDING' AND next_at <= ? AND"
+                    + " (lease_until IS NULL OR lease_until < ? OR leased_by = ?) ORDER BY id LIMIT ?) AND state ="
+                    + " 'PENDING' AND (lease_until IS NULL OR lease_until < ? OR leased_by = ?)");
+            bind(claim, now + lease, holder, upstream, now, now, holder, limit, now, holder);
+            claim.executeUpdate();
+            PreparedStatement read = statement(c, "SELECT f.id, f.msg_hash, c.kind, c.device, c.station, c.jws,"
+                    + " c.receipt, f.attempts, f.enqueued_at FROM forward_queue f JOIN chain c ON c.msg_hash ="
+                    + " f.msg_hash WHERE f.upstream = ? AND f.leased_by = ? AND f.lease_until = ? AND f.state ="
+                    + " 'PENDING' ORDER BY f.id");
+            bind(read, upstream, holder, now + lease);
+            List<Forward> claimed = new ArrayList<>();
+            try (ResultSet rs = read.executeQuery()) {
+                while (rs.next()) {
+                    claimed.add(new Forward(rs.getLong(1), upstream, rs.getString(2), rs.getString(3),
+                            rs.getString(4), rs.getString(5), rs.getString(6), rs.getBytes(7), rs.getInt(8),
+                            rs.getLong(9)));
+                }
+            }
+            dialect.commit(c);
+            return claimed;
+        });
+    }
+
+    /** The upstream took the message: it is not sent again. */
+    public synchronized void forwarded(long id, long now) {
+        updateForward("UPDATE forward_queue SET state = 'DELIVERED', attempts = attempts + 1, done_at = ?,"
+                + " lease_until = NULL, last_error = NULL WHERE id = ?", now, id);
+    }
+
+    /** The upstream could not take it now: tried again from {@code nextAt}. */
+    public synchronized void forwardLater(long id, long nextAt, String error) {
+        forwardLater(id, nextAt, error, true);
+    }
+
+    /** As above; {@code attempted} false puts back a message that was claimed but not tried. */
+    public synchronized void forwardLater(long id, long nextAt, String error, boolean attempted) {
+        if (attempted) {
+            updateForward("UPDATE forward_queue SET attempts = attempts + 1, next_at = ?, lease_until = NULL,"
+                    + " last_error = ? WHERE id = ?", nextAt, error, id);
+        } else {
+            updateForward("UPDATE forward_queue SET next_at = ?, lease_until = NULL WHERE id = ?", nextAt, id);
+        }
+    }
+
+    /** The upstream refused the message itself: kept for review, not sent again. */
+    public synchronized void forwardRefused(long id, long now, String error) {
+        updateForward("UPDATE forward_queue SET state = 'REFUSED', attempts = attempts + 1, done_at = ?,"
+                + " lease_until = NULL, last_error = ? WHERE id = ?", now, error, id);
+    }
+
+    private void updateForward(String sql, Object... args) {
+        run("record a forwarding outcome", c -> {
+            dialect.begin(c);
+            PreparedStatement ps = statement(c, sql);
+            bind(ps, args);
+            ps.executeUpdate();
+            dialect.commit(c);
+            return null;
+        });
+    }
+
+    /** Where one upstream stands: messages waiting, the oldest one's queueing time, and refused ones. */
+    public record ForwardLag(String upstream, long pending, Long oldestEnqueuedAt, long refused, long delivered) {
+    }
+
+    public synchronized ForwardLag forwardLag(String upstream) {
+        return queryOne("SELECT SUM(CASE WHEN state = 'PENDING' THEN 1 ELSE 0 END), MIN(CASE WHEN state = 'PENDING'"
+                + " THEN enqueued_at END), SUM(CASE WHEN state = 'REFUSED' THEN 1 ELSE 0 END), SUM(CASE WHEN state"
+                + " = 'DELIVERED' THEN 1 ELSE 0 END) FROM forward_queue WHERE upstream = ?", rs -> new ForwardLag(
+                upstream, rs.getLong(1), rs.getObject(2) == null ? null : rs.getLong(2), rs.getLong(3),
+                rs.getLong(4)), upstream).orElseThrow();
+    }
+
+    /** Messages an upstream refused, with its answer, for review. */
+    public synchronized List<String> forwardRefusals(String upstream) {
+        return queryAll("SELECT msg_hash, last_error FROM forward_queue WHERE upstream = ? AND state = 'REFUSED'"
+                + " ORDER BY id", rs -> rs.getString(1) + ": " + rs.getString(2), upstream);
     }
 
     /** One row of the log of everything received, as an export writes it; {@code body} may be null. */

@@ -26,26 +26,44 @@ public final class TlsContexts {
 
     public static SSLSocketFactory client(ECPrivateKeyParameters key, X509CertificateHolder certificate,
                                           X509CertificateHolder ca) {
+        return context(key, certificate, java.util.List.of(ca)).getSocketFactory();
+    }
+
+    /**
+     * A TLS context presenting {@code certificate} (none when {@code key} is null) and trusting {@code trusted}, or
+     * the JDK's default authorities when {@code trusted} is empty (a tally centre with a public certificate).
+     */
+    public static SSLContext context(ECPrivateKeyParameters key, X509CertificateHolder certificate,
+                                     java.util.List<X509CertificateHolder> trusted) {
         try {
             JcaX509CertificateConverter converter = new JcaX509CertificateConverter();
-            X509Certificate cert = converter.getCertificate(certificate);
-            PrivateKey privateKey = new JcaPEMKeyConverter().getPrivateKey(Keys.privateKeyInfo(key));
-            KeyStore keys = KeyStore.getInstance("PKCS12");
-            keys.load(null, null);
-            keys.setKeyEntry("device", privateKey, IN_MEMORY, new Certificate[] {cert});
-            KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-            kmf.init(keys, IN_MEMORY);
-            KeyStore trust = KeyStore.getInstance("PKCS12");
-            trust.load(null, null);
-            trust.setCertificateEntry("election-ca", converter.getCertificate(ca));
+            KeyManagerFactory kmf = null;
+            if (key != null) {
+                X509Certificate cert = converter.getCertificate(certificate);
+                PrivateKey privateKey = new JcaPEMKeyConverter().getPrivateKey(Keys.privateKeyInfo(key));
+                KeyStore keys = KeyStore.getInstance("PKCS12");
+                keys.load(null, null);
+                keys.setKeyEntry("own", privateKey, IN_MEMORY, new Certificate[] {cert});
+                kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+                kmf.init(keys, IN_MEMORY);
+            }
             TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-            tmf.init(trust);
+            if (trusted.isEmpty()) {
+                tmf.init((KeyStore) null);
+            } else {
+                KeyStore trust = KeyStore.getInstance("PKCS12");
+                trust.load(null, null);
+                for (int i = 0; i < trusted.size(); i++) {
+                    trust.setCertificateEntry("trusted-" + i, converter.getCertificate(trusted.get(i)));
+                }
+                tmf.init(trust);
+            }
             SSLContext context = SSLContext.getInstance("TLS");
-            context.init(kmf.getKeyManagers(), tmf.getTrustManagers(), null);
-            return context.getSocketFactory();
+            context.init(kmf == null ? null : kmf.getKeyManagers(), tmf.getTrustManagers(), null);
+            return context;
         } catch (GeneralSecurityException | java.io.IOException e) {
-            throw new PkiException("cannot set up TLS with certificate " + certificate.getSubject() + ": "
-                    + e.getMessage(), e);
+            throw new PkiException("cannot set up TLS" + (certificate == null ? "" : " with certificate "
+                    + certificate.getSubject()) + ": " + e.getMessage(), e);
         }
     }
 }

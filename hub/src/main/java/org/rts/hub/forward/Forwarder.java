@@ -1,0 +1,206 @@
+package org.rts.hub.forward;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import org.rts.hub.store.HubStore;
+import org.rts.hub.store.StoreException;
+import org.rts.protocol.codec.Json;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Delivers one upstream's queue, oldest first, at least once: a message leaves the queue only when the upstream
+ * took it (or refused it for good). When the upstream cannot take one, the forwarder backs off (1 s doubling to
+ * 5 min, or the upstream's {@code Retry-After}) and tries again from that message, so a tally centre down for hours
+ * gets everything, in order, when it returns. A hub restart resumes from the store.
+ */
+public final class Forwarder implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Forwarder.class);
+    private static final int BATCH = 64;
+    private static final long LEASE_MILLIS = 120_000;
+    private static final long IDLE_MILLIS = 1_000;
+    private static final Duration MAX_BACKOFF = Duration.ofMinutes(5);
+    private static final Duration MAX_RETRY_AFTER = Duration.ofHours(1);
+    private static final long LAG_LOG_MILLIS = 30_000;
+
+    private final HubStore store;
+    private final Upstream upstream;
+    private final String holder;
+    private final String election;
+    private final Clock clock;
+    private final Thread thread;
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition wake = lock.newCondition();
+    private volatile boolean running = true;
+    private boolean pending;
+    private long lastLagLog;
+
+    /** {@code holder} names this hub in the queue's leases (its MQTT client id). */
+    public Forwarder(HubStore store, Upstream upstream, String holder, String election, Clock clock) {
+        this.store = store;
+        this.upstream = upstream;
+        this.holder = holder;
+        this.election = election;
+        this.clock = clock;
+        this.thread = Thread.ofPlatform().name("hub-forward-" + upstream.name()).daemon().unstarted(this::loop);
+    }
+
+    public Forwarder start() {
+        thread.start();
+        return this;
+    }
+
+    /** Something new was queued: look now rather than at the next poll. */
+    public void wake() {
+        lock.lock();
+        try {
+            pending = true;
+            wake.signal();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    public String upstream() {
+        return upstream.name();
+    }
+
+    private void loop() {
+        long backoffUntil = 0;
+        while (running) {
+            long now = clock.millis();
+            long wait = IDLE_MILLIS;
+            if (now >= backoffUntil) {
+                try {
+                    long retryAt = round(now);
+                    backoffUntil = retryAt;
+                    wait = retryAt > now ? retryAt - now : (retryAt == 0 ? IDLE_MILLIS : 0);
+                } catch (StoreException e) {
+                    LOG.warn("forwarding to {}: cannot read its queue ({}); trying again", upstream.name(),
+                            e.getMessage());
+                    wait = IDLE_MILLIS;
+                } catch (RuntimeException e) {
+                    LOG.error("forwarding to {} failed unexpectedly; trying again", upstream.name(), e);
+                    wait = IDLE_MILLIS;
+                }
+                logLag();
+            } else {
+                wait = backoffUntil - now;
+            }
+            sleep(wait);
+        }
+    }
+
+    /**
+     * Delivers what is due; returns 0 when the queue ran dry (wait for more), the current time when more may be
+     * due at once, or the time to try again after a failure.
+     */
+    private long round(long now) {
+        List<HubStore.Forward> due = store.claimForward(upstream.name(), holder, now, LEASE_MILLIS, BATCH);
+        if (due.isEmpty()) {
+            return 0;
+        }
+        for (int i = 0; i < due.size(); i++) {
+            HubStore.Forward f = due.get(i);
+            Upstream.Outcome outcome = upstream.deliver(f, body(f));
+            long at = clock.millis();
+            switch (outcome) {
+                case Upstream.Delivered d -> store.forwarded(f.id(), at);
+                case Upstream.Refused r -> {
+                    LOG.warn("forwarding to {}: message {} of {} refused, kept for review: {}", upstream.name(),
+                            f.hash(), f.device(), r.why());
+                    store.forwardRefused(f.id(), at, r.why());
+                }
+                case Upstream.Retry r -> {
+                    Duration delay = delay(f.attempts(), r.after());
+                    long retryAt = at + delay.toMillis();
+                    if (f.attempts() == 0 || f.attempts() % 10 == 0) {
+                        LOG.warn("forwarding to {}: cannot deliver now ({}); trying again in {} s", upstream.name(),
+                                r.why(), delay.toSeconds());
+                    }
+                    store.forwardLater(f.id(), retryAt, r.why());
+                    // the rest of the batch waits for this one: the upstream gets messages in order
+                    for (HubStore.Forward rest : due.subList(i + 1, due.size())) {
+                        store.forwardLater(rest.id(), retryAt, null, false);
+                    }
+                    return retryAt;
+                }
+            }
+            if (!running) {
+                break;
+            }
+        }
+        return now;
+    }
+
+    /** 1 s doubling per attempt up to 5 min, with a tenth of jitter; an upstream's own wish up to an hour. */
+    static Duration delay(int attempts, Duration requested) {
+        if (requested != null) {
+            return requested.compareTo(MAX_RETRY_AFTER) > 0 ? MAX_RETRY_AFTER
+                    : requested.compareTo(Duration.ofSeconds(1)) < 0 ? Duration.ofSeconds(1) : requested;
+        }
+        long millis = Math.min(MAX_BACKOFF.toMillis(), 1000L << Math.min(attempts, 20));
+        return Duration.ofMillis(millis + ThreadLocalRandom.current().nextLong(millis / 10 + 1));
+    }
+
+    private byte[] body(HubStore.Forward f) {
+        try {
+            return Json.mapper().writeValueAsBytes(new ForwardedMessage(f.hash(), election, f.kind(), f.device(),
+                    f.station(), f.jws(), new String(f.receipt(), StandardCharsets.US_ASCII)));
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private void logLag() {
+        long now = clock.millis();
+        if (now - lastLagLog < LAG_LOG_MILLIS) {
+            return;
+        }
+        lastLagLog = now;
+        try {
+            HubStore.ForwardLag lag = store.forwardLag(upstream.name());
+            if (lag.pending() > 0) {
+                LOG.info("forwarding to {}: {} messages waiting, the oldest for {} s; {} delivered, {} refused",
+                        upstream.name(), lag.pending(), (now - lag.oldestEnqueuedAt()) / 1000, lag.delivered(),
+                        lag.refused());
+            }
+        } catch (StoreException e) {
+            LOG.debug("forwarding lag not read: {}", e.getMessage());
+        }
+    }
+
+    private void sleep(long millis) {
+        lock.lock();
+        try {
+            if (!pending && running && millis > 0) {
+                wake.await(millis, TimeUnit.MILLISECONDS);
+            }
+            pending = false;
+        } catch (InterruptedException e) {
+            running = false;
+            Thread.currentThread().interrupt();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Stops after the delivery in progress; what is not delivered stays queued for the next start. */
+    @Override
+    public void close() {
+        running = false;
+        wake();
+        try {
+            thread.join(Duration.ofSeconds(35));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        upstream.close();
+    }
+}

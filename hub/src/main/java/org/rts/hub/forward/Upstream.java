@@ -1,0 +1,30 @@
+package org.rts.hub.forward;
+
+import java.time.Duration;
+import org.rts.hub.store.HubStore;
+
+/** A tally centre the hub forwards to. Implementations are used by one thread at a time. */
+public interface Upstream extends AutoCloseable {
+    /** What became of one delivery. */
+    sealed interface Outcome permits Delivered, Retry, Refused {
+    }
+
+    /** The upstream has the message. */
+    record Delivered() implements Outcome {
+    }
+
+    /** The upstream could not take it now (down, overloaded, timed out); {@code after} is its wish, or null. */
+    record Retry(String why, Duration after) implements Outcome {
+    }
+
+    /** The upstream refused this message itself (4xx): retrying would not change its answer. */
+    record Refused(String why) implements Outcome {
+    }
+
+    String name();
+
+    Outcome deliver(HubStore.Forward message, byte[] body);
+
+    @Override
+    void close();
+}
