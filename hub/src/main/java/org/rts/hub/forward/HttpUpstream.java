@@ -22,9 +22,16 @@ public final class HttpUpstream implements Upstream {
 
     private final URI uri;
     private final HttpClient client;
+    private final Duration timeout;
 
     public HttpUpstream(URI uri, SSLContext tls) {
+        this(uri, tls, TIMEOUT);
+    }
+
+    /** {@code timeout}: how long an answer may take before the delivery is tried again. */
+    HttpUpstream(URI uri, SSLContext tls, Duration timeout) {
         this.uri = uri;
+        this.timeout = timeout;
         this.client = HttpClient.newBuilder().sslContext(tls).connectTimeout(Duration.ofSeconds(10))
                 .version(HttpClient.Version.HTTP_1_1).build();
     }
@@ -36,7 +43,7 @@ public final class HttpUpstream implements Upstream {
 
     @Override
     public Outcome deliver(HubStore.Forward message, byte[] body) {
-        HttpRequest request = HttpRequest.newBuilder(uri).timeout(TIMEOUT).header("Content-Type", "application/json")
+        HttpRequest request = HttpRequest.newBuilder(uri).timeout(timeout).header("Content-Type", "application/json")
                 .header("Idempotency-Key", message.hash()).POST(HttpRequest.BodyPublishers.ofByteArray(body)).build();
         HttpResponse<String> response;
         try {

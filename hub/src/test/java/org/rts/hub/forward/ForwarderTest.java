@@ -1,0 +1,255 @@
+package org.rts.hub.forward;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.sun.net.httpserver.HttpServer;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.IntFunction;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.rts.hub.intake.Intake;
+import org.rts.hub.receipt.ReceiptIssuer;
+import org.rts.hub.registry.RegistryWatch;
+import org.rts.hub.store.HubStore;
+import org.rts.hub.testing.TestElection;
+import org.rts.hub.testing.TestElection.Device;
+import org.rts.hub.validation.Authenticator;
+import org.rts.protocol.Topics;
+import org.rts.protocol.codec.Json;
+import org.rts.protocol.message.Mode;
+import org.rts.protocol.pki.Pem;
+import org.rts.protocol.pki.TlsContexts;
+
+/**
+ * Forwarding from the store to an HTTP endpoint that answers as scripted: what is queued, when it is sent again,
+ * what is kept for review, and that the queue survives a restart.
+ */
+class ForwarderTest {
+    @TempDir
+    Path dir;
+
+    private TestElection election;
+    private HubStore store;
+    private Intake intake;
+    private HttpServer server;
+    private final ConcurrentLinkedQueue<String> keys = new ConcurrentLinkedQueue<>();
+    private final ConcurrentLinkedQueue<ForwardedMessage> bodies = new ConcurrentLinkedQueue<>();
+    private volatile IntFunction<Answer> script = n -> new Answer(200, null);
+    private final AtomicInteger requests = new AtomicInteger();
+
+    record Answer(int status, String retryAfter) {
+    }
+
+    String storeLocation() {
+        return dir.resolve("hub.db").toString();
+    }
+
+    @BeforeEach
+    void setUp() throws Exception {
+        election = new TestElection(dir.resolve("election"), "tcp://127.0.0.1:1883", Mode.LIVE);
+        store = HubStore.open(storeLocation());
+        var files = election.files;
+        RegistryWatch registry = new RegistryWatch(files.registry(), files.crl(),
+                Pem.readCertificate(files.caCertificate()), election.id);
+        intake = new Intake(election.election, new Authenticator(election.election, registry::current), store,
+                new ReceiptIssuer(Pem.readPrivateKey(files.hubKey()), Pem.readCertificate(files.hubCertificate())),
+                TestElection.CLOCK);
+        server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 16);
+        server.createContext("/in", exchange -> {
+            try (exchange) {
+                byte[] body = exchange.getRequestBody().readAllBytes();
+                Answer a = script.apply(requests.incrementAndGet());
+                if (a.status() == 200) {
+                    keys.add(exchange.getRequestHeaders().getFirst("Idempotency-Key"));
+                    bodies.add(Json.mapper().readValue(body, ForwardedMessage.class));
+                }
+                if (a.retryAfter() != null) {
+                    exchange.getResponseHeaders().set("Retry-After", a.retryAfter());
+                }
+                byte[] text = ("answer " + a.status()).getBytes(StandardCharsets.UTF_8);
+                exchange.sendResponseHeaders(a.status(), text.length);
+                exchange.getResponseBody().write(text);
+            }
+        });
+        server.start();
+    }
+
+    @AfterEach
+    void tearDown() {
+        server.stop(0);
+        store.close();
+    }
+
+    private String url() {
+        return "http://127.0.0.1:" + server.getAddress().getPort() + "/in";
+    }
+
+    private HttpUpstream upstream() {
+        return new HttpUpstream(URI.create(url()), TlsContexts.context(null, null, List.of()));
+    }
+
+    /** Each unit's result, accepted, and a turnout before it; returns the results' hashes. */
+    private List<String> acceptResults() {
+        List<String> hashes = new ArrayList<>();
+        for (int i = 1; i <= 3; i++) {
+            Device d = election.device(i);
+            intake.process(Topics.report(election.id, d.id, Topics.TURNOUT), d.chain(d.sign(d.turnout(10))));
+            int registered = election.election.station(d.station).orElseThrow().registeredVoters();
+            byte[] result = d.chain(d.sign(d.result(registered, 600, 198, 2, 400, 10, List.of(200, 120, 70))));
+            intake.process(Topics.report(election.id, d.id, Topics.RESULT), result);
+            hashes.add(d.prev);
+        }
+        return hashes;
+    }
+
+    private HubStore.ForwardLag awaitSettled(int delivered, int refused) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        HubStore.ForwardLag lag = store.forwardLag(url());
+        while (System.nanoTime() < deadline && (lag.delivered() != delivered || lag.refused() != refused)) {
+            Thread.sleep(50);
+            lag = store.forwardLag(url());
+        }
+        return lag;
+    }
+
+    @Test
+    void accepted_results_are_queued_with_their_decision_and_delivered_with_the_hash_as_key() throws Exception {
+        store.forwardTo(List.of(url()), Set.of(Topics.RESULT));
+        List<String> hashes = acceptResults();
+        assertEquals(3, store.forwardLag(url()).pending(), "queued in the same commit, turnout left out");
+        try (Forwarder f = new Forwarder(store, upstream(), "hub-1", election.id, Clock.systemUTC()).start()) {
+            HubStore.ForwardLag lag = awaitSettled(3, 0);
+            assertEquals(0, lag.pending());
+        }
+        assertEquals(hashes, List.copyOf(keys), "in order, each once, keyed by its hash");
+        for (ForwardedMessage m : bodies) {
+            assertEquals(m.idempotencyKey(), org.rts.protocol.jws.Jws.hash(m.jws().getBytes(StandardCharsets.US_ASCII)),
+                    "the device's JWS exactly as received");
+            assertTrue(m.receipt().split("\\.").length == 3 && m.kind().equals("result"));
+        }
+    }
+
+    @Test
+    void server_errors_are_retried_with_the_same_key_until_taken() throws Exception {
+        store.forwardTo(List.of(url()), Set.of(Topics.RESULT));
+        List<String> hashes = acceptResults();
+        script = n -> n <= 2 ? new Answer(500, null) : new Answer(200, null);
+        try (Forwarder f = new Forwarder(store, upstream(), "hub-1", election.id, Clock.systemUTC()).start()) {
+            awaitSettled(3, 0);
+        }
+        assertEquals(5, requests.get(), "the first message tried three times");
+        assertEquals(hashes, List.copyOf(keys));
+    }
+
+    @Test
+    void a_bad_request_is_kept_for_review_and_the_rest_goes_on() throws Exception {
+        store.forwardTo(List.of(url()), Set.of(Topics.RESULT));
+        List<String> hashes = acceptResults();
+        script = n -> n == 2 ? new Answer(400, null) : new Answer(200, null);
+        try (Forwarder f = new Forwarder(store, upstream(), "hub-1", election.id, Clock.systemUTC()).start()) {
+            awaitSettled(2, 1);
+        }
+        assertEquals(3, requests.get(), "a refusal is not retried");
+        List<String> refusals = store.forwardRefusals(url());
+        assertEquals(1, refusals.size());
+        assertTrue(refusals.get(0).startsWith(hashes.get(1) + ": HTTP 400 answer 400"), refusals.toString());
+    }
+
+    @Test
+    void too_many_requests_waits_as_long_as_the_upstream_asks() {
+        script = n -> new Answer(429, "7");
+        store.forwardTo(List.of(url()), Set.of(Topics.RESULT));
+        acceptResults();
+        HubStore.Forward first = store.claimForward(url(), "hub-1", System.currentTimeMillis(), 60_000, 1).get(0);
+        Upstream.Outcome outcome = upstream().deliver(first, new byte[] {'{', '}'});
+        Upstream.Retry retry = assertInstanceOf(Upstream.Retry.class, outcome);
+        assertEquals(Duration.ofSeconds(7), retry.after());
+        assertEquals(Duration.ofSeconds(7), Forwarder.delay(0, retry.after()));
+        assertEquals(Duration.ofHours(1), Forwarder.delay(0, Duration.ofDays(2)), "an upstream's wish is capped");
+    }
+
+    @Test
+    void backoff_doubles_to_five_minutes() {
+        assertTrue(Forwarder.delay(0, null).toMillis() >= 1000 && Forwarder.delay(0, null).toMillis() <= 1100);
+        assertTrue(Forwarder.delay(3, null).toMillis() >= 8000 && Forwarder.delay(3, null).toMillis() <= 8800);
+        long longest = Forwarder.delay(40, null).toMillis();
+        assertTrue(longest >= 300_000 && longest <= 330_000, "capped: " + longest);
+        assertEquals(Duration.ofSeconds(30), HttpUpstream.retryAfter("30"));
+        assertEquals(null, HttpUpstream.retryAfter("soon"));
+        assertEquals(Duration.ZERO, HttpUpstream.retryAfter("Wed, 21 Oct 2015 07:28:00 GMT"));
+    }
+
+    @Test
+    void an_unreachable_or_slow_upstream_is_retried_not_dropped() throws Exception {
+        store.forwardTo(List.of(url()), Set.of(Topics.RESULT));
+        acceptResults();
+        HubStore.Forward first = store.claimForward(url(), "hub-1", System.currentTimeMillis(), 60_000, 1).get(0);
+        server.stop(0);
+        assertInstanceOf(Upstream.Retry.class, upstream().deliver(first, new byte[] {'{', '}'}));
+        HttpServer slow = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 4);
+        slow.createContext("/", exchange -> {
+            try (exchange) {
+                Thread.sleep(3_000);
+                exchange.sendResponseHeaders(200, -1);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        slow.start();
+        try {
+            HttpUpstream impatient = new HttpUpstream(URI.create("http://127.0.0.1:" + slow.getAddress().getPort()
+                    + "/"), TlsContexts.context(null, null, List.of()), Duration.ofMillis(500));
+            Upstream.Retry r = assertInstanceOf(Upstream.Retry.class, impatient.deliver(first, new byte[] {'{', '}'}));
+            assertTrue(r.why().toLowerCase().contains("timed out"), r.why());
+        } finally {
+            slow.stop(0);
+        }
+    }
+
+    @Test
+    void the_queue_survives_a_restart_and_a_hub_claims_again_what_it_held_when_it_stopped() throws Exception {
+        store.forwardTo(List.of(url()), Set.of(Topics.RESULT));
+        List<String> hashes = acceptResults();
+        long now = System.currentTimeMillis();
+        assertEquals(3, store.claimForward(url(), "hub-1", now, 600_000, 10).size(), "claimed, then the hub dies");
+        assertEquals(0, store.claimForward(url(), "hub-2", now, 600_000, 10).size(), "another hub waits for the lease");
+        store.close();
+        store = HubStore.open(storeLocation());
+        store.forwardTo(List.of(url()), Set.of(Topics.RESULT));
+        try (Forwarder f = new Forwarder(store, upstream(), "hub-1", election.id, Clock.systemUTC()).start()) {
+            awaitSettled(3, 0);
+        }
+        assertEquals(hashes, List.copyOf(keys));
+    }
+
+    @Test
+    void two_hubs_sharing_a_store_never_claim_the_same_message() {
+        store.forwardTo(List.of(url()), Set.of(Topics.RESULT));
+        acceptResults();
+        long now = System.currentTimeMillis();
+        List<HubStore.Forward> a = store.claimForward(url(), "hub-a", now, 60_000, 2);
+        List<HubStore.Forward> b = store.claimForward(url(), "hub-b", now, 60_000, 2);
+        assertEquals(2, a.size());
+        assertEquals(1, b.size());
+        List<Long> ids = new ArrayList<>();
+        a.forEach(x -> ids.add(x.id()));
+        b.forEach(x -> ids.add(x.id()));
+        assertEquals(3, ids.stream().distinct().count());
+        assertEquals(3, store.claimForward(url(), "hub-b", now + 60_001, 60_000, 5).size(),
+                "once hub-a's lease runs out its messages are claimed again");
+    }
+}
