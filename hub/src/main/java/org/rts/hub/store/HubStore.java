@@ -517,6 +517,12 @@ public final class HubStore implements AutoCloseable {
                 rs.getLong(4)), upstream).orElseThrow();
     }
 
+    /** The last failure delivering to an upstream, or null when its pending messages never failed. */
+    public synchronized String forwardLastError(String upstream) {
+        return queryOne("SELECT last_error FROM forward_queue WHERE upstream = ? AND state = 'PENDING' AND last_error"
+                + " IS NOT NULL ORDER BY id LIMIT 1", rs -> rs.getString(1), upstream).orElse(null);
+    }
+
     /** Messages an upstream refused, with its answer, for review. */
     public synchronized List<String> forwardRefusals(String upstream) {
         return queryAll("SELECT msg_hash, last_error FROM forward_queue WHERE upstream = ? AND state = 'REFUSED'"
