@@ -7,10 +7,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.rts.demo.RawDevice;
+import org.rts.demo.load.Mosquitto;
+import org.rts.hub.Hub;
+import org.rts.hub.HubConfig;
 import org.rts.hub.HubException;
+import org.rts.hub.export.ExportSchedule;
 import org.rts.hub.export.Exporter;
 import org.rts.hub.intake.Intake;
 import org.rts.hub.receipt.ReceiptIssuer;
@@ -52,7 +58,7 @@ class ExportIT {
             HubException e = assertThrows(HubException.class, () -> exporter.export(out));
             assertTrue(e.getMessage().contains("nothing was exported"), e.getMessage());
             try (Stream<Path> left = Files.list(disk.dir())) {
-                assertEquals(java.util.List.of("filler"), left.map(p -> p.getFileName().toString()).toList(),
+                assertEquals(List.of("filler"), left.map(p -> p.getFileName().toString()).toList(),
                         "no export and no partial folder left on the disk");
             }
             disk.free();
@@ -61,5 +67,32 @@ class ExportIT {
             assertTrue(result.ok(), result.problems().toString());
             assertFalse(result.checked().isEmpty());
         }
+    }
+
+    @Test
+    void a_hub_with_an_export_schedule_writes_one_when_it_stops() throws Exception {
+        TestElection election = new TestElection(dir.resolve("election"), Mosquitto.SHARED_URL, Mode.LIVE,
+                java.time.Clock.systemUTC());
+        Units.ready(election, 1);
+        Path exports = dir.resolve("exports");
+        Hub hub = Hub.start(HubConfig.of(election.files, Mosquitto.SHARED_URL, dir.resolve("hub.db"),
+                "it-hub-" + java.util.UUID.randomUUID()).withSessionExpiry(java.time.Duration.ofMinutes(3))
+                .withExports(new ExportSchedule(exports, java.time.Duration.ofHours(1))), java.time.Clock.systemUTC());
+        try (RawDevice raw = new RawDevice(election.id, Mosquitto.SHARED_URL, "dev-1",
+                election.files.hubCertificate())) {
+            Wait.until("the hub is subscribed", java.time.Duration.ofSeconds(30), hub::isConnected);
+            Device d = election.device(1);
+            assertTrue(raw.send(Topics.TURNOUT, d.chain(d.sign(d.turnout(10))), java.time.Duration.ofSeconds(30))
+                    .accepted());
+        } finally {
+            hub.close();
+        }
+        List<Path> written;
+        try (Stream<Path> list = Files.list(exports)) {
+            written = list.toList();
+        }
+        assertEquals(1, written.size(), written.toString());
+        ExportVerifier.Result result = ExportVerifier.verify(written.get(0), election.files.caCertificate());
+        assertTrue(result.ok(), result.problems().toString());
     }
 }

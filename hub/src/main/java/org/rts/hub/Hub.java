@@ -15,12 +15,15 @@ import org.bouncycastle.cert.X509CertificateHolder;
 import org.bouncycastle.crypto.params.ECPrivateKeyParameters;
 import org.rts.hub.admission.Inbox;
 import org.rts.hub.admission.RateLimiter;
+import org.rts.hub.export.ExportSchedule;
+import org.rts.hub.export.Exporter;
 import org.rts.hub.forward.Forwarder;
 import org.rts.hub.forward.Forwarding;
 import org.rts.hub.forward.HttpUpstream;
 import org.rts.hub.forward.MqttUpstream;
 import org.rts.hub.forward.Upstream;
 import org.rts.hub.health.Health;
+import org.rts.hub.health.HealthReport;
 import org.rts.hub.intake.Inbound;
 import org.rts.hub.intake.Intake;
 import org.rts.hub.mqtt.HubMqtt;
@@ -77,6 +80,8 @@ public final class Hub implements AutoCloseable {
     private final HubMqtt mqtt;
     private final Health health;
     private final List<Forwarder> forwarders;
+    private final java.util.concurrent.ScheduledExecutorService exporter =
+            Executors.newSingleThreadScheduledExecutor(named("hub-export"));
     private final RateLimiter limiter;
     private final Inbox<Pending> inbox;
     private final ExecutorService pool;
@@ -137,6 +142,11 @@ public final class Hub implements AutoCloseable {
         hub.scheduler.scheduleWithFixedDelay(hub::watch, 1, 1, TimeUnit.SECONDS);
         hub.scheduler.scheduleWithFixedDelay(hub::writeHealth, 0, 5, TimeUnit.SECONDS);
         hub.scheduler.scheduleWithFixedDelay(hub::forgetIdleSenders, 1, 1, TimeUnit.MINUTES);
+        ExportSchedule exports = config.exports();
+        if (exports != null) {
+            long minutes = exports.every().toMinutes();
+            hub.exporter.scheduleWithFixedDelay(hub::exportNow, minutes, minutes, TimeUnit.MINUTES);
+        }
         hub.mqtt.start();
         return hub;
     }
@@ -356,10 +366,47 @@ public final class Hub implements AutoCloseable {
 
     private void writeHealth() {
         try {
-            JsonFiles.write(config.healthFile(), health.report(mqtt, inbox.size(), registry.current()));
+            JsonFiles.write(config.healthFile(), health.report(mqtt, inbox.size(), registry.current(),
+                    forwardingStatus()));
         } catch (ProtocolException e) {
             LOG.debug("health file not written: {}", e.getMessage());
         }
+    }
+
+    /**
+     * Writes an observer export through a connection of its own, so that the intake goes on meanwhile; a failed
+     * export is logged and leaves nothing behind.
+     */
+    private void exportNow() {
+        ExportSchedule exports = config.exports();
+        String name = config.election().dir().getFileName() + "-" + java.time.format.DateTimeFormatter
+                .ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(java.time.ZoneOffset.UTC).format(clock.instant());
+        try (HubStore reader = HubStore.open(config.store())) {
+            java.nio.file.Path out = exports.dir().resolve(name);
+            for (int i = 2; java.nio.file.Files.exists(out); i++) {
+                out = exports.dir().resolve(name + "-" + i);
+            }
+            Exporter.Summary s = new Exporter(config.election(), reader, clock).export(out);
+            LOG.info("export written to {}: {} messages {}", s.dir(), s.records(), s.counts());
+        } catch (RuntimeException e) {
+            LOG.error("scheduled export failed: {}", e.getMessage());
+        }
+    }
+
+    private List<HealthReport.Forwarding> forwardingStatus() {
+        List<HealthReport.Forwarding> list = new java.util.ArrayList<>();
+        long now = clock.millis();
+        for (Forwarder f : forwarders) {
+            try {
+                HubStore.ForwardLag lag = store.forwardLag(f.upstream());
+                list.add(new HealthReport.Forwarding(f.upstream(), lag.pending(), lag.oldestEnqueuedAt() == null ? 0
+                        : Math.max(0, (now - lag.oldestEnqueuedAt()) / 1000), lag.delivered(), lag.refused(),
+                        store.forwardLastError(f.upstream())));
+            } catch (StoreException e) {
+                LOG.debug("forwarding state not read: {}", e.getMessage());
+            }
+        }
+        return list;
     }
 
     private void forgetIdleSenders() {
@@ -409,6 +456,10 @@ public final class Hub implements AutoCloseable {
         // messages still in the inbox were never acknowledged: the broker delivers them to the next session
         inbox.clear();
         scheduler.shutdownNow();
+        exporter.shutdownNow();
+        if (config.exports() != null) {
+            exportNow(); // at close: what the hub held when it stopped
+        }
         forwarders.forEach(Forwarder::close);
         mqtt.close();
         connector.shutdownNow();

@@ -2,6 +2,7 @@ package org.rts.hub;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import org.rts.hub.export.ExportSchedule;
 import org.rts.hub.forward.Forwarding;
 import org.rts.protocol.files.DeviceConfig;
 import org.rts.protocol.files.ElectionFiles;
@@ -28,10 +29,11 @@ import org.rts.protocol.files.ElectionFiles;
  * @param shareGroup    MQTT v5 shared-subscription group: hubs with the same group and store split the devices'
  *                      messages (null: this hub takes them all)
  * @param forwarding    tally centres accepted messages are forwarded to (default none)
+ * @param exports       observer exports written on a schedule and at stop (null: none)
  */
 public record HubConfig(ElectionFiles election, String brokerUrl, String store, String clientId, int queueCapacity,
                         long queueBytes, Duration sessionExpiry, int rateBurst, double ratePerSecond,
-                        Path healthFile, String shareGroup, Forwarding forwarding) {
+                        Path healthFile, String shareGroup, Forwarding forwarding, ExportSchedule exports) {
     public static final int DEFAULT_QUEUE = 10_000;
     public static final long DEFAULT_QUEUE_BYTES = 32L << 20;
     public static final Duration DEFAULT_SESSION_EXPIRY = Duration.ofDays(7);
@@ -83,32 +85,37 @@ public record HubConfig(ElectionFiles election, String brokerUrl, String store, 
 
     public static HubConfig of(ElectionFiles election, String brokerUrl, String store, String clientId) {
         return new HubConfig(election, brokerUrl, store, clientId, DEFAULT_QUEUE, DEFAULT_QUEUE_BYTES,
-                DEFAULT_SESSION_EXPIRY, DEFAULT_RATE_BURST, DEFAULT_RATE_PER_SECOND, null, null, null);
+                DEFAULT_SESSION_EXPIRY, DEFAULT_RATE_BURST, DEFAULT_RATE_PER_SECOND, null, null, null, null);
     }
 
     /** The same settings, sharing the devices' messages with the other hubs of {@code group}. */
     public HubConfig withShareGroup(String group) {
         return new HubConfig(election, brokerUrl, store, clientId, queueCapacity, queueBytes, sessionExpiry,
-                rateBurst, ratePerSecond, healthFile, group, forwarding);
+                rateBurst, ratePerSecond, healthFile, group, forwarding, exports);
     }
 
     public HubConfig withSessionExpiry(Duration expiry) {
         return new HubConfig(election, brokerUrl, store, clientId, queueCapacity, queueBytes, expiry, rateBurst,
-                ratePerSecond, healthFile, shareGroup, forwarding);
+                ratePerSecond, healthFile, shareGroup, forwarding, exports);
     }
 
     public HubConfig withQueue(int messages, long bytes) {
         return new HubConfig(election, brokerUrl, store, clientId, messages, bytes, sessionExpiry, rateBurst,
-                ratePerSecond, healthFile, shareGroup, forwarding);
+                ratePerSecond, healthFile, shareGroup, forwarding, exports);
     }
 
     public HubConfig withRate(int burst, double perSecond) {
         return new HubConfig(election, brokerUrl, store, clientId, queueCapacity, queueBytes, sessionExpiry, burst,
-                perSecond, healthFile, shareGroup, forwarding);
+                perSecond, healthFile, shareGroup, forwarding, exports);
     }
 
     public HubConfig withForwarding(Forwarding to) {
         return new HubConfig(election, brokerUrl, store, clientId, queueCapacity, queueBytes, sessionExpiry,
-                rateBurst, ratePerSecond, healthFile, shareGroup, to);
+                rateBurst, ratePerSecond, healthFile, shareGroup, to, exports);
+    }
+
+    public HubConfig withExports(ExportSchedule schedule) {
+        return new HubConfig(election, brokerUrl, store, clientId, queueCapacity, queueBytes, sessionExpiry,
+                rateBurst, ratePerSecond, healthFile, shareGroup, forwarding, schedule);
     }
 }

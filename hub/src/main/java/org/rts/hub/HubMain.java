@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import org.rts.hub.export.ExportSchedule;
 import org.rts.hub.export.Exporter;
 import org.rts.hub.forward.Forwarding;
 import org.rts.hub.forward.Receiver;
@@ -104,6 +105,14 @@ public final class HubMain implements Runnable {
                 + " chain to (default: the JDK's authorities).")
         Path forwardCa;
 
+        @Option(names = "--export-to", paramLabel = "DIR", description = "Write an observer export into a new folder"
+                + " of DIR every --export-every, and when the hub stops.")
+        Path exportTo;
+
+        @Option(names = "--export-every", paramLabel = "MINUTES", defaultValue = "60",
+                description = "Minutes between scheduled exports (default: ${DEFAULT-VALUE}).")
+        long exportEvery;
+
         @Option(names = "--health-file", description = "Health file, rewritten every 5 s (default: <store>.health.json).")
         Path healthFile;
 
@@ -112,7 +121,8 @@ public final class HubMain implements Runnable {
             HubConfig config = new HubConfig(new ElectionFiles(election), broker, store, clientId, queue, queueBytes,
                     java.time.Duration.ofSeconds(sessionExpiry), rateBurst, rate, healthFile, share,
                     new Forwarding(forward, forwardTurnout ? java.util.Set.of(Topics.RESULT, Topics.TURNOUT)
-                            : java.util.Set.of(Topics.RESULT), forwardCa));
+                            : java.util.Set.of(Topics.RESULT), forwardCa),
+                    exportTo == null ? null : new ExportSchedule(exportTo, java.time.Duration.ofMinutes(exportEvery)));
             if (share != null && !config.store().startsWith("jdbc:postgresql:")) {
                 throw new HubException("--share needs a --store that the hubs of the group have in common:"
                         + " jdbc:postgresql://host:port/db?user=NAME");

@@ -68,7 +68,11 @@ public final class Health {
         return rateLimited.get();
     }
 
-    public HealthReport report(HubMqtt mqtt, int inbox, org.rts.hub.registry.DeviceRegistry registry) {
+    /** Forwarding that lags longer than this is reported as a problem. */
+    static final Duration FORWARD_LAG_PROBLEM = Duration.ofMinutes(5);
+
+    public HealthReport report(HubMqtt mqtt, int inbox, org.rts.hub.registry.DeviceRegistry registry,
+                               List<HealthReport.Forwarding> forwarding) {
         Instant now = clock.instant();
         List<String> problems = new ArrayList<>();
         boolean connected = mqtt.isConnected();
@@ -79,9 +83,15 @@ public final class Health {
         if (failing != null) {
             problems.add("store failing for " + Duration.between(failing, now).toSeconds() + " s: " + storeError);
         }
+        for (HealthReport.Forwarding f : forwarding) {
+            if (f.lagSeconds() > FORWARD_LAG_PROBLEM.toSeconds()) {
+                problems.add("forwarding to " + f.upstream() + " lags " + f.lagSeconds() + " s with " + f.pending()
+                        + " messages waiting: " + f.lastError());
+            }
+        }
         return new HealthReport(now, problems.isEmpty(), problems, connected, mqtt.connectedAt(), mqtt.reconnects(),
                 deafRecoveries.get(), mqtt.lastError(), lastMessageAt, processed.get(), rateLimited.get(),
                 released.get(), inbox, failing, storeError, mqtt.probeAge(), registry.version(),
-                registry.crl().number().longValue());
+                registry.crl().number().longValue(), List.copyOf(forwarding));
     }
 }

@@ -11,5 +11,12 @@ public record HealthReport(Instant time, boolean ok, List<String> problems, bool
                            Instant connectedSince, long reconnects, long deafRecoveries, String lastBrokerError,
                            Instant lastMessageAt, long processed, long rateLimited, long released, int inbox,
                            Instant storeFailingSince, String storeError, long probeAgeMillis, long registryVersion,
-                           long crlNumber) {
+                           long crlNumber, List<Forwarding> forwarding) {
+    /**
+     * One tally centre's queue: messages waiting and how long the oldest has waited (its lag), delivered and
+     * refused ones, and the last failure.
+     */
+    public record Forwarding(String upstream, long pending, long lagSeconds, long delivered, long refused,
+                             String lastError) {
+    }
 }
