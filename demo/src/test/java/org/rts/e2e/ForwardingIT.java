@@ -53,7 +53,9 @@ class ForwardingIT {
         int perUnit = 3;
         Fleet fleet = Fleet.create(dir.resolve("election"), units);
         ElectionFiles files = fleet.files();
-        List<Fleet.Message> burst = fleet.sign(perUnit);
+        // two turnout reports and the result from each unit
+        List<Fleet.Message> burst = new java.util.ArrayList<>(fleet.sign(perUnit - 1));
+        fleet.units().forEach(u -> burst.add(u.result(300, 200)));
         Set<String> expected = burst.stream().map(Fleet.Message::hash).collect(Collectors.toSet());
         Path tallyDir = Files.createDirectories(dir.resolve("tally"));
         ServerCertificate server = ServerCertificate.issue(files, tallyDir);

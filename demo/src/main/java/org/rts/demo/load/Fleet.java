@@ -22,6 +22,7 @@ import org.rts.protocol.files.Registry;
 import org.rts.protocol.jws.Es256Signer;
 import org.rts.protocol.jws.Jws;
 import org.rts.protocol.message.Mode;
+import org.rts.protocol.message.ResultReport;
 import org.rts.protocol.message.TurnoutReport;
 import org.rts.protocol.pki.Certificates;
 import org.rts.protocol.pki.Keys;
@@ -151,6 +152,16 @@ public final class Fleet {
         /** The sequence number of the last message signed. */
         public synchronized long seq() {
             return seq;
+        }
+
+        /** The unit's result for the race, next in its chain: {@code a} and {@code b} votes, 1,000 ballots received. */
+        public synchronized Message result(int a, int b) {
+            ResultReport report = new ResultReport(1, election, Mode.LIVE, id, station, seq + 1, prev, "r", REGISTERED,
+                    1000, 1000 - a - b, 0, a + b, 0, List.of(a, b), Instant.now());
+            byte[] bytes = signer.sign(MessageCodec.encode(report)).getBytes(StandardCharsets.US_ASCII);
+            seq++;
+            prev = Jws.hash(bytes);
+            return new Message(this, seq, Topics.report(election, id, Topics.RESULT), bytes, prev);
         }
 
         /** The next turnout report of the unit's chain, signed (turnout rises by one voter a report). */
