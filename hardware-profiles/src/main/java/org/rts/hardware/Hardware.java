@@ -1,5 +1,16 @@
 package org.rts.hardware;
 
-/** The devices a profile provides to the agent. */
-public record Hardware(String profile, Display display, BatteryGauge battery) {
+/** The devices a profile provides to the agent; {@link #close} releases the board. */
+public record Hardware(String profile, Display display, BatteryGauge battery, Buttons buttons, Indicators indicators,
+                       Tamper tamper, AutoCloseable board) implements AutoCloseable {
+    @Override
+    public void close() {
+        buttons.close();
+        indicators.close();
+        try {
+            board.close();
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot release the board: " + e.getMessage(), e);
+        }
+    }
 }

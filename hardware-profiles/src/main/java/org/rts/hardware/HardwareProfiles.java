@@ -1,22 +1,45 @@
 package org.rts.hardware;
 
 import java.io.PrintStream;
+import java.time.Clock;
 import java.util.List;
+import java.util.concurrent.ScheduledExecutorService;
+import org.rts.hardware.pi.PiHardware;
+import org.rts.hardware.profile.Profile;
+import org.rts.hardware.profile.ProfileFiles;
 import org.rts.hardware.simulated.SimulatedBattery;
+import org.rts.hardware.simulated.SimulatedButtons;
 import org.rts.hardware.simulated.SimulatedDisplay;
+import org.rts.hardware.simulated.SimulatedIndicators;
+import org.rts.hardware.simulated.SimulatedTamper;
 
-/** Opens the hardware profile named in the device configuration. */
+/** Opens the hardware profile named in the device configuration: a built-in name or a profile file. */
 public final class HardwareProfiles {
-    public static final List<String> NAMES = List.of("simulated");
+    public static final List<String> NAMES = ProfileFiles.BUILT_IN;
+    /** The simulated battery drains 5 % an hour on battery and charges 20 % an hour on mains. */
+    static final double SIMULATED_DRAIN_PER_HOUR = 5;
+    static final double SIMULATED_CHARGE_PER_HOUR = 20;
 
     private HardwareProfiles() {
     }
 
-    /** {@code console} is where a simulated display writes. */
-    public static Hardware open(String name, PrintStream console) {
-        if ("simulated".equals(name)) {
-            return new Hardware(name, new SimulatedDisplay(console), new SimulatedBattery(100.0, 8.2, true));
+    /**
+     * Opens {@code name}. {@code console} is where a simulated display draws; {@code scheduler} samples buttons
+     * and times the buzzer. Throws naming the profile file and line when the profile is wrong.
+     */
+    public static Hardware open(String name, PrintStream console, Clock clock, ScheduledExecutorService scheduler) {
+        Profile profile = ProfileFiles.load(name);
+        if (profile.simulated()) {
+            SimulatedIndicators indicators = new SimulatedIndicators();
+            return new Hardware(profile.name(), new SimulatedDisplay(console, indicators::describe),
+                    new SimulatedBattery(clock, 100, true, SIMULATED_DRAIN_PER_HOUR, SIMULATED_CHARGE_PER_HOUR),
+                    new SimulatedButtons(), indicators, new SimulatedTamper(), () -> { });
         }
-        throw new IllegalArgumentException("hardware profile '" + name + "' is unknown; known profiles: " + NAMES);
+        return PiHardware.open(profile, com.pi4j.Pi4J.newAutoContext(), scheduler);
+    }
+
+    /** The simulated profile for one-shot commands and tests: nothing sampled, nothing scheduled. */
+    public static Hardware open(String name, PrintStream console) {
+        return open(name, console, Clock.systemUTC(), null);
     }
 }

@@ -2,27 +2,42 @@ package org.rts.hardware.simulated;
 
 import java.io.PrintStream;
 import java.util.List;
+import java.util.function.Supplier;
 import org.rts.hardware.Display;
 
-/** A display drawn as a framed block on a console; remembers what it shows so tests can read it. */
+/**
+ * A display drawn as a framed block on a terminal, with the lights on a status line under it; remembers what it
+ * shows so tests can read it. Arabic is written in logical order: the terminal shapes and orders it.
+ */
 public final class SimulatedDisplay implements Display {
     private final PrintStream out;
+    private final Supplier<String> status;
     private volatile List<String> shown = List.of();
 
-    public SimulatedDisplay(PrintStream out) {
+    public SimulatedDisplay(PrintStream out, Supplier<String> status) {
         this.out = out;
+        this.status = status;
+    }
+
+    public SimulatedDisplay(PrintStream out) {
+        this(out, () -> "");
     }
 
     @Override
     public void show(List<String> lines) {
         shown = List.copyOf(lines);
-        int width = lines.stream().mapToInt(String::length).max().orElse(0);
+        int width = Math.max(20, lines.stream().mapToInt(String::length).max().orElse(0));
         String rule = "+" + "-".repeat(width + 2) + "+";
         StringBuilder sb = new StringBuilder(rule).append('\n');
         for (String line : lines) {
             sb.append("| ").append(line).append(" ".repeat(width - line.length())).append(" |\n");
         }
-        out.print(sb.append(rule).append('\n'));
+        sb.append(rule).append('\n');
+        String lights = status.get();
+        if (!lights.isEmpty()) {
+            sb.append(lights).append('\n');
+        }
+        out.print(sb);
         out.flush();
     }
 

@@ -1,0 +1,25 @@
+package org.rts.hardware.profile;
+
+import java.util.Map;
+import org.rts.hardware.Button;
+import org.rts.hardware.Indicator;
+
+/**
+ * One supported build of the unit, read from its profile file: the board, and each part with its GPIO pin (BCM
+ * numbering) or I2C bus and address. Null where the build has no such part.
+ */
+public record Profile(String name, String board, Part display, Part battery, Map<Button, Integer> buttons,
+                      Map<Indicator, Integer> indicators, Integer buzzer, Integer tamper, Integer mains) {
+    public Profile {
+        buttons = Map.copyOf(buttons);
+        indicators = Map.copyOf(indicators);
+    }
+
+    /** A part on I2C, or a part with no bus ({@code bus} and {@code address} -1: terminal, simulated). */
+    public record Part(String kind, int bus, int address) {
+    }
+
+    public boolean simulated() {
+        return board.equals("simulated");
+    }
+}
