@@ -8,6 +8,7 @@ package org.rts.hardware.pi;
 final class Debouncer {
     private final int samples;
     private boolean down;
+    private boolean primed;
     private int agreeing;
 
     Debouncer(int samples) {
@@ -17,8 +18,16 @@ final class Debouncer {
         this.samples = samples;
     }
 
-    /** Takes one sample; true exactly when it completes a press (released, then down long enough). */
+    /**
+     * Takes one sample; true exactly when it completes a press (released, then down long enough). The first sample
+     * sets the starting level: a button already down when the unit starts (stuck, or held) is not a press.
+     */
     boolean sample(boolean contactDown) {
+        if (!primed) {
+            primed = true;
+            down = contactDown;
+            return false;
+        }
         if (contactDown == down) {
             agreeing = 0;
             return false;

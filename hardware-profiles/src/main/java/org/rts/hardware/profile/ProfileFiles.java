@@ -88,8 +88,9 @@ public final class ProfileFiles {
             }
             String key = line.substring(0, eq).strip().toLowerCase(Locale.ROOT);
             String value = line.substring(eq + 1).strip();
-            if (seen.put(key, lineNo) != null) {
-                throw error(source, lineNo, key + " is given twice (first on line " + seen.get(key) + ")");
+            Integer first = seen.putIfAbsent(key, lineNo);
+            if (first != null) {
+                throw error(source, lineNo, key + " is given twice (first on line " + first + ")");
             }
             String[] words = value.split("\\s+");
             switch (key) {

@@ -39,6 +39,7 @@ class ButtonsAndLightsTest {
     @Test
     void the_debouncer_takes_a_press_only_after_the_contact_settles_and_a_held_button_once() {
         Debouncer d = new Debouncer(4);
+        assertFalse(d.sample(false), "the first sample sets the level");
         boolean[] bounce = {true, false, true, false, true, true, true, true};
         int presses = 0;
         for (boolean down : bounce) {
@@ -61,6 +62,14 @@ class ButtonsAndLightsTest {
             again |= d.sample(true);
         }
         assertTrue(again, "released, then pressed again: a second press");
+    }
+
+    @Test
+    void a_button_already_down_when_the_unit_starts_is_not_a_press() {
+        Debouncer d = new Debouncer(4);
+        for (int i = 0; i < 100; i++) {
+            assertFalse(d.sample(true));
+        }
     }
 
     @Test
