@@ -81,6 +81,11 @@ public final class Workflow {
         return new Draft(review, findings, preview, builder);
     }
 
+    /** The highest turnout this unit reported for its station, if any. */
+    public java.util.OptionalInt lastTurnout() {
+        return outbox.lastTurnout(bundle.stationId());
+    }
+
     /**
      * Signs the draft and commits it to the outbox. Refuses a draft whose checks found errors, and a report that
      * is already waiting: a result for the same race, or the same turnout figure, not yet answered by the hub.

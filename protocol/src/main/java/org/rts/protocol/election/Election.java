@@ -7,9 +7,17 @@ import java.util.Optional;
 import org.rts.protocol.Ids;
 import org.rts.protocol.message.Mode;
 
-/** The ballot definition: races, candidates, stations with their registered voters, tolerances. */
+/**
+ * The ballot definition: races, candidates, stations with their registered voters, tolerances, and the polling
+ * day's clock ({@link Polling}: time zone, turnout report times).
+ */
 public record Election(String id, String name, Mode mode, List<Race> races, List<Station> stations,
-                       Tolerances tolerances) {
+                       Tolerances tolerances, Polling polling) {
+    public Election(String id, String name, Mode mode, List<Race> races, List<Station> stations,
+                    Tolerances tolerances) {
+        this(id, name, mode, races, stations, tolerances, null);
+    }
+
     public Election {
         Ids.require("election.id", id);
         if (name == null || name.isBlank()) {
@@ -24,6 +32,7 @@ public record Election(String id, String name, Mode mode, List<Race> races, List
         races = List.copyOf(races);
         stations = StationList.of(stations);
         tolerances = tolerances == null ? Tolerances.DEFAULT : tolerances;
+        polling = polling == null ? Polling.DEFAULT : polling;
         unique("race", races.stream().map(Race::id).toList());
     }
 
