@@ -14,6 +14,7 @@ import org.rts.hardware.Hardware;
 import org.rts.hardware.HardwareProfiles;
 import org.rts.protocol.Topics;
 import org.rts.protocol.pki.TlsContexts;
+import org.slf4j.LoggerFactory;
 
 /**
  * One device agent, wired by hand: the unit's process lock, bundle, outbox, workflow, hardware profile and, once
@@ -28,14 +29,16 @@ public final class Agent implements AutoCloseable {
     private final Hardware hardware;
     private final AgentSettings settings;
     private final Clock clock;
+    private final ScheduledExecutorService hardwareThread;
     private ScheduledExecutorService linkThread;
     private ScheduledExecutorService senderThread;
     private AgentLink link;
     private Sender sender;
 
     private Agent(ProcessLock lock, Bundle bundle, Outbox outbox, Hardware hardware, AgentSettings settings,
-                  Clock clock) {
+                  Clock clock, ScheduledExecutorService hardwareThread) {
         this.lock = lock;
+        this.hardwareThread = hardwareThread;
         this.bundle = bundle;
         this.outbox = outbox;
         this.hardware = hardware;
@@ -51,11 +54,18 @@ public final class Agent implements AutoCloseable {
 
     /** As {@link #open(AgentSettings, Clock, PrintStream, String)} with the lock already held (released on close). */
     public static Agent open(AgentSettings settings, Clock clock, PrintStream console, ProcessLock lock) {
+        ScheduledExecutorService hardwareThread = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "agent-hardware");
+            t.setDaemon(true);
+            return t;
+        });
         try {
             Bundle bundle = Bundle.load(settings.bundle(), clock.instant());
-            Hardware hardware = HardwareProfiles.open(bundle.config().profile(), console);
-            return new Agent(lock, bundle, Outbox.open(settings.outboxFile()), hardware, settings, clock);
+            Hardware hardware = HardwareProfiles.open(bundle.config().profile(), console, clock, hardwareThread);
+            return new Agent(lock, bundle, Outbox.open(settings.outboxFile()), hardware, settings, clock,
+                    hardwareThread);
         } catch (RuntimeException e) {
+            hardwareThread.shutdownNow();
             lock.close();
             throw e;
         }
@@ -107,6 +117,11 @@ public final class Agent implements AutoCloseable {
         return sender;
     }
 
+    /** Whether the broker link is up now. */
+    public synchronized boolean online() {
+        return link != null && link.isConnected();
+    }
+
     @Override
     public synchronized void close() {
         try {
@@ -123,6 +138,12 @@ public final class Agent implements AutoCloseable {
             }
             outbox.close();
         } finally {
+            try {
+                hardware.close();
+            } catch (RuntimeException e) {
+                LoggerFactory.getLogger(Agent.class).warn("hardware not released cleanly: {}", e.getMessage());
+            }
+            hardwareThread.shutdownNow();
             lock.close();
         }
     }

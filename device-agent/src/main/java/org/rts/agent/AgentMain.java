@@ -21,6 +21,7 @@ import org.rts.agent.bundle.Identity;
 import org.rts.agent.outbox.Outbox;
 import org.rts.agent.outbox.OutboxEntry;
 import org.rts.agent.outbox.OutboxLostException;
+import org.rts.agent.service.UnitService;
 import org.rts.agent.transmission.BrokerRefusedException;
 import org.rts.agent.transmission.Sender;
 import org.rts.agent.workflow.Draft;
@@ -46,7 +47,8 @@ import picocli.CommandLine.Option;
 @Command(name = "device-agent", mixinStandardHelpOptions = true, version = "rts device-agent 0.1",
         description = "Signs and transmits a polling station's turnout and results, and shows the hub's receipt.",
         subcommands = {AgentMain.Enrol.class, AgentMain.Import.class, AgentMain.Result.class, AgentMain.Turnout.class,
-                AgentMain.Send.class, AgentMain.Status.class, AgentMain.Recover.class, AgentMain.Decommission.class})
+                AgentMain.Send.class, AgentMain.Status.class, AgentMain.Recover.class, AgentMain.Decommission.class,
+                AgentMain.Run.class})
 public final class AgentMain implements Runnable {
     public static final int ACCEPTED = 0;
     public static final int ERROR = 1;
@@ -81,7 +83,7 @@ public final class AgentMain implements Runnable {
     @Override
     public void run() {
         throw new CommandLine.ParameterException(spec.commandLine(),
-                "choose a command: result, turnout, send, status or recover");
+                "choose a command: run, result, turnout, send, status or recover");
     }
 
     /** Where the unit keeps its bundle and its outbox. */
@@ -133,6 +135,31 @@ public final class AgentMain implements Runnable {
 
         Agent open(String command) {
             return Agent.open(settings(), Clock.systemUTC(), System.out, command);
+        }
+    }
+
+    @Command(name = "run", mixinStandardHelpOptions = true,
+            description = "Run the unit as a service until stopped: the buttons, display and lights of its hardware"
+                    + " profile walk the officer through turnout and the result; reports are kept and sent, and"
+                    + " the receipt shown. On the simulated profile the terminal is the unit (keys: digits, t"
+                    + " transmit, c confirm, x cancel, u/d up and down, n or Enter next).")
+    static final class Run implements Callable<Integer> {
+        @Mixin
+        Common common;
+
+        @Override
+        public Integer call() throws InterruptedException {
+            Agent agent = common.open("run");
+            UnitService service;
+            try {
+                service = UnitService.start(agent, Clock.systemUTC(), System.in);
+            } catch (RuntimeException e) {
+                agent.close();
+                throw e;
+            }
+            Runtime.getRuntime().addShutdownHook(new Thread(service::close, "unit-stop"));
+            service.await();
+            return 0;
         }
     }
 

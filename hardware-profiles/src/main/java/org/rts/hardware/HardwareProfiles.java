@@ -31,7 +31,8 @@ public final class HardwareProfiles {
         Profile profile = ProfileFiles.load(name);
         if (profile.simulated()) {
             SimulatedIndicators indicators = new SimulatedIndicators();
-            return new Hardware(profile.name(), new SimulatedDisplay(console, indicators::describe),
+            boolean terminal = console == System.out && System.console() != null;
+            return new Hardware(profile.name(), new SimulatedDisplay(console, indicators::describe, terminal),
                     new SimulatedBattery(clock, 100, true, SIMULATED_DRAIN_PER_HOUR, SIMULATED_CHARGE_PER_HOUR),
                     new SimulatedButtons(), indicators, new SimulatedTamper(), () -> { });
         }

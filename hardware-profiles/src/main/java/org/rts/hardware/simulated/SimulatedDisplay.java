@@ -12,19 +12,23 @@ import org.rts.hardware.Display;
 public final class SimulatedDisplay implements Display {
     private final PrintStream out;
     private final Supplier<String> status;
+    private final boolean terminal;
     private volatile List<String> shown = List.of();
+    private String drawn = "";
 
-    public SimulatedDisplay(PrintStream out, Supplier<String> status) {
+    /** {@code terminal}: clear the screen before each frame, as a real display replaces its picture. */
+    public SimulatedDisplay(PrintStream out, Supplier<String> status, boolean terminal) {
         this.out = out;
         this.status = status;
+        this.terminal = terminal;
     }
 
     public SimulatedDisplay(PrintStream out) {
-        this(out, () -> "");
+        this(out, () -> "", false);
     }
 
     @Override
-    public void show(List<String> lines) {
+    public synchronized void show(List<String> lines) {
         shown = List.copyOf(lines);
         int width = Math.max(20, lines.stream().mapToInt(String::length).max().orElse(0));
         String rule = "+" + "-".repeat(width + 2) + "+";
@@ -37,7 +41,12 @@ public final class SimulatedDisplay implements Display {
         if (!lights.isEmpty()) {
             sb.append(lights).append('\n');
         }
-        out.print(sb);
+        String frame = sb.toString();
+        if (frame.equals(drawn)) {
+            return; // the same picture: nothing to redraw
+        }
+        drawn = frame;
+        out.print(terminal ? "\033[H\033[2J" + frame : frame);
         out.flush();
     }
 

@@ -1,0 +1,221 @@
+package org.rts.agent.service;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.lang.management.ManagementFactory;
+import java.time.Clock;
+import java.util.List;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.rts.agent.Agent;
+import org.rts.agent.AgentException;
+import org.rts.agent.i18n.Messages;
+import org.rts.agent.outbox.OutboxEntry;
+import org.rts.agent.transmission.BrokerRefusedException;
+import org.rts.agent.transmission.Sender;
+import org.rts.agent.workflow.OfficerFlow;
+import org.rts.hardware.Button;
+import org.rts.hardware.Buttons;
+import org.rts.hardware.Hardware;
+import org.rts.hardware.Indicator;
+import org.rts.hardware.simulated.SimulatedButtons;
+import org.rts.hardware.simulated.SimulatedKeys;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code device-agent run}: the unit as a service. One process owns the hardware, the officer's workflow, the
+ * outbox and the broker link; every event (a button, a tick, a battery reading, the hub's answer) is handled on one
+ * thread, in order. Tells systemd when it is ready and pings its watchdog; stops cleanly on SIGTERM or when the
+ * battery is empty, leaving the outbox on disk.
+ */
+public final class UnitService implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(UnitService.class);
+    static final long BATTERY_EVERY_SECONDS = 30;
+
+    private final Agent agent;
+    private final Hardware hardware;
+    private final ScheduledExecutorService events = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "unit-events");
+        t.setDaemon(true);
+        return t;
+    });
+    private final CountDownLatch stopped = new CountDownLatch(1);
+    private final Sender sender;
+    private final OfficerFlow flow;
+    private final Systemd systemd = Systemd.fromEnvironment();
+
+    private UnitService(Agent agent, Clock clock) {
+        this.agent = agent;
+        this.hardware = agent.hardware();
+        Messages messages = Messages.of(agent.bundle().config().language());
+        if (messages.rightToLeft() && !hardware.display().rightToLeft()) {
+            throw new AgentException("the display of hardware profile '" + hardware.profile() + "' cannot show"
+                    + " Arabic: set the unit's language to fr or en (provisioning --language), or use a profile"
+                    + " with a graphic display");
+        }
+        this.sender = agent.connect();
+        this.flow = new OfficerFlow(agent.workflow(), agent.bundle().election(), agent.bundle().stationId(), messages,
+                new Outputs(), clock, hardware.display().rows());
+    }
+
+    /** Starts the service on an agent that holds the unit's lock; {@code keys}: a terminal for the simulated unit. */
+    public static UnitService start(Agent agent, Clock clock, InputStream keys) {
+        UnitService s = new UnitService(agent, clock);
+        s.begin(keys);
+        return s;
+    }
+
+    private void begin(InputStream keys) {
+        hardware.indicators().set(Indicator.POWER, true);
+        hardware.buttons().listen(new Buttons.Listener() {
+            @Override
+            public void pressed(Button button) {
+                events.execute(() -> flow.pressed(button));
+            }
+
+            @Override
+            public void digit(int digit) {
+                events.execute(() -> flow.digit(digit));
+            }
+        });
+        if (keys != null && hardware.buttons() instanceof SimulatedButtons simulated) {
+            terminal("-icanon", "-echo", "min", "1"); // each key as it is typed, not line by line
+            Thread reader = new Thread(() -> {
+                try {
+                    new SimulatedKeys(simulated).readFrom(keys);
+                } catch (IOException e) {
+                    LOG.warn("terminal keys no longer read: {}", e.getMessage());
+                }
+            }, "unit-keys");
+            reader.setDaemon(true);
+            reader.start();
+        }
+        // messages left pending by an earlier run (a power cut) are answered into the flow too
+        for (OutboxEntry pending : agent.outbox().pending()) {
+            follow(pending);
+        }
+        events.execute(() -> {
+            flow.battery(hardware.battery().read());
+            flow.tick(agent.outbox().pending().size());
+            flow.render();
+        });
+        events.scheduleWithFixedDelay(() -> safely(() -> {
+            flow.tick(agent.outbox().pending().size());
+            hardware.indicators().set(Indicator.ONLINE, agent.online());
+        }), 1, 1, TimeUnit.SECONDS);
+        events.scheduleWithFixedDelay(() -> safely(() -> flow.battery(hardware.battery().read())),
+                BATTERY_EVERY_SECONDS, BATTERY_EVERY_SECONDS, TimeUnit.SECONDS);
+        systemd.ready();
+        if (systemd.watchdog() > 0) {
+            events.scheduleWithFixedDelay(systemd::ping, 0, systemd.watchdog() / 2, TimeUnit.MILLISECONDS);
+        }
+        long startedAt = ManagementFactory.getRuntimeMXBean().getStartTime();
+        LOG.info("unit {} of station {} ready in {} ms (profile {}, language {})", agent.bundle().deviceId(),
+                agent.bundle().stationId(), System.currentTimeMillis() - startedAt, hardware.profile(),
+                agent.bundle().config().language());
+    }
+
+    /** Waits for the hub's answer to {@code entry} and hands it to the flow. */
+    private void follow(OutboxEntry entry) {
+        sender.await(entry.hash()).whenComplete((answer, failure) -> events.execute(() -> {
+            if (failure == null) {
+                flow.answered(answer.entry(), answer.receipt());
+                if (answer.held()) {
+                    follow(entry); // held: the final answer comes later
+                }
+            } else {
+                Throwable cause = failure instanceof CompletionException ce ? ce.getCause() : failure;
+                if (cause instanceof BrokerRefusedException refused) {
+                    flow.refused(refused.getMessage());
+                } else {
+                    LOG.warn("no answer followed for message {}: {}", entry.seq(), String.valueOf(cause));
+                }
+            }
+        }));
+    }
+
+    private final class Outputs implements OfficerFlow.Outputs {
+        @Override
+        public void show(List<String> lines) {
+            hardware.display().show(lines);
+        }
+
+        @Override
+        public void indicator(Indicator indicator, boolean on) {
+            hardware.indicators().set(indicator, on);
+        }
+
+        @Override
+        public void beep(int millis) {
+            hardware.indicators().beep(millis);
+        }
+
+        @Override
+        public void committed(OutboxEntry entry) {
+            sender.wake();
+            follow(entry);
+        }
+
+        @Override
+        public void shutdown() {
+            LOG.warn("battery empty: stopping; {} messages stay in the outbox", agent.outbox().pending().size());
+            new Thread(UnitService.this::close, "unit-shutdown").start();
+        }
+    }
+
+    /** Sets the controlling terminal's mode (a unit simulated in a terminal); nothing when there is none. */
+    private static void terminal(String... mode) {
+        if (System.console() == null) {
+            return;
+        }
+        List<String> command = new java.util.ArrayList<>(List.of("stty"));
+        command.addAll(List.of(mode));
+        try {
+            new ProcessBuilder(command).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/tty")))
+                    .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start()
+                    .waitFor(5, TimeUnit.SECONDS);
+        } catch (IOException e) {
+            LOG.debug("terminal mode not set: {}", e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static void safely(Runnable work) {
+        try {
+            work.run();
+        } catch (RuntimeException e) {
+            LOG.error("unit service step failed; it goes on", e);
+        }
+    }
+
+    /** Blocks until the service stops. */
+    public void await() throws InterruptedException {
+        stopped.await();
+    }
+
+    /** Stops: the write in hand finishes (one event thread), then the broker link, the hardware, the outbox. */
+    @Override
+    public void close() {
+        if (stopped.getCount() == 0) {
+            return;
+        }
+        systemd.stopping();
+        events.shutdown();
+        try {
+            events.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        agent.close();
+        if (hardware.buttons() instanceof SimulatedButtons) {
+            terminal("icanon", "echo");
+        }
+        stopped.countDown();
+        LOG.info("unit service stopped");
+    }
+}
