@@ -68,6 +68,21 @@ public final class ProvisioningMain implements Runnable {
         }
     }
 
+    /** How enrolled units are set up: hardware profile and language. */
+    static final class Setup {
+        @Option(names = "--profile", description = "Hardware profile of the unit(s): pi5-x1200-oled,"
+                + " pi4-waveshare-lcd, pizero2w-pisugar3-oled, simulated, or a profile file on the unit (default:"
+                + " simulated).")
+        String profile;
+
+        @Option(names = "--language", description = "Language the officer reads: ar, fr or en (default: ar).")
+        String language;
+
+        Enrolment.UnitSetup setup() {
+            return new Enrolment.UnitSetup(profile, language);
+        }
+    }
+
     /** The unit a command acts on. */
     static final class Device {
         @Option(names = "--device", required = true, paramLabel = "<device>",
@@ -100,6 +115,9 @@ public final class ProvisioningMain implements Runnable {
                     + " its bundle to <dir>/devices/<device>.")
     static final class Enrol implements Callable<Integer> {
         @Mixin
+        Setup unit;
+
+        @Mixin
         Dir dir;
 
         @Option(names = "--csr", required = true, description = "The unit's certificate request (device.csr).")
@@ -116,7 +134,7 @@ public final class ProvisioningMain implements Runnable {
 
         @Override
         public Integer call() {
-            print(new Enrolment(dir.authority()).enrol(csr, device.id, station, broker));
+            print(new Enrolment(dir.authority()).withSetup(unit.setup()).enrol(csr, device.id, station, broker));
             tellHub(dir);
             return 0;
         }
@@ -126,6 +144,9 @@ public final class ProvisioningMain implements Runnable {
             description = "Enrol every unit of a plan (CSV lines 'device,station'); requests are <csr-dir>/<device>.csr."
                     + " The whole plan is checked first: a refused plan enrols nothing. Safe to run again.")
     static final class EnrolBatch implements Callable<Integer> {
+        @Mixin
+        Setup unit;
+
         @Mixin
         Dir dir;
 
@@ -140,7 +161,7 @@ public final class ProvisioningMain implements Runnable {
 
         @Override
         public Integer call() {
-            List<Enrolment.Outcome> outcomes = new Enrolment(dir.authority()).enrolBatch(
+            List<Enrolment.Outcome> outcomes = new Enrolment(dir.authority()).withSetup(unit.setup()).enrolBatch(
                     Enrolment.readPlan(plan, csrDir), broker);
             outcomes.forEach(ProvisioningMain::print);
             System.out.printf("%d units: %d enrolled, %d already enrolled%n", outcomes.size(),

@@ -49,6 +49,29 @@ public final class Enrolment {
     }
 
     /** What enrolment did, for the technician's screen. */
+    /**
+     * How the units enrolled from now on are set up: their hardware profile (a built-in name or a profile file on
+     * the unit; null: simulated) and the language the officer reads (null: Arabic).
+     */
+    public record UnitSetup(String profile, String language) {
+        public static final UnitSetup DEFAULT = new UnitSetup(null, null);
+
+        public UnitSetup {
+            if (language != null && !DeviceConfig.LANGUAGES.contains(language)) {
+                throw new ProvisioningException("language must be one of " + DeviceConfig.LANGUAGES + ", found: "
+                        + language);
+            }
+        }
+    }
+
+    private UnitSetup setup = UnitSetup.DEFAULT;
+
+    /** Units enrolled from now on get {@code unitSetup} (profile and language) in their signed configuration. */
+    public Enrolment withSetup(UnitSetup unitSetup) {
+        this.setup = unitSetup;
+        return this;
+    }
+
     public record Outcome(String device, String station, String thumbprint, BundleFiles bundle, boolean created) {
     }
 
@@ -127,7 +150,8 @@ public final class Enrolment {
         X509CertificateHolder old = Pem.parseCertificate(current.certificate());
         DeviceConfig config = JsonFiles.read(authority.files().bundle(deviceId).config(), DeviceConfig.class,
                 "device configuration");
-        Checked c = new Checked(deviceId, newStation, Certificates.publicKey(old), config.brokerUrl(), election);
+        Checked c = new Checked(deviceId, newStation, Certificates.publicKey(old), config.brokerUrl(), election,
+                new UnitSetup(config.profile(), config.language()));
         Registry withdrawn = registry.changeActive(deviceId,
                 e -> e.withdrawn(Registry.Status.REVOKED, authority.clock().instant()));
         Outcome outcome = issue(c, withdrawn);
@@ -137,7 +161,7 @@ public final class Enrolment {
     }
 
     private record Checked(String device, String station, ECPublicKeyParameters key, String broker,
-                           Election election) {
+                           Election election, UnitSetup setup) {
     }
 
     private Checked check(Plan p, Election election, Registry registry, String brokerUrl) {
@@ -170,10 +194,10 @@ public final class Enrolment {
                 throw new ProvisioningException("device " + device + " is already enrolled for station "
                         + active.get().station() + ": use 'provisioning reassign' to move it, or 'revoke' it first");
             }
-            return new Checked(device, p.station(), request.publicKey(), brokerUrl, election);
+            return new Checked(device, p.station(), request.publicKey(), brokerUrl, election, setup);
         }
         requireStationFree(election, registry, p.station(), device);
-        return new Checked(device, p.station(), request.publicKey(), brokerUrl, election);
+        return new Checked(device, p.station(), request.publicKey(), brokerUrl, election, setup);
     }
 
     private static void requireStationFree(Election election, Registry registry, String station, String device) {
@@ -209,7 +233,8 @@ public final class Enrolment {
         Pem.writeCertificate(bundle.hubCertificate(), Pem.readCertificate(authority.files().hubCertificate()));
         copy(authority.files().ballot(), bundle.ballot());
         copy(SignedFile.signatureOf(authority.files().ballot()), SignedFile.signatureOf(bundle.ballot()));
-        JsonFiles.write(bundle.config(), new DeviceConfig(c.device(), c.election().id(), c.station(), c.broker(), null));
+        JsonFiles.write(bundle.config(), new DeviceConfig(c.device(), c.election().id(), c.station(), c.broker(),
+                c.setup().profile(), c.setup().language()));
         authority.sign(bundle.config());
         String thumbprint = Certificates.thumbprint(cert);
         Labels.write(bundle.dir(), c.election().id(), c.device(), c.station(), thumbprint);
