@@ -144,6 +144,16 @@ class UnitServiceIT {
         assertEquals(Receipt.code(results.get(0).messageHash(), Receipt.Status.ACCEPTED), code.group(1),
                 "the code on the screen is the hub's");
         assertEquals(List.of(200, 120, 70), results.get(0).votes());
+        // while the service runs, a second run or a one-shot command on the same unit is refused, naming it
+        Path bundle = dir.resolve("units").resolve("dev-1");
+        for (String[] other : new String[][] {{"run", "--bundle", bundle.toString()},
+            {"turnout", "--bundle", bundle.toString(), "--voters", "5"}}) {
+            Cli.Result second = Cli.agent(other);
+            assertEquals(org.rts.agent.AgentMain.ERROR, second.code(), second.output());
+            assertTrue(second.output().contains("another device-agent is working with this unit")
+                    && second.output().contains("'run'"), second.output());
+        }
+        assertEquals(1, hub.store().results(election.id).size(), "nothing changed");
     }
 
     @Test

@@ -1,0 +1,194 @@
+package org.rts.demo.load;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.rts.agent.bundle.Identity;
+import org.rts.hub.Hub;
+import org.rts.hub.HubConfig;
+import org.rts.protocol.codec.JsonFiles;
+import org.rts.protocol.election.Candidate;
+import org.rts.protocol.election.Election;
+import org.rts.protocol.election.Race;
+import org.rts.protocol.election.Station;
+import org.rts.protocol.files.ElectionFiles;
+import org.rts.protocol.message.Mode;
+import org.rts.provisioning.ProvisioningMain;
+import org.rts.provisioning.election.ElectionAuthority;
+import org.rts.provisioning.election.ElectionSetup;
+import org.rts.provisioning.enrolment.Enrolment;
+
+/**
+ * Measures the unit service as it runs on a board: {@code device-agent run} on the simulated profile, started with
+ * the JVM options of the Debian package's launcher, against the hub on loopback through Mosquitto with mutual TLS.
+ * Prints the time to the first screen, transmit-confirm to receipt-on-screen latency (p50, p99) over a day's worth
+ * of reports, and the process's resident memory (now and peak) after them. Not a test: nothing is asserted.
+ */
+public final class UnitFootprint {
+    private UnitFootprint() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        int reports = args.length > 0 ? Integer.parseInt(args[0]) : 200;
+        Path work = Files.createTempDirectory("rts-unit-footprint-");
+        Clock clock = Clock.systemUTC();
+        ElectionFiles files = new ElectionFiles(work.resolve("election"));
+        Election election = new Election("footprint", "Footprint", Mode.LIVE, List.of(new Race("r", "Race",
+                List.of(new Candidate("a", "A"), new Candidate("b", "B")))),
+                List.of(new Station("S-1", "One", 100_000)), null);
+        new ElectionSetup(clock).create(files, election);
+        int port = Mosquitto.freePort();
+        String url = "ssl://localhost:" + port;
+        Path unit = files.bundle("dev-1").dir(); // the unit keeps its key where provisioning writes its bundle
+        Identity.enrol(unit, "dev-1");
+        Path bundle = new Enrolment(ElectionAuthority.load(files, clock)).withSetup(new Enrolment.UnitSetup(
+                "simulated", "en")).enrol(unit.resolve("device.csr"), "dev-1", "S-1", url).bundle().dir();
+        org.rts.agent.outbox.Outbox.create(bundle.resolve("outbox.db")).close(); // as 'device-agent import' does
+        if (ProvisioningMain.run("broker", "--dir", files.dir().toString(), "--host", "localhost", "--host",
+                "127.0.0.1", "--port", String.valueOf(port), "--bind", "127.0.0.1", "--run-as",
+                System.getProperty("user.name")) != 0) {
+            throw new IllegalStateException("provisioning broker failed");
+        }
+        try (Mosquitto broker = Mosquitto.configured(files.broker().resolve("mosquitto.conf"), port)) {
+            broker.start();
+            Hub hub = Hub.start(HubConfig.of(files, url, work.resolve("hub.db"), "footprint-hub")
+                    .withRate(1_000_000, 1_000_000), clock);
+            try {
+                measure(bundle, work, reports);
+            } finally {
+                hub.close();
+            }
+        }
+        System.out.println("work folder: " + work);
+    }
+
+    private static void measure(Path bundle, Path work, int reports) throws Exception {
+        List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java")));
+        command.addAll(launcherOptions());
+        boolean nmt = Boolean.getBoolean("rts.nmt"); // -Drts.nmt=true: the JVM's own memory breakdown too
+        if (nmt) {
+            command.add("-XX:NativeMemoryTracking=summary");
+        }
+        command.addAll(List.of("-Dstdout.encoding=UTF-8", "-jar", agentJar().toString(), "run", "--bundle",
+                bundle.toString()));
+        long started = System.nanoTime();
+        ProcessBuilder pb = new ProcessBuilder(command).redirectError(work.resolve("agent.log").toFile())
+                .directory(work.toFile());
+        pb.environment().put("MALLOC_ARENA_MAX", "2"); // as the launcher sets it
+        Process agent = pb.start();
+        BlockingQueue<String> frames = new LinkedBlockingQueue<>();
+        Thread reader = new Thread(() -> {
+            try (BufferedReader in = new BufferedReader(new InputStreamReader(agent.getInputStream(),
+                    StandardCharsets.UTF_8))) {
+                StringBuilder frame = new StringBuilder();
+                String line;
+                while ((line = in.readLine()) != null) {
+                    frame.append(line).append('\n');
+                    if (line.startsWith("[")) { // the lights line closes a frame
+                        frames.add(frame.toString());
+                        frame.setLength(0);
+                    }
+                }
+            } catch (IOException ignored) {
+                // the agent stopped
+            }
+        }, "frames");
+        reader.setDaemon(true);
+        reader.start();
+        try (OutputStream keys = agent.getOutputStream()) {
+            await(frames, "Station S-1", Duration.ofSeconds(60));
+            long readyMillis = (System.nanoTime() - started) / 1_000_000;
+            await(frames, "ONLINE", Duration.ofSeconds(60));
+            long[] latencies = new long[reports];
+            for (int i = 0; i < reports; i++) {
+                type(keys, "n" + (i + 1) + "n");
+                await(frames, "Check against the paper form", Duration.ofSeconds(30));
+                type(keys, "t");
+                await(frames, "Send this report?", Duration.ofSeconds(30));
+                long pressed = System.nanoTime();
+                type(keys, "c");
+                await(frames, "ACCEPTED by the hub", Duration.ofSeconds(60));
+                latencies[i] = System.nanoTime() - pressed;
+                type(keys, "n");
+                await(frames, "Station S-1", Duration.ofSeconds(30));
+            }
+            Arrays.sort(latencies);
+            String status = Files.readString(Path.of("/proc", Long.toString(agent.pid()), "status"));
+            System.out.printf("unit service (simulated profile, launcher JVM options, hub on loopback over TLS):%n");
+            System.out.printf("  first screen %d ms after the process started%n", readyMillis);
+            System.out.printf("  confirm -> receipt on screen over %d reports: p50 %.1f ms, p99 %.1f ms, max %.1f ms%n",
+                    reports, latencies[reports / 2] / 1e6, latencies[Math.min(reports - 1, (int) (reports * 0.99))]
+                            / 1e6, latencies[reports - 1] / 1e6);
+            System.out.printf("  resident memory after them: %s, peak %s%n", field(status, "VmRSS"),
+                    field(status, "VmHWM"));
+            if (nmt) {
+                Path jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");
+                Process p = new ProcessBuilder(jcmd.toString(), Long.toString(agent.pid()),
+                        "VM.native_memory", "summary").redirectErrorStream(true).start();
+                System.out.println(new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
+            }
+        } finally {
+            agent.destroy();
+            agent.waitFor(20, TimeUnit.SECONDS);
+        }
+    }
+
+    private static void type(OutputStream keys, String text) throws IOException {
+        keys.write(text.getBytes(StandardCharsets.US_ASCII));
+        keys.flush();
+    }
+
+    private static void await(BlockingQueue<String> frames, String text, Duration timeout) throws Exception {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            String frame = frames.poll(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+            if (frame == null) {
+                throw new IllegalStateException("the unit never showed '" + text + "'");
+            }
+            if (frame.contains(text)) {
+                return;
+            }
+        }
+    }
+
+    private static String field(String status, String name) {
+        return status.lines().filter(l -> l.startsWith(name + ":")).map(l -> l.substring(name.length() + 1).strip())
+                .findFirst().orElse("?");
+    }
+
+    private static Path agentJar() {
+        Path jar = Path.of(System.getProperty("rts.agent.jar", "device-agent/target/device-agent.jar"));
+        if (!Files.exists(jar)) {
+            throw new IllegalStateException("no agent jar at " + jar.toAbsolutePath() + ": build it first");
+        }
+        return jar.toAbsolutePath();
+    }
+
+    /** The JVM options the Debian package's launcher starts the agent with, read from the launcher itself. */
+    static List<String> launcherOptions() throws IOException {
+        Path launcher = Path.of(System.getProperty("rts.agent.launcher", "device-agent/src/deb/files/device-agent"));
+        String script = Files.readString(launcher).replace("\\\n", " ");
+        String exec = script.lines().filter(l -> l.strip().startsWith("exec java")).findFirst()
+                .orElseThrow(() -> new IllegalStateException("no 'exec java' line in " + launcher));
+        List<String> options = new ArrayList<>();
+        for (String word : exec.strip().split("\\s+")) {
+            if (word.startsWith("-X") || word.startsWith("--enable-native-access")) {
+                options.add(word.replace("\"$ARCHIVE_DIR", "\"" + System.getProperty("java.io.tmpdir"))
+                        .replace("\"", "").replace("$ARCHIVE_DIR", System.getProperty("java.io.tmpdir")));
+            }
+        }
+        return options;
+    }
+}
