@@ -35,6 +35,8 @@ import org.slf4j.LoggerFactory;
 public final class UnitService implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(UnitService.class);
     static final long BATTERY_EVERY_SECONDS = 30;
+    /** Where USB sticks are mounted; {@code rts.usb} overrides. */
+    static final java.nio.file.Path USB = java.nio.file.Path.of(System.getProperty("rts.usb", "/media"));
 
     private final Agent agent;
     private final Hardware hardware;
@@ -109,6 +111,12 @@ public final class UnitService implements AutoCloseable {
         }), 1, 1, TimeUnit.SECONDS);
         events.scheduleWithFixedDelay(() -> safely(() -> flow.battery(hardware.battery().read())),
                 BATTERY_EVERY_SECONDS, BATTERY_EVERY_SECONDS, TimeUnit.SECONDS);
+        UsbTallies usb = new UsbTallies(USB);
+        events.scheduleWithFixedDelay(() -> safely(() -> usb.scan(t -> flow.loaded(t.form(), t.election(),
+                t.station()), why -> {
+                    LOG.warn("tally file not read: {}", why);
+                    flow.unreadable();
+                })), 2, 2, TimeUnit.SECONDS);
         systemd.ready();
         if (systemd.watchdog() > 0) {
             events.scheduleWithFixedDelay(systemd::ping, 0, systemd.watchdog() / 2, TimeUnit.MILLISECONDS);

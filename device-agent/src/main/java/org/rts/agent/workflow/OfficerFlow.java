@@ -271,6 +271,15 @@ public final class OfficerFlow {
         render();
     }
 
+    /** A tally file was found on a USB stick but could not be read. */
+    public void unreadable() {
+        if (state == State.IDLE || state == State.ENTRY) {
+            notice = messages.get("file.unreadable");
+            out.beep(600);
+            render();
+        }
+    }
+
     /** A tally file found on a USB stick: refused unless it is for this election and station. */
     public void loaded(TallyForm form, String electionId, String stationId) {
         if (state != State.IDLE && state != State.ENTRY) {

@@ -55,6 +55,40 @@ public record TallyForm(String race, int registered, int received, int unused, i
         return ordered;
     }
 
+    /** A tally file carried on a USB stick: the form, and the election and station it is for. */
+    public record Tagged(TallyForm form, String election, String station) {
+    }
+
+    /**
+     * Reads a tally file from a USB stick: {@code field,value} lines as in {@link #fromFields}, plus
+     * {@code election} and {@code station}, both required, so a file for another station is recognised as such.
+     */
+    public static Tagged readTagged(Path file) {
+        List<String> lines;
+        try {
+            lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new AgentException("cannot read tally file " + file + ": " + e.getMessage(), e);
+        }
+        String election = null;
+        String station = null;
+        List<String> rest = new ArrayList<>();
+        for (String line : lines) {
+            String l = line.strip();
+            if (l.startsWith("election,")) {
+                election = l.substring("election,".length()).strip();
+            } else if (l.startsWith("station,")) {
+                station = l.substring("station,".length()).strip();
+            } else {
+                rest.add(line);
+            }
+        }
+        if (election == null || station == null || election.isEmpty() || station.isEmpty()) {
+            throw new AgentException(file + ": a tally file on a USB stick must name its election and station");
+        }
+        return new Tagged(fromFields(file.toString(), rest), election, station);
+    }
+
     /** Reads a {@code .json} or {@code .csv} tally file. */
     public static TallyForm read(Path file) {
         String name = file.getFileName().toString().toLowerCase(java.util.Locale.ROOT);
