@@ -25,6 +25,7 @@ import org.rts.agent.outbox.OutboxEntry;
 import org.rts.agent.workflow.OfficerFlow.State;
 import org.rts.hardware.BatteryReading;
 import org.rts.hardware.Button;
+import org.rts.hardware.Hardware;
 import org.rts.hardware.Indicator;
 import org.rts.protocol.election.Candidate;
 import org.rts.protocol.election.Election;
@@ -36,20 +37,28 @@ import org.rts.protocol.message.Finding;
 import org.rts.protocol.message.Mode;
 import org.rts.protocol.message.Receipt;
 
-/** Every transition of the officer's workflow, with a real outbox and the real checks. */
-class OfficerFlowTest {
+/**
+ * Every transition of the officer's workflow, with a real outbox and the real checks, driving real hardware: the
+ * simulated profile ({@link OfficerFlowSimulatedTest}) and a Pi profile built from Pi4J's mocks
+ * ({@link OfficerFlowPiTest}).
+ */
+abstract class OfficerFlowContract {
     @TempDir
     Path dir;
 
     private final TestClock clock = new TestClock(Instant.parse("2026-11-26T06:55:00Z")); // 09:55 in Baghdad
     private Outbox outbox;
-    private OfficerFlow flow;
+    OfficerFlow flow;
     private Workflow workflow;
     private Election election;
-    private final Recorder out = new Recorder();
+    final Recorder out = new Recorder();
+    Hardware hardware;
 
-    /** What the flow drove. */
-    static final class Recorder implements OfficerFlow.Outputs {
+    /** The board the flow drives. */
+    abstract Hardware openHardware();
+
+    /** What the flow drove, passed on to the board. */
+    final class Recorder implements OfficerFlow.Outputs {
         List<String> screen = List.of();
         final Map<Indicator, Boolean> lights = new EnumMap<>(Indicator.class);
         final List<OutboxEntry> committed = new ArrayList<>();
@@ -59,16 +68,25 @@ class OfficerFlowTest {
         @Override
         public void show(List<String> lines) {
             screen = lines;
+            if (hardware != null) {
+                hardware.display().show(lines);
+            }
         }
 
         @Override
         public void indicator(Indicator indicator, boolean on) {
             lights.put(indicator, on);
+            if (hardware != null) {
+                hardware.indicators().set(indicator, on);
+            }
         }
 
         @Override
         public void beep(int millis) {
             beeps++;
+            if (hardware != null) {
+                hardware.indicators().beep(millis);
+            }
         }
 
         @Override
@@ -88,6 +106,7 @@ class OfficerFlowTest {
 
     @BeforeEach
     void setUp() {
+        hardware = openHardware();
         election = new Election("el", "Election", Mode.LIVE, List.of(new Race("parliament", "Parliament",
                 List.of(new Candidate("a", "Alpha"), new Candidate("b", "Beta")))),
                 List.of(new Station("S-1", "One", 500)), null,
@@ -103,6 +122,7 @@ class OfficerFlowTest {
     @AfterEach
     void tearDown() {
         outbox.close();
+        hardware.close();
     }
 
     private void press(Button... buttons) {
@@ -311,6 +331,16 @@ class OfficerFlowTest {
         assertEquals(State.SHUTDOWN, flow.state());
         press(Button.NEXT);
         assertEquals(State.SHUTDOWN, flow.state());
+    }
+
+    @Test
+    void a_gauge_that_stops_answering_does_not_stop_transmission() {
+        flow.battery(BatteryReading.unknown("I2C read failed"));
+        press(Button.NEXT);
+        type(12);
+        press(Button.NEXT, Button.TRANSMIT, Button.CONFIRM);
+        assertEquals(State.QUEUED, flow.state());
+        assertEquals(1, outbox.pending().size());
     }
 
     @Test
