@@ -46,7 +46,7 @@ public final class UnitService implements AutoCloseable {
         return t;
     });
     private final CountDownLatch stopped = new CountDownLatch(1);
-    private final Sender sender;
+    private volatile Sender sender;
     private final OfficerFlow flow;
     private final Systemd systemd = Systemd.fromEnvironment();
 
@@ -59,7 +59,6 @@ public final class UnitService implements AutoCloseable {
                     + " Arabic: set the unit's language to fr or en (provisioning --language), or use a profile"
                     + " with a graphic display");
         }
-        this.sender = agent.connect();
         this.flow = new OfficerFlow(agent.workflow(), agent.bundle().election(), agent.bundle().stationId(), messages,
                 new Outputs(), clock, hardware.display().rows());
     }
@@ -73,6 +72,13 @@ public final class UnitService implements AutoCloseable {
 
     private void begin(InputStream keys) {
         hardware.indicators().set(Indicator.POWER, true);
+        // the officer sees the unit at once; the broker link comes up behind it
+        events.execute(() -> {
+            flow.battery(hardware.battery().read());
+            flow.tick(agent.outbox().pending().size());
+            flow.render();
+        });
+        sender = agent.connect();
         hardware.buttons().listen(new Buttons.Listener() {
             @Override
             public void pressed(Button button) {
@@ -100,11 +106,6 @@ public final class UnitService implements AutoCloseable {
         for (OutboxEntry pending : agent.outbox().pending()) {
             follow(pending);
         }
-        events.execute(() -> {
-            flow.battery(hardware.battery().read());
-            flow.tick(agent.outbox().pending().size());
-            flow.render();
-        });
         events.scheduleWithFixedDelay(() -> safely(() -> {
             flow.tick(agent.outbox().pending().size());
             hardware.indicators().set(Indicator.ONLINE, agent.online());
