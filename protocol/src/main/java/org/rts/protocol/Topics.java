@@ -16,8 +16,11 @@ public final class Topics {
     public static final String RESULT = "result";
     public static final String RESTART = "restart";
     public static final String RECEIPT = "receipt";
-    public static final String HEALTH = "health";
     public static final String PROBE = "probe";
+    /** A unit's health ({@code Telemetry}), outside its chain of reports. */
+    public static final String TELEMETRY = "telemetry";
+    /** A unit's connection coming and going ({@code Presence}: birth, goodbye, will). */
+    public static final String PRESENCE = "presence";
 
     /** Kinds of report a device publishes, each on its own topic. */
     public static final List<String> REPORT_KINDS = List.of(TURNOUT, RESULT, RESTART);
@@ -38,6 +41,11 @@ public final class Topics {
     /** What a hub subscribes to: every device's reports in its election. */
     public static List<String> reportFilters(String election) {
         return REPORT_KINDS.stream().map(k -> devices(election) + "+/" + k).toList();
+    }
+
+    /** What the operations room subscribes to: every device's telemetry and presence in its election. */
+    public static List<String> healthFilters(String election) {
+        return List.of(devices(election) + "+/" + TELEMETRY, devices(election) + "+/" + PRESENCE);
     }
 
     public static String report(String election, String deviceId, String kind) {

@@ -34,6 +34,14 @@ public final class MessageCodec {
         return decode(json, Receipt.class);
     }
 
+    public static org.rts.protocol.message.Telemetry decodeTelemetry(byte[] json) {
+        return decode(json, org.rts.protocol.message.Telemetry.class);
+    }
+
+    public static org.rts.protocol.message.Presence decodePresence(byte[] json) {
+        return decode(json, org.rts.protocol.message.Presence.class);
+    }
+
     private static <T> T decode(byte[] json, Class<T> type) {
         String text = StrictUtf8.decode(json, "payload");
         T value;

@@ -116,21 +116,24 @@ public final class BrokerSetup {
     static String acl(String election) {
         String p = Topics.devices(election);
         List<String> lines = new java.util.ArrayList<>();
-        lines.add("# The hub (certificate CN '" + CertificateIssuer.HUB_NAME + "') reads every device's reports,"
+        lines.add("# The hub (certificate CN '" + CertificateIssuer.HUB_NAME + "') reads every device's reports and health,"
                 + " answers each device, and sends itself probes to check that deliveries flow.");
         lines.add("user " + CertificateIssuer.HUB_NAME);
         for (String kind : Topics.REPORT_KINDS) {
             lines.add("topic read " + p + "+/" + kind);
         }
-        lines.add("topic read " + p + "+/" + Topics.HEALTH);
+        lines.add("topic read " + p + "+/" + Topics.TELEMETRY);
+        lines.add("topic read " + p + "+/" + Topics.PRESENCE);
         lines.add("topic write " + p + "+/" + Topics.RECEIPT);
         lines.add("topic readwrite " + Topics.hubs(election) + "#");
         lines.add("");
-        lines.add("# Every device (certificate CN = its id) writes only its own reports and reads only its receipts.");
+        lines.add("# Every device (certificate CN = its id) writes only its own reports, telemetry and presence (its will"
+                + " too) and reads only its receipts.");
         for (String kind : Topics.REPORT_KINDS) {
             lines.add("pattern write " + p + "%u/" + kind);
         }
-        lines.add("pattern write " + p + "%u/" + Topics.HEALTH);
+        lines.add("pattern write " + p + "%u/" + Topics.TELEMETRY);
+        lines.add("pattern write " + p + "%u/" + Topics.PRESENCE);
         lines.add("pattern read " + p + "%u/" + Topics.RECEIPT);
         lines.add("");
         return String.join("\n", lines);
