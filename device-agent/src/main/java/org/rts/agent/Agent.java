@@ -13,6 +13,8 @@ import org.rts.agent.workflow.Workflow;
 import org.rts.hardware.Hardware;
 import org.rts.hardware.HardwareProfiles;
 import org.rts.protocol.Topics;
+import org.rts.protocol.message.Presence;
+import org.rts.protocol.message.Report;
 import org.rts.protocol.pki.TlsContexts;
 import org.slf4j.LoggerFactory;
 
@@ -89,6 +91,15 @@ public final class Agent implements AutoCloseable {
 
     /** Starts the broker link and the sender; pending outbox messages go out as soon as the broker answers. */
     public synchronized Sender connect() {
+        return connect(false);
+    }
+
+    /**
+     * As {@link #connect()}; {@code announce}: the unit service, which signs a presence for each connection
+     * (online, its will, a clean goodbye). One-shot commands connect without, so they do not look like the unit
+     * coming and going.
+     */
+    public synchronized Sender connect(boolean announce) {
         if (sender != null) {
             return sender;
         }
@@ -112,9 +123,44 @@ public final class Agent implements AutoCloseable {
             }
         }, new ReceiptVerifier(bundle.deviceId(), bundle.hubCertificate()), workflow::resync, clock, senderThread,
                 settings.window(), settings.resendAfter());
+        if (announce) {
+            String topic = Topics.report(election, bundle.deviceId(), Topics.PRESENCE);
+            link.presence(new AgentLink.PresenceSigner() {
+                @Override
+                public String topic() {
+                    return topic;
+                }
+
+                @Override
+                public byte[] sign(long session, Presence.State state) {
+                    return workflow.signUnchained(new Presence(Report.VERSION, election, bundle.election().mode(),
+                            bundle.deviceId(), bundle.stationId(), session, clock.instant(), state));
+                }
+            });
+        }
         sender.start();
         link.start(sender);
         return sender;
+    }
+
+    /** Where the unit keeps its outbox. */
+    public java.nio.file.Path dataDir() {
+        return settings.data();
+    }
+
+    /** Where the unit's bundle (key, signed configuration) is. */
+    public java.nio.file.Path bundleDir() {
+        return settings.bundle();
+    }
+
+    /** The broker connection's session number (0 before the first connection). */
+    public synchronized long session() {
+        return link == null ? 0 : link.session();
+    }
+
+    /** Publishes outside the outbox at QoS 0 (telemetry); false when not connected. */
+    public synchronized boolean publishVolatile(String topic, byte[] payload) {
+        return link != null && link.publishVolatile(topic, payload);
     }
 
     /** Whether the broker link is up now. */

@@ -147,12 +147,17 @@ public final class AgentMain implements Runnable {
         @Mixin
         Common common;
 
+        @Option(names = "--telemetry-seconds", defaultValue = "60", description = "Seconds between health reports"
+                + " (and at once on a significant change; at least 5; default: ${DEFAULT-VALUE}).")
+        int telemetrySeconds;
+
         @Override
         public Integer call() throws InterruptedException {
             Agent agent = common.open("run");
             UnitService service;
             try {
-                service = UnitService.start(agent, Clock.systemUTC(), System.in);
+                service = UnitService.start(agent, Clock.systemUTC(), System.in,
+                        java.time.Duration.ofSeconds(telemetrySeconds));
             } catch (RuntimeException e) {
                 agent.close();
                 throw e;

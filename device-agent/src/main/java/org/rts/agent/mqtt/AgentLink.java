@@ -16,6 +16,7 @@ import org.eclipse.paho.mqttv5.common.MqttException;
 import org.eclipse.paho.mqttv5.common.MqttMessage;
 import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
 import org.rts.agent.AgentException;
+import org.rts.protocol.message.Presence;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -53,6 +54,18 @@ public final class AgentLink implements AutoCloseable {
     private volatile MqttAsyncClient client;
     private volatile Listener listener;
     private volatile boolean closed;
+    private volatile PresenceSigner presence;
+    private long session;
+
+    /**
+     * Signs the unit's presence for a connection session: {@code ONLINE} is published once connected, {@code LOST}
+     * is left with the broker as the connection's will, {@code OFFLINE} is published on a clean stop.
+     */
+    public interface PresenceSigner {
+        String topic();
+
+        byte[] sign(long session, Presence.State state);
+    }
 
     /** {@code tls} is used for {@code ssl://} brokers: the unit's certificate, trusting only the election CA. */
     public AgentLink(String brokerUrl, String deviceId, String clientId, String receiptTopic,
@@ -78,6 +91,40 @@ public final class AgentLink implements AutoCloseable {
     public boolean isConnected() {
         MqttAsyncClient c = client;
         return c != null && c.isConnected();
+    }
+
+    /** From the next connection on, the unit announces itself and leaves a signed will. */
+    public void presence(PresenceSigner signer) {
+        this.presence = signer;
+    }
+
+    /** The current connection's session number (0 before the first connection). */
+    public synchronized long session() {
+        return session;
+    }
+
+    /** A new session number: the time in milliseconds, and always above the last one. */
+    private synchronized long nextSession() {
+        session = Math.max(session + 1, System.currentTimeMillis());
+        return session;
+    }
+
+    /**
+     * Publishes at QoS 0 without waiting (telemetry: the next one replaces a lost one, and it never takes a slot a
+     * report needs); false when not connected.
+     */
+    public boolean publishVolatile(String topic, byte[] payload) {
+        MqttAsyncClient c = client;
+        if (c == null || !c.isConnected()) {
+            return false;
+        }
+        try {
+            c.publish(topic, payload, 0, false);
+            return true;
+        } catch (MqttException e) {
+            LOG.debug("[{}] publish on {} failed: {}", deviceId, topic, e.toString());
+            return false;
+        }
     }
 
     /** Publishes at QoS 1 without waiting; false when not connected or the client refused. */
@@ -169,6 +216,12 @@ public final class AgentLink implements AutoCloseable {
             options.setSocketFactory(tls);
             options.setHttpsHostnameVerificationEnabled(true);
         }
+        PresenceSigner announcer = presence;
+        long thisSession = announcer == null ? 0 : nextSession();
+        if (announcer != null) {
+            options.setWill(announcer.topic(), new MqttMessage(announcer.sign(thisSession,
+                    Presence.State.LOST), 1, false, null));
+        }
         try {
             fresh.connect(options).waitForCompletion(15_000);
             IMqttToken subscription = fresh.subscribe(receiptTopic, 1);
@@ -178,6 +231,10 @@ public final class AgentLink implements AutoCloseable {
                 throw new MqttException(granted);
             }
             LOG.info("[{}] connected to {}", deviceId, brokerUrl);
+            if (announcer != null) {
+                fresh.publish(announcer.topic(), announcer.sign(thisSession,
+                        Presence.State.ONLINE), 1, false);
+            }
             listener.connected();
         } catch (MqttException e) {
             if (closed) {
@@ -248,6 +305,11 @@ public final class AgentLink implements AutoCloseable {
         MqttAsyncClient c = client;
         try {
             if (c != null && c.isConnected()) {
+                PresenceSigner announcer = presence;
+                if (announcer != null) { // a clean goodbye: the broker then drops the will
+                    c.publish(announcer.topic(), announcer.sign(session(),
+                            Presence.State.OFFLINE), 1, false).waitForCompletion(2_000);
+                }
                 c.disconnect().waitForCompletion(5_000);
             }
         } catch (MqttException e) {

@@ -14,6 +14,9 @@ import org.rts.agent.Agent;
 import org.rts.agent.AgentException;
 import org.rts.agent.i18n.Messages;
 import org.rts.agent.outbox.OutboxEntry;
+import org.rts.agent.telemetry.Health;
+import org.rts.agent.telemetry.HealthProbe;
+import org.rts.agent.telemetry.TelemetryPublisher;
 import org.rts.agent.transmission.BrokerRefusedException;
 import org.rts.agent.transmission.Sender;
 import org.rts.agent.workflow.OfficerFlow;
@@ -49,8 +52,9 @@ public final class UnitService implements AutoCloseable {
     private volatile Sender sender;
     private final OfficerFlow flow;
     private final Systemd systemd = Systemd.fromEnvironment();
+    private final TelemetryPublisher telemetry;
 
-    private UnitService(Agent agent, Clock clock) {
+    private UnitService(Agent agent, Clock clock, java.time.Duration telemetryInterval) {
         this.agent = agent;
         this.hardware = agent.hardware();
         Messages messages = Messages.of(agent.bundle().config().language());
@@ -61,11 +65,20 @@ public final class UnitService implements AutoCloseable {
         }
         this.flow = new OfficerFlow(agent.workflow(), agent.bundle().election(), agent.bundle().stationId(), messages,
                 new Outputs(), clock, hardware.display().rows());
+        this.telemetry = new TelemetryPublisher(new Health(agent, new HealthProbe(java.nio.file.Path.of("/"))),
+                t -> agent.publishVolatile(org.rts.protocol.Topics.report(t.election(), t.device(),
+                        org.rts.protocol.Topics.TELEMETRY), agent.workflow().signUnchained(t)), clock,
+                telemetryInterval);
     }
 
     /** Starts the service on an agent that holds the unit's lock; {@code keys}: a terminal for the simulated unit. */
     public static UnitService start(Agent agent, Clock clock, InputStream keys) {
-        UnitService s = new UnitService(agent, clock);
+        return start(agent, clock, keys, java.time.Duration.ofSeconds(60));
+    }
+
+    /** As above, publishing the unit's health every {@code telemetryInterval} and on significant changes. */
+    public static UnitService start(Agent agent, Clock clock, InputStream keys, java.time.Duration telemetryInterval) {
+        UnitService s = new UnitService(agent, clock, telemetryInterval);
         s.begin(keys);
         return s;
     }
@@ -78,7 +91,7 @@ public final class UnitService implements AutoCloseable {
             flow.tick(agent.outbox().pending().size());
             flow.render();
         });
-        sender = agent.connect();
+        sender = agent.connect(true);
         hardware.buttons().listen(new Buttons.Listener() {
             @Override
             public void pressed(Button button) {
@@ -109,6 +122,7 @@ public final class UnitService implements AutoCloseable {
         events.scheduleWithFixedDelay(() -> safely(() -> {
             flow.tick(agent.outbox().pending().size());
             hardware.indicators().set(Indicator.ONLINE, agent.online());
+            telemetry.tick(agent.session());
         }), 1, 1, TimeUnit.SECONDS);
         events.scheduleWithFixedDelay(() -> safely(() -> flow.battery(hardware.battery().read())),
                 BATTERY_EVERY_SECONDS, BATTERY_EVERY_SECONDS, TimeUnit.SECONDS);

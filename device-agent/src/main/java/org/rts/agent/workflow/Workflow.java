@@ -152,6 +152,14 @@ public final class Workflow {
         return sign(report.withPosition(seq, prev));
     }
 
+    /**
+     * Signs a message that stays outside the chain (telemetry, presence) with the unit's key: the compact JWS
+     * bytes to publish.
+     */
+    public byte[] signUnchained(Object message) {
+        return signer.sign(MessageCodec.encode(message)).getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    }
+
     private Outbox.Signed sign(Report report) {
         String jws = signer.sign(MessageCodec.encode(report));
         return switch (report) {
