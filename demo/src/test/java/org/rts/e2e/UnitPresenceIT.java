@@ -19,6 +19,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.rts.demo.load.Mosquitto;
+import org.rts.hub.Hub;
+import org.rts.hub.HubConfig;
+import org.rts.hub.units.UnitRegistry;
 import org.rts.hub.testing.TestElection;
 import org.rts.protocol.Topics;
 import org.rts.protocol.codec.MessageCodec;
@@ -89,7 +92,11 @@ class UnitPresenceIT {
         for (String filter : Topics.healthFilters(election.id)) {
             watcher.subscribe(filter, 1);
         }
+        String hubId = "it-hub-" + UUID.randomUUID();
+        Hub hub = Hub.start(HubConfig.of(election.files, Mosquitto.SHARED_URL, dir.resolve("hub.db"), hubId)
+                .withSessionExpiry(Duration.ofMinutes(3)), Clock.systemUTC());
         try {
+            Wait.until("the hub is subscribed", Duration.ofSeconds(30), hub::isConnected);
             Process first = Cli.agentProcess(dir.resolve("unit.log"), "run", "--bundle", unit.toString(), "--broker",
                     Mosquitto.SHARED_URL, "--telemetry-seconds", "5");
             Presence online = (Presence) await(seen, s -> s.message() instanceof Presence p
@@ -100,11 +107,17 @@ class UnitPresenceIT {
             assertEquals("S-1", t.station());
             assertEquals(100.0, t.battery(), "the simulated battery, full on mains");
             assertEquals(0, t.pending());
+            Hub h = hub;
+            Wait.until("the hub sees the unit online with its telemetry", Duration.ofSeconds(30), () -> h.units()
+                    .stream().anyMatch(u -> u.device().equals("dev-1") && u.state() == UnitRegistry.State.ONLINE
+                            && u.telemetry() != null));
             first.destroyForcibly(); // power lost
             first.waitFor(10, TimeUnit.SECONDS);
             Presence lost = (Presence) await(seen, s -> s.message() instanceof Presence p
                     && p.state() == Presence.State.LOST);
             assertEquals(online.session(), lost.session(), "the will names the session that died");
+            Wait.until("the hub sees the unit lost", Duration.ofSeconds(30), () -> h.units().stream()
+                    .anyMatch(u -> u.device().equals("dev-1") && u.state() == UnitRegistry.State.LOST));
 
             Process second = Cli.agentProcess(dir.resolve("unit.log"), "run", "--bundle", unit.toString(), "--broker",
                     Mosquitto.SHARED_URL, "--telemetry-seconds", "5");
@@ -120,7 +133,17 @@ class UnitPresenceIT {
             assertEquals(1, seen.stream().filter(s -> s.message() instanceof Presence p
                     && p.state() == Presence.State.LOST).count(), "a clean stop leaves no will behind");
             assertTrue(forged.isEmpty(), forged.toString());
+            Wait.until("the hub sees the clean goodbye", Duration.ofSeconds(30), () -> h.units().stream()
+                    .anyMatch(u -> u.device().equals("dev-1") && u.state() == UnitRegistry.State.OFFLINE));
+            hub.close();
+            hub = Hub.start(HubConfig.of(election.files, Mosquitto.SHARED_URL, dir.resolve("hub.db"), hubId)
+                    .withSessionExpiry(Duration.ofMinutes(3)), Clock.systemUTC());
+            UnitRegistry.UnitStatus kept = hub.units().get(0);
+            assertEquals(UnitRegistry.State.OFFLINE, kept.state(), "the hub restarted knows what it knew");
+            assertEquals(bye.session(), kept.session());
+            assertEquals(100.0, kept.telemetry().battery());
         } finally {
+            hub.close();
             watcher.disconnect();
             watcher.close();
         }

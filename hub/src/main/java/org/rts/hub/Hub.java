@@ -1,6 +1,7 @@
 package org.rts.hub;
 
 import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -32,6 +33,7 @@ import org.rts.hub.registry.RegistryWatch;
 import org.rts.hub.store.Decision;
 import org.rts.hub.store.HubStore;
 import org.rts.hub.store.StoreException;
+import org.rts.hub.units.UnitRegistry;
 import org.rts.hub.validation.Authenticator;
 import org.rts.protocol.ProtocolException;
 import org.rts.protocol.Topics;
@@ -67,6 +69,12 @@ public final class Hub implements AutoCloseable {
     static final int MAX_BATCH = 256;
     private static final long MAX_BACKOFF_MILLIS = 5_000;
     private static final int RELEASE_AFTER = 3;
+    /** Health messages one unit may send at once, then one every 5 s: a flood is dropped, its reports untouched. */
+    static final int HEALTH_BURST = 10;
+    static final double HEALTH_PER_SECOND = 0.2;
+    private static final int HEALTH_QUEUE = 10_000;
+    /** A unit online but heard from no longer than this is silent. */
+    static final java.time.Duration SILENT_AFTER = java.time.Duration.ofMinutes(3);
 
     /** A message waiting for the ordered stage, its authentication under way on the pool. */
     private record Pending(HubMqtt.Delivery delivery, CompletableFuture<Intake.Verified> verified) {
@@ -80,6 +88,11 @@ public final class Hub implements AutoCloseable {
     private final HubMqtt mqtt;
     private final Health health;
     private final List<Forwarder> forwarders;
+    private final UnitRegistry units;
+    private final RateLimiter healthLimiter = new RateLimiter(HEALTH_BURST, HEALTH_PER_SECOND, System::nanoTime);
+    private final java.util.concurrent.BlockingQueue<HubMqtt.Delivery> healthInbox =
+            new java.util.concurrent.LinkedBlockingQueue<>(HEALTH_QUEUE);
+    private final Thread healthWorker;
     private final java.util.concurrent.ScheduledExecutorService exporter =
             Executors.newSingleThreadScheduledExecutor(named("hub-export"));
     private final RateLimiter limiter;
@@ -108,6 +121,9 @@ public final class Hub implements AutoCloseable {
         String holder = config.clientId() != null ? config.clientId() : "rts-hub-" + election.id();
         this.forwarders = forwarders(config, election.id(), holder, hubKey, hubCert, clock);
         this.intake = new Intake(election, new Authenticator(election, registry::current), store, receipts, clock);
+        this.units = new UnitRegistry(election.id(), registry::current, SILENT_AFTER);
+        store.units().forEach(units::restore);
+        this.healthWorker = new Thread(this::healthWork, "hub-units");
         this.health = new Health(clock);
         this.limiter = new RateLimiter(config.rateBurst(), config.ratePerSecond(), System::nanoTime);
         this.inbox = new Inbox<>(config.queueCapacity(), config.queueBytes());
@@ -138,6 +154,7 @@ public final class Hub implements AutoCloseable {
     public static Hub start(HubConfig config, Clock clock) {
         Hub hub = new Hub(config, clock);
         hub.worker.start();
+        hub.healthWorker.start();
         hub.scheduler.scheduleWithFixedDelay(hub::reloadRegistry, 2, 2, TimeUnit.SECONDS);
         hub.scheduler.scheduleWithFixedDelay(hub::watch, 1, 1, TimeUnit.SECONDS);
         hub.scheduler.scheduleWithFixedDelay(hub::writeHealth, 0, 5, TimeUnit.SECONDS);
@@ -171,6 +188,14 @@ public final class Hub implements AutoCloseable {
     /** On the MQTT client's thread: never blocks. */
     private boolean admit(HubMqtt.Delivery d) {
         String device = Topics.parse(d.topic()).map(Topics.Address::deviceId).orElse("");
+        if (isHealth(d.topic())) {
+            // a unit's health never waits behind reports, and a flood of it never spends a unit's report allowance
+            if (!healthLimiter.tryAcquire(device) || !healthInbox.offer(d)) {
+                health.rateLimited();
+                d.ack(); // telemetry is replaced by the next one; a lost presence shows as silence
+            }
+            return true;
+        }
         if (!limiter.tryAcquire(device)) {
             health.rateLimited();
             d.ack(); // spent allowance: dropped unread; a genuine unit keeps the message and sends it again
@@ -414,6 +439,50 @@ public final class Hub implements AutoCloseable {
                 + " last minute (a genuine unit sends them again)", device, n));
     }
 
+    private static boolean isHealth(String topic) {
+        String kind = Topics.parse(topic).map(Topics.Address::kind).orElse("");
+        return kind.equals(Topics.TELEMETRY) || kind.equals(Topics.PRESENCE);
+    }
+
+    /** The units' health, one batch at a time: stored before the batch is acknowledged. */
+    private void healthWork() {
+        List<HubMqtt.Delivery> batch = new ArrayList<>();
+        while (running || !healthInbox.isEmpty()) {
+            try {
+                HubMqtt.Delivery first = healthInbox.poll(200, TimeUnit.MILLISECONDS);
+                if (first == null) {
+                    continue;
+                }
+                batch.add(first);
+                healthInbox.drainTo(batch, 511);
+                java.util.Set<String> changed = new java.util.HashSet<>();
+                Instant now = clock.instant();
+                for (HubMqtt.Delivery d : batch) {
+                    UnitRegistry.Outcome o = units.accept(d.topic(), d.payload(), now);
+                    if (o.taken()) {
+                        changed.add(Topics.parse(d.topic()).orElseThrow().deviceId());
+                    } else {
+                        LOG.debug("unit health on {} not taken: {}", d.topic(), o.why());
+                    }
+                }
+                store.saveUnits(units.statuses(now).stream().filter(u -> changed.contains(u.device())).toList());
+                batch.forEach(HubMqtt.Delivery::ack);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            } catch (RuntimeException e) {
+                // not acknowledged: the broker delivers the presence again on the next session
+                LOG.warn("unit health not stored: {}", e.getMessage());
+            }
+            batch.clear();
+        }
+    }
+
+    /** Every unit that has spoken: online, offline, lost or silent, with its latest telemetry. */
+    public List<UnitRegistry.UnitStatus> units() {
+        return units.statuses(clock.instant());
+    }
+
     /** One forwarder per tally centre, each delivering its queue from the store. */
     private List<Forwarder> forwarders(HubConfig config, String electionId, String holder,
                                        ECPrivateKeyParameters hubKey, X509CertificateHolder hubCert,
@@ -455,6 +524,11 @@ public final class Hub implements AutoCloseable {
         }
         // messages still in the inbox were never acknowledged: the broker delivers them to the next session
         inbox.clear();
+        try {
+            healthWorker.join(3_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         scheduler.shutdownNow();
         exporter.shutdownNow();
         if (config.exports() != null) {

@@ -343,8 +343,12 @@ public final class HubMqtt implements AutoCloseable {
     }
 
     private void subscribe(MqttAsyncClient c) throws MqttException {
-        MqttSubscription[] subscriptions = Topics.reportFilters(settings.election()).stream()
+        // reports are shared among the hubs of a group; every hub hears every unit's health, so each knows them all
+        java.util.List<String> filters = new java.util.ArrayList<>(Topics.reportFilters(settings.election()).stream()
                 .map(filter -> settings.shareGroup() == null ? filter : "$share/" + settings.shareGroup() + "/" + filter)
+                .toList());
+        filters.addAll(Topics.healthFilters(settings.election()));
+        MqttSubscription[] subscriptions = filters.stream()
                 .map(filter -> new MqttSubscription(filter, 1)).toArray(MqttSubscription[]::new);
         IMqttToken token = c.subscribe(subscriptions, null, null, (MqttProperties) null);
         token.waitForCompletion(15_000);

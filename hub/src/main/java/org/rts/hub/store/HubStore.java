@@ -111,7 +111,10 @@ public final class HubStore implements AutoCloseable {
                   id %s, upstream TEXT NOT NULL, msg_hash TEXT NOT NULL, enqueued_at BIGINT NOT NULL,
                   state TEXT NOT NULL, attempts INTEGER NOT NULL, next_at BIGINT NOT NULL, lease_until BIGINT,
                   leased_by TEXT, last_error TEXT, done_at BIGINT, UNIQUE (upstream, msg_hash));
-                CREATE INDEX IF NOT EXISTS forward_due ON forward_queue (upstream, state, next_at)
+                CREATE INDEX IF NOT EXISTS forward_due ON forward_queue (upstream, state, next_at);
+                CREATE TABLE IF NOT EXISTS units (
+                  device TEXT PRIMARY KEY, station TEXT NOT NULL, state TEXT NOT NULL, last_seen TEXT,
+                  session BIGINT NOT NULL, telemetry TEXT, flags TEXT NOT NULL)
                 """.formatted(dialect.serial(), blob, blob, blob, dialect.serial());
     }
 
@@ -527,6 +530,49 @@ public final class HubStore implements AutoCloseable {
     public synchronized List<String> forwardRefusals(String upstream) {
         return queryAll("SELECT msg_hash, last_error FROM forward_queue WHERE upstream = ? AND state = 'REFUSED'"
                 + " ORDER BY id", rs -> rs.getString(1) + ": " + rs.getString(2), upstream);
+    }
+
+    /** Keeps the units' latest health (one transaction for all of them). */
+    public synchronized void saveUnits(Collection<org.rts.hub.units.UnitRegistry.UnitStatus> changed) {
+        if (changed.isEmpty()) {
+            return;
+        }
+        run("store the units' health", c -> {
+            dialect.begin(c);
+            PreparedStatement ps = statement(c, "INSERT INTO units (device, station, state, last_seen, session,"
+                    + " telemetry, flags) VALUES (?,?,?,?,?,?,?) ON CONFLICT (device) DO UPDATE SET station ="
+                    + " excluded.station, state = excluded.state, last_seen = excluded.last_seen, session ="
+                    + " excluded.session, telemetry = excluded.telemetry, flags = excluded.flags");
+            for (var u : changed) {
+                bind(ps, u.device(), u.station(), u.state().name(), u.lastSeen() == null ? null
+                        : u.lastSeen().toString(), u.session(), u.telemetry() == null ? null
+                        : new String(org.rts.protocol.codec.MessageCodec.encode(u.telemetry()),
+                        StandardCharsets.UTF_8), json(u.flags()));
+                ps.addBatch();
+            }
+            ps.executeBatch();
+            dialect.commit(c);
+            return null;
+        });
+    }
+
+    /** The units' health as last stored. */
+    public synchronized List<org.rts.hub.units.UnitRegistry.UnitStatus> units() {
+        return queryAll("SELECT device, station, state, last_seen, session, telemetry, flags FROM units ORDER BY"
+                + " device", rs -> {
+                    String telemetry = rs.getString(6);
+                    String flags = rs.getString(7);
+                    try {
+                        return new org.rts.hub.units.UnitRegistry.UnitStatus(rs.getString(1), rs.getString(2),
+                                org.rts.hub.units.UnitRegistry.State.valueOf(rs.getString(3)),
+                                rs.getString(4) == null ? null : Instant.parse(rs.getString(4)), rs.getLong(5),
+                                telemetry == null ? null : Json.mapper().readValue(telemetry,
+                                        org.rts.protocol.message.Telemetry.class),
+                                List.of(Json.mapper().readValue(flags, String[].class)));
+                    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+                        throw new SQLException("unreadable unit health of " + rs.getString(1), e);
+                    }
+                });
     }
 
     /** One row of the log of everything received, as an export writes it; {@code body} may be null. */

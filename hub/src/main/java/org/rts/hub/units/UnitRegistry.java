@@ -22,7 +22,7 @@ import org.rts.protocol.message.Telemetry;
  * lost (its will: the connection died), or silent (nothing within {@code silentAfter}), with its latest telemetry.
  * A message is taken only when it is signed by the unit's certificate for its station; a will of an earlier session
  * is stale, a telemetry numbered at or below the last of its session a replay. An impossible figure (battery over
- * 100 %, a time far ahead) is kept and flagged. Not thread-safe: one thread feeds it.
+ * 100 %, a time far ahead) is kept and flagged. Thread-safe: one thread feeds it, any may read it.
  */
 public final class UnitRegistry {
     /** Reports dated further ahead of the hub's clock than this are flagged. */
@@ -71,7 +71,7 @@ public final class UnitRegistry {
     }
 
     /** Takes one message received on {@code topic} at {@code now}. */
-    public Outcome accept(String topic, byte[] bytes, Instant now) {
+    public synchronized Outcome accept(String topic, byte[] bytes, Instant now) {
         Topics.Address address = Topics.parse(topic).orElse(null);
         if (address == null || !address.election().equals(election)) {
             return Outcome.refused("not a unit topic of election " + election + ": " + topic);
@@ -175,7 +175,7 @@ public final class UnitRegistry {
     }
 
     /** Every unit that has spoken, by device id; one heard from longer ago than the timeout is silent. */
-    public List<UnitStatus> statuses(Instant now) {
+    public synchronized List<UnitStatus> statuses(Instant now) {
         List<UnitStatus> list = new ArrayList<>();
         for (var e : units.entrySet()) {
             Unit u = e.getValue();
@@ -188,7 +188,7 @@ public final class UnitRegistry {
     }
 
     /** Takes back what the store kept, at start. */
-    public void restore(UnitStatus status) {
+    public synchronized void restore(UnitStatus status) {
         Unit u = units.computeIfAbsent(status.device(), k -> new Unit());
         u.station = status.station();
         u.state = status.state() == State.SILENT ? State.ONLINE : status.state();
