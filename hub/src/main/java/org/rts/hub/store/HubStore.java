@@ -114,7 +114,7 @@ public final class HubStore implements AutoCloseable {
                 CREATE INDEX IF NOT EXISTS forward_due ON forward_queue (upstream, state, next_at);
                 CREATE TABLE IF NOT EXISTS units (
                   device TEXT PRIMARY KEY, station TEXT NOT NULL, state TEXT NOT NULL, last_seen TEXT,
-                  session BIGINT NOT NULL, telemetry TEXT, flags TEXT NOT NULL)
+                  session BIGINT NOT NULL, telemetry TEXT, clock_offset BIGINT, flags TEXT NOT NULL)
                 """.formatted(dialect.serial(), blob, blob, blob, dialect.serial());
     }
 
@@ -540,14 +540,15 @@ public final class HubStore implements AutoCloseable {
         run("store the units' health", c -> {
             dialect.begin(c);
             PreparedStatement ps = statement(c, "INSERT INTO units (device, station, state, last_seen, session,"
-                    + " telemetry, flags) VALUES (?,?,?,?,?,?,?) ON CONFLICT (device) DO UPDATE SET station ="
-                    + " excluded.station, state = excluded.state, last_seen = excluded.last_seen, session ="
-                    + " excluded.session, telemetry = excluded.telemetry, flags = excluded.flags");
+                    + " telemetry, clock_offset, flags) VALUES (?,?,?,?,?,?,?,?) ON CONFLICT (device) DO UPDATE SET"
+                    + " station = excluded.station, state = excluded.state, last_seen = excluded.last_seen, session ="
+                    + " excluded.session, telemetry = excluded.telemetry, clock_offset = excluded.clock_offset,"
+                    + " flags = excluded.flags");
             for (var u : changed) {
                 bind(ps, u.device(), u.station(), u.state().name(), u.lastSeen() == null ? null
                         : u.lastSeen().toString(), u.session(), u.telemetry() == null ? null
                         : new String(org.rts.protocol.codec.MessageCodec.encode(u.telemetry()),
-                        StandardCharsets.UTF_8), json(u.flags()));
+                        StandardCharsets.UTF_8), u.clockOffsetSeconds(), json(u.flags()));
                 ps.addBatch();
             }
             ps.executeBatch();
@@ -558,16 +559,17 @@ public final class HubStore implements AutoCloseable {
 
     /** The units' health as last stored. */
     public synchronized List<org.rts.hub.units.UnitRegistry.UnitStatus> units() {
-        return queryAll("SELECT device, station, state, last_seen, session, telemetry, flags FROM units ORDER BY"
-                + " device", rs -> {
+        return queryAll("SELECT device, station, state, last_seen, session, telemetry, clock_offset, flags FROM"
+                + " units ORDER BY device", rs -> {
                     String telemetry = rs.getString(6);
-                    String flags = rs.getString(7);
+                    Long offset = rs.getObject(7) == null ? null : rs.getLong(7);
+                    String flags = rs.getString(8);
                     try {
                         return new org.rts.hub.units.UnitRegistry.UnitStatus(rs.getString(1), rs.getString(2),
                                 org.rts.hub.units.UnitRegistry.State.valueOf(rs.getString(3)),
                                 rs.getString(4) == null ? null : Instant.parse(rs.getString(4)), rs.getLong(5),
                                 telemetry == null ? null : Json.mapper().readValue(telemetry,
-                                        org.rts.protocol.message.Telemetry.class),
+                                        org.rts.protocol.message.Telemetry.class), offset,
                                 List.of(Json.mapper().readValue(flags, String[].class)));
                     } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
                         throw new SQLException("unreadable unit health of " + rs.getString(1), e);

@@ -36,8 +36,9 @@ public final class UnitRegistry {
     }
 
     /** One unit as the operations room sees it. */
+    /** {@code clockOffsetSeconds}: the latest telemetry's time minus the hub's when it arrived (null: none yet). */
     public record UnitStatus(String device, String station, State state, Instant lastSeen, long session,
-                             Telemetry telemetry, List<String> flags) {
+                             Telemetry telemetry, Long clockOffsetSeconds, List<String> flags) {
     }
 
     /** What became of one message. */
@@ -56,7 +57,9 @@ public final class UnitRegistry {
         long session;
         long lastN;
         Telemetry telemetry;
+        Long clockOffset;
         List<String> flags = List.of();
+        final java.util.ArrayDeque<Instant> connects = new java.util.ArrayDeque<>();
     }
 
     private final String election;
@@ -119,6 +122,12 @@ public final class UnitRegistry {
         }
         u.session = p.session();
         u.station = p.station();
+        if (p.state() == Presence.State.ONLINE) {
+            u.connects.addLast(now);
+            while (u.connects.size() > 50) {
+                u.connects.removeFirst();
+            }
+        }
         u.state = switch (p.state()) {
             case ONLINE -> State.ONLINE;
             case OFFLINE -> State.OFFLINE;
@@ -144,6 +153,7 @@ public final class UnitRegistry {
         u.state = State.ONLINE; // it speaks, so it is connected (its birth may have been missed)
         u.lastSeen = now;
         u.telemetry = t;
+        u.clockOffset = Duration.between(now, t.at()).toSeconds();
         u.flags = flags(t, now);
         return Outcome.TAKEN;
     }
@@ -181,10 +191,21 @@ public final class UnitRegistry {
             Unit u = e.getValue();
             State state = u.state == State.ONLINE && u.lastSeen != null
                     && Duration.between(u.lastSeen, now).compareTo(silentAfter) > 0 ? State.SILENT : u.state;
-            list.add(new UnitStatus(e.getKey(), u.station, state, u.lastSeen, u.session, u.telemetry, u.flags));
+            list.add(new UnitStatus(e.getKey(), u.station, state, u.lastSeen, u.session, u.telemetry, u.clockOffset,
+                    u.flags));
         }
         list.sort(Comparator.comparing(UnitStatus::device));
         return list;
+    }
+
+    /** How often {@code device} connected within {@code window} before {@code now}: a flapping unit connects often. */
+    public synchronized int connectsWithin(String device, Duration window, Instant now) {
+        Unit u = units.get(device);
+        if (u == null) {
+            return 0;
+        }
+        Instant from = now.minus(window);
+        return (int) u.connects.stream().filter(t -> !t.isBefore(from)).count();
     }
 
     /** Takes back what the store kept, at start. */
@@ -195,6 +216,7 @@ public final class UnitRegistry {
         u.lastSeen = status.lastSeen();
         u.session = status.session();
         u.telemetry = status.telemetry();
+        u.clockOffset = status.clockOffsetSeconds();
         u.lastN = status.telemetry() == null || status.telemetry().session() != status.session() ? 0
                 : status.telemetry().n();
         u.flags = status.flags();

@@ -74,13 +74,13 @@ abstract class StoreContract {
         org.rts.protocol.message.Telemetry t = new org.rts.protocol.message.Telemetry(1, "el", Mode.LIVE, "d", "S-1",
                 5, 2, at, 250.0, 4.1, true, null, null, 0.3, 1000L, 2000L, 60L, null, -60, 1, 12L, "0.1", "cfg", true);
         var online = new org.rts.hub.units.UnitRegistry.UnitStatus("d", "S-1",
-                org.rts.hub.units.UnitRegistry.State.ONLINE, at, 5, t, List.of("battery 250.0 % is impossible"));
+                org.rts.hub.units.UnitRegistry.State.ONLINE, at, 5, t, -3L, List.of("battery 250.0 % is impossible"));
         var lost = new org.rts.hub.units.UnitRegistry.UnitStatus("e", "S-2",
-                org.rts.hub.units.UnitRegistry.State.LOST, at, 9, null, List.of());
+                org.rts.hub.units.UnitRegistry.State.LOST, at, 9, null, null, List.of());
         store.saveUnits(List.of(online, lost));
         assertEquals(List.of(online, lost), store.units());
         var offline = new org.rts.hub.units.UnitRegistry.UnitStatus("d", "S-1",
-                org.rts.hub.units.UnitRegistry.State.OFFLINE, at.plusSeconds(5), 5, t, List.of());
+                org.rts.hub.units.UnitRegistry.State.OFFLINE, at.plusSeconds(5), 5, t, 4L, List.of());
         store.saveUnits(List.of(offline));
         assertEquals(List.of(offline, lost), store.units());
     }

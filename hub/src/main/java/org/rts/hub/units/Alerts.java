@@ -1,0 +1,191 @@
+package org.rts.hub.units;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.rts.protocol.election.Election;
+import org.rts.protocol.election.Station;
+
+/**
+ * The operations room's alerts, from the units' health and the stations' results. A condition must hold for its
+ * rule's duration before the alert opens, so a flicker pages no one; the alert stays open while the condition holds
+ * and closes when it clears; opened and closed alerts are the history. A unit reconnecting many times is one
+ * FLAPPING alert, not one per connection. Thread-safe.
+ */
+public final class Alerts {
+    /** What an alert is about. */
+    public enum Rule {
+        /** Battery under the threshold and not charging. */
+        BATTERY_LOW,
+        /** Offline, lost or silent. */
+        UNIT_DOWN,
+        /** Clock not synchronised, or its reports' time far from the hub's. */
+        CLOCK,
+        /** Messages still waiting in the unit's outbox after the polls closed. */
+        OUTBOX_AFTER_CLOSE,
+        /** The unit's case is open. */
+        TAMPER,
+        /** Connecting again and again. */
+        FLAPPING,
+        /** No accepted result from a station within the legal window after the close. */
+        NO_RESULT
+    }
+
+    /**
+     * Thresholds and how long each condition must hold before its alert opens.
+     *
+     * @param batteryPercent   below this, on battery (default 20)
+     * @param batteryFor       (default 2 min)
+     * @param downFor          offline, lost or silent for (default 5 min)
+     * @param clockOffset      largest tolerated gap between a unit's clock and the hub's (default 2 min)
+     * @param clockFor         (default 10 min)
+     * @param outboxFor        after the close (default 15 min)
+     * @param flappingConnects connections within {@code flappingWindow} that make a unit flap (default 5 in 10 min)
+     * @param flappingWindow   (default 10 min)
+     * @param resultWindow     after the close, the legal window for a station's result (default 6 h, as Iraq's)
+     */
+    public record Settings(double batteryPercent, Duration batteryFor, Duration downFor, Duration clockOffset,
+                           Duration clockFor, Duration outboxFor, int flappingConnects, Duration flappingWindow,
+                           Duration resultWindow) {
+        public static final Settings DEFAULT = new Settings(20, Duration.ofMinutes(2), Duration.ofMinutes(5),
+                Duration.ofMinutes(2), Duration.ofMinutes(10), Duration.ofMinutes(15), 5, Duration.ofMinutes(10),
+                Duration.ofHours(6));
+    }
+
+    /** An alert, open ({@code closed} null) or in the history. */
+    public record Alert(Rule rule, String subject, String station, String detail, Instant since, Instant opened,
+                        Instant closed) {
+        public boolean open() {
+            return closed == null;
+        }
+
+        /** How long it has been open at {@code now}. */
+        public Duration age(Instant now) {
+            return Duration.between(opened, closed != null ? closed : now);
+        }
+    }
+
+    /** A condition seen holding now, for the subject (a unit, or a station for NO_RESULT). */
+    private record Condition(Rule rule, String subject, String station, String detail) {
+        String key() {
+            return rule + "/" + subject;
+        }
+    }
+
+    private final Election election;
+    private final Settings settings;
+    /** Conditions holding, by key, since when. */
+    private final Map<String, Instant> holding = new LinkedHashMap<>();
+    private final Map<String, Alert> open = new LinkedHashMap<>();
+    private final List<Alert> history = new ArrayList<>();
+
+    public Alerts(Election election, Settings settings) {
+        this.election = election;
+        this.settings = settings;
+    }
+
+    /**
+     * Looks at everything now; returns the alerts that opened or closed (to store and to log). {@code reported}
+     * holds the stations with an accepted result for every race.
+     */
+    public synchronized List<Alert> evaluate(Instant now, Collection<UnitRegistry.UnitStatus> units,
+                                             UnitRegistry registry, Set<String> reported) {
+        Map<String, Condition> now_ = new LinkedHashMap<>();
+        Instant closes = election.polling().closes();
+        for (UnitRegistry.UnitStatus u : units) {
+            conditions(u, now, closes, registry).forEach(c -> now_.put(c.key(), c));
+        }
+        if (closes != null && !now.isBefore(closes.plus(settings.resultWindow()))) {
+            for (Station s : election.stations()) {
+                if (!reported.contains(s.id())) {
+                    Condition c = new Condition(Rule.NO_RESULT, s.id(), s.id(), "no accepted result "
+                            + settings.resultWindow().toHours() + " h after the close");
+                    now_.put(c.key(), c);
+                }
+            }
+        }
+        List<Alert> changed = new ArrayList<>();
+        for (var e : now_.entrySet()) {
+            Condition c = e.getValue();
+            Instant since = holding.computeIfAbsent(e.getKey(), k -> now);
+            if (!open.containsKey(e.getKey()) && !now.isBefore(since.plus(duration(c.rule())))) {
+                Alert a = new Alert(c.rule(), c.subject(), c.station(), c.detail(), since, now, null);
+                open.put(e.getKey(), a);
+                changed.add(a);
+            }
+        }
+        for (String key : List.copyOf(holding.keySet())) {
+            if (!now_.containsKey(key)) {
+                holding.remove(key);
+                Alert a = open.remove(key);
+                if (a != null) {
+                    Alert closed = new Alert(a.rule(), a.subject(), a.station(), a.detail(), a.since(), a.opened(),
+                            now);
+                    history.add(closed);
+                    changed.add(closed);
+                }
+            }
+        }
+        return changed;
+    }
+
+    private List<Condition> conditions(UnitRegistry.UnitStatus u, Instant now, Instant closes,
+                                       UnitRegistry registry) {
+        List<Condition> list = new ArrayList<>();
+        String d = u.device();
+        if (u.state() != UnitRegistry.State.ONLINE) {
+            list.add(new Condition(Rule.UNIT_DOWN, d, u.station(), u.state().name().toLowerCase()
+                    + " since " + u.lastSeen()));
+        }
+        var t = u.telemetry();
+        if (t != null) {
+            if (t.battery() != null && t.battery() < settings.batteryPercent() && !Boolean.TRUE.equals(t.charging())
+                    && !Boolean.TRUE.equals(t.mains())) {
+                list.add(new Condition(Rule.BATTERY_LOW, d, u.station(), "battery " + Math.round(t.battery())
+                        + " %, not charging"));
+            }
+            Duration offset = Duration.ofSeconds(u.clockOffsetSeconds() == null ? 0 : Math.abs(u.clockOffsetSeconds()));
+            if (Boolean.FALSE.equals(t.clockSynced()) || offset.compareTo(settings.clockOffset()) > 0) {
+                list.add(new Condition(Rule.CLOCK, d, u.station(), Boolean.FALSE.equals(t.clockSynced())
+                        ? "clock not synchronised" : "clock off by " + offset.toSeconds() + " s"));
+            }
+            if (t.tamper()) {
+                list.add(new Condition(Rule.TAMPER, d, u.station(), "case open"));
+            }
+            if (closes != null && !now.isBefore(closes) && t.pending() > 0) {
+                list.add(new Condition(Rule.OUTBOX_AFTER_CLOSE, d, u.station(), t.pending()
+                        + " messages still waiting after the close"));
+            }
+        }
+        int connects = registry.connectsWithin(d, settings.flappingWindow(), now);
+        if (connects >= settings.flappingConnects()) {
+            list.add(new Condition(Rule.FLAPPING, d, u.station(), connects + " connections in "
+                    + settings.flappingWindow().toMinutes() + " min"));
+        }
+        return list;
+    }
+
+    private Duration duration(Rule rule) {
+        return switch (rule) {
+            case BATTERY_LOW -> settings.batteryFor();
+            case UNIT_DOWN -> settings.downFor();
+            case CLOCK -> settings.clockFor();
+            case OUTBOX_AFTER_CLOSE -> settings.outboxFor();
+            case TAMPER, FLAPPING, NO_RESULT -> Duration.ZERO;
+        };
+    }
+
+    public synchronized List<Alert> open() {
+        return List.copyOf(open.values());
+    }
+
+    /** Alerts opened and closed since the hub started (the store keeps them all). */
+    public synchronized List<Alert> history() {
+        return List.copyOf(history);
+    }
+}
