@@ -33,6 +33,7 @@ import org.rts.hub.registry.RegistryWatch;
 import org.rts.hub.store.Decision;
 import org.rts.hub.store.HubStore;
 import org.rts.hub.store.StoreException;
+import org.rts.hub.units.Alerts;
 import org.rts.hub.units.UnitRegistry;
 import org.rts.hub.validation.Authenticator;
 import org.rts.protocol.ProtocolException;
@@ -89,6 +90,8 @@ public final class Hub implements AutoCloseable {
     private final Health health;
     private final List<Forwarder> forwarders;
     private final UnitRegistry units;
+    private final Alerts alerts;
+    private final Election election;
     private final RateLimiter healthLimiter = new RateLimiter(HEALTH_BURST, HEALTH_PER_SECOND, System::nanoTime);
     private final java.util.concurrent.BlockingQueue<HubMqtt.Delivery> healthInbox =
             new java.util.concurrent.LinkedBlockingQueue<>(HEALTH_QUEUE);
@@ -122,6 +125,9 @@ public final class Hub implements AutoCloseable {
         this.forwarders = forwarders(config, election.id(), holder, hubKey, hubCert, clock);
         this.intake = new Intake(election, new Authenticator(election, registry::current), store, receipts, clock);
         this.units = new UnitRegistry(election.id(), registry::current, SILENT_AFTER);
+        this.alerts = new Alerts(election, Alerts.Settings.DEFAULT);
+        alerts.restore(store.alerts(true));
+        this.election = election;
         store.units().forEach(units::restore);
         this.healthWorker = new Thread(this::healthWork, "hub-units");
         this.health = new Health(clock);
@@ -159,6 +165,7 @@ public final class Hub implements AutoCloseable {
         hub.scheduler.scheduleWithFixedDelay(hub::watch, 1, 1, TimeUnit.SECONDS);
         hub.scheduler.scheduleWithFixedDelay(hub::writeHealth, 0, 5, TimeUnit.SECONDS);
         hub.scheduler.scheduleWithFixedDelay(hub::forgetIdleSenders, 1, 1, TimeUnit.MINUTES);
+        hub.scheduler.scheduleWithFixedDelay(hub::evaluateAlerts, 5, 5, TimeUnit.SECONDS);
         ExportSchedule exports = config.exports();
         if (exports != null) {
             long minutes = exports.every().toMinutes();
@@ -476,6 +483,37 @@ public final class Hub implements AutoCloseable {
             }
             batch.clear();
         }
+    }
+
+    /** Opens and closes the operations room's alerts; each change is stored and logged. */
+    private void evaluateAlerts() {
+        try {
+            Instant now = clock.instant();
+            java.util.Map<String, Long> races = new java.util.HashMap<>();
+            store.results(election.id()).forEach(r -> races.merge(r.station(), 1L, Long::sum));
+            java.util.Set<String> reported = new java.util.HashSet<>();
+            races.forEach((station, n) -> {
+                if (n >= election.races().size()) {
+                    reported.add(station);
+                }
+            });
+            List<Alerts.Alert> changed = alerts.evaluate(now, units.statuses(now), units, reported);
+            store.saveAlerts(changed);
+            for (Alerts.Alert a : changed) {
+                if (a.open()) {
+                    LOG.warn("ALERT {} {} (station {}): {}", a.rule(), a.subject(), a.station(), a.detail());
+                } else {
+                    LOG.info("alert closed after {} s: {} {}", a.age(now).toSeconds(), a.rule(), a.subject());
+                }
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("alerts not evaluated: {}", e.getMessage());
+        }
+    }
+
+    /** The alerts open now. */
+    public List<Alerts.Alert> openAlerts() {
+        return alerts.open();
     }
 
     /** Every unit that has spoken: online, offline, lost or silent, with its latest telemetry. */

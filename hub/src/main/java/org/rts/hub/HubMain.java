@@ -26,7 +26,7 @@ import picocli.CommandLine.Option;
 @Command(name = "hub", mixinStandardHelpOptions = true, version = "rts hub 0.1",
         description = "Receives, verifies, stores and answers polling-station reports.",
         subcommands = {HubMain.Run.class, HubMain.TallyCommand.class, HubMain.ExportCommand.class,
-                HubMain.ReceiveCommand.class})
+                HubMain.ReceiveCommand.class, HubMain.UnitsCommand.class})
 public final class HubMain implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -232,6 +232,41 @@ public final class HubMain implements Runnable {
             System.out.println("receiving" + (port != null ? " on port " + receiver.port() : "")
                     + (mqtt != null ? " from " + mqtt : "") + "; stop with Ctrl-C");
             stopped.await();
+            return 0;
+        }
+    }
+
+    @Command(name = "units", mixinStandardHelpOptions = true,
+            description = "Print every unit's state, battery, outbox and last contact, and the open alerts.")
+    static final class UnitsCommand implements Callable<Integer> {
+        @Option(names = "--election", required = true, description = "Election directory.")
+        Path election;
+
+        @Option(names = "--store", paramLabel = "FILE|URL",
+                description = "SQLite file (default: <election>/hub.db) or jdbc:postgresql:// URL.")
+        String store;
+
+        @Override
+        public Integer call() {
+            ElectionFiles files = new ElectionFiles(election);
+            try (HubStore db = HubStore.open(storeLocation(files, store))) {
+                java.time.Instant now = java.time.Instant.now();
+                System.out.printf("%-14s %-10s %-8s %8s %8s  %s%n", "UNIT", "STATION", "STATE", "BATTERY", "PENDING",
+                        "LAST SEEN");
+                for (var u : db.units()) {
+                    var t = u.telemetry();
+                    System.out.printf("%-14s %-10s %-8s %8s %8s  %s%s%n", u.device(), u.station(), u.state(),
+                            t == null || t.battery() == null ? "?" : Math.round(t.battery()) + "%",
+                            t == null ? "?" : String.valueOf(t.pending()), u.lastSeen(),
+                            u.flags().isEmpty() ? "" : "  FLAGGED: " + String.join("; ", u.flags()));
+                }
+                var open = db.alerts(true);
+                System.out.printf("%nOpen alerts (%d)%n", open.size());
+                for (var a : open) {
+                    System.out.printf("  %-18s %-14s %-10s open %4d min  %s%n", a.rule(), a.subject(), a.station(),
+                            a.age(now).toMinutes(), a.detail());
+                }
+            }
             return 0;
         }
     }

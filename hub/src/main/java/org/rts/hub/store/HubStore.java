@@ -114,7 +114,10 @@ public final class HubStore implements AutoCloseable {
                 CREATE INDEX IF NOT EXISTS forward_due ON forward_queue (upstream, state, next_at);
                 CREATE TABLE IF NOT EXISTS units (
                   device TEXT PRIMARY KEY, station TEXT NOT NULL, state TEXT NOT NULL, last_seen TEXT,
-                  session BIGINT NOT NULL, telemetry TEXT, clock_offset BIGINT, flags TEXT NOT NULL)
+                  session BIGINT NOT NULL, telemetry TEXT, clock_offset BIGINT, flags TEXT NOT NULL);
+                CREATE TABLE IF NOT EXISTS alerts (
+                  rule TEXT NOT NULL, subject TEXT NOT NULL, station TEXT, detail TEXT NOT NULL, since TEXT NOT NULL,
+                  opened TEXT NOT NULL, closed TEXT, PRIMARY KEY (rule, subject, opened))
                 """.formatted(dialect.serial(), blob, blob, blob, dialect.serial());
     }
 
@@ -555,6 +558,36 @@ public final class HubStore implements AutoCloseable {
             dialect.commit(c);
             return null;
         });
+    }
+
+    /** Records alerts opened or closed (an alert is named by its rule, subject and opening time). */
+    public synchronized void saveAlerts(Collection<org.rts.hub.units.Alerts.Alert> changed) {
+        if (changed.isEmpty()) {
+            return;
+        }
+        run("store the alerts", c -> {
+            dialect.begin(c);
+            PreparedStatement ps = statement(c, "INSERT INTO alerts (rule, subject, station, detail, since, opened,"
+                    + " closed) VALUES (?,?,?,?,?,?,?) ON CONFLICT (rule, subject, opened) DO UPDATE SET closed ="
+                    + " excluded.closed, detail = excluded.detail");
+            for (var a : changed) {
+                bind(ps, a.rule().name(), a.subject(), a.station(), a.detail(), a.since().toString(),
+                        a.opened().toString(), a.closed() == null ? null : a.closed().toString());
+                ps.addBatch();
+            }
+            ps.executeBatch();
+            dialect.commit(c);
+            return null;
+        });
+    }
+
+    /** Alerts, the open ones first then the history, newest first; {@code openOnly} for the open ones. */
+    public synchronized List<org.rts.hub.units.Alerts.Alert> alerts(boolean openOnly) {
+        return queryAll("SELECT rule, subject, station, detail, since, opened, closed FROM alerts"
+                + (openOnly ? " WHERE closed IS NULL" : "") + " ORDER BY closed IS NOT NULL, opened DESC", rs ->
+                new org.rts.hub.units.Alerts.Alert(org.rts.hub.units.Alerts.Rule.valueOf(rs.getString(1)),
+                        rs.getString(2), rs.getString(3), rs.getString(4), Instant.parse(rs.getString(5)),
+                        Instant.parse(rs.getString(6)), rs.getString(7) == null ? null : Instant.parse(rs.getString(7))));
     }
 
     /** The units' health as last stored. */

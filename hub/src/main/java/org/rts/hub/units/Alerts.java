@@ -180,6 +180,15 @@ public final class Alerts {
         };
     }
 
+    /** Takes back the alerts the store holds open, at start: they close when their condition no longer holds. */
+    public synchronized void restore(Collection<Alert> stillOpen) {
+        for (Alert a : stillOpen) {
+            String key = a.rule() + "/" + a.subject();
+            holding.put(key, a.since());
+            open.put(key, a);
+        }
+    }
+
     public synchronized List<Alert> open() {
         return List.copyOf(open.values());
     }

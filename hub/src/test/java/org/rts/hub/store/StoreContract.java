@@ -69,6 +69,22 @@ abstract class StoreContract {
     }
 
     @Test
+    void alerts_are_kept_open_then_closed_as_history() {
+        Instant at = Instant.parse("2026-11-26T10:00:00Z");
+        var battery = new org.rts.hub.units.Alerts.Alert(org.rts.hub.units.Alerts.Rule.BATTERY_LOW, "d", "S-1",
+                "battery 12 %", at, at.plusSeconds(120), null);
+        var tamper = new org.rts.hub.units.Alerts.Alert(org.rts.hub.units.Alerts.Rule.TAMPER, "e", "S-2", "case open",
+                at, at, null);
+        store.saveAlerts(List.of(battery, tamper));
+        assertEquals(List.of(battery, tamper), store.alerts(true));
+        var closed = new org.rts.hub.units.Alerts.Alert(battery.rule(), "d", "S-1", "battery 12 %", at,
+                battery.opened(), at.plusSeconds(600));
+        store.saveAlerts(List.of(closed));
+        assertEquals(List.of(tamper), store.alerts(true));
+        assertEquals(List.of(tamper, closed), store.alerts(false));
+    }
+
+    @Test
     void units_health_is_kept_and_replaced() {
         Instant at = Instant.parse("2026-11-26T10:00:00Z");
         org.rts.protocol.message.Telemetry t = new org.rts.protocol.message.Telemetry(1, "el", Mode.LIVE, "d", "S-1",
