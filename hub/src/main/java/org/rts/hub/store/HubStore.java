@@ -378,6 +378,17 @@ public final class HubStore implements AutoCloseable {
         return map;
     }
 
+    /** Per station, its chained results rejected on content ({@code CONFLICT} counted apart): [rejected, conflicts]. */
+    public synchronized Map<String, int[]> rejectedResults(String election) {
+        Map<String, int[]> map = new java.util.TreeMap<>();
+        for (Object[] row : queryAll("SELECT station, reasons FROM chain WHERE election = ? AND kind = 'result' AND"
+                + " status = 'REJECTED'", rs -> new Object[] {rs.getString(1), rs.getString(2)}, election)) {
+            int[] counts = map.computeIfAbsent((String) row[0], k -> new int[2]);
+            counts[((String) row[1]).contains("CONFLICT") ? 1 : 0]++;
+        }
+        return map;
+    }
+
     /** One line per rejected chained message: kept for review, never counted. */
     public synchronized List<String> rejectedForReview(String election) {
         return queryAll("SELECT device, seq, station, COALESCE(race, ''), reasons FROM chain WHERE election = ?"

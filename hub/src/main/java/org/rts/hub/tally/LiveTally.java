@@ -1,0 +1,111 @@
+package org.rts.hub.tally;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.rts.hub.store.AcceptedResult;
+import org.rts.hub.store.HubStore;
+import org.rts.protocol.election.Election;
+import org.rts.protocol.election.Race;
+import org.rts.protocol.election.Station;
+
+/**
+ * Turnout and results as the operations room follows them: per station, per region and for the nation, from what
+ * the hub accepted (one election, so a drill never mixes with the live count). Per race and region: votes by
+ * candidate id, and how many stations reported, are pending, had a result rejected, are in conflict, or were
+ * accepted with warnings (flagged).
+ */
+public final class LiveTally {
+    private LiveTally() {
+    }
+
+    /** One station's figures. */
+    public record StationFigures(String station, String region, int registered, Integer turnout) {
+    }
+
+    /** One race in one region (or the nation). */
+    public record RaceFigures(String race, Map<String, Long> votes, long inBox, long invalid, int stations,
+                              int reported, int pending, int rejected, int conflicts, int flagged) {
+    }
+
+    /** A region's (or the nation's, {@code region} ""): turnout so far and each race. */
+    public record Area(String region, int stations, long registered, long turnout, int turnoutReported,
+                       List<RaceFigures> races) {
+        /** Turnout in percent of the registered voters of the stations that reported it. */
+        public double turnoutPercent() {
+            return registered == 0 ? 0 : turnout * 100.0 / registered;
+        }
+    }
+
+    /** The whole picture: the nation, each region, each station. */
+    public record Picture(String election, Area nation, List<Area> regions, List<StationFigures> stations) {
+    }
+
+    public static Picture compute(Election election, HubStore store) {
+        Map<String, Integer> turnout = store.turnout(election.id());
+        List<AcceptedResult> results = store.results(election.id());
+        Map<String, int[]> rejected = store.rejectedResults(election.id());
+        Map<String, List<Station>> byRegion = new TreeMap<>();
+        List<StationFigures> stations = new ArrayList<>();
+        for (Station s : election.stations()) {
+            byRegion.computeIfAbsent(s.region(), k -> new ArrayList<>()).add(s);
+            stations.add(new StationFigures(s.id(), s.region(), s.registeredVoters(), turnout.get(s.id())));
+        }
+        List<Area> regions = new ArrayList<>();
+        byRegion.forEach((region, list) -> regions.add(area(election, region, list, turnout, results, rejected)));
+        return new Picture(election.id(), area(election, "", election.stations(), turnout, results, rejected),
+                regions, stations);
+    }
+
+    private static Area area(Election election, String region, List<Station> stations, Map<String, Integer> turnout,
+                             List<AcceptedResult> results, Map<String, int[]> rejected) {
+        long registered = 0;
+        long voters = 0;
+        int reportedTurnout = 0;
+        for (Station s : stations) {
+            Integer t = turnout.get(s.id());
+            if (t != null) {
+                registered += s.registeredVoters();
+                voters += t;
+                reportedTurnout++;
+            }
+        }
+        java.util.Set<String> here = new java.util.HashSet<>();
+        stations.forEach(s -> here.add(s.id()));
+        List<RaceFigures> races = new ArrayList<>();
+        for (Race race : election.races()) {
+            Map<String, Long> votes = new LinkedHashMap<>();
+            race.candidates().forEach(c -> votes.put(c.id(), 0L));
+            long inBox = 0;
+            long invalid = 0;
+            int reported = 0;
+            int flagged = 0;
+            for (AcceptedResult r : results) {
+                if (!r.race().equals(race.id()) || !here.contains(r.station())) {
+                    continue;
+                }
+                reported++;
+                inBox += r.inBox();
+                invalid += r.invalid();
+                flagged += r.warnings().isEmpty() ? 0 : 1;
+                for (int i = 0; i < race.candidates().size(); i++) {
+                    votes.merge(race.candidates().get(i).id(), (long) r.votes().get(i), Long::sum);
+                }
+            }
+            int rejectedStations = 0;
+            int conflicts = 0;
+            for (String s : here) {
+                int[] c = rejected.get(s);
+                if (c != null) {
+                    rejectedStations += c[0] > 0 ? 1 : 0;
+                    conflicts += c[1] > 0 ? 1 : 0;
+                }
+            }
+            races.add(new RaceFigures(race.id(), votes, inBox, invalid, stations.size(), reported,
+                    stations.size() - reported, rejectedStations, conflicts, flagged));
+        }
+        return new Area(region, stations.size(), registered, voters, reportedTurnout, races);
+    }
+}
