@@ -26,7 +26,7 @@ import picocli.CommandLine.Option;
 @Command(name = "hub", mixinStandardHelpOptions = true, version = "rts hub 0.1",
         description = "Receives, verifies, stores and answers polling-station reports.",
         subcommands = {HubMain.Run.class, HubMain.TallyCommand.class, HubMain.ExportCommand.class,
-                HubMain.ReceiveCommand.class, HubMain.UnitsCommand.class})
+                HubMain.ReceiveCommand.class, HubMain.UnitsCommand.class, HubMain.ReadinessCommand.class})
 public final class HubMain implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -266,6 +266,44 @@ public final class HubMain implements Runnable {
                     System.out.printf("  %-18s %-14s %-10s open %4d min  %s%n", a.rule(), a.subject(), a.station(),
                             a.age(now).toMinutes(), a.detail());
                 }
+            }
+            return 0;
+        }
+    }
+
+    @Command(name = "readiness", mixinStandardHelpOptions = true,
+            description = "Before polling day: every active unit, last seen, battery, software, certificate expiry,"
+                    + " ready or not and why, as CSV.")
+    static final class ReadinessCommand implements Callable<Integer> {
+        @Option(names = "--election", required = true, description = "Election directory.")
+        Path election;
+
+        @Option(names = "--store", paramLabel = "FILE|URL",
+                description = "SQLite file (default: <election>/hub.db) or jdbc:postgresql:// URL.")
+        String store;
+
+        @Option(names = "--software", description = "The agent version every unit must run (default: any).")
+        String software;
+
+        @Option(names = "--out", description = "Write the CSV here (default: standard output).")
+        Path out;
+
+        @Override
+        public Integer call() throws java.io.IOException {
+            ElectionFiles files = new ElectionFiles(election);
+            var ca = Pem.readCertificate(files.caCertificate());
+            try (HubStore db = HubStore.open(storeLocation(files, store))) {
+                var lines = org.rts.hub.units.Readiness.report(Election.readSigned(files.ballot(), ca),
+                        org.rts.protocol.files.Registry.readSigned(files.registry(), ca), db.units(), software,
+                        java.time.Instant.now());
+                String csv = org.rts.hub.units.Readiness.csv(lines);
+                if (out == null) {
+                    System.out.print(csv);
+                } else {
+                    java.nio.file.Files.writeString(out, csv);
+                }
+                long ready = lines.stream().filter(org.rts.hub.units.Readiness.Line::ready).count();
+                System.err.printf("%d of %d units ready%n", ready, lines.size());
             }
             return 0;
         }
