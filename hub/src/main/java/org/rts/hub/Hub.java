@@ -33,9 +33,14 @@ import org.rts.hub.registry.RegistryWatch;
 import org.rts.hub.store.Decision;
 import org.rts.hub.store.HubStore;
 import org.rts.hub.store.StoreException;
+import org.rts.hub.tally.LiveTally;
 import org.rts.hub.units.Alerts;
+import org.rts.hub.units.Readiness;
 import org.rts.hub.units.UnitRegistry;
 import org.rts.hub.validation.Authenticator;
+import org.rts.hub.web.HubMetrics;
+import org.rts.hub.web.OpsServer;
+import org.rts.hub.web.Users;
 import org.rts.protocol.ProtocolException;
 import org.rts.protocol.Topics;
 import org.rts.protocol.codec.JsonFiles;
@@ -96,6 +101,8 @@ public final class Hub implements AutoCloseable {
     private final java.util.concurrent.BlockingQueue<HubMqtt.Delivery> healthInbox =
             new java.util.concurrent.LinkedBlockingQueue<>(HEALTH_QUEUE);
     private final Thread healthWorker;
+    private final HubMetrics metrics = new HubMetrics();
+    private OpsServer ops;
     private final java.util.concurrent.ScheduledExecutorService exporter =
             Executors.newSingleThreadScheduledExecutor(named("hub-export"));
     private final RateLimiter limiter;
@@ -161,6 +168,10 @@ public final class Hub implements AutoCloseable {
         Hub hub = new Hub(config, clock);
         hub.worker.start();
         hub.healthWorker.start();
+        if (config.ops() != null) {
+            hub.ops = OpsServer.start(new java.net.InetSocketAddress(config.ops().bind(), config.ops().port()),
+                    Users.read(config.ops().users()), hub.new Views(), hub::scrape, clock);
+        }
         hub.scheduler.scheduleWithFixedDelay(hub::reloadRegistry, 2, 2, TimeUnit.SECONDS);
         hub.scheduler.scheduleWithFixedDelay(hub::watch, 1, 1, TimeUnit.SECONDS);
         hub.scheduler.scheduleWithFixedDelay(hub::writeHealth, 0, 5, TimeUnit.SECONDS);
@@ -295,7 +306,13 @@ public final class Hub implements AutoCloseable {
         long backoff = 100;
         while (running) {
             try {
+                long started = System.nanoTime();
                 List<Decision> decisions = intake.decideAndStore(verified, this::signAll);
+                metrics.batch((System.nanoTime() - started) / 1e9);
+                for (Decision d : decisions) {
+                    metrics.decided(d.resend() ? "RESEND" : d.accepted() ? "ACCEPTED" : "REJECTED",
+                            d.reasons().stream().map(f -> f.code()).toList());
+                }
                 if (health.storeFailing()) {
                     health.storeRecovered();
                     LOG.info("hub store {} works again; processing resumes", store.location());
@@ -511,6 +528,54 @@ public final class Hub implements AutoCloseable {
         }
     }
 
+    /** What the operations room shows, read from the hub as it is now. */
+    private final class Views implements OpsServer.Views {
+        @Override
+        public List<UnitRegistry.UnitStatus> units() {
+            return Hub.this.units();
+        }
+
+        @Override
+        public List<Alerts.Alert> openAlerts() {
+            return alerts.open();
+        }
+
+        @Override
+        public List<Alerts.Alert> alertHistory() {
+            List<Alerts.Alert> all = store.alerts(false);
+            return all.subList(0, Math.min(all.size(), 500));
+        }
+
+        @Override
+        public LiveTally.Picture tally() {
+            return LiveTally.compute(election, store);
+        }
+
+        @Override
+        public String readinessCsv() {
+            ElectionFiles files = config.election();
+            var ca = Pem.readCertificate(files.caCertificate());
+            return Readiness.csv(Readiness.report(election, org.rts.protocol.files.Registry.readSigned(
+                    files.registry(), ca), units(), null, clock.instant()));
+        }
+    }
+
+    /** Prometheus text, with the gauges read now. */
+    private byte[] scrape() {
+        metrics.inbox(inbox.size());
+        metrics.units(units());
+        metrics.alerts(alerts.open());
+        for (HealthReport.Forwarding f : forwardingStatus()) {
+            metrics.forwarding(f.upstream(), f.pending(), f.lagSeconds());
+        }
+        return metrics.scrape();
+    }
+
+    /** The operations room's port, when served. */
+    public int opsPort() {
+        return ops == null ? -1 : ops.port();
+    }
+
     /** The alerts open now. */
     public List<Alerts.Alert> openAlerts() {
         return alerts.open();
@@ -551,6 +616,9 @@ public final class Hub implements AutoCloseable {
             return;
         }
         running = false;
+        if (ops != null) {
+            ops.close();
+        }
         try {
             worker.join(6_000);
             if (worker.isAlive()) {

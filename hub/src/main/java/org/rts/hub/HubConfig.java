@@ -30,10 +30,12 @@ import org.rts.protocol.files.ElectionFiles;
  *                      messages (null: this hub takes them all)
  * @param forwarding    tally centres accepted messages are forwarded to (default none)
  * @param exports       observer exports written on a schedule and at stop (null: none)
+ * @param ops           the operations room's server (null: not served)
  */
 public record HubConfig(ElectionFiles election, String brokerUrl, String store, String clientId, int queueCapacity,
                         long queueBytes, Duration sessionExpiry, int rateBurst, double ratePerSecond,
-                        Path healthFile, String shareGroup, Forwarding forwarding, ExportSchedule exports) {
+                        Path healthFile, String shareGroup, Forwarding forwarding, ExportSchedule exports,
+                        org.rts.hub.web.OpsRoom ops) {
     public static final int DEFAULT_QUEUE = 10_000;
     public static final long DEFAULT_QUEUE_BYTES = 32L << 20;
     public static final Duration DEFAULT_SESSION_EXPIRY = Duration.ofDays(7);
@@ -85,37 +87,42 @@ public record HubConfig(ElectionFiles election, String brokerUrl, String store, 
 
     public static HubConfig of(ElectionFiles election, String brokerUrl, String store, String clientId) {
         return new HubConfig(election, brokerUrl, store, clientId, DEFAULT_QUEUE, DEFAULT_QUEUE_BYTES,
-                DEFAULT_SESSION_EXPIRY, DEFAULT_RATE_BURST, DEFAULT_RATE_PER_SECOND, null, null, null, null);
+                DEFAULT_SESSION_EXPIRY, DEFAULT_RATE_BURST, DEFAULT_RATE_PER_SECOND, null, null, null, null, null);
     }
 
     /** The same settings, sharing the devices' messages with the other hubs of {@code group}. */
     public HubConfig withShareGroup(String group) {
         return new HubConfig(election, brokerUrl, store, clientId, queueCapacity, queueBytes, sessionExpiry,
-                rateBurst, ratePerSecond, healthFile, group, forwarding, exports);
+                rateBurst, ratePerSecond, healthFile, group, forwarding, exports, ops);
     }
 
     public HubConfig withSessionExpiry(Duration expiry) {
         return new HubConfig(election, brokerUrl, store, clientId, queueCapacity, queueBytes, expiry, rateBurst,
-                ratePerSecond, healthFile, shareGroup, forwarding, exports);
+                ratePerSecond, healthFile, shareGroup, forwarding, exports, ops);
     }
 
     public HubConfig withQueue(int messages, long bytes) {
         return new HubConfig(election, brokerUrl, store, clientId, messages, bytes, sessionExpiry, rateBurst,
-                ratePerSecond, healthFile, shareGroup, forwarding, exports);
+                ratePerSecond, healthFile, shareGroup, forwarding, exports, ops);
     }
 
     public HubConfig withRate(int burst, double perSecond) {
         return new HubConfig(election, brokerUrl, store, clientId, queueCapacity, queueBytes, sessionExpiry, burst,
-                perSecond, healthFile, shareGroup, forwarding, exports);
+                perSecond, healthFile, shareGroup, forwarding, exports, ops);
     }
 
     public HubConfig withForwarding(Forwarding to) {
         return new HubConfig(election, brokerUrl, store, clientId, queueCapacity, queueBytes, sessionExpiry,
-                rateBurst, ratePerSecond, healthFile, shareGroup, to, exports);
+                rateBurst, ratePerSecond, healthFile, shareGroup, to, exports, ops);
     }
 
     public HubConfig withExports(ExportSchedule schedule) {
         return new HubConfig(election, brokerUrl, store, clientId, queueCapacity, queueBytes, sessionExpiry,
-                rateBurst, ratePerSecond, healthFile, shareGroup, forwarding, schedule);
+                rateBurst, ratePerSecond, healthFile, shareGroup, forwarding, schedule, ops);
+    }
+
+    public HubConfig withOps(org.rts.hub.web.OpsRoom room) {
+        return new HubConfig(election, brokerUrl, store, clientId, queueCapacity, queueBytes, sessionExpiry,
+                rateBurst, ratePerSecond, healthFile, shareGroup, forwarding, exports, room);
     }
 }

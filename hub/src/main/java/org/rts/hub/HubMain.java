@@ -26,7 +26,8 @@ import picocli.CommandLine.Option;
 @Command(name = "hub", mixinStandardHelpOptions = true, version = "rts hub 0.1",
         description = "Receives, verifies, stores and answers polling-station reports.",
         subcommands = {HubMain.Run.class, HubMain.TallyCommand.class, HubMain.ExportCommand.class,
-                HubMain.ReceiveCommand.class, HubMain.UnitsCommand.class, HubMain.ReadinessCommand.class})
+                HubMain.ReceiveCommand.class, HubMain.UnitsCommand.class, HubMain.ReadinessCommand.class,
+                HubMain.OpsUserCommand.class})
 public final class HubMain implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -113,6 +114,18 @@ public final class HubMain implements Runnable {
                 description = "Minutes between scheduled exports (default: ${DEFAULT-VALUE}).")
         long exportEvery;
 
+        @Option(names = "--ops-port", description = "Serve the operations room (page, JSON API, live events,"
+                + " /metrics) on this port; needs --ops-users.")
+        Integer opsPort;
+
+        @Option(names = "--ops-bind", defaultValue = "127.0.0.1",
+                description = "Address the operations room listens on (default: ${DEFAULT-VALUE}).")
+        String opsBind;
+
+        @Option(names = "--ops-users", paramLabel = "FILE", description = "Who may sign in to the operations room"
+                + " (lines written by 'hub ops-user').")
+        Path opsUsers;
+
         @Option(names = "--health-file", description = "Health file, rewritten every 5 s (default: <store>.health.json).")
         Path healthFile;
 
@@ -122,7 +135,8 @@ public final class HubMain implements Runnable {
                     java.time.Duration.ofSeconds(sessionExpiry), rateBurst, rate, healthFile, share,
                     new Forwarding(forward, forwardTurnout ? java.util.Set.of(Topics.RESULT, Topics.TURNOUT)
                             : java.util.Set.of(Topics.RESULT), forwardCa),
-                    exportTo == null ? null : new ExportSchedule(exportTo, java.time.Duration.ofMinutes(exportEvery)));
+                    exportTo == null ? null : new ExportSchedule(exportTo, java.time.Duration.ofMinutes(exportEvery)),
+                    opsPort == null ? null : new org.rts.hub.web.OpsRoom(opsBind, opsPort, opsUsers));
             if (share != null && !config.store().startsWith("jdbc:postgresql:")) {
                 throw new HubException("--share needs a --store that the hubs of the group have in common:"
                         + " jdbc:postgresql://host:port/db?user=NAME");
@@ -305,6 +319,28 @@ public final class HubMain implements Runnable {
                 long ready = lines.stream().filter(org.rts.hub.units.Readiness.Line::ready).count();
                 System.err.printf("%d of %d units ready%n", ready, lines.size());
             }
+            return 0;
+        }
+    }
+
+    @Command(name = "ops-user", mixinStandardHelpOptions = true,
+            description = "Print a line for the operations room's users file: the name and a PBKDF2 hash of the"
+                    + " password typed (at least 10 characters); append it to the file given to --ops-users.")
+    static final class OpsUserCommand implements Callable<Integer> {
+        @CommandLine.Parameters(paramLabel = "NAME", description = "The user's name.")
+        String name;
+
+        @Override
+        public Integer call() throws java.io.IOException {
+            char[] password;
+            if (System.console() != null) {
+                password = System.console().readPassword("password for %s: ", name);
+            } else {
+                String line = new java.io.BufferedReader(new java.io.InputStreamReader(System.in,
+                        java.nio.charset.StandardCharsets.UTF_8)).readLine();
+                password = line == null ? new char[0] : line.toCharArray();
+            }
+            System.out.println(org.rts.hub.web.Users.line(name, password));
             return 0;
         }
     }

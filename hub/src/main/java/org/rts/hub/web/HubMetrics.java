@@ -1,0 +1,86 @@
+package org.rts.hub.web;
+
+import io.prometheus.metrics.core.metrics.Counter;
+import io.prometheus.metrics.core.metrics.Gauge;
+import io.prometheus.metrics.core.metrics.Histogram;
+import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.util.Collection;
+import java.util.EnumMap;
+import java.util.Map;
+import org.rts.hub.units.Alerts;
+import org.rts.hub.units.UnitRegistry;
+
+/**
+ * The hub's figures for Prometheus: units by state, messages by outcome and rejections by reason, how long a batch
+ * takes to decide and store, the inbox's depth, the open alerts by rule, and each tally centre's forwarding lag.
+ */
+public final class HubMetrics {
+    private final PrometheusRegistry registry = new PrometheusRegistry();
+    private final Gauge units = Gauge.builder().name("rts_hub_units").help("Units by state")
+            .labelNames("state").register(registry);
+    private final Counter messages = Counter.builder().name("rts_hub_messages_total")
+            .help("Messages decided, by outcome (ACCEPTED, REJECTED, RESEND)").labelNames("outcome")
+            .register(registry);
+    private final Counter rejections = Counter.builder().name("rts_hub_rejections_total")
+            .help("Reasons given in rejections").labelNames("reason").register(registry);
+    private final Histogram batch = Histogram.builder().name("rts_hub_batch_seconds")
+            .help("Time to decide and store one batch, receipts signed").register(registry);
+    private final Gauge inbox = Gauge.builder().name("rts_hub_inbox_messages")
+            .help("Messages received and waiting to be decided").register(registry);
+    private final Gauge alerts = Gauge.builder().name("rts_hub_alerts_open").help("Open alerts by rule")
+            .labelNames("rule").register(registry);
+    private final Gauge forwardPending = Gauge.builder().name("rts_hub_forward_pending")
+            .help("Accepted messages waiting for a tally centre").labelNames("upstream").register(registry);
+    private final Gauge forwardLag = Gauge.builder().name("rts_hub_forward_lag_seconds")
+            .help("How long the oldest waiting message has waited").labelNames("upstream").register(registry);
+
+    public void decided(String outcome, Collection<String> reasons) {
+        messages.labelValues(outcome).inc();
+        reasons.forEach(r -> rejections.labelValues(r).inc());
+    }
+
+    public void batch(double seconds) {
+        batch.observe(seconds);
+    }
+
+    public void inbox(int depth) {
+        inbox.set(depth);
+    }
+
+    public void units(Collection<UnitRegistry.UnitStatus> all) {
+        Map<UnitRegistry.State, Integer> count = new EnumMap<>(UnitRegistry.State.class);
+        for (UnitRegistry.State s : UnitRegistry.State.values()) {
+            count.put(s, 0);
+        }
+        all.forEach(u -> count.merge(u.state(), 1, Integer::sum));
+        count.forEach((s, n) -> units.labelValues(s.name()).set(n));
+    }
+
+    public void alerts(Collection<Alerts.Alert> open) {
+        Map<Alerts.Rule, Integer> count = new EnumMap<>(Alerts.Rule.class);
+        for (Alerts.Rule r : Alerts.Rule.values()) {
+            count.put(r, 0);
+        }
+        open.forEach(a -> count.merge(a.rule(), 1, Integer::sum));
+        count.forEach((r, n) -> alerts.labelValues(r.name()).set(n));
+    }
+
+    public void forwarding(String upstream, long pending, long lagSeconds) {
+        forwardPending.labelValues(upstream).set(pending);
+        forwardLag.labelValues(upstream).set(lagSeconds);
+    }
+
+    /** The Prometheus text format. */
+    public byte[] scrape() {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try {
+            PrometheusTextFormatWriter.create().write(out, registry.scrape());
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+        return out.toByteArray();
+    }
+}

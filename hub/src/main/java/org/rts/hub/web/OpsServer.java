@@ -1,0 +1,261 @@
+package org.rts.hub.web;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.function.Supplier;
+import org.rts.hub.HubException;
+import org.rts.hub.tally.LiveTally;
+import org.rts.hub.units.Alerts;
+import org.rts.hub.units.UnitRegistry;
+import org.rts.protocol.codec.Json;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The operations room's server (the JDK's HTTP server, a virtual thread per request so live streams cost little):
+ * a login, then the JSON API ({@code /api/units}, {@code /api/alerts}, {@code /api/tally},
+ * {@code /api/readiness.csv}) and a live stream of the same ({@code /api/events}, server-sent events, a snapshot
+ * every {@link #EVENT_EVERY}). {@code /metrics} is Prometheus's, without login: bind the server to the operations
+ * network. It reads what the hub keeps; nothing here is on the hub's message path.
+ */
+public final class OpsServer implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(OpsServer.class);
+    static final Duration SESSION = Duration.ofHours(12);
+    static final Duration EVENT_EVERY = Duration.ofSeconds(2);
+    static final String COOKIE = "rts_session";
+
+    /** What the server shows, read when asked. */
+    public interface Views {
+        List<UnitRegistry.UnitStatus> units();
+
+        List<Alerts.Alert> openAlerts();
+
+        List<Alerts.Alert> alertHistory();
+
+        LiveTally.Picture tally();
+
+        String readinessCsv();
+    }
+
+    private final HttpServer server;
+    private final ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor();
+    private final Users users;
+    private final Views views;
+    private final Supplier<byte[]> metrics;
+    private final Clock clock;
+    private final Map<String, Instant> sessions = new ConcurrentHashMap<>();
+    private final SecureRandom random = new SecureRandom();
+    private volatile boolean running = true;
+
+    private OpsServer(HttpServer server, Users users, Views views, Supplier<byte[]> metrics, Clock clock) {
+        this.server = server;
+        this.users = users;
+        this.views = views;
+        this.metrics = metrics;
+        this.clock = clock;
+    }
+
+    /** Serves on {@code bind} (port 0: any free one). */
+    public static OpsServer start(InetSocketAddress bind, Users users, Views views, Supplier<byte[]> metrics,
+                                  Clock clock) {
+        HttpServer http;
+        try {
+            http = HttpServer.create(bind, 64);
+        } catch (IOException e) {
+            throw new HubException("cannot serve the operations room on " + bind + ": " + e.getMessage(), e);
+        }
+        OpsServer s = new OpsServer(http, users, views, metrics, clock);
+        http.setExecutor(s.threads);
+        http.createContext("/", s::handle);
+        http.start();
+        LOG.info("operations room on http://{}:{}/ (metrics on /metrics)", bind.getHostString(), s.port());
+        return s;
+    }
+
+    public int port() {
+        return server.getAddress().getPort();
+    }
+
+    private void handle(HttpExchange x) throws IOException {
+        try (x) {
+            String path = x.getRequestURI().getPath();
+            x.getResponseHeaders().set("X-Content-Type-Options", "nosniff");
+            x.getResponseHeaders().set("Cache-Control", "no-store");
+            if (path.equals("/metrics")) {
+                send(x, 200, "text/plain; version=0.0.4; charset=utf-8", metrics.get());
+                return;
+            }
+            if (path.equals("/login")) {
+                login(x);
+                return;
+            }
+            if (!signedIn(x)) {
+                if (path.startsWith("/api/")) {
+                    send(x, 401, "application/json", "{\"error\":\"sign in at /login\"}");
+                } else {
+                    x.getResponseHeaders().set("Location", "/login");
+                    send(x, 303, "text/plain", "sign in at /login");
+                }
+                return;
+            }
+            switch (path) {
+                case "/api/units" -> json(x, views.units());
+                case "/api/alerts" -> json(x, Map.of("open", views.openAlerts(), "history", views.alertHistory()));
+                case "/api/tally" -> json(x, views.tally());
+                case "/api/readiness.csv" -> {
+                    x.getResponseHeaders().set("Content-Disposition", "attachment; filename=readiness.csv");
+                    send(x, 200, "text/csv; charset=utf-8", views.readinessCsv());
+                }
+                case "/api/events" -> events(x);
+                case "/logout" -> logout(x);
+                default -> send(x, 404, "application/json", "{\"error\":\"no such page\"}");
+            }
+        } catch (IOException e) {
+            LOG.debug("operations room request ended: {}", e.getMessage());
+        } catch (RuntimeException e) {
+            LOG.warn("operations room request failed", e);
+        }
+    }
+
+    private void login(HttpExchange x) throws IOException {
+        if (x.getRequestMethod().equals("POST")) {
+            Map<String, String> form = form(x.getRequestBody());
+            String user = form.getOrDefault("user", "");
+            char[] password = form.getOrDefault("password", "").toCharArray();
+            if (users.check(user, password)) {
+                byte[] token = new byte[32];
+                random.nextBytes(token);
+                String id = Base64.getUrlEncoder().withoutPadding().encodeToString(token);
+                sessions.put(id, clock.instant().plus(SESSION));
+                x.getResponseHeaders().add("Set-Cookie", COOKIE + "=" + id + "; Path=/; HttpOnly; SameSite=Strict;"
+                        + " Max-Age=" + SESSION.toSeconds());
+                x.getResponseHeaders().set("Location", "/");
+                send(x, 303, "text/plain", "signed in");
+                LOG.info("operations room: {} signed in from {}", user, x.getRemoteAddress().getAddress());
+                return;
+            }
+            LOG.warn("operations room: a wrong password for '{}' from {}", user, x.getRemoteAddress().getAddress());
+            send(x, 401, "text/html; charset=utf-8", loginPage("Wrong user name or password."));
+            return;
+        }
+        send(x, 200, "text/html; charset=utf-8", loginPage(""));
+    }
+
+    private void logout(HttpExchange x) throws IOException {
+        String id = cookie(x);
+        if (id != null) {
+            sessions.remove(id);
+        }
+        x.getResponseHeaders().add("Set-Cookie", COOKIE + "=; Path=/; Max-Age=0");
+        x.getResponseHeaders().set("Location", "/login");
+        send(x, 303, "text/plain", "signed out");
+    }
+
+    private static String loginPage(String message) {
+        return "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>RTS operations room</title>"
+                + "</head><body><h1>RTS operations room</h1><form method=\"post\" action=\"/login\">"
+                + "<label>User <input name=\"user\" autocomplete=\"username\"></label> "
+                + "<label>Password <input name=\"password\" type=\"password\" autocomplete=\"current-password\">"
+                + "</label> <button>Sign in</button></form><p id=\"message\">" + message + "</p></body></html>";
+    }
+
+    private boolean signedIn(HttpExchange x) {
+        String id = cookie(x);
+        if (id == null) {
+            return false;
+        }
+        Instant until = sessions.get(id);
+        if (until == null || clock.instant().isAfter(until)) {
+            sessions.remove(id);
+            return false;
+        }
+        return true;
+    }
+
+    private static String cookie(HttpExchange x) {
+        for (String header : x.getRequestHeaders().getOrDefault("Cookie", List.of())) {
+            for (String part : header.split(";")) {
+                String p = part.strip();
+                if (p.startsWith(COOKIE + "=")) {
+                    return p.substring(COOKIE.length() + 1);
+                }
+            }
+        }
+        return null;
+    }
+
+    /** Server-sent events: a snapshot of units, open alerts and tally now, then every few seconds. */
+    private void events(HttpExchange x) throws IOException {
+        x.getResponseHeaders().set("Content-Type", "text/event-stream; charset=utf-8");
+        x.sendResponseHeaders(200, 0);
+        OutputStream out = x.getResponseBody();
+        while (running) {
+            Map<String, Object> snapshot = new HashMap<>();
+            snapshot.put("units", views.units());
+            snapshot.put("alerts", views.openAlerts());
+            snapshot.put("tally", views.tally());
+            out.write(("event: snapshot\ndata: " + Json.mapper().writeValueAsString(snapshot) + "\n\n")
+                    .getBytes(StandardCharsets.UTF_8));
+            out.flush();
+            try {
+                Thread.sleep(EVENT_EVERY.toMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
+    private static void json(HttpExchange x, Object value) throws IOException {
+        send(x, 200, "application/json", Json.mapper().writeValueAsBytes(value));
+    }
+
+    private static void send(HttpExchange x, int status, String type, String body) throws IOException {
+        send(x, status, type, body.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static void send(HttpExchange x, int status, String type, byte[] body) throws IOException {
+        x.getResponseHeaders().set("Content-Type", type);
+        x.sendResponseHeaders(status, body.length == 0 ? -1 : body.length);
+        if (body.length > 0) {
+            x.getResponseBody().write(body);
+        }
+    }
+
+    private static Map<String, String> form(InputStream in) throws IOException {
+        Map<String, String> map = new HashMap<>();
+        String body = new String(in.readNBytes(8192), StandardCharsets.UTF_8);
+        for (String pair : body.split("&")) {
+            int eq = pair.indexOf('=');
+            if (eq > 0) {
+                map.put(URLDecoder.decode(pair.substring(0, eq), StandardCharsets.UTF_8),
+                        URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
+            }
+        }
+        return map;
+    }
+
+    @Override
+    public void close() {
+        running = false;
+        server.stop(1);
+        threads.shutdownNow();
+    }
+}

@@ -1,0 +1,184 @@
+package org.rts.hub.web;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.BufferedReader;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.rts.hub.HubException;
+import org.rts.hub.tally.LiveTally;
+import org.rts.hub.units.Alerts;
+import org.rts.hub.units.UnitRegistry;
+
+/** The operations room's server: nothing but the login without a session, then the API, live events, metrics. */
+class OpsServerTest {
+    @TempDir
+    Path dir;
+
+    private OpsServer server;
+    private final HttpClient http = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).build();
+    private final Instant at = Instant.parse("2026-11-26T10:00:00Z");
+    private volatile List<UnitRegistry.UnitStatus> units = List.of();
+
+    @BeforeEach
+    void setUp() throws Exception {
+        Path users = dir.resolve("users");
+        Files.writeString(users, "# operations room\n" + Users.line("amal", "correct horse".toCharArray()) + "\n");
+        units = List.of(new UnitRegistry.UnitStatus("dev-1", "S-1", UnitRegistry.State.ONLINE, at, 1, null, null,
+                List.of()));
+        OpsServer.Views views = new OpsServer.Views() {
+            @Override
+            public List<UnitRegistry.UnitStatus> units() {
+                return units;
+            }
+
+            @Override
+            public List<Alerts.Alert> openAlerts() {
+                return List.of(new Alerts.Alert(Alerts.Rule.TAMPER, "dev-1", "S-1", "case open", at, at, null));
+            }
+
+            @Override
+            public List<Alerts.Alert> alertHistory() {
+                return List.of();
+            }
+
+            @Override
+            public LiveTally.Picture tally() {
+                return new LiveTally.Picture("el", new LiveTally.Area("", 1, 500, 120, 1, List.of()), List.of(),
+                        List.of(new LiveTally.StationFigures("S-1", "Baghdad", 500, 120)));
+            }
+
+            @Override
+            public String readinessCsv() {
+                return "device,ready\r\ndev-1,yes\r\n";
+            }
+        };
+        server = OpsServer.start(new InetSocketAddress("127.0.0.1", 0), Users.read(users), views,
+                () -> "rts_hub_units{state=\"ONLINE\"} 1.0\n".getBytes(StandardCharsets.UTF_8), Clock.systemUTC());
+    }
+
+    @AfterEach
+    void tearDown() {
+        server.close();
+    }
+
+    private URI uri(String path) {
+        return URI.create("http://127.0.0.1:" + server.port() + path);
+    }
+
+    private HttpResponse<String> get(String path, String cookie) throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(uri(path));
+        if (cookie != null) {
+            b.header("Cookie", cookie);
+        }
+        return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private HttpResponse<String> login(String user, String password) throws Exception {
+        return http.send(HttpRequest.newBuilder(uri("/login")).header("Content-Type",
+                "application/x-www-form-urlencoded").POST(HttpRequest.BodyPublishers.ofString("user=" + user
+                + "&password=" + password.replace(" ", "+"))).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private String session() throws Exception {
+        HttpResponse<String> r = login("amal", "correct horse");
+        assertEquals(303, r.statusCode(), r.body());
+        String setCookie = r.headers().firstValue("Set-Cookie").orElseThrow();
+        assertTrue(setCookie.contains("HttpOnly") && setCookie.contains("SameSite=Strict"), setCookie);
+        return setCookie.substring(0, setCookie.indexOf(';'));
+    }
+
+    @Test
+    void without_a_session_there_is_nothing_but_the_login() throws Exception {
+        assertEquals(401, get("/api/units", null).statusCode());
+        assertEquals(401, get("/api/events", null).statusCode());
+        HttpResponse<String> page = get("/", null);
+        assertEquals(303, page.statusCode());
+        assertEquals("/login", page.headers().firstValue("Location").orElseThrow());
+        assertEquals(401, get("/api/units", "rts_session=forged").statusCode());
+        assertEquals(401, login("amal", "wrong password").statusCode());
+        assertEquals(401, login("nobody", "correct horse").statusCode());
+        assertTrue(get("/login", null).body().contains("<form method=\"post\" action=\"/login\">"));
+    }
+
+    @Test
+    void signed_in_the_api_answers_and_sign_out_ends_it() throws Exception {
+        String cookie = session();
+        HttpResponse<String> units = get("/api/units", cookie);
+        assertEquals(200, units.statusCode());
+        assertTrue(units.body().contains("\"device\":\"dev-1\"") && units.body().contains("\"state\":\"ONLINE\""),
+                units.body());
+        assertTrue(get("/api/alerts", cookie).body().contains("\"rule\":\"TAMPER\""));
+        assertTrue(get("/api/tally", cookie).body().contains("\"region\":\"Baghdad\""));
+        HttpResponse<String> csv = get("/api/readiness.csv", cookie);
+        assertEquals("text/csv; charset=utf-8", csv.headers().firstValue("Content-Type").orElseThrow());
+        assertTrue(csv.body().contains("dev-1,yes"));
+        assertEquals(303, get("/logout", cookie).statusCode());
+        assertEquals(401, get("/api/units", cookie).statusCode());
+    }
+
+    @Test
+    void live_events_carry_a_new_snapshot_when_a_unit_changes() throws Exception {
+        String cookie = session();
+        HttpResponse<InputStream> stream = http.send(HttpRequest.newBuilder(uri("/api/events")).header("Cookie",
+                cookie).header("Accept", "text/event-stream").build(), HttpResponse.BodyHandlers.ofInputStream());
+        assertEquals("text/event-stream; charset=utf-8", stream.headers().firstValue("Content-Type").orElseThrow());
+        try (BufferedReader in = new BufferedReader(new InputStreamReader(stream.body(), StandardCharsets.UTF_8))) {
+            String data = next(in);
+            assertTrue(data.contains("\"state\":\"ONLINE\""), data);
+            units = List.of(new UnitRegistry.UnitStatus("dev-1", "S-1", UnitRegistry.State.LOST, at, 1, null, null,
+                    List.of()));
+            long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+            while (!data.contains("\"state\":\"LOST\"") && System.nanoTime() < deadline) {
+                data = next(in);
+            }
+            assertTrue(data.contains("\"state\":\"LOST\""), data);
+        }
+    }
+
+    private static String next(BufferedReader in) throws Exception {
+        String line;
+        while ((line = in.readLine()) != null) {
+            if (line.startsWith("data: ")) {
+                return line;
+            }
+        }
+        throw new AssertionError("the stream ended");
+    }
+
+    @Test
+    void metrics_are_served_for_prometheus() throws Exception {
+        HttpResponse<String> m = get("/metrics", null);
+        assertEquals(200, m.statusCode());
+        assertTrue(m.body().contains("rts_hub_units{state=\"ONLINE\"} 1.0"), m.body());
+    }
+
+    @Test
+    void a_broken_users_file_is_refused_naming_its_line_and_short_passwords_are_too() throws Exception {
+        Path bad = dir.resolve("bad");
+        Files.writeString(bad, "amal:plaintext\n");
+        HubException e = assertThrows(HubException.class, () -> Users.read(bad));
+        assertTrue(e.getMessage().contains("bad:1:"), e.getMessage());
+        assertThrows(HubException.class, () -> Users.line("amal", "short".toCharArray()));
+        assertFalse(Users.line("amal", "long enough pass".toCharArray()).contains("long enough pass"));
+    }
+}
