@@ -98,6 +98,8 @@ public final class OpsServer implements AutoCloseable {
             String path = x.getRequestURI().getPath();
             x.getResponseHeaders().set("X-Content-Type-Options", "nosniff");
             x.getResponseHeaders().set("Cache-Control", "no-store");
+            x.getResponseHeaders().set("Content-Security-Policy", "default-src 'self'; script-src 'self'"
+                    + " 'unsafe-inline'; style-src 'unsafe-inline'; frame-ancestors 'none'");
             if (path.equals("/metrics")) {
                 send(x, 200, "text/plain; version=0.0.4; charset=utf-8", metrics.get());
                 return;
@@ -116,6 +118,7 @@ public final class OpsServer implements AutoCloseable {
                 return;
             }
             switch (path) {
+                case "/" -> send(x, 200, "text/html; charset=utf-8", page());
                 case "/api/units" -> json(x, views.units());
                 case "/api/alerts" -> json(x, Map.of("open", views.openAlerts(), "history", views.alertHistory()));
                 case "/api/tally" -> json(x, views.tally());
@@ -166,6 +169,16 @@ public final class OpsServer implements AutoCloseable {
         x.getResponseHeaders().add("Set-Cookie", COOKIE + "=; Path=/; Max-Age=0");
         x.getResponseHeaders().set("Location", "/login");
         send(x, 303, "text/plain", "signed out");
+    }
+
+    /** The operations room's page: all data goes in as text through the DOM, never as markup. */
+    private static byte[] page() throws IOException {
+        try (InputStream in = OpsServer.class.getResourceAsStream("/org/rts/hub/web/ops.html")) {
+            if (in == null) {
+                throw new IOException("the operations room page is missing from the hub");
+            }
+            return in.readAllBytes();
+        }
     }
 
     private static String loginPage(String message) {

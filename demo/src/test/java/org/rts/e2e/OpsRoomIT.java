@@ -1,0 +1,142 @@
+package org.rts.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import org.openqa.selenium.By;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.TakesScreenshot;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.WebDriverWait;
+import org.rts.demo.RawDevice;
+import org.rts.demo.load.Mosquitto;
+import org.rts.hub.Hub;
+import org.rts.hub.HubConfig;
+import org.rts.hub.testing.TestElection;
+import org.rts.hub.testing.TestElection.Device;
+import org.rts.hub.web.OpsRoom;
+import org.rts.hub.web.Users;
+import org.rts.protocol.Topics;
+import org.rts.protocol.message.Mode;
+
+/**
+ * The operations room in real headless Chromium: after signing in, a unit going offline and a turnout figure
+ * changing show without a reload; in Arabic the page is right to left; a screenshot is kept.
+ */
+class OpsRoomIT {
+    @TempDir
+    Path dir;
+
+    @Test
+    @Timeout(240)
+    void the_page_follows_the_units_live_and_speaks_arabic_right_to_left() throws Exception {
+        TestElection election = new TestElection(dir.resolve("election"), Mosquitto.SHARED_URL, Mode.LIVE,
+                Clock.systemUTC());
+        Path users = dir.resolve("ops-users");
+        Files.writeString(users, Users.line("amal", "correct horse".toCharArray()) + "\n");
+        Hub hub = Hub.start(HubConfig.of(election.files, Mosquitto.SHARED_URL, dir.resolve("hub.db"),
+                "it-hub-" + UUID.randomUUID()).withSessionExpiry(Duration.ofMinutes(3))
+                .withOps(new OpsRoom("127.0.0.1", 0, users)), Clock.systemUTC());
+        Path unit = Units.place(election, dir.resolve("units"), 1);
+        Process agent = null;
+        WebDriver browser = null;
+        try {
+            Wait.until("the hub is subscribed", Duration.ofSeconds(30), hub::isConnected);
+            agent = Cli.agentProcess(dir.resolve("unit.log"), "run", "--bundle", unit.toString(), "--broker",
+                    Mosquitto.SHARED_URL, "--telemetry-seconds", "5");
+            browser = chrome();
+            WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(60));
+            String base = "http://127.0.0.1:" + hub.opsPort();
+            browser.get(base + "/");
+            assertTrue(browser.getCurrentUrl().endsWith("/login"), "nothing but the login: " + browser.getCurrentUrl());
+            browser.findElement(By.name("user")).sendKeys("amal");
+            browser.findElement(By.name("password")).sendKeys("correct horse");
+            browser.findElement(By.tagName("button")).click();
+            wait.until(d -> d.findElements(By.cssSelector("#units tr[data-device='dev-1'] td.ONLINE")).size() == 1);
+
+            // a turnout from another unit changes the figures without a reload
+            Object marker = ((org.openqa.selenium.JavascriptExecutor) browser).executeScript(
+                    "window.__noReload = true; return true;");
+            assertEquals(Boolean.TRUE, marker);
+            Device dev2 = election.device(2);
+            try (RawDevice raw = new RawDevice(election.id, Mosquitto.SHARED_URL, "dev-2",
+                    election.files.hubCertificate())) {
+                assertTrue(raw.send(Topics.TURNOUT, dev2.chain(dev2.sign(dev2.turnout(123))), Duration.ofSeconds(30))
+                        .accepted());
+            }
+            wait.until(d -> d.findElement(By.id("regions")).getText().contains("123"));
+
+            // the unit dies: its will makes it lost, shown without a reload
+            agent.destroyForcibly();
+            agent.waitFor(10, TimeUnit.SECONDS);
+            wait.until(d -> d.findElements(By.cssSelector("#units tr[data-device='dev-1'] td.LOST")).size() == 1);
+            assertEquals(Boolean.TRUE, ((org.openqa.selenium.JavascriptExecutor) browser).executeScript(
+                    "return window.__noReload === true;"), "the page was never reloaded");
+
+            browser.findElement(By.id("lang")).click();
+            assertEquals("rtl", browser.findElement(By.tagName("html")).getAttribute("dir"));
+            assertEquals("غرفة العمليات", browser.findElement(By.tagName("h1")).getText());
+            wait.until(d -> d.findElement(By.id("units")).getText().contains("مفقود"));
+            Path shot = Path.of("target", "ops-room.png");
+            Files.createDirectories(shot.getParent());
+            Files.write(shot, ((TakesScreenshot) browser).getScreenshotAs(OutputType.BYTES));
+            assertTrue(Files.size(shot) > 1000);
+        } finally {
+            if (browser != null) {
+                browser.quit();
+            }
+            if (agent != null) {
+                agent.destroyForcibly();
+            }
+            hub.close();
+        }
+    }
+
+    @Test
+    @Timeout(120)
+    void markup_and_bidi_controls_in_a_name_show_as_text() throws Exception {
+        Path page = dir.resolve("page.html");
+        String html = new String(OpsRoom.class.getResourceAsStream("/org/rts/hub/web/ops.html").readAllBytes(),
+                java.nio.charset.StandardCharsets.UTF_8);
+        Files.writeString(page, html.replace("listen();", ""));
+        WebDriver browser = chrome();
+        try {
+            browser.get(page.toUri().toString());
+            String hostile = "<img src=x onerror=window.__pwned=1>\u202Eevil";
+            ((org.openqa.selenium.JavascriptExecutor) browser).executeScript(
+                    "data = {units: [{device: 'dev-9', station: arguments[0], state: 'ONLINE', lastSeen: null,"
+                            + " telemetry: null, flags: []}], alerts: [], tally: null}; render();", hostile);
+            String shown = browser.findElement(By.cssSelector("#units tbody tr")).getText();
+            assertTrue(shown.contains("<img src=x onerror=window.__pwned=1>[U+202E]evil"), shown);
+            assertFalse(Boolean.TRUE.equals(((org.openqa.selenium.JavascriptExecutor) browser).executeScript(
+                    "return window.__pwned === 1;")), "no markup ran");
+            assertEquals(List.of(), browser.findElements(By.cssSelector("#units img")));
+        } finally {
+            browser.quit();
+        }
+    }
+
+    private static WebDriver chrome() {
+        ChromeOptions options = new ChromeOptions();
+        options.setBinary("/usr/bin/chromium");
+        options.addArguments("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1400,1000",
+                "--allow-file-access-from-files");
+        ChromeDriverService service = new ChromeDriverService.Builder()
+                .usingDriverExecutable(new java.io.File("/usr/bin/chromedriver")).build();
+        return new ChromeDriver(service, options);
+    }
+}
