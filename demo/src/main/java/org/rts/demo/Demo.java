@@ -13,13 +13,20 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.bouncycastle.cert.X509CertificateHolder;
 import org.bouncycastle.crypto.params.ECPrivateKeyParameters;
+import org.rts.agent.Agent;
 import org.rts.agent.AgentMain;
+import org.rts.agent.AgentSettings;
+import org.rts.agent.service.UnitService;
 import org.rts.hub.Hub;
 import org.rts.hub.HubConfig;
 import org.rts.hub.HubMain;
+import org.rts.hub.web.OpsRoom;
+import org.rts.hub.web.Users;
 import org.rts.protocol.Topics;
 import org.rts.protocol.codec.JsonFiles;
 import org.rts.protocol.codec.MessageCodec;
@@ -63,8 +70,63 @@ public final class Demo {
 
     public static void main(String[] args) throws Exception {
         Path dir = Path.of(args.length > 0 ? args[0] : "target/demo-output").toAbsolutePath();
-        List<Check> checks = new Demo(dir, System.out).run();
-        System.exit(checks.stream().allMatch(Check::passed) ? 0 : 1);
+        Demo demo = new Demo(dir, System.out);
+        List<Check> checks = demo.run();
+        boolean passed = checks.stream().allMatch(Check::passed);
+        if (passed && !"0".equals(System.getenv("RTS_DEMO_SERVE"))) {
+            demo.serve();
+        }
+        System.exit(passed ? 0 : 1);
+    }
+
+    /** The operations room's demonstration user. */
+    static final String OPERATOR = "operator";
+    static final String OPERATOR_PASSWORD = "demo-password";
+
+    /**
+     * After the checks: the operations room stays up with the three units running as services, their batteries
+     * running down fast, one of them losing its connection after a minute, until Ctrl-C.
+     */
+    void serve() throws Exception {
+        System.setProperty("rts.simulated.mains", "false");
+        System.setProperty("rts.simulated.percent", "60");
+        System.setProperty("rts.simulated.drain", "1800"); // half a percent a second: alerts within minutes
+        ElectionFiles files = new ElectionFiles(dir.resolve("election"));
+        Path users = dir.resolve("ops-users");
+        Files.writeString(users, Users.line(OPERATOR, OPERATOR_PASSWORD.toCharArray())
+                + "\n");
+        PrintStream quiet = new PrintStream(Files.newOutputStream(
+                dir.resolve("units.log")), true, StandardCharsets.UTF_8);
+        try (EmbeddedBroker broker = EmbeddedBroker.start(dir.resolve("broker"))) {
+            Hub hub = Hub.start(HubConfig.of(files, broker.url(), (String) null, null)
+                    .withSessionExpiry(Duration.ofHours(1))
+                    .withOps(new OpsRoom("127.0.0.1", 8080, users)), Clock.systemUTC());
+            List<UnitService> units = new ArrayList<>();
+            for (int i = 1; i <= 3; i++) {
+                Agent agent = Agent.open(new AgentSettings(unit("dev-000"
+                        + i), null, broker.url(), 4, Duration.ofSeconds(20), Duration.ofSeconds(5)),
+                        Clock.systemUTC(), quiet, "run");
+                units.add(UnitService.start(agent, Clock.systemUTC(), null,
+                        Duration.ofSeconds(10)));
+            }
+            heading("Operations room");
+            out.printf("page:    http://127.0.0.1:%d/   (user %s, password %s)%n", hub.opsPort(), OPERATOR,
+                    OPERATOR_PASSWORD);
+            out.printf("metrics: http://127.0.0.1:%d/metrics%n", hub.opsPort());
+            out.println("Three units run, their batteries running down; dev-0003 loses its connection in a minute."
+                    + " Ctrl-C stops.");
+            CountDownLatch stop = new CountDownLatch(1);
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                units.forEach(UnitService::close);
+                hub.close();
+                stop.countDown();
+            }, "demo-stop"));
+            if (!stop.await(60, TimeUnit.SECONDS)) {
+                units.get(2).powerCut();
+                out.println("dev-0003 lost its connection (its will tells the hub)");
+                stop.await();
+            }
+        }
     }
 
     public List<Check> run() throws Exception {

@@ -163,6 +163,13 @@ public final class Agent implements AutoCloseable {
         return link != null && link.publishVolatile(topic, payload);
     }
 
+    /** The broker link dies without a goodbye, as in a power cut (demonstrations). */
+    public synchronized void cutLink() {
+        if (link != null) {
+            link.cut();
+        }
+    }
+
     /** Whether the broker link is up now. */
     public synchronized boolean online() {
         return link != null && link.isConnected();

@@ -16,7 +16,11 @@ import org.rts.hardware.simulated.SimulatedTamper;
 /** Opens the hardware profile named in the device configuration: a built-in name or a profile file. */
 public final class HardwareProfiles {
     public static final List<String> NAMES = ProfileFiles.BUILT_IN;
-    /** The simulated battery drains 5 % an hour on battery and charges 20 % an hour on mains. */
+    /**
+     * The simulated battery drains 5 % an hour on battery and charges 20 % an hour on mains; it starts full on mains
+     * unless {@code rts.simulated.percent}, {@code rts.simulated.mains} and {@code rts.simulated.drain} (% an hour)
+     * say otherwise (the demonstration's units run down in minutes).
+     */
     static final double SIMULATED_DRAIN_PER_HOUR = 5;
     static final double SIMULATED_CHARGE_PER_HOUR = 20;
 
@@ -33,7 +37,10 @@ public final class HardwareProfiles {
             SimulatedIndicators indicators = new SimulatedIndicators();
             boolean terminal = console == System.out && System.console() != null;
             return new Hardware(profile.name(), new SimulatedDisplay(console, indicators::describe, terminal),
-                    new SimulatedBattery(clock, 100, true, SIMULATED_DRAIN_PER_HOUR, SIMULATED_CHARGE_PER_HOUR),
+                    new SimulatedBattery(clock, Double.parseDouble(System.getProperty("rts.simulated.percent", "100")),
+                            !"false".equals(System.getProperty("rts.simulated.mains")),
+                            Double.parseDouble(System.getProperty("rts.simulated.drain", "" + SIMULATED_DRAIN_PER_HOUR)),
+                            SIMULATED_CHARGE_PER_HOUR),
                     new SimulatedButtons(), indicators, new SimulatedTamper(), () -> { });
         }
         return PiHardware.open(profile, com.pi4j.Pi4J.newAutoContext(), scheduler);

@@ -299,6 +299,15 @@ public final class AgentLink implements AutoCloseable {
         }
     }
 
+    /**
+     * The connection dies as it would in a power cut: no goodbye, so the broker publishes the unit's will. For
+     * demonstrations; the link does not come back.
+     */
+    public void cut() {
+        closed = true;
+        drop();
+    }
+
     @Override
     public void close() {
         closed = true;

@@ -216,6 +216,12 @@ public final class UnitService implements AutoCloseable {
         }
     }
 
+    /** Stops as a power cut would: the link dies without a goodbye (the broker publishes the will), then the rest. */
+    public void powerCut() {
+        agent.cutLink();
+        close();
+    }
+
     /** Blocks until the service stops. */
     public void await() throws InterruptedException {
         stopped.await();
