@@ -52,9 +52,15 @@ final class Cli {
 
     /** As {@link #agentProcess(String...)}, its output appended to {@code log} (null: discarded). */
     static Process agentProcess(java.nio.file.Path log, String... args) throws java.io.IOException {
+        return agentProcess(List.of(), log, args);
+    }
+
+    /** As above, with {@code jvm} options (the simulated battery's, say). */
+    static Process agentProcess(List<String> jvm, java.nio.file.Path log, String... args) throws java.io.IOException {
         String java = ProcessHandle.current().info().command().orElse("java");
-        List<String> command = new ArrayList<>(List.of(java, "--enable-native-access=ALL-UNNAMED", "-jar",
-                System.getProperty("rts.agent.jar", "../device-agent/target/device-agent.jar")));
+        List<String> command = new ArrayList<>(List.of(java, "--enable-native-access=ALL-UNNAMED"));
+        command.addAll(jvm);
+        command.addAll(List.of("-jar", System.getProperty("rts.agent.jar", "../device-agent/target/device-agent.jar")));
         command.addAll(List.of(args));
         return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log == null
                 ? ProcessBuilder.Redirect.DISCARD : ProcessBuilder.Redirect.appendTo(log.toFile())).start();

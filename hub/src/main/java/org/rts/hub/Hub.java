@@ -79,8 +79,6 @@ public final class Hub implements AutoCloseable {
     static final int HEALTH_BURST = 10;
     static final double HEALTH_PER_SECOND = 0.2;
     private static final int HEALTH_QUEUE = 10_000;
-    /** A unit online but heard from no longer than this is silent. */
-    static final java.time.Duration SILENT_AFTER = java.time.Duration.ofMinutes(3);
 
     /** A message waiting for the ordered stage, its authentication under way on the pool. */
     private record Pending(HubMqtt.Delivery delivery, CompletableFuture<Intake.Verified> verified) {
@@ -131,8 +129,8 @@ public final class Hub implements AutoCloseable {
         String holder = config.clientId() != null ? config.clientId() : "rts-hub-" + election.id();
         this.forwarders = forwarders(config, election.id(), holder, hubKey, hubCert, clock);
         this.intake = new Intake(election, new Authenticator(election, registry::current), store, receipts, clock);
-        this.units = new UnitRegistry(election.id(), registry::current, SILENT_AFTER);
-        this.alerts = new Alerts(election, Alerts.Settings.DEFAULT);
+        this.units = new UnitRegistry(election.id(), registry::current, config.alerts().silentAfter());
+        this.alerts = new Alerts(election, config.alerts());
         alerts.restore(store.alerts(true));
         this.election = election;
         store.units().forEach(units::restore);

@@ -31,11 +31,12 @@ import org.rts.protocol.files.ElectionFiles;
  * @param forwarding    tally centres accepted messages are forwarded to (default none)
  * @param exports       observer exports written on a schedule and at stop (null: none)
  * @param ops           the operations room's server (null: not served)
+ * @param alerts        thresholds and durations of the operations room's alerts (default {@code Settings.DEFAULT})
  */
 public record HubConfig(ElectionFiles election, String brokerUrl, String store, String clientId, int queueCapacity,
                         long queueBytes, Duration sessionExpiry, int rateBurst, double ratePerSecond,
                         Path healthFile, String shareGroup, Forwarding forwarding, ExportSchedule exports,
-                        org.rts.hub.web.OpsRoom ops) {
+                        org.rts.hub.web.OpsRoom ops, org.rts.hub.units.Alerts.Settings alerts) {
     public static final int DEFAULT_QUEUE = 10_000;
     public static final long DEFAULT_QUEUE_BYTES = 32L << 20;
     public static final Duration DEFAULT_SESSION_EXPIRY = Duration.ofDays(7);
@@ -69,6 +70,7 @@ public record HubConfig(ElectionFiles election, String brokerUrl, String store, 
             throw new IllegalArgumentException("ratePerSecond must be > 0, found: " + ratePerSecond);
         }
         forwarding = forwarding != null ? forwarding : Forwarding.NONE;
+        alerts = alerts != null ? alerts : org.rts.hub.units.Alerts.Settings.DEFAULT;
         if (healthFile == null) {
             healthFile = isPostgres(store)
                     ? election.dir().resolve((clientId != null ? clientId : "hub") + ".health.json")
@@ -87,42 +89,47 @@ public record HubConfig(ElectionFiles election, String brokerUrl, String store, 
 
     public static HubConfig of(ElectionFiles election, String brokerUrl, String store, String clientId) {
         return new HubConfig(election, brokerUrl, store, clientId, DEFAULT_QUEUE, DEFAULT_QUEUE_BYTES,
-                DEFAULT_SESSION_EXPIRY, DEFAULT_RATE_BURST, DEFAULT_RATE_PER_SECOND, null, null, null, null, null);
+                DEFAULT_SESSION_EXPIRY, DEFAULT_RATE_BURST, DEFAULT_RATE_PER_SECOND, null, null, null, null, null, null);
     }
 
     /** The same settings, sharing the devices' messages with the other hubs of {@code group}. */
     public HubConfig withShareGroup(String group) {
         return new HubConfig(election, brokerUrl, store, clientId, queueCapacity, queueBytes, sessionExpiry,
-                rateBurst, ratePerSecond, healthFile, group, forwarding, exports, ops);
+                rateBurst, ratePerSecond, healthFile, group, forwarding, exports, ops, alerts);
     }
 
     public HubConfig withSessionExpiry(Duration expiry) {
         return new HubConfig(election, brokerUrl, store, clientId, queueCapacity, queueBytes, expiry, rateBurst,
-                ratePerSecond, healthFile, shareGroup, forwarding, exports, ops);
+                ratePerSecond, healthFile, shareGroup, forwarding, exports, ops, alerts);
     }
 
     public HubConfig withQueue(int messages, long bytes) {
         return new HubConfig(election, brokerUrl, store, clientId, messages, bytes, sessionExpiry, rateBurst,
-                ratePerSecond, healthFile, shareGroup, forwarding, exports, ops);
+                ratePerSecond, healthFile, shareGroup, forwarding, exports, ops, alerts);
     }
 
     public HubConfig withRate(int burst, double perSecond) {
         return new HubConfig(election, brokerUrl, store, clientId, queueCapacity, queueBytes, sessionExpiry, burst,
-                perSecond, healthFile, shareGroup, forwarding, exports, ops);
+                perSecond, healthFile, shareGroup, forwarding, exports, ops, alerts);
     }
 
     public HubConfig withForwarding(Forwarding to) {
         return new HubConfig(election, brokerUrl, store, clientId, queueCapacity, queueBytes, sessionExpiry,
-                rateBurst, ratePerSecond, healthFile, shareGroup, to, exports, ops);
+                rateBurst, ratePerSecond, healthFile, shareGroup, to, exports, ops, alerts);
     }
 
     public HubConfig withExports(ExportSchedule schedule) {
         return new HubConfig(election, brokerUrl, store, clientId, queueCapacity, queueBytes, sessionExpiry,
-                rateBurst, ratePerSecond, healthFile, shareGroup, forwarding, schedule, ops);
+                rateBurst, ratePerSecond, healthFile, shareGroup, forwarding, schedule, ops, alerts);
     }
 
     public HubConfig withOps(org.rts.hub.web.OpsRoom room) {
         return new HubConfig(election, brokerUrl, store, clientId, queueCapacity, queueBytes, sessionExpiry,
-                rateBurst, ratePerSecond, healthFile, shareGroup, forwarding, exports, room);
+                rateBurst, ratePerSecond, healthFile, shareGroup, forwarding, exports, room, alerts);
+    }
+
+    public HubConfig withAlerts(org.rts.hub.units.Alerts.Settings settings) {
+        return new HubConfig(election, brokerUrl, store, clientId, queueCapacity, queueBytes, sessionExpiry,
+                rateBurst, ratePerSecond, healthFile, shareGroup, forwarding, exports, ops, settings);
     }
 }

@@ -126,6 +126,11 @@ public final class HubMain implements Runnable {
                 + " (lines written by 'hub ops-user').")
         Path opsUsers;
 
+        @Option(names = "--alert-seconds", paramLabel = "NAME=SECONDS", split = ",", description = "Change how long"
+                + " a condition must hold before its alert opens (batteryFor, downFor, clockFor, outboxFor,"
+                + " flappingWindow, resultWindow, clockOffset, silentAfter), e.g. downFor=600 for a drill.")
+        java.util.Map<String, Long> alertSeconds = new java.util.HashMap<>();
+
         @Option(names = "--health-file", description = "Health file, rewritten every 5 s (default: <store>.health.json).")
         Path healthFile;
 
@@ -136,7 +141,8 @@ public final class HubMain implements Runnable {
                     new Forwarding(forward, forwardTurnout ? java.util.Set.of(Topics.RESULT, Topics.TURNOUT)
                             : java.util.Set.of(Topics.RESULT), forwardCa),
                     exportTo == null ? null : new ExportSchedule(exportTo, java.time.Duration.ofMinutes(exportEvery)),
-                    opsPort == null ? null : new org.rts.hub.web.OpsRoom(opsBind, opsPort, opsUsers));
+                    opsPort == null ? null : new org.rts.hub.web.OpsRoom(opsBind, opsPort, opsUsers),
+                    org.rts.hub.units.Alerts.Settings.DEFAULT.with(alertSeconds));
             if (share != null && !config.store().startsWith("jdbc:postgresql:")) {
                 throw new HubException("--share needs a --store that the hubs of the group have in common:"
                         + " jdbc:postgresql://host:port/db?user=NAME");

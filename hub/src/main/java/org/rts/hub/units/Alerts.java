@@ -48,13 +48,33 @@ public final class Alerts {
      * @param flappingConnects connections within {@code flappingWindow} that make a unit flap (default 5 in 10 min)
      * @param flappingWindow   (default 10 min)
      * @param resultWindow     after the close, the legal window for a station's result (default 6 h, as Iraq's)
+     * @param silentAfter      an online unit heard from no longer than this is silent (default 3 min)
      */
     public record Settings(double batteryPercent, Duration batteryFor, Duration downFor, Duration clockOffset,
                            Duration clockFor, Duration outboxFor, int flappingConnects, Duration flappingWindow,
-                           Duration resultWindow) {
+                           Duration resultWindow, Duration silentAfter) {
         public static final Settings DEFAULT = new Settings(20, Duration.ofMinutes(2), Duration.ofMinutes(5),
                 Duration.ofMinutes(2), Duration.ofMinutes(10), Duration.ofMinutes(15), 5, Duration.ofMinutes(10),
-                Duration.ofHours(6));
+                Duration.ofHours(6), Duration.ofMinutes(3));
+
+        public Settings {
+            for (Duration d : new Duration[] {batteryFor, downFor, clockOffset, clockFor, outboxFor, flappingWindow,
+                resultWindow, silentAfter}) {
+                if (d == null || d.isNegative()) {
+                    throw new IllegalArgumentException("alert durations must be given and not negative, found: " + d);
+                }
+            }
+        }
+
+        /** The same, every duration given in seconds as {@code name=seconds} pairs (a drill, a test). */
+        public Settings with(java.util.Map<String, Long> seconds) {
+            java.util.function.BiFunction<String, Duration, Duration> d = (k, v) -> seconds.containsKey(k)
+                    ? Duration.ofSeconds(seconds.get(k)) : v;
+            return new Settings(batteryPercent, d.apply("batteryFor", batteryFor), d.apply("downFor", downFor),
+                    d.apply("clockOffset", clockOffset), d.apply("clockFor", clockFor), d.apply("outboxFor", outboxFor),
+                    flappingConnects, d.apply("flappingWindow", flappingWindow), d.apply("resultWindow", resultWindow),
+                    d.apply("silentAfter", silentAfter));
+        }
     }
 
     /** An alert, open ({@code closed} null) or in the history. */
