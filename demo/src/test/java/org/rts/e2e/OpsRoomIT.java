@@ -43,14 +43,17 @@ class OpsRoomIT {
 
     @Test
     @Timeout(240)
-    void the_page_follows_the_units_live_and_speaks_arabic_right_to_left() throws Exception {
+    void the_page_follows_the_units_live_recovers_when_the_hub_restarts_and_speaks_arabic_right_to_left()
+            throws Exception {
         TestElection election = new TestElection(dir.resolve("election"), Mosquitto.SHARED_URL, Mode.LIVE,
                 Clock.systemUTC());
         Path users = dir.resolve("ops-users");
         Files.writeString(users, Users.line("amal", "correct horse".toCharArray()) + "\n");
-        Hub hub = Hub.start(HubConfig.of(election.files, Mosquitto.SHARED_URL, dir.resolve("hub.db"),
+        int opsPort = Mosquitto.freePort();
+        HubConfig config = HubConfig.of(election.files, Mosquitto.SHARED_URL, dir.resolve("hub.db"),
                 "it-hub-" + UUID.randomUUID()).withSessionExpiry(Duration.ofMinutes(3))
-                .withOps(new OpsRoom("127.0.0.1", 0, users)), Clock.systemUTC());
+                .withOps(new OpsRoom("127.0.0.1", opsPort, users));
+        Hub hub = Hub.start(config, Clock.systemUTC());
         Path unit = Units.place(election, dir.resolve("units"), 1);
         Process agent = null;
         WebDriver browser = null;
@@ -87,10 +90,22 @@ class OpsRoomIT {
             assertEquals(Boolean.TRUE, ((org.openqa.selenium.JavascriptExecutor) browser).executeScript(
                     "return window.__noReload === true;"), "the page was never reloaded");
 
+            // the hub restarts: the page reconnects by itself, still signed in, and goes on following the units
+            hub.close();
+            hub = Hub.start(config, Clock.systemUTC());
+            Hub restarted = hub;
+            Wait.until("the hub is subscribed again", Duration.ofSeconds(30), restarted::isConnected);
+            agent = Cli.agentProcess(dir.resolve("unit.log"), "run", "--bundle", unit.toString(), "--broker",
+                    Mosquitto.SHARED_URL, "--telemetry-seconds", "5");
+            wait.until(d -> d.findElements(By.cssSelector("#units tr[data-device='dev-1'] td.ONLINE")).size() == 1);
+            assertTrue(browser.getCurrentUrl().endsWith(":" + opsPort + "/"), browser.getCurrentUrl());
+            assertEquals(Boolean.TRUE, ((org.openqa.selenium.JavascriptExecutor) browser).executeScript(
+                    "return window.__noReload === true;"), "recovered without a reload or a new sign-in");
+
             browser.findElement(By.id("lang")).click();
             assertEquals("rtl", browser.findElement(By.tagName("html")).getAttribute("dir"));
             assertEquals("غرفة العمليات", browser.findElement(By.tagName("h1")).getText());
-            wait.until(d -> d.findElement(By.id("units")).getText().contains("مفقود"));
+            wait.until(d -> d.findElement(By.id("units")).getText().contains("متصل"));
             Path shot = Path.of("target", "ops-room.png");
             Files.createDirectories(shot.getParent());
             Files.write(shot, ((TakesScreenshot) browser).getScreenshotAs(OutputType.BYTES));

@@ -168,7 +168,7 @@ public final class Hub implements AutoCloseable {
         hub.healthWorker.start();
         if (config.ops() != null) {
             hub.ops = OpsServer.start(new java.net.InetSocketAddress(config.ops().bind(), config.ops().port()),
-                    Users.read(config.ops().users()), hub.new Views(), hub::scrape, clock);
+                    Users.read(config.ops().users()), hub.new Views(), hub::scrape, hub.store.opsSessions(), clock);
         }
         hub.scheduler.scheduleWithFixedDelay(hub::reloadRegistry, 2, 2, TimeUnit.SECONDS);
         hub.scheduler.scheduleWithFixedDelay(hub::watch, 1, 1, TimeUnit.SECONDS);

@@ -117,7 +117,9 @@ public final class HubStore implements AutoCloseable {
                   session BIGINT NOT NULL, telemetry TEXT, clock_offset BIGINT, flags TEXT NOT NULL);
                 CREATE TABLE IF NOT EXISTS alerts (
                   rule TEXT NOT NULL, subject TEXT NOT NULL, station TEXT, detail TEXT NOT NULL, since TEXT NOT NULL,
-                  opened TEXT NOT NULL, closed TEXT, PRIMARY KEY (rule, subject, opened))
+                  opened TEXT NOT NULL, closed TEXT, PRIMARY KEY (rule, subject, opened));
+                CREATE TABLE IF NOT EXISTS ops_sessions (
+                  token_hash TEXT PRIMARY KEY, user_name TEXT NOT NULL, until BIGINT NOT NULL)
                 """.formatted(dialect.serial(), blob, blob, blob, dialect.serial());
     }
 
@@ -599,6 +601,40 @@ public final class HubStore implements AutoCloseable {
                 new org.rts.hub.units.Alerts.Alert(org.rts.hub.units.Alerts.Rule.valueOf(rs.getString(1)),
                         rs.getString(2), rs.getString(3), rs.getString(4), Instant.parse(rs.getString(5)),
                         Instant.parse(rs.getString(6)), rs.getString(7) == null ? null : Instant.parse(rs.getString(7))));
+    }
+
+    /** The operations room's sessions, by the hash of their token (the token itself is never stored). */
+    public org.rts.hub.web.OpsServer.Sessions opsSessions() {
+        return new org.rts.hub.web.OpsServer.Sessions() {
+            @Override
+            public void open(String tokenHash, String user, Instant until) {
+                update("open an operations room session", "INSERT INTO ops_sessions (token_hash, user_name, until)"
+                        + " VALUES (?,?,?)", tokenHash, user, until.toEpochMilli());
+            }
+
+            @Override
+            public boolean valid(String tokenHash, Instant now) {
+                return queryOne("SELECT until FROM ops_sessions WHERE token_hash = ?", rs -> rs.getLong(1),
+                        tokenHash).map(until -> until >= now.toEpochMilli()).orElse(false);
+            }
+
+            @Override
+            public void close(String tokenHash) {
+                update("close an operations room session", "DELETE FROM ops_sessions WHERE token_hash = ?",
+                        tokenHash);
+            }
+        };
+    }
+
+    private synchronized void update(String what, String sql, Object... args) {
+        run(what, c -> {
+            dialect.begin(c);
+            PreparedStatement ps = statement(c, sql);
+            bind(ps, args);
+            ps.executeUpdate();
+            dialect.commit(c);
+            return null;
+        });
     }
 
     /** The units' health as last stored. */

@@ -41,6 +41,40 @@ public final class OpsServer implements AutoCloseable {
     static final Duration EVENT_EVERY = Duration.ofSeconds(2);
     static final String COOKIE = "rts_session";
 
+    /**
+     * Where sessions are kept: in the hub's store, so that a hub restarted keeps its signed-in operators and the page
+     * reconnects by itself. Only a hash of each session's token is kept.
+     */
+    public interface Sessions {
+        void open(String tokenHash, String user, Instant until);
+
+        boolean valid(String tokenHash, Instant now);
+
+        void close(String tokenHash);
+    }
+
+    /** Sessions kept in memory only (they end with the process). */
+    public static Sessions inMemory() {
+        Map<String, Instant> map = new ConcurrentHashMap<>();
+        return new Sessions() {
+            @Override
+            public void open(String tokenHash, String user, Instant until) {
+                map.put(tokenHash, until);
+            }
+
+            @Override
+            public boolean valid(String tokenHash, Instant now) {
+                Instant until = map.get(tokenHash);
+                return until != null && !now.isAfter(until);
+            }
+
+            @Override
+            public void close(String tokenHash) {
+                map.remove(tokenHash);
+            }
+        };
+    }
+
     /** What the server shows, read when asked. */
     public interface Views {
         List<UnitRegistry.UnitStatus> units();
@@ -60,12 +94,14 @@ public final class OpsServer implements AutoCloseable {
     private final Views views;
     private final Supplier<byte[]> metrics;
     private final Clock clock;
-    private final Map<String, Instant> sessions = new ConcurrentHashMap<>();
+    private final Sessions sessions;
     private final SecureRandom random = new SecureRandom();
     private volatile boolean running = true;
 
-    private OpsServer(HttpServer server, Users users, Views views, Supplier<byte[]> metrics, Clock clock) {
+    private OpsServer(HttpServer server, Users users, Views views, Supplier<byte[]> metrics, Sessions sessions,
+                      Clock clock) {
         this.server = server;
+        this.sessions = sessions;
         this.users = users;
         this.views = views;
         this.metrics = metrics;
@@ -74,14 +110,14 @@ public final class OpsServer implements AutoCloseable {
 
     /** Serves on {@code bind} (port 0: any free one). */
     public static OpsServer start(InetSocketAddress bind, Users users, Views views, Supplier<byte[]> metrics,
-                                  Clock clock) {
+                                  Sessions sessions, Clock clock) {
         HttpServer http;
         try {
             http = HttpServer.create(bind, 64);
         } catch (IOException e) {
             throw new HubException("cannot serve the operations room on " + bind + ": " + e.getMessage(), e);
         }
-        OpsServer s = new OpsServer(http, users, views, metrics, clock);
+        OpsServer s = new OpsServer(http, users, views, metrics, sessions, clock);
         http.setExecutor(s.threads);
         http.createContext("/", s::handle);
         http.start();
@@ -146,7 +182,7 @@ public final class OpsServer implements AutoCloseable {
                 byte[] token = new byte[32];
                 random.nextBytes(token);
                 String id = Base64.getUrlEncoder().withoutPadding().encodeToString(token);
-                sessions.put(id, clock.instant().plus(SESSION));
+                sessions.open(hash(id), user, clock.instant().plus(SESSION));
                 x.getResponseHeaders().add("Set-Cookie", COOKIE + "=" + id + "; Path=/; HttpOnly; SameSite=Strict;"
                         + " Max-Age=" + SESSION.toSeconds());
                 x.getResponseHeaders().set("Location", "/");
@@ -164,7 +200,7 @@ public final class OpsServer implements AutoCloseable {
     private void logout(HttpExchange x) throws IOException {
         String id = cookie(x);
         if (id != null) {
-            sessions.remove(id);
+            sessions.close(hash(id));
         }
         x.getResponseHeaders().add("Set-Cookie", COOKIE + "=; Path=/; Max-Age=0");
         x.getResponseHeaders().set("Location", "/login");
@@ -191,15 +227,11 @@ public final class OpsServer implements AutoCloseable {
 
     private boolean signedIn(HttpExchange x) {
         String id = cookie(x);
-        if (id == null) {
-            return false;
-        }
-        Instant until = sessions.get(id);
-        if (until == null || clock.instant().isAfter(until)) {
-            sessions.remove(id);
-            return false;
-        }
-        return true;
+        return id != null && sessions.valid(hash(id), clock.instant());
+    }
+
+    private static String hash(String token) {
+        return org.rts.protocol.jws.Jws.hash(token.getBytes(StandardCharsets.US_ASCII));
     }
 
     private static String cookie(HttpExchange x) {

@@ -69,6 +69,21 @@ abstract class StoreContract {
     }
 
     @Test
+    void operations_room_sessions_outlive_the_connection_and_end_when_closed_or_expired() {
+        Instant now = Instant.parse("2026-11-26T10:00:00Z");
+        var sessions = store.opsSessions();
+        sessions.open("h1", "amal", now.plusSeconds(60));
+        assertTrue(sessions.valid("h1", now));
+        assertFalse(sessions.valid("h1", now.plusSeconds(61)), "expired");
+        assertFalse(sessions.valid("h2", now));
+        store.close();
+        store = HubStore.open(location());
+        assertTrue(store.opsSessions().valid("h1", now), "kept across a restart");
+        store.opsSessions().close("h1");
+        assertFalse(store.opsSessions().valid("h1", now));
+    }
+
+    @Test
     void alerts_are_kept_open_then_closed_as_history() {
         Instant at = Instant.parse("2026-11-26T10:00:00Z");
         var battery = new org.rts.hub.units.Alerts.Alert(org.rts.hub.units.Alerts.Rule.BATTERY_LOW, "d", "S-1",

@@ -38,6 +38,9 @@ class OpsServerTest {
     private final HttpClient http = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).build();
     private final Instant at = Instant.parse("2026-11-26T10:00:00Z");
     private volatile List<UnitRegistry.UnitStatus> units = List.of();
+    private final OpsServer.Sessions sessions = OpsServer.inMemory();
+    private OpsServer.Views views;
+    private Path usersFile;
 
     @BeforeEach
     void setUp() throws Exception {
@@ -72,8 +75,11 @@ class OpsServerTest {
                 return "device,ready\r\ndev-1,yes\r\n";
             }
         };
+        this.views = views;
+        this.usersFile = users;
         server = OpsServer.start(new InetSocketAddress("127.0.0.1", 0), Users.read(users), views,
-                () -> "rts_hub_units{state=\"ONLINE\"} 1.0\n".getBytes(StandardCharsets.UTF_8), Clock.systemUTC());
+                () -> "rts_hub_units{state=\"ONLINE\"} 1.0\n".getBytes(StandardCharsets.UTF_8), sessions,
+                Clock.systemUTC());
     }
 
     @AfterEach
@@ -163,6 +169,16 @@ class OpsServerTest {
             }
         }
         throw new AssertionError("the stream ended");
+    }
+
+    @Test
+    void a_server_started_again_on_the_same_sessions_keeps_its_operators_signed_in() throws Exception {
+        String cookie = session();
+        int port = server.port();
+        server.close();
+        server = OpsServer.start(new InetSocketAddress("127.0.0.1", port), Users.read(usersFile), views,
+                () -> new byte[0], sessions, Clock.systemUTC());
+        assertEquals(200, get("/api/units", cookie).statusCode());
     }
 
     @Test
