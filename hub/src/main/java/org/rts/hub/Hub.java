@@ -81,7 +81,7 @@ public final class Hub implements AutoCloseable {
     private static final int HEALTH_QUEUE = 10_000;
 
     /** A message waiting for the ordered stage, its authentication under way on the pool. */
-    private record Pending(HubMqtt.Delivery delivery, CompletableFuture<Intake.Verified> verified) {
+    private record Pending(HubMqtt.Delivery delivery, CompletableFuture<Intake.Verified> verified, long arrived) {
     }
 
     private final HubConfig config;
@@ -222,15 +222,17 @@ public final class Hub implements AutoCloseable {
             // ahead of its refused earlier one; the broker delivers them all again, in order, after the reconnect
             return false;
         }
-        Pending p = new Pending(d, new CompletableFuture<>());
+        Pending p = new Pending(d, new CompletableFuture<>(), System.nanoTime());
         if (!inbox.offer(p, d.payload().length)) {
             refusedConnection = d.connection();
             return false;
         }
         pool.execute(() -> {
             try {
+                long started = System.nanoTime();
                 p.verified().complete(intake.verify(Inbound.bounded(d.topic(), d.payload(), Authenticator.MAX_BYTES),
                         clock.instant()));
+                metrics.verified((System.nanoTime() - started) / 1e9);
             } catch (RuntimeException e) {
                 p.verified().completeExceptionally(e);
             }
@@ -254,6 +256,8 @@ public final class Hub implements AutoCloseable {
             working = true;
             try {
                 handle(batch);
+                long now = System.nanoTime();
+                batch.forEach(p -> metrics.answered((now - p.arrived()) / 1e9));
             } finally {
                 working = false;
             }

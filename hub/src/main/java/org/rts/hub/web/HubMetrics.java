@@ -28,6 +28,10 @@ public final class HubMetrics {
             .help("Reasons given in rejections").labelNames("reason").register(registry);
     private final Histogram batch = Histogram.builder().name("rts_hub_batch_seconds")
             .help("Time to decide and store one batch, receipts signed").register(registry);
+    private final Histogram verify = Histogram.builder().name("rts_hub_verify_seconds")
+            .help("Time to authenticate one message (signature, certificate, binding)").register(registry);
+    private final Histogram receipt = Histogram.builder().name("rts_hub_receipt_seconds")
+            .help("Time from a message's arrival to its receipt leaving for the broker").register(registry);
     private final Gauge inbox = Gauge.builder().name("rts_hub_inbox_messages")
             .help("Messages received and waiting to be decided").register(registry);
     private final Gauge alerts = Gauge.builder().name("rts_hub_alerts_open").help("Open alerts by rule")
@@ -44,6 +48,14 @@ public final class HubMetrics {
 
     public void batch(double seconds) {
         batch.observe(seconds);
+    }
+
+    public void verified(double seconds) {
+        verify.observe(seconds);
+    }
+
+    public void answered(double seconds) {
+        receipt.observe(seconds);
     }
 
     public void inbox(int depth) {
