@@ -2,9 +2,6 @@ package org.rts.e2e;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -34,13 +31,13 @@ class UnitPowerLossIT {
     @TempDir
     Path dir;
 
-    private final List<String> sessions = new ArrayList<>();
+    private final List<Terminal> terminals = new ArrayList<>();
     private Hub hub;
 
     @AfterEach
     void tearDown() throws Exception {
-        for (String s : sessions) {
-            tmux("kill-session", "-t", s);
+        for (Terminal t : terminals) {
+            t.close();
         }
         if (hub != null) {
             hub.close();
@@ -69,37 +66,37 @@ class UnitPowerLossIT {
         hub = startHub(election, hubId);
 
         // each step starts from the idle unit the previous power cut left
-        String s = start(unit);
-        await(s, "Station S-1");
+        Terminal s = start(unit);
+        s.await("Station S-1");
         // ENTRY: digits typed, not confirmed
-        keys(s, "n1");
-        await(s, "Voters so far");
+        s.type("n1");
+        s.await("Voters so far");
         kill(unit);
         s = idleAfterRestart(unit, "Nothing waiting to be sent");
         // REVIEW
-        keys(s, "n2n");
-        await(s, "Check against the paper form");
+        s.type("n2n");
+        s.await("Check against the paper form");
         kill(unit);
         s = idleAfterRestart(unit, "Nothing waiting to be sent");
         // CONFIRM: transmit pressed, confirm not yet
-        keys(s, "n3nt");
-        await(s, "Send this report?");
+        s.type("n3nt");
+        s.await("Send this report?");
         kill(unit);
         assertEquals(0, pending(unit), "nothing unconfirmed was ever signed");
         // QUEUED: confirmed while the hub is down, power lost before any answer
         hub.close();
         hub = null;
         s = idleAfterRestart(unit, "Nothing waiting to be sent");
-        keys(s, "n4ntc");
-        await(s, "Saved on the unit");
+        s.type("n4ntc");
+        s.await("Saved on the unit");
         kill(unit);
         assertEquals(1, pending(unit), "the confirmed report survived the power cut");
         s = idleAfterRestart(unit, "1 waiting to be sent");
         hub = startHub(election, hubId);
-        await(s, "Nothing waiting to be sent");
+        s.await("Nothing waiting to be sent");
         // ANSWERED: the receipt on screen when the power goes
-        keys(s, "n5ntc");
-        await(s, "ACCEPTED by the hub");
+        s.type("n5ntc");
+        s.await("ACCEPTED by the hub");
         kill(unit);
         idleAfterRestart(unit, "Nothing waiting to be sent");
 
@@ -108,11 +105,11 @@ class UnitPowerLossIT {
         assertEquals(2, hub.store().inboundCounts().get("ACCEPTED"), hub.store().inboundCounts().toString());
     }
 
-    private String idleAfterRestart(Path unit, String expected) throws Exception {
-        String s = start(unit);
-        await(s, "Station S-1");
-        await(s, expected);
-        return s;
+    private Terminal idleAfterRestart(Path unit, String expected) throws Exception {
+        Terminal t = start(unit);
+        t.await("Station S-1");
+        t.await(expected);
+        return t;
     }
 
     private static int pending(Path unit) {
@@ -121,17 +118,11 @@ class UnitPowerLossIT {
         }
     }
 
-    private String start(Path unit) throws Exception {
-        String session = "rts-power-" + UUID.randomUUID().toString().substring(0, 8);
-        String java = ProcessHandle.current().info().command().orElse("java");
-        String jar = Path.of(System.getProperty("rts.agent.jar", "../device-agent/target/device-agent.jar"))
-                .toAbsolutePath().toString();
-        tmux("-u", "new-session", "-d", "-s", session, "-x", "100", "-y", "40", String.join(" ", java,
-                "-Dstdout.encoding=UTF-8", "--enable-native-access=ALL-UNNAMED", "-jar", jar, "run", "--bundle",
-                unit.toString(), "--broker", Mosquitto.SHARED_URL, "--resend-after", "2", "--max-backoff-ms",
-                "500", "2>>", dir.resolve("unit.log").toString()));
-        sessions.add(session);
-        return session;
+    private Terminal start(Path unit) throws Exception {
+        Terminal t = Terminal.agent(unit, Mosquitto.SHARED_URL, dir.resolve("unit.log"), "--resend-after", "2",
+                "--max-backoff-ms", "500");
+        terminals.add(t);
+        return t;
     }
 
     /** Power lost: the agent killed at once (SIGKILL), nothing saved on the way out. */
@@ -147,35 +138,5 @@ class UnitPowerLossIT {
             Thread.sleep(50);
         }
         throw new AssertionError("the unit did not die");
-    }
-
-    private static String tmux(String... args) throws IOException, InterruptedException {
-        List<String> command = new ArrayList<>(List.of("tmux"));
-        command.addAll(List.of(args));
-        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        p.waitFor(10, TimeUnit.SECONDS);
-        return out;
-    }
-
-    private static void keys(String session, String keys) throws Exception {
-        for (char c : keys.toCharArray()) {
-            tmux("send-keys", "-t", session, "-l", String.valueOf(c));
-            Thread.sleep(60);
-        }
-    }
-
-    private void await(String session, String text) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        String shown = tmux("capture-pane", "-p", "-t", session);
-        while (!shown.contains(text)) {
-            if (System.nanoTime() > deadline) {
-                Path log = dir.resolve("unit.log");
-                throw new AssertionError("'" + text + "' never shown; the screen:\n" + shown + "\nlog:\n"
-                        + (Files.exists(log) ? Files.readString(log) : ""));
-            }
-            Thread.sleep(100);
-            shown = tmux("capture-pane", "-p", "-t", session);
-        }
     }
 }

@@ -3,16 +3,12 @@ package org.rts.e2e;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
@@ -43,7 +39,7 @@ class UnitServiceIT {
 
     private TestElection election;
     private Hub hub;
-    private final List<String> sessions = new ArrayList<>();
+    private final List<Terminal> terminals = new ArrayList<>();
 
     @BeforeEach
     void setUp() throws Exception {
@@ -55,8 +51,8 @@ class UnitServiceIT {
 
     @AfterEach
     void tearDown() throws Exception {
-        for (String s : sessions) {
-            tmux("kill-session", "-t", s);
+        for (Terminal t : terminals) {
+            t.close();
         }
         hub.close();
     }
@@ -71,72 +67,31 @@ class UnitServiceIT {
     }
 
     /** Starts the unit's service in a terminal of its own. */
-    private String start(int n) throws Exception {
+    private Terminal start(int n) throws Exception {
         Path unit = Units.place(election, dir.resolve("units"), n);
-        String session = "rts-unit-" + UUID.randomUUID().toString().substring(0, 8);
-        String java = ProcessHandle.current().info().command().orElse("java");
-        String jar = Path.of(System.getProperty("rts.agent.jar", "../device-agent/target/device-agent.jar"))
-                .toAbsolutePath().toString();
-        String command = String.join(" ", java, "-Dstdout.encoding=UTF-8", "--enable-native-access=ALL-UNNAMED",
-                "-jar", jar, "run", "--bundle", unit.toString(), "--broker", Mosquitto.SHARED_URL, "2>>",
-                dir.resolve(session + ".log").toString());
-        tmux("-u", "new-session", "-d", "-s", session, "-x", "100", "-y", "40", command);
-        sessions.add(session);
-        return session;
-    }
-
-    private static String tmux(String... args) throws IOException, InterruptedException {
-        List<String> command = new ArrayList<>(List.of("tmux"));
-        command.addAll(List.of(args));
-        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        p.waitFor(10, TimeUnit.SECONDS);
-        return out;
-    }
-
-    private static String screen(String session) throws Exception {
-        return tmux("capture-pane", "-p", "-t", session);
-    }
-
-    private static void keys(String session, String keys) throws Exception {
-        for (char c : keys.toCharArray()) {
-            tmux("send-keys", "-t", session, "-l", String.valueOf(c));
-            Thread.sleep(40);
-        }
-    }
-
-    private String awaitScreen(String session, String text) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        String shown = screen(session);
-        while (!shown.contains(text)) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("'" + text + "' never shown; the screen:\n" + shown + "\nlog:\n"
-                        + Files.readString(dir.resolve(session + ".log")));
-            }
-            Thread.sleep(100);
-            shown = screen(session);
-        }
-        return shown;
+        Terminal t = Terminal.agent(unit, Mosquitto.SHARED_URL, dir.resolve("unit-" + n + ".log"));
+        terminals.add(t);
+        return t;
     }
 
     @Test
     @Timeout(180)
     void an_officer_types_a_whole_result_transmits_it_and_reads_the_receipt_code_off_the_screen() throws Exception {
         language(1, "en");
-        String unit = start(1);
-        awaitScreen(unit, "Station S-1");
-        keys(unit, "dn");                        // down to the result, open it
-        awaitScreen(unit, "Registered voters");
-        keys(unit, "n");                         // registered: 500 from the ballot definition
-        keys(unit, "600n198n2n400n10n");         // received, unused, spoiled, in box, invalid
-        keys(unit, "200n120n70n");               // Alpha, Beta, Gamma
-        awaitScreen(unit, "Check against the paper form");
-        keys(unit, "d");
-        awaitScreen(unit, "Ballots spoiled: 2");
-        keys(unit, "d");                         // the review, screen by screen
-        awaitScreen(unit, "Ballots in the box: 400");
-        keys(unit, "tc");                        // transmit, confirm
-        String shown = awaitScreen(unit, "ACCEPTED by the hub");
+        Terminal unit = start(1);
+        unit.await("Station S-1");
+        unit.type("dn");                        // down to the result, open it
+        unit.await("Registered voters");
+        unit.type("n");                         // registered: 500 from the ballot definition
+        unit.type("600n198n2n400n10n");         // received, unused, spoiled, in box, invalid
+        unit.type("200n120n70n");               // Alpha, Beta, Gamma
+        unit.await("Check against the paper form");
+        unit.type("d");
+        unit.await("Ballots spoiled: 2");
+        unit.type("d");                         // the review, screen by screen
+        unit.await("Ballots in the box: 400");
+        unit.type("tc");                        // transmit, confirm
+        String shown = unit.await("ACCEPTED by the hub");
         Matcher code = CODE.matcher(shown);
         assertTrue(code.find(), shown);
         List<AcceptedResult> results = hub.store().results(election.id);
@@ -159,14 +114,14 @@ class UnitServiceIT {
     @Test
     @Timeout(180)
     void the_same_in_arabic() throws Exception {
-        String unit = start(2); // Arabic is the default
-        awaitScreen(unit, "المحطة S-2");
-        keys(unit, "n42n");
-        awaitScreen(unit, "قارن مع المحضر الورقي");
-        keys(unit, "t");
-        awaitScreen(unit, "هل ترسل هذا التقرير؟");
-        keys(unit, "c");
-        String shown = awaitScreen(unit, "قُبل في المركز");
+        Terminal unit = start(2); // Arabic is the default
+        unit.await("المحطة S-2");
+        unit.type("n42n");
+        unit.await("قارن مع المحضر الورقي");
+        unit.type("t");
+        unit.await("هل ترسل هذا التقرير؟");
+        unit.type("c");
+        String shown = unit.await("قُبل في المركز");
         assertTrue(shown.contains("رمز الإيصال:"), shown);
         Matcher code = CODE.matcher(shown);
         assertTrue(code.find(), shown);

@@ -161,17 +161,13 @@ public final class HubMain implements Runnable {
     @Command(name = "tally", mixinStandardHelpOptions = true,
             description = "Print accepted turnout and results per station and totals.")
     static final class TallyCommand implements Callable<Integer> {
-        @Option(names = "--election", required = true, description = "Election directory.")
-        Path election;
-
-        @Option(names = "--store", paramLabel = "FILE|URL",
-                description = "SQLite file (default: <election>/hub.db) or jdbc:postgresql:// URL.")
-        String store;
+        @CommandLine.Mixin
+        StoreOptions stored;
 
         @Override
         public Integer call() {
-            ElectionFiles files = new ElectionFiles(election);
-            try (HubStore db = HubStore.open(storeLocation(files, store))) {
+            ElectionFiles files = stored.files();
+            try (HubStore db = stored.open()) {
                 Tally.print(Election.readSigned(files.ballot(), Pem.readCertificate(files.caCertificate())), db,
                         System.out);
             }
@@ -183,20 +179,16 @@ public final class HubMain implements Runnable {
             description = "Write the observer export: every message as received with its receipt, the certificates"
                     + " and signed configuration, and a manifest signed by the hub (see VERIFY.md).")
     static final class ExportCommand implements Callable<Integer> {
-        @Option(names = "--election", required = true, description = "Election directory.")
-        Path election;
-
-        @Option(names = "--store", paramLabel = "FILE|URL",
-                description = "SQLite file (default: <election>/hub.db) or jdbc:postgresql:// URL.")
-        String store;
+        @CommandLine.Mixin
+        StoreOptions stored;
 
         @Option(names = "--out", required = true, description = "Folder to create for the export (must not exist).")
         Path out;
 
         @Override
         public Integer call() {
-            ElectionFiles files = new ElectionFiles(election);
-            try (HubStore db = HubStore.open(storeLocation(files, store))) {
+            ElectionFiles files = stored.files();
+            try (HubStore db = stored.open()) {
                 Exporter.Summary s = new Exporter(files, db, Clock.systemUTC()).export(out);
                 System.out.printf("exported %d messages %s of %d units to %s%n", s.records(), s.counts(), s.units(),
                         s.dir());
@@ -259,17 +251,12 @@ public final class HubMain implements Runnable {
     @Command(name = "units", mixinStandardHelpOptions = true,
             description = "Print every unit's state, battery, outbox and last contact, and the open alerts.")
     static final class UnitsCommand implements Callable<Integer> {
-        @Option(names = "--election", required = true, description = "Election directory.")
-        Path election;
-
-        @Option(names = "--store", paramLabel = "FILE|URL",
-                description = "SQLite file (default: <election>/hub.db) or jdbc:postgresql:// URL.")
-        String store;
+        @CommandLine.Mixin
+        StoreOptions stored;
 
         @Override
         public Integer call() {
-            ElectionFiles files = new ElectionFiles(election);
-            try (HubStore db = HubStore.open(storeLocation(files, store))) {
+            try (HubStore db = stored.open()) {
                 java.time.Instant now = java.time.Instant.now();
                 System.out.printf("%-14s %-10s %-8s %8s %8s  %s%n", "UNIT", "STATION", "STATE", "BATTERY", "PENDING",
                         "LAST SEEN");
@@ -295,12 +282,8 @@ public final class HubMain implements Runnable {
             description = "Before polling day: every active unit, last seen, battery, software, certificate expiry,"
                     + " ready or not and why, as CSV.")
     static final class ReadinessCommand implements Callable<Integer> {
-        @Option(names = "--election", required = true, description = "Election directory.")
-        Path election;
-
-        @Option(names = "--store", paramLabel = "FILE|URL",
-                description = "SQLite file (default: <election>/hub.db) or jdbc:postgresql:// URL.")
-        String store;
+        @CommandLine.Mixin
+        StoreOptions stored;
 
         @Option(names = "--software", description = "The agent version every unit must run (default: any).")
         String software;
@@ -310,9 +293,9 @@ public final class HubMain implements Runnable {
 
         @Override
         public Integer call() throws java.io.IOException {
-            ElectionFiles files = new ElectionFiles(election);
+            ElectionFiles files = stored.files();
             var ca = Pem.readCertificate(files.caCertificate());
-            try (HubStore db = HubStore.open(storeLocation(files, store))) {
+            try (HubStore db = stored.open()) {
                 var lines = org.rts.hub.units.Readiness.report(Election.readSigned(files.ballot(), ca),
                         org.rts.protocol.files.Registry.readSigned(files.registry(), ca), db.units(), software,
                         java.time.Instant.now());
@@ -351,12 +334,26 @@ public final class HubMain implements Runnable {
         }
     }
 
-    /** The store a command reads: {@code --store}, else the election's {@code hub.db}, which must exist. */
-    private static String storeLocation(ElectionFiles files, String store) {
-        String location = store != null ? store : files.dir().resolve("hub.db").toString();
-        if (!location.startsWith("jdbc:") && !java.nio.file.Files.exists(Path.of(location))) {
-            throw new HubException("no hub store at " + location + ": run 'hub run' first, or pass --store");
+    /** The election and the store the reading commands work on. */
+    static final class StoreOptions {
+        @Option(names = "--election", required = true, description = "Election directory.")
+        Path election;
+
+        @Option(names = "--store", paramLabel = "FILE|URL",
+                description = "SQLite file (default: <election>/hub.db) or jdbc:postgresql:// URL.")
+        String store;
+
+        ElectionFiles files() {
+            return new ElectionFiles(election);
         }
-        return location;
+
+        /** The store: {@code --store}, else the election's {@code hub.db}, which must exist. */
+        HubStore open() {
+            String location = store != null ? store : files().dir().resolve("hub.db").toString();
+            if (!location.startsWith("jdbc:") && !java.nio.file.Files.exists(Path.of(location))) {
+                throw new HubException("no hub store at " + location + ": run 'hub run' first, or pass --store");
+            }
+            return HubStore.open(location);
+        }
     }
 }

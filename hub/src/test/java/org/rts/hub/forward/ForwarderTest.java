@@ -22,16 +22,12 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.rts.hub.intake.Intake;
-import org.rts.hub.receipt.ReceiptIssuer;
-import org.rts.hub.registry.RegistryWatch;
 import org.rts.hub.store.HubStore;
 import org.rts.hub.testing.TestElection;
 import org.rts.hub.testing.TestElection.Device;
-import org.rts.hub.validation.Authenticator;
 import org.rts.protocol.Topics;
 import org.rts.protocol.codec.Json;
 import org.rts.protocol.message.Mode;
-import org.rts.protocol.pki.Pem;
 import org.rts.protocol.pki.TlsContexts;
 
 /**
@@ -62,12 +58,7 @@ class ForwarderTest {
     void setUp() throws Exception {
         election = new TestElection(dir.resolve("election"), "tcp://127.0.0.1:1883", Mode.LIVE);
         store = HubStore.open(storeLocation());
-        var files = election.files;
-        RegistryWatch registry = new RegistryWatch(files.registry(), files.crl(),
-                Pem.readCertificate(files.caCertificate()), election.id);
-        intake = new Intake(election.election, new Authenticator(election.election, registry::current), store,
-                new ReceiptIssuer(Pem.readPrivateKey(files.hubKey()), Pem.readCertificate(files.hubCertificate())),
-                TestElection.CLOCK);
+        intake = election.intake(store);
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 16);
         server.createContext("/in", exchange -> {
             try (exchange) {

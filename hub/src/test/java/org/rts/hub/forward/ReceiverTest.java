@@ -16,17 +16,13 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.rts.hub.intake.Intake;
-import org.rts.hub.receipt.ReceiptIssuer;
-import org.rts.hub.registry.RegistryWatch;
 import org.rts.hub.store.HubStore;
 import org.rts.hub.testing.TestElection;
 import org.rts.hub.testing.TestElection.Device;
-import org.rts.hub.validation.Authenticator;
 import org.rts.protocol.Topics;
 import org.rts.protocol.codec.Json;
 import org.rts.protocol.jws.Jws;
 import org.rts.protocol.message.Mode;
-import org.rts.protocol.pki.Pem;
 
 /** The reference receiver stores each verified message once and refuses what does not verify. */
 class ReceiverTest {
@@ -43,13 +39,8 @@ class ReceiverTest {
     void setUp() {
         election = new TestElection(dir.resolve("election"), "tcp://127.0.0.1:1883", Mode.LIVE);
         store = HubStore.open(dir.resolve("hub.db"));
-        var files = election.files;
-        RegistryWatch registry = new RegistryWatch(files.registry(), files.crl(),
-                Pem.readCertificate(files.caCertificate()), election.id);
-        intake = new Intake(election.election, new Authenticator(election.election, registry::current), store,
-                new ReceiptIssuer(Pem.readPrivateKey(files.hubKey()), Pem.readCertificate(files.hubCertificate())),
-                TestElection.CLOCK);
-        receiver = Receiver.start(files, dir.resolve("received.db"), 0, null, null, null, Clock.systemUTC());
+        intake = election.intake(store);
+        receiver = Receiver.start(election.files, dir.resolve("received.db"), 0, null, null, null, Clock.systemUTC());
     }
 
     @AfterEach

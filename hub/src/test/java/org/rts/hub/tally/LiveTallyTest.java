@@ -10,17 +10,13 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.rts.hub.intake.Intake;
-import org.rts.hub.receipt.ReceiptIssuer;
-import org.rts.hub.registry.RegistryWatch;
 import org.rts.hub.store.HubStore;
 import org.rts.hub.testing.TestElection;
 import org.rts.hub.testing.TestElection.Device;
-import org.rts.hub.validation.Authenticator;
 import org.rts.protocol.Topics;
 import org.rts.protocol.election.Election;
 import org.rts.protocol.election.Station;
 import org.rts.protocol.message.Mode;
-import org.rts.protocol.pki.Pem;
 
 /** Turnout and results per station, region and nation, with stations reported, pending, rejected and flagged. */
 class LiveTallyTest {
@@ -36,12 +32,7 @@ class LiveTallyTest {
     void setUp() {
         election = new TestElection(dir.resolve("election"), "tcp://127.0.0.1:1883", Mode.LIVE);
         store = HubStore.open(dir.resolve("hub.db"));
-        var files = election.files;
-        RegistryWatch registry = new RegistryWatch(files.registry(), files.crl(),
-                Pem.readCertificate(files.caCertificate()), election.id);
-        intake = new Intake(election.election, new Authenticator(election.election, registry::current), store,
-                new ReceiptIssuer(Pem.readPrivateKey(files.hubKey()), Pem.readCertificate(files.hubCertificate())),
-                TestElection.CLOCK);
+        intake = election.intake(store);
         Election e = election.election;
         withRegions = new Election(e.id(), e.name(), e.mode(), e.races(), List.of(
                 new Station("S-1", "Station one", 500, "Baghdad"), new Station("S-2", "Station two", 480, "Baghdad"),

@@ -71,6 +71,15 @@ public final class TestElection {
         }
     }
 
+    /** The hub's intake for this election over {@code store}, with the registry and hub key as provisioning wrote them. */
+    public org.rts.hub.intake.Intake intake(org.rts.hub.store.HubStore store) {
+        org.rts.hub.registry.RegistryWatch registry = new org.rts.hub.registry.RegistryWatch(files.registry(),
+                files.crl(), Pem.readCertificate(files.caCertificate()), id);
+        return new org.rts.hub.intake.Intake(election, new org.rts.hub.validation.Authenticator(election,
+                registry::current), store, new org.rts.hub.receipt.ReceiptIssuer(Pem.readPrivateKey(files.hubKey()),
+                Pem.readCertificate(files.hubCertificate())), CLOCK);
+    }
+
     /** What 'device-agent enroll' does on a unit: a key that stays in the bundle, and a certificate request. */
     public static Path request(BundleFiles bundle, String deviceId) {
         Csr.writeRequest(bundle, deviceId);
