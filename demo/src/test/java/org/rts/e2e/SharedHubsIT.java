@@ -56,7 +56,11 @@ class SharedHubsIT {
                         () -> traffic.outcomes().size() + " of " + burst.size() + " answered; see a.log and b.log in "
                                 + dir);
                 assertEquals(burst.size(), traffic.outcomes().stream()
-                        .filter(o -> o.receipt().accepted() && o.receipt().chained()).count(), "all accepted");
+                        .filter(o -> o.receipt().accepted() && o.receipt().chained()).count(),
+                        () -> "all accepted; the others were answered " + traffic.outcomes().stream()
+                                .filter(o -> !o.receipt().accepted()).map(o -> o.message().unit().id() + " seq "
+                                        + o.message().seq() + ": " + o.receipt().reasons()).toList()
+                                + "; see a.log and b.log in " + dir);
             } finally {
                 first.close();
                 second.close();
