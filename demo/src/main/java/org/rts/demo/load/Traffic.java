@@ -241,7 +241,12 @@ public final class Traffic implements AutoCloseable {
         boolean sequence = receipt.has(Reason.SEQUENCE_GAP) || receipt.has(Reason.SEQUENCE_REPLAY)
                 || receipt.has(Reason.CHAIN_BROKEN);
         boolean oldest = u.pending.keySet().iterator().next().equals(m.hash());
-        if (!receipt.isFinal() && sequence && !oldest) {
+        boolean stale = receipt.has(Reason.SEQUENCE_GAP) && receipt.head() != null
+                && receipt.head().seq() < m.seq() - 1; // decided before the confirmed message before it was stored
+        if (!receipt.isFinal() && sequence && oldest && stale) {
+            gaps.incrementAndGet();
+            u.inFlight.remove(m.hash()); // as a unit does: it goes again
+        } else if (!receipt.isFinal() && sequence && !oldest) {
             gaps.incrementAndGet();
             u.inFlight.remove(m.hash());
             u.afterEarlier.add(m.hash());

@@ -40,7 +40,9 @@ import org.slf4j.LoggerFactory;
  *   <li>{@code SEQUENCE_GAP}, {@code SEQUENCE_REPLAY}, {@code CHAIN_BROKEN} for a message with earlier ones still
  *       pending: those are sent again at once, this one as soon as they are answered (with several hubs sharing
  *       the work, the next message can reach a hub before the one before it is stored by another);</li>
- *   <li>the same for the oldest pending message: the unit's chain and the hub's went apart, so the chain restarts
+ *   <li>a {@code SEQUENCE_GAP} for the oldest pending message against a head older than the unit's last confirmed
+ *       message: decided by a hub before another stored that message; it is sent again;</li>
+ *   <li>otherwise the same for the oldest pending message: the unit's chain and the hub's went apart, so the chain restarts
  *       after the hub's head ({@link ChainKeeper#resync}) and the pending messages follow, signed again;</li>
  *   <li>any other reason (the hub could not authenticate the message: unknown certificate, revoked, ...): the
  *       message is held, later ones wait behind it, and it is sent again after a growing pause, since the cause
@@ -278,6 +280,14 @@ public final class Sender implements AgentLink.Listener, AutoCloseable {
         }
         if (receipt.head() == null) {
             hold(entry, receipt);
+            return;
+        }
+        if (receipt.has(Reason.SEQUENCE_GAP) && receipt.head().seq() < entry.seq() - 1) {
+            // every earlier message has a final receipt, so the hub holds them: this answer was decided before the
+            // one before it was stored (several hubs share the work); it goes again, the chain is whole
+            LOG.warn("[{}] seq {} answered against the hub's seq {}, older than what the hub has confirmed; sending it"
+                    + " again", deviceId, entry.seq(), receipt.head().seq());
+            inFlight.remove(entry.hash());
             return;
         }
         LOG.warn("[{}] seq {} does not continue the hub's chain ({}); restarting the chain after the hub's seq {}",

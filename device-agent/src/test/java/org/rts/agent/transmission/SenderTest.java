@@ -237,6 +237,24 @@ class SenderTest {
     }
 
     @Test
+    void a_gap_answer_older_than_what_the_hub_confirmed_sends_the_message_again_without_a_restart()
+            throws Exception {
+        sender.start();
+        until("the first message is sent", () -> published.size() == 1);
+        sender.receipt(receipt(first));
+        until("the second message is sent", () -> published.size() == 2);
+        // another hub decided seq 2 before the one that took seq 1 had stored it: its head is seq 0
+        sender.receipt(receipt(second, Topics.report("el", "dev-1", second.kind()), new ChainPosition(0, ""),
+                "SEQUENCE_GAP"));
+        until("seq 2 is sent again", () -> published.size() == 3);
+        assertEquals(second.jws(), published.get(2));
+        assertEquals(List.of("result"), outbox.pending().stream().map(OutboxEntry::kind)
+                .toList(), "no restart: the chain is whole");
+        sender.receipt(receipt(second));
+        until("seq 2 is answered", () -> outbox.pending().isEmpty());
+    }
+
+    @Test
     void a_replay_answer_to_the_oldest_message_restarts_the_chain_after_the_hubs_head() throws Exception {
         CompletableFuture<Sender.Answer> answer = sender.await(second.hash());
         sender.start();
