@@ -49,8 +49,6 @@ class HealthFloodIT {
             Wait.until("the flood is counted as rate-limited", Duration.ofSeconds(30),
                     () -> hub.health().rateLimitedCount() >= 250);
             assertEquals(42, hub.store().turnout(election.id).get("S-1"));
-            long taken = hub.units().get(0).telemetry().n();
-            assertTrue(taken <= 300, "n " + taken);
             assertTrue(hub.health().rateLimitedCount() < 300, "some were taken: " + hub.health().rateLimitedCount());
         } finally {
             hub.close();

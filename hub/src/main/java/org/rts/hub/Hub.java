@@ -508,15 +508,7 @@ public final class Hub implements AutoCloseable {
     private void evaluateAlerts() {
         try {
             Instant now = clock.instant();
-            java.util.Map<String, Long> races = new java.util.HashMap<>();
-            store.results(election.id()).forEach(r -> races.merge(r.station(), 1L, Long::sum));
-            java.util.Set<String> reported = new java.util.HashSet<>();
-            races.forEach((station, n) -> {
-                if (n >= election.races().size()) {
-                    reported.add(station);
-                }
-            });
-            List<Alerts.Alert> changed = alerts.evaluate(now, units.statuses(now), units, reported);
+            List<Alerts.Alert> changed = alerts.evaluate(now, units.statuses(now), units, this::stationsReported);
             store.saveAlerts(changed);
             for (Alerts.Alert a : changed) {
                 if (a.open()) {
@@ -576,6 +568,19 @@ public final class Hub implements AutoCloseable {
     /** The operations room's port, when served. */
     public int opsPort() {
         return ops == null ? -1 : ops.port();
+    }
+
+    /** The stations with an accepted result for every race. */
+    private java.util.Set<String> stationsReported() {
+        java.util.Map<String, Long> races = new java.util.HashMap<>();
+        store.results(election.id()).forEach(r -> races.merge(r.station(), 1L, Long::sum));
+        java.util.Set<String> reported = new java.util.HashSet<>();
+        races.forEach((station, n) -> {
+            if (n >= election.races().size()) {
+                reported.add(station);
+            }
+        });
+        return reported;
     }
 
     /** The alerts open now. */

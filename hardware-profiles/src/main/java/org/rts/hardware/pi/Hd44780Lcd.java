@@ -20,6 +20,7 @@ public final class Hd44780Lcd implements Display {
 
     private final I2C chip;
     private boolean ready;
+    private List<String> shown;
 
     public Hd44780Lcd(I2C chip) {
         this.chip = chip;
@@ -37,9 +38,13 @@ public final class Hd44780Lcd implements Display {
 
     @Override
     public synchronized void show(List<String> lines) {
+        if (lines.equals(shown)) {
+            return; // the same text: the bus stays quiet
+        }
         if (!ready) {
             init();
         }
+        shown = List.copyOf(lines);
         for (int row = 0; row < ROWS; row++) {
             command(0x80 | ROW_ADDRESS[row]);
             String text = ascii(row < lines.size() ? lines.get(row) : "");

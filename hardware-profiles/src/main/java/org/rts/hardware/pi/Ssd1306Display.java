@@ -30,6 +30,7 @@ public final class Ssd1306Display implements Display {
     private final I2C chip;
     private final Font font;
     private boolean ready;
+    private List<String> shown;
 
     public Ssd1306Display(I2C chip) {
         this.chip = chip;
@@ -55,10 +56,14 @@ public final class Ssd1306Display implements Display {
 
     @Override
     public synchronized void show(List<String> lines) {
+        if (lines.equals(shown)) {
+            return; // the same picture: the bus stays quiet
+        }
         if (!ready) {
             commands(INIT);
             ready = true;
         }
+        shown = List.copyOf(lines);
         byte[] pages = pages(render(lines));
         commands(new int[] {0x21, 0, WIDTH - 1, 0x22, 0, HEIGHT / 8 - 1});
         byte[] chunk = new byte[17];

@@ -66,7 +66,7 @@ class DisplaysTest {
         assertEquals(List.of(0x28, 0x0C, 0x01, 0x06), bytes.subList(0, 4).stream().map(b -> b[1]).toList(),
                 "4-bit, 2 lines; display on; clear; entry mode");
         int[] rowAddresses = bytes.stream().filter(b -> b[0] == 0 && (b[1] & 0x80) != 0).mapToInt(b -> b[1] & 0x7F)
-                .skip(0).toArray();
+                .toArray();
         assertEquals(List.of(0x00, 0x40, 0x14, 0x54), java.util.Arrays.stream(rowAddresses).boxed().toList());
         StringBuilder text = new StringBuilder();
         bytes.stream().filter(b -> b[0] == 1).forEach(b -> text.append((char) b[1]));
@@ -74,6 +74,8 @@ class DisplaysTest {
         assertEquals("Recu: K7Q2-M9XD     ", text.substring(0, 20), "accents dropped, row padded");
         assertEquals("Station S-0001      ", text.substring(20, 40));
         assertFalse(lcd.rightToLeft());
+        lcd.show(List.of("Reçu: K7Q2-M9XD", "Station S-0001"));
+        assertEquals(0, written(chip).length, "the same text again is not sent again");
         assertEquals("?", Hd44780Lcd.ascii("م"));
     }
 

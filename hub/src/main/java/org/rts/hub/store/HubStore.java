@@ -488,7 +488,7 @@ public final class HubStore implements AutoCloseable {
 
     /** The upstream took the message: it is not sent again. */
     public synchronized void forwarded(long id, long now) {
-        updateForward("UPDATE forward_queue SET state = 'DELIVERED', attempts = attempts + 1, done_at = ?,"
+        update("record a forwarding outcome", "UPDATE forward_queue SET state = 'DELIVERED', attempts = attempts + 1, done_at = ?,"
                 + " lease_until = NULL, last_error = NULL WHERE id = ?", now, id);
     }
 
@@ -500,29 +500,19 @@ public final class HubStore implements AutoCloseable {
     /** As above; {@code attempted} false puts back a message that was claimed but not tried. */
     public synchronized void forwardLater(long id, long nextAt, String error, boolean attempted) {
         if (attempted) {
-            updateForward("UPDATE forward_queue SET attempts = attempts + 1, next_at = ?, lease_until = NULL,"
+            update("record a forwarding outcome", "UPDATE forward_queue SET attempts = attempts + 1, next_at = ?, lease_until = NULL,"
                     + " last_error = ? WHERE id = ?", nextAt, error, id);
         } else {
-            updateForward("UPDATE forward_queue SET next_at = ?, lease_until = NULL WHERE id = ?", nextAt, id);
+            update("record a forwarding outcome", "UPDATE forward_queue SET next_at = ?, lease_until = NULL WHERE id = ?", nextAt, id);
         }
     }
 
     /** The upstream refused the message itself: kept for review, not sent again. */
     public synchronized void forwardRefused(long id, long now, String error) {
-        updateForward("UPDATE forward_queue SET state = 'REFUSED', attempts = attempts + 1, done_at = ?,"
+        update("record a forwarding outcome", "UPDATE forward_queue SET state = 'REFUSED', attempts = attempts + 1, done_at = ?,"
                 + " lease_until = NULL, last_error = ? WHERE id = ?", now, error, id);
     }
 
-    private void updateForward(String sql, Object... args) {
-        run("record a forwarding outcome", c -> {
-            dialect.begin(c);
-            PreparedStatement ps = statement(c, sql);
-            bind(ps, args);
-            ps.executeUpdate();
-            dialect.commit(c);
-            return null;
-        });
-    }
 
     /** Where one upstream stands: messages waiting, the oldest one's queueing time, and refused ones. */
     public record ForwardLag(String upstream, long pending, Long oldestEnqueuedAt, long refused, long delivered) {

@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Supplier;
 import org.rts.protocol.election.Election;
 import org.rts.protocol.election.Station;
 
@@ -111,18 +112,20 @@ public final class Alerts {
 
     /**
      * Looks at everything now; returns the alerts that opened or closed (to store and to log). {@code reported}
-     * holds the stations with an accepted result for every race.
+     * gives the stations with an accepted result for every race; it is asked only once the legal window after the
+     * close has passed, so the store is not read every time for nothing.
      */
     public synchronized List<Alert> evaluate(Instant now, Collection<UnitRegistry.UnitStatus> units,
-                                             UnitRegistry registry, Set<String> reported) {
+                                             UnitRegistry registry, Supplier<Set<String>> reported) {
         Map<String, Condition> now_ = new LinkedHashMap<>();
         Instant closes = election.polling().closes();
         for (UnitRegistry.UnitStatus u : units) {
             conditions(u, now, closes, registry).forEach(c -> now_.put(c.key(), c));
         }
         if (closes != null && !now.isBefore(closes.plus(settings.resultWindow()))) {
+            Set<String> withResult = reported.get();
             for (Station s : election.stations()) {
-                if (!reported.contains(s.id())) {
+                if (!withResult.contains(s.id())) {
                     Condition c = new Condition(Rule.NO_RESULT, s.id(), s.id(), "no accepted result "
                             + settings.resultWindow().toHours() + " h after the close");
                     now_.put(c.key(), c);

@@ -97,6 +97,8 @@ public final class OpsServer implements AutoCloseable {
     private final Sessions sessions;
     private final SecureRandom random = new SecureRandom();
     private volatile boolean running = true;
+    private byte[] lastEvent;
+    private long lastEventAt;
 
     private OpsServer(HttpServer server, Users users, Views views, Supplier<byte[]> metrics, Sessions sessions,
                       Clock clock) {
@@ -252,12 +254,7 @@ public final class OpsServer implements AutoCloseable {
         x.sendResponseHeaders(200, 0);
         OutputStream out = x.getResponseBody();
         while (running) {
-            Map<String, Object> snapshot = new HashMap<>();
-            snapshot.put("units", views.units());
-            snapshot.put("alerts", views.openAlerts());
-            snapshot.put("tally", views.tally());
-            out.write(("event: snapshot\ndata: " + Json.mapper().writeValueAsString(snapshot) + "\n\n")
-                    .getBytes(StandardCharsets.UTF_8));
+            out.write(snapshot());
             out.flush();
             try {
                 Thread.sleep(EVENT_EVERY.toMillis());
@@ -266,6 +263,24 @@ public final class OpsServer implements AutoCloseable {
                 return;
             }
         }
+    }
+
+    /**
+     * The event every stream sends now: made once per interval however many pages are open, so that the store is
+     * read once, not once per operator.
+     */
+    private synchronized byte[] snapshot() throws IOException {
+        long now = System.nanoTime();
+        if (lastEvent == null || now - lastEventAt >= EVENT_EVERY.toNanos() / 2) {
+            Map<String, Object> snapshot = new HashMap<>();
+            snapshot.put("units", views.units());
+            snapshot.put("alerts", views.openAlerts());
+            snapshot.put("tally", views.tally());
+            lastEvent = ("event: snapshot\ndata: " + Json.mapper().writeValueAsString(snapshot) + "\n\n")
+                    .getBytes(StandardCharsets.UTF_8);
+            lastEventAt = now;
+        }
+        return lastEvent;
     }
 
     private static void json(HttpExchange x, Object value) throws IOException {

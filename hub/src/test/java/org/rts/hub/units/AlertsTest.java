@@ -66,7 +66,7 @@ class AlertsTest {
 
     private List<Alert> step(Duration d) {
         now = now.plus(d);
-        return alerts.evaluate(now, units.statuses(now), units, Set.of());
+        return alerts.evaluate(now, units.statuses(now), units, Set::of);
     }
 
     private List<Rule> open() {
@@ -157,7 +157,7 @@ class AlertsTest {
         assertEquals(3, alerts.open().stream().filter(a -> a.rule() == Rule.NO_RESULT).count(),
                 "each of the 3 stations without a result 6 h after the close");
         List<Alert> closed = alerts.evaluate(now.plusSeconds(5), units.statuses(now), units,
-                Set.of("S-1", "S-2", "S-3"));
+                () -> Set.of("S-1", "S-2", "S-3"));
         assertEquals(3, closed.stream().filter(a -> !a.open()).count());
     }
 }
