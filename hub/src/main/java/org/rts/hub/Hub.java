@@ -203,8 +203,9 @@ public final class Hub implements AutoCloseable {
 
     /** On the MQTT client's thread: never blocks. */
     private boolean admit(HubMqtt.Delivery d) {
-        String device = Topics.parse(d.topic()).map(Topics.Address::deviceId).orElse("");
-        if (isHealth(d.topic())) {
+        Topics.Address address = Topics.parse(d.topic()).orElse(null);
+        String device = address == null ? "" : address.deviceId();
+        if (address != null && isHealth(address.kind())) {
             // a unit's health never waits behind reports, and a flood of it never spends a unit's report allowance
             if (!healthLimiter.tryAcquire(device) || !healthInbox.offer(d)) {
                 health.rateLimited();
@@ -465,8 +466,7 @@ public final class Hub implements AutoCloseable {
                 + " last minute (a genuine unit sends them again)", device, n));
     }
 
-    private static boolean isHealth(String topic) {
-        String kind = Topics.parse(topic).map(Topics.Address::kind).orElse("");
+    private static boolean isHealth(String kind) {
         return kind.equals(Topics.TELEMETRY) || kind.equals(Topics.PRESENCE);
     }
 
