@@ -23,11 +23,12 @@ public final class Mosquitto implements AutoCloseable {
         this.log = log;
     }
 
-    /** A plain, anonymous broker on a free port, not started yet. */
-    public static Mosquitto plain(Path dir) throws IOException {
+    /** A plain, anonymous broker on a free port with further configuration lines, not started yet. */
+    public static Mosquitto plain(Path dir, String... settings) throws IOException {
         int port = freePort();
         Path conf = Files.createDirectories(dir).resolve("mosquitto.conf");
-        Files.writeString(conf, "listener " + port + " 127.0.0.1\nallow_anonymous true\npersistence false\n");
+        Files.writeString(conf, "listener " + port + " 127.0.0.1\nallow_anonymous true\npersistence false\n"
+                + String.join("\n", settings) + "\n");
         return new Mosquitto(port, conf, dir.resolve("mosquitto.log"));
     }
 

@@ -26,6 +26,7 @@ import org.eclipse.paho.mqttv5.common.MqttException;
 import org.eclipse.paho.mqttv5.common.MqttMessage;
 import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
 import org.rts.demo.load.Fleet.Message;
+import org.rts.hub.mqtt.TopicAliases;
 import org.rts.protocol.Topics;
 import org.rts.protocol.codec.MessageCodec;
 import org.rts.protocol.jws.Jws;
@@ -92,11 +93,13 @@ public final class Traffic implements AutoCloseable {
         String tag = Long.toString(System.nanoTime(), 36);
         for (int i = 0; i < connections; i++) {
             MqttAsyncClient c = new MqttAsyncClient(brokerUrl, "load-pub-" + i + "-" + tag, new MemoryPersistence());
+            c.setCallback(new Callback(c));
             c.connect(options()).waitForCompletion(10_000);
+            TopicAliases.disable(c);
             publishers.add(c);
         }
         listener = new MqttAsyncClient(brokerUrl, "load-receipts-" + tag, new MemoryPersistence());
-        listener.setCallback(new Callback());
+        listener.setCallback(new Callback(listener));
         listener.connect(options()).waitForCompletion(10_000);
         listener.subscribe(Topics.devices(election) + "+/" + Topics.RECEIPT, 1).waitForCompletion(10_000);
         loop.scheduleWithFixedDelay(this::resendDue, 100, 100, TimeUnit.MILLISECONDS);
@@ -280,7 +283,14 @@ public final class Traffic implements AutoCloseable {
         }
     }
 
+    /** A publisher's or the listener's: the listener takes receipts, a publisher only reconnects. */
     private final class Callback implements MqttCallback {
+        private final MqttAsyncClient client;
+
+        Callback(MqttAsyncClient client) {
+            this.client = client;
+        }
+
         @Override
         public void messageArrived(String topic, MqttMessage message) {
             long at = System.nanoTime();
@@ -311,7 +321,8 @@ public final class Traffic implements AutoCloseable {
 
         @Override
         public void connectComplete(boolean reconnect, String serverURI) {
-            if (reconnect) {
+            TopicAliases.disable(client);
+            if (reconnect && client == listener) {
                 try {
                     listener.subscribe(Topics.devices(election) + "+/" + Topics.RECEIPT, 1);
                 } catch (MqttException e) {

@@ -52,6 +52,8 @@ public final class AgentLink implements AutoCloseable {
     private final long maxBackoffMillis;
     private final SSLSocketFactory tls;
     private volatile MqttAsyncClient client;
+    /** {@link #client} once connected with {@link TopicAliases} off: what publishes go through. */
+    private volatile MqttAsyncClient ready;
     private volatile Listener listener;
     private volatile boolean closed;
     private volatile PresenceSigner presence;
@@ -89,7 +91,7 @@ public final class AgentLink implements AutoCloseable {
     }
 
     public boolean isConnected() {
-        MqttAsyncClient c = client;
+        MqttAsyncClient c = ready;
         return c != null && c.isConnected();
     }
 
@@ -114,7 +116,7 @@ public final class AgentLink implements AutoCloseable {
      * report needs); false when not connected.
      */
     public boolean publishVolatile(String topic, byte[] payload) {
-        MqttAsyncClient c = client;
+        MqttAsyncClient c = ready;
         if (c == null || !c.isConnected()) {
             return false;
         }
@@ -129,7 +131,7 @@ public final class AgentLink implements AutoCloseable {
 
     /** Publishes at QoS 1 without waiting; false when not connected or the client refused. */
     public boolean publish(String topic, byte[] payload) {
-        MqttAsyncClient c = client;
+        MqttAsyncClient c = ready;
         if (c == null || !c.isConnected()) {
             return false;
         }
@@ -224,6 +226,8 @@ public final class AgentLink implements AutoCloseable {
         }
         try {
             fresh.connect(options).waitForCompletion(15_000);
+            TopicAliases.disable(fresh);
+            ready = fresh;
             IMqttToken subscription = fresh.subscribe(receiptTopic, 1);
             subscription.waitForCompletion(15_000);
             int granted = subscription.getReasonCodes() == null ? 0 : subscription.getReasonCodes()[0];
@@ -282,6 +286,7 @@ public final class AgentLink implements AutoCloseable {
     private void drop() {
         MqttAsyncClient old = client;
         client = null;
+        ready = null;
         if (old == null) {
             return;
         }

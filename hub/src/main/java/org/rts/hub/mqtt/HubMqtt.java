@@ -87,6 +87,8 @@ public final class HubMqtt implements AutoCloseable {
     private final AtomicLong reconnects = new AtomicLong();
     private MqttAsyncClient client;
     private long connection;
+    /** The connection on which {@link TopicAliases} are off: receipts are published only on it. */
+    private long aliasesOff;
     private volatile boolean closed;
     private volatile boolean subscribed;
     private volatile boolean probing = true;
@@ -152,6 +154,10 @@ public final class HubMqtt implements AutoCloseable {
         synchronized (lock) {
             if (d.connection() != connection || client == null || !client.isConnected()) {
                 return; // delivered again on the next connection, and answered then
+            }
+            if (aliasesOff != connection) { // the connection is up but not yet cleared of topic aliases
+                scheduler.schedule(() -> answer(d, topic, receipt, attempt + 1), 5, TimeUnit.MILLISECONDS);
+                return;
             }
             try {
                 client.publish(topic, receipt, 1, false, null, new MqttActionListener() {
@@ -319,6 +325,10 @@ public final class HubMqtt implements AutoCloseable {
         }
         try {
             fresh.connect(options).waitForCompletion(15_000);
+            TopicAliases.disable(fresh);
+            synchronized (lock) {
+                aliasesOff = generation;
+            }
             subscribe(fresh);
             connectedAt = clock.instant();
             if (attempt > 1 || generation > 1) {
