@@ -508,7 +508,8 @@ public final class Hub implements AutoCloseable {
     private void evaluateAlerts() {
         try {
             Instant now = clock.instant();
-            List<Alerts.Alert> changed = alerts.evaluate(now, units.statuses(now), units, this::stationsReported);
+            List<Alerts.Alert> changed = alerts.evaluate(now, units.statuses(now), units, this::stationsReported,
+                    registry.current().crl().nextUpdate());
             store.saveAlerts(changed);
             for (Alerts.Alert a : changed) {
                 if (a.open()) {
@@ -559,6 +560,7 @@ public final class Hub implements AutoCloseable {
         metrics.inbox(inbox.size());
         metrics.units(units());
         metrics.alerts(alerts.open());
+        metrics.crl(registry.current().crl().nextUpdate(), clock.instant());
         for (HealthReport.Forwarding f : forwardingStatus()) {
             metrics.forwarding(f.upstream(), f.pending(), f.lagSeconds());
         }

@@ -2,6 +2,8 @@ package org.rts.provisioning;
 
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.Callable;
 import org.rts.protocol.ProtocolException;
@@ -10,6 +12,7 @@ import org.rts.protocol.files.ElectionFiles;
 import org.rts.protocol.files.Registry;
 import org.rts.protocol.files.SignedFile;
 import org.rts.protocol.pki.Certificates;
+import org.rts.protocol.pki.Crl;
 import org.rts.protocol.pki.Pem;
 import org.rts.provisioning.broker.BrokerSetup;
 import org.rts.provisioning.election.ElectionAuthority;
@@ -30,7 +33,7 @@ import picocli.CommandLine.Option;
         description = "Creates an election's keys and certificates, enrols devices for stations, revokes them.",
         subcommands = {ProvisioningMain.Init.class, ProvisioningMain.Enrol.class, ProvisioningMain.EnrolBatch.class,
                 ProvisioningMain.Reassign.class, ProvisioningMain.Revoke.class, ProvisioningMain.Decommission.class,
-                ProvisioningMain.Status.class, ProvisioningMain.Broker.class, ProvisioningMain.VerifyExport.class})
+                ProvisioningMain.Status.class, ProvisioningMain.RenewCrl.class, ProvisioningMain.Broker.class, ProvisioningMain.VerifyExport.class})
 public final class ProvisioningMain implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -248,7 +251,8 @@ public final class ProvisioningMain implements Runnable {
 
         @Override
         public Integer call() {
-            Registry registry = dir.authority().registry();
+            ElectionAuthority authority = dir.authority();
+            Registry registry = authority.registry();
             System.out.printf("%-20s %-14s %-15s %-22s %s%n", "DEVICE", "STATION", "STATE", "EXPIRES",
                     "CERT SHA-256");
             for (Registry.Entry e : registry.devices()) {
@@ -259,6 +263,33 @@ public final class ProvisioningMain implements Runnable {
             System.out.printf("%d active devices, %d certificates withdrawn%n",
                     registry.devices().stream().filter(Registry.Entry::active).count(),
                     registry.devices().stream().filter(e -> !e.active()).count());
+            Crl crl = authority.crl();
+            System.out.printf("CRL number %s lapses at %s%n", crl.number(), crl.nextUpdate());
+            if (crl.nextUpdate() != null && Duration.between(Instant.now(), crl.nextUpdate())
+                    .compareTo(ElectionAuthority.CRL_WARNING) < 0) {
+                System.err.printf("WARNING: the CRL lapses at %s: from then the broker refuses every unit and the"
+                        + " hub. Run 'provisioning renew-crl --dir %s' now.%n", crl.nextUpdate(), dir.dir);
+            }
+            return 0;
+        }
+    }
+
+    @Command(name = "renew-crl", mixinStandardHelpOptions = true,
+            description = "Issue the CRL again, same revocations, valid through the election calendar: before the"
+                    + " one in force lapses and the broker refuses every unit.")
+    static final class RenewCrl implements Callable<Integer> {
+        @Mixin
+        Dir dir;
+
+        @Override
+        public Integer call() {
+            Crl crl = dir.authority().renewCrl();
+            System.out.printf("CRL number %s issued, valid until %s. Now:%n"
+                    + "  1. broker host: copy %s over its crl.pem and restart Mosquitto (units and hub reconnect"
+                    + " by themselves; no unit is enrolled again)%n"
+                    + "  2. hub host: copy %s, %s and %s into the hub's election folder%n", crl.number(),
+                    crl.nextUpdate(), files(dir).crl(), files(dir).registry(),
+                    SignedFile.signatureOf(files(dir).registry()), files(dir).crl());
             return 0;
         }
     }

@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
+import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
@@ -18,6 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.rts.protocol.ProtocolException;
 import org.rts.protocol.election.Candidate;
 import org.rts.protocol.election.Election;
+import org.rts.protocol.election.Polling;
 import org.rts.protocol.election.Race;
 import org.rts.protocol.election.Station;
 import org.rts.protocol.files.BundleFiles;
@@ -25,6 +27,7 @@ import org.rts.protocol.files.ElectionFiles;
 import org.rts.protocol.files.Registry;
 import org.rts.protocol.message.Mode;
 import org.rts.protocol.pki.Certificates;
+import org.rts.protocol.pki.Crl;
 import org.rts.protocol.pki.Csr;
 import org.rts.protocol.pki.Keys;
 import org.rts.protocol.pki.Pem;
@@ -44,10 +47,16 @@ class ProvisioningTest {
     private Enrolment enrolment;
 
     private ElectionFiles create(Path where, Mode mode) {
+        return create(where, mode, CLOCK, null);
+    }
+
+    /** An election made at {@code clock}'s time whose polls close at {@code closesAt} in Baghdad (null: not said). */
+    private static ElectionFiles create(Path where, Mode mode, Clock clock, String closesAt) {
         ElectionFiles f = new ElectionFiles(where);
-        new ElectionSetup(CLOCK).create(f, new Election("el-" + mode.name().toLowerCase(), "Election", mode,
+        new ElectionSetup(clock).create(f, new Election("el-" + mode.name().toLowerCase(), "Election", mode,
                 List.of(new Race("r", "Race", List.of(new Candidate("a", "A")))),
-                List.of(new Station("S-1", "One", 100), new Station("S-2", "Two", 100)), null));
+                List.of(new Station("S-1", "One", 100), new Station("S-2", "Two", 100)), null,
+                closesAt == null ? null : new Polling("Asia/Baghdad", List.of(), LocalDateTime.parse(closesAt))));
         return f;
     }
 
@@ -253,5 +262,55 @@ class ProvisioningTest {
         ProtocolException e = assertThrows(ProtocolException.class,
                 () -> ElectionAuthority.load(files, CLOCK).election());
         assertTrue(e.getMessage().contains("does not match its signature"), e.getMessage());
+    }
+
+    @Test
+    void the_crl_lasts_through_the_election_calendar_and_renewing_it_keeps_its_revocations_under_a_newer_number() {
+        var ca = Pem.readCertificate(files.caCertificate());
+        assertEquals(ca.getNotAfter().toInstant(), ElectionAuthority.load(files, CLOCK).crl().nextUpdate(),
+                "no close date in the ballot: as long as the CA");
+
+        ElectionFiles closing = create(dir.resolve("closing"), Mode.LIVE, CLOCK, "2026-11-26T18:00");
+        assertEquals(Instant.parse("2026-11-26T15:00:00Z").plus(ElectionAuthority.CRL_AFTER_CLOSE),
+                ElectionAuthority.load(closing, CLOCK).crl().nextUpdate(), "90 days after the polls close");
+
+        ElectionFiles past = create(dir.resolve("past"), Mode.LIVE, CLOCK, "2026-01-10T18:00");
+        ElectionAuthority authority = ElectionAuthority.load(past, CLOCK);
+        assertEquals(CLOCK.instant().plus(ElectionAuthority.CRL_MINIMUM), authority.crl().nextUpdate(),
+                "a close long past: 30 days from now");
+        new Enrolment(authority).enrol(request("dev-1"), "dev-1", "S-1", BROKER);
+        new Revocation(authority).revoke("dev-1");
+        Crl before = authority.crl();
+
+        Clock later = Clock.offset(CLOCK, java.time.Duration.ofDays(25));
+        Crl renewed = ElectionAuthority.load(past, later).renewCrl();
+        assertTrue(renewed.number().compareTo(before.number()) > 0, "newer, so the hub takes it");
+        assertEquals(before.revoked(), renewed.revoked());
+        assertEquals(later.instant().plus(ElectionAuthority.CRL_MINIMUM), renewed.nextUpdate());
+        assertEquals(renewed.number().longValue(), ElectionAuthority.load(past, later).registry().version(),
+                "the registry moves with it");
+    }
+
+    @Test
+    void status_warns_when_the_crl_lapses_within_a_week_and_renew_crl_ends_the_warning() {
+        Clock weeksAgo = Clock.offset(Clock.systemUTC(), java.time.Duration.ofDays(-25));
+        ElectionFiles soon = create(dir.resolve("soon"), Mode.LIVE, weeksAgo, "2026-01-10T18:00");
+        String dirArg = soon.dir().toString();
+        String warned = stderrOf(() -> assertEquals(0, ProvisioningMain.run("status", "--dir", dirArg)));
+        assertTrue(warned.contains("WARNING: the CRL lapses at") && warned.contains("renew-crl"), warned);
+        assertEquals("", stderrOf(() -> assertEquals(0, ProvisioningMain.run("renew-crl", "--dir", dirArg))));
+        assertEquals("", stderrOf(() -> assertEquals(0, ProvisioningMain.run("status", "--dir", dirArg))));
+    }
+
+    private static String stderrOf(Runnable command) {
+        java.io.PrintStream original = System.err;
+        java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
+        System.setErr(new java.io.PrintStream(err, true, java.nio.charset.StandardCharsets.UTF_8));
+        try {
+            command.run();
+        } finally {
+            System.setErr(original);
+        }
+        return err.toString(java.nio.charset.StandardCharsets.UTF_8);
     }
 }

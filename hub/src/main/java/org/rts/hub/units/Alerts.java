@@ -34,8 +34,17 @@ public final class Alerts {
         /** Connecting again and again. */
         FLAPPING,
         /** No accepted result from a station within the legal window after the close. */
-        NO_RESULT
+        NO_RESULT,
+        /**
+         * The CRL in force lapses within {@link #CRL_WARNING} or has lapsed: the broker then refuses every unit and
+         * the hub. Its subject is {@value #CRL_SUBJECT}.
+         */
+        CRL_EXPIRING
     }
+
+    /** How long before the CRL's next update the CRL_EXPIRING alert opens. */
+    public static final Duration CRL_WARNING = Duration.ofDays(7);
+    public static final String CRL_SUBJECT = "crl";
 
     /**
      * Thresholds and how long each condition must hold before its alert opens.
@@ -113,11 +122,22 @@ public final class Alerts {
     /**
      * Looks at everything now; returns the alerts that opened or closed (to store and to log). {@code reported}
      * gives the stations with an accepted result for every race; it is asked only once the legal window after the
-     * close has passed, so the store is not read every time for nothing.
+     * close has passed, so the store is not read every time for nothing. {@code crlNextUpdate} is the next update
+     * of the CRL in force (null: it names none, so it never lapses).
      */
     public synchronized List<Alert> evaluate(Instant now, Collection<UnitRegistry.UnitStatus> units,
-                                             UnitRegistry registry, Supplier<Set<String>> reported) {
+                                             UnitRegistry registry, Supplier<Set<String>> reported,
+                                             Instant crlNextUpdate) {
         Map<String, Condition> now_ = new LinkedHashMap<>();
+        if (crlNextUpdate != null && !now.plus(CRL_WARNING).isBefore(crlNextUpdate)) {
+            Condition c = new Condition(Rule.CRL_EXPIRING, CRL_SUBJECT, null, now.isBefore(crlNextUpdate)
+                    ? "the CRL lapses at " + crlNextUpdate + ", in " + Duration.between(now, crlNextUpdate).toHours()
+                            + " h: then the broker refuses every unit and the hub; run 'provisioning renew-crl'"
+                            + " and copy crl.pem to the broker (restart it) and to the hub"
+                    : "the CRL lapsed at " + crlNextUpdate + ": the broker refuses every unit and the hub; run"
+                            + " 'provisioning renew-crl' and copy crl.pem to the broker (restart it) and to the hub");
+            now_.put(c.key(), c);
+        }
         Instant closes = election.polling().closes();
         for (UnitRegistry.UnitStatus u : units) {
             conditions(u, now, closes, registry).forEach(c -> now_.put(c.key(), c));
@@ -199,7 +219,7 @@ public final class Alerts {
             case UNIT_DOWN -> settings.downFor();
             case CLOCK -> settings.clockFor();
             case OUTBOX_AFTER_CLOSE -> settings.outboxFor();
-            case TAMPER, FLAPPING, NO_RESULT -> Duration.ZERO;
+            case TAMPER, FLAPPING, NO_RESULT, CRL_EXPIRING -> Duration.ZERO;
         };
     }
 

@@ -7,6 +7,8 @@ import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.Collection;
 import java.util.EnumMap;
 import java.util.Map;
@@ -15,7 +17,8 @@ import org.rts.hub.units.UnitRegistry;
 
 /**
  * The hub's figures for Prometheus: units by state, messages by outcome and rejections by reason, how long a batch
- * takes to decide and store, the inbox's depth, the open alerts by rule, and each tally centre's forwarding lag.
+ * takes to decide and store, the inbox's depth, the open alerts by rule, the days until the CRL lapses, and each
+ * tally centre's forwarding lag.
  */
 public final class HubMetrics {
     private final PrometheusRegistry registry = new PrometheusRegistry();
@@ -36,6 +39,9 @@ public final class HubMetrics {
             .help("Messages received and waiting to be decided").register(registry);
     private final Gauge alerts = Gauge.builder().name("rts_hub_alerts_open").help("Open alerts by rule")
             .labelNames("rule").register(registry);
+    private final Gauge crlDaysLeft = Gauge.builder().name("rts_hub_crl_days_left")
+            .help("Days until the CRL in force lapses (negative once lapsed: the broker refuses every client)")
+            .register(registry);
     private final Gauge forwardPending = Gauge.builder().name("rts_hub_forward_pending")
             .help("Accepted messages waiting for a tally centre").labelNames("upstream").register(registry);
     private final Gauge forwardLag = Gauge.builder().name("rts_hub_forward_lag_seconds")
@@ -78,6 +84,13 @@ public final class HubMetrics {
         }
         open.forEach(a -> count.merge(a.rule(), 1, Integer::sum));
         count.forEach((r, n) -> alerts.labelValues(r.name()).set(n));
+    }
+
+    /** The CRL's next update as days from {@code now}; a CRL without one leaves the figure out. */
+    public void crl(Instant nextUpdate, Instant now) {
+        if (nextUpdate != null) {
+            crlDaysLeft.set(Duration.between(now, nextUpdate).toSeconds() / 86_400.0);
+        }
     }
 
     public void forwarding(String upstream, long pending, long lagSeconds) {

@@ -64,9 +64,11 @@ class AlertsTest {
                 .encode(t)), now).taken());
     }
 
+    private Instant crlNextUpdate;
+
     private List<Alert> step(Duration d) {
         now = now.plus(d);
-        return alerts.evaluate(now, units.statuses(now), units, Set::of);
+        return alerts.evaluate(now, units.statuses(now), units, Set::of, crlNextUpdate);
     }
 
     private List<Rule> open() {
@@ -157,7 +159,28 @@ class AlertsTest {
         assertEquals(3, alerts.open().stream().filter(a -> a.rule() == Rule.NO_RESULT).count(),
                 "each of the 3 stations without a result 6 h after the close");
         List<Alert> closed = alerts.evaluate(now.plusSeconds(5), units.statuses(now), units,
-                () -> Set.of("S-1", "S-2", "S-3"));
+                () -> Set.of("S-1", "S-2", "S-3"), null);
         assertEquals(3, closed.stream().filter(a -> !a.open()).count());
+    }
+
+    @Test
+    void the_crl_alert_opens_a_week_before_the_crl_lapses_holds_after_and_closes_once_it_is_renewed() {
+        crlNextUpdate = now.plus(Duration.ofDays(8));
+        step(Duration.ZERO);
+        assertEquals(List.of(), crlAlerts(), "8 days left");
+        step(Duration.ofDays(1));
+        assertEquals(1, crlAlerts().size(), "7 days left");
+        assertTrue(crlAlerts().get(0).detail().contains("provisioning renew-crl"), crlAlerts().get(0).detail());
+        step(Duration.ofDays(8));
+        assertEquals(1, crlAlerts().size(), "lapsed a day ago");
+        crlNextUpdate = now.plus(Duration.ofDays(90));
+        List<Alert> changed = step(Duration.ofSeconds(5));
+        assertEquals(List.of(), crlAlerts(), "renewed");
+        assertEquals(List.of(Alerts.CRL_SUBJECT), changed.stream()
+                .filter(a -> !a.open() && a.rule() == Rule.CRL_EXPIRING).map(Alert::subject).toList());
+    }
+
+    private List<Alert> crlAlerts() {
+        return alerts.open().stream().filter(a -> a.rule() == Rule.CRL_EXPIRING).toList();
     }
 }

@@ -5,8 +5,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import org.bouncycastle.cert.X509CertificateHolder;
 import org.bouncycastle.crypto.params.ECPrivateKeyParameters;
 import org.rts.protocol.codec.JsonFiles;
@@ -16,6 +18,7 @@ import org.rts.protocol.files.Registry;
 import org.rts.protocol.files.SignedFile;
 import org.rts.protocol.jws.Es256Signer;
 import org.rts.protocol.pki.CertificateIssuer;
+import org.rts.protocol.pki.Crl;
 import org.rts.protocol.pki.Certificates;
 import org.rts.protocol.pki.Pem;
 import org.rts.provisioning.ProvisioningException;
@@ -27,13 +30,22 @@ import org.rts.provisioning.ProvisioningException;
 public final class ElectionAuthority {
     /** Key id in the JWS header of signed configuration files. */
     public static final String KID = "election-authority";
-    /** A CRL is valid this long; re-issue it (any revocation does) before it lapses. */
-    public static final Duration CRL_VALIDITY = Duration.ofDays(30);
+    /**
+     * A CRL stays valid this long after the polls close ({@code polling.closesAt} of the ballot definition): through
+     * the count, complaints and audits, since once it lapses the broker refuses every unit and the hub.
+     */
+    public static final Duration CRL_AFTER_CLOSE = Duration.ofDays(90);
+    /** A CRL is valid at least this long from when it is issued (a late enrolment, a close already past). */
+    public static final Duration CRL_MINIMUM = Duration.ofDays(30);
+    /** Under this, {@code status} warns that the CRL needs renewing ({@code renew-crl}). */
+    public static final Duration CRL_WARNING = Duration.ofDays(7);
 
     private final ElectionFiles files;
     private final CertificateIssuer issuer;
     private final Es256Signer signer;
     private final Clock clock;
+    /** The polls' close from the ballot definition, read once. */
+    private Optional<Instant> closes;
 
     ElectionAuthority(ElectionFiles files, X509CertificateHolder ca, ECPrivateKeyParameters caKey, Clock clock) {
         this.files = files;
@@ -86,17 +98,48 @@ public final class ElectionAuthority {
         Registry next = registry.next(clock.instant());
         JsonFiles.write(files.registry(), next);
         sign(files.registry());
-        Map<BigInteger, java.time.Instant> revoked = new LinkedHashMap<>();
+        Map<BigInteger, Instant> revoked = new LinkedHashMap<>();
         for (Registry.Entry e : next.devices()) {
             if (!e.active()) {
                 revoked.put(Pem.parseCertificate(e.certificate()).getSerialNumber(), e.revokedAt());
             }
         }
-        String crl = Pem.encode(issuer.crl(revoked, BigInteger.valueOf(next.version()), clock.instant(),
-                CRL_VALIDITY));
+        Instant now = clock.instant();
+        String crl = Pem.encode(issuer.crl(revoked, BigInteger.valueOf(next.version()), now,
+                Duration.between(now, crlNextUpdate(now))));
         Pem.write(files.crl(), crl, false);
         if (Files.isDirectory(files.broker())) {
             Pem.write(files.broker().resolve("crl.pem"), crl, false);
         }
+    }
+
+    /**
+     * The CRL issued again with the same revocations and the next registry version (the hub takes only a newer
+     * one), valid for the election calendar from now: what to do before the one in force lapses.
+     */
+    public Crl renewCrl() {
+        save(registry());
+        return crl();
+    }
+
+    /** The CRL as last written, after checking the CA's signature on it. */
+    public Crl crl() {
+        return Crl.read(files.crl(), issuer.caCertificate());
+    }
+
+    /**
+     * When a CRL issued at {@code now} lapses: {@link #CRL_AFTER_CLOSE} after the polls close, at least
+     * {@link #CRL_MINIMUM} from now; with no close date in the ballot, when the CA certificate expires (nothing it
+     * issued outlives it). Never after the CA certificate.
+     */
+    Instant crlNextUpdate(Instant now) {
+        Instant caExpires = issuer.caCertificate().getNotAfter().toInstant();
+        if (closes == null) {
+            closes = Optional.ofNullable(election().polling().closes());
+        }
+        Instant wanted = closes.map(c -> c.plus(CRL_AFTER_CLOSE)).orElse(caExpires);
+        Instant atLeast = now.plus(CRL_MINIMUM);
+        Instant until = wanted.isBefore(atLeast) ? atLeast : wanted;
+        return until.isAfter(caExpires) ? caExpires : until;
     }
 }
