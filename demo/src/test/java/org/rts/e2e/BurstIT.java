@@ -48,12 +48,13 @@ class BurstIT {
         Fleet fleet = Fleet.create(dir.resolve("election"), units);
         List<Fleet.Message> burst = fleet.sign(perUnit);
         Path store = dir.resolve("hub.db");
-        try (Mosquitto broker = Mosquitto.forElection(dir.resolve("broker"), units, perUnit)) {
+        // room for a unit's messages sent again (after 3 min without a receipt) besides the first copies
+        try (Mosquitto broker = Mosquitto.forElection(dir.resolve("broker"), units, 2 * perUnit)) {
             broker.start();
             try (HubProcess hub = new HubProcess(fleet.files().dir(), broker.url(), store.toString(), "burst-hub",
                     dir.resolve("hub.log"), "--rate-burst", "1000000", "--rate", "1000000").start();
                  Traffic traffic = new Traffic(broker.url(), fleet.election().id(), 4, Integer.MAX_VALUE,
-                         Duration.ofSeconds(60))) {
+                         Duration.ofMinutes(3))) {
                 hub.awaitConnected(Path.of(store + ".health.json"));
                 traffic.send(burst);
                 assertTrue(traffic.awaitAnswers(burst.size(), Duration.ofMinutes(12)),

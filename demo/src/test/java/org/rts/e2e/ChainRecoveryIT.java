@@ -163,7 +163,7 @@ class ChainRecoveryIT {
             // an exact copy placed ahead of the unit is the unit's own message: it takes seq 1 for it
             assertTrue(raw.send(Topics.TURNOUT, genuine, STEP).accepted());
         }
-        Cli.Result sent = agent(unit, "send");
+        Cli.Result sent = agent(unit, "send", "--resend-after", "600");
         assertEquals(AgentMain.ACCEPTED, sent.code(), sent.output());
         try (Outbox outbox = Outbox.open(unit.resolve("outbox.db"))) {
             OutboxEntry entry = outbox.recent(1).get(0);

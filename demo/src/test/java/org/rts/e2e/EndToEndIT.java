@@ -142,7 +142,8 @@ class EndToEndIT {
         Wait.until("the hub stored the queued result", STEP,
                 () -> hub.store().results(election.id).size() == 1);
 
-        assertEquals(AgentMain.ACCEPTED, AgentMain.run("send", "--bundle", bundle(1).toString(), "--wait", "60"));
+        assertEquals(AgentMain.ACCEPTED, AgentMain.run("send", "--bundle", bundle(1).toString(), "--wait", "60",
+                "--resend-after", "600"));
         assertEquals(1, hub.store().results(election.id).size());
         assertEquals(1, hub.store().head("dev-1").seq());
         assertEquals(java.util.Map.of("ACCEPTED", 1, "RESEND", 1), hub.store().inboundCounts(),

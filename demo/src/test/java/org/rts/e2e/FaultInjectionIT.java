@@ -37,7 +37,7 @@ import org.rts.protocol.message.Mode;
  * committed is accepted exactly once and every store passes SQLite's integrity check. The seed is printed (and can
  * be set with {@code -Drts.faults.seed=...}) so that a failing run can be replayed.
  */
-@Timeout(value = 6, unit = TimeUnit.MINUTES)
+@Timeout(value = 12, unit = TimeUnit.MINUTES)
 class FaultInjectionIT {
     private static final int UNITS = 3;
     private static final Duration FAULTS_FOR = Duration.ofSeconds(Long.getLong("rts.faults.seconds", 90));

@@ -84,7 +84,7 @@ class ForwardingIT {
             Receiver byHttps = httpsReceiver(files, tallyDir, httpsPort, server);
             HubProcess hub = new HubProcess(files.dir(), stations.url(), store.toString(), "hub-f",
                     dir.resolve("hub.log"), options).start();
-            try (Traffic traffic = new Traffic(stations.url(), fleet.election().id(), 4, 4, Duration.ofSeconds(5))) {
+            try (Traffic traffic = new Traffic(stations.url(), fleet.election().id(), 4, 4, Duration.ofSeconds(30))) {
                 hub.awaitConnected(Path.of(store + ".health.json"));
                 traffic.send(burst.subList(0, units));
                 awaitKeys("the first reports at both tally centres", () -> atBoth(byMqtt, byHttps), units);

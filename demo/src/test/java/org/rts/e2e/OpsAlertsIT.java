@@ -36,7 +36,7 @@ class OpsAlertsIT {
                 Clock.systemUTC());
         Hub hub = Hub.start(HubConfig.of(election.files, Mosquitto.SHARED_URL, dir.resolve("hub.db"),
                 "it-hub-" + UUID.randomUUID()).withSessionExpiry(Duration.ofMinutes(3))
-                .withAlerts(Alerts.Settings.DEFAULT.with(Map.of("batteryFor", 2L, "downFor", 3L, "silentAfter", 8L))),
+                .withAlerts(Alerts.Settings.DEFAULT.with(Map.of("batteryFor", 2L, "downFor", 3L, "silentAfter", 15L))),
                 Clock.systemUTC());
         Path[] units = new Path[4];
         for (int i = 1; i <= 3; i++) {
@@ -51,7 +51,7 @@ class OpsAlertsIT {
                     "-Drts.simulated.drain=7200"), dir.resolve("dev-1.log"), run(units[1]));
             cut = Cli.agentProcess(dir.resolve("dev-2.log"), run(units[2]));
             silent = Cli.agentProcess(dir.resolve("dev-3.log"), run(units[3]));
-            Wait.until("three units online", Duration.ofSeconds(60), () -> hub.units().stream()
+            Wait.until("three units online", Duration.ofSeconds(120), () -> hub.units().stream()
                     .filter(u -> u.state() == org.rts.hub.units.UnitRegistry.State.ONLINE).count() == 3);
 
             cut.destroyForcibly(); // its will fires

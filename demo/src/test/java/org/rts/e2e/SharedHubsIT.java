@@ -44,7 +44,7 @@ class SharedHubsIT {
             first.awaitConnected(election.resolve("hub-a.health.json"));
             HubProcess second = new HubProcess(election, broker.url(), database.url(), "hub-b",
                     dir.resolve("b.log"), options).start();
-            try (Traffic traffic = new Traffic(broker.url(), fleet.election().id(), 4, 4, Duration.ofSeconds(5))) {
+            try (Traffic traffic = new Traffic(broker.url(), fleet.election().id(), 4, 4, Duration.ofSeconds(30))) {
                 second.awaitConnected(election.resolve("hub-b.health.json"));
                 traffic.send(burst);
                 assertTrue(traffic.awaitAnswers(burst.size() / 3, Duration.ofMinutes(3)), "a third answered");

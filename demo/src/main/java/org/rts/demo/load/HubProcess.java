@@ -80,7 +80,7 @@ public final class HubProcess implements AutoCloseable {
     /** Waits until the hub's health file says it is subscribed: what is published before has nobody to go to. */
     public void awaitConnected(Path health) throws InterruptedException {
         com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
-        long deadline = System.nanoTime() + java.time.Duration.ofSeconds(60).toNanos();
+        long deadline = System.nanoTime() + java.time.Duration.ofSeconds(120).toNanos();
         while (System.nanoTime() < deadline) {
             if (!isAlive()) {
                 throw new IllegalStateException("the hub exited: see " + log);

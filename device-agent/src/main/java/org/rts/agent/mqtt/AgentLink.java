@@ -322,7 +322,7 @@ public final class AgentLink implements AutoCloseable {
                 PresenceSigner announcer = presence;
                 if (announcer != null) { // a clean goodbye: the broker then drops the will
                     c.publish(announcer.topic(), announcer.sign(session(),
-                            Presence.State.OFFLINE), 1, false).waitForCompletion(2_000);
+                            Presence.State.OFFLINE), 1, false).waitForCompletion(10_000);
                 }
                 c.disconnect().waitForCompletion(5_000);
             }

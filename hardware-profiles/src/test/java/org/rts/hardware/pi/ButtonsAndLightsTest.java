@@ -103,7 +103,7 @@ class ButtonsAndLightsTest {
         lights.set(Indicator.PENDING, true);
         lights.set(Indicator.ERROR, true); // not wired on this board: ignored
         assertTrue(pending.isHigh());
-        lights.beep(50);
+        lights.beep(1_000);
         assertTrue(buzzer.isHigh());
         long deadline = System.nanoTime() + 5_000_000_000L;
         while (buzzer.isHigh() && System.nanoTime() < deadline) {

@@ -38,8 +38,11 @@ class PiHardwareTest {
                 List<Button> pressed = new java.util.concurrent.CopyOnWriteArrayList<>();
                 hw.buttons().listen(pressed::add);
                 MockDigitalInput transmit = (MockDigitalInput) pi4j.getIO("button-TRANSMIT", DigitalInput.class);
+                // released long enough for the debouncer whatever the scheduler's pace, then pressed
                 transmit.mockState(DigitalState.HIGH);
-                Thread.sleep(50);
+                for (int i = 0; i < GpioButtons.SAMPLES; i++) {
+                    ((GpioButtons) hw.buttons()).sample();
+                }
                 transmit.mockState(DigitalState.LOW);
                 long deadline = System.nanoTime() + 5_000_000_000L;
                 while (pressed.isEmpty() && System.nanoTime() < deadline) {
