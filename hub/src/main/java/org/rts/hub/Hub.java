@@ -52,8 +52,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A running hub, one line of stages: the broker connection receives (never blocking: a message that does not fit
- * the bounded inbox stays unacknowledged at the broker); after its unit's rate limit each message is authenticated
+ * A running hub, one line of stages: the broker connection receives (a message that does not fit the bounded inbox
+ * holds the connection's reading until there is room, so the broker is slowed, not made to send again); after its
+ * unit's rate limit each message is authenticated
  * on a pool of one thread per core; one ordered stage takes them in arrival order, a batch at a time, decides
  * (chain, content, conflicts), has the receipts signed on the pool, stores the whole batch in one transaction; then
  * each receipt is published and each message acknowledged once the broker has its receipt.
@@ -62,15 +63,21 @@ import org.slf4j.LoggerFactory;
  * sake (full, I/O error, lost connection) is retried as it is, unacknowledged, until the store is back. A batch
  * that fails for a message's sake is taken one message at a time, and a message that keeps failing is released
  * (acknowledged without an answer; its unit sends it again), so the broker's in-flight window never fills with
- * it. A message that does not fit the inbox is refused with every later one of its connection (so that no unit's
- * later message overtakes an earlier one); once the inbox has drained the hub reconnects and the broker delivers
- * them again, in order. A watchdog sends the hub probes through the broker and, when none comes back while the hub
+ * it. A message that finds no room in the inbox for {@link #ADMISSION_WAIT_MILLIS} (the store stuck) is refused
+ * with every later one of its connection (so that no unit's later message overtakes an earlier one); once the
+ * inbox has drained the hub reconnects and the broker delivers them again, in order. A watchdog sends the hub probes through the broker and, when none comes back while the hub
  * is idle, replaces the connection. The state is written to the health file every few seconds.
  */
 public final class Hub implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Hub.class);
     /** A probe not back after this long, while nothing is waiting, means the broker is not delivering. */
     static final long PROBE_TIMEOUT_MILLIS = 10_000;
+    /**
+     * How long a message that does not fit the inbox holds the broker connection's reading thread: a burst that
+     * overruns the hub (a broker that ignores its Receive Maximum) is slowed by TCP, not refused, while a store
+     * that stops working for longer gets the rest of the connection refused and delivered again later.
+     */
+    static final long ADMISSION_WAIT_MILLIS = 5_000;
     /** Messages decided and stored in one transaction at most. */
     static final int MAX_BATCH = 256;
     private static final long MAX_BACKOFF_MILLIS = 5_000;
@@ -218,13 +225,15 @@ public final class Hub implements AutoCloseable {
             d.ack(); // spent allowance: dropped unread; a genuine unit keeps the message and sends it again
             return true;
         }
-        if (d.connection() <= refusedConnection) {
-            // the rest of a connection that overflowed the inbox: taking it would let a unit's later message in
-            // ahead of its refused earlier one; the broker delivers them all again, in order, after the reconnect
+        if (!running || d.connection() <= refusedConnection) {
+            // stopping, or the rest of a connection that overflowed the inbox: taking it would let a unit's later
+            // message in ahead of its refused earlier one; the broker delivers them all again, in order, later
             return false;
         }
         Pending p = new Pending(d, new CompletableFuture<>(), System.nanoTime());
-        if (!inbox.offer(p, d.payload().length)) {
+        if (!inbox.offer(p, d.payload().length, ADMISSION_WAIT_MILLIS)) {
+            LOG.warn("inbox still full after {} ms (the store is slow or failing): the rest of this connection's"
+                    + " messages stay at the broker until the inbox has drained", ADMISSION_WAIT_MILLIS);
             refusedConnection = d.connection();
             return false;
         }

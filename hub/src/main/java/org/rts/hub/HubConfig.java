@@ -17,8 +17,8 @@ import org.rts.protocol.files.ElectionFiles;
  *                      URL {@code jdbc:postgresql://host:port/db?user=..} that hubs sharing the work have in common
  * @param clientId      MQTT client id; keep it stable so the broker keeps the hub's session (default
  *                      {@code rts-hub-<election id>})
- * @param queueCapacity messages received and waiting for processing (default 10000, 1..1000000); more stay
- *                      unacknowledged at the broker, which delivers them again
+ * @param queueCapacity messages received and waiting for processing (default 10000, 1..1000000); when full the
+ *                      broker connection stops reading, so more wait at the broker
  * @param queueBytes    bytes of messages waiting for processing (default 32 MiB, at least 128 KiB)
  * @param sessionExpiry how long the broker keeps the hub's session, queueing device messages, while the hub is
  *                      down (default 7 days, 0..2^32-1 s)

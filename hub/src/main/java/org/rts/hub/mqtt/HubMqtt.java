@@ -47,7 +47,10 @@ public final class HubMqtt implements AutoCloseable {
     /** Largest packet the hub accepts from the broker: a report is at most 64 KiB; more is refused unread. */
     public static final long MAX_PACKET = 128 * 1024;
 
-    /** Receives each message on Paho's thread; must not block. False means "not taken now". */
+    /**
+     * Receives each message on Paho's thread; may wait a bounded time for room, which stops the connection reading
+     * and so slows the broker. False means "not taken now".
+     */
     public interface Sink {
         boolean offer(Delivery delivery);
     }
