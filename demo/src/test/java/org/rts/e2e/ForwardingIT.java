@@ -94,11 +94,13 @@ class ForwardingIT {
                 traffic.send(burst.subList(units, burst.size()));
                 assertTrue(traffic.awaitAnswers(burst.size(), Duration.ofMinutes(3)), "every message answered");
                 assertEquals(burst.size(), traffic.outcomes().stream().filter(o -> o.receipt().accepted()).count());
-                Thread.sleep(3_000); // the hub tries, fails and backs off
-                try (HubStore db = HubStore.open(store)) {
-                    assertTrue(db.forwardLag(mqtt).pending() > 0 && db.forwardLag(https).pending() > 0,
-                            "the outage shows as lag: " + db.forwardLag(mqtt) + " " + db.forwardLag(https));
-                }
+                // the hub tries, fails and backs off; the outage shows as lag
+                Wait.until("both tally centres' failures recorded with messages waiting", Duration.ofMinutes(2), () -> {
+                    try (HubStore db = HubStore.open(store)) {
+                        return db.forwardLag(mqtt).pending() > 0 && db.forwardLastError(mqtt) != null
+                                && db.forwardLag(https).pending() > 0 && db.forwardLastError(https) != null;
+                    }
+                });
                 // they come back; the hub is killed while it catches up, and started again
                 tally.start();
                 Receiver byHttpsAgain = httpsReceiver(files, tallyDir, httpsPort, server);

@@ -87,7 +87,9 @@ class HubResilienceIT {
                     answers.add(raw.sendAsync(Topics.TURNOUT, dev1.chain(dev1.sign(dev1.turnout(10 + i)))));
                 }
                 Wait.until("the hub reports its store failing", STEP, () -> hub.health().storeFailing());
-                Thread.sleep(2_000); // the hub keeps retrying while the disk stays full
+                long failures = hub.health().storeFailures();
+                Wait.until("the hub has tried again, and failed again", STEP,
+                        () -> hub.health().storeFailures() >= failures + 3);
                 assertTrue(answers.stream().noneMatch(CompletableFuture::isDone), "nothing answered unstored");
                 // the hub stops while it cannot store: had it acknowledged anything, the broker would not deliver
                 // it again to the next one
@@ -230,9 +232,10 @@ class HubResilienceIT {
             Wait.until("the hub takes the revocation", STEP, () -> hub.registryVersion() > before);
             long revokedVersion = hub.registryVersion();
             Path registry = host.registry();
+            long refused = hub.registryRefusals();
             Files.writeString(registry, Files.readString(registry).replace("\"REVOKED\"", "\"ACTIVE\"")
                     .replace("\"version\" : " + revokedVersion, "\"version\" : " + (revokedVersion + 1)));
-            Thread.sleep(3_000); // the hub looks at its files every 2 s
+            Wait.until("the hub looked at the edited registry and refused it", STEP, () -> hub.registryRefusals() > refused);
             assertEquals(revokedVersion, hub.registryVersion(), "an edit without the authority's signature");
             Device dev1 = election.device(1);
             Receipt r = raw.send(Topics.TURNOUT, dev1.sign(dev1.turnout(10)), STEP);

@@ -208,6 +208,11 @@ public final class Hub implements AutoCloseable {
         return registry.current().version();
     }
 
+    /** Changed registry or CRL files the hub refused since it started. */
+    public long registryRefusals() {
+        return registry.refusals();
+    }
+
     /** On the MQTT client's thread: never blocks. */
     private boolean admit(HubMqtt.Delivery d) {
         Topics.Address address = Topics.parse(d.topic()).orElse(null);

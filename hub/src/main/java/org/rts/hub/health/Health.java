@@ -18,6 +18,7 @@ public final class Health {
     private final AtomicLong rateLimited = new AtomicLong();
     private final AtomicLong released = new AtomicLong();
     private final AtomicLong deafRecoveries = new AtomicLong();
+    private final AtomicLong storeFailures = new AtomicLong();
     private volatile Instant lastMessageAt;
     private volatile Instant storeFailingSince;
     private volatile String storeError;
@@ -45,6 +46,7 @@ public final class Health {
     }
 
     public void storeFailed(String error) {
+        storeFailures.incrementAndGet();
         if (storeFailingSince == null) {
             storeFailingSince = clock.instant();
         }
@@ -54,6 +56,11 @@ public final class Health {
     public void storeRecovered() {
         storeFailingSince = null;
         storeError = null;
+    }
+
+    /** Attempts to store that failed for the store's sake since the hub started. */
+    public long storeFailures() {
+        return storeFailures.get();
     }
 
     public boolean storeFailing() {

@@ -29,6 +29,7 @@ public final class RegistryWatch {
     private final X509CertificateHolder ca;
     private final String electionId;
     private volatile DeviceRegistry current;
+    private final java.util.concurrent.atomic.AtomicLong refusals = new java.util.concurrent.atomic.AtomicLong();
     private List<Object> seen;
 
     /** Loads the registry and CRL; throws (the hub does not start) if either fails its checks. */
@@ -45,6 +46,11 @@ public final class RegistryWatch {
 
     public DeviceRegistry current() {
         return current;
+    }
+
+    /** Changed registry or CRL files refused since the start (unsigned, edited, older): the one in force stayed. */
+    public long refusals() {
+        return refusals.get();
     }
 
     /** Reloads if any of the files changed since the last attempt; called from one scheduler thread. */
@@ -72,6 +78,7 @@ public final class RegistryWatch {
             LOG.info("device registry reloaded: version {}, {} certificates, CRL number {} with {} revoked",
                     fresh.version(), fresh.size(), fresh.crl().number(), fresh.crl().revoked().size());
         } catch (HubException | ProtocolException e) {
+            refusals.incrementAndGet();
             LOG.error("device registry {} not reloaded, version {} stays in force: {}", registryFile,
                     current.version(), e.getMessage());
         }
