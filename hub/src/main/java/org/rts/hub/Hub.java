@@ -52,9 +52,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A running hub, one line of stages: the broker connection receives (a message that does not fit the bounded inbox
- * holds the connection's reading until there is room, so the broker is slowed, not made to send again); after its
- * unit's rate limit each message is authenticated
+ * A running hub, one line of stages: the broker connection receives (never blocking: a message that does not fit
+ * the bounded inbox stays unacknowledged at the broker); after its unit's rate limit each message is authenticated
  * on a pool of one thread per core; one ordered stage takes them in arrival order, a batch at a time, decides
  * (chain, content, conflicts), has the receipts signed on the pool, stores the whole batch in one transaction; then
  * each receipt is published and each message acknowledged once the broker has its receipt.
@@ -63,21 +62,17 @@ import org.slf4j.LoggerFactory;
  * sake (full, I/O error, lost connection) is retried as it is, unacknowledged, until the store is back. A batch
  * that fails for a message's sake is taken one message at a time, and a message that keeps failing is released
  * (acknowledged without an answer; its unit sends it again), so the broker's in-flight window never fills with
- * it. A message that finds no room in the inbox for {@link #ADMISSION_WAIT_MILLIS} (the store stuck) is refused
- * with every later one of its connection (so that no unit's later message overtakes an earlier one); once the
- * inbox has drained the hub reconnects and the broker delivers them again, in order. A watchdog sends the hub probes through the broker and, when none comes back while the hub
+ * it. A message that does not fit the inbox is refused with every later one of its connection (so that no unit's
+ * later message overtakes an earlier one); once the inbox has drained the hub reconnects and the broker delivers
+ * them again, in order. A watchdog sends the hub probes through the broker and, when none comes back while the hub
  * is idle, replaces the connection. The state is written to the health file every few seconds.
  */
 public final class Hub implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Hub.class);
     /** A probe not back after this long, while nothing is waiting, means the broker is not delivering. */
     static final long PROBE_TIMEOUT_MILLIS = 10_000;
-    /**
-     * How long a message that does not fit the inbox holds the broker connection's reading thread: a burst that
-     * overruns the hub (a broker that ignores its Receive Maximum) is slowed by TCP, not refused, while a store
-     * that stops working for longer gets the rest of the connection refused and delivered again later.
-     */
-    static final long ADMISSION_WAIT_MILLIS = 5_000;
+    /** Messages authenticated, or being authenticated, ahead of the ordered stage at most. */
+    static final int VERIFY_AHEAD = 4 * 256;
     /** Messages decided and stored in one transaction at most. */
     static final int MAX_BATCH = 256;
     private static final long MAX_BACKOFF_MILLIS = 5_000;
@@ -87,8 +82,9 @@ public final class Hub implements AutoCloseable {
     static final double HEALTH_PER_SECOND = 0.2;
     private static final int HEALTH_QUEUE = 10_000;
 
-    /** A message waiting for the ordered stage, its authentication under way on the pool. */
-    private record Pending(HubMqtt.Delivery delivery, CompletableFuture<Intake.Verified> verified, long arrived) {
+    /** A message waiting for the ordered stage; its authentication starts on the pool a little ahead of it. */
+    private record Pending(HubMqtt.Delivery delivery, CompletableFuture<Intake.Verified> verified, long arrived,
+                           AtomicBoolean started) {
     }
 
     private final HubConfig config;
@@ -112,6 +108,11 @@ public final class Hub implements AutoCloseable {
             Executors.newSingleThreadScheduledExecutor(named("hub-export"));
     private final RateLimiter limiter;
     private final Inbox<Pending> inbox;
+    /** Messages of the inbox whose authentication has not started, oldest first. */
+    private final java.util.concurrent.ConcurrentLinkedQueue<Pending> unverified =
+            new java.util.concurrent.ConcurrentLinkedQueue<>();
+    /** Messages started on the pool and not yet taken by the ordered stage. */
+    private final java.util.concurrent.atomic.AtomicInteger verifying = new java.util.concurrent.atomic.AtomicInteger();
     private final ExecutorService pool;
     private final ScheduledExecutorService scheduler;
     private final ScheduledExecutorService connector;
@@ -230,18 +231,43 @@ public final class Hub implements AutoCloseable {
             d.ack(); // spent allowance: dropped unread; a genuine unit keeps the message and sends it again
             return true;
         }
-        if (!running || d.connection() <= refusedConnection) {
-            // stopping, or the rest of a connection that overflowed the inbox: taking it would let a unit's later
-            // message in ahead of its refused earlier one; the broker delivers them all again, in order, later
+        if (d.connection() <= refusedConnection) {
+            // the rest of a connection that overflowed the inbox: taking it would let a unit's later message in
+            // ahead of its refused earlier one; the broker delivers them all again, in order, after the reconnect
             return false;
         }
-        Pending p = new Pending(d, new CompletableFuture<>(), System.nanoTime());
-        if (!inbox.offer(p, d.payload().length, ADMISSION_WAIT_MILLIS)) {
-            LOG.warn("inbox still full after {} ms (the store is slow or failing): the rest of this connection's"
-                    + " messages stay at the broker until the inbox has drained", ADMISSION_WAIT_MILLIS);
+        Pending p = new Pending(d, new CompletableFuture<>(), System.nanoTime(), new AtomicBoolean());
+        if (!inbox.offer(p, d.payload().length)) {
             refusedConnection = d.connection();
             return false;
         }
+        unverified.add(p);
+        verifyAhead();
+        return true;
+    }
+
+    /**
+     * Starts authenticating the oldest messages not yet started, so that at most {@link #VERIFY_AHEAD} wait
+     * authenticated for the ordered stage: a broker that pushes its whole backlog costs the hub memory for the
+     * bytes, not work done long before it is needed.
+     */
+    private void verifyAhead() {
+        while (verifying.get() < VERIFY_AHEAD) {
+            Pending p = unverified.poll();
+            if (p == null) {
+                return;
+            }
+            verify(p);
+        }
+    }
+
+    /** Starts authenticating {@code p} on the pool, unless it is already under way. */
+    private void verify(Pending p) {
+        if (!p.started().compareAndSet(false, true)) {
+            return;
+        }
+        verifying.incrementAndGet();
+        HubMqtt.Delivery d = p.delivery();
         pool.execute(() -> {
             try {
                 long started = System.nanoTime();
@@ -252,7 +278,6 @@ public final class Hub implements AutoCloseable {
                 p.verified().completeExceptionally(e);
             }
         });
-        return true;
     }
 
     private void work() {
@@ -268,6 +293,9 @@ public final class Hub implements AutoCloseable {
             } catch (InterruptedException e) {
                 return;
             }
+            batch.forEach(this::verify); // those the pool has not reached yet
+            verifying.addAndGet(-batch.size());
+            verifyAhead();
             working = true;
             try {
                 handle(batch);
@@ -653,6 +681,7 @@ public final class Hub implements AutoCloseable {
         }
         // messages still in the inbox were never acknowledged: the broker delivers them to the next session
         inbox.clear();
+        unverified.clear();
         try {
             healthWorker.join(3_000);
         } catch (InterruptedException e) {

@@ -17,9 +17,11 @@ import org.rts.protocol.files.ElectionFiles;
  *                      URL {@code jdbc:postgresql://host:port/db?user=..} that hubs sharing the work have in common
  * @param clientId      MQTT client id; keep it stable so the broker keeps the hub's session (default
  *                      {@code rts-hub-<election id>})
- * @param queueCapacity messages received and waiting for processing (default 10000, 1..1000000); when full the
- *                      broker connection stops reading, so more wait at the broker
- * @param queueBytes    bytes of messages waiting for processing (default 32 MiB, at least 128 KiB)
+ * @param queueCapacity messages received and waiting for processing (default 200000, 1..1000000): room for what a
+ *                      broker pushes at once when it ignores the hub's Receive Maximum (Mosquitto 2.0.11 does once
+ *                      acknowledgements flow); only about a thousand are authenticated ahead of the ordered stage.
+ *                      More are refused, stay unacknowledged, and come again after the hub reconnects
+ * @param queueBytes    bytes of messages waiting for processing (default 256 MiB, at least 128 KiB)
  * @param sessionExpiry how long the broker keeps the hub's session, queueing device messages, while the hub is
  *                      down (default 7 days, 0..2^32-1 s)
  * @param rateBurst     messages one device may send at once before its rate limit applies (default 30, >= 1)
@@ -37,8 +39,8 @@ public record HubConfig(ElectionFiles election, String brokerUrl, String store, 
                         long queueBytes, Duration sessionExpiry, int rateBurst, double ratePerSecond,
                         Path healthFile, String shareGroup, Forwarding forwarding, ExportSchedule exports,
                         org.rts.hub.web.OpsRoom ops, org.rts.hub.units.Alerts.Settings alerts) {
-    public static final int DEFAULT_QUEUE = 10_000;
-    public static final long DEFAULT_QUEUE_BYTES = 32L << 20;
+    public static final int DEFAULT_QUEUE = 200_000;
+    public static final long DEFAULT_QUEUE_BYTES = 256L << 20;
     public static final Duration DEFAULT_SESSION_EXPIRY = Duration.ofDays(7);
     public static final int DEFAULT_RATE_BURST = 30;
     public static final double DEFAULT_RATE_PER_SECOND = 1.0;

@@ -20,9 +20,11 @@ import java.util.function.Consumer;
 import java.util.stream.Collectors;
 import org.bouncycastle.cert.X509CertificateHolder;
 import org.rts.demo.load.Fleet.Message;
+import org.rts.hub.health.HealthReport;
 import org.rts.hub.receipt.ReceiptIssuer;
 import org.rts.hub.store.HubStore;
 import org.rts.protocol.Topics;
+import org.rts.protocol.codec.JsonFiles;
 import org.rts.protocol.jws.Es256Verifier;
 import org.rts.protocol.jws.Jws;
 import org.rts.protocol.message.Finding;
@@ -65,6 +67,11 @@ public final class Bench implements Callable<Integer> {
     @Option(names = "--latency-seconds", defaultValue = "10",
             description = "Length of the latency run at half the burst rate (default: ${DEFAULT-VALUE}).")
     int latencySeconds;
+
+    @Option(names = "--broker-defaults", description = "Send the burst through a Mosquitto with its own in-flight"
+            + " defaults (which 2.0.11 overruns once acknowledgements flow) instead of one configured as"
+            + " 'provisioning broker' sizes it.")
+    boolean brokerDefaults;
 
     @Option(names = "--dir", description = "Work folder (default: a new temporary folder).")
     Path dir;
@@ -112,8 +119,12 @@ public final class Bench implements Callable<Integer> {
                 + " (%d threads)%n", verifyRate, receiptRate, unitSignRate, cores);
 
         String location = null;
-        try (Mosquitto broker = Mosquitto.forElection(work.resolve("broker"), units,
-                warmPerUnit + perUnit + 64)) {
+        int queued = units * (warmPerUnit + perUnit + 64);
+        try (Mosquitto broker = brokerDefaults
+                ? Mosquitto.plain(work.resolve("broker"), "max_queued_messages " + Math.max(1000, queued))
+                : Mosquitto.forElection(work.resolve("broker"), units, warmPerUnit + perUnit + 64)) {
+            System.out.printf("  broker: %s%n", brokerDefaults ? "Mosquitto's own defaults (max_inflight_messages 20)"
+                    : "as 'provisioning broker' sizes it (max_inflight_messages 1000)");
             broker.start();
             double passThrough = passThrough(broker.url(), election, burst);
             System.out.printf("  plain Paho subscriber through Mosquitto: %,.0f msg/s%n", passThrough);
@@ -132,9 +143,7 @@ public final class Bench implements Callable<Integer> {
             }
             try (Traffic traffic = new Traffic(broker.url(), election, 8, unitWindow, Duration.ofSeconds(20))) {
                 for (int i = 1; i <= hubs; i++) {
-                    Path health = kind.equals("postgres") ? fleet.files().dir().resolve("bench-hub-" + i
-                            + ".health.json") : Path.of(location + ".health.json");
-                    hubProcesses.get(i - 1).awaitConnected(health);
+                    hubProcesses.get(i - 1).awaitConnected(healthFile(kind, fleet, location, i));
                 }
                 traffic.send(warm);
                 long warmDeadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
@@ -167,6 +176,12 @@ public final class Bench implements Callable<Integer> {
                         + " one receipt signature per message on one core: %.0f µs)%n",
                         (double) (cpu1 - cpu0) / burstOutcomes.size(), hubs, floorMicros(verifyRate, receiptRate,
                                 cores));
+                long reconnects = 0;
+                for (int i = 1; i <= hubs; i++) {
+                    reconnects += JsonFiles.read(healthFile(kind, fleet, location, i), HealthReport.class,
+                            "the hub's health").reconnects();
+                }
+                System.out.printf("  hub: %,d reconnect(s) to the broker during the run%n", reconnects);
                 if (traffic.gaps() > 0 || traffic.publishes() - publishesBefore > burst.size()) {
                     System.out.printf("  units: %,d publishes for %,d messages (%,d answered with a gap and sent again"
                             + " after the one before, %,d resent for want of a receipt)%n",
@@ -205,6 +220,11 @@ public final class Bench implements Callable<Integer> {
             }
         }
         return 0;
+    }
+
+    private static Path healthFile(String kind, Fleet fleet, String location, int hub) {
+        return kind.equals("postgres") ? fleet.files().dir().resolve("bench-hub-" + hub + ".health.json")
+                : Path.of(location + ".health.json");
     }
 
     private static double seconds(long nanos) {

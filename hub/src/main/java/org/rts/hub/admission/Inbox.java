@@ -8,10 +8,9 @@ import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * The bounded queue between the broker connection and the intake worker, bounded both in messages and in bytes so
- * that no burst and no large message can exhaust the hub's memory. {@link #offer} waits a bounded time for room (it
- * runs on the MQTT client's thread, so a full inbox stops the client reading and TCP pushes back on the broker,
- * which keeps what it has not sent); a message still refused stays unacknowledged at the broker, which delivers it
- * again. {@link #drainedAfterOverflow} tells the hub to ask for that redelivery once the inbox has drained.
+ * that no burst and no large message can exhaust the hub's memory. {@link #offer} never blocks (it runs on the
+ * MQTT client's thread); a message refused because the inbox is full stays unacknowledged at the broker, which
+ * delivers it again. {@link #overflowed} tells the hub to ask for that redelivery once the inbox has drained.
  */
 public final class Inbox<T> {
     private final int maxMessages;
@@ -19,7 +18,6 @@ public final class Inbox<T> {
     private final ArrayDeque<Item<T>> items = new ArrayDeque<>();
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition notEmpty = lock.newCondition();
-    private final Condition notFull = lock.newCondition();
     private long bytes;
     private boolean overflowed;
 
@@ -37,29 +35,11 @@ public final class Inbox<T> {
 
     /** Adds {@code value} weighing {@code size} bytes; false (and marks an overflow) when it does not fit. */
     public boolean offer(T value, long size) {
-        return offer(value, size, 0);
-    }
-
-    /**
-     * Adds {@code value} weighing {@code size} bytes, waiting up to {@code waitMillis} for room; false (and marks an
-     * overflow) when it still does not fit, or the waiting thread is interrupted.
-     */
-    public boolean offer(T value, long size, long waitMillis) {
         lock.lock();
         try {
-            long left = TimeUnit.MILLISECONDS.toNanos(waitMillis);
-            while (items.size() >= maxMessages || (bytes + size > maxBytes && !items.isEmpty())) {
-                if (left <= 0) {
-                    overflowed = true;
-                    return false;
-                }
-                try {
-                    left = notFull.awaitNanos(left);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    overflowed = true;
-                    return false;
-                }
+            if (items.size() >= maxMessages || (bytes + size > maxBytes && !items.isEmpty())) {
+                overflowed = true;
+                return false;
             }
             items.add(new Item<>(value, size));
             bytes += size;
@@ -83,7 +63,6 @@ public final class Inbox<T> {
             }
             Item<T> item = items.poll();
             bytes -= item.bytes();
-            notFull.signalAll();
             return item.value();
         } finally {
             lock.unlock();
@@ -100,9 +79,6 @@ public final class Inbox<T> {
                 bytes -= item.bytes();
                 to.add(item.value());
                 n++;
-            }
-            if (n > 0) {
-                notFull.signalAll();
             }
             return n;
         } finally {
@@ -139,7 +115,6 @@ public final class Inbox<T> {
         try {
             items.clear();
             bytes = 0;
-            notFull.signalAll();
         } finally {
             lock.unlock();
         }

@@ -47,10 +47,7 @@ public final class HubMqtt implements AutoCloseable {
     /** Largest packet the hub accepts from the broker: a report is at most 64 KiB; more is refused unread. */
     public static final long MAX_PACKET = 128 * 1024;
 
-    /**
-     * Receives each message on Paho's thread; may wait a bounded time for room, which stops the connection reading
-     * and so slows the broker. False means "not taken now".
-     */
+    /** Receives each message on Paho's thread; must not block. False means "not taken now". */
     public interface Sink {
         boolean offer(Delivery delivery);
     }
@@ -64,7 +61,7 @@ public final class HubMqtt implements AutoCloseable {
 
         /** Publishes {@code receipt} on {@code topic}, then acknowledges this message once the broker has it. */
         public void answer(String topic, byte[] receipt) {
-            via.answer(this, topic, receipt, 0);
+            via.answer(this, topic, receipt);
         }
     }
 
@@ -92,6 +89,11 @@ public final class HubMqtt implements AutoCloseable {
     private long connection;
     /** The connection on which {@link TopicAliases} are off: receipts are published only on it. */
     private long aliasesOff;
+    /** Receipts of the current connection waiting for the broker's window, oldest first. */
+    private final java.util.ArrayDeque<Answer> answers = new java.util.ArrayDeque<>();
+    private int answersInFlight;
+    /** The broker's Receive Maximum for this connection, less one for the probe. */
+    private int answerWindow = 1;
     private volatile boolean closed;
     private volatile boolean subscribed;
     private volatile boolean probing = true;
@@ -153,38 +155,74 @@ public final class HubMqtt implements AutoCloseable {
         }
     }
 
-    void answer(Delivery d, String topic, byte[] receipt, int attempt) {
+    /** A receipt waiting for room in the broker's window, and the message it answers. */
+    private record Answer(Delivery delivery, String topic, byte[] receipt) {
+    }
+
+    /** Queues {@code receipt}; receipts leave in order as the broker's window allows, never dropped. */
+    void answer(Delivery d, String topic, byte[] receipt) {
         synchronized (lock) {
-            if (d.connection() != connection || client == null || !client.isConnected()) {
+            if (d.connection() != connection) {
                 return; // delivered again on the next connection, and answered then
             }
-            if (aliasesOff != connection) { // the connection is up but not yet cleared of topic aliases
-                scheduler.schedule(() -> answer(d, topic, receipt, attempt + 1), 5, TimeUnit.MILLISECONDS);
-                return;
-            }
-            try {
-                client.publish(topic, receipt, 1, false, null, new MqttActionListener() {
-                    @Override
-                    public void onSuccess(IMqttToken token) {
-                        acknowledge(d);
-                    }
+            answers.add(new Answer(d, topic, receipt));
+            sendAnswers();
+        }
+    }
 
-                    @Override
-                    public void onFailure(IMqttToken token, Throwable exception) {
-                        LOG.debug("receipt on {} not taken by the broker ({}): the message comes again", topic,
-                                exception.toString());
+    /**
+     * Publishes waiting receipts while fewer than the broker's Receive Maximum (less one slot kept for the probe)
+     * are unacknowledged; each PUBACK sends the next. No timer, no retry storm: the window alone paces them.
+     */
+    private void sendAnswers() {
+        synchronized (lock) {
+            if (aliasesOff != connection || client == null || !client.isConnected()) {
+                return; // not yet cleared of topic aliases: the connect sends them; gone: they come again
+            }
+            while (answersInFlight < answerWindow && !answers.isEmpty()) {
+                Answer a = answers.poll();
+                long generation = connection;
+                try {
+                    client.publish(a.topic(), a.receipt(), 1, false, null, new MqttActionListener() {
+                        @Override
+                        public void onSuccess(IMqttToken token) {
+                            acknowledge(a.delivery());
+                            answered(generation);
+                        }
+
+                        @Override
+                        public void onFailure(IMqttToken token, Throwable exception) {
+                            LOG.debug("receipt on {} not taken by the broker ({}): the message comes again",
+                                    a.topic(), exception.toString());
+                            answered(generation);
+                        }
+                    });
+                    answersInFlight++;
+                } catch (MqttException e) {
+                    if (e.getReasonCode() == MqttClientException.REASON_CODE_MAX_INFLIGHT) {
+                        // the client's window is fuller than ours (a probe in it): try again shortly
+                        answers.addFirst(a);
+                        scheduler.schedule(this::sendAnswers, 5, TimeUnit.MILLISECONDS);
+                        return;
                     }
-                });
-            } catch (MqttException e) {
-                if (e.getReasonCode() == MqttClientException.REASON_CODE_MAX_INFLIGHT) {
-                    // the broker's window is full: wait for it, never drop the receipt (for as long as the
-                    // connection lasts; after it the message comes again and is answered then)
-                    scheduler.schedule(() -> answer(d, topic, receipt, attempt + 1),
-                            Math.min(500, 5L << Math.min(attempt, 6)), TimeUnit.MILLISECONDS);
-                    return;
+                    LOG.warn("receipt on {} not sent ({}): the message stays unacknowledged and comes again",
+                            a.topic(), e.toString());
                 }
-                LOG.warn("receipt on {} not sent ({}): the message stays unacknowledged and comes again", topic,
-                        e.toString());
+            }
+        }
+    }
+
+    /** Receipts of an earlier connection are not sent: their messages come again and are answered then. */
+    private void newConnection() {
+        answers.clear();
+        answersInFlight = 0;
+    }
+
+    private void answered(long generation) {
+        synchronized (lock) {
+            if (generation == connection) {
+                answersInFlight--;
+                sendAnswers();
             }
         }
     }
@@ -307,6 +345,7 @@ public final class HubMqtt implements AutoCloseable {
                 throw new HubException("invalid broker address " + settings.brokerUrl() + ": " + e.getMessage(), e);
             }
             generation = ++connection;
+            newConnection();
             fresh.setManualAcks(true);
             fresh.setCallback(callback(generation));
             client = fresh;
@@ -327,11 +366,16 @@ public final class HubMqtt implements AutoCloseable {
             options.setHttpsHostnameVerificationEnabled(true);
         }
         try {
-            fresh.connect(options).waitForCompletion(15_000);
+            IMqttToken connected = fresh.connect(options);
+            connected.waitForCompletion(15_000);
             TopicAliases.disable(fresh);
+            Integer receiveMaximum = connected.getResponseProperties() == null ? null
+                    : connected.getResponseProperties().getReceiveMaximum();
             synchronized (lock) {
                 aliasesOff = generation;
+                answerWindow = Math.max(1, (receiveMaximum == null ? 65_535 : receiveMaximum) - 1);
             }
+            sendAnswers();
             subscribe(fresh);
             connectedAt = clock.instant();
             if (attempt > 1 || generation > 1) {
@@ -394,6 +438,7 @@ public final class HubMqtt implements AutoCloseable {
             subscribed = false;
             probeSentAt = null;
             connection++;
+            newConnection();
         }
         if (old == null) {
             return;
