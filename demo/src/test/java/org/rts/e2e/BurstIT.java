@@ -85,8 +85,9 @@ class BurstIT {
                         .filter(o -> o.receipt().accepted() && o.receipt().chained())
                         .filter(o -> Es256Verifier.verify(Jws.parse(o.receiptBytes()), hubKey)).count(),
                         "every message accepted, chained, with a receipt the hub signed");
-                health = JsonFiles.read(Path.of(store + ".health.json"), HealthReport.class, "the hub's health");
             }
+            // written again as the hub stops: no reconnect left out
+            health = JsonFiles.read(Path.of(store + ".health.json"), HealthReport.class, "the hub's health");
         }
         try (HubStore db = HubStore.open(store)) {
             Map<String, Integer> counts = db.inboundCounts();

@@ -231,9 +231,10 @@ public final class Hub implements AutoCloseable {
             d.ack(); // spent allowance: dropped unread; a genuine unit keeps the message and sends it again
             return true;
         }
-        if (d.connection() <= refusedConnection) {
-            // the rest of a connection that overflowed the inbox: taking it would let a unit's later message in
-            // ahead of its refused earlier one; the broker delivers them all again, in order, after the reconnect
+        if (!running || d.connection() <= refusedConnection) {
+            // stopping (the broker keeps it), or the rest of a connection that overflowed the inbox: taking it would
+            // let a unit's later message in ahead of its refused earlier one; the broker delivers them all again, in
+            // order, after the reconnect
             return false;
         }
         Pending p = new Pending(d, new CompletableFuture<>(), System.nanoTime(), new AtomicBoolean());
@@ -439,7 +440,7 @@ public final class Hub implements AutoCloseable {
             if (!mqtt.isConnected() || !mqtt.probe()) {
                 return;
             }
-            boolean idle = inbox.size() == 0 && !working && !health.storeFailing();
+            boolean idle = inbox.size() == 0 && !working && !health.storeFailing() && mqtt.pendingAnswers() == 0;
             if (idle && mqtt.probeAge() > PROBE_TIMEOUT_MILLIS) {
                 health.deafRecovery();
                 mqtt.reconnect("no probe came back in " + mqtt.probeAge() + " ms while the hub was idle: the"

@@ -264,11 +264,20 @@ public final class ProvisioningMain implements Runnable {
                     registry.devices().stream().filter(Registry.Entry::active).count(),
                     registry.devices().stream().filter(e -> !e.active()).count());
             Crl crl = authority.crl();
-            System.out.printf("CRL number %s lapses at %s%n", crl.number(), crl.nextUpdate());
-            if (crl.nextUpdate() != null && Duration.between(Instant.now(), crl.nextUpdate())
-                    .compareTo(ElectionAuthority.CRL_WARNING) < 0) {
-                System.err.printf("WARNING: the CRL lapses at %s: from then the broker refuses every unit and the"
-                        + " hub. Run 'provisioning renew-crl --dir %s' now.%n", crl.nextUpdate(), dir.dir);
+            Instant lapses = crl.nextUpdate();
+            System.out.printf("CRL number %s %s%n", crl.number(), lapses == null ? "names no next update"
+                    : "lapses at " + lapses);
+            Instant caExpires = authority.issuer().caCertificate().getNotAfter().toInstant();
+            Instant now = authority.clock().instant();
+            if (lapses != null && Duration.between(now, lapses).compareTo(ElectionAuthority.CRL_WARNING) < 0) {
+                if (lapses.equals(caExpires)) {
+                    System.err.printf("WARNING: the election CA certificate expires at %s, and with it every"
+                            + " certificate and CRL it signed: from then the broker refuses every unit and the hub.%n",
+                            lapses);
+                } else {
+                    System.err.printf("WARNING: the CRL lapses at %s: from then the broker refuses every unit and the"
+                            + " hub. Run 'provisioning renew-crl --dir %s' now.%n", lapses, dir.dir);
+                }
             }
             return 0;
         }

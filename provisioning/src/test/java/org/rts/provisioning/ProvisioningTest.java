@@ -302,6 +302,15 @@ class ProvisioningTest {
         assertEquals("", stderrOf(() -> assertEquals(0, ProvisioningMain.run("status", "--dir", dirArg))));
     }
 
+    @Test
+    void renewing_the_crl_of_an_election_whose_ca_expired_is_refused_naming_why() {
+        Clock longAgo = Clock.offset(Clock.systemUTC(), java.time.Duration.ofDays(-400));
+        ElectionFiles old = create(dir.resolve("old"), Mode.LIVE, longAgo, null);
+        ProvisioningException e = assertThrows(ProvisioningException.class,
+                () -> ElectionAuthority.load(old, Clock.systemUTC()).renewCrl());
+        assertTrue(e.getMessage().contains("CA certificate expired"), e.getMessage());
+    }
+
     private static String stderrOf(Runnable command) {
         java.io.PrintStream original = System.err;
         java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();

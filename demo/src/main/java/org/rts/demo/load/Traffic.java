@@ -62,6 +62,8 @@ public final class Traffic implements AutoCloseable {
 
     private final String election;
     private final List<MqttAsyncClient> publishers = new ArrayList<>();
+    /** Publishers connected with topic aliases off: a reconnected one waits for its connectComplete. */
+    private final Set<MqttAsyncClient> ready = ConcurrentHashMap.newKeySet();
     private final MqttAsyncClient listener;
     private final ScheduledExecutorService loop = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "traffic");
@@ -96,6 +98,7 @@ public final class Traffic implements AutoCloseable {
             c.setCallback(new Callback(c));
             c.connect(options()).waitForCompletion(10_000);
             TopicAliases.disable(c);
+            ready.add(c);
             publishers.add(c);
         }
         listener = new MqttAsyncClient(brokerUrl, "load-receipts-" + tag, new MemoryPersistence());
@@ -209,6 +212,10 @@ public final class Traffic implements AutoCloseable {
 
     private void publish(MqttAsyncClient client, Message m) {
         while (!closed) {
+            if (!ready.contains(client)) {
+                LockSupport.parkNanos(1_000_000); // reconnecting
+                continue;
+            }
             try {
                 client.publish(m.topic(), m.bytes(), 1, false);
                 publishes.incrementAndGet();
@@ -306,7 +313,7 @@ public final class Traffic implements AutoCloseable {
 
         @Override
         public void disconnected(MqttDisconnectResponse response) {
-            // automatic reconnect; the subscription is made again in connectComplete
+            ready.remove(client); // automatic reconnect; connectComplete makes it ready and subscribes again
         }
 
         @Override
@@ -322,6 +329,7 @@ public final class Traffic implements AutoCloseable {
         @Override
         public void connectComplete(boolean reconnect, String serverURI) {
             TopicAliases.disable(client);
+            ready.add(client);
             if (reconnect && client == listener) {
                 try {
                     listener.subscribe(Topics.devices(election) + "+/" + Topics.RECEIPT, 1);

@@ -227,13 +227,13 @@ public final class AgentLink implements AutoCloseable {
         try {
             fresh.connect(options).waitForCompletion(15_000);
             TopicAliases.disable(fresh);
-            ready = fresh;
             IMqttToken subscription = fresh.subscribe(receiptTopic, 1);
             subscription.waitForCompletion(15_000);
             int granted = subscription.getReasonCodes() == null ? 0 : subscription.getReasonCodes()[0];
             if (granted > 2) {
                 throw new MqttException(granted);
             }
+            ready = fresh; // reports go out only once their receipts can come back
             LOG.info("[{}] connected to {}", deviceId, brokerUrl);
             if (announcer != null) {
                 fresh.publish(announcer.topic(), announcer.sign(thisSession,

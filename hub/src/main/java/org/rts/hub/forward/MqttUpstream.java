@@ -10,6 +10,7 @@ import org.eclipse.paho.mqttv5.common.MqttException;
 import org.eclipse.paho.mqttv5.common.MqttMessage;
 import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
 import org.eclipse.paho.mqttv5.common.packet.UserProperty;
+import org.rts.hub.mqtt.TopicAliases;
 import org.rts.hub.store.HubStore;
 
 /**
@@ -82,6 +83,7 @@ public final class MqttUpstream implements Upstream {
         }
         try {
             c.connect(options).waitForCompletion(TIMEOUT_MILLIS);
+            TopicAliases.disable(c);
         } catch (MqttException e) {
             c.close(true);
             throw e;

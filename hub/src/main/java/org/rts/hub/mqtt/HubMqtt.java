@@ -186,8 +186,11 @@ public final class HubMqtt implements AutoCloseable {
                     client.publish(a.topic(), a.receipt(), 1, false, null, new MqttActionListener() {
                         @Override
                         public void onSuccess(IMqttToken token) {
-                            acknowledge(a.delivery());
-                            answered(generation);
+                            try {
+                                acknowledge(a.delivery());
+                            } finally {
+                                answered(generation);
+                            }
                         }
 
                         @Override
@@ -205,10 +208,18 @@ public final class HubMqtt implements AutoCloseable {
                         scheduler.schedule(this::sendAnswers, 5, TimeUnit.MILLISECONDS);
                         return;
                     }
-                    LOG.warn("receipt on {} not sent ({}): the message stays unacknowledged and comes again",
-                            a.topic(), e.toString());
+                    LOG.warn("receipt on {} not sent ({}): it and the {} behind it stay unacknowledged and come again"
+                            + " on the next connection", a.topic(), e.toString(), answers.size());
+                    return;
                 }
             }
+        }
+    }
+
+    /** Receipts queued or on their way to the broker on the current connection. */
+    public int pendingAnswers() {
+        synchronized (lock) {
+            return answers.size() + answersInFlight;
         }
     }
 

@@ -36,8 +36,8 @@ public final class Alerts {
         /** No accepted result from a station within the legal window after the close. */
         NO_RESULT,
         /**
-         * The CRL in force lapses within {@link #CRL_WARNING} or has lapsed: the broker then refuses every unit and
-         * the hub. Its subject is {@value #CRL_SUBJECT}.
+         * The CRL in force lapses within {@link #CRL_WARNING} (subject {@value #CRL_SUBJECT}) or has lapsed
+         * (subject {@value #CRL_LAPSED}): the broker then refuses every unit and the hub.
          */
         CRL_EXPIRING
     }
@@ -45,6 +45,7 @@ public final class Alerts {
     /** How long before the CRL's next update the CRL_EXPIRING alert opens. */
     public static final Duration CRL_WARNING = Duration.ofDays(7);
     public static final String CRL_SUBJECT = "crl";
+    public static final String CRL_LAPSED = "crl-lapsed";
 
     /**
      * Thresholds and how long each condition must hold before its alert opens.
@@ -130,7 +131,8 @@ public final class Alerts {
                                              Instant crlNextUpdate) {
         Map<String, Condition> now_ = new LinkedHashMap<>();
         if (crlNextUpdate != null && !now.plus(CRL_WARNING).isBefore(crlNextUpdate)) {
-            Condition c = new Condition(Rule.CRL_EXPIRING, CRL_SUBJECT, null, now.isBefore(crlNextUpdate)
+            boolean lapsed = !now.isBefore(crlNextUpdate);
+            Condition c = new Condition(Rule.CRL_EXPIRING, lapsed ? CRL_LAPSED : CRL_SUBJECT, null, !lapsed
                     ? "the CRL lapses at " + crlNextUpdate + ", in " + Duration.between(now, crlNextUpdate).toHours()
                             + " h: then the broker refuses every unit and the hub; run 'provisioning renew-crl'"
                             + " and copy crl.pem to the broker (restart it) and to the hub"

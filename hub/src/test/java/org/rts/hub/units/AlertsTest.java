@@ -172,11 +172,13 @@ class AlertsTest {
         assertEquals(1, crlAlerts().size(), "7 days left");
         assertTrue(crlAlerts().get(0).detail().contains("provisioning renew-crl"), crlAlerts().get(0).detail());
         step(Duration.ofDays(8));
-        assertEquals(1, crlAlerts().size(), "lapsed a day ago");
+        assertEquals(List.of(Alerts.CRL_LAPSED), crlAlerts().stream().map(Alert::subject).toList(),
+                "lapsed a day ago: an alert of its own, that says so");
+        assertTrue(crlAlerts().get(0).detail().contains("lapsed at"), crlAlerts().get(0).detail());
         crlNextUpdate = now.plus(Duration.ofDays(90));
         List<Alert> changed = step(Duration.ofSeconds(5));
         assertEquals(List.of(), crlAlerts(), "renewed");
-        assertEquals(List.of(Alerts.CRL_SUBJECT), changed.stream()
+        assertEquals(List.of(Alerts.CRL_LAPSED), changed.stream()
                 .filter(a -> !a.open() && a.rule() == Rule.CRL_EXPIRING).map(Alert::subject).toList());
     }
 

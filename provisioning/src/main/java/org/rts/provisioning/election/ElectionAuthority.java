@@ -134,6 +134,10 @@ public final class ElectionAuthority {
      */
     Instant crlNextUpdate(Instant now) {
         Instant caExpires = issuer.caCertificate().getNotAfter().toInstant();
+        if (!caExpires.isAfter(now)) {
+            throw new ProvisioningException("the election CA certificate expired at " + caExpires + ": nothing it"
+                    + " signs is valid any more, a CRL neither; this election needs a new CA ('provisioning init')");
+        }
         if (closes == null) {
             closes = Optional.ofNullable(election().polling().closes());
         }
