@@ -102,9 +102,10 @@ class BurstIT {
                         .forEach(r -> refusals.add(u.id() + ": " + r));
             }
             assertEquals(List.of(), refusals, "no refusal but a sequence gap; " + counts);
-            System.out.printf("burst of %d messages from %d units: stored %s, hub reconnects %d%n", burst.size(),
-                    units, counts, health.reconnects());
-            int copies = counts.getOrDefault("RESEND", 0);
+            long copies = db.storedCopies();
+            System.out.printf("burst of %d messages from %d units: stored %s, copies received %d, copies stored %d,"
+                    + " hub reconnects %d%n", burst.size(), units, counts, health.duplicates(), copies,
+                    health.reconnects());
             assertTrue(copies <= burst.size() / 100, copies + " copies stored for " + burst.size() + " messages");
         }
         return health;

@@ -356,8 +356,11 @@ public final class Hub implements AutoCloseable {
                 List<Decision> decisions = intake.decideAndStore(verified, this::signAll);
                 metrics.batch((System.nanoTime() - started) / 1e9);
                 for (Decision d : decisions) {
-                    metrics.decided(d.resend() ? "RESEND" : d.accepted() ? "ACCEPTED" : "REJECTED",
+                    metrics.decided(d.resend() ? "DUPLICATE" : d.accepted() ? "ACCEPTED" : "REJECTED",
                             d.reasons().stream().map(f -> f.code()).toList());
+                    if (d.resend()) {
+                        health.duplicate();
+                    }
                 }
                 if (health.storeFailing()) {
                     health.storeRecovered();

@@ -177,11 +177,15 @@ public final class Bench implements Callable<Integer> {
                         (double) (cpu1 - cpu0) / burstOutcomes.size(), hubs, floorMicros(verifyRate, receiptRate,
                                 cores));
                 long reconnects = 0;
+                long copies = 0;
                 for (int i = 1; i <= hubs; i++) {
-                    reconnects += JsonFiles.read(healthFile(kind, fleet, location, i), HealthReport.class,
-                            "the hub's health").reconnects();
+                    HealthReport health = JsonFiles.read(healthFile(kind, fleet, location, i), HealthReport.class,
+                            "the hub's health");
+                    reconnects += health.reconnects();
+                    copies += health.duplicates();
                 }
-                System.out.printf("  hub: %,d reconnect(s) to the broker during the run%n", reconnects);
+                System.out.printf("  hub: %,d reconnect(s) to the broker during the run; %,d copies received"
+                        + " (resends and broker redeliveries, answered with their receipt)%n", reconnects, copies);
                 if (traffic.gaps() > 0 || traffic.publishes() - publishesBefore > burst.size()) {
                     System.out.printf("  units: %,d publishes for %,d messages (%,d answered with a gap and sent again"
                             + " after the one before, %,d resent for want of a receipt)%n",
@@ -335,8 +339,8 @@ public final class Bench implements Callable<Integer> {
     private static void checkStore(String location, Fleet fleet) {
         try (HubStore db = HubStore.open(location)) {
             long whole = fleet.units().stream().filter(u -> db.head(u.id()).seq() == u.seq()).count();
-            System.out.printf("  store: %s; %,d of %,d units' chains whole up to their last message%n",
-                    db.inboundCounts(), whole, fleet.units().size());
+            System.out.printf("  store: %s, %,d copies stored; %,d of %,d units' chains whole up to their last"
+                    + " message%n", db.inboundCounts(), db.storedCopies(), whole, fleet.units().size());
         }
     }
 

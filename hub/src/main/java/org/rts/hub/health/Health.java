@@ -17,6 +17,7 @@ public final class Health {
     private final AtomicLong processed = new AtomicLong();
     private final AtomicLong rateLimited = new AtomicLong();
     private final AtomicLong released = new AtomicLong();
+    private final AtomicLong duplicates = new AtomicLong();
     private final AtomicLong deafRecoveries = new AtomicLong();
     private final AtomicLong storeFailures = new AtomicLong();
     private volatile Instant lastMessageAt;
@@ -39,6 +40,18 @@ public final class Health {
     /** A message given up after repeated failures that were not the store's (acknowledged without an answer). */
     public void released() {
         released.incrementAndGet();
+    }
+
+    /**
+     * An identical copy of a chained message, answered with its receipt and not stored: a unit's resend, or the
+     * broker delivering again (many of them at once are a redelivery storm).
+     */
+    public void duplicate() {
+        duplicates.incrementAndGet();
+    }
+
+    public long duplicates() {
+        return duplicates.get();
     }
 
     public void deafRecovery() {
@@ -98,7 +111,7 @@ public final class Health {
         }
         return new HealthReport(now, problems.isEmpty(), problems, connected, mqtt.connectedAt(), mqtt.reconnects(),
                 deafRecoveries.get(), mqtt.lastError(), lastMessageAt, processed.get(), rateLimited.get(),
-                released.get(), inbox, failing, storeError, mqtt.probeAge(), registry.version(),
+                released.get(), duplicates.get(), inbox, failing, storeError, mqtt.probeAge(), registry.version(),
                 registry.crl().number().longValue(), List.copyOf(forwarding));
     }
 }

@@ -5,11 +5,12 @@ import java.util.List;
 
 /**
  * What the hub says of itself, written to its health file every few seconds for a watchdog or an operator:
- * {@code ok} is false while any of {@code problems} holds (broker unreachable, store failing).
+ * {@code ok} is false while any of {@code problems} holds (broker unreachable, store failing). {@code duplicates}
+ * counts identical copies of chained messages answered and not stored (resends and broker redeliveries).
  */
 public record HealthReport(Instant time, boolean ok, List<String> problems, boolean brokerConnected,
                            Instant connectedSince, long reconnects, long deafRecoveries, String lastBrokerError,
-                           Instant lastMessageAt, long processed, long rateLimited, long released, int inbox,
+                           Instant lastMessageAt, long processed, long rateLimited, long released, long duplicates, int inbox,
                            Instant storeFailingSince, String storeError, long probeAgeMillis, long registryVersion,
                            long crlNumber, List<Forwarding> forwarding) {
     /**

@@ -37,8 +37,10 @@ import org.slf4j.LoggerFactory;
  * (one ordered stage: chain, content, conflicts, then one transaction for the whole batch). Receipts are signed
  * in between by the caller's pool ({@link Draft#sign}).
  *
- * <p>Nothing is answered before the message is authenticated, identical resends included: a copy published on
- * another device's topic or under another kind is rejected, never given the original's receipt. A message that
+ * <p>Nothing is answered before the message is authenticated, identical copies included: a copy published on
+ * another device's topic or under another kind is rejected, never given the original's receipt. A copy of a
+ * chained message (a unit's resend, or the broker delivering again) is answered with the receipt the message got
+ * and not stored again; one on the same topic as a message chained lately is not even verified again. A message that
  * authenticates and carries the next sequence number joins its device's chain whether its content is accepted or
  * not, so that the device's next message still links to it; a message that does not is answered with a receipt
  * that says it was not chained, and with the hub's head of the chain when the sequence was the problem.
@@ -51,6 +53,9 @@ public final class Intake {
     private final HubStore store;
     private final ReceiptIssuer receipts;
     private final Clock clock;
+    private final RecentlyChained recent = new RecentlyChained(RECENT);
+    /** Chained messages remembered by hash and topic, so that their copies skip signature verification. */
+    static final int RECENT = 100_000;
 
     public Intake(Election election, Authenticator authenticator, HubStore store, ReceiptIssuer receipts,
                   Clock clock) {
@@ -65,8 +70,14 @@ public final class Intake {
     public record Answer(String topic, byte[] receipt) {
     }
 
-    /** A message and what authentication made of it; {@code address} is null for a topic outside the scheme. */
+    /**
+     * A message and what authentication made of it; {@code address} is null for a topic outside the scheme, and
+     * {@code outcome} null for a copy of a message chained lately on the same topic (not verified again).
+     */
     public record Verified(Inbound in, Topics.Address address, Authenticator.Outcome outcome) {
+        public boolean copy() {
+            return address != null && outcome == null;
+        }
     }
 
     /**
@@ -94,9 +105,13 @@ public final class Intake {
     /** Authenticates one message. Stateless and thread-safe. */
     public Verified verify(Inbound in, Instant now) {
         Topics.Address address = Topics.parse(in.topic()).orElse(null);
-        if (address == null) {
-            return new Verified(in, null, null);
+        if (address == null || recent.holds(in.hash(), in.topic())) {
+            return new Verified(in, address, null);
         }
+        return authenticate(in, address, now);
+    }
+
+    private Verified authenticate(Inbound in, Topics.Address address, Instant now) {
         return new Verified(in, address, authenticator.authenticate(address, in.bytes(), in.size(), in.hash(), now));
     }
 
@@ -125,8 +140,14 @@ public final class Intake {
      */
     public List<Decision> decideAndStore(List<Verified> batch, Signing sign) {
         Instant now = clock.instant();
-        return store.commitBatch(election.id(), keys(batch), state -> sameAnswers(sign.all(decide(batch, state, now),
-                receipts)));
+        List<Decision> decisions = store.commitBatch(election.id(), keys(batch), state -> sameAnswers(sign.all(
+                decide(batch, state, now), receipts)));
+        for (Decision d : decisions) {
+            if (d.report() != null) {
+                recent.add(d.hash(), d.topic());
+            }
+        }
+        return decisions;
     }
 
     /** A copy of a message chained earlier in the same batch gets that message's receipt. */
@@ -170,6 +191,13 @@ public final class Intake {
     }
 
     private Draft decide(Verified v, BatchState state, Instant now) {
+        if (v.copy()) {
+            Optional<byte[]> earlier = state.chainedReceipt(v.in().hash());
+            if (earlier.isPresent()) {
+                return new Draft(v, null, null, true, List.of(), List.of(), null, earlier.get(), now);
+            }
+            v = authenticate(v.in(), v.address(), now); // not in the store after all: checked in full
+        }
         Authenticated message;
         switch (v.outcome()) {
             case Authenticator.Failed failed -> {

@@ -8,7 +8,7 @@ import org.rts.protocol.message.Report;
 /**
  * Everything the hub decided about one message, written in one transaction before the receipt leaves. When
  * {@code report} is set, the message joined its device's chain (accepted or rejected on content). A resend is an
- * identical copy of a chained message, logged and answered with the receipt it got before.
+ * identical copy of a chained message, answered with the receipt it got before and not stored again.
  */
 public record Decision(String topic, String deviceId, String hash, byte[] bytes, Instant receivedAt,
                        Report report, List<Finding> reasons, List<Finding> warnings, byte[] receipt, boolean resend) {
@@ -17,7 +17,7 @@ public record Decision(String topic, String deviceId, String hash, byte[] bytes,
         this(topic, deviceId, hash, bytes, receivedAt, report, reasons, warnings, receipt, false);
     }
 
-    /** An identical resend of a chained message: logged, answered with {@code receipt} again. */
+    /** An identical copy of a chained message: answered with {@code receipt} again. */
     public static Decision resend(String topic, String deviceId, String hash, byte[] bytes, Instant receivedAt,
                                   byte[] receipt) {
         return new Decision(topic, deviceId, hash, bytes, receivedAt, null, List.of(), List.of(), receipt, true);

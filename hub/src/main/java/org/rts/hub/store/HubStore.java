@@ -28,7 +28,7 @@ import org.rts.protocol.message.TurnoutReport;
 
 /**
  * The hub's durable store, in SQLite (one file, WAL, {@code synchronous=FULL}) for a single hub or PostgreSQL for
- * several hubs sharing the load. Every message received is kept ({@code inbound}) with what was answered; messages
+ * several hubs sharing the load. Every distinct message received is kept ({@code inbound}) with what was answered; messages
  * that joined a device's chain are in {@code chain}, the chain's end in {@code heads}; accepted results in
  * {@code results}, the highest turnout per station in {@code stations}.
  *
@@ -36,7 +36,8 @@ import org.rts.protocol.message.TurnoutReport;
  * messages. The transaction first locks the rows of the batch's devices and stations (PostgreSQL; SQLite locks
  * the whole file), then reads what the decisions need, so two hubs never decide on the same chain at once.
  *
- * <p>Messages left out of the chain (failed authentication, wrong sequence) are kept in full up to
+ * <p>An identical copy of a chained message is not stored again (its unit's resend, or the broker delivering it
+ * again): the log holds each message once. Messages left out of the chain (failed authentication, wrong sequence) are kept in full up to
  * {@link #UNCHAINED_BODIES} per device, then as hash and size up to {@link #UNCHAINED_ROWS}, then only counted in
  * {@code unchained}: one misbehaving unit cannot fill the disk.
  *
@@ -241,8 +242,11 @@ public final class HubStore implements AutoCloseable {
         for (Decision d : decisions) {
             String reasons = codes(d.reasons());
             String now = d.receivedAt().toString();
-            String status = d.resend() ? "RESEND" : d.accepted() ? "ACCEPTED" : "REJECTED";
-            if (d.report() == null && !d.resend()) {
+            if (d.resend()) {
+                continue; // a copy of a chained message: answered with its receipt and counted, not stored again
+            }
+            String status = d.accepted() ? "ACCEPTED" : "REJECTED";
+            if (d.report() == null) {
                 long[] counts = unchained.computeIfAbsent(d.deviceId(), k -> new long[1]);
                 long[] written = unchainedWritten.computeIfAbsent(d.deviceId(), k -> new long[3]);
                 if (counts[0] >= UNCHAINED_ROWS) {
@@ -255,11 +259,7 @@ public final class HubStore implements AutoCloseable {
                 written[0]++;
                 continue;
             }
-            // a resend's bytes are those of the chained message
-            bindInbound(inbound, d, now, status, reasons, d.resend() ? null : d.bytes());
-            if (d.resend()) {
-                continue;
-            }
+            bindInbound(inbound, d, now, status, reasons, d.bytes());
             var r = d.report();
             String race = r instanceof ResultReport rr ? rr.race() : null;
             bind(chain, r.device(), r.seq(), d.hash(), r.prev(), r.kind(), r.election(), r.station(), race, status,
@@ -420,6 +420,11 @@ public final class HubStore implements AutoCloseable {
             map.put((String) row[0], (Integer) row[1]);
         }
         return map;
+    }
+
+    /** Rows of the log that repeat a message already in it (a copy decided again, e.g. after a sequence gap). */
+    public synchronized long storedCopies() {
+        return queryOne("SELECT COUNT(*) - COUNT(DISTINCT msg_hash) FROM inbound", rs -> rs.getLong(1)).orElse(0L);
     }
 
     /** Reason codes answered to a device's messages, oldest first (for operations and tests). */

@@ -25,7 +25,7 @@ public final class HubMetrics {
     private final Gauge units = Gauge.builder().name("rts_hub_units").help("Units by state")
             .labelNames("state").register(registry);
     private final Counter messages = Counter.builder().name("rts_hub_messages_total")
-            .help("Messages decided, by outcome (ACCEPTED, REJECTED, RESEND)").labelNames("outcome")
+            .help("Messages decided, by outcome (ACCEPTED, REJECTED, DUPLICATE: an identical copy answered, not stored)").labelNames("outcome")
             .register(registry);
     private final Counter rejections = Counter.builder().name("rts_hub_rejections_total")
             .help("Reasons given in rejections").labelNames("reason").register(registry);
