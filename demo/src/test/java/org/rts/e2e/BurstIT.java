@@ -16,7 +16,7 @@ import org.rts.demo.load.HubProcess;
 import org.rts.demo.load.Mosquitto;
 import org.rts.demo.load.Traffic;
 import org.rts.hub.health.HealthReport;
-import org.rts.hub.store.HubStore;
+import org.rts.hub.store.MessageStore;
 import org.rts.protocol.codec.JsonFiles;
 import org.rts.protocol.jws.Es256Verifier;
 import org.rts.protocol.jws.Jws;
@@ -89,7 +89,7 @@ class BurstIT {
             // written again as the hub stops: no reconnect left out
             health = JsonFiles.read(Path.of(store + ".health.json"), HealthReport.class, "the hub's health");
         }
-        try (HubStore db = HubStore.open(store)) {
+        try (MessageStore db = MessageStore.open(store)) {
             Map<String, Integer> counts = db.inboundCounts();
             assertEquals(burst.size(), counts.get("ACCEPTED"), counts.toString());
             // MQTT keeps a unit's order only within a connection: a message the broker delivers again after the

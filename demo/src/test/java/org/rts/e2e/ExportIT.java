@@ -21,10 +21,12 @@ import org.rts.hub.export.Exporter;
 import org.rts.hub.intake.Intake;
 import org.rts.hub.receipt.ReceiptIssuer;
 import org.rts.hub.registry.RegistryWatch;
-import org.rts.hub.store.HubStore;
+import org.rts.hub.store.ExportSnapshot;
+import org.rts.hub.store.MessageStore;
 import org.rts.hub.testing.TestElection;
 import org.rts.hub.testing.TestElection.Device;
 import org.rts.hub.validation.Authenticator;
+import org.rts.hub.validation.Verification;
 import org.rts.protocol.Topics;
 import org.rts.protocol.message.Mode;
 import org.rts.protocol.pki.Pem;
@@ -39,12 +41,13 @@ class ExportIT {
     void an_export_to_a_full_disk_says_so_leaves_nothing_and_succeeds_once_space_is_freed() throws Exception {
         TestElection election = new TestElection(dir.resolve("election"), "tcp://127.0.0.1:1883", Mode.LIVE);
         var files = election.files;
-        try (HubStore store = HubStore.open(dir.resolve("hub.db"));
+        try (MessageStore store = MessageStore.open(dir.resolve("hub.db"));
+             ExportSnapshot snapshot = ExportSnapshot.open(dir.resolve("hub.db").toString());
              SmallDisk disk = SmallDisk.mount(dir.resolve("disk"), 2)) {
             RegistryWatch registry = new RegistryWatch(files.registry(), files.crl(),
                     Pem.readCertificate(files.caCertificate()), election.id);
-            Intake intake = new Intake(election.election, new Authenticator(election.election, registry::current),
-                    store, new ReceiptIssuer(Pem.readPrivateKey(files.hubKey()),
+            Intake intake = new Intake(election.election, new Verification(
+                    new Authenticator(election.election, registry::current)), store, new ReceiptIssuer(Pem.readPrivateKey(files.hubKey()),
                     Pem.readCertificate(files.hubCertificate())), TestElection.CLOCK);
             for (int i = 1; i <= 3; i++) {
                 Device d = election.device(i);
@@ -52,7 +55,7 @@ class ExportIT {
                     intake.process(Topics.report(election.id, d.id, Topics.TURNOUT), d.chain(d.sign(d.turnout(n))));
                 }
             }
-            Exporter exporter = new Exporter(files, store, TestElection.CLOCK);
+            Exporter exporter = new Exporter(files, snapshot, TestElection.CLOCK);
             Path out = disk.dir().resolve("export");
             disk.fill();
             HubException e = assertThrows(HubException.class, () -> exporter.export(out));

@@ -25,7 +25,7 @@ import org.rts.agent.AgentMain;
 import org.rts.agent.outbox.Outbox;
 import org.rts.agent.outbox.OutboxEntry;
 import org.rts.demo.load.Mosquitto;
-import org.rts.hub.store.HubStore;
+import org.rts.hub.store.MessageStore;
 import org.rts.hub.testing.TestElection;
 import org.rts.protocol.files.ElectionFiles;
 import org.rts.protocol.message.Mode;
@@ -139,7 +139,7 @@ class FaultInjectionIT {
                     .mapToInt(Integer::intValue).sum() + " in all");
 
             int committed = 0;
-            try (HubStore hubStore = HubStore.open(store)) {
+            try (MessageStore hubStore = MessageStore.open(store)) {
                 for (int i = 0; i < UNITS; i++) {
                     String device = "dev-" + (i + 1);
                     List<OutboxEntry> messages;

@@ -21,16 +21,18 @@ import org.rts.demo.load.HubProcess;
 import org.rts.demo.load.Mosquitto;
 import org.rts.demo.load.Traffic;
 import org.rts.hub.forward.Forwarder;
-import org.rts.hub.forward.MqttUpstream;
+import org.rts.hub.mqtt.MqttUpstream;
 import org.rts.hub.forward.Receiver;
 import org.rts.hub.intake.Intake;
 import org.rts.hub.receipt.ReceiptIssuer;
 import org.rts.hub.registry.RegistryWatch;
 import org.rts.hub.testing.TestElection;
 import org.rts.hub.validation.Authenticator;
+import org.rts.hub.validation.Verification;
 import org.rts.protocol.Topics;
 import org.rts.protocol.message.Mode;
-import org.rts.hub.store.HubStore;
+import org.rts.hub.store.ForwardQueue;
+import org.rts.hub.store.MessageStore;
 import org.rts.protocol.files.ElectionFiles;
 import org.rts.protocol.pki.Keys;
 import org.rts.protocol.pki.Pem;
@@ -96,9 +98,9 @@ class ForwardingIT {
                 assertEquals(burst.size(), traffic.outcomes().stream().filter(o -> o.receipt().accepted()).count());
                 // the hub tries, fails and backs off; the outage shows as lag
                 Wait.until("both tally centres' failures recorded with messages waiting", Duration.ofMinutes(2), () -> {
-                    try (HubStore db = HubStore.open(store)) {
-                        return db.forwardLag(mqtt).pending() > 0 && db.forwardLastError(mqtt) != null
-                                && db.forwardLag(https).pending() > 0 && db.forwardLastError(https) != null;
+                    try (ForwardQueue db = ForwardQueue.open(store.toString())) {
+                        return db.lag(mqtt).pending() > 0 && db.lastError(mqtt) != null
+                                && db.lag(https).pending() > 0 && db.lastError(https) != null;
                     }
                 });
                 // they come back; the hub is killed while it catches up, and started again
@@ -119,9 +121,9 @@ class ForwardingIT {
                 hub.close();
                 byMqtt.close();
             }
-            try (HubStore db = HubStore.open(store)) {
+            try (ForwardQueue db = ForwardQueue.open(store.toString())) {
                 for (String upstream : List.of(mqtt, https)) {
-                    HubStore.ForwardLag lag = db.forwardLag(upstream);
+                    ForwardQueue.Lag lag = db.lag(upstream);
                     assertEquals(0, lag.pending(), upstream + ": " + lag);
                     assertEquals(burst.size(), lag.delivered(), upstream + ": " + lag);
                 }
@@ -158,13 +160,14 @@ class ForwardingIT {
                 "keyfile " + server.key(), "require_certificate true", "listener " + plainPort + " 127.0.0.1", ""));
         String mqtt = "ssl://127.0.0.1:" + tlsPort;
         try (Mosquitto tally = Mosquitto.configured(conf, plainPort);
-             HubStore store = HubStore.open(dir.resolve("hub.db"))) {
+             MessageStore store = MessageStore.open(dir.resolve("hub.db"));
+             ForwardQueue queue = ForwardQueue.open(dir.resolve("hub.db").toString())) {
             tally.start();
             store.forwardTo(List.of(mqtt), Set.of(Topics.TURNOUT));
             RegistryWatch registry = new RegistryWatch(files.registry(), files.crl(),
                     Pem.readCertificate(files.caCertificate()), election.id);
-            Intake intake = new Intake(election.election, new Authenticator(election.election, registry::current),
-                    store, new ReceiptIssuer(Pem.readPrivateKey(files.hubKey()),
+            Intake intake = new Intake(election.election, new Verification(
+                    new Authenticator(election.election, registry::current)), store, new ReceiptIssuer(Pem.readPrivateKey(files.hubKey()),
                     Pem.readCertificate(files.hubCertificate())), TestElection.CLOCK);
             TestElection.Device d = election.device(1);
             for (int n = 1; n <= 5; n++) {
@@ -172,23 +175,19 @@ class ForwardingIT {
             }
             javax.net.ssl.SSLContext tls = TlsContexts.context(Pem.readPrivateKey(files.hubKey()),
                     Pem.readCertificate(files.hubCertificate()), List.of(Pem.readCertificate(files.caCertificate())));
-            try (Forwarder forwarder = new Forwarder(store, new MqttUpstream(mqtt, election.id, "hub-forward", tls),
+            try (Forwarder forwarder = new Forwarder(ForwardQueue.open(store.location()), new MqttUpstream(mqtt, election.id, "hub-forward", tls),
                     "hub", election.id, Clock.systemUTC()).start()) {
                 long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-                while (store.forwardLag(mqtt).pending() == 5 && lastError(store, mqtt) == null
+                while (queue.lag(mqtt).pending() == 5 && queue.lastError(mqtt) == null
                         && System.nanoTime() < deadline) {
                     Thread.sleep(100);
                 }
             }
-            HubStore.ForwardLag lag = store.forwardLag(mqtt);
+            ForwardQueue.Lag lag = queue.lag(mqtt);
             assertEquals(5, lag.pending(), "nothing is lost while the tally centre refuses the hub: " + lag);
             assertEquals(0, lag.delivered());
-            assertTrue(lastError(store, mqtt) != null, "the failure is recorded for the operators");
+            assertTrue(queue.lastError(mqtt) != null, "the failure is recorded for the operators");
         }
-    }
-
-    private static String lastError(HubStore store, String upstream) {
-        return store.forwardLastError(upstream);
     }
 
     /** Keys both receivers hold at least. */

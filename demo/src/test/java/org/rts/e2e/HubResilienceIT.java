@@ -107,7 +107,7 @@ class HubResilienceIT {
             } finally {
                 hub.close();
             }
-            try (var reopened = org.rts.hub.store.HubStore.open(store)) {
+            try (var reopened = org.rts.hub.store.MessageStore.open(store)) {
                 assertEquals(26, reopened.head("dev-1").seq());
             }
             assertEquals("ok", integrity(store));

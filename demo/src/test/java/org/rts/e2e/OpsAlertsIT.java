@@ -71,7 +71,7 @@ class OpsAlertsIT {
             Wait.until("dev-2 and dev-3 back: their alerts closed", Duration.ofSeconds(90),
                     () -> !open(hub, Alerts.Rule.UNIT_DOWN, "dev-2") && !open(hub, Alerts.Rule.UNIT_DOWN, "dev-3"));
             assertTrue(open(hub, Alerts.Rule.BATTERY_LOW, "dev-1"), "still low: still open");
-            List<Alerts.Alert> history = hub.store().alerts(false);
+            List<Alerts.Alert> history = hub.alertHistory();
             assertTrue(history.stream().filter(a -> a.rule() == Alerts.Rule.UNIT_DOWN && !a.open()).count() >= 2,
                     history.toString());
         } finally {

@@ -14,7 +14,7 @@ import org.rts.demo.load.Fleet;
 import org.rts.demo.load.HubProcess;
 import org.rts.demo.load.Mosquitto;
 import org.rts.demo.load.Traffic;
-import org.rts.hub.store.HubStore;
+import org.rts.hub.store.MessageStore;
 import org.rts.hub.testing.TestDatabase;
 
 /**
@@ -65,7 +65,7 @@ class SharedHubsIT {
                 first.close();
                 second.close();
             }
-            try (HubStore db = HubStore.open(database.url())) {
+            try (MessageStore db = MessageStore.open(database.url())) {
                 Map<String, Integer> counts = db.inboundCounts();
                 assertEquals(burst.size(), counts.get("ACCEPTED"), "each message chained once: " + counts);
                 for (Fleet.Unit u : fleet.units()) {

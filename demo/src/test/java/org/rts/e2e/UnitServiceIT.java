@@ -19,7 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.rts.demo.load.Mosquitto;
 import org.rts.hub.Hub;
 import org.rts.hub.HubConfig;
-import org.rts.hub.store.AcceptedResult;
+import org.rts.hub.intake.AcceptedResult;
 import org.rts.hub.testing.TestElection;
 import org.rts.protocol.codec.JsonFiles;
 import org.rts.protocol.files.DeviceConfig;

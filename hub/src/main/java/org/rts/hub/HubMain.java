@@ -8,7 +8,10 @@ import org.rts.hub.export.ExportSchedule;
 import org.rts.hub.export.Exporter;
 import org.rts.hub.forward.Forwarding;
 import org.rts.hub.forward.Receiver;
-import org.rts.hub.store.HubStore;
+import org.rts.hub.store.ExportSnapshot;
+import org.rts.hub.store.ResultStore;
+import org.rts.hub.store.UnitStore;
+import org.rts.hub.units.UnitMonitor;
 import org.rts.hub.tally.Tally;
 import org.rts.protocol.ProtocolException;
 import org.rts.protocol.Topics;
@@ -167,7 +170,7 @@ public final class HubMain implements Runnable {
         @Override
         public Integer call() {
             ElectionFiles files = stored.files();
-            try (HubStore db = stored.open()) {
+            try (ResultStore db = ResultStore.open(stored.location())) {
                 Tally.print(Election.readSigned(files.ballot(), Pem.readCertificate(files.caCertificate())), db,
                         System.out);
             }
@@ -188,7 +191,7 @@ public final class HubMain implements Runnable {
         @Override
         public Integer call() {
             ElectionFiles files = stored.files();
-            try (HubStore db = stored.open()) {
+            try (ExportSnapshot db = ExportSnapshot.open(stored.location())) {
                 Exporter.Summary s = new Exporter(files, db, Clock.systemUTC()).export(out);
                 System.out.printf("exported %d messages %s of %d units to %s%n", s.records(), s.counts(), s.units(),
                         s.dir());
@@ -256,18 +259,18 @@ public final class HubMain implements Runnable {
 
         @Override
         public Integer call() {
-            try (HubStore db = stored.open()) {
+            try (UnitStore db = UnitStore.open(stored.location())) {
                 java.time.Instant now = java.time.Instant.now();
                 System.out.printf("%-14s %-10s %-8s %8s %8s  %s%n", "UNIT", "STATION", "STATE", "BATTERY", "PENDING",
                         "LAST SEEN");
-                for (var u : db.units()) {
+                for (var u : db.units().stream().map(UnitMonitor::status).toList()) {
                     var t = u.telemetry();
                     System.out.printf("%-14s %-10s %-8s %8s %8s  %s%s%n", u.device(), u.station(), u.state(),
                             t == null || t.battery() == null ? "?" : Math.round(t.battery()) + "%",
                             t == null ? "?" : String.valueOf(t.pending()), u.lastSeen(),
                             u.flags().isEmpty() ? "" : "  FLAGGED: " + String.join("; ", u.flags()));
                 }
-                var open = db.alerts(true);
+                var open = db.alerts(true).stream().map(UnitMonitor::alert).toList();
                 System.out.printf("%nOpen alerts (%d)%n", open.size());
                 for (var a : open) {
                     System.out.printf("  %-18s %-14s %-10s open %4d min  %s%n", a.rule(), a.subject(), a.station(),
@@ -295,9 +298,10 @@ public final class HubMain implements Runnable {
         public Integer call() throws java.io.IOException {
             ElectionFiles files = stored.files();
             var ca = Pem.readCertificate(files.caCertificate());
-            try (HubStore db = stored.open()) {
+            try (UnitStore db = UnitStore.open(stored.location())) {
                 var lines = org.rts.hub.units.Readiness.report(Election.readSigned(files.ballot(), ca),
-                        org.rts.protocol.files.Registry.readSigned(files.registry(), ca), db.units(), software,
+                        org.rts.protocol.files.Registry.readSigned(files.registry(), ca), db.units().stream()
+                                .map(UnitMonitor::status).toList(), software,
                         java.time.Instant.now());
                 String csv = org.rts.hub.units.Readiness.csv(lines);
                 if (out == null) {
@@ -347,13 +351,13 @@ public final class HubMain implements Runnable {
             return new ElectionFiles(election);
         }
 
-        /** The store: {@code --store}, else the election's {@code hub.db}, which must exist. */
-        HubStore open() {
+        /** Where the store is: {@code --store}, else the election's {@code hub.db}, which must exist. */
+        String location() {
             String location = store != null ? store : files().dir().resolve("hub.db").toString();
             if (!location.startsWith("jdbc:") && !java.nio.file.Files.exists(Path.of(location))) {
                 throw new HubException("no hub store at " + location + ": run 'hub run' first, or pass --store");
             }
-            return HubStore.open(location);
+            return location;
         }
     }
 }

@@ -22,7 +22,7 @@ import org.bouncycastle.cert.X509CertificateHolder;
 import org.rts.demo.load.Fleet.Message;
 import org.rts.hub.health.HealthReport;
 import org.rts.hub.receipt.ReceiptIssuer;
-import org.rts.hub.store.HubStore;
+import org.rts.hub.store.MessageStore;
 import org.rts.protocol.Topics;
 import org.rts.protocol.codec.JsonFiles;
 import org.rts.protocol.jws.Es256Verifier;
@@ -337,7 +337,7 @@ public final class Bench implements Callable<Integer> {
 
     /** What the store holds once the hubs have stopped: every message chained once, every unit's chain whole. */
     private static void checkStore(String location, Fleet fleet) {
-        try (HubStore db = HubStore.open(location)) {
+        try (MessageStore db = MessageStore.open(location)) {
             long whole = fleet.units().stream().filter(u -> db.head(u.id()).seq() == u.seq()).count();
             System.out.printf("  store: %s, %,d copies stored; %,d of %,d units' chains whole up to their last"
                     + " message%n", db.inboundCounts(), db.storedCopies(), whole, fleet.units().size());

@@ -24,8 +24,8 @@ import java.util.stream.Stream;
 import org.bouncycastle.cert.X509CertificateHolder;
 import org.rts.hub.HubException;
 import org.rts.hub.receipt.ReceiptIssuer;
-import org.rts.hub.store.AcceptedResult;
-import org.rts.hub.store.HubStore;
+import org.rts.hub.intake.AcceptedResult;
+import org.rts.hub.store.ExportSnapshot;
 import org.rts.protocol.codec.Json;
 import org.rts.protocol.election.Candidate;
 import org.rts.protocol.election.Election;
@@ -48,10 +48,10 @@ import org.rts.protocol.pki.Pem;
  */
 public final class Exporter {
     private final ElectionFiles election;
-    private final HubStore store;
+    private final ExportSnapshot store;
     private final Clock clock;
 
-    public Exporter(ElectionFiles election, HubStore store, Clock clock) {
+    public Exporter(ElectionFiles election, ExportSnapshot store, Clock clock) {
         this.election = election;
         this.store = store;
         this.clock = clock;
@@ -92,7 +92,7 @@ public final class Exporter {
                 write(files.deviceCertificate(thumbprint), e.certificate().getBytes(StandardCharsets.US_ASCII));
             }
             Map<String, Long> counts = new TreeMap<>();
-            HubStore.Snapshot snapshot = writeMessages(files.messages(), ballot.id(), counts);
+            ExportSnapshot.Snapshot snapshot = writeMessages(files.messages(), ballot.id(), counts);
             ExportManifest manifest = new ExportManifest(ExportFiles.FORMAT, ballot.id(), ballot.mode(),
                     clock.instant(), Certificates.thumbprint(Pem.readCertificate(election.hubCertificate())),
                     fileEntries(partial), counts, units(snapshot), tally(ballot, snapshot));
@@ -117,13 +117,13 @@ public final class Exporter {
         }
     }
 
-    private HubStore.Snapshot writeMessages(Path file, String electionId, Map<String, Long> counts)
+    private ExportSnapshot.Snapshot writeMessages(Path file, String electionId, Map<String, Long> counts)
             throws IOException {
         Base64.Encoder b64 = Base64.getUrlEncoder().withoutPadding();
         try (BufferedWriter w = Files.newBufferedWriter(file, StandardCharsets.UTF_8, StandardOpenOption.CREATE_NEW,
                 StandardOpenOption.WRITE)) {
             long[] n = {0};
-            HubStore.Snapshot snapshot = store.snapshot(electionId, row -> {
+            ExportSnapshot.Snapshot snapshot = store.read(electionId, row -> {
                 n[0]++;
                 ExportRecord r = new ExportRecord(n[0], Instant.parse(row.receivedAt()), row.topic(), row.device(),
                         row.hash(), row.size(), row.status(), row.body() == null ? null : b64.encodeToString(row.body()),
@@ -137,7 +137,7 @@ public final class Exporter {
         }
     }
 
-    private static List<ExportManifest.Unit> units(HubStore.Snapshot snapshot) {
+    private static List<ExportManifest.Unit> units(ExportSnapshot.Snapshot snapshot) {
         List<ExportManifest.Unit> units = new ArrayList<>();
         snapshot.heads().forEach((device, head) -> units.add(new ExportManifest.Unit(device, head.seq(), head.msg(),
                 snapshot.dropped().getOrDefault(device, 0L))));
@@ -151,7 +151,7 @@ public final class Exporter {
     }
 
     /** The tally as the hub's store holds it; an observer recomputes it from the messages. */
-    static ExportManifest.Tally tally(Election ballot, HubStore.Snapshot snapshot) {
+    static ExportManifest.Tally tally(Election ballot, ExportSnapshot.Snapshot snapshot) {
         Map<String, ExportManifest.RaceTally> races = new TreeMap<>();
         for (Race race : ballot.races()) {
             List<String> stations = new ArrayList<>();

@@ -8,8 +8,8 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
-import org.rts.hub.store.HubStore;
-import org.rts.hub.store.StoreException;
+import org.rts.hub.StoreException;
+import org.rts.hub.store.ForwardQueue;
 import org.rts.protocol.codec.Json;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -29,7 +29,7 @@ public final class Forwarder implements AutoCloseable {
     private static final Duration MAX_RETRY_AFTER = Duration.ofHours(1);
     private static final long LAG_LOG_MILLIS = 30_000;
 
-    private final HubStore store;
+    private final ForwardQueue store;
     private final Upstream upstream;
     private final String holder;
     private final String election;
@@ -41,8 +41,8 @@ public final class Forwarder implements AutoCloseable {
     private boolean pending;
     private long lastLagLog;
 
-    /** {@code holder} names this hub in the queue's leases (its MQTT client id). */
-    public Forwarder(HubStore store, Upstream upstream, String holder, String election, Clock clock) {
+    /** {@code holder} names this hub in the queue's leases (its MQTT client id); the queue is closed with it. */
+    public Forwarder(ForwardQueue store, Upstream upstream, String holder, String election, Clock clock) {
         this.store = store;
         this.upstream = upstream;
         this.holder = holder;
@@ -102,20 +102,20 @@ public final class Forwarder implements AutoCloseable {
      * due at once, or the time to try again after a failure.
      */
     private long round(long now) {
-        List<HubStore.Forward> due = store.claimForward(upstream.name(), holder, now, LEASE_MILLIS, BATCH);
+        List<ForwardQueue.Entry> due = store.claim(upstream.name(), holder, now, LEASE_MILLIS, BATCH);
         if (due.isEmpty()) {
             return 0;
         }
         for (int i = 0; i < due.size(); i++) {
-            HubStore.Forward f = due.get(i);
+            ForwardQueue.Entry f = due.get(i);
             Upstream.Outcome outcome = upstream.deliver(f, body(f));
             long at = clock.millis();
             switch (outcome) {
-                case Upstream.Delivered d -> store.forwarded(f.id(), at);
+                case Upstream.Delivered d -> store.delivered(f.id(), at);
                 case Upstream.Refused r -> {
                     LOG.warn("forwarding to {}: message {} of {} refused, kept for review: {}", upstream.name(),
                             f.hash(), f.device(), r.why());
-                    store.forwardRefused(f.id(), at, r.why());
+                    store.refused(f.id(), at, r.why());
                 }
                 case Upstream.Retry r -> {
                     Duration delay = delay(f.attempts(), r.after());
@@ -124,10 +124,10 @@ public final class Forwarder implements AutoCloseable {
                         LOG.warn("forwarding to {}: cannot deliver now ({}); trying again in {} s", upstream.name(),
                                 r.why(), delay.toSeconds());
                     }
-                    store.forwardLater(f.id(), retryAt, r.why());
+                    store.later(f.id(), retryAt, r.why());
                     // the rest of the batch waits for this one: the upstream gets messages in order
-                    for (HubStore.Forward rest : due.subList(i + 1, due.size())) {
-                        store.forwardLater(rest.id(), retryAt, null, false);
+                    for (ForwardQueue.Entry rest : due.subList(i + 1, due.size())) {
+                        store.putBack(rest.id(), retryAt);
                     }
                     return retryAt;
                 }
@@ -149,7 +149,7 @@ public final class Forwarder implements AutoCloseable {
         return Duration.ofMillis(millis + ThreadLocalRandom.current().nextLong(millis / 10 + 1));
     }
 
-    private byte[] body(HubStore.Forward f) {
+    private byte[] body(ForwardQueue.Entry f) {
         try {
             return Json.mapper().writeValueAsBytes(new ForwardedMessage(f.hash(), election, f.kind(), f.device(),
                     f.station(), f.jws(), new String(f.receipt(), StandardCharsets.US_ASCII)));
@@ -165,7 +165,7 @@ public final class Forwarder implements AutoCloseable {
         }
         lastLagLog = now;
         try {
-            HubStore.ForwardLag lag = store.forwardLag(upstream.name());
+            ForwardQueue.Lag lag = store.lag(upstream.name());
             if (lag.pending() > 0) {
                 LOG.info("forwarding to {}: {} messages waiting, the oldest for {} s; {} delivered, {} refused",
                         upstream.name(), lag.pending(), (now - lag.oldestEnqueuedAt()) / 1000, lag.delivered(),
@@ -202,5 +202,6 @@ public final class Forwarder implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         upstream.close();
+        store.close();
     }
 }

@@ -11,7 +11,7 @@ import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import javax.net.ssl.SSLContext;
-import org.rts.hub.store.HubStore;
+import org.rts.hub.store.ForwardQueue;
 
 /**
  * Forwards by HTTPS POST with a JSON body and the message hash as {@code Idempotency-Key}. 2xx is delivered;
@@ -42,7 +42,7 @@ public final class HttpUpstream implements Upstream {
     }
 
     @Override
-    public Outcome deliver(HubStore.Forward message, byte[] body) {
+    public Outcome deliver(ForwardQueue.Entry message, byte[] body) {
         HttpRequest request = HttpRequest.newBuilder(uri).timeout(timeout).header("Content-Type", "application/json")
                 .header("Idempotency-Key", message.hash()).POST(HttpRequest.BodyPublishers.ofByteArray(body)).build();
         HttpResponse<String> response;

@@ -6,7 +6,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
-import org.rts.hub.mqtt.HubMqtt;
 
 /**
  * The hub's running account of itself: counters updated on the message path, a snapshot for the health file.
@@ -88,10 +87,24 @@ public final class Health {
         return rateLimited.get();
     }
 
+    /** What the source's connection says of itself. */
+    public interface Source {
+        boolean isConnected();
+
+        Instant connectedAt();
+
+        long reconnects();
+
+        String lastError();
+
+        /** How long the probe on its way has travelled, in milliseconds; -1 when none is. */
+        long probeAge();
+    }
+
     /** Forwarding that lags longer than this is reported as a problem. */
     static final Duration FORWARD_LAG_PROBLEM = Duration.ofMinutes(5);
 
-    public HealthReport report(HubMqtt mqtt, int inbox, org.rts.hub.registry.DeviceRegistry registry,
+    public HealthReport report(Source mqtt, int inbox, org.rts.hub.registry.DeviceRegistry registry,
                                List<HealthReport.Forwarding> forwarding) {
         Instant now = clock.instant();
         List<String> problems = new ArrayList<>();

@@ -8,14 +8,12 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import org.rts.hub.receipt.ReceiptIssuer;
-import org.rts.hub.store.AcceptedResult;
-import org.rts.hub.store.BatchKeys;
-import org.rts.hub.store.BatchState;
-import org.rts.hub.store.Decision;
-import org.rts.hub.store.HubStore;
 import org.rts.hub.validation.Authenticated;
 import org.rts.hub.validation.Authenticator;
+import org.rts.hub.validation.Inbound;
 import org.rts.hub.validation.Rejection;
+import org.rts.hub.validation.Verification;
+import org.rts.hub.validation.Verification.Verified;
 import org.rts.protocol.Topics;
 import org.rts.protocol.election.Election;
 import org.rts.protocol.message.ChainPosition;
@@ -49,18 +47,15 @@ public final class Intake {
     private static final Logger LOG = LoggerFactory.getLogger(Intake.class);
 
     private final Election election;
-    private final Authenticator authenticator;
-    private final HubStore store;
+    private final Verification verification;
+    private final IntakeStore store;
     private final ReceiptIssuer receipts;
     private final Clock clock;
-    private final RecentlyChained recent = new RecentlyChained(RECENT);
-    /** Chained messages remembered by hash and topic, so that their copies skip signature verification. */
-    static final int RECENT = 100_000;
 
-    public Intake(Election election, Authenticator authenticator, HubStore store, ReceiptIssuer receipts,
+    public Intake(Election election, Verification verification, IntakeStore store, ReceiptIssuer receipts,
                   Clock clock) {
         this.election = election;
-        this.authenticator = authenticator;
+        this.verification = verification;
         this.store = store;
         this.receipts = receipts;
         this.clock = clock;
@@ -68,16 +63,6 @@ public final class Intake {
 
     /** The receipt to publish, and where. */
     public record Answer(String topic, byte[] receipt) {
-    }
-
-    /**
-     * A message and what authentication made of it; {@code address} is null for a topic outside the scheme, and
-     * {@code outcome} null for a copy of a message chained lately on the same topic (not verified again).
-     */
-    public record Verified(Inbound in, Topics.Address address, Authenticator.Outcome outcome) {
-        public boolean copy() {
-            return address != null && outcome == null;
-        }
     }
 
     /**
@@ -102,17 +87,9 @@ public final class Intake {
         }
     }
 
-    /** Authenticates one message. Stateless and thread-safe. */
+    /** Authenticates one message (see {@link Verification#verify}). Thread-safe. */
     public Verified verify(Inbound in, Instant now) {
-        Topics.Address address = Topics.parse(in.topic()).orElse(null);
-        if (address == null || recent.holds(in.hash(), in.topic())) {
-            return new Verified(in, address, null);
-        }
-        return authenticate(in, address, now);
-    }
-
-    private Verified authenticate(Inbound in, Topics.Address address, Instant now) {
-        return new Verified(in, address, authenticator.authenticate(address, in.bytes(), in.size(), in.hash(), now));
+        return verification.verify(in, now);
     }
 
     /** What a batch touches: its devices' chains, its stations' figures, its messages' hashes. */
@@ -144,7 +121,7 @@ public final class Intake {
                 decide(batch, state, now), receipts)));
         for (Decision d : decisions) {
             if (d.report() != null) {
-                recent.add(d.hash(), d.topic());
+                verification.chained(d.hash(), d.topic());
             }
         }
         return decisions;
@@ -168,14 +145,6 @@ public final class Intake {
     /** Stands for the receipt of a message decided earlier in the batch, not signed yet. */
     private static final byte[] IN_THIS_BATCH = new byte[0];
 
-    /** Signs drafts into decisions, in order; the hub's pool does it in parallel. */
-    public interface Signing {
-        List<Decision> all(List<Draft> drafts, ReceiptIssuer issuer);
-
-        /** One after the other, in the calling thread. */
-        Signing IN_TURN = (drafts, issuer) -> drafts.stream().map(d -> d.sign(issuer)).toList();
-    }
-
     /** Decides each message in turn, bringing {@code state} up to date as it goes. */
     public List<Draft> decide(List<Verified> batch, BatchState state, Instant now) {
         List<Draft> drafts = new ArrayList<>();
@@ -196,7 +165,7 @@ public final class Intake {
             if (earlier.isPresent()) {
                 return new Draft(v, null, null, true, List.of(), List.of(), null, earlier.get(), now);
             }
-            v = authenticate(v.in(), v.address(), now); // not in the store after all: checked in full
+            v = verification.authenticate(v.in(), v.address(), now); // not in the store after all: checked in full
         }
         Authenticated message;
         switch (v.outcome()) {

@@ -20,6 +20,7 @@ import org.eclipse.paho.mqttv5.common.MqttMessage;
 import org.eclipse.paho.mqttv5.common.MqttSubscription;
 import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
 import org.rts.hub.HubException;
+import org.rts.hub.health.Health;
 import org.rts.protocol.Topics;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -42,7 +43,7 @@ import org.slf4j.LoggerFactory;
  * long a probe has been on its way, so that a connection that delivers nothing can be replaced by
  * {@link #reconnect}.
  */
-public final class HubMqtt implements AutoCloseable {
+public final class HubMqtt implements AutoCloseable, Health.Source {
     private static final Logger LOG = LoggerFactory.getLogger(HubMqtt.class);
     /** Largest packet the hub accepts from the broker: a report is at most 64 KiB; more is refused unread. */
     public static final long MAX_PACKET = 128 * 1024;
@@ -53,13 +54,16 @@ public final class HubMqtt implements AutoCloseable {
     }
 
     /** A message and the means to acknowledge it on the connection that delivered it. */
-    public record Delivery(String topic, byte[] payload, long connection, int messageId, int qos, HubMqtt via) {
+    public record Delivery(String topic, byte[] payload, long connection, int messageId, int qos, HubMqtt via)
+            implements org.rts.hub.admission.Delivery {
         /** Acknowledges to the broker, if the connection that delivered it is still the current one. */
+        @Override
         public void ack() {
             via.acknowledge(this);
         }
 
         /** Publishes {@code receipt} on {@code topic}, then acknowledges this message once the broker has it. */
+        @Override
         public void answer(String topic, byte[] receipt) {
             via.answer(this, topic, receipt);
         }
@@ -119,20 +123,24 @@ public final class HubMqtt implements AutoCloseable {
     }
 
     /** Connected and subscribed: reports published from now on reach the hub. */
+    @Override
     public boolean isConnected() {
         synchronized (lock) {
             return client != null && client.isConnected() && subscribed;
         }
     }
 
+    @Override
     public Instant connectedAt() {
         return connectedAt;
     }
 
+    @Override
     public long reconnects() {
         return reconnects.get();
     }
 
+    @Override
     public String lastError() {
         return lastError;
     }
@@ -272,6 +280,7 @@ public final class HubMqtt implements AutoCloseable {
     }
 
     /** How long the probe now on its way has been travelling, in milliseconds; -1 when none is. */
+    @Override
     public long probeAge() {
         Instant sent = probeSentAt;
         return sent == null ? -1 : clock.millis() - sent.toEpochMilli();

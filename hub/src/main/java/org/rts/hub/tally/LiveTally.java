@@ -5,8 +5,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import org.rts.hub.store.AcceptedResult;
-import org.rts.hub.store.HubStore;
+import org.rts.hub.intake.AcceptedResult;
+import org.rts.hub.store.ResultStore;
 import org.rts.protocol.election.Election;
 import org.rts.protocol.election.Race;
 import org.rts.protocol.election.Station;
@@ -43,7 +43,7 @@ public final class LiveTally {
     public record Picture(String election, Area nation, List<Area> regions, List<StationFigures> stations) {
     }
 
-    public static Picture compute(Election election, HubStore store) {
+    public static Picture compute(Election election, ResultStore store) {
         Map<String, Integer> turnout = store.turnout(election.id());
         List<AcceptedResult> results = store.results(election.id());
         Map<String, int[]> rejected = store.rejectedResults(election.id());

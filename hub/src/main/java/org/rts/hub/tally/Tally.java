@@ -4,8 +4,8 @@ import java.io.PrintStream;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import org.rts.hub.store.AcceptedResult;
-import org.rts.hub.store.HubStore;
+import org.rts.hub.intake.AcceptedResult;
+import org.rts.hub.store.ResultStore;
 import org.rts.protocol.election.Election;
 import org.rts.protocol.election.Race;
 import org.rts.protocol.election.Station;
@@ -16,7 +16,7 @@ public final class Tally {
     private Tally() {
     }
 
-    public static void print(Election election, HubStore store, PrintStream out) {
+    public static void print(Election election, ResultStore store, PrintStream out) {
         Map<String, Integer> turnout = store.turnout(election.id());
         List<AcceptedResult> results = store.results(election.id());
         out.printf("Election %s (%s): %s%n", election.id(), election.mode(), election.name());

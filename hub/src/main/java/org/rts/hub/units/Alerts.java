@@ -88,6 +88,16 @@ public final class Alerts {
         }
     }
 
+    /** How many of {@code alerts} each rule has, every rule named. */
+    public static Map<String, Integer> countByRule(List<Alert> alerts) {
+        Map<String, Integer> count = new LinkedHashMap<>();
+        for (Rule r : Rule.values()) {
+            count.put(r.name(), 0);
+        }
+        alerts.forEach(a -> count.merge(a.rule().name(), 1, Integer::sum));
+        return count;
+    }
+
     /** An alert, open ({@code closed} null) or in the history. */
     public record Alert(Rule rule, String subject, String station, String detail, Instant since, Instant opened,
                         Instant closed) {

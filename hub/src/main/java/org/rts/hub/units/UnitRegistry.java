@@ -41,6 +41,16 @@ public final class UnitRegistry {
                              Telemetry telemetry, Long clockOffsetSeconds, List<String> flags) {
     }
 
+    /** How many units are in each state, every state named. */
+    public static Map<String, Integer> countByState(List<UnitStatus> units) {
+        Map<String, Integer> count = new java.util.LinkedHashMap<>();
+        for (State s : State.values()) {
+            count.put(s.name(), 0);
+        }
+        units.forEach(u -> count.merge(u.state().name(), 1, Integer::sum));
+        return count;
+    }
+
     /** What became of one message. */
     public record Outcome(boolean taken, String why) {
         static final Outcome TAKEN = new Outcome(true, "");

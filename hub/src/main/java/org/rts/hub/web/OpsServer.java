@@ -21,6 +21,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.function.Supplier;
 import org.rts.hub.HubException;
+import org.rts.hub.store.SessionStore;
 import org.rts.hub.tally.LiveTally;
 import org.rts.hub.units.Alerts;
 import org.rts.hub.units.UnitRegistry;
@@ -71,6 +72,26 @@ public final class OpsServer implements AutoCloseable {
             @Override
             public void close(String tokenHash) {
                 map.remove(tokenHash);
+            }
+        };
+    }
+
+    /** Sessions kept in the hub's store, so a restarted hub keeps its signed-in operators. */
+    public static Sessions stored(SessionStore store) {
+        return new Sessions() {
+            @Override
+            public void open(String tokenHash, String user, Instant until) {
+                store.open(tokenHash, user, until);
+            }
+
+            @Override
+            public boolean valid(String tokenHash, Instant now) {
+                return store.valid(tokenHash, now);
+            }
+
+            @Override
+            public void close(String tokenHash) {
+                store.close(tokenHash);
             }
         };
     }

@@ -24,7 +24,8 @@ import org.rts.hub.HubException;
 import org.rts.hub.intake.Intake;
 import org.rts.hub.receipt.ReceiptIssuer;
 import org.rts.hub.registry.RegistryWatch;
-import org.rts.hub.store.HubStore;
+import org.rts.hub.store.ExportSnapshot;
+import org.rts.hub.store.MessageStore;
 import org.rts.hub.testing.TestElection;
 import org.rts.hub.testing.TestElection.Device;
 import org.rts.hub.validation.Authenticator;
@@ -50,7 +51,7 @@ class ExporterTest {
     Path dir;
 
     private TestElection election;
-    private HubStore store;
+    private MessageStore store;
     private Intake intake;
     private RegistryWatch registry;
     private ReceiptIssuer receipts;
@@ -63,12 +64,12 @@ class ExporterTest {
     @BeforeEach
     void setUp() throws Exception {
         election = new TestElection(dir.resolve("election"), "tcp://127.0.0.1:1883", Mode.LIVE);
-        store = HubStore.open(storeLocation());
+        store = MessageStore.open(storeLocation());
         var files = election.files;
         registry = new RegistryWatch(files.registry(), files.crl(), Pem.readCertificate(files.caCertificate()),
                 election.id);
         receipts = new ReceiptIssuer(Pem.readPrivateKey(files.hubKey()), Pem.readCertificate(files.hubCertificate()));
-        intake = new Intake(election.election, new Authenticator(election.election, registry::current), store,
+        intake = new Intake(election.election, new org.rts.hub.validation.Verification(new Authenticator(election.election, registry::current)), store,
                 receipts, TestElection.CLOCK);
         Device dev1 = election.device(1);
         Device dev2 = election.device(2);
@@ -108,7 +109,9 @@ class ExporterTest {
     }
 
     private Path export(String name) {
-        return new Exporter(election.files, store, TestElection.CLOCK).export(dir.resolve(name)).dir();
+        try (ExportSnapshot snapshot = ExportSnapshot.open(storeLocation())) {
+            return new Exporter(election.files, snapshot, TestElection.CLOCK).export(dir.resolve(name)).dir();
+        }
     }
 
     private static ExportVerifier.Result verify(Path export) {

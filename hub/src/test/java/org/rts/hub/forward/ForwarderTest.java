@@ -22,7 +22,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.rts.hub.intake.Intake;
-import org.rts.hub.store.HubStore;
+import org.rts.hub.store.ForwardQueue;
+import org.rts.hub.store.MessageStore;
 import org.rts.hub.testing.TestElection;
 import org.rts.hub.testing.TestElection.Device;
 import org.rts.protocol.Topics;
@@ -39,7 +40,8 @@ class ForwarderTest {
     Path dir;
 
     private TestElection election;
-    private HubStore store;
+    private MessageStore store;
+    private ForwardQueue queue;
     private Intake intake;
     private HttpServer server;
     private final ConcurrentLinkedQueue<String> keys = new ConcurrentLinkedQueue<>();
@@ -57,7 +59,8 @@ class ForwarderTest {
     @BeforeEach
     void setUp() throws Exception {
         election = new TestElection(dir.resolve("election"), "tcp://127.0.0.1:1883", Mode.LIVE);
-        store = HubStore.open(storeLocation());
+        store = MessageStore.open(storeLocation());
+        queue = ForwardQueue.open(storeLocation());
         intake = election.intake(store);
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 16);
         server.createContext("/in", exchange -> {
@@ -82,6 +85,7 @@ class ForwarderTest {
     @AfterEach
     void tearDown() {
         server.stop(0);
+        queue.close();
         store.close();
     }
 
@@ -107,12 +111,12 @@ class ForwarderTest {
         return hashes;
     }
 
-    private HubStore.ForwardLag awaitSettled(int delivered, int refused) throws InterruptedException {
+    private ForwardQueue.Lag awaitSettled(int delivered, int refused) throws InterruptedException {
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        HubStore.ForwardLag lag = store.forwardLag(url());
+        ForwardQueue.Lag lag = queue.lag(url());
         while (System.nanoTime() < deadline && (lag.delivered() != delivered || lag.refused() != refused)) {
             Thread.sleep(50);
-            lag = store.forwardLag(url());
+            lag = queue.lag(url());
         }
         return lag;
     }
@@ -121,9 +125,9 @@ class ForwarderTest {
     void accepted_results_are_queued_with_their_decision_and_delivered_with_the_hash_as_key() throws Exception {
         store.forwardTo(List.of(url()), Set.of(Topics.RESULT));
         List<String> hashes = acceptResults();
-        assertEquals(3, store.forwardLag(url()).pending(), "queued in the same commit, turnout left out");
-        try (Forwarder f = new Forwarder(store, upstream(), "hub-1", election.id, Clock.systemUTC()).start()) {
-            HubStore.ForwardLag lag = awaitSettled(3, 0);
+        assertEquals(3, queue.lag(url()).pending(), "queued in the same commit, turnout left out");
+        try (Forwarder f = new Forwarder(ForwardQueue.open(storeLocation()), upstream(), "hub-1", election.id, Clock.systemUTC()).start()) {
+            ForwardQueue.Lag lag = awaitSettled(3, 0);
             assertEquals(0, lag.pending());
         }
         assertEquals(hashes, List.copyOf(keys), "in order, each once, keyed by its hash");
@@ -139,7 +143,7 @@ class ForwarderTest {
         store.forwardTo(List.of(url()), Set.of(Topics.RESULT));
         List<String> hashes = acceptResults();
         script = n -> n <= 2 ? new Answer(500, null) : new Answer(200, null);
-        try (Forwarder f = new Forwarder(store, upstream(), "hub-1", election.id, Clock.systemUTC()).start()) {
+        try (Forwarder f = new Forwarder(ForwardQueue.open(storeLocation()), upstream(), "hub-1", election.id, Clock.systemUTC()).start()) {
             awaitSettled(3, 0);
         }
         assertEquals(5, requests.get(), "the first message tried three times");
@@ -151,11 +155,11 @@ class ForwarderTest {
         store.forwardTo(List.of(url()), Set.of(Topics.RESULT));
         List<String> hashes = acceptResults();
         script = n -> n == 2 ? new Answer(400, null) : new Answer(200, null);
-        try (Forwarder f = new Forwarder(store, upstream(), "hub-1", election.id, Clock.systemUTC()).start()) {
+        try (Forwarder f = new Forwarder(ForwardQueue.open(storeLocation()), upstream(), "hub-1", election.id, Clock.systemUTC()).start()) {
             awaitSettled(2, 1);
         }
         assertEquals(3, requests.get(), "a refusal is not retried");
-        List<String> refusals = store.forwardRefusals(url());
+        List<String> refusals = queue.refusals(url());
         assertEquals(1, refusals.size());
         assertTrue(refusals.get(0).startsWith(hashes.get(1) + ": HTTP 400 answer 400"), refusals.toString());
     }
@@ -165,7 +169,7 @@ class ForwarderTest {
         script = n -> new Answer(429, "7");
         store.forwardTo(List.of(url()), Set.of(Topics.RESULT));
         acceptResults();
-        HubStore.Forward first = store.claimForward(url(), "hub-1", System.currentTimeMillis(), 60_000, 1).get(0);
+        ForwardQueue.Entry first = queue.claim(url(), "hub-1", System.currentTimeMillis(), 60_000, 1).get(0);
         Upstream.Outcome outcome = upstream().deliver(first, new byte[] {'{', '}'});
         Upstream.Retry retry = assertInstanceOf(Upstream.Retry.class, outcome);
         assertEquals(Duration.ofSeconds(7), retry.after());
@@ -188,7 +192,7 @@ class ForwarderTest {
     void an_unreachable_or_slow_upstream_is_retried_not_dropped() throws Exception {
         store.forwardTo(List.of(url()), Set.of(Topics.RESULT));
         acceptResults();
-        HubStore.Forward first = store.claimForward(url(), "hub-1", System.currentTimeMillis(), 60_000, 1).get(0);
+        ForwardQueue.Entry first = queue.claim(url(), "hub-1", System.currentTimeMillis(), 60_000, 1).get(0);
         server.stop(0);
         assertInstanceOf(Upstream.Retry.class, upstream().deliver(first, new byte[] {'{', '}'}));
         HttpServer slow = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 4);
@@ -216,12 +220,12 @@ class ForwarderTest {
         store.forwardTo(List.of(url()), Set.of(Topics.RESULT));
         List<String> hashes = acceptResults();
         long now = System.currentTimeMillis();
-        assertEquals(3, store.claimForward(url(), "hub-1", now, 600_000, 10).size(), "claimed, then the hub dies");
-        assertEquals(0, store.claimForward(url(), "hub-2", now, 600_000, 10).size(), "another hub waits for the lease");
+        assertEquals(3, queue.claim(url(), "hub-1", now, 600_000, 10).size(), "claimed, then the hub dies");
+        assertEquals(0, queue.claim(url(), "hub-2", now, 600_000, 10).size(), "another hub waits for the lease");
         store.close();
-        store = HubStore.open(storeLocation());
+        store = MessageStore.open(storeLocation());
         store.forwardTo(List.of(url()), Set.of(Topics.RESULT));
-        try (Forwarder f = new Forwarder(store, upstream(), "hub-1", election.id, Clock.systemUTC()).start()) {
+        try (Forwarder f = new Forwarder(ForwardQueue.open(storeLocation()), upstream(), "hub-1", election.id, Clock.systemUTC()).start()) {
             awaitSettled(3, 0);
         }
         assertEquals(hashes, List.copyOf(keys));
@@ -232,15 +236,15 @@ class ForwarderTest {
         store.forwardTo(List.of(url()), Set.of(Topics.RESULT));
         acceptResults();
         long now = System.currentTimeMillis();
-        List<HubStore.Forward> a = store.claimForward(url(), "hub-a", now, 60_000, 2);
-        List<HubStore.Forward> b = store.claimForward(url(), "hub-b", now, 60_000, 2);
+        List<ForwardQueue.Entry> a = queue.claim(url(), "hub-a", now, 60_000, 2);
+        List<ForwardQueue.Entry> b = queue.claim(url(), "hub-b", now, 60_000, 2);
         assertEquals(2, a.size());
         assertEquals(1, b.size());
         List<Long> ids = new ArrayList<>();
         a.forEach(x -> ids.add(x.id()));
         b.forEach(x -> ids.add(x.id()));
         assertEquals(3, ids.stream().distinct().count());
-        assertEquals(3, store.claimForward(url(), "hub-b", now + 60_001, 60_000, 5).size(),
+        assertEquals(3, queue.claim(url(), "hub-b", now + 60_001, 60_000, 5).size(),
                 "once hub-a's lease runs out its messages are claimed again");
     }
 }

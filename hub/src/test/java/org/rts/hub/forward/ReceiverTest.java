@@ -16,7 +16,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.rts.hub.intake.Intake;
-import org.rts.hub.store.HubStore;
+import org.rts.hub.store.MessageStore;
 import org.rts.hub.testing.TestElection;
 import org.rts.hub.testing.TestElection.Device;
 import org.rts.protocol.Topics;
@@ -30,7 +30,7 @@ class ReceiverTest {
     Path dir;
 
     private TestElection election;
-    private HubStore store;
+    private MessageStore store;
     private Intake intake;
     private Receiver receiver;
     private final HttpClient http = HttpClient.newHttpClient();
@@ -38,7 +38,7 @@ class ReceiverTest {
     @BeforeEach
     void setUp() {
         election = new TestElection(dir.resolve("election"), "tcp://127.0.0.1:1883", Mode.LIVE);
-        store = HubStore.open(dir.resolve("hub.db"));
+        store = MessageStore.open(dir.resolve("hub.db"));
         intake = election.intake(store);
         receiver = Receiver.start(election.files, dir.resolve("received.db"), 0, null, null, null, Clock.systemUTC());
     }

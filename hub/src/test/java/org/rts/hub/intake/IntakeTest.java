@@ -17,11 +17,13 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.rts.hub.receipt.ReceiptIssuer;
 import org.rts.hub.registry.RegistryWatch;
-import org.rts.hub.store.HubStore;
+import org.rts.hub.store.MessageStore;
 import org.rts.hub.testing.TestElection;
 import org.rts.hub.testing.TestElection.Device;
 import org.rts.hub.testing.Variants;
 import org.rts.hub.validation.Authenticator;
+import org.rts.hub.validation.Inbound;
+import org.rts.hub.validation.Verification;
 import org.rts.protocol.Topics;
 import org.rts.protocol.codec.MessageCodec;
 import org.rts.protocol.jws.Es256Verifier;
@@ -41,7 +43,7 @@ class IntakeTest {
     Path dir;
 
     private TestElection election;
-    private HubStore store;
+    private MessageStore store;
     private Intake intake;
     private Device dev1;
     private RegistryWatch registry;
@@ -49,11 +51,11 @@ class IntakeTest {
     @BeforeEach
     void setUp() {
         election = new TestElection(dir.resolve("election"), "tcp://127.0.0.1:1883", Mode.LIVE);
-        store = HubStore.open(storeLocation());
+        store = MessageStore.open(storeLocation());
         var files = election.files;
         registry = new RegistryWatch(files.registry(), files.crl(), Pem.readCertificate(files.caCertificate()),
                 election.id);
-        intake = new Intake(election.election, new Authenticator(election.election, registry::current), store,
+        intake = new Intake(election.election, new Verification(new Authenticator(election.election, registry::current)), store,
                 new ReceiptIssuer(Pem.readPrivateKey(files.hubKey()), Pem.readCertificate(files.hubCertificate())),
                 TestElection.CLOCK);
         dev1 = election.device(1);
@@ -70,9 +72,9 @@ class IntakeTest {
     }
 
     private List<Receipt> sendBatch(List<Inbound> batch) {
-        List<Intake.Verified> verified = batch.stream().map(in -> intake.verify(in, TestElection.CLOCK.instant()))
+        List<Verification.Verified> verified = batch.stream().map(in -> intake.verify(in, TestElection.CLOCK.instant()))
                 .toList();
-        return intake.decideAndStore(verified, Intake.Signing.IN_TURN).stream()
+        return intake.decideAndStore(verified, Signing.IN_TURN).stream()
                 .map(d -> MessageCodec.decodeReceipt(Jws.parse(d.receipt()).payload())).toList();
     }
 
@@ -182,7 +184,7 @@ class IntakeTest {
         assertFalse(intake.verify(elsewhere, TestElection.CLOCK.instant()).copy(), "another topic: verified");
         assertArrayEquals(first, intake.process(in).orElseThrow().receipt());
         assertEquals(List.of("DEVICE_MISMATCH"), codes(sendBatch(List.of(elsewhere)).get(0)));
-        Intake restarted = new Intake(election.election, new Authenticator(election.election, registry::current),
+        Intake restarted = new Intake(election.election, new Verification(new Authenticator(election.election, registry::current)),
                 store, new ReceiptIssuer(Pem.readPrivateKey(election.files.hubKey()),
                 Pem.readCertificate(election.files.hubCertificate())), TestElection.CLOCK);
         assertFalse(restarted.verify(in, TestElection.CLOCK.instant()).copy(), "a hub that has not seen it verifies it");
@@ -448,7 +450,7 @@ class IntakeTest {
     void an_expired_certificate_is_refused_but_an_earlier_decision_is_still_answered() {
         byte[] bytes = dev1.chain(dev1.sign(dev1.turnout(10)));
         byte[] original = intake.process(Topics.report(election.id, "dev-1", "turnout"), bytes).orElseThrow().receipt();
-        Intake later = new Intake(election.election, new Authenticator(election.election, registry::current), store,
+        Intake later = new Intake(election.election, new Verification(new Authenticator(election.election, registry::current)), store,
                 new ReceiptIssuer(Pem.readPrivateKey(election.files.hubKey()),
                         Pem.readCertificate(election.files.hubCertificate())),
                 java.time.Clock.offset(TestElection.CLOCK, java.time.Duration.ofDays(400)));
@@ -461,13 +463,13 @@ class IntakeTest {
 
     @Test
     void a_unit_flooding_with_junk_fills_a_bounded_part_of_the_store() {
-        int n = HubStore.UNCHAINED_ROWS + 50;
+        int n = MessageStore.UNCHAINED_ROWS + 50;
         for (int i = 0; i < n; i++) {
             intake.process(Topics.report(election.id, "dev-1", "turnout"), ("junk " + i).getBytes(StandardCharsets.US_ASCII));
         }
-        assertEquals(HubStore.UNCHAINED_ROWS, store.inboundReasons("dev-1").size());
+        assertEquals(MessageStore.UNCHAINED_ROWS, store.inboundReasons("dev-1").size());
         // the first 100 kept whole, the next 900 as hash and size, the last 50 ("junk 1000".."junk 1049") counted
-        assertEquals(new HubStore.Unchained(HubStore.UNCHAINED_ROWS, HubStore.UNCHAINED_BODIES, 50, 50 * 9),
+        assertEquals(new MessageStore.Unchained(MessageStore.UNCHAINED_ROWS, MessageStore.UNCHAINED_BODIES, 50, 50 * 9),
                 store.unchained("dev-1"));
         assertTrue(send(dev1, dev1.chain(dev1.sign(dev1.turnout(10))), Topics.TURNOUT).accepted());
     }
@@ -493,9 +495,9 @@ class IntakeTest {
     @Test
     void a_live_message_to_a_drill_hub_is_a_mode_mismatch() {
         TestElection drill = new TestElection(dir.resolve("drill"), "tcp://127.0.0.1:1883", Mode.DRILL);
-        Intake drillIntake = new Intake(drill.election, new Authenticator(drill.election, new RegistryWatch(
+        Intake drillIntake = new Intake(drill.election, new Verification(new Authenticator(drill.election, new RegistryWatch(
                 drill.files.registry(), drill.files.crl(), Pem.readCertificate(drill.files.caCertificate()),
-                drill.id)::current), store, new ReceiptIssuer(Pem.readPrivateKey(drill.files.hubKey()),
+                drill.id)::current)), store, new ReceiptIssuer(Pem.readPrivateKey(drill.files.hubKey()),
                 Pem.readCertificate(drill.files.hubCertificate())), TestElection.CLOCK);
         Device d = drill.device(1);
         TurnoutReport live = new TurnoutReport(1, drill.id, Mode.LIVE, "dev-1", "S-1", 1, "", TestElection.NOW, 10);
@@ -536,7 +538,7 @@ class IntakeTest {
 
     @Test
     void a_certificate_not_yet_valid_is_refused() {
-        Intake early = new Intake(election.election, new Authenticator(election.election, registry::current), store,
+        Intake early = new Intake(election.election, new Verification(new Authenticator(election.election, registry::current)), store,
                 new ReceiptIssuer(Pem.readPrivateKey(election.files.hubKey()),
                         Pem.readCertificate(election.files.hubCertificate())),
                 java.time.Clock.offset(TestElection.CLOCK, java.time.Duration.ofDays(-5)));
@@ -548,17 +550,17 @@ class IntakeTest {
 
     @Test
     void a_decision_that_cannot_be_stored_gets_no_receipt() {
-        HubStore failing = org.mockito.Mockito.spy(store);
-        org.mockito.Mockito.doThrow(new org.rts.hub.store.StoreException("disk full", true, null)).when(failing)
+        MessageStore failing = org.mockito.Mockito.spy(store);
+        org.mockito.Mockito.doThrow(new org.rts.hub.StoreException("disk full", true, null)).when(failing)
                 .commitBatch(org.mockito.ArgumentMatchers.any(), org.mockito.ArgumentMatchers.any(),
                         org.mockito.ArgumentMatchers.any());
-        Intake broken = new Intake(election.election, new Authenticator(election.election, registry::current),
+        Intake broken = new Intake(election.election, new Verification(new Authenticator(election.election, registry::current)),
                 failing, new ReceiptIssuer(Pem.readPrivateKey(election.files.hubKey()),
                         Pem.readCertificate(election.files.hubCertificate())), TestElection.CLOCK);
         byte[] bytes = dev1.sign(dev1.turnout(10));
-        org.junit.jupiter.api.Assertions.assertThrows(org.rts.hub.store.StoreException.class,
+        org.junit.jupiter.api.Assertions.assertThrows(org.rts.hub.StoreException.class,
                 () -> broken.process(Topics.report(election.id, "dev-1", "turnout"), bytes));
-        org.junit.jupiter.api.Assertions.assertThrows(org.rts.hub.store.StoreException.class,
+        org.junit.jupiter.api.Assertions.assertThrows(org.rts.hub.StoreException.class,
                 () -> broken.process(Topics.report(election.id, "dev-1", "turnout"), "junk".getBytes()),
                 "a rejection is not answered unstored either");
         assertEquals(Map.of(), store.inboundCounts());

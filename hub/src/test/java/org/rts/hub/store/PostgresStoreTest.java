@@ -13,6 +13,7 @@ import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import org.rts.hub.StoreException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.rts.hub.testing.TestDatabase;
@@ -49,15 +50,15 @@ class PostgresStoreTest extends StoreContract {
     void hubs_starting_together_on_an_empty_database_all_open_it() throws Exception {
         try (TestDatabase empty = new TestDatabase(); ExecutorService pool = Executors.newFixedThreadPool(6)) {
             CyclicBarrier start = new CyclicBarrier(6);
-            List<Future<HubStore>> opened = new ArrayList<>();
+            List<Future<MessageStore>> opened = new ArrayList<>();
             for (int i = 0; i < 6; i++) {
                 opened.add(pool.submit(() -> {
                     start.await();
-                    return HubStore.open(empty.url());
+                    return MessageStore.open(empty.url());
                 }));
             }
-            for (Future<HubStore> f : opened) {
-                try (HubStore each = f.get()) {
+            for (Future<MessageStore> f : opened) {
+                try (MessageStore each = f.get()) {
                     each.check();
                 }
             }
@@ -66,16 +67,16 @@ class PostgresStoreTest extends StoreContract {
 
     @Test
     void a_password_is_not_shown_and_a_bad_schema_name_is_refused() {
-        assertFalse(HubStore.open(location() + "&password=secret").location().contains("secret"));
+        assertFalse(MessageStore.open(location() + "&password=secret").location().contains("secret"));
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> HubStore.open("jdbc:postgresql://127.0.0.1:5432/rts?user=rts&currentSchema=a;drop"));
+                () -> MessageStore.open("jdbc:postgresql://127.0.0.1:5432/rts?user=rts&currentSchema=a;drop"));
         assertTrue(e.getMessage().contains("currentSchema"), e.getMessage());
     }
 
     @Test
     void an_unreachable_server_is_a_transient_fault_with_its_address() {
         StoreException e = assertThrows(StoreException.class,
-                () -> HubStore.open("jdbc:postgresql://127.0.0.1:1/rts?user=rts&connectTimeout=2"));
+                () -> MessageStore.open("jdbc:postgresql://127.0.0.1:1/rts?user=rts&connectTimeout=2"));
         assertTrue(e.transientFault(), e.getMessage());
         assertTrue(e.getMessage().contains("127.0.0.1:1"), e.getMessage());
     }

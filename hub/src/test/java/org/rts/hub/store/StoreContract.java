@@ -15,6 +15,9 @@ import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import org.rts.hub.intake.Decision;
+import org.rts.hub.intake.BatchKeys;
+import org.rts.hub.StoreException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -32,14 +35,14 @@ import org.rts.protocol.message.TurnoutReport;
 abstract class StoreContract {
     static final Instant T = Instant.parse("2026-11-22T18:00:00Z");
 
-    HubStore store;
+    MessageStore store;
 
     /** Where the store under test lives; the same value opens a second store on the same data. */
     abstract String location();
 
     @BeforeEach
     void open() {
-        store = HubStore.open(location());
+        store = MessageStore.open(location());
     }
 
     @AfterEach
@@ -71,55 +74,55 @@ abstract class StoreContract {
     @Test
     void operations_room_sessions_outlive_the_connection_and_end_when_closed_or_expired() {
         Instant now = Instant.parse("2026-11-26T10:00:00Z");
-        var sessions = store.opsSessions();
-        sessions.open("h1", "amal", now.plusSeconds(60));
-        assertTrue(sessions.valid("h1", now));
-        assertFalse(sessions.valid("h1", now.plusSeconds(61)), "expired");
-        assertFalse(sessions.valid("h2", now));
-        store.close();
-        store = HubStore.open(location());
-        assertTrue(store.opsSessions().valid("h1", now), "kept across a restart");
-        store.opsSessions().close("h1");
-        assertFalse(store.opsSessions().valid("h1", now));
+        try (SessionStore sessions = SessionStore.open(location())) {
+            sessions.open("h1", "amal", now.plusSeconds(60));
+            assertTrue(sessions.valid("h1", now));
+            assertFalse(sessions.valid("h1", now.plusSeconds(61)), "expired");
+            assertFalse(sessions.valid("h2", now));
+        }
+        try (SessionStore sessions = SessionStore.open(location())) {
+            assertTrue(sessions.valid("h1", now), "kept across a restart");
+            sessions.close("h1");
+            assertFalse(sessions.valid("h1", now));
+        }
     }
 
     @Test
     void alerts_are_kept_open_then_closed_as_history() {
         Instant at = Instant.parse("2026-11-26T10:00:00Z");
-        var battery = new org.rts.hub.units.Alerts.Alert(org.rts.hub.units.Alerts.Rule.BATTERY_LOW, "d", "S-1",
-                "battery 12 %", at, at.plusSeconds(120), null);
-        var tamper = new org.rts.hub.units.Alerts.Alert(org.rts.hub.units.Alerts.Rule.TAMPER, "e", "S-2", "case open",
-                at, at, null);
-        store.saveAlerts(List.of(battery, tamper));
-        assertEquals(List.of(battery, tamper), store.alerts(true));
-        var closed = new org.rts.hub.units.Alerts.Alert(battery.rule(), "d", "S-1", "battery 12 %", at,
-                battery.opened(), at.plusSeconds(600));
-        store.saveAlerts(List.of(closed));
-        assertEquals(List.of(tamper), store.alerts(true));
-        assertEquals(List.of(tamper, closed), store.alerts(false));
+        var battery = new UnitStore.AlertRow("BATTERY_LOW", "d", "S-1", "battery 12 %", at, at.plusSeconds(120),
+                null);
+        var tamper = new UnitStore.AlertRow("TAMPER", "e", "S-2", "case open", at, at, null);
+        try (UnitStore units = UnitStore.open(location())) {
+            units.saveAlerts(List.of(battery, tamper));
+            assertEquals(List.of(battery, tamper), units.alerts(true));
+            var closed = new UnitStore.AlertRow("BATTERY_LOW", "d", "S-1", "battery 12 %", at, battery.opened(),
+                    at.plusSeconds(600));
+            units.saveAlerts(List.of(closed));
+            assertEquals(List.of(tamper), units.alerts(true));
+            assertEquals(List.of(tamper, closed), units.alerts(false));
+        }
     }
 
     @Test
     void units_health_is_kept_and_replaced() {
         Instant at = Instant.parse("2026-11-26T10:00:00Z");
-        org.rts.protocol.message.Telemetry t = new org.rts.protocol.message.Telemetry(1, "el", Mode.LIVE, "d", "S-1",
-                5, 2, at, 250.0, 4.1, true, null, null, 0.3, 1000L, 2000L, 60L, null, -60, 1, 12L, "0.1", "cfg", true);
-        var online = new org.rts.hub.units.UnitRegistry.UnitStatus("d", "S-1",
-                org.rts.hub.units.UnitRegistry.State.ONLINE, at, 5, t, -3L, List.of("battery 250.0 % is impossible"));
-        var lost = new org.rts.hub.units.UnitRegistry.UnitStatus("e", "S-2",
-                org.rts.hub.units.UnitRegistry.State.LOST, at, 9, null, null, List.of());
-        store.saveUnits(List.of(online, lost));
-        assertEquals(List.of(online, lost), store.units());
-        var offline = new org.rts.hub.units.UnitRegistry.UnitStatus("d", "S-1",
-                org.rts.hub.units.UnitRegistry.State.OFFLINE, at.plusSeconds(5), 5, t, 4L, List.of());
-        store.saveUnits(List.of(offline));
-        assertEquals(List.of(offline, lost), store.units());
+        var online = new UnitStore.UnitRow("d", "S-1", "ONLINE", at, 5, "{\"battery\":250.0}", -3L,
+                List.of("battery 250.0 % is impossible"));
+        var lost = new UnitStore.UnitRow("e", "S-2", "LOST", at, 9, null, null, List.of());
+        try (UnitStore units = UnitStore.open(location())) {
+            units.saveUnits(List.of(online, lost));
+            assertEquals(List.of(online, lost), units.units());
+            var offline = new UnitStore.UnitRow("d", "S-1", "OFFLINE", at.plusSeconds(5), 5, "{}", 4L, List.of());
+            units.saveUnits(List.of(offline));
+            assertEquals(List.of(offline, lost), units.units());
+        }
     }
 
     @Test
     void a_decision_is_committed_for_every_reader_and_kept_when_reopened() {
         store.save(turnout(1, "", "h1", 10));
-        try (HubStore other = HubStore.open(location())) {
+        try (MessageStore other = MessageStore.open(location())) {
             assertEquals(new ChainPosition(1, "h1"), other.head("d"));
             assertEquals(Map.of("S", 10), other.turnout("el"));
             assertArrayEquals("receipt h1".getBytes(StandardCharsets.US_ASCII), other.chainedReceipt("h1").orElseThrow());
@@ -129,7 +132,7 @@ abstract class StoreContract {
     @Test
     void a_reader_sees_what_another_connection_committed_since_its_last_read() {
         assertEquals(ChainPosition.START, store.head("d"));
-        try (HubStore other = HubStore.open(location())) {
+        try (MessageStore other = MessageStore.open(location())) {
             other.save(turnout(1, "", "h1", 10));
         }
         assertEquals(new ChainPosition(1, "h1"), store.head("d"), "no read transaction is left open");
@@ -140,7 +143,7 @@ abstract class StoreContract {
         store.save(turnout(1, "", "h1", 10));
         store.save(Decision.resend("topic", "d", "h1", "msg h1".getBytes(StandardCharsets.US_ASCII), T,
                 "receipt h1".getBytes(StandardCharsets.US_ASCII)));
-        try (HubStore other = HubStore.open(location())) {
+        try (MessageStore other = MessageStore.open(location())) {
             assertEquals(Map.of("ACCEPTED", 1), other.inboundCounts());
         }
     }
@@ -192,24 +195,24 @@ abstract class StoreContract {
 
     @Test
     void unchained_messages_are_counted_and_kept_up_to_their_bounds() {
-        for (int i = 0; i < HubStore.UNCHAINED_BODIES + 1; i++) {
+        for (int i = 0; i < MessageStore.UNCHAINED_BODIES + 1; i++) {
             store.save(new Decision("t", "x", "u" + i, "junk".getBytes(StandardCharsets.US_ASCII), T, null,
                     List.of(Finding.of(Reason.MALFORMED, "")), List.of(), new byte[] {1}));
         }
-        assertEquals(new HubStore.Unchained(HubStore.UNCHAINED_BODIES + 1, HubStore.UNCHAINED_BODIES, 0, 0),
+        assertEquals(new MessageStore.Unchained(MessageStore.UNCHAINED_BODIES + 1, MessageStore.UNCHAINED_BODIES, 0, 0),
                 store.unchained("x"));
-        assertEquals(new HubStore.Unchained(0, 0, 0, 0), store.unchained("nobody"));
+        assertEquals(new MessageStore.Unchained(0, 0, 0, 0), store.unchained("nobody"));
     }
 
     @Test
     void a_batch_past_the_unchained_bound_is_counted_not_kept() {
         List<Decision> junk = new ArrayList<>();
-        for (int i = 0; i < HubStore.UNCHAINED_ROWS + 3; i++) {
+        for (int i = 0; i < MessageStore.UNCHAINED_ROWS + 3; i++) {
             junk.add(new Decision("t", "x", "u" + i, "junk".getBytes(StandardCharsets.US_ASCII), T, null,
                     List.of(Finding.of(Reason.MALFORMED, "")), List.of(), new byte[] {1}));
         }
         store.commitBatch("el", new BatchKeys(Set.of("x"), Set.of(), Set.of()), state -> junk);
-        assertEquals(new HubStore.Unchained(HubStore.UNCHAINED_ROWS, HubStore.UNCHAINED_BODIES, 3, 12),
+        assertEquals(new MessageStore.Unchained(MessageStore.UNCHAINED_ROWS, MessageStore.UNCHAINED_BODIES, 3, 12),
                 store.unchained("x"));
     }
 
@@ -222,9 +225,9 @@ abstract class StoreContract {
     void two_stores_deciding_on_one_chain_extend_it_once_per_message() throws Exception {
         int length = 60;
         ExecutorService two = Executors.newFixedThreadPool(2);
-        try (HubStore second = HubStore.open(location())) {
+        try (MessageStore second = MessageStore.open(location())) {
             List<Future<Integer>> runs = new ArrayList<>();
-            for (HubStore s : List.of(store, second)) {
+            for (MessageStore s : List.of(store, second)) {
                 runs.add(two.submit(() -> {
                     int written = 0;
                     for (int i = 0; i < length; i++) {

@@ -10,7 +10,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.rts.hub.intake.Intake;
-import org.rts.hub.store.HubStore;
+import org.rts.hub.store.MessageStore;
 import org.rts.hub.testing.TestElection;
 import org.rts.hub.testing.TestElection.Device;
 import org.rts.protocol.Topics;
@@ -24,14 +24,14 @@ class LiveTallyTest {
     Path dir;
 
     private TestElection election;
-    private HubStore store;
+    private MessageStore store;
     private Intake intake;
     private Election withRegions;
 
     @BeforeEach
     void setUp() {
         election = new TestElection(dir.resolve("election"), "tcp://127.0.0.1:1883", Mode.LIVE);
-        store = HubStore.open(dir.resolve("hub.db"));
+        store = MessageStore.open(dir.resolve("hub.db"));
         intake = election.intake(store);
         Election e = election.election;
         withRegions = new Election(e.id(), e.name(), e.mode(), e.races(), List.of(

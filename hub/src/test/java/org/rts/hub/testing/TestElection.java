@@ -72,11 +72,11 @@ public final class TestElection {
     }
 
     /** The hub's intake for this election over {@code store}, with the registry and hub key as provisioning wrote them. */
-    public org.rts.hub.intake.Intake intake(org.rts.hub.store.HubStore store) {
+    public org.rts.hub.intake.Intake intake(org.rts.hub.store.MessageStore store) {
         org.rts.hub.registry.RegistryWatch registry = new org.rts.hub.registry.RegistryWatch(files.registry(),
                 files.crl(), Pem.readCertificate(files.caCertificate()), id);
-        return new org.rts.hub.intake.Intake(election, new org.rts.hub.validation.Authenticator(election,
-                registry::current), store, new org.rts.hub.receipt.ReceiptIssuer(Pem.readPrivateKey(files.hubKey()),
+        return new org.rts.hub.intake.Intake(election, new org.rts.hub.validation.Verification(new org.rts.hub.validation.Authenticator(election,
+                registry::current)), store, new org.rts.hub.receipt.ReceiptIssuer(Pem.readPrivateKey(files.hubKey()),
                 Pem.readCertificate(files.hubCertificate())), CLOCK);
     }
 

@@ -1,4 +1,4 @@
-package org.rts.hub.intake;
+package org.rts.hub.validation;
 
 import java.util.LinkedHashMap;
 import java.util.Map;

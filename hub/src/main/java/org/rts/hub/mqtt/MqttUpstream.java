@@ -1,4 +1,4 @@
-package org.rts.hub.forward;
+package org.rts.hub.mqtt;
 
 import java.util.List;
 import javax.net.ssl.SSLContext;
@@ -10,8 +10,8 @@ import org.eclipse.paho.mqttv5.common.MqttException;
 import org.eclipse.paho.mqttv5.common.MqttMessage;
 import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
 import org.eclipse.paho.mqttv5.common.packet.UserProperty;
-import org.rts.hub.mqtt.TopicAliases;
-import org.rts.hub.store.HubStore;
+import org.rts.hub.forward.Upstream;
+import org.rts.hub.store.ForwardQueue;
 
 /**
  * Forwards to the tally centre's MQTT broker: QoS 1 on {@code rts/v1/<election>/tally/<kind>/<device>}, with the
@@ -40,12 +40,12 @@ public final class MqttUpstream implements Upstream {
     }
 
     /** Where forwarded messages of {@code kind} from {@code device} are published. */
-    static String topic(String election, String kind, String device) {
+    public static String topic(String election, String kind, String device) {
         return "rts/v1/" + election + "/tally/" + kind + "/" + device;
     }
 
     @Override
-    public Outcome deliver(HubStore.Forward message, byte[] body) {
+    public Outcome deliver(ForwardQueue.Entry message, byte[] body) {
         try {
             MqttAsyncClient c = connected();
             MqttMessage m = new MqttMessage(body, 1, false, null);

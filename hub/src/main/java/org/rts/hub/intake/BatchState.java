@@ -1,4 +1,4 @@
-package org.rts.hub.store;
+package org.rts.hub.intake;
 
 import java.util.HashMap;
 import java.util.Map;
@@ -17,7 +17,7 @@ public final class BatchState {
     private final Map<String, Integer> maxTurnout;
     private final Map<String, AcceptedResult> results;
 
-    BatchState(Map<String, ChainPosition> heads, Map<String, byte[]> receipts, Map<String, Integer> maxTurnout,
+    public BatchState(Map<String, ChainPosition> heads, Map<String, byte[]> receipts, Map<String, Integer> maxTurnout,
                Map<String, AcceptedResult> results) {
         this.heads = new HashMap<>(heads);
         this.receipts = new HashMap<>(receipts);
@@ -60,7 +60,7 @@ public final class BatchState {
         results.putIfAbsent(result.station() + "\n" + result.race(), result);
     }
 
-    static String resultKey(String station, String race) {
+    public static String resultKey(String station, String race) {
         return station + "\n" + race;
     }
 }

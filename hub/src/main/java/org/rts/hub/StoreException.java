@@ -1,6 +1,4 @@
-package org.rts.hub.store;
-
-import org.rts.hub.HubException;
+package org.rts.hub;
 
 /**
  * The store could not read or write. {@link #transientFault()} is true when the cause lies with the disk or the

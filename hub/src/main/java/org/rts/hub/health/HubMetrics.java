@@ -1,4 +1,4 @@
-package org.rts.hub.web;
+package org.rts.hub.health;
 
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.core.metrics.Gauge;
@@ -10,10 +10,7 @@ import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Collection;
-import java.util.EnumMap;
 import java.util.Map;
-import org.rts.hub.units.Alerts;
-import org.rts.hub.units.UnitRegistry;
 
 /**
  * The hub's figures for Prometheus: units by state, messages by outcome and rejections by reason, how long a batch
@@ -25,7 +22,8 @@ public final class HubMetrics {
     private final Gauge units = Gauge.builder().name("rts_hub_units").help("Units by state")
             .labelNames("state").register(registry);
     private final Counter messages = Counter.builder().name("rts_hub_messages_total")
-            .help("Messages decided, by outcome (ACCEPTED, REJECTED, DUPLICATE: an identical copy answered, not stored)").labelNames("outcome")
+            .help("Messages decided, by outcome (ACCEPTED, REJECTED, DUPLICATE: a copy answered, not stored)")
+            .labelNames("outcome")
             .register(registry);
     private final Counter rejections = Counter.builder().name("rts_hub_rejections_total")
             .help("Reasons given in rejections").labelNames("reason").register(registry);
@@ -68,22 +66,14 @@ public final class HubMetrics {
         inbox.set(depth);
     }
 
-    public void units(Collection<UnitRegistry.UnitStatus> all) {
-        Map<UnitRegistry.State, Integer> count = new EnumMap<>(UnitRegistry.State.class);
-        for (UnitRegistry.State s : UnitRegistry.State.values()) {
-            count.put(s, 0);
-        }
-        all.forEach(u -> count.merge(u.state(), 1, Integer::sum));
-        count.forEach((s, n) -> units.labelValues(s.name()).set(n));
+    /** Units by state, every state named (zero included). */
+    public void units(Map<String, Integer> byState) {
+        byState.forEach((state, n) -> units.labelValues(state).set(n));
     }
 
-    public void alerts(Collection<Alerts.Alert> open) {
-        Map<Alerts.Rule, Integer> count = new EnumMap<>(Alerts.Rule.class);
-        for (Alerts.Rule r : Alerts.Rule.values()) {
-            count.put(r, 0);
-        }
-        open.forEach(a -> count.merge(a.rule(), 1, Integer::sum));
-        count.forEach((r, n) -> alerts.labelValues(r.name()).set(n));
+    /** Open alerts by rule, every rule named (zero included). */
+    public void alerts(Map<String, Integer> byRule) {
+        byRule.forEach((rule, n) -> alerts.labelValues(rule).set(n));
     }
 
     /** The CRL's next update as days from {@code now}; a CRL without one leaves the figure out. */

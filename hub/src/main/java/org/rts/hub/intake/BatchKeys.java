@@ -1,4 +1,4 @@
-package org.rts.hub.store;
+package org.rts.hub.intake;
 
 import java.util.Set;
 import java.util.TreeSet;

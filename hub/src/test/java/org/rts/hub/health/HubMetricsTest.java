@@ -1,4 +1,4 @@
-package org.rts.hub.web;
+package org.rts.hub.health;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -15,15 +15,16 @@ class HubMetricsTest {
     void each_figure_is_exposed_with_its_labels() {
         HubMetrics m = new HubMetrics();
         Instant at = Instant.parse("2026-11-26T10:00:00Z");
-        m.units(List.of(new UnitRegistry.UnitStatus("d", "S-1", UnitRegistry.State.LOST, at, 1, null, null,
-                List.of())));
+        m.units(UnitRegistry.countByState(List.of(new UnitRegistry.UnitStatus("d", "S-1", UnitRegistry.State.LOST,
+                at, 1, null, null, List.of()))));
         m.decided("ACCEPTED", List.of());
         m.decided("REJECTED", List.of("CONFLICT"));
         m.batch(0.012);
         m.verified(0.0002);
         m.answered(0.03);
         m.inbox(7);
-        m.alerts(List.of(new Alerts.Alert(Alerts.Rule.TAMPER, "d", "S-1", "case open", at, at, null)));
+        m.alerts(Alerts.countByRule(List.of(new Alerts.Alert(Alerts.Rule.TAMPER, "d", "S-1", "case open", at, at,
+                null))));
         m.forwarding("https://tally/in", 3, 42);
         m.crl(at.plus(java.time.Duration.ofHours(36)), at);
         String text = new String(m.scrape(), StandardCharsets.UTF_8);

@@ -1,4 +1,4 @@
-package org.rts.hub.store;
+package org.rts.hub.intake;
 
 import java.util.List;
 

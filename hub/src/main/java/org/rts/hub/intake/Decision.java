@@ -1,4 +1,4 @@
-package org.rts.hub.store;
+package org.rts.hub.intake;
 
 import java.time.Instant;
 import java.util.List;

@@ -1,0 +1,117 @@
+package org.rts.hub.store;
+
+import java.io.IOException;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.rts.hub.intake.AcceptedResult;
+import org.rts.protocol.message.ChainPosition;
+
+/**
+ * What an observer export reads: the log of everything received and, from the same consistent view, what the log
+ * commits to. A connection of its own, opened for one export, so the intake goes on meanwhile.
+ */
+public final class ExportSnapshot implements AutoCloseable {
+    private final Database db;
+
+    private ExportSnapshot(Database db) {
+        this.db = db;
+    }
+
+    public static ExportSnapshot open(String location) {
+        return new ExportSnapshot(Database.open(location));
+    }
+
+    /** One row of the log of everything received, as an export writes it; {@code body} may be null. */
+    public record InboundRow(long id, String receivedAt, String topic, String device, String hash, int size,
+                             byte[] body, String status, byte[] receipt) {
+    }
+
+    /** Takes the log's rows one at a time, so an export never holds them all in memory. */
+    public interface InboundSink {
+        void accept(InboundRow row) throws IOException;
+    }
+
+    /** What an export commits to besides the log, read in the same transaction as the log. */
+    public record Snapshot(Map<String, ChainPosition> heads, Map<String, Long> dropped, Map<String, Integer> turnout,
+                           List<AcceptedResult> results) {
+    }
+
+    /**
+     * Passes every received message to {@code sink} in arrival order and returns the chains' heads, the counts of
+     * messages not kept and the accepted figures, all from one consistent view of the store: hubs may go on
+     * writing meanwhile. An {@link IOException} from the sink ends the read and is thrown as it is.
+     */
+    public synchronized Snapshot read(String election, InboundSink sink) throws IOException {
+        IOException[] failed = new IOException[1];
+        Snapshot snapshot = db.run("read the hub store for an export", c -> {
+            db.dialect().beginSnapshot(c);
+            try {
+                try (PreparedStatement ps = c.prepareStatement("SELECT id, received_at, topic, device, msg_hash, size,"
+                        + " body, status, receipt FROM inbound ORDER BY id")) {
+                    ps.setFetchSize(500);
+                    try (ResultSet rs = ps.executeQuery()) {
+                        while (rs.next()) {
+                            sink.accept(new InboundRow(rs.getLong(1), rs.getString(2), rs.getString(3),
+                                    rs.getString(4), rs.getString(5), rs.getInt(6), rs.getBytes(7), rs.getString(8),
+                                    rs.getBytes(9)));
+                        }
+                    }
+                }
+                Map<String, ChainPosition> heads = new TreeMap<>();
+                Map<String, Long> dropped = new TreeMap<>();
+                Map<String, Integer> turnout = new TreeMap<>();
+                List<AcceptedResult> results = new ArrayList<>();
+                try (Statement st = c.createStatement()) {
+                    try (ResultSet rs = st.executeQuery("SELECT device, seq, msg_hash FROM heads WHERE seq > 0")) {
+                        while (rs.next()) {
+                            heads.put(rs.getString(1), new ChainPosition(rs.getLong(2), rs.getString(3)));
+                        }
+                    }
+                    try (ResultSet rs = st.executeQuery("SELECT device, dropped FROM unchained WHERE dropped > 0")) {
+                        while (rs.next()) {
+                            dropped.put(rs.getString(1), rs.getLong(2));
+                        }
+                    }
+                }
+                try (PreparedStatement ps = c.prepareStatement("SELECT station, max_voters FROM stations WHERE"
+                        + " election = ? AND max_voters >= 0")) {
+                    ps.setString(1, election);
+                    try (ResultSet rs = ps.executeQuery()) {
+                        while (rs.next()) {
+                            turnout.put(rs.getString(1), rs.getInt(2));
+                        }
+                    }
+                }
+                try (PreparedStatement ps = c.prepareStatement("SELECT " + ResultStore.RESULT_COLUMNS
+                        + " FROM results WHERE election = ? ORDER BY station, race")) {
+                    ps.setString(1, election);
+                    try (ResultSet rs = ps.executeQuery()) {
+                        while (rs.next()) {
+                            results.add(ResultStore.acceptedResult(rs));
+                        }
+                    }
+                }
+                return new Snapshot(heads, dropped, turnout, results);
+            } catch (IOException e) {
+                failed[0] = e;
+                return null;
+            } finally {
+                db.dialect().endSnapshot(c);
+            }
+        });
+        if (failed[0] != null) {
+            throw failed[0];
+        }
+        return snapshot;
+    }
+
+    @Override
+    public synchronized void close() {
+        db.close();
+    }
+}

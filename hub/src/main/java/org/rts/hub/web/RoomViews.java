@@ -1,0 +1,60 @@
+package org.rts.hub.web;
+
+import java.time.Clock;
+import java.util.List;
+import org.rts.hub.store.ResultStore;
+import org.rts.hub.tally.LiveTally;
+import org.rts.hub.units.Alerts;
+import org.rts.hub.units.Readiness;
+import org.rts.hub.units.UnitMonitor;
+import org.rts.hub.units.UnitRegistry;
+import org.rts.protocol.election.Election;
+import org.rts.protocol.files.ElectionFiles;
+import org.rts.protocol.files.Registry;
+import org.rts.protocol.pki.Pem;
+
+/** What the operations room shows, read when asked: the units and alerts as held now, the tally from the store. */
+public final class RoomViews implements OpsServer.Views {
+    private static final int HISTORY = 500;
+
+    private final Election election;
+    private final ElectionFiles files;
+    private final UnitMonitor units;
+    private final ResultStore results;
+    private final Clock clock;
+
+    /** {@code results} is a connection of the room's own: reading the tally never waits on the intake. */
+    public RoomViews(Election election, ElectionFiles files, UnitMonitor units, ResultStore results, Clock clock) {
+        this.election = election;
+        this.files = files;
+        this.units = units;
+        this.results = results;
+        this.clock = clock;
+    }
+
+    @Override
+    public List<UnitRegistry.UnitStatus> units() {
+        return units.units();
+    }
+
+    @Override
+    public List<Alerts.Alert> openAlerts() {
+        return units.openAlerts();
+    }
+
+    @Override
+    public List<Alerts.Alert> alertHistory() {
+        return units.alertHistory(HISTORY);
+    }
+
+    @Override
+    public LiveTally.Picture tally() {
+        return LiveTally.compute(election, results);
+    }
+
+    @Override
+    public String readinessCsv() {
+        Registry registry = Registry.readSigned(files.registry(), Pem.readCertificate(files.caCertificate()));
+        return Readiness.csv(Readiness.report(election, registry, units(), null, clock.instant()));
+    }
+}
