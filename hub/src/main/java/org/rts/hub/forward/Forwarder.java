@@ -108,7 +108,8 @@ public final class Forwarder implements AutoCloseable {
         }
         for (int i = 0; i < due.size(); i++) {
             ForwardQueue.Entry f = due.get(i);
-            Upstream.Outcome outcome = upstream.deliver(f, body(f));
+            ForwardedMessage message = message(f);
+            Upstream.Outcome outcome = upstream.deliver(message, body(message));
             long at = clock.millis();
             switch (outcome) {
                 case Upstream.Delivered d -> store.delivered(f.id(), at);
@@ -149,10 +150,14 @@ public final class Forwarder implements AutoCloseable {
         return Duration.ofMillis(millis + ThreadLocalRandom.current().nextLong(millis / 10 + 1));
     }
 
-    private byte[] body(ForwardQueue.Entry f) {
+    private ForwardedMessage message(ForwardQueue.Entry f) {
+        return new ForwardedMessage(f.hash(), election, f.kind(), f.device(), f.station(), f.jws(),
+                new String(f.receipt(), StandardCharsets.US_ASCII));
+    }
+
+    private static byte[] body(ForwardedMessage m) {
         try {
-            return Json.mapper().writeValueAsBytes(new ForwardedMessage(f.hash(), election, f.kind(), f.device(),
-                    f.station(), f.jws(), new String(f.receipt(), StandardCharsets.US_ASCII)));
+            return Json.mapper().writeValueAsBytes(m);
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new IllegalStateException(e);
         }

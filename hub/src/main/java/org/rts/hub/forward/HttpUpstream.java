@@ -11,7 +11,6 @@ import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import javax.net.ssl.SSLContext;
-import org.rts.hub.store.ForwardQueue;
 
 /**
  * Forwards by HTTPS POST with a JSON body and the message hash as {@code Idempotency-Key}. 2xx is delivered;
@@ -42,9 +41,9 @@ public final class HttpUpstream implements Upstream {
     }
 
     @Override
-    public Outcome deliver(ForwardQueue.Entry message, byte[] body) {
+    public Outcome deliver(ForwardedMessage message, byte[] body) {
         HttpRequest request = HttpRequest.newBuilder(uri).timeout(timeout).header("Content-Type", "application/json")
-                .header("Idempotency-Key", message.hash()).POST(HttpRequest.BodyPublishers.ofByteArray(body)).build();
+                .header("Idempotency-Key", message.idempotencyKey()).POST(HttpRequest.BodyPublishers.ofByteArray(body)).build();
         HttpResponse<String> response;
         try {
             response = client.send(request, HttpResponse.BodyHandlers.ofString());

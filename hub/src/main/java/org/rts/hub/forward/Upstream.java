@@ -1,7 +1,6 @@
 package org.rts.hub.forward;
 
 import java.time.Duration;
-import org.rts.hub.store.ForwardQueue;
 
 /** A tally centre the hub forwards to. Implementations are used by one thread at a time. */
 public interface Upstream extends AutoCloseable {
@@ -23,7 +22,7 @@ public interface Upstream extends AutoCloseable {
 
     String name();
 
-    Outcome deliver(ForwardQueue.Entry message, byte[] body);
+    Outcome deliver(ForwardedMessage message, byte[] body);
 
     @Override
     void close();

@@ -10,8 +10,8 @@ import org.eclipse.paho.mqttv5.common.MqttException;
 import org.eclipse.paho.mqttv5.common.MqttMessage;
 import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
 import org.eclipse.paho.mqttv5.common.packet.UserProperty;
+import org.rts.hub.forward.ForwardedMessage;
 import org.rts.hub.forward.Upstream;
-import org.rts.hub.store.ForwardQueue;
 
 /**
  * Forwards to the tally centre's MQTT broker: QoS 1 on {@code rts/v1/<election>/tally/<kind>/<device>}, with the
@@ -45,12 +45,12 @@ public final class MqttUpstream implements Upstream {
     }
 
     @Override
-    public Outcome deliver(ForwardQueue.Entry message, byte[] body) {
+    public Outcome deliver(ForwardedMessage message, byte[] body) {
         try {
             MqttAsyncClient c = connected();
             MqttMessage m = new MqttMessage(body, 1, false, null);
             MqttProperties properties = new MqttProperties();
-            properties.setUserProperties(List.of(new UserProperty("idempotency-key", message.hash())));
+            properties.setUserProperties(List.of(new UserProperty("idempotency-key", message.idempotencyKey())));
             properties.setContentType("application/json");
             m.setProperties(properties);
             IMqttToken token = c.publish(topic(election, message.kind(), message.device()), m);

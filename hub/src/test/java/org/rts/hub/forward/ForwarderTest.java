@@ -170,7 +170,7 @@ class ForwarderTest {
         store.forwardTo(List.of(url()), Set.of(Topics.RESULT));
         acceptResults();
         ForwardQueue.Entry first = queue.claim(url(), "hub-1", System.currentTimeMillis(), 60_000, 1).get(0);
-        Upstream.Outcome outcome = upstream().deliver(first, new byte[] {'{', '}'});
+        Upstream.Outcome outcome = upstream().deliver(message(first), new byte[] {'{', '}'});
         Upstream.Retry retry = assertInstanceOf(Upstream.Retry.class, outcome);
         assertEquals(Duration.ofSeconds(7), retry.after());
         assertEquals(Duration.ofSeconds(7), Forwarder.delay(0, retry.after()));
@@ -194,7 +194,7 @@ class ForwarderTest {
         acceptResults();
         ForwardQueue.Entry first = queue.claim(url(), "hub-1", System.currentTimeMillis(), 60_000, 1).get(0);
         server.stop(0);
-        assertInstanceOf(Upstream.Retry.class, upstream().deliver(first, new byte[] {'{', '}'}));
+        assertInstanceOf(Upstream.Retry.class, upstream().deliver(message(first), new byte[] {'{', '}'}));
         HttpServer slow = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 4);
         slow.createContext("/", exchange -> {
             try (exchange) {
@@ -208,7 +208,7 @@ class ForwarderTest {
         try {
             HttpUpstream impatient = new HttpUpstream(URI.create("http://127.0.0.1:" + slow.getAddress().getPort()
                     + "/"), TlsContexts.context(null, null, List.of()), Duration.ofMillis(500));
-            Upstream.Retry r = assertInstanceOf(Upstream.Retry.class, impatient.deliver(first, new byte[] {'{', '}'}));
+            Upstream.Retry r = assertInstanceOf(Upstream.Retry.class, impatient.deliver(message(first), new byte[] {'{', '}'}));
             assertTrue(r.why().toLowerCase().contains("timed out"), r.why());
         } finally {
             slow.stop(0);
@@ -246,5 +246,10 @@ class ForwarderTest {
         assertEquals(3, ids.stream().distinct().count());
         assertEquals(3, queue.claim(url(), "hub-b", now + 60_001, 60_000, 5).size(),
                 "once hub-a's lease runs out its messages are claimed again");
+    }
+
+    private ForwardedMessage message(ForwardQueue.Entry e) {
+        return new ForwardedMessage(e.hash(), election.id, e.kind(), e.device(), e.station(), e.jws(),
+                new String(e.receipt(), java.nio.charset.StandardCharsets.US_ASCII));
     }
 }
