@@ -22,7 +22,6 @@ import org.rts.demo.load.Mosquitto;
 import org.rts.demo.load.Traffic;
 import org.rts.hub.forward.Forwarder;
 import org.rts.hub.mqtt.MqttUpstream;
-import org.rts.hub.forward.Receiver;
 import org.rts.hub.intake.Intake;
 import org.rts.hub.receipt.ReceiptIssuer;
 import org.rts.hub.registry.RegistryWatch;
@@ -38,6 +37,7 @@ import org.rts.protocol.pki.Keys;
 import org.rts.protocol.pki.Pem;
 import org.rts.protocol.pki.TlsContexts;
 import org.rts.provisioning.election.ElectionAuthority;
+import org.rts.tallycentre.Receiver;
 
 /**
  * The hub forwards to a tally centre's broker (mutual TLS, a second Mosquitto) and to an HTTPS endpoint while both

@@ -7,7 +7,6 @@ import java.util.concurrent.CountDownLatch;
 import org.rts.hub.export.ExportSchedule;
 import org.rts.hub.export.Exporter;
 import org.rts.hub.forward.Forwarding;
-import org.rts.hub.forward.Receiver;
 import org.rts.hub.store.ExportSnapshot;
 import org.rts.hub.store.ResultStore;
 import org.rts.hub.store.UnitStore;
@@ -29,8 +28,7 @@ import picocli.CommandLine.Option;
 @Command(name = "hub", mixinStandardHelpOptions = true, version = "rts hub 0.1",
         description = "Receives, verifies, stores and answers polling-station reports.",
         subcommands = {HubMain.Run.class, HubMain.TallyCommand.class, HubMain.ExportCommand.class,
-                HubMain.ReceiveCommand.class, HubMain.UnitsCommand.class, HubMain.ReadinessCommand.class,
-                HubMain.OpsUserCommand.class})
+                HubMain.UnitsCommand.class, HubMain.ReadinessCommand.class, HubMain.OpsUserCommand.class})
 public final class HubMain implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -197,56 +195,6 @@ public final class HubMain implements Runnable {
                         s.dir());
                 System.out.printf("verify it with: provisioning verify-export %s%n", s.dir());
             }
-            return 0;
-        }
-    }
-
-    @Command(name = "receive", mixinStandardHelpOptions = true,
-            description = "The tally centre's side of forwarding (a reference receiver): take forwarded results by"
-                    + " HTTPS and/or from the tally centre's broker, verify each and store it once per idempotency"
-                    + " key.")
-    static final class ReceiveCommand implements Callable<Integer> {
-        @Option(names = "--election", required = true, description = "The election's public files: ca/ca.pem,"
-                + " hub/hub.pem, election.json and registry.json with their signatures.")
-        Path election;
-
-        @Option(names = "--db", description = "SQLite file of what was received (default: <election>/received.db).")
-        Path db;
-
-        @Option(names = "--port", description = "Listen for POSTs on this port (HTTPS with --tls-cert and --tls-key).")
-        Integer port;
-
-        @Option(names = "--tls-cert", paramLabel = "FILE", description = "PEM certificate of this server.")
-        Path tlsCert;
-
-        @Option(names = "--tls-key", paramLabel = "FILE", description = "PEM private key of this server.")
-        Path tlsKey;
-
-        @Option(names = "--mqtt", paramLabel = "URL", description = "Subscribe at the tally centre's broker.")
-        String mqtt;
-
-        @Override
-        public Integer call() throws InterruptedException {
-            ElectionFiles files = new ElectionFiles(election);
-            if (port == null && mqtt == null) {
-                throw new HubException("give --port, --mqtt or both: where forwarded messages arrive");
-            }
-            if ((tlsCert == null) != (tlsKey == null)) {
-                throw new HubException("--tls-cert and --tls-key go together");
-            }
-            javax.net.ssl.SSLContext server = tlsCert == null ? null : org.rts.protocol.pki.TlsContexts.context(
-                    Pem.readPrivateKey(tlsKey), Pem.readCertificate(tlsCert), java.util.List.of());
-            CountDownLatch stopped = new CountDownLatch(1);
-            Receiver receiver = Receiver.start(files, db != null ? db : files.dir().resolve("received.db"), port,
-                    server, mqtt, org.rts.protocol.pki.TlsContexts.context(null, null, java.util.List.of()),
-                    Clock.systemUTC());
-            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-                receiver.close();
-                stopped.countDown();
-            }, "receiver-shutdown"));
-            System.out.println("receiving" + (port != null ? " on port " + receiver.port() : "")
-                    + (mqtt != null ? " from " + mqtt : "") + "; stop with Ctrl-C");
-            stopped.await();
             return 0;
         }
     }

@@ -1,4 +1,4 @@
-package org.rts.hub.forward;
+package org.rts.tallycentre;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -15,14 +15,13 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.rts.hub.intake.Intake;
-import org.rts.hub.store.MessageStore;
-import org.rts.hub.testing.TestElection;
-import org.rts.hub.testing.TestElection.Device;
-import org.rts.protocol.Topics;
 import org.rts.protocol.codec.Json;
 import org.rts.protocol.jws.Jws;
-import org.rts.protocol.message.Mode;
+import org.rts.protocol.message.Finding;
+import org.rts.protocol.reconciliation.Rule;
+import org.rts.tallycentre.testing.TestElection;
+import org.rts.tallycentre.testing.TestElection.Device;
+import org.rts.tallycentre.verification.ForwardedMessage;
 
 /** The reference receiver stores each verified message once and refuses what does not verify. */
 class ReceiverTest {
@@ -30,30 +29,18 @@ class ReceiverTest {
     Path dir;
 
     private TestElection election;
-    private MessageStore store;
-    private Intake intake;
     private Receiver receiver;
     private final HttpClient http = HttpClient.newHttpClient();
 
     @BeforeEach
     void setUp() {
-        election = new TestElection(dir.resolve("election"), "tcp://127.0.0.1:1883", Mode.LIVE);
-        store = MessageStore.open(dir.resolve("hub.db"));
-        intake = election.intake(store);
+        election = new TestElection(dir.resolve("election"));
         receiver = Receiver.start(election.files, dir.resolve("received.db"), 0, null, null, null, Clock.systemUTC());
     }
 
     @AfterEach
     void tearDown() {
         receiver.close();
-        store.close();
-    }
-
-    /** A message the hub answered, as the forwarder sends it. */
-    private ForwardedMessage answered(Device d, byte[] message) {
-        Intake.Answer a = intake.process(Topics.report(election.id, d.id, Topics.TURNOUT), message).orElseThrow();
-        return new ForwardedMessage(Jws.hash(message), election.id, Topics.TURNOUT, d.id, d.station,
-                new String(message, StandardCharsets.US_ASCII), new String(a.receipt(), StandardCharsets.US_ASCII));
     }
 
     private HttpResponse<String> post(Object body) throws Exception {
@@ -65,7 +52,7 @@ class ReceiverTest {
     @Test
     void a_verified_message_is_stored_once_and_copies_are_counted() throws Exception {
         Device d = election.device(1);
-        ForwardedMessage m = answered(d, d.chain(d.sign(d.turnout(10))));
+        ForwardedMessage m = election.answered(d, d.turnout(10), null);
         assertEquals(200, post(m).statusCode());
         HttpResponse<String> again = post(m);
         assertEquals(200, again.statusCode());
@@ -76,10 +63,11 @@ class ReceiverTest {
     @Test
     void what_does_not_verify_is_refused_with_400_and_not_stored() throws Exception {
         Device d = election.device(1);
-        ForwardedMessage m = answered(d, d.chain(d.sign(d.turnout(10))));
+        ForwardedMessage m = election.answered(d, d.turnout(10), null);
         Device other = election.device(2);
-        ForwardedMessage rejected = answered(other, other.sign(other.turnout(600))); // more voters than registered
-        String forged = m.jws().substring(0, m.jws().lastIndexOf('.') + 1) + other.sign(other.turnout(1)).length;
+        ForwardedMessage rejected = election.answered(other, other.turnout(600),
+                new Finding(Rule.TURNOUT_ABOVE_REGISTERED.code(), "600 voters at a station of 500"));
+        String forged = m.jws().substring(0, m.jws().lastIndexOf('.') + 1) + other.turnout(1).length;
         for (ForwardedMessage bad : new ForwardedMessage[] {
             new ForwardedMessage("another-key", m.election(), m.kind(), m.device(), m.station(), m.jws(), m.receipt()),
             new ForwardedMessage(m.idempotencyKey(), m.election(), m.kind(), m.device(), m.station(), m.jws(),

@@ -1,0 +1,95 @@
+package org.rts.tallycentre.verification;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.util.HashMap;
+import java.util.Map;
+import org.bouncycastle.cert.X509CertificateHolder;
+import org.bouncycastle.crypto.params.ECPublicKeyParameters;
+import org.rts.protocol.codec.MessageCodec;
+import org.rts.protocol.election.Election;
+import org.rts.protocol.files.ElectionFiles;
+import org.rts.protocol.files.Registry;
+import org.rts.protocol.jws.Es256Verifier;
+import org.rts.protocol.jws.Jws;
+import org.rts.protocol.message.Receipt;
+import org.rts.protocol.message.Report;
+import org.rts.protocol.pki.Certificates;
+import org.rts.protocol.pki.Pem;
+
+/**
+ * Checks a forwarded message on its own: the device's signature against the CA-signed registry, the hub's receipt
+ * against the hub's certificate, one for the other, and the key against the message's hash. The registry is read
+ * again when a message names a certificate it does not hold. Not thread-safe: callers take one message at a time.
+ */
+public final class Verifier {
+    private final ElectionFiles files;
+    private final X509CertificateHolder ca;
+    private final ECPublicKeyParameters hubKey;
+    private final String hubThumbprint;
+    private final String electionId;
+    private Map<String, Registry.Entry> certificates = new HashMap<>();
+
+    /**
+     * Reads the election's public files (CA and hub certificates, signed ballot and registry); the hub's certificate
+     * must be issued by the CA and valid now.
+     */
+    public Verifier(ElectionFiles files, Clock clock) {
+        this.files = files;
+        this.ca = Pem.readCertificate(files.caCertificate());
+        X509CertificateHolder hub = Pem.readCertificate(files.hubCertificate());
+        Certificates.requireIssuedBy(hub, ca, clock.instant());
+        this.hubKey = Certificates.publicKey(hub);
+        this.hubThumbprint = Certificates.thumbprint(hub);
+        this.electionId = Election.readSigned(files.ballot(), ca).id();
+        reloadRegistry();
+    }
+
+    public String electionId() {
+        return electionId;
+    }
+
+    /** The device signed it, the hub accepted exactly it, and the key is its hash. Throws naming what fails. */
+    public void verify(ForwardedMessage m) {
+        if (m.jws() == null || m.receipt() == null || m.idempotencyKey() == null) {
+            throw new IllegalArgumentException("jws, receipt and idempotencyKey are required");
+        }
+        byte[] jwsBytes = m.jws().getBytes(StandardCharsets.US_ASCII);
+        String hash = Jws.hash(jwsBytes);
+        if (!hash.equals(m.idempotencyKey())) {
+            throw new IllegalArgumentException("idempotencyKey is not the hash of the message");
+        }
+        Jws receiptJws = Jws.parse(m.receipt().getBytes(StandardCharsets.US_ASCII));
+        if (!receiptJws.header().x5tS256().equals(hubThumbprint) || !Es256Verifier.verify(receiptJws, hubKey)) {
+            throw new IllegalArgumentException("the receipt is not signed by the hub");
+        }
+        Receipt receipt = MessageCodec.decodeReceipt(receiptJws.payload());
+        if (!receipt.accepted() || !receipt.msg().equals(hash)) {
+            throw new IllegalArgumentException("the receipt does not accept this message");
+        }
+        Jws jws = Jws.parse(jwsBytes);
+        Registry.Entry entry = certificates.get(jws.header().x5tS256());
+        if (entry == null) {
+            reloadRegistry();
+            entry = certificates.get(jws.header().x5tS256());
+        }
+        if (entry == null || !entry.device().equals(jws.header().kid())
+                || !Es256Verifier.verify(jws, Certificates.publicKey(Pem.parseCertificate(entry.certificate())))) {
+            throw new IllegalArgumentException("the message is not signed by a device of the registry");
+        }
+        Report report = MessageCodec.decodeReport(jws.payload());
+        if (!report.election().equals(electionId) || !report.device().equals(m.device())
+                || !report.station().equals(entry.station())) {
+            throw new IllegalArgumentException("the message's election, device or station differs from its envelope"
+                    + " or its certificate");
+        }
+    }
+
+    private void reloadRegistry() {
+        Map<String, Registry.Entry> map = new HashMap<>();
+        for (Registry.Entry e : Registry.readSigned(files.registry(), ca).devices()) {
+            map.put(Certificates.thumbprint(Pem.parseCertificate(e.certificate())), e);
+        }
+        certificates = map;
+    }
+}
