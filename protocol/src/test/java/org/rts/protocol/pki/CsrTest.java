@@ -14,10 +14,10 @@ class CsrTest {
     @Test
     void enrolling_again_keeps_the_units_key_and_asks_for_the_same_identity(@TempDir Path dir) throws Exception {
         BundleFiles bundle = new BundleFiles(dir);
-        assertTrue(Csr.writeRequest(bundle, "dev-0001"));
+        assertTrue(Csr.writeRequest(bundle.deviceKey(), bundle.request(), "dev-0001"));
         String key = Files.readString(bundle.deviceKey());
 
-        assertFalse(Csr.writeRequest(bundle, "dev-0001"));
+        assertFalse(Csr.writeRequest(bundle.deviceKey(), bundle.request(), "dev-0001"));
         assertEquals(key, Files.readString(bundle.deviceKey()));
         Csr.Request request = Csr.read(bundle.request());
         assertEquals("dev-0001", request.deviceId());
