@@ -69,7 +69,7 @@ class ProvisioningTest {
     /** A unit's request, made as 'device-agent enroll' does. */
     private Path request(String deviceId) {
         BundleFiles unit = new BundleFiles(dir.resolve("units").resolve(deviceId + "-" + System.nanoTime()));
-        Csr.writeRequest(unit, deviceId);
+        Csr.writeRequest(unit.deviceKey(), unit.request(), deviceId);
         return unit.request();
     }
 

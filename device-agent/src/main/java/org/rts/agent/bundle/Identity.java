@@ -24,7 +24,8 @@ public final class Identity {
     /** {@link Csr#writeRequest}: the unit's key, made here and kept, and its certificate request. */
     public static boolean enrol(Path dir, String deviceId) {
         try {
-            return Csr.writeRequest(new BundleFiles(dir), deviceId);
+            BundleFiles bundle = new BundleFiles(dir);
+            return Csr.writeRequest(bundle.deviceKey(), bundle.request(), deviceId);
         } catch (PkiException e) {
             throw new AgentException(e.getMessage(), e);
         }

@@ -82,7 +82,7 @@ public final class TestElection {
 
     /** What 'device-agent enroll' does on a unit: a key that stays in the bundle, and a certificate request. */
     public static Path request(BundleFiles bundle, String deviceId) {
-        Csr.writeRequest(bundle, deviceId);
+        Csr.writeRequest(bundle.deviceKey(), bundle.request(), deviceId);
         return bundle.request();
     }
 

@@ -1,5 +1,8 @@
 package org.rts.protocol.message;
 
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.util.List;
 import org.rts.protocol.Ids;
@@ -51,8 +54,13 @@ public record Receipt(int v, String device, String topic, String msg, Long seq, 
      * {@code XXXX-XXXX}. Anyone holding the message can recompute it.
      */
     public static String code(String messageHash, Status status) {
-        byte[] digest = org.rts.protocol.jws.Jws.sha256((status + ":" + messageHash)
-                .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        byte[] digest;
+        try {
+            digest = MessageDigest.getInstance("SHA-256")
+                    .digest((status + ":" + messageHash).getBytes(StandardCharsets.US_ASCII));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 missing from the JDK", e);
+        }
         long bits = 0;
         for (int i = 0; i < 5; i++) {
             bits = (bits << 8) | (digest[i] & 0xFF);

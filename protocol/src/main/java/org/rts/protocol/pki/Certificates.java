@@ -1,7 +1,10 @@
 package org.rts.protocol.pki;
 
 import java.io.IOException;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
+import java.util.Base64;
 import java.util.Date;
 import java.util.Optional;
 import org.bouncycastle.asn1.ASN1Encodable;
@@ -17,7 +20,6 @@ import org.bouncycastle.crypto.params.ECPublicKeyParameters;
 import org.bouncycastle.operator.OperatorCreationException;
 import org.bouncycastle.operator.bc.BcECContentVerifierProviderBuilder;
 import org.bouncycastle.operator.DefaultDigestAlgorithmIdentifierFinder;
-import org.rts.protocol.jws.Jws;
 
 /**
  * Certificate checks shared by agent, hub and provisioning. A device certificate names the device in its subject CN
@@ -32,9 +34,12 @@ public final class Certificates {
     /** base64url SHA-256 of the DER certificate: the {@code x5t#S256} value in JWS headers. */
     public static String thumbprint(X509CertificateHolder cert) {
         try {
-            return Jws.hash(cert.getEncoded());
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(cert.getEncoded());
+            return Base64.getUrlEncoder().withoutPadding().encodeToString(digest);
         } catch (IOException e) {
             throw new PkiException("cannot encode certificate", e);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 missing from the JDK", e);
         }
     }
 

@@ -3,7 +3,6 @@ package org.rts.protocol.pki;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.rts.protocol.Ids;
-import org.rts.protocol.files.BundleFiles;
 import org.bouncycastle.asn1.x500.X500NameBuilder;
 import org.bouncycastle.asn1.x500.style.BCStyle;
 import org.bouncycastle.crypto.params.ECPrivateKeyParameters;
@@ -40,22 +39,23 @@ public final class Csr {
     }
 
     /**
-     * What a unit does to enrol: makes its key in the bundle (mode 0600) unless it has one, and writes its
-     * certificate request next to it. Running it again keeps the key and writes the same request.
+     * What a unit does to enrol: makes its key in {@code keyFile} (mode 0600) unless it has one, and writes its
+     * certificate request to {@code requestFile} (a bundle's {@code deviceKey()} and {@code request()}). Running it
+     * again keeps the key and writes the same request.
      *
      * @return true if a new key was made
      */
-    public static boolean writeRequest(BundleFiles bundle, String deviceId) {
+    public static boolean writeRequest(Path keyFile, Path requestFile, String deviceId) {
         Ids.require("device id", deviceId);
-        boolean created = !Files.exists(bundle.deviceKey());
+        boolean created = !Files.exists(keyFile);
         ECPrivateKeyParameters key;
         if (created) {
             key = (ECPrivateKeyParameters) Keys.generate().getPrivate();
-            Pem.writePrivateKey(bundle.deviceKey(), key);
+            Pem.writePrivateKey(keyFile, key);
         } else {
-            key = Pem.readPrivateKey(bundle.deviceKey());
+            key = Pem.readPrivateKey(keyFile);
         }
-        Pem.write(bundle.request(), encode(create(deviceId, key)), false);
+        Pem.write(requestFile, encode(create(deviceId, key)), false);
         return created;
     }
 

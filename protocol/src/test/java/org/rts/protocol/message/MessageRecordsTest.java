@@ -33,6 +33,12 @@ class MessageRecordsTest {
     }
 
     @Test
+    void a_receipt_code_is_the_first_40_bits_of_sha256_over_status_and_hash_in_crockford_base32() {
+        assertEquals("98V6-HR9V", Receipt.code("abc", Receipt.Status.ACCEPTED));
+        assertEquals("TAYM-TQ8H", Receipt.code("abc", Receipt.Status.REJECTED));
+    }
+
+    @Test
     void a_receipt_needs_its_fields_and_a_verdict_that_agrees_with_its_reasons() {
         Receipt ok = receipt("t", "m", true, Receipt.Status.ACCEPTED, List.of(), T, "C");
         assertTrue(ok.accepted() && ok.isFinal());

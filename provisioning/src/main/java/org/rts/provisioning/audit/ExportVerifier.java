@@ -9,7 +9,6 @@ import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -24,7 +23,6 @@ import org.rts.protocol.codec.Json;
 import org.rts.protocol.codec.JsonFiles;
 import org.rts.protocol.codec.MessageCodec;
 import org.rts.protocol.election.Election;
-import org.rts.protocol.election.Race;
 import org.rts.protocol.export.ExportFiles;
 import org.rts.protocol.export.ExportManifest;
 import org.rts.protocol.export.ExportRecord;
@@ -32,10 +30,9 @@ import org.rts.protocol.files.Registry;
 import org.rts.protocol.files.SignedFile;
 import org.rts.protocol.jws.Es256Verifier;
 import org.rts.protocol.jws.Jws;
+import org.rts.protocol.message.Finding;
 import org.rts.protocol.message.Receipt;
 import org.rts.protocol.message.Report;
-import org.rts.protocol.message.ResultReport;
-import org.rts.protocol.message.TurnoutReport;
 import org.rts.protocol.pki.Certificates;
 import org.rts.protocol.pki.Crl;
 import org.rts.protocol.pki.Pem;
@@ -181,8 +178,7 @@ public final class ExportVerifier {
         Map<String, Head> heads = new TreeMap<>();
         Map<String, String> chainedReceipts = new HashMap<>();
         Map<String, Long> counts = new TreeMap<>();
-        Map<String, Integer> turnout = new TreeMap<>();
-        Map<String, ResultReport> results = new LinkedHashMap<>();
+        Recount recount = new Recount(election);
         long expected = 1;
         long deviceSignatures = 0;
         Base64.Decoder b64 = Base64.getUrlDecoder();
@@ -251,8 +247,9 @@ public final class ExportVerifier {
                 deviceSignatures++;
                 chainedReceipts.put(r.hash(), r.receipt());
                 heads.put(r.device(), new Head(report.seq(), r.hash()));
-                if (receipt.accepted()) {
-                    count(at, election, report, turnout, results);
+                List<Finding> errors = receipt.accepted() ? recount.add(report) : List.of();
+                if (!errors.isEmpty()) {
+                    problem(at + ": an accepted result that fails reconciliation: " + ReportChecks.describe(errors));
                 }
             }
         }
@@ -267,12 +264,13 @@ public final class ExportVerifier {
             checked.add("records by status " + counts + " as the manifest says");
         }
         units(manifest, heads);
-        ExportManifest.Tally tally = tally(election, turnout, results);
+        ExportManifest.Tally tally = recount.tally();
         if (!tally.equals(manifest.tally())) {
             problem("the tally recomputed from the accepted messages " + tally + " differs from the manifest's "
                     + manifest.tally());
         } else {
-            checked.add("tally recomputed from the accepted messages matches the manifest: " + describe(tally));
+            checked.add("tally recomputed from the accepted messages matches the manifest: "
+                    + Recount.describe(tally));
         }
     }
 
@@ -340,20 +338,6 @@ public final class ExportVerifier {
         }
     }
 
-    private void count(String at, Election election, Report report, Map<String, Integer> turnout,
-                       Map<String, ResultReport> results) {
-        if (report instanceof TurnoutReport t) {
-            turnout.merge(t.station(), t.voters(), Math::max);
-        } else if (report instanceof ResultReport r) {
-            if (!ReportChecks.check(election, r).errors().isEmpty()) {
-                problem(at + ": an accepted result that fails reconciliation: "
-                        + ReportChecks.describe(ReportChecks.check(election, r).errors()));
-            }
-            // the first accepted result of a station and race counts; an accepted repeat has the same figures
-            results.putIfAbsent(r.station() + "\u0000" + r.race(), r);
-        }
-    }
-
     private void units(ExportManifest manifest, Map<String, Head> heads) {
         Map<String, Head> claimed = new TreeMap<>();
         for (ExportManifest.Unit u : manifest.units()) {
@@ -375,39 +359,6 @@ public final class ExportVerifier {
         heads.keySet().stream().filter(d -> !claimed.containsKey(d)).forEach(d -> problem("unit " + d
                 + " has chained messages the manifest does not list"));
         checked.add(matched + " units' last messages are the ones the manifest names");
-    }
-
-    private static ExportManifest.Tally tally(Election election, Map<String, Integer> turnout,
-                                              Map<String, ResultReport> results) {
-        Map<String, ExportManifest.RaceTally> races = new TreeMap<>();
-        for (Race race : election.races()) {
-            List<String> stations = new ArrayList<>();
-            long inBox = 0;
-            long invalid = 0;
-            Map<String, Long> votes = new TreeMap<>();
-            race.candidates().forEach(c -> votes.put(c.id(), 0L));
-            for (ResultReport r : results.values()) {
-                if (r.race().equals(race.id())) {
-                    stations.add(r.station());
-                    inBox += r.inBox();
-                    invalid += r.invalid();
-                    for (int i = 0; i < race.candidates().size(); i++) {
-                        votes.merge(race.candidates().get(i).id(), (long) r.votes().get(i), Long::sum);
-                    }
-                }
-            }
-            races.put(race.id(), new ExportManifest.RaceTally(stations.stream().sorted().toList(), inBox, invalid,
-                    votes));
-        }
-        return new ExportManifest.Tally(turnout, races);
-    }
-
-    private static String describe(ExportManifest.Tally tally) {
-        StringBuilder sb = new StringBuilder("turnout ").append(tally.turnout().values().stream()
-                .mapToLong(Integer::longValue).sum()).append(" at ").append(tally.turnout().size()).append(" stations");
-        tally.races().forEach((race, t) -> sb.append("; ").append(race).append(": ").append(t.stations().size())
-                .append(" stations, votes ").append(t.votes()));
-        return sb.toString();
     }
 
     private static String sha256(byte[] bytes) {

@@ -1,0 +1,77 @@
+package org.rts.provisioning.audit;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.rts.protocol.election.Election;
+import org.rts.protocol.election.Race;
+import org.rts.protocol.export.ExportManifest;
+import org.rts.protocol.message.Finding;
+import org.rts.protocol.message.Report;
+import org.rts.protocol.message.ResultReport;
+import org.rts.protocol.message.TurnoutReport;
+import org.rts.protocol.reconciliation.ReportChecks;
+
+/**
+ * The tally recomputed from an export's accepted messages alone, to hold against the one its manifest states: each
+ * station's highest turnout, and the first accepted result of each station and race.
+ */
+final class Recount {
+    private final Election election;
+    private final Map<String, Integer> turnout = new TreeMap<>();
+    private final Map<String, ResultReport> results = new LinkedHashMap<>();
+
+    Recount(Election election) {
+        this.election = election;
+    }
+
+    /**
+     * Counts an accepted report; returns the reconciliation errors of a result, which an accepted one should not
+     * have.
+     */
+    List<Finding> add(Report report) {
+        if (report instanceof TurnoutReport t) {
+            turnout.merge(t.station(), t.voters(), Math::max);
+        } else if (report instanceof ResultReport r) {
+            // the first accepted result of a station and race counts; an accepted repeat has the same figures
+            results.putIfAbsent(r.station() + "\u0000" + r.race(), r);
+            return ReportChecks.check(election, r).errors();
+        }
+        return List.of();
+    }
+
+    ExportManifest.Tally tally() {
+        Map<String, ExportManifest.RaceTally> races = new TreeMap<>();
+        for (Race race : election.races()) {
+            List<String> stations = new ArrayList<>();
+            long inBox = 0;
+            long invalid = 0;
+            Map<String, Long> votes = new TreeMap<>();
+            race.candidates().forEach(c -> votes.put(c.id(), 0L));
+            for (ResultReport r : results.values()) {
+                if (r.race().equals(race.id())) {
+                    stations.add(r.station());
+                    inBox += r.inBox();
+                    invalid += r.invalid();
+                    for (int i = 0; i < race.candidates().size(); i++) {
+                        votes.merge(race.candidates().get(i).id(), (long) r.votes().get(i), Long::sum);
+                    }
+                }
+            }
+            races.put(race.id(), new ExportManifest.RaceTally(stations.stream().sorted().toList(), inBox, invalid,
+                    votes));
+        }
+        return new ExportManifest.Tally(turnout, races);
+    }
+
+    /** One line for a person: the turnout and, per race, the stations counted and the votes. */
+    static String describe(ExportManifest.Tally tally) {
+        StringBuilder sb = new StringBuilder("turnout ").append(tally.turnout().values().stream()
+                .mapToLong(Integer::longValue).sum()).append(" at ").append(tally.turnout().size()).append(" stations");
+        tally.races().forEach((race, t) -> sb.append("; ").append(race).append(": ").append(t.stations().size())
+                .append(" stations, votes ").append(t.votes()));
+        return sb.toString();
+    }
+}

@@ -1,0 +1,62 @@
+package org.rts.provisioning.audit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.rts.protocol.election.Candidate;
+import org.rts.protocol.election.Election;
+import org.rts.protocol.election.Race;
+import org.rts.protocol.election.Station;
+import org.rts.protocol.election.Tolerances;
+import org.rts.protocol.export.ExportManifest;
+import org.rts.protocol.message.Mode;
+import org.rts.protocol.message.ResultReport;
+import org.rts.protocol.message.TurnoutReport;
+
+class RecountTest {
+    private static final Instant CLOSE = Instant.parse("2026-11-22T18:00:00Z");
+    private static final Election ELECTION = new Election("el-2026", "General election 2026", Mode.LIVE,
+            List.of(new Race("parliament", "Parliament", List.of(new Candidate("c1", "Candidate 1"),
+                    new Candidate("c2", "Candidate 2")))),
+            List.of(new Station("S-001", "School 1", 500), new Station("S-002", "School 2", 500)), Tolerances.DEFAULT);
+
+    private static TurnoutReport turnout(String station, int voters) {
+        return new TurnoutReport(1, "el-2026", Mode.LIVE, "dev-" + station, station, 1, "", CLOSE.minusSeconds(3600),
+                voters);
+    }
+
+    /** 500 registered, 400 in the box, 10 invalid. */
+    private static ResultReport result(String station, int c1, int c2) {
+        return new ResultReport(1, "el-2026", Mode.LIVE, "dev-" + station, station, 2, "x".repeat(43), "parliament",
+                500, 600, 198, 2, 400, 10, List.of(c1, c2), CLOSE);
+    }
+
+    @Test
+    void counts_each_stations_highest_turnout_and_its_first_accepted_result() {
+        Recount recount = new Recount(ELECTION);
+        List.of(turnout("S-001", 120), turnout("S-001", 80), turnout("S-002", 50), result("S-001", 200, 190),
+                result("S-001", 190, 200), result("S-002", 100, 290))
+                .forEach(r -> assertTrue(recount.add(r).isEmpty()));
+
+        ExportManifest.Tally tally = recount.tally();
+
+        assertEquals(new ExportManifest.Tally(Map.of("S-001", 120, "S-002", 50), Map.of("parliament",
+                new ExportManifest.RaceTally(List.of("S-001", "S-002"), 800, 20, Map.of("c1", 300L, "c2", 480L)))),
+                tally);
+        assertEquals("turnout 170 at 2 stations; parliament: 2 stations, votes {c1=300, c2=480}",
+                Recount.describe(tally));
+    }
+
+    @Test
+    void names_the_reconciliation_errors_of_a_result_it_counts() {
+        Recount recount = new Recount(ELECTION);
+
+        assertFalse(recount.add(result("S-001", 200, 100)).isEmpty());
+        assertEquals(List.of("S-001"), recount.tally().races().get("parliament").stations());
+    }
+}
