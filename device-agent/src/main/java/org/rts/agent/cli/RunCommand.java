@@ -4,12 +4,17 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import org.rts.agent.Agent;
+import org.rts.agent.service.TerminalKeys;
 import org.rts.agent.service.UnitService;
+import org.rts.hardware.simulated.SimulatedButtons;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-/** {@code device-agent run}: the unit as a service, until stopped. */
+/**
+ * {@code device-agent run}: the unit as a service, until stopped. On the simulated profile, keys typed in this
+ * process's terminal press the unit's buttons (through the simulated buttons' test hook); a board has its own.
+ */
 @Command(name = "run", mixinStandardHelpOptions = true,
         description = "Run the unit as a service until stopped: the buttons, display and lights of its hardware"
                 + " profile walk the officer through turnout and the result; reports are kept and sent, and"
@@ -26,9 +31,11 @@ public final class RunCommand implements Callable<Integer> {
     @Override
     public Integer call() throws InterruptedException {
         Agent agent = common.open("run");
+        TerminalKeys keys = agent.hardware().buttons() instanceof SimulatedButtons simulated
+                ? new TerminalKeys(simulated, System.in) : null;
         UnitService service;
         try {
-            service = UnitService.start(agent, Clock.systemUTC(), System.in, Duration.ofSeconds(telemetrySeconds));
+            service = UnitService.start(agent, Clock.systemUTC(), keys, Duration.ofSeconds(telemetrySeconds));
         } catch (RuntimeException e) {
             agent.close();
             throw e;
