@@ -1,9 +1,7 @@
 package org.rts.agent.outbox;
 
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -16,10 +14,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
-import org.rts.agent.AgentException;
 import org.rts.protocol.jws.Jws;
 import org.rts.protocol.message.ChainPosition;
-import org.sqlite.SQLiteConfig;
 
 /**
  * The power-loss-safe outbox: an SQLite database (WAL, {@code synchronous=FULL}) holding every message the unit
@@ -29,69 +25,26 @@ import org.sqlite.SQLiteConfig;
  *
  * <p>The outbox is created once, when the unit's bundle is first imported ({@link #create}). {@link #open} refuses
  * a missing, empty or corrupt file with an {@link OutboxLostException} that says what to do: a unit never starts
- * a new chain without saying so (see {@code device-agent recover}). After any database error the connection is
- * dropped and the next call opens a fresh one, so a full disk that is freed again does not leave it stuck.
+ * a new chain without saying so (see {@code device-agent recover}). The file itself, its checks and its connection
+ * are {@code OutboxFile}'s.
  */
 public final class Outbox implements AutoCloseable {
-    private static final int SCHEMA_VERSION = 2;
-    private static final String SCHEMA = """
-            CREATE TABLE chain_lock (id INTEGER PRIMARY KEY CHECK (id = 1), appends INTEGER NOT NULL);
-            INSERT INTO chain_lock VALUES (1, 0);
-            CREATE TABLE messages (
-              id INTEGER PRIMARY KEY, seq INTEGER NOT NULL, hash TEXT NOT NULL UNIQUE, kind TEXT NOT NULL,
-              station TEXT NOT NULL, jws TEXT NOT NULL, summary TEXT NOT NULL, voters INTEGER,
-              created_at TEXT NOT NULL, attempts INTEGER NOT NULL DEFAULT 0, last_sent_at TEXT, status TEXT,
-              code TEXT, reasons TEXT, receipt TEXT, answered_at TEXT, held TEXT, held_at TEXT);
-            CREATE TABLE history (
-              id INTEGER NOT NULL, hash TEXT NOT NULL, jws TEXT NOT NULL, replaced_at TEXT NOT NULL, why TEXT NOT NULL);
-            CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)
-            """;
     private static final String LIVE = "status IS NULL OR status IN ('ACCEPTED', 'REJECTED')";
 
-    private final Path file;
-    private Connection db;
+    private final OutboxFile file;
 
-    private Outbox(Path file) {
+    private Outbox(OutboxFile file) {
         this.file = file;
     }
 
     /** Opens this unit's outbox; refuses a missing, empty or corrupt file, saying what to do. */
     public static Outbox open(Path file) {
-        if (!Files.exists(file)) {
-            throw new OutboxLostException("no outbox at " + file + ": this unit's record of what it sent is missing."
-                    + " If the file was moved, put it back; otherwise run 'device-agent recover' to start a new one"
-                    + " (the hub records a chain restart for review)", null);
-        }
-        Outbox outbox = new Outbox(file);
-        outbox.connection();
-        return outbox;
+        return new Outbox(OutboxFile.open(file));
     }
 
     /** Creates a new, empty outbox (a unit's first import); refuses to replace an existing file. */
     public static Outbox create(Path file) {
-        try {
-            Files.createDirectories(file.toAbsolutePath().getParent());
-            if (Files.exists(file)) {
-                throw new AgentException("an outbox already exists at " + file + ": it is not replaced");
-            }
-            Outbox outbox = new Outbox(file);
-            try (Connection c = outbox.configured()) {
-                try (Statement s = c.createStatement()) {
-                    for (String ddl : SCHEMA.split(";")) {
-                        if (!ddl.isBlank()) {
-                            s.execute(ddl);
-                        }
-                    }
-                    s.execute("PRAGMA user_version = " + SCHEMA_VERSION);
-                }
-                c.commit();
-            }
-            outbox.connection();
-            return outbox;
-        } catch (SQLException | java.io.IOException e) {
-            throw new AgentException("cannot create the outbox " + file + ": " + e.getMessage()
-                    + " (is the disk full or read-only?)", e);
-        }
+        return new Outbox(OutboxFile.create(file));
     }
 
     /**
@@ -99,83 +52,11 @@ public final class Outbox implements AutoCloseable {
      * returns where it went; empty when there was no file.
      */
     public static Optional<Path> setAside(Path file, Instant now) {
-        if (!Files.exists(file)) {
-            return Optional.empty();
-        }
-        String suffix = ".lost-" + now.toString().replace(':', '-');
-        try {
-            Path target = file.resolveSibling(file.getFileName() + suffix);
-            Files.move(file, target, StandardCopyOption.ATOMIC_MOVE);
-            for (String side : List.of("-wal", "-shm")) {
-                Path p = file.resolveSibling(file.getFileName() + side);
-                if (Files.exists(p)) {
-                    Files.move(p, file.resolveSibling(file.getFileName() + suffix + side), StandardCopyOption.ATOMIC_MOVE);
-                }
-            }
-            return Optional.of(target);
-        } catch (java.io.IOException e) {
-            throw new AgentException("cannot move the broken outbox " + file + " aside: " + e.getMessage(), e);
-        }
+        return OutboxFile.setAside(file, now);
     }
 
     public Path file() {
-        return file;
-    }
-
-    private Connection configured() throws SQLException {
-        SQLiteConfig config = new SQLiteConfig();
-        config.setJournalMode(SQLiteConfig.JournalMode.WAL);
-        config.setSynchronous(SQLiteConfig.SynchronousMode.FULL);
-        config.setBusyTimeout(10_000);
-        Connection c = config.createConnection("jdbc:sqlite:" + file.toAbsolutePath());
-        c.setAutoCommit(false);
-        return c;
-    }
-
-    private Connection connection() {
-        if (db != null) {
-            return db;
-        }
-        try {
-            if (Files.size(file) == 0) {
-                throw new OutboxLostException("the outbox " + file + " is empty (0 bytes): what this unit sent is"
-                        + " lost. Run 'device-agent recover' to keep the file aside and start a new one (the hub"
-                        + " records a chain restart for review)", null);
-            }
-        } catch (java.io.IOException e) {
-            throw new AgentException("cannot read the outbox " + file + ": " + e.getMessage(), e);
-        }
-        Connection c = null;
-        try {
-            c = configured();
-            try (Statement s = c.createStatement(); ResultSet check = s.executeQuery("PRAGMA quick_check")) {
-                String result = check.next() ? check.getString(1) : "no answer";
-                if (!"ok".equals(result)) {
-                    throw new SQLException("integrity check: " + result);
-                }
-            }
-            int version;
-            try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("PRAGMA user_version")) {
-                version = rs.next() ? rs.getInt(1) : 0;
-            }
-            if (version != SCHEMA_VERSION) {
-                throw new SQLException("not an outbox of this agent (schema version " + version + ", expected "
-                        + SCHEMA_VERSION + ")");
-            }
-            c.commit();
-            db = c;
-            return c;
-        } catch (SQLException e) {
-            close(c);
-            if (isDiskProblem(e)) {
-                throw new AgentException("cannot open the outbox " + file + ": " + e.getMessage()
-                        + ". Is the disk full or read-only? Free disk space and try again; nothing was signed or sent",
-                        e);
-            }
-            throw new OutboxLostException("the outbox " + file + " is damaged (" + e.getMessage() + "). Run"
-                    + " 'device-agent recover' to keep it aside and start a new one (the hub records a chain restart"
-                    + " for review)", e);
-        }
+        return file.path();
     }
 
     /** Signs the next message of the chain: receives the sequence number and the previous hash. */
@@ -197,7 +78,7 @@ public final class Outbox implements AutoCloseable {
      * Returns only after the commit reached the disk.
      */
     public synchronized OutboxEntry append(Signer signer, Instant now) {
-        return write("store the message", c -> {
+        return file.transaction("store the message", c -> {
             lock(c);
             ChainPosition head = head(c);
             Signed signed = signer.sign(head.seq() + 1, head.msg());
@@ -214,7 +95,7 @@ public final class Outbox implements AutoCloseable {
      */
     public synchronized Map<String, OutboxEntry> restart(ChainPosition hubHead, Signer restart, Resigner resigner,
                                                          Instant now) {
-        return write("restart the chain", c -> {
+        return file.transaction("restart the chain", c -> {
             lock(c);
             List<OutboxEntry> pending = query(c, "SELECT * FROM messages WHERE status IS NULL ORDER BY id");
             exec(c, "UPDATE messages SET status = 'SUPERSEDED', answered_at = ? WHERE status IS NULL",
@@ -245,7 +126,7 @@ public final class Outbox implements AutoCloseable {
      * same key; the old signatures are kept in {@code history}. Returns how many were re-signed.
      */
     public synchronized int resignPending(Resigner resigner, String why, Instant now) {
-        return write("re-sign the pending messages", c -> {
+        return file.transaction("re-sign the pending messages", c -> {
             lock(c);
             List<OutboxEntry> pending = query(c, "SELECT * FROM messages WHERE status IS NULL ORDER BY id");
             if (pending.isEmpty()) {
@@ -267,7 +148,7 @@ public final class Outbox implements AutoCloseable {
 
     /** Gives up the pending messages (kept, marked {@code ABANDONED}); the chain continues before them. */
     public synchronized int abandonPending(Instant now) {
-        return write("abandon the pending messages", c -> {
+        return file.transaction("abandon the pending messages", c -> {
             int n = exec(c, "UPDATE messages SET status = 'ABANDONED', answered_at = ? WHERE status IS NULL",
                     now.toString());
             return n;
@@ -291,12 +172,12 @@ public final class Outbox implements AutoCloseable {
 
     /** The last message of the chain as this unit holds it, or {@link ChainPosition#START}. */
     public synchronized ChainPosition head() {
-        return write("read the chain head", Outbox::head, "");
+        return file.transaction("read the chain head", Outbox::head, "");
     }
 
     /** The highest turnout figure this unit signed for {@code station} and the hub did not reject. */
     public synchronized OptionalInt lastTurnout(String station) {
-        return write("read the last turnout", c -> {
+        return file.transaction("read the last turnout", c -> {
             try (PreparedStatement ps = c.prepareStatement("SELECT MAX(voters) FROM messages WHERE kind = 'turnout'"
                     + " AND station = ? AND (status IS NULL OR status = 'ACCEPTED')")) {
                 ps.setString(1, station);
@@ -329,62 +210,18 @@ public final class Outbox implements AutoCloseable {
 
     @Override
     public synchronized void close() {
-        close(db);
-        db = null;
-    }
-
-    private interface Work<T> {
-        T run(Connection c) throws SQLException;
-    }
-
-    private <T> T write(String what, Work<T> work, String advice) {
-        Connection c = connection();
-        try {
-            T value = work.run(c);
-            c.commit();
-            return value;
-        } catch (SQLException e) {
-            drop();
-            throw new AgentException("cannot " + what + " in the outbox " + file + ": " + e.getMessage() + advice, e);
-        } catch (RuntimeException e) {
-            drop();
-            throw e;
-        }
+        file.close();
     }
 
     private void update(String what, String sql, Object... args) {
-        write(what, c -> {
+        file.transaction(what, c -> {
             exec(c, sql, args);
             return null;
         }, "");
     }
 
     private List<OutboxEntry> read(String sql, Object... args) {
-        return write("read the outbox", c -> query(c, sql, args), "");
-    }
-
-    /** Drops the connection after an error: SQLite may have rolled back on its own; a fresh one starts clean. */
-    private void drop() {
-        Connection c = db;
-        db = null;
-        if (c != null) {
-            try {
-                c.rollback();
-            } catch (SQLException ignored) {
-                // already rolled back by SQLite
-            }
-            close(c);
-        }
-    }
-
-    private static void close(Connection c) {
-        if (c != null) {
-            try {
-                c.close();
-            } catch (SQLException ignored) {
-                // nothing more to release
-            }
-        }
+        return file.transaction("read the outbox", c -> query(c, sql, args), "");
     }
 
     /** Takes the write lock first, so a second process appending waits instead of signing the same seq. */
@@ -462,10 +299,5 @@ public final class Outbox implements AutoCloseable {
             }
             return list;
         }
-    }
-
-    private static boolean isDiskProblem(SQLException e) {
-        int code = e instanceof org.sqlite.SQLiteException se ? se.getResultCode().code & 0xFF : 0;
-        return code == 5 || code == 6 || code == 7 || code == 8 || code == 10 || code == 13 || code == 14;
     }
 }

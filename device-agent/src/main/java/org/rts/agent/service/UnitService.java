@@ -1,7 +1,5 @@
 package org.rts.agent.service;
 
-import java.io.IOException;
-import java.io.InputStream;
 import java.lang.management.ManagementFactory;
 import java.time.Clock;
 import java.util.List;
@@ -24,8 +22,6 @@ import org.rts.hardware.Button;
 import org.rts.hardware.Buttons;
 import org.rts.hardware.Hardware;
 import org.rts.hardware.Indicator;
-import org.rts.hardware.simulated.SimulatedButtons;
-import org.rts.hardware.simulated.SimulatedKeys;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -53,9 +49,11 @@ public final class UnitService implements AutoCloseable {
     private final OfficerFlow flow;
     private final Systemd systemd = Systemd.fromEnvironment();
     private final TelemetryPublisher telemetry;
+    private final TerminalKeys keys;
 
-    private UnitService(Agent agent, Clock clock, java.time.Duration telemetryInterval) {
+    private UnitService(Agent agent, Clock clock, TerminalKeys keys, java.time.Duration telemetryInterval) {
         this.agent = agent;
+        this.keys = keys;
         this.hardware = agent.hardware();
         Messages messages = Messages.of(agent.bundle().config().language());
         if (messages.rightToLeft() && !hardware.display().rightToLeft()) {
@@ -71,19 +69,19 @@ public final class UnitService implements AutoCloseable {
                 telemetryInterval);
     }
 
-    /** Starts the service on an agent that holds the unit's lock; {@code keys}: a terminal for the simulated unit. */
-    public static UnitService start(Agent agent, Clock clock, InputStream keys) {
-        return start(agent, clock, keys, java.time.Duration.ofSeconds(60));
-    }
-
-    /** As above, publishing the unit's health every {@code telemetryInterval} and on significant changes. */
-    public static UnitService start(Agent agent, Clock clock, InputStream keys, java.time.Duration telemetryInterval) {
-        UnitService s = new UnitService(agent, clock, telemetryInterval);
-        s.begin(keys);
+    /**
+     * Starts the service on an agent that holds the unit's lock, publishing the unit's health every
+     * {@code telemetryInterval} and on significant changes. {@code keys}: the terminal as the keypad of a simulated
+     * unit, or null.
+     */
+    public static UnitService start(Agent agent, Clock clock, TerminalKeys keys,
+                                    java.time.Duration telemetryInterval) {
+        UnitService s = new UnitService(agent, clock, keys, telemetryInterval);
+        s.begin();
         return s;
     }
 
-    private void begin(InputStream keys) {
+    private void begin() {
         hardware.indicators().set(Indicator.POWER, true);
         // the officer sees the unit at once; the broker link comes up behind it
         events.execute(() -> {
@@ -103,17 +101,8 @@ public final class UnitService implements AutoCloseable {
                 events.execute(() -> flow.digit(digit));
             }
         });
-        if (keys != null && hardware.buttons() instanceof SimulatedButtons simulated) {
-            terminal("-icanon", "-echo", "min", "1"); // each key as it is typed, not line by line
-            Thread reader = new Thread(() -> {
-                try {
-                    new SimulatedKeys(simulated).readFrom(keys);
-                } catch (IOException e) {
-                    LOG.warn("terminal keys no longer read: {}", e.getMessage());
-                }
-            }, "unit-keys");
-            reader.setDaemon(true);
-            reader.start();
+        if (keys != null) {
+            keys.start();
         }
         // messages left pending by an earlier run (a power cut) are answered into the flow too
         for (OutboxEntry pending : agent.outbox().pending()) {
@@ -190,24 +179,6 @@ public final class UnitService implements AutoCloseable {
         }
     }
 
-    /** Sets the controlling terminal's mode (a unit simulated in a terminal); nothing when there is none. */
-    private static void terminal(String... mode) {
-        if (System.console() == null) {
-            return;
-        }
-        List<String> command = new java.util.ArrayList<>(List.of("stty"));
-        command.addAll(List.of(mode));
-        try {
-            new ProcessBuilder(command).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/tty")))
-                    .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start()
-                    .waitFor(5, TimeUnit.SECONDS);
-        } catch (IOException e) {
-            LOG.debug("terminal mode not set: {}", e.getMessage());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
     private static void safely(Runnable work) {
         try {
             work.run();
@@ -241,8 +212,8 @@ public final class UnitService implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         agent.close();
-        if (hardware.buttons() instanceof SimulatedButtons) {
-            terminal("icanon", "echo");
+        if (keys != null) {
+            keys.close();
         }
         stopped.countDown();
         LOG.info("unit service stopped");

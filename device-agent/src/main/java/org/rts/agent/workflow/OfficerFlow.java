@@ -5,24 +5,17 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalTime;
 import java.time.ZonedDateTime;
-import java.time.format.DateTimeFormatter;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
+import java.util.Optional;
 import org.rts.agent.AgentException;
 import org.rts.agent.i18n.Messages;
 import org.rts.agent.outbox.OutboxEntry;
 import org.rts.hardware.BatteryReading;
 import org.rts.hardware.Button;
 import org.rts.hardware.Indicator;
-import org.rts.protocol.election.Candidate;
 import org.rts.protocol.election.Election;
 import org.rts.protocol.election.Race;
-import org.rts.protocol.message.Finding;
 import org.rts.protocol.message.Receipt;
-import org.rts.protocol.message.ResultReport;
-import org.rts.protocol.message.TurnoutReport;
 
 /**
  * The presiding officer's workflow as a state machine, the same on every board:
@@ -43,7 +36,6 @@ public final class OfficerFlow {
     public static final double LOW_PERCENT = 20;
     /** Below this charge, on battery, the unit shuts down cleanly. */
     public static final double EMPTY_PERCENT = 5;
-    private static final int MAX_DIGITS = 7;
 
     public enum State {
         IDLE,
@@ -71,21 +63,6 @@ public final class OfficerFlow {
         void shutdown();
     }
 
-    /** One field of the form being entered; {@code value} null until typed. */
-    private static final class Field {
-        final String key;
-        final String label;
-        final int max;
-        Integer value;
-
-        Field(String key, String label, int max, Integer value) {
-            this.key = key;
-            this.label = label;
-            this.max = max;
-            this.value = value;
-        }
-    }
-
     private final Workflow workflow;
     private final Election election;
     private final String station;
@@ -94,15 +71,14 @@ public final class OfficerFlow {
     private final Outputs out;
     private final Clock clock;
     private final int rows;
+    private final Screens screens;
+    private final TurnoutPrompts prompts;
 
     private State state = State.IDLE;
     private int menu;
-    private Race race;
-    private List<Field> fields = List.of();
-    private int cursor;
-    private Draft draft;
-    private boolean warningsConfirmed;
-    private int page;
+    private FormEntry form;
+    /** The form's last review; null from when a new form is started until it is first reviewed. */
+    private Review review;
     private Instant confirmBy;
     private OutboxEntry queued;
     private boolean held;
@@ -111,7 +87,6 @@ public final class OfficerFlow {
     private int pending;
     private BatteryReading battery;
     private String refusedBy;
-    private LocalTime lastPrompt;
 
     public OfficerFlow(Workflow workflow, Election election, String station, Messages messages, Outputs out,
                        Clock clock, int rows) {
@@ -123,7 +98,8 @@ public final class OfficerFlow {
         this.out = out;
         this.clock = clock;
         this.rows = Math.max(2, rows);
-        this.lastPrompt = now().toLocalTime();
+        this.screens = new Screens(messages, election, station, workflow);
+        this.prompts = new TurnoutPrompts(election.polling().turnoutAt(), now().toLocalTime());
     }
 
     public State state() {
@@ -133,22 +109,18 @@ public final class OfficerFlow {
     /** Draws the current screen (at start, and after anything changed). */
     public void render() {
         List<String> lines = switch (state) {
-            case IDLE -> idle();
-            case ENTRY -> entry();
-            case REVIEW -> review();
-            case CONFIRM -> List.of(messages.get("confirm.title"), messages.get("confirm.hint",
-                    CONFIRM_WINDOW.toSeconds()));
-            case QUEUED -> held ? List.of(messages.get("queued.title"), messages.get("queued.held"),
-                    messages.get("queued.held.hint"), messages.get("queued.hint"))
-                    : List.of(messages.get("queued.title"), messages.get("queued.sending"), messages.get("queued.hint"));
+            case IDLE -> screens.idle(now(), battery, pending, menu, notice, refusedBy != null);
+            case ENTRY -> form.screen(notice != null ? notice : messages.get("entry.hint"));
+            case REVIEW -> review.screen(messages, () -> screens.figures(review.draft()), notice);
+            case CONFIRM -> screens.confirm();
+            case QUEUED -> screens.queued(held);
             case ANSWERED -> answer;
-            case REVOKED -> List.of(messages.get("revoked.title"), messages.get("revoked.detail"),
-                    messages.get("revoked.hint"));
-            case SHUTDOWN -> List.of(messages.get("battery.shutdown"), messages.get("battery.shutdown.hint"));
+            case REVOKED -> screens.revoked();
+            case SHUTDOWN -> screens.shutdown();
         };
         out.indicator(Indicator.PENDING, pending > 0);
-        out.indicator(Indicator.ERROR, state == State.REVOKED || (state == State.REVIEW && draft != null
-                && !draft.findings().ok()));
+        out.indicator(Indicator.ERROR, state == State.REVOKED || (state == State.REVIEW && review != null
+                && review.failed()));
         out.show(lines);
     }
 
@@ -184,14 +156,11 @@ public final class OfficerFlow {
         if (state != State.ENTRY) {
             return;
         }
-        Field f = fields.get(cursor);
-        long next = (f.value == null ? 0L : f.value) * 10L + digit;
-        if (next > f.max || String.valueOf(next).length() > MAX_DIGITS) {
-            notice = messages.get("entry.max", f.max);
-            out.beep(200);
-        } else {
-            f.value = (int) next;
+        if (form.type(digit)) {
             notice = null;
+        } else {
+            notice = messages.get("entry.max", form.max());
+            out.beep(200);
         }
         render();
     }
@@ -204,20 +173,12 @@ public final class OfficerFlow {
             state = State.REVIEW;
             changed = true;
         }
-        LocalTime local = now().toLocalTime().withSecond(0).withNano(0);
-        for (LocalTime at : election.polling().turnoutAt()) {
-            if (lastPrompt.isBefore(at) && !local.isBefore(at)) {
-                lastPrompt = local;
-                if (state == State.IDLE) {
-                    startTurnout();
-                    notice = messages.get("turnout.due", at.toString());
-                    out.beep(500);
-                    changed = true;
-                }
-            }
-        }
-        if (local.isBefore(lastPrompt)) {
-            lastPrompt = local; // a new day
+        Optional<LocalTime> due = prompts.due(now().toLocalTime().withSecond(0).withNano(0));
+        if (due.isPresent() && state == State.IDLE) {
+            startTurnout();
+            notice = messages.get("turnout.due", due.get().toString());
+            out.beep(500);
+            changed = true;
         }
         if (changed || state == State.IDLE) {
             render();
@@ -245,20 +206,13 @@ public final class OfficerFlow {
             render();
             return;
         }
-        List<String> lines = new ArrayList<>();
         if (receipt.accepted()) {
-            lines.add(messages.get("answer.accepted"));
-            lines.add(messages.get("answer.code"));
-            lines.add(receipt.code());
-            lines.add(messages.get("answer.copy"));
+            answer = screens.accepted(receipt.code());
             out.beep(100);
         } else {
-            lines.add(messages.get("answer.rejected"));
-            receipt.reasons().forEach(r -> lines.add(messages.finding(r, figures())));
-            lines.add(messages.get("answer.hint"));
+            answer = screens.rejected(receipt.reasons(), review == null ? null : review.draft());
             out.beep(600);
         }
-        answer = List.copyOf(lines);
         queued = null;
         state = State.ANSWERED;
         render();
@@ -281,7 +235,7 @@ public final class OfficerFlow {
     }
 
     /** A tally file found on a USB stick: refused unless it is for this election and station. */
-    public void loaded(TallyForm form, String electionId, String stationId) {
+    public void loaded(TallyForm tally, String electionId, String stationId) {
         if (state != State.IDLE && state != State.ENTRY) {
             return;
         }
@@ -291,7 +245,7 @@ public final class OfficerFlow {
             render();
             return;
         }
-        Race r = election.race(form.race()).orElse(null);
+        Race r = election.race(tally.race()).orElse(null);
         if (r == null) {
             notice = messages.get("file.unreadable");
             render();
@@ -300,20 +254,13 @@ public final class OfficerFlow {
         startResult(r);
         List<Integer> votes;
         try {
-            votes = form.votesInBallotOrder(r);
+            votes = tally.votesInBallotOrder(r);
         } catch (AgentException e) {
             notice = messages.get("file.unreadable");
             render();
             return;
         }
-        int[] values = {form.registered(), form.received(), form.unused(), form.spoiled(), form.inBox(),
-            form.invalid()};
-        for (int i = 0; i < values.length; i++) {
-            fields.get(i).value = Math.min(values[i], fields.get(i).max);
-        }
-        for (int i = 0; i < votes.size(); i++) {
-            fields.get(values.length + i).value = Math.min(votes.get(i), fields.get(values.length + i).max);
-        }
+        form.fill(tally, votes);
         toReview();
         notice = messages.get("file.loaded", r.id());
         render();
@@ -321,35 +268,8 @@ public final class OfficerFlow {
 
     // ---- states
 
-    private List<String> idle() {
-        List<String> lines = new ArrayList<>();
-        lines.add(messages.get("idle.title", station));
-        String charge = battery == null || !battery.known() ? messages.get("idle.battery.unknown")
-                : Math.round(battery.percent()) + "%";
-        lines.add(messages.get("idle.time", DateTimeFormatter.ofPattern("HH:mm").format(now()), charge));
-        lines.add(pending > 0 ? messages.get("idle.pending", pending) : messages.get("idle.nothing.pending"));
-        List<String> items = menuItems();
-        lines.add(items.get(menu));
-        if (notice != null) {
-            lines.add(notice);
-        } else if (battery != null && battery.known() && battery.percent() < LOW_PERCENT
-                && !Boolean.TRUE.equals(battery.externalPower())) {
-            lines.add(messages.get("battery.low", Math.round(battery.percent())));
-        } else if (refusedBy != null) {
-            lines.add(messages.get("revoked.hint"));
-        }
-        return lines;
-    }
-
-    private List<String> menuItems() {
-        List<String> items = new ArrayList<>();
-        items.add(messages.get("menu.turnout"));
-        election.races().forEach(r -> items.add(messages.get("menu.result", r.name())));
-        return items;
-    }
-
     private void idlePressed(Button button) {
-        int items = menuItems().size();
+        int items = screens.menu().size();
         switch (button) {
             case UP -> menu = (menu + items - 1) % items;
             case DOWN -> menu = (menu + 1) % items;
@@ -365,59 +285,30 @@ public final class OfficerFlow {
     }
 
     private void startTurnout() {
-        race = null;
-        fields = List.of(new Field("voters", messages.get("field.voters"), registered, null));
-        cursor = 0;
-        draft = null;
+        form = FormEntry.turnout(messages, registered);
+        review = null;
         state = State.ENTRY;
     }
 
     private void startResult(Race r) {
-        race = r;
-        int most = registered * 2 + 1000; // room for a wrong form to be entered as written, and then checked
-        List<Field> list = new ArrayList<>();
-        list.add(new Field("registered", messages.get("field.registered"), most, registered));
-        for (String key : List.of("received", "unused", "spoiled", "inBox", "invalid")) {
-            list.add(new Field(key, messages.get("field." + key), most, null));
-        }
-        for (Candidate c : r.candidates()) {
-            list.add(new Field("candidate:" + c.id(), messages.get("field.candidate", c.name()), most, null));
-        }
-        fields = list;
-        cursor = 0;
-        draft = null;
+        form = FormEntry.result(r, messages, registered);
+        review = null;
         state = State.ENTRY;
     }
 
-    private List<String> entry() {
-        Field f = fields.get(cursor);
-        List<String> lines = new ArrayList<>();
-        lines.add((cursor + 1) + "/" + fields.size() + "  " + f.label);
-        lines.add(f.value == null ? "_" : f.value + "_");
-        lines.add(notice != null ? notice : messages.get("entry.hint"));
-        return lines;
-    }
-
     private void entryPressed(Button button) {
-        Field f = fields.get(cursor);
         switch (button) {
-            case UP -> f.value = Math.min(f.max, f.value == null ? 1 : f.value + 1);
-            case DOWN -> f.value = Math.max(0, f.value == null ? 0 : f.value - 1);
+            case UP -> form.up();
+            case DOWN -> form.down();
             case NEXT, CONFIRM -> {
-                if (f.value == null) {
+                if (!form.filled()) {
                     out.beep(200);
-                } else if (cursor + 1 < fields.size()) {
-                    cursor++;
-                } else {
+                } else if (!form.next()) {
                     toReview();
                 }
             }
             case CANCEL -> {
-                if (f.value != null) {
-                    f.value = null;
-                } else if (cursor > 0) {
-                    cursor--;
-                } else {
+                if (!form.back()) {
                     state = State.IDLE;
                 }
             }
@@ -426,86 +317,31 @@ public final class OfficerFlow {
     }
 
     private void toReview() {
-        draft = race == null ? workflow.turnout(fields.get(0).value, null) : workflow.result(form());
-        warningsConfirmed = draft.findings().warnings().isEmpty();
-        page = 0;
+        review = new Review(form.draft(workflow), form.asEntered(), rows);
         state = State.REVIEW;
     }
 
-    private TallyForm form() {
-        Map<String, Integer> votes = new LinkedHashMap<>();
-        for (Field f : fields) {
-            if (f.key.startsWith("candidate:")) {
-                votes.put(f.key.substring("candidate:".length()), f.value);
-            }
-        }
-        return new TallyForm(race.id(), value("registered"), value("received"), value("unused"), value("spoiled"),
-                value("inBox"), value("invalid"), votes, null);
-    }
-
-    private int value(String key) {
-        return fields.stream().filter(f -> f.key.equals(key)).findFirst().orElseThrow().value;
-    }
-
-    /** The review in screens: what the checks found first, then every figure as entered. */
-    private List<List<String>> reviewPages() {
-        List<String> head = new ArrayList<>();
-        if (!draft.findings().ok()) {
-            head.add(messages.get("review.errors"));
-            draft.findings().errors().forEach(e -> head.add(messages.finding(e, figures())));
-            head.add(messages.get("review.back"));
-        } else if (!warningsConfirmed) {
-            head.add(messages.get("review.warnings"));
-            draft.findings().warnings().forEach(w -> head.add(messages.finding(w, figures())));
-            head.add(messages.get("review.warnings.confirm"));
-        } else {
-            head.add(messages.get("review.title"));
-            head.add(messages.get("review.hint"));
-        }
-        List<String> figures = new ArrayList<>();
-        for (Field f : fields) {
-            figures.add(f.label + ": " + f.value);
-        }
-        List<List<String>> pages = new ArrayList<>();
-        pages.add(head);
-        for (int i = 0; i < figures.size(); i += rows) {
-            pages.add(figures.subList(i, Math.min(figures.size(), i + rows)));
-        }
-        return pages;
-    }
-
-    private List<String> review() {
-        List<List<String>> pages = reviewPages();
-        page = Math.min(page, pages.size() - 1);
-        List<String> lines = new ArrayList<>(pages.get(page));
-        if (notice != null) {
-            lines.add(notice);
-        }
-        return lines;
-    }
-
     private void reviewPressed(Button button) {
-        int pages = reviewPages().size();
         switch (button) {
-            case UP -> page = Math.max(0, page - 1);
-            case DOWN -> page = Math.min(pages - 1, page + 1);
+            case UP -> review.previous();
+            case DOWN -> review.next();
             case NEXT -> {
-                if (!draft.findings().ok()) {
-                    cursor = 0;
+                if (review.failed()) {
+                    form.toFirst();
                     state = State.ENTRY; // correct the form
                 } else {
-                    page = Math.min(pages - 1, page + 1);
+                    review.next();
                 }
             }
-            case CONFIRM -> warningsConfirmed = true;
+            case CONFIRM -> review.confirmWarnings();
             case CANCEL -> {
-                cursor = fields.size() - 1;
+                form.toLast();
                 state = State.ENTRY;
             }
             case TRANSMIT -> {
-                if (!draft.findings().ok() || !warningsConfirmed) {
+                if (!review.ready()) {
                     out.beep(300);
-                    page = 0;
+                    review.toFirst();
                 } else {
                     confirmBy = clock.instant().plus(CONFIRM_WINDOW);
                     state = State.CONFIRM;
@@ -525,37 +361,16 @@ public final class OfficerFlow {
 
     private void commit() {
         try {
-            OutboxEntry entry = workflow.commit(draft);
+            OutboxEntry entry = workflow.commit(review.draft());
             queued = entry;
             held = false;
             pending++;
             state = State.QUEUED;
             out.committed(entry);
         } catch (DuplicateReportException e) {
-            answer = List.of(messages.get("duplicate.title"), messages.get("duplicate.hint"),
-                    messages.get("answer.hint"));
+            answer = screens.duplicate();
             state = State.ANSWERED;
         }
-    }
-
-    /** The figures rule sentences refer to: {0} registered ... {9} registered in the list. */
-    private Object[] figures() {
-        Object[] f = new Object[10];
-        java.util.Arrays.fill(f, "-");
-        f[9] = registered;
-        if (draft != null && draft.preview() instanceof ResultReport r) {
-            f[0] = r.registered();
-            f[1] = r.received();
-            f[2] = r.unused();
-            f[3] = r.spoiled();
-            f[4] = r.inBox();
-            f[5] = r.invalid();
-            f[6] = r.validVotes();
-        } else if (draft != null && draft.preview() instanceof TurnoutReport t) {
-            f[7] = t.voters();
-            f[8] = workflow.lastTurnout().orElse(0);
-        }
-        return f;
     }
 
     private ZonedDateTime now() {
