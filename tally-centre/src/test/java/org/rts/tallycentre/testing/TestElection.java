@@ -56,7 +56,7 @@ public final class TestElection {
         Enrolment enrolment = new Enrolment(ElectionAuthority.load(files, past));
         for (int i = 1; i <= 3; i++) {
             var bundle = files.bundle("dev-" + i);
-            Csr.writeRequest(bundle, "dev-" + i);
+            Csr.writeRequest(bundle.deviceKey(), bundle.request(), "dev-" + i);
             enrolment.enrol(bundle.request(), "dev-" + i, "S-" + i, "tcp://127.0.0.1:1883");
         }
         X509CertificateHolder hubCertificate = Pem.readCertificate(files.hubCertificate());
