@@ -1,11 +1,12 @@
 package org.rts.hub.mqtt;
 
+import java.time.Clock;
 import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import javax.net.ssl.SSLContext;
 import org.eclipse.paho.mqttv5.client.IMqttToken;
-import org.eclipse.paho.mqttv5.client.MqttAsyncClient;
 import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
-import org.eclipse.paho.mqttv5.client.persist.MemoryPersistence;
 import org.eclipse.paho.mqttv5.common.MqttException;
 import org.eclipse.paho.mqttv5.common.MqttMessage;
 import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
@@ -16,7 +17,8 @@ import org.rts.hub.forward.Upstream;
 /**
  * Forwards to the tally centre's MQTT broker: QoS 1 on {@code rts/v1/<election>/tally/<kind>/<device>}, with the
  * message hash as user property {@code idempotency-key}. Delivered once the broker's PUBACK says so; any failure
- * (broker down, TLS refused, timeout, error reason code) drops the connection and is retried.
+ * (broker down, TLS refused, timeout, error reason code) is retried by the forwarder, while the {@link Connection}
+ * reconnects in the background.
  */
 public final class MqttUpstream implements Upstream {
     private static final long TIMEOUT_MILLIS = 30_000;
@@ -25,7 +27,8 @@ public final class MqttUpstream implements Upstream {
     private final String election;
     private final String clientId;
     private final SSLContext tls;
-    private MqttAsyncClient client;
+    private Connection connection;
+    private ScheduledExecutorService scheduler;
 
     public MqttUpstream(String url, String election, String clientId, SSLContext tls) {
         this.url = url;
@@ -46,14 +49,18 @@ public final class MqttUpstream implements Upstream {
 
     @Override
     public Outcome deliver(ForwardedMessage message, byte[] body) {
+        Connection.Current c = connection().current();
+        if (c == null || !connection.isUp()) {
+            String error = connection.lastError();
+            return new Retry("not connected to " + url + (error.isEmpty() ? " yet" : ": " + error), null);
+        }
         try {
-            MqttAsyncClient c = connected();
             MqttMessage m = new MqttMessage(body, 1, false, null);
             MqttProperties properties = new MqttProperties();
             properties.setUserProperties(List.of(new UserProperty("idempotency-key", message.idempotencyKey())));
             properties.setContentType("application/json");
             m.setProperties(properties);
-            IMqttToken token = c.publish(topic(election, message.kind(), message.device()), m);
+            IMqttToken token = c.client().publish(topic(election, message.kind(), message.device()), m);
             token.waitForCompletion(TIMEOUT_MILLIS);
             int[] codes = token.getReasonCodes();
             if (codes != null && codes.length > 0 && codes[0] >= 0x80) {
@@ -62,49 +69,33 @@ public final class MqttUpstream implements Upstream {
             }
             return new Delivered();
         } catch (MqttException e) {
-            disconnect();
+            connection.reconnect(describe(e));
             return new Retry(describe(e), null);
         }
     }
 
-    private MqttAsyncClient connected() throws MqttException {
-        if (client != null && client.isConnected()) {
-            return client;
-        }
-        disconnect();
-        MqttAsyncClient c = new MqttAsyncClient(url, clientId, new MemoryPersistence());
-        MqttConnectionOptions options = new MqttConnectionOptions();
-        options.setCleanStart(true);
-        options.setAutomaticReconnect(false);
-        options.setConnectionTimeout(10);
-        options.setKeepAliveInterval(30);
-        if (url.startsWith("ssl:")) {
-            options.setSocketFactory(tls.getSocketFactory());
-        }
-        try {
-            c.connect(options).waitForCompletion(TIMEOUT_MILLIS);
-            TopicAliases.disable(c);
-        } catch (MqttException e) {
-            c.close(true);
-            throw e;
-        }
-        client = c;
-        return c;
-    }
-
-    private void disconnect() {
-        MqttAsyncClient c = client;
-        client = null;
-        if (c != null) {
-            try {
-                if (c.isConnected()) {
-                    c.disconnectForcibly(0, 1000, false);
+    /** The connection, started at the first delivery and kept up in the background from then on. */
+    private synchronized Connection connection() {
+        if (connection == null) {
+            scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread t = new Thread(r, "hub-forward-connect");
+                t.setDaemon(true);
+                return t;
+            });
+            connection = new Connection(url, clientId, () -> {
+                MqttConnectionOptions options = new MqttConnectionOptions();
+                options.setCleanStart(true);
+                options.setAutomaticReconnect(false);
+                options.setConnectionTimeout(10);
+                options.setKeepAliveInterval(30);
+                if (url.startsWith("ssl:")) {
+                    options.setSocketFactory(tls.getSocketFactory());
                 }
-                c.close(true);
-            } catch (MqttException ignored) {
-                // the connection is dropped either way
-            }
+                return options;
+            }, false, scheduler, Clock.systemUTC(), (client, generation, connack) -> { });
+            connection.start();
         }
+        return connection;
     }
 
     private static String describe(MqttException e) {
@@ -113,7 +104,10 @@ public final class MqttUpstream implements Upstream {
     }
 
     @Override
-    public void close() {
-        disconnect();
+    public synchronized void close() {
+        if (connection != null) {
+            connection.close();
+            scheduler.shutdownNow();
+        }
     }
 }
