@@ -177,11 +177,7 @@ class ForwardingIT {
                     Pem.readCertificate(files.hubCertificate()), List.of(Pem.readCertificate(files.caCertificate())));
             try (Forwarder forwarder = new Forwarder(ForwardQueue.open(store.location()), new MqttUpstream(mqtt, election.id, "hub-forward", tls),
                     "hub", election.id, Clock.systemUTC()).start()) {
-                long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-                while (queue.lag(mqtt).pending() == 5 && queue.lastError(mqtt) == null
-                        && System.nanoTime() < deadline) {
-                    Thread.sleep(100);
-                }
+                Wait.until("the refusal recorded", Duration.ofSeconds(30), () -> queue.lastError(mqtt) != null);
             }
             ForwardQueue.Lag lag = queue.lag(mqtt);
             assertEquals(5, lag.pending(), "nothing is lost while the tally centre refuses the hub: " + lag);
@@ -196,13 +192,7 @@ class ForwardingIT {
     }
 
     private static void awaitKeys(String what, Supplier<Integer> count, int atLeast) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofMinutes(4).toNanos();
-        while (count.get() < atLeast) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError(what + ": " + count.get() + " of " + atLeast + " keys received");
-            }
-            Thread.sleep(100);
-        }
+        Wait.until(what + ": " + atLeast + " keys received", Duration.ofMinutes(4), () -> count.get() >= atLeast);
     }
 
     /** A TLS server certificate for 127.0.0.1 and localhost, issued by the election CA (the tally centre's). */

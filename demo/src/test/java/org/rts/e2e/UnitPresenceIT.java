@@ -54,11 +54,17 @@ class UnitPresenceIT {
         ECPublicKeyParameters key = Certificates.publicKey(Pem.readCertificate(unit.resolve("device.pem")));
         List<Seen> seen = new CopyOnWriteArrayList<>();
         List<String> forged = new CopyOnWriteArrayList<>();
+        List<String> markers = new CopyOnWriteArrayList<>();
+        String marker = "rts-it/marker/" + UUID.randomUUID();
         MqttClient watcher = new MqttClient(Mosquitto.SHARED_URL, "it-watch-" + UUID.randomUUID(),
                 new MemoryPersistence());
         watcher.setCallback(new org.eclipse.paho.mqttv5.client.MqttCallback() {
             @Override
             public void messageArrived(String topic, org.eclipse.paho.mqttv5.common.MqttMessage m) {
+                if (topic.equals(marker)) {
+                    markers.add(new String(m.getPayload(), java.nio.charset.StandardCharsets.US_ASCII));
+                    return;
+                }
                 Jws jws = Jws.parse(m.getPayload());
                 if (!Es256Verifier.verify(jws, key)) {
                     forged.add(topic);
@@ -92,6 +98,7 @@ class UnitPresenceIT {
         for (String filter : Topics.healthFilters(election.id)) {
             watcher.subscribe(filter, 1);
         }
+        watcher.subscribe(marker, 1);
         String hubId = "it-hub-" + UUID.randomUUID();
         Hub hub = Hub.start(HubConfig.of(election.files, Mosquitto.SHARED_URL, dir.resolve("hub.db"), hubId)
                 .withSessionExpiry(Duration.ofMinutes(3)), Clock.systemUTC());
@@ -129,7 +136,10 @@ class UnitPresenceIT {
             Presence bye = (Presence) await(seen, s -> s.message() instanceof Presence p
                     && p.state() == Presence.State.OFFLINE);
             assertEquals(again.session(), bye.session());
-            Thread.sleep(2_000);
+            // the broker acts on a connection's close before it routes a message published after the process exited
+            watcher.publish(marker, "after-exit".getBytes(java.nio.charset.StandardCharsets.US_ASCII), 1, false);
+            Wait.until("the marker published after the unit exited came back", Duration.ofSeconds(30),
+                    () -> markers.contains("after-exit"));
             assertEquals(1, seen.stream().filter(s -> s.message() instanceof Presence p
                     && p.state() == Presence.State.LOST).count(), "a clean stop leaves no will behind");
             assertTrue(forged.isEmpty(), forged.toString());
@@ -150,15 +160,7 @@ class UnitPresenceIT {
     }
 
     private static Object await(List<Seen> seen, Predicate<Seen> what) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (System.nanoTime() < deadline) {
-            for (Seen s : seen) {
-                if (what.test(s)) {
-                    return s.message();
-                }
-            }
-            Thread.sleep(50);
-        }
-        throw new AssertionError("never seen; seen: " + seen);
+        Wait.until("seen: " + seen, Duration.ofSeconds(60), () -> seen.stream().anyMatch(what));
+        return seen.stream().filter(what).findFirst().orElseThrow().message();
     }
 }

@@ -13,6 +13,18 @@ public interface Buttons extends AutoCloseable {
 
     void listen(Listener listener);
 
+    /** Presses the buttons from keys typed at a terminal, as they are read. */
+    @FunctionalInterface
+    interface KeyReader {
+        /** Reads keys from {@code in} until it ends. */
+        void readFrom(java.io.InputStream in) throws java.io.IOException;
+    }
+
+    /** How keys typed at a terminal press these buttons: a simulated unit's; none for a board's own. */
+    default java.util.Optional<KeyReader> keys() {
+        return java.util.Optional.empty();
+    }
+
     @Override
     void close();
 }

@@ -43,7 +43,7 @@ public final class HardwareProfiles {
                             SIMULATED_CHARGE_PER_HOUR),
                     new SimulatedButtons(), indicators, new SimulatedTamper(), () -> { });
         }
-        return PiHardware.open(profile, com.pi4j.Pi4J.newAutoContext(), scheduler);
+        return PiHardware.open(profile, scheduler);
     }
 
     /** The simulated profile for one-shot commands and tests: nothing sampled, nothing scheduled. */

@@ -6,14 +6,13 @@ import java.util.concurrent.Callable;
 import org.rts.agent.Agent;
 import org.rts.agent.service.TerminalKeys;
 import org.rts.agent.service.UnitService;
-import org.rts.hardware.simulated.SimulatedButtons;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
- * {@code device-agent run}: the unit as a service, until stopped. On the simulated profile, keys typed in this
- * process's terminal press the unit's buttons (through the simulated buttons' test hook); a board has its own.
+ * {@code device-agent run}: the unit as a service, until stopped. Where the profile's buttons take keys typed at a
+ * terminal (the simulated profile), this process's terminal presses them; a board has its own.
  */
 @Command(name = "run", mixinStandardHelpOptions = true,
         description = "Run the unit as a service until stopped: the buttons, display and lights of its hardware"
@@ -31,8 +30,8 @@ public final class RunCommand implements Callable<Integer> {
     @Override
     public Integer call() throws InterruptedException {
         Agent agent = common.open("run");
-        TerminalKeys keys = agent.hardware().buttons() instanceof SimulatedButtons simulated
-                ? new TerminalKeys(simulated, System.in) : null;
+        TerminalKeys keys = agent.hardware().buttons().keys().map(k -> new TerminalKeys(k, System.in))
+                .orElse(null);
         UnitService service;
         try {
             service = UnitService.start(agent, Clock.systemUTC(), keys, Duration.ofSeconds(telemetrySeconds));

@@ -6,39 +6,38 @@ import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.rts.hardware.simulated.SimulatedButtons;
-import org.rts.hardware.simulated.SimulatedKeys;
+import org.rts.hardware.Buttons;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The terminal as the simulated unit's keypad: each key, as it is typed, presses the button it stands for
- * ({@link SimulatedKeys}). The service starts it once it listens to the buttons and closes it when it stops, which
+ * The terminal as the unit's keypad, where its buttons take typed keys ({@link Buttons#keys}): each key, as it is
+ * typed, presses the button it stands for. The service starts it once it listens to the buttons and closes it when it stops, which
  * gives the terminal back its line mode.
  */
 public final class TerminalKeys implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(TerminalKeys.class);
 
-    private final SimulatedButtons buttons;
+    private final Buttons.KeyReader reader;
     private final InputStream keys;
 
-    public TerminalKeys(SimulatedButtons buttons, InputStream keys) {
-        this.buttons = buttons;
+    public TerminalKeys(Buttons.KeyReader reader, InputStream keys) {
+        this.reader = reader;
         this.keys = keys;
     }
 
     /** Reads keys on a daemon thread until the input ends. */
     void start() {
         terminal("-icanon", "-echo", "min", "1"); // each key as it is typed, not line by line
-        Thread reader = new Thread(() -> {
+        Thread thread = new Thread(() -> {
             try {
-                new SimulatedKeys(buttons).readFrom(keys);
+                reader.readFrom(keys);
             } catch (IOException e) {
                 LOG.warn("terminal keys no longer read: {}", e.getMessage());
             }
         }, "unit-keys");
-        reader.setDaemon(true);
-        reader.start();
+        thread.setDaemon(true);
+        thread.start();
     }
 
     @Override

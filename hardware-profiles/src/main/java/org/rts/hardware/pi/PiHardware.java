@@ -25,6 +25,11 @@ public final class PiHardware {
     private PiHardware() {
     }
 
+    /** The profile's devices on this board, in a Pi4J context of the plugins found on it. */
+    public static Hardware open(Profile profile, ScheduledExecutorService scheduler) {
+        return open(profile, com.pi4j.Pi4J.newAutoContext(), scheduler);
+    }
+
     /** The profile's devices; closing the result shuts {@code pi4j} down. */
     public static Hardware open(Profile profile, Context pi4j, ScheduledExecutorService scheduler) {
         Display display = switch (profile.display().kind()) {

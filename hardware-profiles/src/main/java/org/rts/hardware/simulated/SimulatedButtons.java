@@ -12,6 +12,12 @@ public final class SimulatedButtons implements Buttons {
         this.listener = listener;
     }
 
+    /** Keys typed at a terminal, mapped by {@link SimulatedKeys}. */
+    @Override
+    public java.util.Optional<KeyReader> keys() {
+        return java.util.Optional.of(in -> new SimulatedKeys(this).readFrom(in));
+    }
+
     public void press(Button button) {
         listener.pressed(button);
     }
