@@ -47,7 +47,8 @@ class ExportIT {
             RegistryWatch registry = new RegistryWatch(files.registry(), files.crl(),
                     Pem.readCertificate(files.caCertificate()), election.id);
             Intake intake = new Intake(election.election, new Verification(
-                    new Authenticator(election.election, registry::current)), store, new ReceiptIssuer(Pem.readPrivateKey(files.hubKey()),
+                    new Authenticator(election.election, registry::current)), store,
+                    new ReceiptIssuer(Pem.readPrivateKey(files.hubKey()),
                     Pem.readCertificate(files.hubCertificate())), TestElection.CLOCK);
             for (int i = 1; i <= 3; i++) {
                 Device d = election.device(i);

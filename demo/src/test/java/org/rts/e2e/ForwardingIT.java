@@ -167,7 +167,8 @@ class ForwardingIT {
             RegistryWatch registry = new RegistryWatch(files.registry(), files.crl(),
                     Pem.readCertificate(files.caCertificate()), election.id);
             Intake intake = new Intake(election.election, new Verification(
-                    new Authenticator(election.election, registry::current)), store, new ReceiptIssuer(Pem.readPrivateKey(files.hubKey()),
+                    new Authenticator(election.election, registry::current)), store,
+                    new ReceiptIssuer(Pem.readPrivateKey(files.hubKey()),
                     Pem.readCertificate(files.hubCertificate())), TestElection.CLOCK);
             TestElection.Device d = election.device(1);
             for (int n = 1; n <= 5; n++) {
@@ -175,7 +176,8 @@ class ForwardingIT {
             }
             javax.net.ssl.SSLContext tls = TlsContexts.context(Pem.readPrivateKey(files.hubKey()),
                     Pem.readCertificate(files.hubCertificate()), List.of(Pem.readCertificate(files.caCertificate())));
-            try (Forwarder forwarder = new Forwarder(ForwardQueue.open(store.location()), new MqttUpstream(mqtt, election.id, "hub-forward", tls),
+            try (Forwarder forwarder = new Forwarder(ForwardQueue.open(store.location()),
+                    new MqttUpstream(mqtt, election.id, "hub-forward", tls),
                     "hub", election.id, Clock.systemUTC()).start()) {
                 Wait.until("the refusal recorded", Duration.ofSeconds(30), () -> queue.lastError(mqtt) != null);
             }

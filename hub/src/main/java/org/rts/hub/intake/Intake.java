@@ -30,15 +30,15 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Decides what to answer to messages and stores the decisions before their receipts leave. Two steps:
- * {@link #verify} (stateless, run in parallel: is the message what it claims to be?) and {@link #decideAndStore}
- * (one ordered stage: chain, content, conflicts, then one transaction for the whole batch). Receipts are signed
- * in between by the caller's pool ({@link Draft#sign}).
+ * Decides what to answer to messages and stores the decisions before their receipts leave: a batch of messages
+ * authenticated ahead ({@link Verification}) is decided in arrival order (chain, content, conflicts), its receipts
+ * signed by the {@link Signing} it is given, and the whole batch written in one transaction of its
+ * {@link IntakeStore}.
  *
  * <p>Nothing is answered before the message is authenticated, identical copies included: a copy published on
  * another device's topic or under another kind is rejected, never given the original's receipt. A copy of a
  * chained message (a unit's resend, or the broker delivering again) is answered with the receipt the message got
- * and not stored again; one on the same topic as a message chained lately is not even verified again. A message that
+ * and not stored again; one on the topic of a message chained lately is not verified again. A message that
  * authenticates and carries the next sequence number joins its device's chain whether its content is accepted or
  * not, so that the device's next message still links to it; a message that does not is answered with a receipt
  * that says it was not chained, and with the hub's head of the chain when the sequence was the problem.

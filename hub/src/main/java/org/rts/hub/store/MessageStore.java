@@ -113,8 +113,8 @@ public final class MessageStore extends ResultStore implements IntakeStore {
         newStations.setString(2, stations);
         newStations.executeUpdate();
         Map<String, Integer> maxTurnout = new HashMap<>();
-        PreparedStatement t = db.statement(c, "SELECT station, max_voters FROM stations WHERE election = ? AND station IN "
-                + dialect.in() + " ORDER BY station" + dialect.lockRows());
+        PreparedStatement t = db.statement(c, "SELECT station, max_voters FROM stations WHERE election = ? AND"
+                + " station IN " + dialect.in() + " ORDER BY station" + dialect.lockRows());
         t.setString(1, election);
         t.setString(2, stations);
         try (ResultSet rs = t.executeQuery()) {
@@ -133,8 +133,8 @@ public final class MessageStore extends ResultStore implements IntakeStore {
             }
         }
         Map<String, AcceptedResult> results = new HashMap<>();
-        PreparedStatement a = db.statement(c, "SELECT " + ResultStore.RESULT_COLUMNS + " FROM results WHERE election = ? AND station"
-                + " IN " + dialect.in());
+        PreparedStatement a = db.statement(c, "SELECT " + RESULT_COLUMNS + " FROM results WHERE election = ? AND"
+                + " station IN " + dialect.in());
         a.setString(1, election);
         a.setString(2, stations);
         try (ResultSet rs = a.executeQuery()) {
@@ -148,8 +148,8 @@ public final class MessageStore extends ResultStore implements IntakeStore {
 
     private void write(Connection c, String election, List<Decision> decisions) throws SQLException {
         Map<String, long[]> unchained = unchainedCounts(c, decisions);
-        PreparedStatement inbound = db.statement(c, "INSERT INTO inbound (received_at, topic, device, msg_hash, size, body,"
-                + " status, reasons, receipt) VALUES (?,?,?,?,?,?,?,?,?)");
+        PreparedStatement inbound = db.statement(c, "INSERT INTO inbound (received_at, topic, device, msg_hash, size,"
+                + " body, status, reasons, receipt) VALUES (?,?,?,?,?,?,?,?,?)");
         PreparedStatement chain = db.statement(c, "INSERT INTO chain (device, seq, msg_hash, prev, kind, election,"
                 + " station, race, status, reasons, warnings, jws, receipt, received_at)"
                 + " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
@@ -157,8 +157,8 @@ public final class MessageStore extends ResultStore implements IntakeStore {
         PreparedStatement result = db.statement(c, "INSERT INTO results (election, station, race, device, msg_hash,"
                 + " registered, received, unused, spoiled, in_box, invalid, votes, figures, warnings, accepted_at)"
                 + " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT (election, station, race) DO NOTHING");
-        PreparedStatement turnout = db.statement(c, "UPDATE stations SET max_voters = ? WHERE election = ? AND station = ?"
-                + " AND max_voters < ?");
+        PreparedStatement turnout = db.statement(c, "UPDATE stations SET max_voters = ? WHERE election = ? AND"
+                + " station = ? AND max_voters < ?");
         PreparedStatement forward = db.statement(c, "INSERT INTO forward_queue (upstream, msg_hash, enqueued_at, state,"
                 + " attempts, next_at) VALUES (?,?,?,'PENDING',0,?) ON CONFLICT (upstream, msg_hash) DO NOTHING");
         Map<String, long[]> unchainedWritten = new LinkedHashMap<>();
@@ -185,8 +185,9 @@ public final class MessageStore extends ResultStore implements IntakeStore {
             bindInbound(inbound, d, now, status, reasons, d.bytes());
             var r = d.report();
             String race = r instanceof ResultReport rr ? rr.race() : null;
-            Database.bind(chain, r.device(), r.seq(), d.hash(), r.prev(), r.kind(), r.election(), r.station(), race, status,
-                    reasons, codes(d.warnings()), new String(d.bytes(), StandardCharsets.US_ASCII), d.receipt(), now);
+            Database.bind(chain, r.device(), r.seq(), d.hash(), r.prev(), r.kind(), r.election(), r.station(), race,
+                    status, reasons, codes(d.warnings()), new String(d.bytes(), StandardCharsets.US_ASCII), d.receipt(),
+                    now);
             chain.addBatch();
             Database.bind(head, r.seq(), d.hash(), r.device());
             head.addBatch();

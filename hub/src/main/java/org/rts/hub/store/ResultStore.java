@@ -83,8 +83,8 @@ public class ResultStore implements AutoCloseable {
     /** Latest accepted turnout per station, station id to voters. */
     public synchronized Map<String, Integer> turnout(String election) {
         Map<String, Integer> map = new LinkedHashMap<>();
-        for (Object[] row : db.queryAll("SELECT station, max_voters FROM stations WHERE election = ? AND max_voters >= 0"
-                + " ORDER BY station", rs -> new Object[] {rs.getString(1), rs.getInt(2)}, election)) {
+        for (Object[] row : db.queryAll("SELECT station, max_voters FROM stations WHERE election = ? AND max_voters"
+                + " >= 0 ORDER BY station", rs -> new Object[] {rs.getString(1), rs.getInt(2)}, election)) {
             map.put((String) row[0], (Integer) row[1]);
         }
         return map;
@@ -150,8 +150,9 @@ public class ResultStore implements AutoCloseable {
     public synchronized Unchained unchained(String device) {
         long[] counts = db.queryOne("SELECT stored, dropped, dropped_bytes FROM unchained WHERE device = ?",
                 rs -> new long[] {rs.getLong(1), rs.getLong(2), rs.getLong(3)}, device).orElse(new long[3]);
-        long bodies = db.queryOne("SELECT COUNT(*) FROM inbound WHERE device = ? AND status = 'REJECTED' AND body IS NOT"
-                + " NULL AND msg_hash NOT IN (SELECT msg_hash FROM chain)", rs -> rs.getLong(1), device).orElse(0L);
+        long bodies = db.queryOne("SELECT COUNT(*) FROM inbound WHERE device = ? AND status = 'REJECTED' AND body"
+                + " IS NOT NULL AND msg_hash NOT IN (SELECT msg_hash FROM chain)", rs -> rs.getLong(1), device)
+                .orElse(0L);
         return new Unchained(counts[0], bodies, counts[1], counts[2]);
     }
     @Override

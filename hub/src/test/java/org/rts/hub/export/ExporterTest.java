@@ -29,6 +29,7 @@ import org.rts.hub.store.MessageStore;
 import org.rts.hub.testing.TestElection;
 import org.rts.hub.testing.TestElection.Device;
 import org.rts.hub.validation.Authenticator;
+import org.rts.hub.validation.Verification;
 import org.rts.protocol.Topics;
 import org.rts.protocol.codec.Json;
 import org.rts.protocol.export.ExportFiles;
@@ -69,7 +70,8 @@ class ExporterTest {
         registry = new RegistryWatch(files.registry(), files.crl(), Pem.readCertificate(files.caCertificate()),
                 election.id);
         receipts = new ReceiptIssuer(Pem.readPrivateKey(files.hubKey()), Pem.readCertificate(files.hubCertificate()));
-        intake = new Intake(election.election, new org.rts.hub.validation.Verification(new Authenticator(election.election, registry::current)), store,
+        intake = new Intake(election.election, new Verification(
+                new Authenticator(election.election, registry::current)), store,
                 receipts, TestElection.CLOCK);
         Device dev1 = election.device(1);
         Device dev2 = election.device(2);

@@ -55,10 +55,14 @@ class IntakeTest {
         var files = election.files;
         registry = new RegistryWatch(files.registry(), files.crl(), Pem.readCertificate(files.caCertificate()),
                 election.id);
-        intake = new Intake(election.election, new Verification(new Authenticator(election.election, registry::current)), store,
+        intake = new Intake(election.election, verification(), store,
                 new ReceiptIssuer(Pem.readPrivateKey(files.hubKey()), Pem.readCertificate(files.hubCertificate())),
                 TestElection.CLOCK);
         dev1 = election.device(1);
+    }
+
+    private Verification verification() {
+        return new Verification(new Authenticator(election.election, registry::current));
     }
 
     /** Where the store is: an SQLite file here, a PostgreSQL schema in {@link IntakePostgresTest}. */
@@ -184,10 +188,10 @@ class IntakeTest {
         assertFalse(intake.verify(elsewhere, TestElection.CLOCK.instant()).copy(), "another topic: verified");
         assertArrayEquals(first, intake.process(in).orElseThrow().receipt());
         assertEquals(List.of("DEVICE_MISMATCH"), codes(sendBatch(List.of(elsewhere)).get(0)));
-        Intake restarted = new Intake(election.election, new Verification(new Authenticator(election.election, registry::current)),
+        Intake restarted = new Intake(election.election, verification(),
                 store, new ReceiptIssuer(Pem.readPrivateKey(election.files.hubKey()),
                 Pem.readCertificate(election.files.hubCertificate())), TestElection.CLOCK);
-        assertFalse(restarted.verify(in, TestElection.CLOCK.instant()).copy(), "a hub that has not seen it verifies it");
+        assertFalse(restarted.verify(in, TestElection.CLOCK.instant()).copy(), "a hub that never saw it verifies");
         assertArrayEquals(first, restarted.process(in).orElseThrow().receipt());
         assertEquals(Map.of("ACCEPTED", 1, "REJECTED", 1), store.inboundCounts());
     }
@@ -450,7 +454,7 @@ class IntakeTest {
     void an_expired_certificate_is_refused_but_an_earlier_decision_is_still_answered() {
         byte[] bytes = dev1.chain(dev1.sign(dev1.turnout(10)));
         byte[] original = intake.process(Topics.report(election.id, "dev-1", "turnout"), bytes).orElseThrow().receipt();
-        Intake later = new Intake(election.election, new Verification(new Authenticator(election.election, registry::current)), store,
+        Intake later = new Intake(election.election, verification(), store,
                 new ReceiptIssuer(Pem.readPrivateKey(election.files.hubKey()),
                         Pem.readCertificate(election.files.hubCertificate())),
                 java.time.Clock.offset(TestElection.CLOCK, java.time.Duration.ofDays(400)));
@@ -538,7 +542,7 @@ class IntakeTest {
 
     @Test
     void a_certificate_not_yet_valid_is_refused() {
-        Intake early = new Intake(election.election, new Verification(new Authenticator(election.election, registry::current)), store,
+        Intake early = new Intake(election.election, verification(), store,
                 new ReceiptIssuer(Pem.readPrivateKey(election.files.hubKey()),
                         Pem.readCertificate(election.files.hubCertificate())),
                 java.time.Clock.offset(TestElection.CLOCK, java.time.Duration.ofDays(-5)));
@@ -554,7 +558,7 @@ class IntakeTest {
         org.mockito.Mockito.doThrow(new org.rts.hub.StoreException("disk full", true, null)).when(failing)
                 .commitBatch(org.mockito.ArgumentMatchers.any(), org.mockito.ArgumentMatchers.any(),
                         org.mockito.ArgumentMatchers.any());
-        Intake broken = new Intake(election.election, new Verification(new Authenticator(election.election, registry::current)),
+        Intake broken = new Intake(election.election, verification(),
                 failing, new ReceiptIssuer(Pem.readPrivateKey(election.files.hubKey()),
                         Pem.readCertificate(election.files.hubCertificate())), TestElection.CLOCK);
         byte[] bytes = dev1.sign(dev1.turnout(10));

@@ -71,11 +71,12 @@ public final class TestElection {
         }
     }
 
-    /** The hub's intake for this election over {@code store}, with the registry and hub key as provisioning wrote them. */
+    /** The hub's intake for this election over {@code store}, with the registry and hub key provisioning wrote. */
     public org.rts.hub.intake.Intake intake(org.rts.hub.store.MessageStore store) {
         org.rts.hub.registry.RegistryWatch registry = new org.rts.hub.registry.RegistryWatch(files.registry(),
                 files.crl(), Pem.readCertificate(files.caCertificate()), id);
-        return new org.rts.hub.intake.Intake(election, new org.rts.hub.validation.Verification(new org.rts.hub.validation.Authenticator(election,
+        return new org.rts.hub.intake.Intake(election, new org.rts.hub.validation.Verification(
+                new org.rts.hub.validation.Authenticator(election,
                 registry::current)), store, new org.rts.hub.receipt.ReceiptIssuer(Pem.readPrivateKey(files.hubKey()),
                 Pem.readCertificate(files.hubCertificate())), CLOCK);
     }
