@@ -159,10 +159,12 @@ final class Connection implements AutoCloseable {
             LOG.info("connected to {} as {}", url, clientId);
         } catch (MqttException | RuntimeException e) {
             lastError = "cannot connect: " + e;
+            boolean current;
             synchronized (lock) {
-                if (client == fresh) {
-                    drop();
-                }
+                current = client == fresh;
+            }
+            if (current) {
+                drop(); // outside the lock: the listener's lost() takes its owner's lock
             }
             if (closed) {
                 return;

@@ -288,11 +288,12 @@ public final class HubMqtt implements AutoCloseable, Health.Source {
             if (!out.isCurrent(generation) || !inFlight.remove(a)) {
                 return; // that connection is gone: the receipt was put back and goes again
             }
-            if (taken) {
-                acknowledge(a.delivery());
-            } else {
+            if (!taken) {
                 answers.addFirst(a);
             }
+        }
+        if (taken) {
+            acknowledge(a.delivery());
         }
         scheduler.execute(this::sendAnswers);
     }
