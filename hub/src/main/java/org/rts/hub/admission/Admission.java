@@ -36,8 +36,8 @@ public final class Admission {
     public static final int VERIFY_AHEAD = 4 * 256;
 
     /** A report admitted, its authentication started on the pool a little ahead of the intake. */
-    public record Admitted(Delivery delivery, CompletableFuture<Verification.Verified> verified, long arrivedNanos,
-                           AtomicBoolean started) {
+    public record Admitted(Delivery delivery, Topics.Address address,
+                           CompletableFuture<Verification.Verified> verified, long arrivedNanos, AtomicBoolean started) {
     }
 
     /** How much the door lets in: per unit, a burst then a rate; in all, messages and bytes waiting. */
@@ -99,7 +99,7 @@ public final class Admission {
             // closing (the source keeps it), or the rest of a connection that overflowed the inbox
             return false;
         }
-        Admitted a = new Admitted(d, new CompletableFuture<>(), System.nanoTime(), new AtomicBoolean());
+        Admitted a = new Admitted(d, address, new CompletableFuture<>(), System.nanoTime(), new AtomicBoolean());
         if (!inbox.offer(a, d.payload().length)) {
             refusedConnection = d.connection();
             return false;
@@ -169,7 +169,7 @@ public final class Admission {
             try {
                 long started = System.nanoTime();
                 a.verified().complete(verification.verify(Inbound.bounded(d.topic(), d.payload(),
-                        Authenticator.MAX_BYTES), clock.instant()));
+                        Authenticator.MAX_BYTES), a.address(), clock.instant()));
                 metrics.verified((System.nanoTime() - started) / 1e9);
             } catch (RuntimeException e) {
                 a.verified().completeExceptionally(e);

@@ -31,7 +31,11 @@ public final class Verification {
 
     /** Authenticates one message, unless it is a copy of one chained lately on the same topic. */
     public Verified verify(Inbound in, Instant now) {
-        Topics.Address address = Topics.parse(in.topic()).orElse(null);
+        return verify(in, Topics.parse(in.topic()).orElse(null), now);
+    }
+
+    /** As {@link #verify(Inbound, Instant)}, with the topic parsed already ({@code address} null: not a device's). */
+    public Verified verify(Inbound in, Topics.Address address, Instant now) {
         if (address == null || recent.holds(in.hash(), in.topic())) {
             return new Verified(in, address, null);
         }
