@@ -109,6 +109,7 @@ public final class ProvisioningMain implements Runnable {
             new ElectionSetup(Clock.systemUTC()).create(new ElectionFiles(dir.dir), election);
             System.out.printf("election %s (%s) created in %s: %d stations%n", election.id(), election.mode(),
                     dir.dir, election.stations().size());
+            System.out.println(ElectionSetup.model(election));
             return 0;
         }
     }
@@ -253,6 +254,7 @@ public final class ProvisioningMain implements Runnable {
         public Integer call() {
             ElectionAuthority authority = dir.authority();
             Registry registry = authority.registry();
+            System.out.println(ElectionSetup.model(authority.election()));
             System.out.printf("%-20s %-14s %-15s %-22s %s%n", "DEVICE", "STATION", "STATE", "EXPIRES",
                     "CERT SHA-256");
             for (Registry.Entry e : registry.devices()) {

@@ -311,6 +311,34 @@ class ProvisioningTest {
         assertTrue(e.getMessage().contains("CA certificate expired"), e.getMessage());
     }
 
+    @Test
+    void init_and_status_say_which_ballot_model_the_definition_uses() {
+        for (String example : List.of("ballot.json", "ballot-constituencies.json")) {
+            String electionDir = dir.resolve("example-" + example).toString();
+            Path ballot = Path.of("../examples", example);
+            String init = stdoutOf(() -> assertEquals(0, ProvisioningMain.run("init", "--dir", electionDir,
+                    "--ballot", ballot.toString())));
+            String status = stdoutOf(() -> assertEquals(0, ProvisioningMain.run("status", "--dir", electionDir)));
+            String line = example.equals("ballot.json")
+                    ? "ballot: the definition uses the single-list model: every station votes in every race (1)"
+                    : "ballot: 3 constituencies, 4 races (1 national), 4 distinct ballots";
+            assertTrue(init.contains(line + System.lineSeparator()), init);
+            assertTrue(status.startsWith(line + System.lineSeparator()), status);
+        }
+    }
+
+    private static String stdoutOf(Runnable command) {
+        java.io.PrintStream original = System.out;
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        System.setOut(new java.io.PrintStream(out, true, java.nio.charset.StandardCharsets.UTF_8));
+        try {
+            command.run();
+        } finally {
+            System.setOut(original);
+        }
+        return out.toString(java.nio.charset.StandardCharsets.UTF_8);
+    }
+
     private static String stderrOf(Runnable command) {
         java.io.PrintStream original = System.err;
         java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();

@@ -25,7 +25,8 @@ public final class ResultCommand implements Callable<Integer> {
     @Option(names = "--file", description = "Tally file (.json or .csv); without it the figures are asked for.")
     Path file;
 
-    @Option(names = "--race", description = "Race to enter at the console (default: the first race).")
+    @Option(names = "--race",
+            description = "Race to enter at the console (default: the first race of the station's ballot).")
     String race;
 
     @Option(names = "--yes", description = "Transmit despite warnings (after checking them on the paper form).")
@@ -40,9 +41,12 @@ public final class ResultCommand implements Callable<Integer> {
                 form = TallyForm.read(file);
             } else {
                 var election = agent.bundle().election();
-                var chosen = race == null ? election.races().get(0) : election.race(race).orElseThrow(
-                        () -> new AgentException("race '" + race + "' is not in the ballot definition"));
-                int registered = election.station(agent.bundle().stationId()).orElseThrow().registeredVoters();
+                String station = agent.bundle().stationId();
+                var chosen = race == null ? election.ballot(station).get(0) : election.ballot(station).stream()
+                        .filter(r -> r.id().equals(race)).findFirst().orElseThrow(() -> new AgentException("race '"
+                                + race + "' is not on the ballot of station " + station + ", which votes in "
+                                + election.ballot(station).stream().map(r -> r.id()).toList()));
+                int registered = election.station(station).orElseThrow().registeredVoters();
                 form = TallyForm.prompt(chosen, registered, console, System.out);
             }
             Draft draft = agent.workflow().result(form);

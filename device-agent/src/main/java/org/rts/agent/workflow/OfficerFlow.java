@@ -246,8 +246,8 @@ public final class OfficerFlow {
             return;
         }
         Race r = election.race(tally.race()).orElse(null);
-        if (r == null) {
-            notice = messages.get("file.unreadable");
+        if (r == null || !election.onBallot(station, r.id())) {
+            notice = messages.get(r == null ? "file.unreadable" : "reason.RACE_NOT_ON_BALLOT");
             render();
             return;
         }
@@ -277,7 +277,7 @@ public final class OfficerFlow {
                 if (menu == 0) {
                     startTurnout();
                 } else {
-                    startResult(election.races().get(menu - 1));
+                    startResult(election.ballot(station).get(menu - 1));
                 }
             }
             default -> { }

@@ -33,11 +33,11 @@ final class Screens {
         this.workflow = workflow;
     }
 
-    /** The menu: turnout first, then the result of each race in ballot order. */
+    /** The menu: turnout first, then the result of each race the station votes in, in ballot order. */
     List<String> menu() {
         List<String> items = new ArrayList<>();
         items.add(messages.get("menu.turnout"));
-        election.races().forEach(r -> items.add(messages.get("menu.result", r.name())));
+        election.ballot(station).forEach(r -> items.add(messages.get("menu.result", r.name())));
         return items;
     }
 

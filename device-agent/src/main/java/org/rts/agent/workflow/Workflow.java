@@ -48,7 +48,7 @@ public final class Workflow {
         Election election = bundle.election();
         Race race = election.race(form.race()).orElseThrow(() -> new AgentException("race '" + form.race()
                 + "' is not in the ballot definition; races are "
-                + election.races().stream().map(Race::id).toList()));
+                + election.ballot(bundle.stationId()).stream().map(Race::id).toList()));
         List<Integer> votes = form.votesInBallotOrder(race);
         Instant closedAt = form.closedAt() != null ? form.closedAt() : clock.instant();
         Draft.Builder builder = (seq, prev) -> new ResultReport(Report.VERSION, election.id(), election.mode(),

@@ -150,17 +150,20 @@ public final class Exporter {
         return units;
     }
 
-    /** The tally as the hub's store holds it; an observer recomputes it from the messages. */
+    /**
+     * The tally as the hub's store holds it; an observer recomputes it from the messages. A result counts only for
+     * a race on its station's ballot.
+     */
     static ExportManifest.Tally tally(Election ballot, ExportSnapshot.Snapshot snapshot) {
         Map<String, ExportManifest.RaceTally> races = new TreeMap<>();
-        for (Race race : ballot.races()) {
+        for (Race race : ballot.allRaces()) {
             List<String> stations = new ArrayList<>();
             long inBox = 0;
             long invalid = 0;
             Map<String, Long> votes = new TreeMap<>();
             race.candidates().forEach(c -> votes.put(c.id(), 0L));
             for (AcceptedResult r : snapshot.results()) {
-                if (!r.race().equals(race.id())) {
+                if (!r.race().equals(race.id()) || !ballot.onBallot(r.station(), race.id())) {
                     continue;
                 }
                 stations.add(r.station());

@@ -1,9 +1,12 @@
 package org.rts.hub.tally;
 
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import org.rts.hub.intake.AcceptedResult;
 import org.rts.hub.store.ResultStore;
@@ -14,8 +17,8 @@ import org.rts.protocol.election.Station;
 /**
  * Turnout and results as the operations room follows them: per station, per region and for the nation, from what
  * the hub accepted (one election, so a drill never mixes with the live count). Per race and region: votes by
- * candidate id, and how many stations reported, are pending, had a result rejected, are in conflict, or were
- * accepted with warnings (flagged).
+ * candidate id, and how many of the stations that vote in the race reported, are pending, had a result rejected,
+ * are in conflict, or were accepted with warnings (flagged).
  */
 public final class LiveTally {
     private LiveTally() {
@@ -25,7 +28,7 @@ public final class LiveTally {
     public record StationFigures(String station, String region, int registered, Integer turnout) {
     }
 
-    /** One race in one region (or the nation). */
+    /** One race in one region (or the nation); {@code stations}: those of the area that vote in it. */
     public record RaceFigures(String race, Map<String, Long> votes, long inBox, long invalid, int stations,
                               int reported, int pending, int rejected, int conflicts, int flagged) {
     }
@@ -45,7 +48,8 @@ public final class LiveTally {
 
     public static Picture compute(Election election, ResultStore store) {
         Map<String, Integer> turnout = store.turnout(election.id());
-        List<AcceptedResult> results = store.results(election.id());
+        Map<String, List<AcceptedResult>> results = new HashMap<>();
+        store.results(election.id()).forEach(r -> results.computeIfAbsent(r.race(), k -> new ArrayList<>()).add(r));
         Map<String, int[]> rejected = store.rejectedResults(election.id());
         Map<String, List<Station>> byRegion = new TreeMap<>();
         List<StationFigures> stations = new ArrayList<>();
@@ -54,16 +58,23 @@ public final class LiveTally {
             stations.add(new StationFigures(s.id(), s.region(), s.registeredVoters(), turnout.get(s.id())));
         }
         List<Area> regions = new ArrayList<>();
-        byRegion.forEach((region, list) -> regions.add(area(election, region, list, turnout, results, rejected)));
-        return new Picture(election.id(), area(election, "", election.stations(), turnout, results, rejected),
-                regions, stations);
+        byRegion.forEach((region, list) -> regions.add(area(election, region, list, false, turnout, results,
+                rejected)));
+        Area nation = area(election, "", election.stations(), true, turnout, results, rejected);
+        return new Picture(election.id(), nation, regions, stations);
     }
 
-    private static Area area(Election election, String region, List<Station> stations, Map<String, Integer> turnout,
-                             List<AcceptedResult> results, Map<String, int[]> rejected) {
+    /**
+     * The area's turnout, and each race its stations vote in ({@code everyRace}: each race of the election) counted
+     * over those stations only: a constituency's race is pending at its own stations, not at every station.
+     */
+    private static Area area(Election election, String region, List<Station> stations, boolean everyRace,
+                             Map<String, Integer> turnout, Map<String, List<AcceptedResult>> results,
+                             Map<String, int[]> rejected) {
         long registered = 0;
         long voters = 0;
         int reportedTurnout = 0;
+        Map<String, Set<String>> voting = new HashMap<>();
         for (Station s : stations) {
             Integer t = turnout.get(s.id());
             if (t != null) {
@@ -71,19 +82,22 @@ public final class LiveTally {
                 voters += t;
                 reportedTurnout++;
             }
+            election.ballot(s.id()).forEach(r -> voting.computeIfAbsent(r.id(), k -> new HashSet<>()).add(s.id()));
         }
-        java.util.Set<String> here = new java.util.HashSet<>();
-        stations.forEach(s -> here.add(s.id()));
         List<RaceFigures> races = new ArrayList<>();
-        for (Race race : election.races()) {
+        for (Race race : election.allRaces()) {
+            Set<String> here = voting.getOrDefault(race.id(), Set.of());
+            if (here.isEmpty() && !everyRace) {
+                continue;
+            }
             Map<String, Long> votes = new LinkedHashMap<>();
             race.candidates().forEach(c -> votes.put(c.id(), 0L));
             long inBox = 0;
             long invalid = 0;
             int reported = 0;
             int flagged = 0;
-            for (AcceptedResult r : results) {
-                if (!r.race().equals(race.id()) || !here.contains(r.station())) {
+            for (AcceptedResult r : results.getOrDefault(race.id(), List.of())) {
+                if (!here.contains(r.station())) {
                     continue;
                 }
                 reported++;
@@ -103,8 +117,8 @@ public final class LiveTally {
                     conflicts += c[1] > 0 ? 1 : 0;
                 }
             }
-            races.add(new RaceFigures(race.id(), votes, inBox, invalid, stations.size(), reported,
-                    stations.size() - reported, rejectedStations, conflicts, flagged));
+            races.add(new RaceFigures(race.id(), votes, inBox, invalid, here.size(), reported,
+                    here.size() - reported, rejectedStations, conflicts, flagged));
         }
         return new Area(region, stations.size(), registered, voters, reportedTurnout, races);
     }

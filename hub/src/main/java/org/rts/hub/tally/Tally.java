@@ -1,6 +1,7 @@
 package org.rts.hub.tally;
 
 import java.io.PrintStream;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -11,7 +12,10 @@ import org.rts.protocol.election.Race;
 import org.rts.protocol.election.Station;
 import org.rts.protocol.message.Receipt;
 
-/** Prints accepted turnout and results per station, totals per race, and what is kept for review. */
+/**
+ * Prints accepted turnout and results per station, totals per race over the stations that vote in it, and what is
+ * kept for review.
+ */
 public final class Tally {
     private Tally() {
     }
@@ -32,7 +36,11 @@ public final class Tally {
         }
         out.printf("  %-12s %7d / %-7d %s%n", "TOTAL", voters, registered, percent(voters, registered));
 
-        for (Race race : election.races()) {
+        Map<String, Integer> voting = new HashMap<>();
+        for (Station s : election.stations()) {
+            election.ballot(s.id()).forEach(r -> voting.merge(r.id(), 1, Integer::sum));
+        }
+        for (Race race : election.allRaces()) {
             out.printf("%nResults: %s (%s)%n", race.id(), race.name());
             StringBuilder header = new StringBuilder(String.format("  %-12s %7s %7s", "STATION", "IN BOX", "INVALID"));
             race.candidates().forEach(c -> header.append(String.format(" %12s", abbreviate(c.name()))));
@@ -43,7 +51,7 @@ public final class Tally {
             long invalid = 0;
             int stations = 0;
             for (AcceptedResult r : results) {
-                if (!r.race().equals(race.id())) {
+                if (!r.race().equals(race.id()) || !election.onBallot(r.station(), race.id())) {
                     continue;
                 }
                 stations++;
@@ -66,7 +74,7 @@ public final class Tally {
                 total.append(String.format(" %12d", t));
             }
             out.println(total);
-            out.printf("  %d of %d stations reported%n", stations, election.stations().size());
+            out.printf("  %d of %d stations reported%n", stations, voting.getOrDefault(race.id(), 0));
         }
         List<String> review = store.rejectedForReview(election.id());
         out.printf("%nKept for review (%d)%n", review.size());

@@ -132,9 +132,9 @@ public final class Alerts {
 
     /**
      * Looks at everything now; returns the alerts that opened or closed (to store and to log). {@code reported}
-     * gives the stations with an accepted result for every race; it is asked only once the legal window after the
-     * close has passed, so the store is not read every time for nothing. {@code crlNextUpdate} is the next update
-     * of the CRL in force (null: it names none, so it never lapses).
+     * gives the stations with an accepted result for every race of their ballot; it is asked only once the legal
+     * window after the close has passed, so the store is not read every time for nothing. {@code crlNextUpdate} is
+     * the next update of the CRL in force (null: it names none, so it never lapses).
      */
     public synchronized List<Alert> evaluate(Instant now, Collection<UnitRegistry.UnitStatus> units,
                                              UnitRegistry registry, Supplier<Set<String>> reported,
@@ -158,8 +158,8 @@ public final class Alerts {
             Set<String> withResult = reported.get();
             for (Station s : election.stations()) {
                 if (!withResult.contains(s.id())) {
-                    Condition c = new Condition(Rule.NO_RESULT, s.id(), s.id(), "no accepted result "
-                            + settings.resultWindow().toHours() + " h after the close");
+                    Condition c = new Condition(Rule.NO_RESULT, s.id(), s.id(), "a race of its ballot has no"
+                            + " accepted result " + settings.resultWindow().toHours() + " h after the close");
                     now_.put(c.key(), c);
                 }
             }

@@ -15,6 +15,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.rts.hub.admission.Delivery;
 import org.rts.hub.admission.RateLimiter;
+import org.rts.hub.intake.AcceptedResult;
 import org.rts.hub.registry.DeviceRegistry;
 import org.rts.hub.store.ResultStore;
 import org.rts.hub.store.UnitStore;
@@ -22,6 +23,7 @@ import org.rts.protocol.Topics;
 import org.rts.protocol.codec.Json;
 import org.rts.protocol.codec.MessageCodec;
 import org.rts.protocol.election.Election;
+import org.rts.protocol.election.Race;
 import org.rts.protocol.message.Telemetry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -143,13 +145,18 @@ public final class UnitMonitor implements AutoCloseable {
         }
     }
 
-    /** The stations with an accepted result for every race. */
     private Set<String> stationsReported() {
-        Map<String, Long> races = new HashMap<>();
-        results.results(election.id()).forEach(r -> races.merge(r.station(), 1L, Long::sum));
+        return stationsReported(election, results.results(election.id()));
+    }
+
+    /** The stations with an accepted result for every race of their ballot. */
+    static Set<String> stationsReported(Election election, List<AcceptedResult> accepted) {
+        Map<String, Set<String>> races = new HashMap<>();
+        accepted.forEach(r -> races.computeIfAbsent(r.station(), k -> new HashSet<>()).add(r.race()));
         Set<String> reported = new HashSet<>();
-        races.forEach((station, n) -> {
-            if (n >= election.races().size()) {
+        races.forEach((station, done) -> {
+            List<Race> ballot = election.ballot(station);
+            if (!ballot.isEmpty() && ballot.stream().allMatch(r -> done.contains(r.id()))) {
                 reported.add(station);
             }
         });

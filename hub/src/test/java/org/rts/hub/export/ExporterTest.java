@@ -32,6 +32,8 @@ import org.rts.hub.validation.Authenticator;
 import org.rts.hub.validation.Verification;
 import org.rts.protocol.Topics;
 import org.rts.protocol.codec.Json;
+import org.rts.protocol.election.Election;
+import org.rts.protocol.election.Station;
 import org.rts.protocol.export.ExportFiles;
 import org.rts.protocol.export.ExportManifest;
 import org.rts.protocol.export.ExportRecord;
@@ -294,6 +296,50 @@ class ExporterTest {
         run = recipe.run(out);
         assertEquals(1, run.exit(), run.output());
         assertTrue(run.output().contains("PROBLEM: unit dev-2: last message missing"), run.output());
+    }
+
+    @Test
+    void a_constituency_election_is_tallied_per_race_over_its_own_stations_by_the_hub_and_both_verifiers()
+            throws Exception {
+        TestElection districts = TestElection.withConstituencies(dir.resolve("districts"), "tcp://127.0.0.1:1883");
+        Election e = districts.election;
+        // a hub that took every race from every station, as before constituencies: what it accepted is in the
+        // export, what it should not have counted is not in the tally, and both verifiers say so
+        Election everyRaceEverywhere = new Election(e.id(), e.name(), e.mode(), e.allRaces(), e.stations().stream()
+                .map(s -> new Station(s.id(), s.name(), s.registeredVoters())).toList(), e.tolerances());
+        String location = dir.resolve("districts.db").toString();
+        try (MessageStore lax = MessageStore.open(location)) {
+            RegistryWatch watch = new RegistryWatch(districts.files.registry(), districts.files.crl(),
+                    Pem.readCertificate(districts.files.caCertificate()), districts.id);
+            Intake to = new Intake(everyRaceEverywhere, new Verification(new Authenticator(everyRaceEverywhere,
+                    watch::current)), lax, new ReceiptIssuer(Pem.readPrivateKey(districts.files.hubKey()),
+                    Pem.readCertificate(districts.files.hubCertificate())), TestElection.CLOCK);
+            Device d1 = districts.device(1);
+            Device d3 = districts.device(3);
+            String topic = Topics.report(districts.id, d1.id, Topics.RESULT);
+            to.process(topic, d1.chain(d1.sign(d1.result(200, 120, 70))));
+            to.process(topic, d1.chain(d1.sign(d1.result("north-council", 500, List.of(200, 190)))));
+            to.process(topic, d1.chain(d1.sign(d1.result("south-council", 500, List.of(300, 90)))));
+            to.process(Topics.report(districts.id, d3.id, Topics.RESULT), d3.chain(d3.sign(d3.result(
+                    "south-council", 450, List.of(100, 290)))));
+        }
+        Path out;
+        try (ExportSnapshot snapshot = ExportSnapshot.open(location)) {
+            out = new Exporter(districts.files, snapshot, TestElection.CLOCK).export(dir.resolve("districts-export"))
+                    .dir();
+        }
+        Map<String, ExportManifest.RaceTally> races = manifest(out).tally().races();
+        assertEquals(List.of("S-1"), races.get("parliament").stations());
+        assertEquals(List.of("S-1"), races.get("north-council").stations());
+        assertEquals(new ExportManifest.RaceTally(List.of("S-3"), 400, 10, Map.of("x", 100L, "y", 290L)),
+                races.get("south-council"), "S-1 votes in the north: its south-council result is not counted");
+        ExportVerifier.Result result = verify(out);
+        assertEquals(1, result.problems().size(), result.problems().toString());
+        assertTrue(result.problems().get(0).contains("RACE_NOT_ON_BALLOT"), result.problems().toString());
+        Recipe.Run run = Recipe.fromVerifyMd().run(out);
+        assertEquals(1, run.exit(), run.output());
+        assertTrue(run.output().contains("PROBLEM: record 3: south-council is not on S-1's ballot\n1 problems"),
+                run.output());
     }
 
     // --- helpers: edit an export as an attacker would, then look for the verifier's finding

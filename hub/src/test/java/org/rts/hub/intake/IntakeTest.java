@@ -521,6 +521,27 @@ class IntakeTest {
     }
 
     @Test
+    void a_genuine_units_result_for_another_constituencys_race_is_refused_and_not_counted() {
+        TestElection districts = TestElection.withConstituencies(dir.resolve("districts"), "tcp://127.0.0.1:1883");
+        Intake to = districts.intake(store);
+        Device north = districts.device(1);
+        Device northCouncilOnly = districts.device(2);
+        java.util.function.BiFunction<Device, ResultReport, Receipt> send = (d, report) -> MessageCodec.decodeReceipt(
+                Jws.parse(to.process(Topics.report(districts.id, d.id, Topics.RESULT), d.chain(d.sign(report)))
+                        .orElseThrow().receipt()).payload());
+
+        Receipt south = send.apply(north, north.result("south-council", 500, List.of(200, 190)));
+        assertEquals(List.of("RACE_NOT_ON_BALLOT"), codes(south));
+        assertTrue(south.chained(), "a content rejection, final");
+        assertTrue(send.apply(north, north.result("north-council", 500, List.of(200, 190))).accepted());
+        assertTrue(send.apply(north, north.result(200, 120, 70)).accepted(), "S-1 votes in parliament too");
+        assertEquals(List.of("RACE_NOT_ON_BALLOT"), codes(send.apply(northCouncilOnly, northCouncilOnly.result(
+                480, 600, 198, 2, 400, 10, List.of(200, 120, 70)))), "S-2 holds the north-council ballot only");
+        assertEquals(List.of("S-1 north-council", "S-1 parliament"), store.results(districts.id).stream()
+                .map(r -> r.station() + " " + r.race()).sorted().toList());
+    }
+
+    @Test
     void a_report_from_a_unit_bound_to_a_station_not_on_the_ballot_is_station_unknown() throws Exception {
         var authority = org.rts.provisioning.election.ElectionAuthority.load(election.files, TestElection.CLOCK);
         var key = (org.bouncycastle.crypto.params.ECPrivateKeyParameters) org.rts.protocol.pki.Keys.generate()

@@ -86,4 +86,44 @@ class LiveTallyTest {
         assertEquals(300, p.stations().get(0).turnout());
         assertEquals(null, p.stations().get(1).turnout(), "no turnout from S-2 yet");
     }
+
+    @Test
+    void a_constituencys_race_is_counted_and_pending_at_its_own_stations_only() {
+        TestElection districts = TestElection.withConstituencies(dir.resolve("districts"), "tcp://127.0.0.1:1883");
+        Intake to = districts.intake(store);
+        Device d1 = districts.device(1);
+        Device d3 = districts.device(3);
+        to.process(Topics.report(districts.id, d1.id, Topics.RESULT), d1.chain(d1.sign(d1.result(200, 120, 70))));
+        to.process(Topics.report(districts.id, d1.id, Topics.RESULT), d1.chain(d1.sign(d1.result("north-council",
+                500, List.of(200, 190)))));
+        to.process(Topics.report(districts.id, d1.id, Topics.RESULT), d1.chain(d1.sign(d1.result("south-council",
+                500, List.of(390, 0))))); // refused: S-1 is in the north
+        to.process(Topics.report(districts.id, d3.id, Topics.RESULT), d3.chain(d3.sign(d3.result("south-council",
+                450, List.of(300, 90)))));
+
+        LiveTally.Picture p = LiveTally.compute(districts.election, store);
+        assertEquals(List.of("parliament 2 stations 1 reported 1 pending {a=200, b=120, c=70}",
+                        "north-council 2 stations 1 reported 1 pending {x=200, y=190}",
+                        "south-council 1 stations 1 reported 0 pending {x=300, y=90}"),
+                figures(p.nation()), "parliament: S-1 and S-3; north-council: S-1 and S-2; south-council: S-3");
+        assertEquals(List.of("Basra", "Nineveh"), p.regions().stream().map(LiveTally.Area::region).toList(),
+                "the constituencies' regions");
+        assertEquals(List.of("parliament 1 stations 0 reported 1 pending {a=0, b=0, c=0}",
+                "south-council 1 stations 1 reported 0 pending {x=300, y=90}"), figures(p.regions().get(0)));
+        assertEquals(List.of("parliament 1 stations 1 reported 0 pending {a=200, b=120, c=70}",
+                "north-council 2 stations 1 reported 1 pending {x=200, y=190}"), figures(p.regions().get(1)));
+
+        java.io.ByteArrayOutputStream printed = new java.io.ByteArrayOutputStream();
+        Tally.print(districts.election, store, new java.io.PrintStream(printed, true,
+                java.nio.charset.StandardCharsets.UTF_8));
+        assertEquals(List.of("  1 of 2 stations reported", "  1 of 2 stations reported", "  1 of 1 stations reported"),
+                printed.toString(java.nio.charset.StandardCharsets.UTF_8).lines()
+                        .filter(l -> l.endsWith("stations reported")).toList(),
+                "the printed tally counts the same way: parliament, north-council, south-council");
+    }
+
+    private static List<String> figures(LiveTally.Area area) {
+        return area.races().stream().map(r -> r.race() + " " + r.stations() + " stations " + r.reported()
+                + " reported " + r.pending() + " pending " + r.votes()).toList();
+    }
 }

@@ -11,6 +11,7 @@ import org.bouncycastle.cert.X509CertificateHolder;
 import org.bouncycastle.crypto.params.ECPrivateKeyParameters;
 import org.rts.protocol.codec.MessageCodec;
 import org.rts.protocol.election.Candidate;
+import org.rts.protocol.election.Constituency;
 import org.rts.protocol.election.Election;
 import org.rts.protocol.election.Race;
 import org.rts.protocol.election.Station;
@@ -40,6 +41,8 @@ import org.rts.provisioning.enrolment.Enrolment;
 public final class TestElection {
     public static final Instant NOW = Instant.parse("2026-11-22T18:30:00Z");
     public static final Clock CLOCK = Clock.fixed(NOW, ZoneOffset.UTC);
+    private static final Race PARLIAMENT = new Race("parliament", "Parliament", List.of(new Candidate("a", "Alpha"),
+            new Candidate("b", "Beta"), new Candidate("c", "Gamma")));
     public final String id;
     public final ElectionFiles files;
     public final Election election;
@@ -50,19 +53,43 @@ public final class TestElection {
 
     /** Certificates are issued from two days before {@code clock}'s now, for a year. */
     public TestElection(Path dir, String brokerUrl, Mode mode, Clock clock) {
-        this(dir, brokerUrl, mode, clock, "test-" + Long.toString(java.util.concurrent.ThreadLocalRandom.current()
-                .nextLong(1L << 40, 1L << 41), 36));
+        this(dir, brokerUrl, mode, clock, randomId());
     }
 
     /** With a given election id, for inputs kept in files (fuzzing seeds). */
     public TestElection(Path dir, String brokerUrl, Mode mode, Clock clock, String id) {
-        this.id = id;
-        this.files = new ElectionFiles(dir);
-        this.election = new Election(id, "Test election", mode,
-                List.of(new Race("parliament", "Parliament", List.of(new Candidate("a", "Alpha"),
-                        new Candidate("b", "Beta"), new Candidate("c", "Gamma")))),
+        this(dir, brokerUrl, clock, new Election(id, "Test election", mode, List.of(PARLIAMENT),
                 List.of(new Station("S-1", "Station one", 500), new Station("S-2", "Station two", 480),
-                        new Station("S-3", "Station three", 450)), Tolerances.DEFAULT);
+                        new Station("S-3", "Station three", 450)), Tolerances.DEFAULT));
+    }
+
+    /**
+     * The same stations and devices in two constituencies: national race parliament; constituency north (region
+     * Nineveh, race north-council of candidates x and y) holds S-1, which votes in both races, and S-2, which votes
+     * in north-council only; constituency south (region Basra, race south-council of x and y) holds S-3, which
+     * votes in both.
+     */
+    public static TestElection withConstituencies(Path dir, String brokerUrl) {
+        List<Candidate> two = List.of(new Candidate("x", "Xi"), new Candidate("y", "Ypsilon"));
+        return new TestElection(dir, brokerUrl, CLOCK, new Election(randomId(), "Test election", Mode.LIVE,
+                List.of(PARLIAMENT), List.of(
+                        new Constituency("north", "North", "Nineveh", List.of(new Race("north-council", "North", two))),
+                        new Constituency("south", "South", "Basra", List.of(new Race("south-council", "South", two)))),
+                List.of(new Station("S-1", "Station one", 500, null, "C-1", "north", null),
+                        new Station("S-2", "Station two", 480, null, "C-1", "north", List.of("north-council")),
+                        new Station("S-3", "Station three", 450, null, "C-2", "south", null)),
+                Tolerances.DEFAULT, null));
+    }
+
+    private static String randomId() {
+        return "test-" + Long.toString(java.util.concurrent.ThreadLocalRandom.current().nextLong(1L << 40, 1L << 41),
+                36);
+    }
+
+    private TestElection(Path dir, String brokerUrl, Clock clock, Election election) {
+        this.id = election.id();
+        this.files = new ElectionFiles(dir);
+        this.election = election;
         Clock past = Clock.offset(clock, Duration.ofDays(-2));
         new ElectionSetup(past).create(files, election);
         Enrolment enrolment = new Enrolment(ElectionAuthority.load(files, past));
@@ -158,6 +185,12 @@ public final class TestElection {
         /** A result that reconciles at a station of 500: 400 in box, 390 valid + 10 invalid. */
         public ResultReport result(int a, int b, int c) {
             return result(500, 600, 198, 2, 400, 10, List.of(a, b, c));
+        }
+
+        /** A result for {@code race} that reconciles at a station of {@code registered} (at least 395). */
+        public ResultReport result(String race, int registered, List<Integer> votes) {
+            return new ResultReport(1, election, mode, id, station, seq + 1, prev, race, registered, 600, 198, 2,
+                    400, 10, votes, NOW);
         }
 
         public ResultReport result(int registered, int received, int unused, int spoiled, int inBox, int invalid,

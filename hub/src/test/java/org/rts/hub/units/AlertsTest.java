@@ -11,6 +11,7 @@ import java.util.Set;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.rts.hub.intake.AcceptedResult;
 import org.rts.hub.registry.RegistryWatch;
 import org.rts.hub.testing.TestElection;
 import org.rts.hub.testing.TestElection.Device;
@@ -18,8 +19,12 @@ import org.rts.hub.units.Alerts.Alert;
 import org.rts.hub.units.Alerts.Rule;
 import org.rts.protocol.Topics;
 import org.rts.protocol.codec.MessageCodec;
+import org.rts.protocol.election.Candidate;
+import org.rts.protocol.election.Constituency;
 import org.rts.protocol.election.Election;
 import org.rts.protocol.election.Polling;
+import org.rts.protocol.election.Race;
+import org.rts.protocol.election.Station;
 import org.rts.protocol.message.Mode;
 import org.rts.protocol.message.Presence;
 import org.rts.protocol.message.Telemetry;
@@ -161,6 +166,33 @@ class AlertsTest {
         List<Alert> closed = alerts.evaluate(now.plusSeconds(5), units.statuses(now), units,
                 () -> Set.of("S-1", "S-2", "S-3"), null);
         assertEquals(3, closed.stream().filter(a -> !a.open()).count());
+    }
+
+    @Test
+    void a_station_has_reported_when_every_race_of_its_ballot_has_an_accepted_result() {
+        List<Candidate> two = List.of(new Candidate("x", "Xi"), new Candidate("y", "Ypsilon"));
+        Election districts = new Election("districts", "Districts", Mode.LIVE, List.of(new Race("parliament",
+                "Parliament", two)), List.of(
+                new Constituency("north", "North", "Nineveh", List.of(new Race("north-council", "North", two))),
+                new Constituency("south", "South", "Basra", List.of(new Race("south-council", "South", two)))),
+                List.of(new Station("S-1", "One", 500, null, null, "north", null),
+                        new Station("S-2", "Two", 480, null, null, "north", List.of("north-council")),
+                        new Station("S-3", "Three", 450, null, null, "south", null)), null,
+                new Polling("Asia/Baghdad", List.of(), java.time.LocalDateTime.parse("2026-11-26T18:00")));
+        List<AcceptedResult> accepted = List.of(accepted("S-1", "parliament"), accepted("S-1", "north-council"),
+                accepted("S-2", "north-council"), accepted("S-3", "parliament"),
+                accepted("S-3", "north-council")); // the last one is not on S-3's ballot: it stands for nothing
+        assertEquals(Set.of("S-1", "S-2"), UnitMonitor.stationsReported(districts, accepted),
+                "S-2 votes in north-council only; S-3 lacks south-council");
+        List<Alert> opened = new Alerts(districts, Alerts.Settings.DEFAULT).evaluate(
+                Instant.parse("2026-11-26T21:00:00Z"), List.of(), units,
+                () -> UnitMonitor.stationsReported(districts, accepted), null);
+        assertEquals(List.of("S-3"), opened.stream().filter(a -> a.rule() == Rule.NO_RESULT).map(Alert::station)
+                .toList());
+    }
+
+    private static AcceptedResult accepted(String station, String race) {
+        return new AcceptedResult(station, race, "dev", "hash", 500, 400, 10, List.of(200, 190), "", List.of());
     }
 
     @Test

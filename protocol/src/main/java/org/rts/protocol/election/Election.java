@@ -1,21 +1,32 @@
 package org.rts.protocol.election;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import java.nio.file.Path;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import org.rts.protocol.Ids;
 import org.rts.protocol.message.Mode;
 
 /**
- * The ballot definition: races, candidates, stations with their registered voters, tolerances, and the polling
- * day's clock ({@link Polling}: time zone, turnout report times).
+ * The ballot definition: races, constituencies with their own races, stations with their registered voters,
+ * tolerances, and the polling day's clock ({@link Polling}: time zone, turnout report times).
+ *
+ * <p>{@code races} are the national races, which every station contests; a station also contests the races of its
+ * constituency, or only those of both it lists. Race ids are unique across the election. A definition without
+ * constituencies is the single-list model: every station votes in every race, and is written as it was before
+ * constituencies existed.
  */
-public record Election(String id, String name, Mode mode, List<Race> races, List<Station> stations,
-                       Tolerances tolerances, Polling polling) {
+public record Election(String id, String name, Mode mode, List<Race> races,
+                       @JsonInclude(JsonInclude.Include.NON_EMPTY) List<Constituency> constituencies,
+                       List<Station> stations, Tolerances tolerances, Polling polling) {
     public Election(String id, String name, Mode mode, List<Race> races, List<Station> stations,
                     Tolerances tolerances) {
         this(id, name, mode, races, stations, tolerances, null);
+    }
+
+    public Election(String id, String name, Mode mode, List<Race> races, List<Station> stations,
+                    Tolerances tolerances, Polling polling) {
+        this(id, name, mode, races, null, stations, tolerances, polling);
     }
 
     public Election {
@@ -26,31 +37,51 @@ public record Election(String id, String name, Mode mode, List<Race> races, List
         if (mode == null) {
             throw new IllegalArgumentException("election.mode must be LIVE or DRILL");
         }
-        if (races == null || races.isEmpty() || stations == null || stations.isEmpty()) {
+        races = races == null ? List.of() : List.copyOf(races);
+        constituencies = constituencies == null ? List.of() : List.copyOf(constituencies);
+        if ((races.isEmpty() && constituencies.stream().allMatch(c -> c.races().isEmpty()))
+                || stations == null || stations.isEmpty()) {
             throw new IllegalArgumentException("election '" + id + "' needs at least one race and one station");
         }
-        races = List.copyOf(races);
-        stations = StationList.of(stations);
+        stations = StationList.of(stations, races, constituencies);
         tolerances = tolerances == null ? Tolerances.DEFAULT : tolerances;
         polling = polling == null ? Polling.DEFAULT : polling;
-        unique("race", races.stream().map(Race::id).toList());
     }
 
-    private static void unique(String what, List<String> ids) {
-        var seen = new HashSet<String>();
-        for (String id : ids) {
-            if (!seen.add(id)) {
-                throw new IllegalArgumentException(what + " '" + id + "' is defined twice");
-            }
-        }
-    }
-
+    /** Any race of the election, national or a constituency's. */
     public Optional<Race> race(String raceId) {
-        return races.stream().filter(r -> r.id().equals(raceId)).findFirst();
+        return index().race(raceId);
+    }
+
+    /** Every race: the national ones, then each constituency's in order. */
+    public List<Race> allRaces() {
+        return index().races();
     }
 
     public Optional<Station> station(String stationId) {
-        return ((StationList) stations).byId(stationId);
+        return index().byId(stationId);
+    }
+
+    public Optional<Constituency> constituency(String constituencyId) {
+        return index().constituency(constituencyId);
+    }
+
+    /** The races the station votes in, national ones first; empty for a station the definition does not have. */
+    public List<Race> ballot(String stationId) {
+        return index().ballot(stationId);
+    }
+
+    public boolean onBallot(String stationId, String raceId) {
+        return ballot(stationId).stream().anyMatch(r -> r.id().equals(raceId));
+    }
+
+    /** Whether this is the single-list model: no constituency, and every station votes in every race. */
+    public boolean singleList() {
+        return constituencies.isEmpty() && stations.stream().allMatch(s -> s.races().isEmpty());
+    }
+
+    private StationList index() {
+        return (StationList) stations;
     }
 
     /** Reads a ballot definition a person wrote (provisioning's input); not yet signed. */

@@ -1,18 +1,37 @@
 package org.rts.protocol.election;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
+import java.util.HashSet;
+import java.util.List;
 import org.rts.protocol.Ids;
 
 /**
- * A polling station, the number of voters on its list, and the region (governorate, province, constituency) the
- * operations room totals it under ({@code ""}: none).
+ * A polling station, the number of voters on its list, and the region (governorate, province) the operations room
+ * totals it under ({@code ""}: its constituency's region, or none). The last three fields are not written when
+ * empty, so a station of a single-list definition is written as before.
+ *
+ * @param centre       the polling centre it is part of ({@code ""}: not given)
+ * @param constituency the constituency whose races it votes in ({@code ""}: none, national races only)
+ * @param races        the ids of the races it votes in when not all of its constituency's and the national ones
+ *                     (empty: all of them)
  */
-public record Station(String id, String name, int registeredVoters, String region) {
+public record Station(String id, String name, int registeredVoters, String region,
+                      @JsonInclude(JsonInclude.Include.NON_EMPTY) String centre,
+                      @JsonInclude(JsonInclude.Include.NON_EMPTY) String constituency,
+                      @JsonInclude(JsonInclude.Include.NON_EMPTY) List<String> races) {
     public Station(String id, String name, int registeredVoters) {
         this(id, name, registeredVoters, null);
     }
 
+    public Station(String id, String name, int registeredVoters, String region) {
+        this(id, name, registeredVoters, region, null, null, null);
+    }
+
     public Station {
         region = region == null ? "" : region.strip();
+        centre = centre == null ? "" : centre.strip();
+        constituency = constituency == null ? "" : constituency.strip();
+        races = races == null ? List.of() : List.copyOf(races);
         Ids.require("station.id", id);
         if (name == null || name.isBlank()) {
             throw new IllegalArgumentException("station '" + id + "' needs a name");
@@ -21,5 +40,16 @@ public record Station(String id, String name, int registeredVoters, String regio
             throw new IllegalArgumentException("station '" + id + "' registeredVoters must be 0.."
                     + Tolerances.MAX_COUNT + ", found: " + registeredVoters);
         }
+        var seen = new HashSet<String>();
+        for (String race : races) {
+            if (!seen.add(race)) {
+                throw new IllegalArgumentException("station '" + id + "' lists race '" + race + "' twice");
+            }
+        }
+    }
+
+    /** This station totalled under {@code region}. */
+    Station inRegion(String region) {
+        return new Station(id, name, registeredVoters, region, centre, constituency, races);
     }
 }

@@ -37,6 +37,8 @@ public enum Reason {
     CHAIN_BROKEN,
     /** A race the ballot definition does not have. */
     RACE_UNKNOWN,
+    /** A race of the election that the station does not vote in (another constituency's, or not on its list). */
+    RACE_NOT_ON_BALLOT,
     /** A station the ballot definition does not have. */
     STATION_UNKNOWN,
     /** More vote counts than the race has candidates. */

@@ -18,7 +18,8 @@ import org.rts.protocol.message.TurnoutReport;
 /**
  * The content checks the device runs before it transmits and the hub runs again on arrival: the same code on both
  * ends, so a form the device accepted is never rejected by the hub for arithmetic (unless it was tampered with).
- * Structural problems (unknown race or candidate, impossible counts) are reported first and stop the arithmetic.
+ * Structural problems (unknown race or candidate, a race not on the station's ballot, impossible counts) are
+ * reported first and stop the arithmetic.
  */
 public final class ReportChecks {
     private ReportChecks() {
@@ -34,6 +35,10 @@ public final class ReportChecks {
         }
         if (race == null) {
             f.error(Reason.RACE_UNKNOWN, "race '" + r.race() + "' is not in ballot definition " + election.id());
+        } else if (station != null && !election.onBallot(station.id(), race.id())) {
+            f.error(Reason.RACE_NOT_ON_BALLOT, "race " + race.id() + " is not on the ballot of station "
+                    + station.id() + ", which votes in " + election.ballot(station.id()).stream().map(Race::id)
+                    .toList());
         } else if (r.votes().size() > race.candidates().size()) {
             f.error(Reason.CANDIDATE_UNKNOWN, "race " + race.id() + " has " + race.candidates().size()
                     + " candidates, found " + r.votes().size() + " vote counts");

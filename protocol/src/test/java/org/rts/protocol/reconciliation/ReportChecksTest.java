@@ -159,6 +159,28 @@ class ReportChecksTest {
                 OptionalInt.empty()).errors()));
     }
 
+    /** A consistent form of a station of 500 for {@code race}. */
+    private static ResultReport result(String station, String race) {
+        return new ResultReport(1, "el-2026", Mode.LIVE, "dev-0001", station, 2, "x".repeat(43), race,
+                500, 600, 198, 2, 400, 10, List.of(200, 190), Fixtures.CLOSE);
+    }
+
+    @Test
+    void a_result_for_a_race_not_on_the_stations_ballot_is_a_structural_error() {
+        Election districts = Fixtures.constituencies();
+        assertTrue(ReportChecks.check(districts, result("S-001", "north-seats")).ok());
+        assertTrue(ReportChecks.check(districts, result("S-001", "president")).ok());
+        Findings south = ReportChecks.check(districts, result("S-001", "south-seats"));
+        assertEquals(List.of("RACE_NOT_ON_BALLOT"), codes(south.errors()));
+        assertEquals("race south-seats is not on the ballot of station S-001, which votes in [president,"
+                + " north-seats]", south.errors().get(0).detail());
+        assertEquals(List.of("RACE_NOT_ON_BALLOT"), codes(ReportChecks.check(districts, result("S-003",
+                "president")).errors()), "S-003 holds only its constituency's ballot");
+        assertTrue(ReportChecks.check(districts, result("S-003", "east-seats")).ok());
+        assertEquals(List.of("RACE_UNKNOWN"), codes(ReportChecks.check(districts, result("S-001", "senate"))
+                .errors()));
+    }
+
     @Test
     void turnout_never_exceeds_registered_nor_decreases() {
         TurnoutReport t = new TurnoutReport(1, "el-2026", Mode.LIVE, "dev-0001", "S-001", 1, "",

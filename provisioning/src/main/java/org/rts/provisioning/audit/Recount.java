@@ -35,8 +35,11 @@ final class Recount {
         if (report instanceof TurnoutReport t) {
             turnout.merge(t.station(), t.voters(), Math::max);
         } else if (report instanceof ResultReport r) {
-            // the first accepted result of a station and race counts; an accepted repeat has the same figures
-            results.putIfAbsent(r.station() + "\u0000" + r.race(), r);
+            // the first accepted result of a station and race counts; an accepted repeat has the same figures. A
+            // result for a race not on its station's ballot never counts, and is reported with the other errors
+            if (election.onBallot(r.station(), r.race())) {
+                results.putIfAbsent(r.station() + "\u0000" + r.race(), r);
+            }
             return ReportChecks.check(election, r).errors();
         }
         return List.of();
@@ -44,7 +47,7 @@ final class Recount {
 
     ExportManifest.Tally tally() {
         Map<String, ExportManifest.RaceTally> races = new TreeMap<>();
-        for (Race race : election.races()) {
+        for (Race race : election.allRaces()) {
             List<String> stations = new ArrayList<>();
             long inBox = 0;
             long invalid = 0;

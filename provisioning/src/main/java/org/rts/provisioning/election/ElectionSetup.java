@@ -59,6 +59,17 @@ public final class ElectionSetup {
         authority.save(Registry.empty(election.id()));
         Pem.writePrivateKey(files.caKey(), caKey);
         LOG.info("election {} created in {}: {} stations, {} races", election.id(), files.dir(),
-                election.stations().size(), election.races().size());
+                election.stations().size(), election.allRaces().size());
+    }
+
+    /** One line for a technician on how the definition gives each station its races. */
+    public static String model(Election election) {
+        if (election.singleList()) {
+            return "ballot: the definition uses the single-list model: every station votes in every race ("
+                    + election.races().size() + ")";
+        }
+        long ballots = election.stations().stream().map(s -> election.ballot(s.id())).distinct().count();
+        return "ballot: " + election.constituencies().size() + " constituencies, " + election.allRaces().size()
+                + " races (" + election.races().size() + " national), " + ballots + " distinct ballots";
     }
 }

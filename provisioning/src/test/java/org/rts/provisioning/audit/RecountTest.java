@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.rts.protocol.election.Candidate;
+import org.rts.protocol.election.Constituency;
 import org.rts.protocol.election.Election;
 import org.rts.protocol.election.Race;
 import org.rts.protocol.election.Station;
@@ -32,7 +33,11 @@ class RecountTest {
 
     /** 500 registered, 400 in the box, 10 invalid. */
     private static ResultReport result(String station, int c1, int c2) {
-        return new ResultReport(1, "el-2026", Mode.LIVE, "dev-" + station, station, 2, "x".repeat(43), "parliament",
+        return result(station, "parliament", c1, c2);
+    }
+
+    private static ResultReport result(String station, String race, int c1, int c2) {
+        return new ResultReport(1, "el-2026", Mode.LIVE, "dev-" + station, station, 2, "x".repeat(43), race,
                 500, 600, 198, 2, 400, 10, List.of(c1, c2), CLOSE);
     }
 
@@ -50,6 +55,30 @@ class RecountTest {
                 tally);
         assertEquals("turnout 170 at 2 stations; parliament: 2 stations, votes {c1=300, c2=480}",
                 Recount.describe(tally));
+    }
+
+    @Test
+    void a_result_for_a_race_not_on_its_stations_ballot_is_named_and_not_counted() {
+        List<Candidate> two = List.of(new Candidate("c1", "Candidate 1"), new Candidate("c2", "Candidate 2"));
+        Election districts = new Election("el-2026", "General election 2026", Mode.LIVE,
+                List.of(new Race("parliament", "Parliament", two)),
+                List.of(new Constituency("north", "North", null, List.of(new Race("north", "North", two))),
+                        new Constituency("south", "South", null, List.of(new Race("south", "South", two)))),
+                List.of(new Station("S-001", "School 1", 500, null, null, "north", null),
+                        new Station("S-002", "School 2", 500, null, null, "south", null)), Tolerances.DEFAULT, null);
+        Recount recount = new Recount(districts);
+        assertTrue(recount.add(result("S-001", "parliament", 200, 190)).isEmpty());
+        assertTrue(recount.add(result("S-001", "north", 150, 240)).isEmpty());
+        assertEquals(List.of("RACE_NOT_ON_BALLOT"), recount.add(result("S-001", "south", 300, 90)).stream()
+                .map(f -> f.code()).toList());
+        assertTrue(recount.add(result("S-002", "south", 100, 290)).isEmpty());
+
+        ExportManifest.Tally tally = recount.tally();
+        assertEquals(new ExportManifest.RaceTally(List.of("S-002"), 400, 10, Map.of("c1", 100L, "c2", 290L)),
+                tally.races().get("south"), "the south's race counts the south's station only");
+        assertEquals(new ExportManifest.RaceTally(List.of("S-001"), 400, 10, Map.of("c1", 150L, "c2", 240L)),
+                tally.races().get("north"));
+        assertEquals(List.of("S-001"), tally.races().get("parliament").stations());
     }
 
     @Test
