@@ -1,0 +1,188 @@
+package org.rts.hub.intake;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.rts.hub.StoreException;
+import org.rts.hub.admission.Admission;
+import org.rts.hub.admission.Delivery;
+import org.rts.hub.health.Health;
+import org.rts.hub.health.HubMetrics;
+import org.rts.hub.receipt.ReceiptIssuer;
+import org.rts.hub.registry.RegistryWatch;
+import org.rts.hub.store.MessageStore;
+import org.rts.hub.testing.TestElection;
+import org.rts.hub.testing.TestElection.Device;
+import org.rts.hub.validation.Authenticator;
+import org.rts.hub.validation.Verification;
+import org.rts.protocol.Topics;
+import org.rts.protocol.message.Mode;
+import org.rts.protocol.pki.Pem;
+
+/**
+ * The ordered stage between admission and the store: what is stored is answered, a store that fails for the disk's
+ * sake is waited for with nothing acknowledged, and a message that keeps failing for its own sake is released.
+ */
+class IntakeStageTest {
+    @TempDir
+    Path dir;
+
+    private TestElection election;
+    private MessageStore store;
+    private ExecutorService pool;
+    private Health health;
+    private IntakeStage stage;
+    private Admission admission;
+    private final AtomicInteger accepted = new AtomicInteger();
+
+    /** A delivery that records what the stage did with it. */
+    private static final class Recorded implements Delivery {
+        final String topic;
+        final byte[] payload;
+        final ConcurrentLinkedQueue<String> done = new ConcurrentLinkedQueue<>();
+
+        Recorded(String topic, byte[] payload) {
+            this.topic = topic;
+            this.payload = payload;
+        }
+
+        @Override
+        public String topic() {
+            return topic;
+        }
+
+        @Override
+        public byte[] payload() {
+            return payload;
+        }
+
+        @Override
+        public long connection() {
+            return 1;
+        }
+
+        @Override
+        public void ack() {
+            done.add("ack");
+        }
+
+        @Override
+        public void answer(String topic, byte[] receipt) {
+            done.add("answer " + topic);
+        }
+    }
+
+    @BeforeEach
+    void setUp() {
+        election = new TestElection(dir.resolve("election"), "tcp://127.0.0.1:1883", Mode.LIVE);
+        store = MessageStore.open(dir.resolve("hub.db"));
+        pool = Executors.newFixedThreadPool(2);
+        health = new Health(TestElection.CLOCK);
+    }
+
+    @AfterEach
+    void tearDown() {
+        if (stage != null) {
+            stage.close();
+        }
+        admission.close();
+        pool.shutdownNow();
+        store.close();
+    }
+
+    private void start(IntakeStore through) {
+        var files = election.files;
+        RegistryWatch registry = new RegistryWatch(files.registry(), files.crl(),
+                Pem.readCertificate(files.caCertificate()), election.id);
+        Verification verification = new Verification(new Authenticator(election.election, registry::current));
+        HubMetrics metrics = new HubMetrics();
+        admission = new Admission(new Admission.Limits(1000, 1000, 100, 1 << 20), verification, d -> true, () -> { },
+                pool, health, metrics, TestElection.CLOCK);
+        Intake intake = new Intake(election.election, verification, through, new ReceiptIssuer(
+                Pem.readPrivateKey(files.hubKey()), Pem.readCertificate(files.hubCertificate())), TestElection.CLOCK);
+        stage = new IntakeStage(admission, intake, Signing.parallel(pool), health, metrics, accepted::incrementAndGet);
+        stage.start();
+    }
+
+    private Recorded report(Device d, int voters) {
+        Recorded r = new Recorded(Topics.report(election.id, d.id, Topics.TURNOUT),
+                d.chain(d.sign(d.turnout(voters))));
+        assertTrue(admission.offer(r));
+        return r;
+    }
+
+    private static void await(String what, java.util.function.BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("timed out waiting until " + what);
+            }
+            Thread.sleep(20);
+        }
+    }
+
+    @Test
+    void what_is_stored_is_answered_on_its_units_receipt_topic_and_the_forwarders_are_told() throws Exception {
+        start(store);
+        Device d = election.device(1);
+        Recorded first = report(d, 10);
+        Recorded second = report(d, 20);
+        await("both answered", () -> first.done.size() == 1 && second.done.size() == 1);
+        String receipts = "answer " + Topics.receipt(election.id, d.id);
+        assertEquals(List.of(receipts), List.copyOf(first.done));
+        assertEquals(List.of(receipts), List.copyOf(second.done));
+        assertEquals(2, store.head(d.id).seq());
+        assertTrue(accepted.get() >= 1);
+        assertEquals(2, health.processedCount());
+    }
+
+    @Test
+    void a_store_failing_for_the_disks_sake_is_waited_for_with_nothing_acknowledged() throws Exception {
+        AtomicInteger failures = new AtomicInteger(3);
+        start((el, keys, decide) -> {
+            if (failures.getAndDecrement() > 0) {
+                throw new StoreException("disk full", true, null);
+            }
+            return store.commitBatch(el, keys, decide);
+        });
+        Device d = election.device(1);
+        Recorded r = report(d, 10);
+        await("answered once the store works", () -> !r.done.isEmpty());
+        assertEquals(List.of("answer " + Topics.receipt(election.id, d.id)), List.copyOf(r.done),
+                "retried as it was, never acknowledged without its answer");
+        assertEquals(3, health.storeFailures());
+        assertTrue(!health.storeFailing(), "recovered");
+        assertEquals(1, store.head(d.id).seq());
+    }
+
+    @Test
+    void a_message_failing_for_its_own_sake_is_released_and_the_others_of_its_batch_are_answered() throws Exception {
+        Device bad = election.device(1);
+        Device good = election.device(2);
+        start((el, keys, decide) -> {
+            if (keys.devices().contains(bad.id)) {
+                throw new StoreException("constraint violated", false, null);
+            }
+            return store.commitBatch(el, keys, decide);
+        });
+        Recorded failing = report(bad, 10);
+        Recorded fine = report(good, 10);
+        await("the failing message released and the other answered", () -> !failing.done.isEmpty()
+                && !fine.done.isEmpty());
+        assertEquals(List.of("ack"), List.copyOf(failing.done), "released: acknowledged without an answer");
+        assertEquals(List.of("answer " + Topics.receipt(election.id, good.id)), List.copyOf(fine.done));
+        assertEquals(0, store.head(bad.id).seq());
+        assertEquals(1, store.head(good.id).seq());
+    }
+}
