@@ -15,6 +15,7 @@ import org.rts.protocol.pki.Certificates;
 import org.rts.protocol.pki.Crl;
 import org.rts.protocol.pki.Pem;
 import org.rts.provisioning.broker.BrokerSetup;
+import org.rts.provisioning.election.BallotInput;
 import org.rts.provisioning.election.ElectionAuthority;
 import org.rts.provisioning.election.ElectionSetup;
 import org.rts.provisioning.enrolment.Enrolment;
@@ -100,12 +101,21 @@ public final class ProvisioningMain implements Runnable {
         Dir dir;
 
         @Option(names = "--ballot", required = true,
-                description = "Ballot definition JSON (races, candidates, stations, tolerances).")
+                description = "Ballot definition JSON (races, candidates, stations, tolerances); with --stations"
+                        + " or --candidates, the rest of it (id, mode, constituencies).")
         Path ballot;
+
+        @Option(names = "--stations", paramLabel = "CSV", description = "Station list (UTF-8 CSV with the columns"
+                + " station,name,centre,constituency,region,registered_voters[,races]).")
+        Path stations;
+
+        @Option(names = "--candidates", paramLabel = "CSV", description = "Candidate lists (UTF-8 CSV with the columns"
+                + " race,race_name,constituency,candidate,candidate_name; an empty constituency: a national race).")
+        Path candidates;
 
         @Override
         public Integer call() {
-            Election election = Election.read(ballot);
+            Election election = BallotInput.read(ballot, stations, candidates);
             new ElectionSetup(Clock.systemUTC()).create(new ElectionFiles(dir.dir), election);
             System.out.printf("election %s (%s) created in %s: %d stations%n", election.id(), election.mode(),
                     dir.dir, election.stations().size());
@@ -165,8 +175,10 @@ public final class ProvisioningMain implements Runnable {
 
         @Override
         public Integer call() {
-            List<Enrolment.Outcome> outcomes = new Enrolment(dir.authority()).withSetup(unit.setup()).enrolBatch(
-                    Enrolment.readPlan(plan, csrDir), broker);
+            List<Enrolment.Outcome> outcomes = new Enrolment(dir.authority()).withSetup(unit.setup())
+                    .withProgress(r -> System.err.printf("registry version %d saved: %,d certificates%n",
+                            r.version(), r.devices().size()))
+                    .enrolBatch(Enrolment.readPlan(plan, csrDir), broker);
             outcomes.forEach(ProvisioningMain::print);
             System.out.printf("%d units: %d enrolled, %d already enrolled%n", outcomes.size(),
                     outcomes.stream().filter(Enrolment.Outcome::created).count(),

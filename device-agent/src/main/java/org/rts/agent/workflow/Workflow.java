@@ -16,6 +16,7 @@ import org.rts.protocol.election.Race;
 import org.rts.protocol.jws.Es256Signer;
 import org.rts.protocol.jws.Jws;
 import org.rts.protocol.message.ChainPosition;
+import org.rts.protocol.message.Reason;
 import org.rts.protocol.message.Report;
 import org.rts.protocol.message.RestartReport;
 import org.rts.protocol.message.ResultReport;
@@ -46,9 +47,10 @@ public final class Workflow {
 
     public Draft result(TallyForm form) {
         Election election = bundle.election();
-        Race race = election.race(form.race()).orElseThrow(() -> new AgentException("race '" + form.race()
-                + "' is not in the ballot definition; races are "
-                + election.ballot(bundle.stationId()).stream().map(Race::id).toList()));
+        Race race = election.ballot(bundle.stationId()).stream().filter(r -> r.id().equals(form.race()))
+                .findFirst().orElseThrow(() -> new AgentException("race '" + form.race() + "' is not on this"
+                        + " station's ballot (" + Reason.RACE_NOT_ON_BALLOT + "); its races are "
+                        + election.ballot(bundle.stationId()).stream().map(Race::id).toList()));
         List<Integer> votes = form.votesInBallotOrder(race);
         Instant closedAt = form.closedAt() != null ? form.closedAt() : clock.instant();
         Draft.Builder builder = (seq, prev) -> new ResultReport(Report.VERSION, election.id(), election.mode(),

@@ -40,7 +40,9 @@ public final class JsonFiles {
     public static void write(Path file, Object value) {
         try {
             Path dir = file.toAbsolutePath().getParent();
-            Files.createDirectories(dir);
+            if (!Files.isDirectory(dir)) {
+                Files.createDirectories(dir);
+            }
             Path tmp = Files.createTempFile(dir, "." + file.getFileName(), ".tmp");
             try {
                 Files.write(tmp, Json.pretty().writeValueAsBytes(value));

@@ -80,6 +80,23 @@ public record Election(String id, String name, Mode mode, List<Race> races,
         return constituencies.isEmpty() && stations.stream().allMatch(s -> s.races().isEmpty());
     }
 
+    /**
+     * The part of this definition one station needs, to be signed on its own for the unit: the station, the races
+     * of its ballot (national ones and its constituency's, with their candidates), tolerances and polling times.
+     * A unit of a national election reads a few kilobytes, not every station of the nation.
+     */
+    public Election extract(String stationId) {
+        Station station = station(stationId).orElseThrow(() -> new IllegalArgumentException(
+                "station '" + stationId + "' is not in election " + id));
+        List<Race> ballot = ballot(stationId);
+        List<Race> national = races.stream().filter(ballot::contains).toList();
+        List<Constituency> own = constituency(station.constituency())
+                .map(c -> List.of(new Constituency(c.id(), c.name(), c.region(),
+                        c.races().stream().filter(ballot::contains).toList())))
+                .orElse(List.of());
+        return new Election(id, name, mode, national, own, List.of(station), tolerances, polling);
+    }
+
     private StationList index() {
         return (StationList) stations;
     }

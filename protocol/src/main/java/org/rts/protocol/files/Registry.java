@@ -88,8 +88,14 @@ public record Registry(String election, long version, Instant issuedAt, List<Ent
     }
 
     public Registry with(Entry entry) {
-        List<Entry> list = new ArrayList<>(devices);
-        list.add(entry);
+        return withAll(List.of(entry));
+    }
+
+    /** This registry with {@code entries} added after its own (a batch of enrolments, in one copy). */
+    public Registry withAll(List<Entry> entries) {
+        List<Entry> list = new ArrayList<>(devices.size() + entries.size());
+        list.addAll(devices);
+        list.addAll(entries);
         return new Registry(election, version, issuedAt, list);
     }
 

@@ -1,10 +1,14 @@
 package org.rts.protocol.files;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import org.bouncycastle.cert.X509CertificateHolder;
 import org.rts.protocol.ProtocolException;
 import org.rts.protocol.codec.MalformedMessageException;
@@ -24,6 +28,55 @@ public final class SignedFile {
 
     public static Path signatureOf(Path file) {
         return file.resolveSibling(file.getFileName() + ".sig");
+    }
+
+    /**
+     * Writes {@code content} to {@code file} and its signature to {@code <file>.sig}: both are staged in temporary
+     * files (forced to disk when {@code force}) and then renamed, the file first, so that a crash at any point but
+     * between the two renames leaves the old pair or the new one, each verifying.
+     */
+    public static void write(Path file, byte[] content, Es256Signer authority, boolean force) {
+        String compact = authority.sign(content);
+        String detached = compact.substring(0, compact.indexOf('.') + 1) + compact.substring(compact.lastIndexOf('.'));
+        Path sig = signatureOf(file);
+        Path stagedFile = null;
+        Path stagedSig = null;
+        try {
+            stagedFile = stage(file, content, force);
+            stagedSig = stage(sig, (detached + "\n").getBytes(StandardCharsets.US_ASCII), force);
+            Files.move(stagedFile, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            Files.move(stagedSig, sig, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            throw new ProtocolException("cannot write " + file + ": " + e.getMessage(), e);
+        } finally {
+            for (Path staged : new Path[] {stagedFile, stagedSig}) {
+                try {
+                    if (staged != null) {
+                        Files.deleteIfExists(staged);
+                    }
+                } catch (IOException ignored) {
+                    // a leftover temporary file, hidden and harmless
+                }
+            }
+        }
+    }
+
+    private static Path stage(Path target, byte[] content, boolean force) throws IOException {
+        Path dir = target.toAbsolutePath().getParent();
+        if (!Files.isDirectory(dir)) {
+            Files.createDirectories(dir);
+        }
+        Path tmp = Files.createTempFile(dir, "." + target.getFileName(), ".tmp");
+        try (FileChannel channel = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
+            ByteBuffer buffer = ByteBuffer.wrap(content);
+            while (buffer.hasRemaining()) {
+                channel.write(buffer);
+            }
+            if (force) {
+                channel.force(true);
+            }
+        }
+        return tmp;
     }
 
     /** Writes {@code <file>.sig} for the file as it is now on disk. */

@@ -111,7 +111,9 @@ public final class Pem {
     public static void write(Path file, String text, boolean secret) {
         try {
             Path dir = file.toAbsolutePath().getParent();
-            Files.createDirectories(dir);
+            if (!Files.isDirectory(dir)) {
+                Files.createDirectories(dir);
+            }
             Path tmp = Files.createTempFile(dir, "." + file.getFileName(), ".tmp");
             try {
                 setPermissions(tmp, secret ? OWNER_ONLY : PUBLIC);

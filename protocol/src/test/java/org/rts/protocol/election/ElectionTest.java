@@ -73,6 +73,24 @@ class ElectionTest {
     }
 
     @Test
+    void a_station_extract_holds_its_own_station_and_ballot_only_and_reads_as_the_whole() {
+        Election districts = Election.read(Path.of("../examples/ballot-constituencies.json"));
+        Election own = districts.extract("S-0002");
+        assertEquals(List.of("S-0002"), own.stations().stream().map(Station::id).toList());
+        assertEquals(List.of("council-baghdad-1"), ids(own.ballot("S-0002")), "the station's own races, no other");
+        assertEquals(List.of(), own.races(), "the referendum is not on this station's ballot");
+        assertEquals(List.of("baghdad-1"), own.constituencies().stream().map(Constituency::id).toList());
+        assertEquals(districts.race("council-baghdad-1"), own.race("council-baghdad-1"));
+        assertEquals(districts.tolerances(), own.tolerances());
+        assertEquals(districts.polling(), own.polling());
+        assertEquals(districts.station("S-0002"), own.station("S-0002"));
+        assertEquals(List.of("referendum", "council-basra-1"), ids(districts.extract("S-0004").ballot("S-0004")));
+        Election single = Election.read(Path.of("../examples/ballot.json"));
+        assertEquals(single.races(), single.extract("S-0003").races());
+        assertThrows(IllegalArgumentException.class, () -> districts.extract("S-9"));
+    }
+
+    @Test
     void three_constituencies_give_each_station_its_own_ballot() {
         Election e = Fixtures.constituencies();
         assertFalse(e.singleList());

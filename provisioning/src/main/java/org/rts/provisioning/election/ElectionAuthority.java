@@ -11,7 +11,7 @@ import java.util.Map;
 import java.util.Optional;
 import org.bouncycastle.cert.X509CertificateHolder;
 import org.bouncycastle.crypto.params.ECPrivateKeyParameters;
-import org.rts.protocol.codec.JsonFiles;
+import org.rts.protocol.codec.Json;
 import org.rts.protocol.election.Election;
 import org.rts.protocol.files.ElectionFiles;
 import org.rts.protocol.files.Registry;
@@ -90,14 +90,26 @@ public final class ElectionAuthority {
     }
 
     /**
+     * Writes {@code value} as JSON to {@code file} with its signature (see {@link SignedFile#write}); {@code force}:
+     * both on the disk before this returns.
+     */
+    public void write(Path file, Object value, boolean force) {
+        try {
+            SignedFile.write(file, Json.pretty().writeValueAsBytes(value), signer, force);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new ProvisioningException("cannot write " + file + ": " + e.getMessage());
+        }
+    }
+
+    /**
      * Saves {@code registry} as the next version with its signature, then the CRL of every certificate it no longer
      * holds active, numbered with the same version. Each file is replaced atomically; a reader that catches the
-     * new registry before its new signature refuses it, keeps what it had and reads both again.
+     * new registry before its new signature refuses it, keeps what it had and reads both again. Returns the registry
+     * as saved.
      */
-    public void save(Registry registry) {
+    public Registry save(Registry registry) {
         Registry next = registry.next(clock.instant());
-        JsonFiles.write(files.registry(), next);
-        sign(files.registry());
+        write(files.registry(), next, true);
         Map<BigInteger, Instant> revoked = new LinkedHashMap<>();
         for (Registry.Entry e : next.devices()) {
             if (!e.active()) {
@@ -111,6 +123,7 @@ public final class ElectionAuthority {
         if (Files.isDirectory(files.broker())) {
             Pem.write(files.broker().resolve("crl.pem"), crl, false);
         }
+        return next;
     }
 
     /**

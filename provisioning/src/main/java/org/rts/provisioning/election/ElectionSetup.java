@@ -6,7 +6,6 @@ import java.time.Duration;
 import java.time.Instant;
 import org.bouncycastle.cert.X509CertificateHolder;
 import org.bouncycastle.crypto.params.ECPrivateKeyParameters;
-import org.rts.protocol.codec.JsonFiles;
 import org.rts.protocol.election.Election;
 import org.rts.protocol.files.ElectionFiles;
 import org.rts.protocol.files.Registry;
@@ -51,8 +50,7 @@ public final class ElectionSetup {
 
         // the CA key last: its presence marks a complete election directory
         ElectionAuthority authority = new ElectionAuthority(files, ca, caKey, clock);
-        JsonFiles.write(files.ballot(), election);
-        authority.sign(files.ballot());
+        authority.write(files.ballot(), election, true);
         Pem.writePrivateKey(files.hubKey(), hubKey);
         Pem.writeCertificate(files.hubCertificate(), hub);
         Pem.writeCertificate(files.caCertificate(), ca);

@@ -4,13 +4,14 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.function.Consumer;
 import org.bouncycastle.cert.X509CertificateHolder;
 import org.bouncycastle.crypto.params.ECPublicKeyParameters;
 import org.rts.protocol.Ids;
@@ -48,7 +49,6 @@ public final class Enrolment {
         this.authority = authority;
     }
 
-    /** What enrolment did, for the technician's screen. */
     /**
      * How the units enrolled from now on are set up: their hardware profile (a built-in name or a profile file on
      * the unit; null: simulated) and the language the officer reads (null: Arabic).
@@ -65,6 +65,7 @@ public final class Enrolment {
     }
 
     private UnitSetup setup = UnitSetup.DEFAULT;
+    private Consumer<Registry> progress = r -> { };
 
     /** Units enrolled from now on get {@code unitSetup} (profile and language) in their signed configuration. */
     public Enrolment withSetup(UnitSetup unitSetup) {
@@ -72,6 +73,13 @@ public final class Enrolment {
         return this;
     }
 
+    /** {@code listener} hears of every save of the registry during a batch (a technician's progress line). */
+    public Enrolment withProgress(Consumer<Registry> listener) {
+        this.progress = listener;
+        return this;
+    }
+
+    /** What enrolment did, for the technician's screen. */
     public record Outcome(String device, String station, String thumbprint, BundleFiles bundle, boolean created) {
     }
 
@@ -85,22 +93,28 @@ public final class Enrolment {
      */
     public Outcome enrol(Path csrFile, String expectedDevice, String stationId, String brokerUrl) {
         return enrolChecked(check(new Plan(expectedDevice, stationId, csrFile), authority.election(),
-                authority.registry(), brokerUrl));
+                new Holders(authority.registry()), brokerUrl));
     }
 
-    /** Enrols every unit of a plan, after checking the whole plan; a refused plan writes nothing. */
+    /**
+     * Enrols every unit of a plan, after checking the whole plan; a refused plan writes nothing. The registry is
+     * saved after every {@link #SAVE_EVERY} units and at the end, so a batch stopped by a crash or {@code kill -9}
+     * is run again as it was: the units the registry holds are skipped (their bundle written again if it is not
+     * whole), the others enrolled, none twice.
+     */
     public List<Outcome> enrolBatch(List<Plan> plan, String brokerUrl) {
         Election election = authority.election();
         Registry registry = authority.registry();
+        Holders holders = new Holders(registry);
         var devices = new HashSet<String>();
         Map<String, String> stationTaken = new HashMap<>();
-        List<Checked> checked = new ArrayList<>();
+        List<Checked> checked = new ArrayList<>(plan.size());
         for (Plan p : plan) {
             if (!devices.add(p.device())) {
                 throw new ProvisioningException("device " + p.device() + " appears twice in the plan: fix the plan,"
                         + " nothing was enrolled");
             }
-            Checked c = check(p, election, registry, brokerUrl);
+            Checked c = check(p, election, holders, brokerUrl);
             String other = stationTaken.put(p.station(), p.device());
             if (other != null && election.mode() == Mode.LIVE) {
                 throw new ProvisioningException("station " + p.station() + " is planned for both " + other + " and "
@@ -108,7 +122,37 @@ public final class Enrolment {
             }
             checked.add(c);
         }
-        return checked.stream().map(this::enrolChecked).toList();
+        X509CertificateHolder hub = Pem.readCertificate(authority.files().hubCertificate());
+        List<Outcome> outcomes = new ArrayList<>(checked.size());
+        List<Registry.Entry> unsaved = new ArrayList<>();
+        for (Checked c : checked) {
+            Optional<Registry.Entry> enrolled = holders.active(c.device());
+            if (enrolled.isPresent()) {
+                outcomes.add(kept(c, enrolled.get(), hub));
+                continue;
+            }
+            Issued issued = issue(c, hub);
+            unsaved.add(issued.entry());
+            outcomes.add(issued.outcome());
+            if (unsaved.size() == SAVE_EVERY) {
+                registry = saveAll(registry, unsaved);
+            }
+        }
+        saveAll(registry, unsaved);
+        return outcomes;
+    }
+
+    /** Units enrolled between two saves of the registry in a batch. */
+    static final int SAVE_EVERY = 1_000;
+
+    private Registry saveAll(Registry registry, List<Registry.Entry> unsaved) {
+        if (unsaved.isEmpty()) {
+            return registry;
+        }
+        Registry saved = authority.save(registry.withAll(unsaved));
+        unsaved.clear();
+        progress.accept(saved);
+        return saved;
     }
 
     /** Reads a batch plan: {@code device,station} lines; the request of each is {@code <csrDir>/<device>.csr}. */
@@ -129,8 +173,7 @@ public final class Enrolment {
             }
             String[] parts = line.split(",", -1);
             if (parts.length != 2 || !Ids.isValid(parts[0].strip()) || !Ids.isValid(parts[1].strip())) {
-                throw new ProvisioningException(csv + " line " + (i + 1) + ": expected 'device,station', found: "
-                        + line);
+                throw new ProvisioningException(csv + ":" + (i + 1) + ": expected 'device,station', found: " + line);
             }
             plan.add(new Plan(parts[0].strip(), parts[1].strip(), csrDir.resolve(parts[0].strip() + ".csr")));
         }
@@ -146,7 +189,7 @@ public final class Enrolment {
         if (current.station().equals(newStation)) {
             throw new ProvisioningException("device " + deviceId + " already serves station " + newStation);
         }
-        requireStationFree(election, registry, newStation, deviceId);
+        new Holders(registry).requireStationFree(election, newStation, deviceId);
         X509CertificateHolder old = Pem.parseCertificate(current.certificate());
         DeviceConfig config = JsonFiles.read(authority.files().bundle(deviceId).config(), DeviceConfig.class,
                 "device configuration");
@@ -154,7 +197,9 @@ public final class Enrolment {
                 new UnitSetup(config.profile(), config.language()));
         Registry withdrawn = registry.changeActive(deviceId,
                 e -> e.withdrawn(Registry.Status.REVOKED, authority.clock().instant()));
-        Outcome outcome = issue(c, withdrawn);
+        Issued issued = issue(c, Pem.readCertificate(authority.files().hubCertificate()));
+        authority.save(withdrawn.with(issued.entry()));
+        Outcome outcome = issued.outcome();
         LOG.info("device {} re-assigned from {} to {}; old certificate revoked", deviceId, current.station(),
                 newStation);
         return outcome;
@@ -164,7 +209,7 @@ public final class Enrolment {
                            Election election, UnitSetup setup) {
     }
 
-    private Checked check(Plan p, Election election, Registry registry, String brokerUrl) {
+    private Checked check(Plan p, Election election, Holders holders, String brokerUrl) {
         DeviceConfig.requireBrokerUrl("broker", brokerUrl);
         Csr.Request request;
         try {
@@ -186,7 +231,7 @@ public final class Enrolment {
             throw new ProvisioningException("station '" + p.station() + "' is not in the ballot definition of "
                     + election.id() + ": check the station id");
         }
-        var active = registry.active(device);
+        var active = holders.active(device);
         if (active.isPresent()) {
             boolean same = active.get().station().equals(p.station()) && org.rts.protocol.pki.Keys.samePublicKey(
                     Certificates.publicKey(Pem.parseCertificate(active.get().certificate())), request.publicKey());
@@ -196,61 +241,112 @@ public final class Enrolment {
             }
             return new Checked(device, p.station(), request.publicKey(), brokerUrl, election, setup);
         }
-        requireStationFree(election, registry, p.station(), device);
+        holders.requireStationFree(election, p.station(), device);
         return new Checked(device, p.station(), request.publicKey(), brokerUrl, election, setup);
     }
 
-    private static void requireStationFree(Election election, Registry registry, String station, String device) {
-        if (election.mode() != Mode.LIVE) {
-            return; // a drill may train several units on one station
+    /** The registry's active certificates by device and by station, looked up once per unit of a batch. */
+    private static final class Holders {
+        private final Map<String, Registry.Entry> byDevice = new HashMap<>();
+        private final Map<String, List<String>> byStation = new HashMap<>();
+
+        Holders(Registry registry) {
+            for (Registry.Entry e : registry.devices()) {
+                if (e.active()) {
+                    byDevice.put(e.device(), e);
+                    byStation.computeIfAbsent(e.station(), k -> new ArrayList<>()).add(e.device());
+                }
+            }
         }
-        for (Registry.Entry holder : registry.activeForStation(station)) {
-            if (!holder.device().equals(device)) {
-                throw new ProvisioningException("station " + station + " already has device " + holder.device()
-                        + " in this live election: revoke or re-assign that device first");
+
+        Optional<Registry.Entry> active(String device) {
+            return Optional.ofNullable(byDevice.get(device));
+        }
+
+        void requireStationFree(Election election, String station, String device) {
+            if (election.mode() != Mode.LIVE) {
+                return; // a drill may train several units on one station
+            }
+            for (String holder : byStation.getOrDefault(station, List.of())) {
+                if (!holder.equals(device)) {
+                    throw new ProvisioningException("station " + station + " already has device " + holder
+                            + " in this live election: revoke or re-assign that device first");
+                }
             }
         }
     }
 
     private Outcome enrolChecked(Checked c) {
         Registry registry = authority.registry();
+        X509CertificateHolder hub = Pem.readCertificate(authority.files().hubCertificate());
         var active = registry.active(c.device());
         if (active.isPresent()) {
-            X509CertificateHolder cert = Pem.parseCertificate(active.get().certificate());
-            return new Outcome(c.device(), c.station(), Certificates.thumbprint(cert),
-                    authority.files().bundle(c.device()), false);
+            return kept(c, active.get(), hub);
         }
-        return issue(c, registry);
+        Issued issued = issue(c, hub);
+        authority.save(registry.with(issued.entry()));
+        return issued.outcome();
     }
 
-    private Outcome issue(Checked c, Registry registry) {
+    /** An enrolled unit met again: its bundle is written again only when it is not whole (a batch cut short). */
+    private Outcome kept(Checked c, Registry.Entry entry, X509CertificateHolder hub) {
+        X509CertificateHolder cert = Pem.parseCertificate(entry.certificate());
+        BundleFiles bundle = authority.files().bundle(c.device());
+        if (!whole(bundle, entry.certificate())) {
+            writeBundle(c, cert, hub, bundle);
+            LOG.info("device {}: bundle written again from the registry's certificate", c.device());
+        }
+        return new Outcome(c.device(), c.station(), Certificates.thumbprint(cert), bundle, false);
+    }
+
+    private static boolean whole(BundleFiles bundle, String certificate) {
+        try {
+            for (Path f : List.of(bundle.caCertificate(), bundle.hubCertificate(), bundle.ballot(),
+                    SignedFile.signatureOf(bundle.ballot()), bundle.config(), SignedFile.signatureOf(bundle.config()),
+                    bundle.dir().resolve(Labels.PNG), bundle.dir().resolve(Labels.TEXT))) {
+                if (!Files.isRegularFile(f) || Files.size(f) == 0) {
+                    return false;
+                }
+            }
+            return Files.isRegularFile(bundle.deviceCertificate())
+                    && Files.readString(bundle.deviceCertificate()).strip().equals(certificate.strip());
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    private record Issued(Outcome outcome, Registry.Entry entry) {
+    }
+
+    /**
+     * Issues the certificate and writes the unit's bundle; the caller saves the registry entry, after: a device is
+     * enrolled only once its whole bundle is on disk.
+     */
+    private Issued issue(Checked c, X509CertificateHolder hub) {
         Instant now = authority.clock().instant();
         X509CertificateHolder cert = authority.issuer().deviceCertificate(c.election().id(), c.device(), c.station(),
                 c.key(), now.minus(ElectionSetup.BACKDATE), ElectionSetup.VALIDITY);
         BundleFiles bundle = authority.files().bundle(c.device());
-        Pem.writeCertificate(bundle.deviceCertificate(), cert);
-        Pem.writeCertificate(bundle.caCertificate(), authority.issuer().caCertificate());
-        Pem.writeCertificate(bundle.hubCertificate(), Pem.readCertificate(authority.files().hubCertificate()));
-        copy(authority.files().ballot(), bundle.ballot());
-        copy(SignedFile.signatureOf(authority.files().ballot()), SignedFile.signatureOf(bundle.ballot()));
-        JsonFiles.write(bundle.config(), new DeviceConfig(c.device(), c.election().id(), c.station(), c.broker(),
-                c.setup().profile(), c.setup().language()));
-        authority.sign(bundle.config());
-        String thumbprint = Certificates.thumbprint(cert);
-        Labels.write(bundle.dir(), c.election().id(), c.device(), c.station(), thumbprint);
-        // the registry entry comes last: a device is enrolled only once its whole bundle is on disk
-        authority.save(registry.with(new Registry.Entry(c.device(), c.station(), Pem.encode(cert),
-                Registry.Status.ACTIVE, now, null)));
-        LOG.info("device {} enrolled for station {} (certificate {})", c.device(), c.station(), thumbprint);
-        return new Outcome(c.device(), c.station(), thumbprint, bundle, true);
+        String thumbprint = writeBundle(c, cert, hub, bundle);
+        LOG.debug("device {} enrolled for station {} (certificate {})", c.device(), c.station(), thumbprint);
+        return new Issued(new Outcome(c.device(), c.station(), thumbprint, bundle, true),
+                new Registry.Entry(c.device(), c.station(), Pem.encode(cert), Registry.Status.ACTIVE, now, null));
     }
 
-    private static void copy(Path from, Path to) {
-        try {
-            Files.createDirectories(to.toAbsolutePath().getParent());
-            Files.copy(from, to, StandardCopyOption.REPLACE_EXISTING);
-        } catch (IOException e) {
-            throw new ProvisioningException("cannot copy " + from + " to " + to + ": " + e.getMessage());
-        }
+    /**
+     * Certificates, the station's own extract of the ballot and the configuration, each signed by the authority,
+     * and the label. Not forced to disk one by one: the registry saved after them is, and a bundle found not whole
+     * when the batch runs again is written again.
+     */
+    private String writeBundle(Checked c, X509CertificateHolder cert, X509CertificateHolder hub, BundleFiles bundle) {
+        Pem.writeCertificate(bundle.deviceCertificate(), cert);
+        Pem.writeCertificate(bundle.caCertificate(), authority.issuer().caCertificate());
+        Pem.writeCertificate(bundle.hubCertificate(), hub);
+        authority.write(bundle.ballot(), c.election().extract(c.station()), false);
+        authority.write(bundle.config(), new DeviceConfig(c.device(), c.election().id(), c.station(), c.broker(),
+                c.setup().profile(), c.setup().language()), false);
+        String thumbprint = Certificates.thumbprint(cert);
+        Labels.write(bundle.dir(), c.election().id(), c.device(), c.station(), thumbprint);
+        return thumbprint;
     }
 }

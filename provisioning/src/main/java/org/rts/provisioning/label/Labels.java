@@ -13,6 +13,8 @@ import org.rts.provisioning.ProvisioningException;
  * ({@code rts:<election>:<device>:<station>:<sha256>}) that a phone can read at the polling station.
  */
 public final class Labels {
+    public static final String PNG = "label.png";
+    public static final String TEXT = "label.txt";
     private static final int SCALE = 8;
     private static final int BORDER = 4;
 
@@ -28,16 +30,22 @@ public final class Labels {
         QrCode qr = QrCode.encodeText(content, QrCode.Ecc.MEDIUM);
         int size = (qr.size + 2 * BORDER) * SCALE;
         BufferedImage image = new BufferedImage(size, size, BufferedImage.TYPE_BYTE_BINARY);
-        for (int y = 0; y < size; y++) {
-            for (int x = 0; x < size; x++) {
-                boolean dark = qr.getModule(x / SCALE - BORDER, y / SCALE - BORDER);
-                image.setRGB(x, y, dark ? 0x000000 : 0xFFFFFF);
+        var g = image.createGraphics();
+        g.setColor(java.awt.Color.WHITE);
+        g.fillRect(0, 0, size, size);
+        g.setColor(java.awt.Color.BLACK);
+        for (int y = 0; y < qr.size; y++) {
+            for (int x = 0; x < qr.size; x++) {
+                if (qr.getModule(x, y)) {
+                    g.fillRect((x + BORDER) * SCALE, (y + BORDER) * SCALE, SCALE, SCALE);
+                }
             }
         }
+        g.dispose();
         try {
             Files.createDirectories(dir);
-            ImageIO.write(image, "png", dir.resolve("label.png").toFile());
-            Files.writeString(dir.resolve("label.txt"), String.format(
+            ImageIO.write(image, "png", dir.resolve(PNG).toFile());
+            Files.writeString(dir.resolve(TEXT), String.format(
                     "Election    %s%nDevice      %s%nStation     %s%nCertificate SHA-256 %s%n", election, device,
                     station, thumbprint));
         } catch (IOException e) {
