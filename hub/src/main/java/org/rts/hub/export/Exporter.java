@@ -27,11 +27,10 @@ import org.rts.hub.receipt.ReceiptIssuer;
 import org.rts.hub.intake.AcceptedResult;
 import org.rts.hub.store.ExportSnapshot;
 import org.rts.protocol.codec.Json;
-import org.rts.protocol.election.Candidate;
 import org.rts.protocol.election.Election;
-import org.rts.protocol.election.Race;
 import org.rts.protocol.export.ExportFiles;
 import org.rts.protocol.export.ExportManifest;
+import org.rts.protocol.export.TallyCount;
 import org.rts.protocol.export.ExportRecord;
 import org.rts.protocol.files.ElectionFiles;
 import org.rts.protocol.files.Registry;
@@ -155,29 +154,11 @@ public final class Exporter {
      * a race on its station's ballot.
      */
     static ExportManifest.Tally tally(Election ballot, ExportSnapshot.Snapshot snapshot) {
-        Map<String, ExportManifest.RaceTally> races = new TreeMap<>();
-        for (Race race : ballot.allRaces()) {
-            List<String> stations = new ArrayList<>();
-            long inBox = 0;
-            long invalid = 0;
-            Map<String, Long> votes = new TreeMap<>();
-            race.candidates().forEach(c -> votes.put(c.id(), 0L));
-            for (AcceptedResult r : snapshot.results()) {
-                if (!r.race().equals(race.id()) || !ballot.onBallot(r.station(), race.id())) {
-                    continue;
-                }
-                stations.add(r.station());
-                inBox += r.inBox();
-                invalid += r.invalid();
-                for (int i = 0; i < race.candidates().size(); i++) {
-                    Candidate c = race.candidates().get(i);
-                    votes.merge(c.id(), (long) r.votes().get(i), Long::sum);
-                }
-            }
-            races.put(race.id(), new ExportManifest.RaceTally(stations.stream().sorted().toList(), inBox, invalid,
-                    votes));
+        TallyCount count = new TallyCount(ballot);
+        for (AcceptedResult r : snapshot.results()) {
+            count.add(r.station(), r.race(), r.inBox(), r.invalid(), r.votes());
         }
-        return new ExportManifest.Tally(snapshot.turnout(), races);
+        return count.tally(snapshot.turnout());
     }
 
     private static List<ExportManifest.FileEntry> fileEntries(Path dir) throws IOException {

@@ -42,8 +42,12 @@ public final class LiveTally {
         }
     }
 
-    /** The whole picture: the nation, each region, each station. */
-    public record Picture(String election, Area nation, List<Area> regions, List<StationFigures> stations) {
+    /**
+     * The whole picture: the nation, each region, each constituency (its {@link Area#region} holds the
+     * constituency's id; none in a single-list definition), each station.
+     */
+    public record Picture(String election, Area nation, List<Area> regions, List<Area> constituencies,
+                          List<StationFigures> stations) {
     }
 
     public static Picture compute(Election election, ResultStore store) {
@@ -52,16 +56,24 @@ public final class LiveTally {
         store.results(election.id()).forEach(r -> results.computeIfAbsent(r.race(), k -> new ArrayList<>()).add(r));
         Map<String, int[]> rejected = store.rejectedResults(election.id());
         Map<String, List<Station>> byRegion = new TreeMap<>();
+        Map<String, List<Station>> byConstituency = new java.util.LinkedHashMap<>();
+        election.constituencies().forEach(c -> byConstituency.put(c.id(), new ArrayList<>()));
         List<StationFigures> stations = new ArrayList<>();
         for (Station s : election.stations()) {
             byRegion.computeIfAbsent(s.region(), k -> new ArrayList<>()).add(s);
+            if (!s.constituency().isEmpty()) {
+                byConstituency.get(s.constituency()).add(s);
+            }
             stations.add(new StationFigures(s.id(), s.region(), s.registeredVoters(), turnout.get(s.id())));
         }
         List<Area> regions = new ArrayList<>();
         byRegion.forEach((region, list) -> regions.add(area(election, region, list, false, turnout, results,
                 rejected)));
+        List<Area> constituencies = new ArrayList<>();
+        byConstituency.forEach((id, list) -> constituencies.add(area(election, id, list, false, turnout, results,
+                rejected)));
         Area nation = area(election, "", election.stations(), true, turnout, results, rejected);
-        return new Picture(election.id(), nation, regions, stations);
+        return new Picture(election.id(), nation, regions, constituencies, stations);
     }
 
     /**

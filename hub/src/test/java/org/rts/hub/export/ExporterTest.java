@@ -331,6 +331,13 @@ class ExporterTest {
         Map<String, ExportManifest.RaceTally> races = manifest(out).tally().races();
         assertEquals(List.of("S-1"), races.get("parliament").stations());
         assertEquals(List.of("S-1"), races.get("north-council").stations());
+        ExportManifest.RaceTally parliament = races.get("parliament");
+        ExportManifest.Subtotal north = new ExportManifest.Subtotal(1, parliament.inBox(), parliament.invalid(),
+                parliament.votes());
+        assertEquals(Map.of("north", north), parliament.constituencies(),
+                "a race voted in two constituencies is subtotalled in each where it was counted");
+        assertEquals(Map.of("Nineveh", north), parliament.regions());
+        assertEquals(Map.of(), races.get("north-council").constituencies(), "one constituency's race: its total");
         assertEquals(new ExportManifest.RaceTally(List.of("S-3"), 400, 10, Map.of("x", 100L, "y", 290L)),
                 races.get("south-council"), "S-1 votes in the north: its south-council result is not counted");
         ExportVerifier.Result result = verify(out);

@@ -112,6 +112,12 @@ class LiveTallyTest {
                 "south-council 1 stations 1 reported 0 pending {x=300, y=90}"), figures(p.regions().get(0)));
         assertEquals(List.of("parliament 1 stations 1 reported 0 pending {a=200, b=120, c=70}",
                 "north-council 2 stations 1 reported 1 pending {x=200, y=190}"), figures(p.regions().get(1)));
+        assertEquals(List.of("north", "south"), p.constituencies().stream().map(LiveTally.Area::region).toList());
+        assertEquals(List.of("parliament 1 stations 1 reported 0 pending {a=200, b=120, c=70}",
+                "north-council 2 stations 1 reported 1 pending {x=200, y=190}"), figures(p.constituencies().get(0)),
+                "the national race counted over the constituency's own stations");
+        assertEquals(List.of("parliament 1 stations 0 reported 1 pending {a=0, b=0, c=0}",
+                "south-council 1 stations 1 reported 0 pending {x=300, y=90}"), figures(p.constituencies().get(1)));
 
         java.io.ByteArrayOutputStream printed = new java.io.ByteArrayOutputStream();
         Tally.print(districts.election, store, new java.io.PrintStream(printed, true,

@@ -1,5 +1,6 @@
 package org.rts.protocol.export;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import java.time.Instant;
 import java.util.Collections;
 import java.util.List;
@@ -47,9 +48,28 @@ public record ExportManifest(String format, String election, Mode mode, Instant 
         }
     }
 
-    public record RaceTally(List<String> stations, long inBox, long invalid, Map<String, Long> votes) {
+    /**
+     * A race's totals; {@code constituencies} and {@code regions} (not written when empty) hold its subtotal in each
+     * area where the race is voted in more than one (a national race of a definition with constituencies).
+     */
+    public record RaceTally(List<String> stations, long inBox, long invalid, Map<String, Long> votes,
+                            @JsonInclude(JsonInclude.Include.NON_EMPTY) Map<String, Subtotal> constituencies,
+                            @JsonInclude(JsonInclude.Include.NON_EMPTY) Map<String, Subtotal> regions) {
+        public RaceTally(List<String> stations, long inBox, long invalid, Map<String, Long> votes) {
+            this(stations, inBox, invalid, votes, null, null);
+        }
+
         public RaceTally {
             stations = List.copyOf(stations);
+            votes = sorted(votes);
+            constituencies = sorted(constituencies == null ? Map.of() : constituencies);
+            regions = sorted(regions == null ? Map.of() : regions);
+        }
+    }
+
+    /** A race's figures in one constituency or region. */
+    public record Subtotal(int stations, long inBox, long invalid, Map<String, Long> votes) {
+        public Subtotal {
             votes = sorted(votes);
         }
     }

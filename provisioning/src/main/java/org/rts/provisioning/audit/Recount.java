@@ -1,13 +1,12 @@
 package org.rts.provisioning.audit;
 
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import org.rts.protocol.election.Election;
-import org.rts.protocol.election.Race;
 import org.rts.protocol.export.ExportManifest;
+import org.rts.protocol.export.TallyCount;
 import org.rts.protocol.message.Finding;
 import org.rts.protocol.message.Report;
 import org.rts.protocol.message.ResultReport;
@@ -22,9 +21,11 @@ final class Recount {
     private final Election election;
     private final Map<String, Integer> turnout = new TreeMap<>();
     private final Map<String, ResultReport> results = new LinkedHashMap<>();
+    private final TallyCount count;
 
     Recount(Election election) {
         this.election = election;
+        this.count = new TallyCount(election);
     }
 
     /**
@@ -37,8 +38,8 @@ final class Recount {
         } else if (report instanceof ResultReport r) {
             // the first accepted result of a station and race counts; an accepted repeat has the same figures. A
             // result for a race not on its station's ballot never counts, and is reported with the other errors
-            if (election.onBallot(r.station(), r.race())) {
-                results.putIfAbsent(r.station() + "\u0000" + r.race(), r);
+            if (results.putIfAbsent(r.station() + "\u0000" + r.race(), r) == null) {
+                count.add(r.station(), r.race(), r.inBox(), r.invalid(), r.votes());
             }
             return ReportChecks.check(election, r).errors();
         }
@@ -46,27 +47,7 @@ final class Recount {
     }
 
     ExportManifest.Tally tally() {
-        Map<String, ExportManifest.RaceTally> races = new TreeMap<>();
-        for (Race race : election.allRaces()) {
-            List<String> stations = new ArrayList<>();
-            long inBox = 0;
-            long invalid = 0;
-            Map<String, Long> votes = new TreeMap<>();
-            race.candidates().forEach(c -> votes.put(c.id(), 0L));
-            for (ResultReport r : results.values()) {
-                if (r.race().equals(race.id())) {
-                    stations.add(r.station());
-                    inBox += r.inBox();
-                    invalid += r.invalid();
-                    for (int i = 0; i < race.candidates().size(); i++) {
-                        votes.merge(race.candidates().get(i).id(), (long) r.votes().get(i), Long::sum);
-                    }
-                }
-            }
-            races.put(race.id(), new ExportManifest.RaceTally(stations.stream().sorted().toList(), inBox, invalid,
-                    votes));
-        }
-        return new ExportManifest.Tally(turnout, races);
+        return count.tally(turnout);
     }
 
     /** One line for a person: the turnout and, per race, the stations counted and the votes. */
