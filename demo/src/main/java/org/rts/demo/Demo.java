@@ -31,6 +31,7 @@ import org.rts.protocol.Topics;
 import org.rts.protocol.codec.JsonFiles;
 import org.rts.protocol.codec.MessageCodec;
 import org.rts.protocol.election.Candidate;
+import org.rts.protocol.election.Constituency;
 import org.rts.protocol.election.Election;
 import org.rts.protocol.election.Race;
 import org.rts.protocol.election.Station;
@@ -162,7 +163,7 @@ public final class Demo {
                         broker.url());
                 stations(files);
                 forgery(files, broker.url());
-                check("hub holds 3 accepted results", hub.store().results(ELECTION).size() == 3,
+                check("hub holds 6 accepted results, two per station", hub.store().results(ELECTION).size() == 6,
                         hub.store().results(ELECTION).size() + " results");
                 Map<String, Integer> counts = hub.store().inboundCounts();
                 check("hub rejected exactly the forged message", counts.getOrDefault("REJECTED", 0) == 1,
@@ -214,6 +215,7 @@ public final class Demo {
             Path csv = tallies.resolve("S-000" + (i + 1) + ".csv");
             Files.writeString(csv, csv(registered[i], forms[i]));
             Run r = agent("result", "--bundle", bundle, "--file", csv.toString(), "--wait", "30");
+            int[] accepted = forms[i];
             if (i < 2) {
                 check(device + " result accepted with a receipt", r.code() == AgentMain.ACCEPTED, r.receiptLine());
             } else {
@@ -221,10 +223,29 @@ public final class Demo {
                         r.code() == AgentMain.REFUSED && r.output().contains("RECONCILIATION_FAILED:OVER_VOTING"),
                         "exit " + r.code() + ", OVER_VOTING");
                 out.println("\n-- the officer recounts: 60 unused ballots had been counted as in the box --");
-                Files.writeString(csv, csv(registered[i], new int[] {470, 70, 0, 400, 5, 170, 130, 70, 25}));
+                accepted = new int[] {470, 70, 0, 400, 5, 170, 130, 70, 25};
+                Files.writeString(csv, csv(registered[i], accepted));
                 Run fixed = agent("result", "--bundle", bundle, "--file", csv.toString(), "--wait", "30");
                 check(device + " corrected result accepted", fixed.code() == AgentMain.ACCEPTED,
                         fixed.receiptLine());
+            }
+            boolean karkh = i < 2;
+            String council = karkh ? "council-karkh" : "council-rusafa";
+            Path councilCsv = tallies.resolve("S-000" + (i + 1) + "-council.csv");
+            Files.writeString(councilCsv, councilCsv(council, registered[i], accepted, karkh ? "karkh-a" : "rusafa-a",
+                    karkh ? "karkh-b" : "rusafa-b"));
+            Run c = agent("result", "--bundle", bundle, "--file", councilCsv.toString(), "--wait", "30");
+            check(device + " result for its constituency's council accepted", c.code() == AgentMain.ACCEPTED,
+                    c.receiptLine());
+            if (i == 0) {
+                heading("S-0001 is in Karkh: a tally for Rusafa's council is not on its ballot");
+                Path other = tallies.resolve("S-0001-rusafa.csv");
+                Files.writeString(other, councilCsv("council-rusafa", registered[i], accepted, "rusafa-a",
+                        "rusafa-b"));
+                Run refused = agent("result", "--bundle", bundle, "--file", other.toString(), "--wait", "30");
+                check(device + " refuses another constituency's race", refused.code() != AgentMain.ACCEPTED
+                        && refused.output().contains("RACE_NOT_ON_BALLOT"), "exit " + refused.code()
+                        + ", RACE_NOT_ON_BALLOT");
             }
         }
     }
@@ -256,14 +277,37 @@ public final class Demo {
         return dir.resolve("units").resolve(device);
     }
 
+    /**
+     * A national race and two constituencies of Baghdad, each with its council: S-0001 and S-0002 vote in Karkh,
+     * S-0003 in Rusafa; every station votes in two races.
+     */
     private static Election ballot() {
+        List<Candidate> karkh = List.of(new Candidate("karkh-a", "Tigris list"), new Candidate("karkh-b",
+                "Green Zone list"));
+        List<Candidate> rusafa = List.of(new Candidate("rusafa-a", "Palm list"), new Candidate("rusafa-b",
+                "Rafidain list"));
         return new Election(ELECTION, "Demonstration general election 2026", Mode.LIVE,
                 List.of(new Race("parliament", "Parliament", List.of(new Candidate("list-1", "Hope list"),
                         new Candidate("list-2", "Future list"), new Candidate("list-3", "Unity list"),
                         new Candidate("list-4", "Independents")))),
-                List.of(new Station("S-0001", "Al-Mansour secondary school, room 1", 500),
-                        new Station("S-0002", "Al-Mansour secondary school, room 2", 480),
-                        new Station("S-0003", "Karkh primary school, room 1", 450)), Tolerances.DEFAULT);
+                List.of(new Constituency("karkh", "Baghdad, Karkh", "Baghdad",
+                                List.of(new Race("council-karkh", "Council, Karkh", karkh))),
+                        new Constituency("rusafa", "Baghdad, Rusafa", "Baghdad",
+                                List.of(new Race("council-rusafa", "Council, Rusafa", rusafa)))),
+                List.of(new Station("S-0001", "Al-Mansour secondary school, room 1", 500, null, "C-001", "karkh",
+                                null),
+                        new Station("S-0002", "Al-Mansour secondary school, room 2", 480, null, "C-001", "karkh",
+                                null),
+                        new Station("S-0003", "Al-Rusafa primary school, room 1", 450, null, "C-002", "rusafa",
+                                null)), Tolerances.DEFAULT, null);
+    }
+
+    /** A council's tally: the same ballots in the box as the station's parliament result, split between two lists. */
+    private static String councilCsv(String race, int registered, int[] f, String a, String b) {
+        int valid = f[3] - f[4];
+        return String.join("\n", "field,value", "race," + race, "registered," + registered, "received," + f[0],
+                "unused," + f[1], "spoiled," + f[2], "inBox," + f[3], "invalid," + f[4], a + "," + (valid * 3 / 5),
+                b + "," + (valid - valid * 3 / 5)) + "\n";
     }
 
     private static String csv(int registered, int[] f) {
@@ -282,26 +326,34 @@ public final class Demo {
 
     /** Runs the device agent's command line, showing its output and keeping a copy to check. */
     private Run agent(String... args) {
-        PrintStream original = System.out;
+        PrintStream originalOut = System.out;
+        PrintStream originalErr = System.err;
         ByteArrayOutputStream copy = new ByteArrayOutputStream();
-        System.setOut(new PrintStream(new OutputStream() {
+        System.setOut(tee(originalOut, copy));
+        System.setErr(tee(originalErr, copy));
+        try {
+            return new Run(AgentMain.run(args), copy.toString(StandardCharsets.UTF_8));
+        } finally {
+            System.setOut(originalOut);
+            System.setErr(originalErr);
+        }
+    }
+
+    /** What the agent prints, shown as it comes and kept for the checks. */
+    private static PrintStream tee(PrintStream shown, ByteArrayOutputStream kept) {
+        return new PrintStream(new OutputStream() {
             @Override
             public void write(int b) {
-                original.write(b);
-                copy.write(b);
+                shown.write(b);
+                kept.write(b);
             }
 
             @Override
             public void write(byte[] b, int off, int len) {
-                original.write(b, off, len);
-                copy.write(b, off, len);
+                shown.write(b, off, len);
+                kept.write(b, off, len);
             }
-        }, true, StandardCharsets.UTF_8));
-        try {
-            return new Run(AgentMain.run(args), copy.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setOut(original);
-        }
+        }, true, StandardCharsets.UTF_8);
     }
 
     private void check(String expectation, boolean passed, String evidence) {

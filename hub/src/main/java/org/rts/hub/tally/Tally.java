@@ -10,6 +10,8 @@ import org.rts.hub.store.ResultStore;
 import org.rts.protocol.election.Election;
 import org.rts.protocol.election.Race;
 import org.rts.protocol.election.Station;
+import org.rts.protocol.export.ExportManifest;
+import org.rts.protocol.export.TallyCount;
 import org.rts.protocol.message.Receipt;
 
 /**
@@ -40,6 +42,9 @@ public final class Tally {
         for (Station s : election.stations()) {
             election.ballot(s.id()).forEach(r -> voting.merge(r.id(), 1, Integer::sum));
         }
+        TallyCount count = new TallyCount(election);
+        results.forEach(r -> count.add(r.station(), r.race(), r.inBox(), r.invalid(), r.votes()));
+        Map<String, ExportManifest.RaceTally> areas = count.tally(turnout).races();
         for (Race race : election.allRaces()) {
             out.printf("%nResults: %s (%s)%n", race.id(), race.name());
             StringBuilder header = new StringBuilder(String.format("  %-12s %7s %7s", "STATION", "IN BOX", "INVALID"));
@@ -74,6 +79,8 @@ public final class Tally {
                 total.append(String.format(" %12d", t));
             }
             out.println(total);
+            subtotals(out, "constituency", areas.get(race.id()).constituencies(), race);
+            subtotals(out, "region", areas.get(race.id()).regions(), race);
             out.printf("  %d of %d stations reported%n", stations, voting.getOrDefault(race.id(), 0));
         }
         List<String> review = store.rejectedForReview(election.id());
@@ -87,6 +94,18 @@ public final class Tally {
 
     private static String percent(long part, long whole) {
         return whole == 0 ? "" : String.format(Locale.ROOT, "%.1f%%", part * 100.0 / whole);
+    }
+
+    /** A race voted in several constituencies (regions): its total in each. */
+    private static void subtotals(PrintStream out, String kind, Map<String, ExportManifest.Subtotal> areas,
+                                  Race race) {
+        areas.forEach((area, t) -> {
+            StringBuilder line = new StringBuilder(String.format("  %-12s %7d %7d", abbreviate(area), t.inBox(),
+                    t.invalid()));
+            race.candidates().forEach(c -> line.append(String.format(" %12d", t.votes().get(c.id()))));
+            line.append("  ").append(kind).append(", ").append(t.stations()).append(" stations");
+            out.println(line);
+        });
     }
 
     private static String abbreviate(String name) {

@@ -126,6 +126,12 @@ class LiveTallyTest {
                 printed.toString(java.nio.charset.StandardCharsets.UTF_8).lines()
                         .filter(l -> l.endsWith("stations reported")).toList(),
                 "the printed tally counts the same way: parliament, north-council, south-council");
+        assertEquals(List.of("  north            400      10          200          120           70  constituency,"
+                        + " 1 stations", "  Nineveh          400      10          200          120           70"
+                        + "  region, 1 stations"),
+                printed.toString(java.nio.charset.StandardCharsets.UTF_8).lines()
+                        .filter(l -> l.endsWith(" stations") && !l.endsWith("reported")).toList(),
+                "parliament, voted in two constituencies of two regions, is subtotalled where it was counted");
     }
 
     private static List<String> figures(LiveTally.Area area) {
