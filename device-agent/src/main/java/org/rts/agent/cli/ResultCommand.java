@@ -46,7 +46,7 @@ public final class ResultCommand implements Callable<Integer> {
                         .filter(r -> r.id().equals(race)).findFirst().orElseThrow(() -> new AgentException("race '"
                                 + race + "' is not on the ballot of station " + station + ", which votes in "
                                 + election.ballot(station).stream().map(r -> r.id()).toList()));
-                int registered = election.station(station).orElseThrow().registeredVoters();
+                int registered = election.station(station).orElseThrow().registeredVoters(chosen.id());
                 form = TallyForm.prompt(chosen, registered, console, System.out);
             }
             Draft draft = agent.workflow().result(form);

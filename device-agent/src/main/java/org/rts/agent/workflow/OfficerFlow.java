@@ -291,7 +291,7 @@ public final class OfficerFlow {
     }
 
     private void startResult(Race r) {
-        form = FormEntry.result(r, messages, registered);
+        form = FormEntry.result(r, messages, election.station(station).orElseThrow().registeredVoters(r.id()));
         review = null;
         state = State.ENTRY;
     }

@@ -113,6 +113,7 @@ final class Screens {
         Arrays.fill(f, "-");
         f[9] = registered;
         if (draft != null && draft.preview() instanceof ResultReport r) {
+            f[9] = election.station(station).orElseThrow().registeredVoters(r.race());
             f[0] = r.registered();
             f[1] = r.received();
             f[2] = r.unused();

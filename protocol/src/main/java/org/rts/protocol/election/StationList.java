@@ -63,6 +63,12 @@ final class StationList extends AbstractList<Station> implements RandomAccess {
                         + (c == null ? "it names no constituency" : "constituency '" + c.id() + "' has none")
                         + " and there is no national race");
             }
+            for (String race : s.registeredVotersByRace().keySet()) {
+                if (ballot.stream().noneMatch(r -> r.id().equals(race))) {
+                    throw new IllegalArgumentException("station '" + s.id() + "' gives registered voters for race '"
+                            + race + "', which is not on its ballot");
+                }
+            }
             ballots.put(s.id(), ballot);
             list.add(s);
         }

@@ -60,9 +60,9 @@ public final class ReportChecks {
         }
         Tolerances t = election.tolerances();
         long counted = r.validVotes() + r.invalid();
-        if (r.registered() != station.registeredVoters()) {
+        if (r.registered() != station.registeredVoters(r.race())) {
             f.rule(Rule.REGISTERED_MISMATCH, "registered " + r.registered() + " on the form, "
-                    + station.registeredVoters() + " on the station list");
+                    + station.registeredVoters(r.race()) + " on the station list for " + r.race());
         }
         long accounted = (long) r.unused() + r.spoiled() + r.inBox();
         if (Math.abs(r.received() - accounted) > t.ballotAccounting()) {

@@ -41,6 +41,22 @@ class ReportChecksTest {
     }
 
     @Test
+    void a_race_with_its_own_count_of_registered_voters_is_checked_against_it() {
+        Election e = Fixtures.election(2);
+        var s = e.station("S-001").orElseThrow();
+        Election own = new Election(e.id(), e.name(), e.mode(), e.races(), e.stations().stream().map(x -> x.id()
+                .equals("S-001") ? new org.rts.protocol.election.Station(s.id(), s.name(), s.registeredVoters(),
+                s.region(), s.centre(), s.constituency(), s.races(), java.util.Map.of("parliament", 450)) : x)
+                .toList(), e.tolerances());
+        assertEquals(List.of(), codes(ReportChecks.check(own, form(450, 600, 198, 2, 400, 10, List.of(200, 190)))
+                .errors()), "the race's own list");
+        Findings station = ReportChecks.check(own, form(500, 600, 198, 2, 400, 10, List.of(200, 190)));
+        assertEquals(List.of("RECONCILIATION_FAILED:REGISTERED_MISMATCH"), codes(station.errors()));
+        assertTrue(station.errors().get(0).detail().contains("450 on the station list for parliament"),
+                station.toString());
+    }
+
+    @Test
     void ballots_received_must_be_accounted_for() {
         assertEquals(List.of("RECONCILIATION_FAILED:BALLOT_ACCOUNTING"),
                 codes(ReportChecks.check(election, form(500, 600, 197, 2, 400, 10, List.of(200, 190))).errors()));

@@ -35,7 +35,8 @@ import org.rts.provisioning.ProvisioningException;
  * <ul>
  *   <li>stations: {@code station,name,centre,constituency,region,registered_voters,races}; {@code races} (optional)
  *       lists the race ids separated by {@code ;} when the station votes in only some of its races; {@code region}
- *       may be left empty for the constituency's;</li>
+ *       may be left empty for the constituency's; a column {@code registered_voters:<race id>} gives the voters on
+ *       the list for that race where the law counts them apart (empty: the station's figure);</li>
  *   <li>candidates: {@code race,race_name,constituency,candidate,candidate_name}, one line per candidate in ballot
  *       order; an empty {@code constituency} makes a national race, which every station votes in.</li>
  * </ul>
@@ -44,6 +45,7 @@ import org.rts.provisioning.ProvisioningException;
 public final class BallotInput {
     private static final List<String> STATION_COLUMNS = List.of("station", "name", "centre", "constituency", "region",
             "registered_voters");
+    private static final String PER_RACE = "registered_voters:";
     private static final List<String> CANDIDATE_COLUMNS = List.of("race", "race_name", "constituency", "candidate",
             "candidate_name");
 
@@ -187,9 +189,20 @@ public final class BallotInput {
                         ? "it names no constituency" : "constituency '" + constituency + "' has none")
                         + " and there is no national race");
             }
+            Map<String, Integer> byRace = new LinkedHashMap<>();
+            for (String column : row.record().getParser().getHeaderNames()) {
+                if (column.startsWith(PER_RACE) && !row.get(column).isEmpty()) {
+                    String race = column.substring(PER_RACE.length()).strip();
+                    if (!may.contains(race)) {
+                        throw row.error("column '" + column + "': race '" + race + "' is not on the ballot of station '"
+                                + id + "' (it may vote in: " + String.join(", ", may) + ")");
+                    }
+                    byRace.put(race, row.count(column));
+                }
+            }
             try {
                 stations.add(new Station(id, row.required("name"), row.count("registered_voters"),
-                        row.get("region"), row.get("centre"), constituency, races));
+                        row.get("region"), row.get("centre"), constituency, races, byRace));
             } catch (IllegalArgumentException e) {
                 throw row.error(e.getMessage());
             }

@@ -74,6 +74,23 @@ class BallotInputTest {
     }
 
     @Test
+    void a_race_may_count_its_own_registered_voters() throws IOException {
+        Files.writeString(stations, """
+                station,name,centre,constituency,region,registered_voters,races,registered_voters:council-b1
+                S-1,"مدرسة المنصور، غرفة ١",C-1,baghdad-1,,480,,455
+                S-2,مدرسة المنصور غرفة ٢,C-1,baghdad-1,,500,council-b1,
+                S-3,ثانوية العشار,C-2,basra-1,Basra,610,referendum;council-basra,
+                """);
+        Election e = BallotInput.read(header, stations, candidates);
+        assertEquals(455, e.station("S-1").orElseThrow().registeredVoters("council-b1"));
+        assertEquals(480, e.station("S-1").orElseThrow().registeredVoters("referendum"), "the station's list");
+        assertEquals(500, e.station("S-2").orElseThrow().registeredVoters("council-b1"), "an empty cell: the same");
+        Files.writeString(stations, Files.readString(stations).replace("council-basra,", "council-basra,70"));
+        assertEquals(stations + ":4: column 'registered_voters:council-b1': race 'council-b1' is not on the ballot of"
+                + " station 'S-3' (it may vote in: referendum, council-basra)", refusal());
+    }
+
+    @Test
     void a_duplicate_station_is_named_with_both_lines() throws IOException {
         Files.writeString(stations, STATIONS + "S-2,again,C-9,basra-1,,10,\n");
         assertEquals(stations + ":6: station 'S-2' is listed twice (first on line 3)", refusal());
