@@ -74,6 +74,51 @@ class PostgresStoreTest extends StoreContract {
     }
 
     @Test
+    void a_database_missing_on_the_server_is_named_and_not_retried_as_is() {
+        StoreException e = assertThrows(StoreException.class,
+                () -> ResultStore.open("jdbc:postgresql://127.0.0.1:5432/no_such_db?user=rts&password=secret"));
+        assertFalse(e.transientFault(), e.getMessage());
+        assertTrue(e.getMessage().startsWith("cannot open hub store jdbc:postgresql://127.0.0.1:5432/no_such_db"),
+                e.getMessage());
+        assertTrue(e.getMessage().contains("no_such_db\""), e.getMessage());
+        assertFalse(e.getMessage().contains("secret"), e.getMessage());
+    }
+
+    @Test
+    void the_tables_are_made_in_the_schema_the_url_names_wherever_it_stands_in_the_url() throws Exception {
+        assertEquals(TABLES, tables(database, location()));
+        try (TestDatabase other = new TestDatabase()) {
+            String url = other.url();
+            String schema = url.substring(url.indexOf("currentSchema="));
+            String server = url.substring(0, url.indexOf('?'));
+            String params = url.substring(url.indexOf('?') + 1).replace("&" + schema, "");
+            try (ResultStore first = ResultStore.open(server + "?" + schema + "&" + params)) {
+                first.check();
+            }
+            assertEquals(TABLES, tables(other, url));
+        }
+    }
+
+    static final List<String> TABLES = List.of("alerts", "chain", "forward_queue", "heads", "inbound",
+            "ops_sessions", "results", "stations", "unchained", "units");
+
+    static List<String> tables(TestDatabase database, String url) throws Exception {
+        String schema = url.substring(url.indexOf("currentSchema=") + "currentSchema=".length());
+        try (Connection c = database.connect();
+             var ps = c.prepareStatement("SELECT table_name FROM information_schema.tables WHERE table_schema = ?"
+                     + " ORDER BY table_name")) {
+            ps.setString(1, schema);
+            List<String> tables = new ArrayList<>();
+            try (var rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    tables.add(rs.getString(1));
+                }
+            }
+            return tables;
+        }
+    }
+
+    @Test
     void an_unreachable_server_is_a_transient_fault_with_its_address() {
         StoreException e = assertThrows(StoreException.class,
                 () -> MessageStore.open("jdbc:postgresql://127.0.0.1:1/rts?user=rts&connectTimeout=2"));

@@ -77,7 +77,8 @@ abstract class StoreContract {
         try (SessionStore sessions = SessionStore.open(location())) {
             sessions.open("h1", "amal", now.plusSeconds(60));
             assertTrue(sessions.valid("h1", now));
-            assertFalse(sessions.valid("h1", now.plusSeconds(61)), "expired");
+            assertTrue(sessions.valid("h1", now.plusSeconds(60)), "valid to its last moment");
+            assertFalse(sessions.valid("h1", now.plusSeconds(60).plusMillis(1)), "expired");
             assertFalse(sessions.valid("h2", now));
         }
         try (SessionStore sessions = SessionStore.open(location())) {
@@ -105,6 +106,25 @@ abstract class StoreContract {
     }
 
     @Test
+    void closed_alerts_are_history_newest_first_with_the_detail_they_closed_with() {
+        Instant at = Instant.parse("2026-11-26T10:00:00Z");
+        var first = new UnitStore.AlertRow("OFFLINE", "d", "S-1", "silent 5 min", at, at, null);
+        var second = new UnitStore.AlertRow("OFFLINE", "d", "S-1", "silent 5 min", at, at.plusSeconds(900), null);
+        var open = new UnitStore.AlertRow("TAMPER", "e", null, "case open", at, at.minusSeconds(60), null);
+        try (UnitStore units = UnitStore.open(location())) {
+            units.saveAlerts(List.of(first, second, open));
+            var firstClosed = new UnitStore.AlertRow("OFFLINE", "d", "S-1", "back after 7 min", at, at,
+                    at.plusSeconds(420));
+            var secondClosed = new UnitStore.AlertRow("OFFLINE", "d", "S-1", "back after 1 min", at,
+                    at.plusSeconds(900), at.plusSeconds(960));
+            units.saveAlerts(List.of(firstClosed, secondClosed));
+            units.saveAlerts(List.of());
+            assertEquals(List.of(open, secondClosed, firstClosed), units.alerts(false));
+            assertEquals(List.of(open), units.alerts(true));
+        }
+    }
+
+    @Test
     void units_health_is_kept_and_replaced() {
         Instant at = Instant.parse("2026-11-26T10:00:00Z");
         var online = new UnitStore.UnitRow("d", "S-1", "ONLINE", at, 5, "{\"battery\":250.0}", -3L,
@@ -117,6 +137,64 @@ abstract class StoreContract {
             units.saveUnits(List.of(offline));
             assertEquals(List.of(offline, lost), units.units());
         }
+    }
+
+    static Decision rejected(Decision d, Reason reason, String detail) {
+        return new Decision(d.topic(), d.deviceId(), d.hash(), d.bytes(), d.receivedAt(), d.report(),
+                List.of(Finding.of(reason, detail)), List.of(), d.receipt());
+    }
+
+    @Test
+    void accepted_figures_are_read_back_by_station_and_race() {
+        store.save(turnout(1, "", "h1", 10));
+        store.save(result(2, "h1", "r2", 6));
+        try (ResultStore reader = ResultStore.open(location())) {
+            reader.check();
+            assertEquals(10, reader.maxTurnout("el", "S").getAsInt());
+            assertTrue(reader.maxTurnout("el", "S-2").isEmpty());
+            assertTrue(reader.maxTurnout("other", "S").isEmpty());
+            var r = reader.result("el", "S", "R").orElseThrow();
+            assertEquals(new org.rts.hub.intake.AcceptedResult("S", "R", "d", "r2", 100, 10, 0, List.of(6, 4),
+                    ((ResultReport) result(2, "h1", "r2", 6).report()).figures(), List.of()), r);
+            assertTrue(reader.result("el", "S", "R2").isEmpty());
+            assertEquals(List.of(r), reader.results("el"));
+            assertEquals(List.of(), reader.results("other"));
+        }
+    }
+
+    @Test
+    void rejected_messages_are_listed_for_review_and_conflicts_counted_apart() {
+        store.save(turnout(1, "", "h1", 10));
+        store.save(rejected(result(2, "h1", "r2", 6), Reason.CONFLICT, "another result for S R"));
+        store.save(rejected(result(3, "r2", "r3", 7), Reason.RECONCILIATION_FAILED, "over voting"));
+        store.save(rejected(result(4, "r3", "r4", 8), Reason.RECONCILIATION_FAILED, "over voting"));
+        store.save(rejected(turnout(5, "r4", "h5", 3), Reason.RECONCILIATION_FAILED, "decreasing"));
+        store.save(new Decision("t", "x", "u1", "junk".getBytes(StandardCharsets.US_ASCII), T, null,
+                List.of(Finding.of(Reason.MALFORMED, "")), List.of(), new byte[] {1}));
+
+        Map<String, int[]> counts = store.rejectedResults("el");
+        assertEquals(Set.of("S"), counts.keySet());
+        assertArrayEquals(new int[] {2, 1}, counts.get("S"), "[rejected, conflicts]");
+        assertEquals(Map.of(), store.rejectedResults("other"));
+        assertEquals(List.of("d seq 2 station S R: CONFLICT", "d seq 3 station S R: RECONCILIATION_FAILED",
+                "d seq 4 station S R: RECONCILIATION_FAILED", "d seq 5 station S : RECONCILIATION_FAILED"),
+                store.rejectedForReview("el"));
+        assertEquals(Map.of("ACCEPTED", 1, "REJECTED", 5), store.inboundCounts());
+        assertEquals(List.of("", "CONFLICT", "RECONCILIATION_FAILED", "RECONCILIATION_FAILED",
+                "RECONCILIATION_FAILED"), store.inboundReasons("d"));
+        assertEquals(List.of("MALFORMED"), store.inboundReasons("x"));
+        assertEquals(0, store.storedCopies());
+    }
+
+    @Test
+    void a_copy_decided_again_is_counted_as_a_stored_copy() {
+        Decision junk = new Decision("t", "x", "u1", "junk".getBytes(StandardCharsets.US_ASCII), T, null,
+                List.of(Finding.of(Reason.SEQUENCE_GAP, "")), List.of(), new byte[] {1});
+        store.save(junk);
+        store.save(junk);
+        store.save(turnout(1, "", "h1", 10));
+        assertEquals(1, store.storedCopies());
+        assertEquals(List.of("SEQUENCE_GAP", "SEQUENCE_GAP"), store.inboundReasons("x"));
     }
 
     @Test

@@ -1,0 +1,19 @@
+package org.rts.hub.store;
+
+import org.junit.jupiter.api.AfterEach;
+import org.rts.hub.testing.TestDatabase;
+
+/** An export's view of the store in PostgreSQL, shared by the hubs of a group; each test in a schema of its own. */
+class PostgresExportSnapshotTest extends ExportSnapshotContract {
+    private final TestDatabase database = new TestDatabase();
+
+    @Override
+    String location() {
+        return database.url();
+    }
+
+    @AfterEach
+    void dropSchema() {
+        database.close();
+    }
+}
