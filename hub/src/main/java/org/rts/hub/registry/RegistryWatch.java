@@ -87,7 +87,7 @@ public final class RegistryWatch {
     private DeviceRegistry load() {
         Registry registry = Registry.readSigned(registryFile, ca);
         Crl crl = Crl.read(crlFile, ca);
-        return DeviceRegistry.load(registry, crl, ca, electionId);
+        return DeviceRegistry.load(registry, crl, ca, electionId, current);
     }
 
     /** Modification time and size of the three files: a change to any one means read them again. */
