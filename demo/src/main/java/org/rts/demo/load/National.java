@@ -66,50 +66,77 @@ public final class National implements Callable<Integer> {
     private void run() throws Exception {
         System.out.printf("National figures: %,d stations, %d constituencies, %d candidates each%n", stations,
                 constituencies, candidates);
-        NationalBallot ballot = NationalBallot.write(work.resolve("input"), "national-bench", stations,
-                constituencies, candidates);
-        Path csrDir = Files.createDirectories(work.resolve("requests"));
-        long t = System.nanoTime();
-        ECPrivateKeyParameters firstKey = requests(ballot, csrDir);
-        System.out.printf("  %,d certificate requests made (outside provisioning) in %.1f s%n", stations,
-                (System.nanoTime() - t) / 1e9);
+        Election national = provision("national", stations, constituencies, true);
+        Election small = provision("small", SMALL, 2, false);
+        for (Election e : List.of(national, small)) {
+            Path unit = e.files.dir().resolve("devices").resolve(NationalBallot.device(1));
+            // the unit: its key was made on it ('device-agent enroll'), the bundle from provisioning is imported
+            Path unitBundle = e.work.resolve("unit").resolve("bundle");
+            Pem.writePrivateKey(new BundleFiles(unitBundle).deviceKey(), e.firstKey);
+            List<String> unitDirs = List.of("--bundle", unitBundle.toString(), "--data",
+                    e.work.resolve("unit").resolve("data").toString());
+            Measured imported = measure(concat(agent(), List.of("import", "--from", unit.toString()), unitDirs),
+                    null);
+            System.out.printf("  device-agent import of its bundle (%s, %,d stations): %.2f s, max RSS %d MB%n",
+                    e.name, e.stations, imported.seconds, imported.maxRssKb / 1024);
+            for (int i = 1; i <= 3; i++) {
+                Measured status = measure(concat(agent(), List.of("status"), unitDirs), null);
+                System.out.printf("  device-agent status (%s, run %d): %.2f s, max RSS %d MB%n", e.name, i,
+                        status.seconds, status.maxRssKb / 1024);
+            }
+        }
+        hub(national.files);
+    }
 
-        Path dir = work.resolve("election");
+    /** Stations of the small election the unit's figures are compared with. */
+    private static final int SMALL = 200;
+
+    private record Election(String name, int stations, Path work, ElectionFiles files,
+                            ECPrivateKeyParameters firstKey) {
+    }
+
+    /** The ballot as CSV, every unit's request, then init and enroll-batch through the provisioning jar. */
+    private Election provision(String name, int count, int districts, boolean print) throws Exception {
+        Path here = Files.createDirectories(work.resolve(name));
+        NationalBallot ballot = NationalBallot.write(here.resolve("input"), name + "-bench", count, districts,
+                candidates);
+        Path csrDir = Files.createDirectories(here.resolve("requests"));
+        long t = System.nanoTime();
+        ECPrivateKeyParameters firstKey = requests(ballot, csrDir, count);
+        Path dir = here.resolve("election");
         Measured init = measure(List.of(java(), "-jar", jar("provisioning/target/provisioning.jar"), "init", "--dir",
                 dir.toString(), "--stations", ballot.stationsCsv().toString(), "--candidates",
                 ballot.candidatesCsv().toString(), "--ballot", ballot.header().toString()), null);
         ElectionFiles files = new ElectionFiles(dir);
-        System.out.printf("  provisioning init (CSV): %.1f s, max RSS %d MB; ballot.json %,d bytes%n", init.seconds,
-                init.maxRssKb / 1024, Files.size(files.ballot()));
-
         List<String> progress = new ArrayList<>();
-        Measured enrol = measure(List.of(java(), "-jar", jar("provisioning/target/provisioning.jar"),
-                "enroll-batch", "--dir", dir.toString(), "--plan", ballot.plan().toString(), "--csr-dir",
-                csrDir.toString(), "--broker", "ssl://10.0.0.5:8883"), progress);
-        System.out.printf("  provisioning enroll-batch: %,d units in %.1f s (%.2f ms a unit), max RSS %d MB%n",
-                stations, enrol.seconds, enrol.seconds * 1000 / stations, enrol.maxRssKb / 1024);
-        printPace(progress);
-        Path unit = files.dir().resolve("devices").resolve(NationalBallot.device(1));
-        System.out.printf("  a unit's folder: %,d bytes; every unit's folder: %,d MB; registry.json %,d bytes%n",
-                size(unit), size(files.dir().resolve("devices")) / (1024 * 1024), Files.size(files.registry()));
+        Measured enrol = measure(List.of(java(), "-Xmx" + ENROL_HEAP, "-jar",
+                jar("provisioning/target/provisioning.jar"), "enroll-batch", "--dir", dir.toString(), "--plan",
+                ballot.plan().toString(), "--csr-dir", csrDir.toString(), "--broker", "ssl://10.0.0.5:8883"),
+                progress);
+        if (print) {
+            System.out.printf("  %,d certificate requests made (outside provisioning) in %.1f s%n", count,
+                    (System.nanoTime() - t) / 1e9 - init.seconds - enrol.seconds);
+            System.out.printf("  provisioning init (CSV): %.1f s, max RSS %d MB; election.json %,d bytes%n",
+                    init.seconds, init.maxRssKb / 1024, Files.size(files.ballot()));
+            System.out.printf("  provisioning enroll-batch (-Xmx%s): %,d units in %.1f s (%.2f ms a unit), max RSS"
+                    + " %d MB%n", ENROL_HEAP, count, enrol.seconds, enrol.seconds * 1000 / count,
+                    enrol.maxRssKb / 1024);
+            printPace(progress);
+            Path unit = files.dir().resolve("devices").resolve(NationalBallot.device(1));
+            System.out.printf("  a unit's folder: %,d bytes; every unit's folder: %,d MB; registry.json %,d bytes%n",
+                    size(unit), size(files.dir().resolve("devices")) / (1024 * 1024), Files.size(files.registry()));
+        }
+        return new Election(name, count, here, files, firstKey);
+    }
 
-        // the unit: its key was made on it ('device-agent enroll'), the bundle from provisioning is imported
-        Path unitBundle = work.resolve("unit").resolve("bundle");
-        Pem.writePrivateKey(new BundleFiles(unitBundle).deviceKey(), firstKey);
-        List<String> agent = List.of(java(), "-Xms8m", "-Xmx32m", "-Xss256k", "-XX:MaxMetaspaceSize=48m",
+    /** The heap given to enroll-batch (without it, the JVM takes a quarter of the machine's memory). */
+    private static final String ENROL_HEAP = "1g";
+
+    /** The unit's JVM as its Debian launcher starts it (without the class-data archive it makes on first start). */
+    private static List<String> agent() {
+        return List.of(java(), "-Xms8m", "-Xmx32m", "-Xss256k", "-XX:MaxMetaspaceSize=48m",
                 "-XX:ReservedCodeCacheSize=12m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
                 "-XX:CICompilerCount=1", "-jar", jar("device-agent/target/device-agent.jar"));
-        List<String> unitDirs = List.of("--bundle", unitBundle.toString(), "--data",
-                work.resolve("unit").resolve("data").toString());
-        Measured imported = measure(concat(agent, List.of("import", "--from", unit.toString()), unitDirs), null);
-        System.out.printf("  device-agent import of its bundle: %.2f s, max RSS %d MB%n", imported.seconds,
-                imported.maxRssKb / 1024);
-        for (int i = 1; i <= 3; i++) {
-            Measured status = measure(concat(agent, List.of("status"), unitDirs), null);
-            System.out.printf("  device-agent status (run %d): %.2f s, max RSS %d MB%n", i, status.seconds,
-                    status.maxRssKb / 1024);
-        }
-        hub(files);
     }
 
     /** The hub's start with the national registry, and a reload after one more change to it. */
@@ -144,9 +171,9 @@ public final class National implements Callable<Integer> {
         }
     }
 
-    private ECPrivateKeyParameters requests(NationalBallot ballot, Path csrDir) {
+    private static ECPrivateKeyParameters requests(NationalBallot ballot, Path csrDir, int count) {
         ECPrivateKeyParameters[] first = new ECPrivateKeyParameters[1];
-        IntStream.rangeClosed(1, stations).parallel().forEach(i -> {
+        IntStream.rangeClosed(1, count).parallel().forEach(i -> {
             ECPrivateKeyParameters key = (ECPrivateKeyParameters) Keys.generate().getPrivate();
             String device = NationalBallot.device(i);
             Pem.write(csrDir.resolve(device + ".csr"), Csr.encode(Csr.create(device, key)), false);
