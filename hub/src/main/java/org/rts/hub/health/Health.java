@@ -49,6 +49,10 @@ public final class Health {
         duplicates.incrementAndGet();
     }
 
+    public long releasedCount() {
+        return released.get();
+    }
+
     public long duplicates() {
         return duplicates.get();
     }

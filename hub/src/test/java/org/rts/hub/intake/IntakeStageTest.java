@@ -44,6 +44,7 @@ class IntakeStageTest {
     private Health health;
     private IntakeStage stage;
     private Admission admission;
+    private HubMetrics metrics;
     private final AtomicInteger accepted = new AtomicInteger();
 
     /** A delivery that records what the stage did with it. */
@@ -106,7 +107,7 @@ class IntakeStageTest {
         RegistryWatch registry = new RegistryWatch(files.registry(), files.crl(),
                 Pem.readCertificate(files.caCertificate()), election.id);
         Verification verification = new Verification(new Authenticator(election.election, registry::current));
-        HubMetrics metrics = new HubMetrics();
+        metrics = new HubMetrics();
         admission = new Admission(new Admission.Limits(1000, 1000, 100, 1 << 20), verification, d -> true, () -> { },
                 pool, health, metrics, TestElection.CLOCK);
         Intake intake = new Intake(election.election, verification, through, new ReceiptIssuer(
@@ -184,5 +185,36 @@ class IntakeStageTest {
         assertEquals(List.of("answer " + Topics.receipt(election.id, good.id)), List.copyOf(fine.done));
         assertEquals(0, store.head(bad.id).seq());
         assertEquals(1, store.head(good.id).seq());
+        assertEquals(1, health.releasedCount());
+    }
+
+    @Test
+    void every_outcome_is_counted_and_only_an_accepted_report_wakes_the_forwarders() throws Exception {
+        start(store);
+        Device d2 = election.device(2);
+        Recorded over = report(d2, 9_999); // more voters than S-2's 480 registered: chained, rejected
+        await("the rejection answered", () -> !over.done.isEmpty());
+        assertEquals(0, accepted.get(), "a rejection alone gives the forwarders nothing");
+        Device d1 = election.device(1);
+        Recorded first = report(d1, 10);
+        await("the acceptance answered", () -> !first.done.isEmpty());
+        assertEquals(1, accepted.get());
+        Recorded copy = new Recorded(first.topic, first.payload);
+        assertTrue(admission.offer(copy));
+        Recorded stray = new Recorded("rts/v1/" + election.id + "/elsewhere", new byte[] {1});
+        assertTrue(admission.offer(stray));
+        await("the copy answered and the stray acknowledged", () -> !copy.done.isEmpty() && !stray.done.isEmpty());
+        assertEquals(List.copyOf(first.done), List.copyOf(copy.done), "the copy gets its receipt again");
+        assertEquals(List.of("ack"), List.copyOf(stray.done), "nothing to answer on a topic of no unit");
+        assertEquals(1, health.duplicates());
+        assertEquals(4, health.processedCount());
+        assertEquals(1, accepted.get(), "a copy is not news for the forwarders");
+        String text = new String(metrics.scrape(), java.nio.charset.StandardCharsets.UTF_8);
+        for (String outcome : List.of("ACCEPTED", "REJECTED", "DUPLICATE")) {
+            assertTrue(text.contains("rts_hub_messages_total{outcome=\"" + outcome + "\"} 1.0"), text);
+        }
+        assertTrue(text.contains("rts_hub_receipt_seconds_count 4"), text);
+        assertTrue(text.matches("(?s).*rts_hub_batch_seconds_count [1-4]\\b.*"), text);
+        assertEquals(1, store.head(d1.id).seq());
     }
 }
