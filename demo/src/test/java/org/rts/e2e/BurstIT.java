@@ -58,6 +58,68 @@ class BurstIT {
         assertEquals(0, health.reconnects(), "no reconnect: " + health);
     }
 
+    /**
+     * The operations room's session lookups run on a connection of their own: requests carrying random cookies,
+     * many at once during the burst, neither break nor half-commit an intake batch.
+     */
+    @Test
+    @Timeout(900)
+    void room_requests_with_random_cookies_during_a_burst_break_no_batch() throws Exception {
+        int port = Mosquitto.freePort();
+        Path users = java.nio.file.Files.writeString(dir.resolve("users.txt"),
+                org.rts.hub.web.Users.line("amal", "correct horse".toCharArray()) + "\n");
+        var answered = new java.util.concurrent.atomic.AtomicLong();
+        var serverErrors = new java.util.concurrent.ConcurrentLinkedQueue<String>();
+        var stop = new java.util.concurrent.atomic.AtomicBoolean();
+        var client = java.net.http.HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+        var random = new java.security.SecureRandom();
+        List<Thread> hammers = new ArrayList<>();
+        for (int t = 0; t < 8; t++) {
+            hammers.add(Thread.ofPlatform().daemon().start(() -> {
+                String[] paths = {"/api/units", "/api/alerts", "/api/tally", "/api/events"};
+                while (!stop.get()) {
+                    byte[] id = new byte[24];
+                    random.nextBytes(id);
+                    var request = java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + port
+                            + paths[random.nextInt(paths.length)])).timeout(Duration.ofSeconds(5))
+                            .header("Cookie", "rts_session=" + java.util.HexFormat.of().formatHex(id)).build();
+                    try {
+                        int code = client.send(request, java.net.http.HttpResponse.BodyHandlers.discarding())
+                                .statusCode();
+                        answered.incrementAndGet();
+                        if (code >= 500) {
+                            serverErrors.add(request.uri() + " " + code);
+                        }
+                    } catch (java.io.IOException notYetListening) {
+                        try {
+                            Thread.sleep(20);
+                        } catch (InterruptedException e) {
+                            return;
+                        }
+                    } catch (InterruptedException e) {
+                        return;
+                    }
+                }
+            }));
+        }
+        HealthReport health;
+        try {
+            health = burst(200, 50, Mosquitto.forElection(dir.resolve("broker"), 200, 100), "--ops-port",
+                    Integer.toString(port), "--ops-users", users.toString());
+        } finally {
+            stop.set(true);
+            for (Thread t : hammers) {
+                t.join(10_000);
+            }
+        }
+        System.out.printf("the operations room answered %d requests with random cookies during the burst%n",
+                answered.get());
+        assertTrue(answered.get() > 1000, "the room answered " + answered.get() + " requests during the burst");
+        assertEquals(List.of(), List.copyOf(serverErrors));
+        assertEquals(null, health.storeFailingSince(), "no batch failed: " + health);
+        assertEquals(null, health.storeError(), health.toString());
+    }
+
     private HealthReport burst(int units, int perUnit) throws Exception {
         // room for a unit's messages sent again (after 10 min without a receipt) besides the first copies
         return burst(units, perUnit, Mosquitto.forElection(dir.resolve("broker"), units, 2 * perUnit));
