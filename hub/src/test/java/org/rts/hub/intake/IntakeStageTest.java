@@ -189,6 +189,39 @@ class IntakeStageTest {
     }
 
     @Test
+    void a_message_failing_for_its_own_sake_alone_is_tried_three_times_then_released() throws Exception {
+        AtomicInteger attempts = new AtomicInteger();
+        start((el, keys, decide) -> {
+            attempts.incrementAndGet();
+            throw new StoreException("constraint violated", false, null);
+        });
+        Recorded failing = report(election.device(1), 10);
+        await("released", () -> !failing.done.isEmpty());
+        assertEquals(3, attempts.get());
+        assertEquals(List.of("ack"), List.copyOf(failing.done));
+        assertEquals(1, health.releasedCount());
+        assertEquals(0, health.storeFailures(), "not the store's fault");
+    }
+
+    @Test
+    void the_time_to_a_receipt_and_to_store_a_batch_are_recorded_in_seconds() throws Exception {
+        start(store);
+        Recorded r = report(election.device(1), 10);
+        await("answered", () -> !r.done.isEmpty());
+        await("recorded", () -> scraped("rts_hub_receipt_seconds_count") == 1);
+        for (String sum : List.of("rts_hub_receipt_seconds_sum", "rts_hub_batch_seconds_sum")) {
+            double seconds = scraped(sum);
+            assertTrue(seconds > 0 && seconds < 3600, sum + " " + seconds + ": seconds, not nanoseconds");
+        }
+    }
+
+    private double scraped(String name) {
+        String text = new String(metrics.scrape(), java.nio.charset.StandardCharsets.UTF_8);
+        return text.lines().filter(l -> l.startsWith(name + " ")).mapToDouble(l -> Double.parseDouble(
+                l.substring(name.length() + 1).strip())).findFirst().orElse(-1);
+    }
+
+    @Test
     void every_outcome_is_counted_and_only_an_accepted_report_wakes_the_forwarders() throws Exception {
         start(store);
         Device d2 = election.device(2);
