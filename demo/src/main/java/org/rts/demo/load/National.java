@@ -195,13 +195,15 @@ public final class National implements Callable<Integer> {
                         Double.parseDouble(m.group(2).replace(",", ""))});
             }
         }
-        if (points.size() >= 3) {
+        if (points.size() >= 4) {
             double[] first = points.get(0);
-            double[] last = points.get(points.size() - 1);
-            double[] before = points.get(points.size() - 2);
-            System.out.printf("  pace: the first %,.0f units %.1f s (from the start, the plan checked first);"
-                    + " the last %,.0f units %.1f s; %d saves of the registry%n", first[1], first[0],
-                    last[1] - before[1], last[0] - before[0], points.size());
+            double secondChunk = points.get(1)[0] - first[0];
+            int last = points.size() - 2; // the last full thousand
+            double lastChunk = points.get(last)[0] - points.get(last - 1)[0];
+            System.out.printf("  pace: %.1f s to the first save of %,.0f units (the whole plan checked first), then"
+                    + " %.1f s for units %,.0f-%,.0f and %.1f s for units %,.0f-%,.0f; %d saves of the registry%n",
+                    first[0], first[1], secondChunk, first[1] + 1, points.get(1)[1], lastChunk,
+                    points.get(last - 1)[1] + 1, points.get(last)[1], points.size());
         }
     }
 
