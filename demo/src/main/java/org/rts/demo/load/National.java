@@ -184,7 +184,7 @@ public final class National implements Callable<Integer> {
         return first[0];
     }
 
-    /** The pace through the batch: the first thousand units against the last. */
+    /** The pace through the batch: the units after the first save against the last ones. */
     private void printPace(List<String> progress) {
         List<double[]> points = new ArrayList<>(); // seconds, units
         for (String line : progress) {
@@ -195,15 +195,17 @@ public final class National implements Callable<Integer> {
                         Double.parseDouble(m.group(2).replace(",", ""))});
             }
         }
-        if (points.size() >= 4) {
+        if (points.size() >= 3) {
             double[] first = points.get(0);
-            double secondChunk = points.get(1)[0] - first[0];
-            int last = points.size() - 2; // the last full thousand
-            double lastChunk = points.get(last)[0] - points.get(last - 1)[0];
+            double[] second = points.get(1);
+            double[] beforeLast = points.get(points.size() - 2);
+            double[] last = points.get(points.size() - 1);
             System.out.printf("  pace: %.1f s to the first save of %,.0f units (the whole plan checked first), then"
-                    + " %.1f s for units %,.0f-%,.0f and %.1f s for units %,.0f-%,.0f; %d saves of the registry%n",
-                    first[0], first[1], secondChunk, first[1] + 1, points.get(1)[1], lastChunk,
-                    points.get(last - 1)[1] + 1, points.get(last)[1], points.size());
+                    + " %.2f ms a unit for units %,.0f-%,.0f and %.2f ms a unit for units %,.0f-%,.0f (each with its"
+                    + " save); %d saves of the registry%n", first[0], first[1],
+                    1000 * (second[0] - first[0]) / (second[1] - first[1]), first[1] + 1, second[1],
+                    1000 * (last[0] - beforeLast[0]) / (last[1] - beforeLast[1]), beforeLast[1] + 1, last[1],
+                    points.size());
         }
     }
 
