@@ -103,6 +103,12 @@ class IntakeStageTest {
     }
 
     private void start(IntakeStore through) {
+        prepare(through);
+        stage.start();
+    }
+
+    /** The stage built but not started: what is offered now waits, and is taken as one batch. */
+    private void prepare(IntakeStore through) {
         var files = election.files;
         RegistryWatch registry = new RegistryWatch(files.registry(), files.crl(),
                 Pem.readCertificate(files.caCertificate()), election.id);
@@ -113,7 +119,6 @@ class IntakeStageTest {
         Intake intake = new Intake(election.election, verification, through, new ReceiptIssuer(
                 Pem.readPrivateKey(files.hubKey()), Pem.readCertificate(files.hubCertificate())), TestElection.CLOCK);
         stage = new IntakeStage(admission, intake, Signing.parallel(pool), health, metrics, accepted::incrementAndGet);
-        stage.start();
     }
 
     private Recorded report(Device d, int voters) {
@@ -201,6 +206,48 @@ class IntakeStageTest {
         assertEquals(List.of("ack"), List.copyOf(failing.done));
         assertEquals(1, health.releasedCount());
         assertEquals(0, health.storeFailures(), "not the store's fault");
+    }
+
+    @Test
+    void a_batch_whose_middle_message_fails_is_taken_one_by_one_and_only_that_one_is_released() throws Exception {
+        Device bad = election.device(2);
+        List<String> tried = new java.util.concurrent.CopyOnWriteArrayList<>();
+        prepare((el, keys, decide) -> {
+            tried.add(keys.devices().size() + (keys.devices().contains(bad.id) ? " with the bad one" : ""));
+            if (keys.devices().contains(bad.id)) {
+                throw new StoreException("constraint violated", false, null);
+            }
+            return store.commitBatch(el, keys, decide);
+        });
+        Recorded one = report(election.device(1), 10);
+        Recorded failing = report(bad, 10);
+        Recorded three = report(election.device(3), 10);
+        await("all three waiting", () -> admission.waiting() == 3);
+        stage.start();
+        await("every one settled", () -> !one.done.isEmpty() && !failing.done.isEmpty() && !three.done.isEmpty());
+        assertEquals(List.of("3 with the bad one", "1", "1 with the bad one", "1 with the bad one",
+                "1 with the bad one", "1"), tried, "the batch once, then each alone: the bad one three times");
+        assertEquals(List.of("ack"), List.copyOf(failing.done));
+        assertEquals(1, store.head(election.device(1).id).seq());
+        assertEquals(1, store.head(election.device(3).id).seq());
+    }
+
+    @Test
+    void the_stage_says_it_is_working_while_a_batch_is_in_hand_and_not_after() throws Exception {
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        start((el, keys, decide) -> {
+            try {
+                release.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return store.commitBatch(el, keys, decide);
+        });
+        Recorded r = report(election.device(1), 10);
+        await("working on it", stage::working);
+        assertTrue(r.done.isEmpty());
+        release.countDown();
+        await("answered and idle", () -> !r.done.isEmpty() && !stage.working());
     }
 
     @Test
