@@ -58,9 +58,8 @@ class UnitPowerLossIT {
                 Clock.systemUTC());
         var bundle = election.files.bundle("dev-1");
         DeviceConfig c = JsonFiles.read(bundle.config(), DeviceConfig.class, "device configuration");
-        JsonFiles.write(bundle.config(), new DeviceConfig(c.device(), c.election(), c.station(), c.brokerUrl(),
-                "simulated", "en"));
-        ElectionAuthority.load(election.files, Clock.systemUTC()).sign(bundle.config());
+        ElectionAuthority.load(election.files, Clock.systemUTC()).write(bundle.config(), new DeviceConfig(c.device(),
+                c.election(), c.station(), c.brokerUrl(), "simulated", "en"), true);
         Path unit = Units.place(election, dir.resolve("units"), 1);
         String hubId = "it-hub-" + UUID.randomUUID();
         hub = startHub(election, hubId);

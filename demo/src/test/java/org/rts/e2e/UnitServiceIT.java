@@ -61,9 +61,8 @@ class UnitServiceIT {
     private void language(int n, String language) {
         var bundle = election.files.bundle("dev-" + n);
         DeviceConfig c = JsonFiles.read(bundle.config(), DeviceConfig.class, "device configuration");
-        JsonFiles.write(bundle.config(), new DeviceConfig(c.device(), c.election(), c.station(), c.brokerUrl(),
-                "simulated", language));
-        ElectionAuthority.load(election.files, Clock.systemUTC()).sign(bundle.config());
+        ElectionAuthority.load(election.files, Clock.systemUTC()).write(bundle.config(), new DeviceConfig(c.device(),
+                c.election(), c.station(), c.brokerUrl(), "simulated", language), true);
     }
 
     /** Starts the unit's service in a terminal of its own. */

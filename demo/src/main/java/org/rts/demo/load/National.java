@@ -66,9 +66,9 @@ public final class National implements Callable<Integer> {
     private void run() throws Exception {
         System.out.printf("National figures: %,d stations, %d constituencies, %d candidates each%n", stations,
                 constituencies, candidates);
-        Election national = provision("national", stations, constituencies, true);
-        Election small = provision("small", SMALL, 2, false);
-        for (Election e : List.of(national, small)) {
+        Provisioned national = provision("national", stations, constituencies, true);
+        Provisioned small = provision("small", SMALL, 2, false);
+        for (Provisioned e : List.of(national, small)) {
             Path unit = e.files.dir().resolve("devices").resolve(NationalBallot.device(1));
             // the unit: its key was made on it ('device-agent enroll'), the bundle from provisioning is imported
             Path unitBundle = e.work.resolve("unit").resolve("bundle");
@@ -91,12 +91,12 @@ public final class National implements Callable<Integer> {
     /** Stations of the small election the unit's figures are compared with. */
     private static final int SMALL = 200;
 
-    private record Election(String name, int stations, Path work, ElectionFiles files,
+    private record Provisioned(String name, int stations, Path work, ElectionFiles files,
                             ECPrivateKeyParameters firstKey) {
     }
 
     /** The ballot as CSV, every unit's request, then init and enroll-batch through the provisioning jar. */
-    private Election provision(String name, int count, int districts, boolean print) throws Exception {
+    private Provisioned provision(String name, int count, int districts, boolean print) throws Exception {
         Path here = Files.createDirectories(work.resolve(name));
         NationalBallot ballot = NationalBallot.write(here.resolve("input"), name + "-bench", count, districts,
                 candidates);
@@ -126,7 +126,7 @@ public final class National implements Callable<Integer> {
             System.out.printf("  a unit's folder: %,d bytes; every unit's folder: %,d MB; registry.json %,d bytes%n",
                     size(unit), size(files.dir().resolve("devices")) / (1024 * 1024), Files.size(files.registry()));
         }
-        return new Election(name, count, here, files, firstKey);
+        return new Provisioned(name, count, here, files, firstKey);
     }
 
     /** The heap given to enroll-batch (without it, the JVM takes a quarter of the machine's memory). */

@@ -200,7 +200,8 @@ class WorkflowTest {
                 "  Alpha                            200", "  Beta                             190"), draft.review());
         AgentException e = assertThrows(AgentException.class, () -> workflow.result(new TallyForm("senate", 500,
                 600, 198, 2, 400, 10, Map.of("a", 200, "b", 190), null)));
-        assertEquals("race 'senate' is not on this station's ballot (RACE_NOT_ON_BALLOT); its races are [parliament]", e.getMessage());
+        assertEquals("race 'senate' is not on this station's ballot (RACE_NOT_ON_BALLOT); its races are [parliament]",
+                e.getMessage());
     }
 
     @Test

@@ -253,12 +253,15 @@ class IntakeStageTest {
     @Test
     void the_time_to_a_receipt_and_to_store_a_batch_are_recorded_in_seconds() throws Exception {
         start(store);
+        long before = System.nanoTime();
         Recorded r = report(election.device(1), 10);
         await("answered", () -> !r.done.isEmpty());
         await("recorded", () -> scraped("rts_hub_receipt_seconds_count") == 1);
+        double passed = (System.nanoTime() - before) / 1e9;
         for (String sum : List.of("rts_hub_receipt_seconds_sum", "rts_hub_batch_seconds_sum")) {
             double seconds = scraped(sum);
-            assertTrue(seconds > 0 && seconds < 3600, sum + " " + seconds + ": seconds, not nanoseconds");
+            assertTrue(seconds > 0 && seconds <= passed, sum + " " + seconds + " within the " + passed
+                    + " s the test saw pass: seconds, not nanoseconds");
         }
     }
 

@@ -66,7 +66,8 @@ class OpsServerTest {
 
             @Override
             public LiveTally.Picture tally() {
-                return new LiveTally.Picture("el", new LiveTally.Area("", 1, 500, 120, 1, List.of()), List.of(), List.of(),
+                return new LiveTally.Picture("el", new LiveTally.Area("", 1, 500, 120, 1, List.of()), List.of(),
+                        List.of(),
                         List.of(new LiveTally.StationFigures("S-1", "Baghdad", 500, 120)));
             }
 

@@ -156,7 +156,10 @@ public final class BallotInput {
         Set<String> national = ids(array(root, "races"));
         Map<String, Long> seen = new HashMap<>();
         List<Station> stations = new ArrayList<>();
-        for (Row row : rows(csv, STATION_COLUMNS)) {
+        List<Row> rows = rows(csv, STATION_COLUMNS);
+        List<String> perRace = rows.isEmpty() ? List.of() : rows.get(0).record().getParser().getHeaderNames()
+                .stream().filter(c -> c.startsWith(PER_RACE)).toList();
+        for (Row row : rows) {
             String id = row.id("station");
             Long first = seen.putIfAbsent(id, row.line());
             if (first != null) {
@@ -190,8 +193,8 @@ public final class BallotInput {
                         + " and there is no national race");
             }
             Map<String, Integer> byRace = new LinkedHashMap<>();
-            for (String column : row.record().getParser().getHeaderNames()) {
-                if (column.startsWith(PER_RACE) && !row.get(column).isEmpty()) {
+            for (String column : perRace) {
+                if (!row.get(column).isEmpty()) {
                     String race = column.substring(PER_RACE.length()).strip();
                     if (!may.contains(race)) {
                         throw row.error("column '" + column + "': race '" + race + "' is not on the ballot of station '"

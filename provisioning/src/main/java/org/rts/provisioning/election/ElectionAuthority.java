@@ -84,11 +84,6 @@ public final class ElectionAuthority {
         return Registry.readSigned(files.registry(), issuer.caCertificate());
     }
 
-    /** Writes {@code <file>.sig} over the file as it is on disk. */
-    public void sign(Path file) {
-        SignedFile.sign(file, signer);
-    }
-
     /**
      * Writes {@code value} as JSON to {@code file} with its signature (see {@link SignedFile#write}); {@code force}:
      * both on the disk before this returns.
