@@ -21,6 +21,7 @@ import org.rts.protocol.Topics;
 import org.rts.protocol.codec.MessageCodec;
 import org.rts.protocol.jws.Es256Verifier;
 import org.rts.protocol.jws.Jws;
+import org.rts.protocol.merkle.LoggedReceipt;
 import org.rts.protocol.message.Receipt;
 import org.rts.protocol.pki.Certificates;
 import org.rts.protocol.pki.Pem;
@@ -90,11 +91,12 @@ public final class RawDevice implements AutoCloseable {
     }
 
     private void received(byte[] payload) {
-        Jws jws = Jws.parse(payload);
-        if (!Es256Verifier.verify(jws, Certificates.publicKey(hubCertificate))) {
-            return;
+        Receipt receipt;
+        try {
+            receipt = LoggedReceipt.decode(payload).check(Certificates.publicKey(hubCertificate), election).receipt();
+        } catch (org.rts.protocol.codec.MalformedMessageException e) {
+            return; // not the hub's
         }
-        Receipt receipt = MessageCodec.decodeReceipt(jws.payload());
         CompletableFuture<Receipt> f = waiting.get(receipt.msg());
         if (f != null) {
             f.complete(receipt);

@@ -45,6 +45,7 @@ import org.rts.protocol.jws.Es256Signer;
 import org.rts.protocol.jws.Jws;
 import org.rts.protocol.message.Finding;
 import org.rts.protocol.message.Mode;
+import org.rts.protocol.merkle.LoggedReceipt;
 import org.rts.protocol.message.Receipt;
 import org.rts.protocol.message.Report;
 import org.rts.protocol.message.ResultReport;
@@ -149,8 +150,8 @@ class ConstituencyIT {
         for (String line : Files.readAllLines(export.resolve("messages.jsonl"))) {
             ExportRecord r = org.rts.protocol.codec.Json.mapper().readValue(line, ExportRecord.class);
             if (r.status().equals(ExportRecord.REJECTED)) {
-                Receipt receipt = MessageCodec.decodeReceipt(Jws.parse(r.receipt().getBytes(StandardCharsets.US_ASCII))
-                        .payload());
+                Receipt receipt = MessageCodec.decodeReceipt(LoggedReceipt.decode(r.receipt()
+                        .getBytes(StandardCharsets.US_ASCII)).leaf());
                 rejected.add(r.device() + " " + receipt.reasons().stream().map(Finding::code).toList());
             }
         }

@@ -121,7 +121,7 @@ public final class Agent implements AutoCloseable {
             public boolean isConnected() {
                 return link.isConnected();
             }
-        }, new ReceiptVerifier(bundle.deviceId(), bundle.hubCertificate()), workflow::resync, clock, senderThread,
+        }, new ReceiptVerifier(election, bundle.deviceId(), bundle.hubCertificate()), workflow::resync, clock, senderThread,
                 settings.window(), settings.resendAfter());
         if (announce) {
             String topic = Topics.report(election, bundle.deviceId(), Topics.PRESENCE);

@@ -32,10 +32,10 @@ import org.rts.hub.health.Health;
 import org.rts.hub.health.HubMetrics;
 import org.rts.hub.intake.Intake;
 import org.rts.hub.intake.IntakeStage;
-import org.rts.hub.intake.Signing;
 import org.rts.hub.mqtt.HubMqtt;
 import org.rts.hub.mqtt.MqttUpstream;
 import org.rts.hub.receipt.ReceiptIssuer;
+import org.rts.protocol.merkle.ReceiptLog;
 import org.rts.hub.registry.RegistryWatch;
 import org.rts.hub.store.ExportSnapshot;
 import org.rts.hub.store.MessageStore;
@@ -135,12 +135,14 @@ public final class Hub implements AutoCloseable {
                     config.brokerUrl().startsWith("ssl:") ? TlsContexts.client(hubKey, hubCert, ca) : null),
                     connector, clock, admission::offer);
             source[0] = mqtt;
-            this.intake = new IntakeStage(admission, new Intake(election, verification, store,
-                    new ReceiptIssuer(hubKey, hubCert), clock), Signing.parallel(pool), health, metrics,
-                    forwarders::wake);
-            LOG.info("hub for election {} ({}): {} stations, {} device certificates, store {}, {} verifying"
-                    + " threads, health file {}", election.id(), election.mode(), election.stations().size(),
-                    registry.current().size(), store.location(), cores, config.healthFile());
+            ReceiptLog receipts = new ReceiptLog(election.id(), holder, new ReceiptIssuer(hubKey, hubCert).signer());
+            store.load(receipts);
+            this.intake = new IntakeStage(admission, new Intake(election, verification, store, receipts, clock),
+                    health, metrics, forwarders::wake);
+            LOG.info("hub for election {} ({}): {} stations, {} device certificates, store {}, receipt log {} of {}"
+                    + " receipts, {} verifying threads, health file {}", election.id(), election.mode(),
+                    election.stations().size(), registry.current().size(), store.location(), holder, receipts.size(),
+                    cores, config.healthFile());
         } catch (RuntimeException e) {
             closeOpened();
             throw e;

@@ -205,9 +205,8 @@ public final class Bench implements Callable<Integer> {
                         + " p99 %.1f ms, max %.1f ms%n", latencyRate, paced.size(), latencyAll ? "" : ", TIMED OUT",
                         percentile(latencies, 0.50), percentile(latencies, 0.99), percentile(latencies, 1.0));
 
-                long genuine = traffic.outcomes().parallelStream().filter(o -> Es256Verifier.verify(
-                        Jws.parse(o.receiptBytes()), Certificates.publicKey(hubCert))).count();
-                System.out.printf("  receipts: %,d of %,d carry a valid hub signature%n", genuine,
+                long genuine = Traffic.genuine(traffic.outcomes(), Certificates.publicKey(hubCert), election);
+                System.out.printf("  receipts: %,d of %,d in the hub's log under a tree head it signed%n", genuine,
                         traffic.outcomes().size());
                 System.out.printf("  ratios: hub rate / pass-through %.2f; hub CPU per message / crypto floor %.2f%n",
                         rate / passThrough, (double) (cpu1 - cpu0) / burstOutcomes.size()

@@ -31,6 +31,7 @@ import org.rts.protocol.Topics;
 import org.rts.protocol.codec.MessageCodec;
 import org.rts.protocol.jws.Jws;
 import org.rts.protocol.message.Reason;
+import org.rts.protocol.merkle.LoggedReceipt;
 import org.rts.protocol.message.Receipt;
 
 /**
@@ -177,6 +178,19 @@ public final class Traffic implements AutoCloseable {
         return gaps.get();
     }
 
+    /** How many outcomes' receipts are leaves of the hub's log under a tree head signed with {@code hubKey}. */
+    public static long genuine(Collection<Outcome> outcomes, org.bouncycastle.crypto.params.ECPublicKeyParameters hubKey,
+                               String election) {
+        LoggedReceipt.Checker checker = new LoggedReceipt.Checker(hubKey, election);
+        return outcomes.parallelStream().filter(o -> {
+            try {
+                return checker.check(LoggedReceipt.decode(o.receiptBytes())).receipt().msg().equals(o.message().hash());
+            } catch (org.rts.protocol.codec.MalformedMessageException e) {
+                return false;
+            }
+        }).count();
+    }
+
     /** Messages sent again because no receipt came in time. */
     public long resends() {
         return resends.get();
@@ -307,7 +321,7 @@ public final class Traffic implements AutoCloseable {
                 return;
             }
             byte[] bytes = message.getPayload();
-            Receipt receipt = MessageCodec.decodeReceipt(Jws.parse(bytes).payload());
+            Receipt receipt = MessageCodec.decodeReceipt(LoggedReceipt.decode(bytes).leaf()); // checked at the end
             loop.execute(() -> answered(receipt, bytes, at));
         }
 

@@ -4,44 +4,36 @@ import org.bouncycastle.cert.X509CertificateHolder;
 import org.bouncycastle.crypto.params.ECPublicKeyParameters;
 import org.rts.agent.AgentException;
 import org.rts.protocol.codec.MalformedMessageException;
-import org.rts.protocol.codec.MessageCodec;
-import org.rts.protocol.jws.Es256Verifier;
-import org.rts.protocol.jws.Jws;
+import org.rts.protocol.merkle.LoggedReceipt;
 import org.rts.protocol.message.Receipt;
 import org.rts.protocol.pki.Certificates;
 
 /**
- * Accepts only receipts signed by this election's hub certificate and addressed to this device. Whether a receipt
- * is for the message as this unit sent it (same hash, same topic) is the sender's check.
+ * Accepts only receipts of this election's hub log, under a tree head signed with the hub certificate's key, and
+ * addressed to this device. Whether a receipt is for the message as this unit sent it (same hash, same topic) is the
+ * sender's check.
  */
 public final class ReceiptVerifier {
+    private final String election;
     private final String deviceId;
-    private final String hubThumbprint;
     private final ECPublicKeyParameters hubKey;
 
-    public ReceiptVerifier(String deviceId, X509CertificateHolder hubCertificate) {
+    public ReceiptVerifier(String election, String deviceId, X509CertificateHolder hubCertificate) {
+        this.election = election;
         this.deviceId = deviceId;
-        this.hubThumbprint = Certificates.thumbprint(hubCertificate);
         this.hubKey = Certificates.publicKey(hubCertificate);
     }
 
     public Receipt verify(byte[] bytes) {
+        Receipt receipt;
         try {
-            Jws jws = Jws.parse(bytes);
-            if (!jws.header().x5tS256().equals(hubThumbprint)) {
-                throw new AgentException("receipt signed with certificate " + jws.header().x5tS256()
-                        + ", not this election's hub certificate");
-            }
-            if (!Es256Verifier.verify(jws, hubKey)) {
-                throw new AgentException("receipt signature does not verify with the hub certificate");
-            }
-            Receipt receipt = MessageCodec.decodeReceipt(jws.payload());
-            if (!receipt.device().equals(deviceId)) {
-                throw new AgentException("receipt is addressed to " + receipt.device() + ", not " + deviceId);
-            }
-            return receipt;
+            receipt = LoggedReceipt.decode(bytes).check(hubKey, election).receipt();
         } catch (MalformedMessageException e) {
-            throw new AgentException("receipt is malformed: " + e.getMessage(), e);
+            throw new AgentException("receipt refused: " + e.getMessage(), e);
         }
+        if (!receipt.device().equals(deviceId)) {
+            throw new AgentException("receipt is addressed to " + receipt.device() + ", not " + deviceId);
+        }
+        return receipt;
     }
 }

@@ -45,6 +45,7 @@ import org.rts.protocol.jws.Jws;
 import org.rts.protocol.message.ChainPosition;
 import org.rts.protocol.message.Finding;
 import org.rts.protocol.message.Mode;
+import org.rts.protocol.merkle.ReceiptLog;
 import org.rts.protocol.message.Receipt;
 import org.rts.protocol.message.RestartReport;
 import org.rts.protocol.pki.Certificates;
@@ -100,7 +101,7 @@ class SenderTest {
             public boolean isConnected() {
                 return true;
             }
-        }, new ReceiptVerifier("dev-1", hubCertificate), workflow::resync, clock, executor, window,
+        }, new ReceiptVerifier("el", "dev-1", hubCertificate), workflow::resync, clock, executor, window,
                 Duration.ofSeconds(20));
     }
 
@@ -123,7 +124,13 @@ class SenderTest {
         Receipt r = new Receipt(1, "dev-1", topic, entry.hash(), entry.seq(), chained,
                 findings.isEmpty() ? Receipt.Status.ACCEPTED : Receipt.Status.REJECTED, findings, List.of(), head,
                 clock.instant(), "ABCD-EFGH");
-        return hub.sign(MessageCodec.encode(r)).getBytes(StandardCharsets.US_ASCII);
+        return logged(hub, r);
+    }
+
+    /** The receipt as the hub publishes it: a leaf of its log, under a head {@code signer} signed. */
+    private byte[] logged(Es256Signer signer, Receipt r) {
+        return new ReceiptLog("el", "rts-hub-el", signer).seal(List.of(MessageCodec.encode(r)), clock.instant())
+                .receipts().get(0);
     }
 
     private static void until(String what, BooleanSupplier condition) throws InterruptedException {
@@ -185,10 +192,8 @@ class SenderTest {
         Receipt r = new Receipt(1, "dev-1", Topics.report("el", "dev-1", "turnout"), first.hash(), 1L, true,
                 Receipt.Status.ACCEPTED, List.of(), List.of(), null, clock.instant(), "FAKE-CODE");
         // the hub's thumbprint with another key, and another certificate's thumbprint
-        sender.receipt(new Es256Signer(other, "hub", hub.header().x5tS256()).sign(MessageCodec.encode(r))
-                .getBytes(StandardCharsets.US_ASCII));
-        sender.receipt(new Es256Signer(other, "hub", Jws.hash("another certificate".getBytes()))
-                .sign(MessageCodec.encode(r)).getBytes(StandardCharsets.US_ASCII));
+        sender.receipt(logged(new Es256Signer(other, "hub", hub.header().x5tS256()), r));
+        sender.receipt(logged(new Es256Signer(other, "hub", Jws.hash("another certificate".getBytes())), r));
         settled();
         assertTrue(outbox.byHash(first.hash()).orElseThrow().pending());
     }
@@ -199,7 +204,7 @@ class SenderTest {
         until("the first message is sent", () -> published.size() == 1);
         Receipt forOther = new Receipt(1, "dev-2", Topics.report("el", "dev-2", "turnout"), first.hash(), 1L, true,
                 Receipt.Status.ACCEPTED, List.of(), List.of(), null, clock.instant(), "ABCD-EFGH");
-        sender.receipt(hub.sign(MessageCodec.encode(forOther)).getBytes(StandardCharsets.US_ASCII));
+        sender.receipt(logged(hub, forOther));
         // a copy of the turnout report published on the result topic draws TOPIC_MISMATCH: not about this message
         sender.receipt(receipt(first, Topics.report("el", "dev-1", "result"), (ChainPosition) null, "TOPIC_MISMATCH"));
         settled();

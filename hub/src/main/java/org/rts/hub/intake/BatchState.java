@@ -4,6 +4,7 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
+import org.rts.protocol.merkle.ReceiptLog;
 import org.rts.protocol.message.ChainPosition;
 
 /**
@@ -16,13 +17,30 @@ public final class BatchState {
     private final Map<String, byte[]> receipts;
     private final Map<String, Integer> maxTurnout;
     private final Map<String, AcceptedResult> results;
+    private final long logSize;
+    private final ReceiptLog.Leaves leaves;
 
+    /**
+     * {@code logSize} is how many leaves the store holds in the batch's receipt log, and {@code leaves} reads them
+     * in the batch's transaction.
+     */
     public BatchState(Map<String, ChainPosition> heads, Map<String, byte[]> receipts, Map<String, Integer> maxTurnout,
-               Map<String, AcceptedResult> results) {
+                      Map<String, AcceptedResult> results, long logSize, ReceiptLog.Leaves leaves) {
         this.heads = new HashMap<>(heads);
         this.receipts = new HashMap<>(receipts);
         this.maxTurnout = new HashMap<>(maxTurnout);
         this.results = new HashMap<>(results);
+        this.logSize = logSize;
+        this.leaves = leaves;
+    }
+
+    /** Leaves the store holds in the batch's receipt log. */
+    public long logSize() {
+        return logSize;
+    }
+
+    public ReceiptLog.Leaves leaves() {
+        return leaves;
     }
 
     /** The device's last chained message, or {@link ChainPosition#START}. */

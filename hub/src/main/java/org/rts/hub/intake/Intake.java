@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import org.rts.hub.receipt.ReceiptIssuer;
+import org.rts.protocol.merkle.ReceiptLog;
 import org.rts.hub.validation.Authenticated;
 import org.rts.hub.validation.Authenticator;
 import org.rts.hub.validation.Inbound;
@@ -32,8 +33,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Decides what to answer to messages and stores the decisions before their receipts leave: a batch of messages
  * authenticated ahead ({@link Verification}) is decided in arrival order (chain, content, conflicts), its receipts
- * signed by the {@link Signing} it is given, and the whole batch written in one transaction of its
- * {@link IntakeStore}.
+ * appended to the {@link ReceiptLog} it is given under one signed tree head, and the whole batch written in one
+ * transaction of its {@link IntakeStore}.
  *
  * <p>Nothing is answered before the message is authenticated, identical copies included: a copy published on
  * another device's topic or under another kind is rejected, never given the original's receipt. A copy of a
@@ -49,15 +50,14 @@ public final class Intake {
     private final Election election;
     private final Verification verification;
     private final IntakeStore store;
-    private final ReceiptIssuer receipts;
+    private final ReceiptLog log;
     private final Clock clock;
 
-    public Intake(Election election, Verification verification, IntakeStore store, ReceiptIssuer receipts,
-                  Clock clock) {
+    public Intake(Election election, Verification verification, IntakeStore store, ReceiptLog log, Clock clock) {
         this.election = election;
         this.verification = verification;
         this.store = store;
-        this.receipts = receipts;
+        this.log = log;
         this.clock = clock;
     }
 
@@ -66,19 +66,25 @@ public final class Intake {
     }
 
     /**
-     * What the hub decided for one message, before its receipt is signed. {@code earlier} is the receipt of a
+     * What the hub decided for one message, before its receipt is logged. {@code earlier} is the receipt of a
      * resend; {@code report} is set when the message joins its device's chain.
      */
     public record Draft(Verified verified, Report report, Long seq, boolean chained, List<Finding> reasons,
                         List<Finding> warnings, ChainPosition head, byte[] earlier, Instant now) {
-        /** The decision with its signed receipt (a resend keeps the receipt it got). Thread-safe. */
-        public Decision sign(ReceiptIssuer issuer) {
+        /** The receipt this decision gets, in canonical JSON: the log's leaf. */
+        byte[] leaf() {
+            Inbound in = verified.in();
+            return ReceiptIssuer.receipt(verified.address().deviceId(), in.topic(), in.hash(), seq, chained, reasons,
+                    warnings, head, now);
+        }
+
+        /** The decision answered with {@code receipt}, as logged (a resend keeps the receipt it got). */
+        Decision decision(byte[] receipt) {
             Inbound in = verified.in();
             String device = verified.address().deviceId();
             if (earlier != null) {
                 return Decision.resend(in.topic(), device, in.hash(), in.bytes(), now, earlier);
             }
-            byte[] receipt = issuer.issue(device, in.topic(), in.hash(), seq, chained, reasons, warnings, head, now);
             return new Decision(in.topic(), device, in.hash(), in.bytes(), now, report, reasons, warnings, receipt);
         }
 
@@ -92,8 +98,8 @@ public final class Intake {
         return verification.verify(in, now);
     }
 
-    /** What a batch touches: its devices' chains, its stations' figures, its messages' hashes. */
-    public static BatchKeys keys(List<Verified> batch) {
+    /** What a batch touches: its devices' chains, its stations' figures, its messages' hashes, the receipt log. */
+    public BatchKeys keys(List<Verified> batch) {
         Set<String> devices = new HashSet<>();
         Set<String> stations = new HashSet<>();
         Set<String> hashes = new HashSet<>();
@@ -107,24 +113,42 @@ public final class Intake {
                 stations.add(ok.message().report().station());
             }
         }
-        return new BatchKeys(devices, stations, hashes);
+        return new BatchKeys(devices, stations, hashes, log.name());
     }
 
     /**
-     * Decides a batch in arrival order against the store's state, lets {@code sign} sign the drafts (in parallel,
-     * in the caller's pool), and stores every decision in one transaction. Returns the decisions (the messages on
-     * unexpected topics are left out: nobody to answer) once they are on disk.
+     * Decides a batch in arrival order against the store's state, logs the new receipts under one signed tree head,
+     * and stores every decision with the log's new leaves in one transaction. Returns the decisions (the messages
+     * on unexpected topics are left out: nobody to answer) once they are on disk.
      */
-    public List<Decision> decideAndStore(List<Verified> batch, Signing sign) {
+    public List<Decision> decideAndStore(List<Verified> batch) {
         Instant now = clock.instant();
-        List<Decision> decisions = store.commitBatch(election.id(), keys(batch), state -> sameAnswers(sign.all(
-                decide(batch, state, now), receipts)));
+        List<Decision> decisions = store.commitBatch(election.id(), keys(batch), state -> logged(decide(batch, state,
+                now), state, now));
         for (Decision d : decisions) {
             if (d.report() != null) {
                 verification.chained(d.hash(), d.topic());
             }
         }
         return decisions;
+    }
+
+    /** The drafts answered: new receipts appended to the log (as the store holds it) under one head. */
+    private Batch logged(List<Draft> drafts, BatchState state, Instant now) {
+        log.align(state.logSize(), state.leaves());
+        List<byte[]> leaves = new ArrayList<>(drafts.size());
+        for (Draft d : drafts) {
+            if (d.earlier() == null) {
+                leaves.add(d.leaf());
+            }
+        }
+        ReceiptLog.Sealed sealed = leaves.isEmpty() ? null : log.seal(leaves, now);
+        List<Decision> decisions = new ArrayList<>(drafts.size());
+        int next = 0;
+        for (Draft d : drafts) {
+            decisions.add(d.decision(d.earlier() == null ? sealed.receipts().get(next++) : null));
+        }
+        return new Batch(sameAnswers(decisions), sealed);
     }
 
     /** A copy of a message chained earlier in the same batch gets that message's receipt. */
@@ -273,7 +297,7 @@ public final class Intake {
     /** One message, start to finish, in the calling thread: empty for a topic outside the device scheme. */
     public Optional<Answer> process(Inbound in) {
         Verified v = verify(in, clock.instant());
-        List<Decision> decided = decideAndStore(List.of(v), Signing.IN_TURN);
+        List<Decision> decided = decideAndStore(List.of(v));
         return decided.isEmpty() ? Optional.empty() : Optional.of(new Answer(Topics.receipt(v.address().election(),
                 v.address().deviceId()), decided.get(0).receipt()));
     }

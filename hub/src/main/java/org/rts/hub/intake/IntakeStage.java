@@ -32,7 +32,6 @@ public final class IntakeStage implements AutoCloseable {
 
     private final Admission admission;
     private final Intake intake;
-    private final Signing signing;
     private final Health health;
     private final HubMetrics metrics;
     private final Runnable accepted;
@@ -41,11 +40,9 @@ public final class IntakeStage implements AutoCloseable {
     private volatile boolean working;
 
     /** {@code accepted} is told when a batch stored an accepted report (the forwarders wake up). */
-    public IntakeStage(Admission admission, Intake intake, Signing signing, Health health, HubMetrics metrics,
-                       Runnable accepted) {
+    public IntakeStage(Admission admission, Intake intake, Health health, HubMetrics metrics, Runnable accepted) {
         this.admission = admission;
         this.intake = intake;
-        this.signing = signing;
         this.health = health;
         this.metrics = metrics;
         this.accepted = accepted;
@@ -121,7 +118,7 @@ public final class IntakeStage implements AutoCloseable {
         while (running) {
             try {
                 long started = System.nanoTime();
-                List<Decision> decisions = intake.decideAndStore(verified, signing);
+                List<Decision> decisions = intake.decideAndStore(verified);
                 metrics.batch((System.nanoTime() - started) / 1e9);
                 if (health.storeFailing()) {
                     health.storeRecovered();

@@ -7,7 +7,8 @@ import java.util.function.Function;
 public interface IntakeStore {
     /**
      * Decides and writes one batch in one transaction: locks and reads what {@code keys} name, hands it to
-     * {@code decide}, writes the decisions it returns and commits. Returns them once they are on disk.
+     * {@code decide}, writes the decisions and the log's leaves it returns and commits. Returns the decisions once
+     * they are on disk.
      */
-    List<Decision> commitBatch(String election, BatchKeys keys, Function<BatchState, List<Decision>> decide);
+    List<Decision> commitBatch(String election, BatchKeys keys, Function<BatchState, Batch> decide);
 }

@@ -1,6 +1,5 @@
 package org.rts.hub.receipt;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
 import org.bouncycastle.cert.X509CertificateHolder;
@@ -15,7 +14,10 @@ import org.rts.protocol.message.Report;
 import org.rts.protocol.pki.Certificates;
 import org.rts.protocol.pki.Keys;
 
-/** Builds and signs receipts with the hub's receipt key (JWS ES256, {@code kid = hub}). */
+/**
+ * Builds receipts, and signs with the hub's receipt key (JWS ES256, {@code kid = hub}) what vouches for them: the
+ * receipt log's tree heads ({@link ReceiptLog}) and the export's manifest.
+ */
 public final class ReceiptIssuer {
     public static final String KID = "hub";
 
@@ -29,16 +31,20 @@ public final class ReceiptIssuer {
     }
 
     /**
-     * A signed receipt for the message {@code messageHash} received on {@code topic}, as the bytes published to the
-     * device. {@code chained} says whether the message took its place in the device's chain; {@code head} is the
-     * device's last chained message, sent with sequence rejections (else null).
+     * The receipt for the message {@code messageHash} received on {@code topic}, in canonical JSON: a leaf of the
+     * receipt log. {@code chained} says whether the message took its place in the device's chain; {@code head} is
+     * the device's last chained message, sent with sequence rejections (else null).
      */
-    public byte[] issue(String deviceId, String topic, String messageHash, Long seq, boolean chained,
-                        List<Finding> reasons, List<Finding> warnings, ChainPosition head, Instant hubTime) {
+    public static byte[] receipt(String deviceId, String topic, String messageHash, Long seq, boolean chained,
+                                 List<Finding> reasons, List<Finding> warnings, ChainPosition head, Instant hubTime) {
         Receipt.Status status = reasons.isEmpty() ? Receipt.Status.ACCEPTED : Receipt.Status.REJECTED;
-        Receipt receipt = new Receipt(Report.VERSION, deviceId, topic, messageHash, seq, chained, status, reasons,
-                warnings, head, hubTime, Receipt.code(messageHash, status));
-        return signer.sign(MessageCodec.encode(receipt)).getBytes(StandardCharsets.US_ASCII);
+        return MessageCodec.encode(new Receipt(Report.VERSION, deviceId, topic, messageHash, seq, chained, status,
+                reasons, warnings, head, hubTime, Receipt.code(messageHash, status)));
+    }
+
+    /** The hub's signer, once its key was found to match its certificate. */
+    public Es256Signer signer() {
+        return signer;
     }
 
     /** Signs a file the hub vouches for (an export's manifest): {@code <file>.sig}, a JWS with detached payload. */

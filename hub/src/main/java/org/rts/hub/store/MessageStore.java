@@ -19,11 +19,14 @@ import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.function.Function;
 import java.util.stream.Collectors;
+import org.rts.hub.StoreException;
 import org.rts.hub.intake.AcceptedResult;
+import org.rts.hub.intake.Batch;
 import org.rts.hub.intake.BatchKeys;
 import org.rts.hub.intake.BatchState;
 import org.rts.hub.intake.Decision;
 import org.rts.hub.intake.IntakeStore;
+import org.rts.protocol.merkle.ReceiptLog;
 import org.rts.protocol.message.ChainPosition;
 import org.rts.protocol.message.Finding;
 import org.rts.protocol.message.RestartReport;
@@ -77,15 +80,86 @@ public final class MessageStore extends ResultStore implements IntakeStore {
      */
     @Override
     public synchronized List<Decision> commitBatch(String election, BatchKeys keys,
-                                                   Function<BatchState, List<Decision>> decide) {
+                                                   Function<BatchState, Batch> decide) {
         return db.run("store a batch of " + keys.hashes().size() + " messages", c -> {
             dialect.begin(c);
             BatchState state = read(c, election, keys);
-            List<Decision> decisions = decide.apply(state);
-            write(c, election, decisions);
+            Batch batch = decide.apply(state);
+            write(c, election, batch.decisions());
+            if (batch.log() != null) {
+                log(c, batch.log());
+            }
             dialect.commit(c);
-            return decisions;
+            return batch.decisions();
         });
+    }
+
+    /**
+     * Brings {@code log} to the leaves this store holds for it, and checks them against the last tree head it
+     * signed: leaves changed or taken away in the database stop the hub here.
+     */
+    public synchronized void load(ReceiptLog log) {
+        db.run("read receipt log " + log.name(), c -> {
+            dialect.beginSnapshot(c);
+            log.align(logSize(c, log.name()), leaves(c, log.name()));
+            PreparedStatement h = db.statement(c, "SELECT head FROM receipt_heads WHERE log = ? ORDER BY size DESC"
+                    + " LIMIT 1");
+            h.setString(1, log.name());
+            try (ResultSet rs = h.executeQuery()) {
+                if (rs.next()) {
+                    log.requireMatches(rs.getString(1));
+                }
+            }
+            dialect.commit(c);
+            return null;
+        });
+    }
+
+    /** The tree heads {@code log} signed, oldest first. */
+    public synchronized List<String> treeHeads(String log) {
+        return db.queryAll("SELECT head FROM receipt_heads WHERE log = ? ORDER BY size", rs -> rs.getString(1), log);
+    }
+
+    private long logSize(Connection c, String log) throws SQLException {
+        PreparedStatement n = db.statement(c, "SELECT COALESCE(MAX(idx) + 1, 0) FROM receipt_log WHERE log = ?");
+        n.setString(1, log);
+        try (ResultSet rs = n.executeQuery()) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    /** Reads {@code log}'s leaf hashes on {@code c}, in the transaction under way. */
+    private ReceiptLog.Leaves leaves(Connection c, String log) {
+        return (from, each) -> {
+            try {
+                PreparedStatement l = db.statement(c, "SELECT leaf_hash FROM receipt_log WHERE log = ? AND idx >= ?"
+                        + " ORDER BY idx");
+                l.setFetchSize(10_000);
+                l.setString(1, log);
+                l.setLong(2, from);
+                try (ResultSet rs = l.executeQuery()) {
+                    while (rs.next()) {
+                        each.accept(rs.getBytes(1));
+                    }
+                }
+            } catch (SQLException e) {
+                throw new StoreException("cannot read receipt log " + log + ": " + e.getMessage(),
+                        dialect.transientFault(e), e);
+            }
+        };
+    }
+
+    private void log(Connection c, ReceiptLog.Sealed sealed) throws SQLException {
+        PreparedStatement leaf = db.statement(c, "INSERT INTO receipt_log (log, idx, leaf_hash) VALUES (?,?,?)");
+        for (int i = 0; i < sealed.leafHashes().size(); i++) {
+            Database.bind(leaf, sealed.log(), sealed.first() + i, sealed.leafHashes().get(i));
+            leaf.addBatch();
+        }
+        leaf.executeBatch();
+        PreparedStatement head = db.statement(c, "INSERT INTO receipt_heads (log, size, head) VALUES (?,?,?)");
+        Database.bind(head, sealed.log(), sealed.size(), sealed.head());
+        head.executeUpdate();
     }
 
     private BatchState read(Connection c, String election, BatchKeys keys) throws SQLException {
@@ -143,7 +217,8 @@ public final class MessageStore extends ResultStore implements IntakeStore {
                 results.put(BatchState.resultKey(ar.station(), ar.race()), ar);
             }
         }
-        return new BatchState(heads, receipts, maxTurnout, results);
+        return keys.log() == null ? new BatchState(heads, receipts, maxTurnout, results, 0, (from, each) -> { })
+                : new BatchState(heads, receipts, maxTurnout, results, logSize(c, keys.log()), leaves(c, keys.log()));
     }
 
     private void write(Connection c, String election, List<Decision> decisions) throws SQLException {
@@ -261,7 +336,7 @@ public final class MessageStore extends ResultStore implements IntakeStore {
         String device = d.report() != null ? d.report().device() : d.deviceId();
         String election = d.report() != null ? d.report().election() : "";
         commitBatch(election, new BatchKeys(java.util.Set.of(device), station == null ? java.util.Set.of()
-                : java.util.Set.of(station), java.util.Set.of(d.hash())), state -> List.of(d));
+                : java.util.Set.of(station), java.util.Set.of(d.hash())), state -> Batch.of(List.of(d)));
     }
 
     /**

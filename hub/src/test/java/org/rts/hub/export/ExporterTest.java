@@ -74,7 +74,7 @@ class ExporterTest {
         receipts = new ReceiptIssuer(Pem.readPrivateKey(files.hubKey()), Pem.readCertificate(files.hubCertificate()));
         intake = new Intake(election.election, new Verification(
                 new Authenticator(election.election, registry::current)), store,
-                receipts, TestElection.CLOCK);
+                election.receiptLog(store), TestElection.CLOCK);
         Device dev1 = election.device(1);
         Device dev2 = election.device(2);
         Device dev3 = election.device(3);
@@ -312,8 +312,7 @@ class ExporterTest {
             RegistryWatch watch = new RegistryWatch(districts.files.registry(), districts.files.crl(),
                     Pem.readCertificate(districts.files.caCertificate()), districts.id);
             Intake to = new Intake(everyRaceEverywhere, new Verification(new Authenticator(everyRaceEverywhere,
-                    watch::current)), lax, new ReceiptIssuer(Pem.readPrivateKey(districts.files.hubKey()),
-                    Pem.readCertificate(districts.files.hubCertificate())), TestElection.CLOCK);
+                    watch::current)), lax, districts.receiptLog(lax), TestElection.CLOCK);
             Device d1 = districts.device(1);
             Device d3 = districts.device(3);
             String topic = Topics.report(districts.id, d1.id, Topics.RESULT);

@@ -19,7 +19,6 @@ import org.rts.hub.admission.Admission;
 import org.rts.hub.admission.Delivery;
 import org.rts.hub.health.Health;
 import org.rts.hub.health.HubMetrics;
-import org.rts.hub.receipt.ReceiptIssuer;
 import org.rts.hub.registry.RegistryWatch;
 import org.rts.hub.store.MessageStore;
 import org.rts.hub.testing.TestElection;
@@ -46,6 +45,8 @@ class IntakeStageTest {
     private Admission admission;
     private HubMetrics metrics;
     private final AtomicInteger accepted = new AtomicInteger();
+    private final java.util.concurrent.atomic.AtomicBoolean registryBroken =
+            new java.util.concurrent.atomic.AtomicBoolean();
 
     /** A delivery that records what the stage did with it. */
     private static final class Recorded implements Delivery {
@@ -112,13 +113,18 @@ class IntakeStageTest {
         var files = election.files;
         RegistryWatch registry = new RegistryWatch(files.registry(), files.crl(),
                 Pem.readCertificate(files.caCertificate()), election.id);
-        Verification verification = new Verification(new Authenticator(election.election, registry::current));
+        Verification verification = new Verification(new Authenticator(election.election, () -> {
+            if (registryBroken.get()) {
+                throw new IllegalStateException("registry unreadable");
+            }
+            return registry.current();
+        }));
         metrics = new HubMetrics();
         admission = new Admission(new Admission.Limits(1000, 1000, 100, 1 << 20), verification, d -> true, () -> { },
                 pool, health, metrics, TestElection.CLOCK);
-        Intake intake = new Intake(election.election, verification, through, new ReceiptIssuer(
-                Pem.readPrivateKey(files.hubKey()), Pem.readCertificate(files.hubCertificate())), TestElection.CLOCK);
-        stage = new IntakeStage(admission, intake, Signing.parallel(pool), health, metrics, accepted::incrementAndGet);
+        Intake intake = new Intake(election.election, verification, through, election.receiptLog(store),
+                TestElection.CLOCK);
+        stage = new IntakeStage(admission, intake, health, metrics, accepted::incrementAndGet);
     }
 
     private Recorded report(Device d, int voters) {
@@ -299,5 +305,59 @@ class IntakeStageTest {
         assertTrue(text.contains("rts_hub_receipt_seconds_count 4"), text);
         assertTrue(text.matches("(?s).*rts_hub_batch_seconds_count [1-4]\\b.*"), text);
         assertEquals(1, store.head(d1.id).seq());
+    }
+
+    @Test
+    void a_message_whose_authentication_throws_is_released_unanswered_and_the_next_is_answered() throws Exception {
+        start(store);
+        registryBroken.set(true);
+        Device d = election.device(1);
+        Recorded broken = report(d, 10);
+        await("released", () -> !broken.done.isEmpty());
+        assertEquals(List.of("ack"), List.copyOf(broken.done), "nothing decided, nothing answered");
+        assertEquals(0, store.head(d.id).seq());
+        registryBroken.set(false);
+        Recorded sent = new Recorded(broken.topic, broken.payload);
+        assertTrue(admission.offer(sent));
+        await("answered when sent again", () -> !sent.done.isEmpty());
+        assertEquals(List.of("answer " + Topics.receipt(election.id, d.id)), List.copyOf(sent.done));
+        assertEquals(1, store.head(d.id).seq());
+        assertEquals(2, health.processedCount());
+        assertEquals(0, health.releasedCount(), "a release counts a message the store kept refusing");
+    }
+
+    @Test
+    void a_fault_that_is_not_the_stores_is_tried_three_times_then_released() throws Exception {
+        AtomicInteger attempts = new AtomicInteger();
+        start((el, keys, decide) -> {
+            attempts.incrementAndGet();
+            throw new IllegalArgumentException("a bug met on this message");
+        });
+        Recorded failing = report(election.device(1), 10);
+        await("released", () -> !failing.done.isEmpty());
+        assertEquals(3, attempts.get());
+        assertEquals(List.of("ack"), List.copyOf(failing.done));
+        assertEquals(1, health.releasedCount());
+        assertEquals(0, health.storeFailures());
+    }
+
+    @Test
+    void a_stage_closed_while_its_store_fails_stops_and_leaves_the_message_unacknowledged() throws Exception {
+        AtomicInteger attempts = new AtomicInteger();
+        start((el, keys, decide) -> {
+            attempts.incrementAndGet();
+            throw new StoreException("connection lost", true, null);
+        });
+        Recorded r = report(election.device(1), 10);
+        await("the store seen failing twice", () -> attempts.get() >= 2);
+        assertTrue(health.storeFailing());
+        stage.close();
+        Thread worker = Thread.getAllStackTraces().keySet().stream()
+                .filter(t -> t.getName().equals("hub-intake")).findFirst().orElse(null);
+        assertTrue(worker == null || !worker.isAlive(), "the stage's thread ended");
+        assertTrue(r.done.isEmpty(), "kept unacknowledged: the broker delivers it again");
+        assertEquals(0, health.releasedCount());
+        int tried = attempts.get();
+        assertEquals(tried, health.storeFailures(), "every attempt counted as the store's fault");
     }
 }

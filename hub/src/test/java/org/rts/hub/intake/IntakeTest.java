@@ -15,7 +15,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import org.rts.hub.receipt.ReceiptIssuer;
 import org.rts.hub.registry.RegistryWatch;
 import org.rts.hub.store.MessageStore;
 import org.rts.hub.testing.TestElection;
@@ -28,6 +27,7 @@ import org.rts.protocol.Topics;
 import org.rts.protocol.codec.MessageCodec;
 import org.rts.protocol.jws.Es256Verifier;
 import org.rts.protocol.jws.Jws;
+import org.rts.protocol.merkle.LoggedReceipt;
 import org.rts.protocol.message.ChainPosition;
 import org.rts.protocol.message.Finding;
 import org.rts.protocol.message.Mode;
@@ -56,7 +56,7 @@ class IntakeTest {
         registry = new RegistryWatch(files.registry(), files.crl(), Pem.readCertificate(files.caCertificate()),
                 election.id);
         intake = new Intake(election.election, verification(), store,
-                new ReceiptIssuer(Pem.readPrivateKey(files.hubKey()), Pem.readCertificate(files.hubCertificate())),
+                election.receiptLog(),
                 TestElection.CLOCK);
         dev1 = election.device(1);
     }
@@ -78,8 +78,8 @@ class IntakeTest {
     private List<Receipt> sendBatch(List<Inbound> batch) {
         List<Verification.Verified> verified = batch.stream().map(in -> intake.verify(in, TestElection.CLOCK.instant()))
                 .toList();
-        return intake.decideAndStore(verified, Signing.IN_TURN).stream()
-                .map(d -> MessageCodec.decodeReceipt(Jws.parse(d.receipt()).payload())).toList();
+        return intake.decideAndStore(verified).stream()
+                .map(d -> election.receipt(d.receipt())).toList();
     }
 
     private Inbound inbound(Device d, String kind, byte[] bytes) {
@@ -133,10 +133,7 @@ class IntakeTest {
     private Receipt send(String deviceId, String kind, byte[] bytes) {
         Intake.Answer answer = intake.process(Topics.report(election.id, deviceId, kind), bytes).orElseThrow();
         assertEquals(Topics.receipt(election.id, deviceId), answer.topic());
-        Jws jws = Jws.parse(answer.receipt());
-        var hubCert = Pem.readCertificate(election.files.hubCertificate());
-        assertTrue(Es256Verifier.verify(jws, Certificates.publicKey(hubCert)), "receipt signed by the hub");
-        Receipt receipt = MessageCodec.decodeReceipt(jws.payload());
+        Receipt receipt = election.receipt(answer.receipt()); // in the hub's log, under a head it signed
         assertEquals(Jws.hash(bytes), receipt.msg());
         return receipt;
     }
@@ -189,8 +186,7 @@ class IntakeTest {
         assertArrayEquals(first, intake.process(in).orElseThrow().receipt());
         assertEquals(List.of("DEVICE_MISMATCH"), codes(sendBatch(List.of(elsewhere)).get(0)));
         Intake restarted = new Intake(election.election, verification(),
-                store, new ReceiptIssuer(Pem.readPrivateKey(election.files.hubKey()),
-                Pem.readCertificate(election.files.hubCertificate())), TestElection.CLOCK);
+                store, election.receiptLog(), TestElection.CLOCK);
         assertFalse(restarted.verify(in, TestElection.CLOCK.instant()).copy(), "a hub that never saw it verifies");
         assertArrayEquals(first, restarted.process(in).orElseThrow().receipt());
         assertEquals(Map.of("ACCEPTED", 1, "REJECTED", 1), store.inboundCounts());
@@ -455,12 +451,11 @@ class IntakeTest {
         byte[] bytes = dev1.chain(dev1.sign(dev1.turnout(10)));
         byte[] original = intake.process(Topics.report(election.id, "dev-1", "turnout"), bytes).orElseThrow().receipt();
         Intake later = new Intake(election.election, verification(), store,
-                new ReceiptIssuer(Pem.readPrivateKey(election.files.hubKey()),
-                        Pem.readCertificate(election.files.hubCertificate())),
+                election.receiptLog(),
                 java.time.Clock.offset(TestElection.CLOCK, java.time.Duration.ofDays(400)));
         assertArrayEquals(original, later.process(Topics.report(election.id, "dev-1", "turnout"), bytes).orElseThrow().receipt());
-        Receipt expired = MessageCodec.decodeReceipt(Jws.parse(later.process(Topics.report(election.id, "dev-1", "turnout"),
-                dev1.sign(dev1.turnout(20))).orElseThrow().receipt()).payload());
+        Receipt expired = election.receipt(later.process(Topics.report(election.id, "dev-1", "turnout"),
+                dev1.sign(dev1.turnout(20))).orElseThrow().receipt());
         assertEquals(List.of("CERTIFICATE_UNTRUSTED"), codes(expired));
         assertTrue(expired.reasons().get(0).detail().contains("valid from"), expired.reasons().get(0).detail());
     }
@@ -501,13 +496,12 @@ class IntakeTest {
         TestElection drill = new TestElection(dir.resolve("drill"), "tcp://127.0.0.1:1883", Mode.DRILL);
         Intake drillIntake = new Intake(drill.election, new Verification(new Authenticator(drill.election, new RegistryWatch(
                 drill.files.registry(), drill.files.crl(), Pem.readCertificate(drill.files.caCertificate()),
-                drill.id)::current)), store, new ReceiptIssuer(Pem.readPrivateKey(drill.files.hubKey()),
-                Pem.readCertificate(drill.files.hubCertificate())), TestElection.CLOCK);
+                drill.id)::current)), store, drill.receiptLog(), TestElection.CLOCK);
         Device d = drill.device(1);
         TurnoutReport live = new TurnoutReport(1, drill.id, Mode.LIVE, "dev-1", "S-1", 1, "", TestElection.NOW, 10);
         byte[] receipt = drillIntake.process(Topics.report(drill.id, "dev-1", Topics.TURNOUT), d.sign(live))
                 .orElseThrow().receipt();
-        assertEquals(List.of("MODE_MISMATCH"), codes(MessageCodec.decodeReceipt(Jws.parse(receipt).payload())));
+        assertEquals(List.of("MODE_MISMATCH"), codes(drill.receipt(receipt)));
     }
 
     @Test
@@ -526,9 +520,9 @@ class IntakeTest {
         Intake to = districts.intake(store);
         Device north = districts.device(1);
         Device northCouncilOnly = districts.device(2);
-        java.util.function.BiFunction<Device, ResultReport, Receipt> send = (d, report) -> MessageCodec.decodeReceipt(
-                Jws.parse(to.process(Topics.report(districts.id, d.id, Topics.RESULT), d.chain(d.sign(report)))
-                        .orElseThrow().receipt()).payload());
+        java.util.function.BiFunction<Device, ResultReport, Receipt> send = (d, report) -> districts.receipt(
+                to.process(Topics.report(districts.id, d.id, Topics.RESULT), d.chain(d.sign(report)))
+                        .orElseThrow().receipt());
 
         Receipt south = send.apply(north, north.result("south-council", 500, List.of(200, 190)));
         assertEquals(List.of("RACE_NOT_ON_BALLOT"), codes(south));
@@ -564,11 +558,10 @@ class IntakeTest {
     @Test
     void a_certificate_not_yet_valid_is_refused() {
         Intake early = new Intake(election.election, verification(), store,
-                new ReceiptIssuer(Pem.readPrivateKey(election.files.hubKey()),
-                        Pem.readCertificate(election.files.hubCertificate())),
+                election.receiptLog(),
                 java.time.Clock.offset(TestElection.CLOCK, java.time.Duration.ofDays(-5)));
-        Receipt r = MessageCodec.decodeReceipt(Jws.parse(early.process(Topics.report(election.id, "dev-1",
-                "turnout"), dev1.sign(dev1.turnout(10))).orElseThrow().receipt()).payload());
+        Receipt r = election.receipt(early.process(Topics.report(election.id, "dev-1",
+                "turnout"), dev1.sign(dev1.turnout(10))).orElseThrow().receipt());
         assertEquals(List.of("CERTIFICATE_UNTRUSTED"), codes(r));
         assertFalse(r.chained());
     }
@@ -580,8 +573,7 @@ class IntakeTest {
                 .commitBatch(org.mockito.ArgumentMatchers.any(), org.mockito.ArgumentMatchers.any(),
                         org.mockito.ArgumentMatchers.any());
         Intake broken = new Intake(election.election, verification(),
-                failing, new ReceiptIssuer(Pem.readPrivateKey(election.files.hubKey()),
-                        Pem.readCertificate(election.files.hubCertificate())), TestElection.CLOCK);
+                failing, election.receiptLog(), TestElection.CLOCK);
         byte[] bytes = dev1.sign(dev1.turnout(10));
         org.junit.jupiter.api.Assertions.assertThrows(org.rts.hub.StoreException.class,
                 () -> broken.process(Topics.report(election.id, "dev-1", "turnout"), bytes));
@@ -590,6 +582,64 @@ class IntakeTest {
                 "a rejection is not answered unstored either");
         assertEquals(Map.of(), store.inboundCounts());
         assertTrue(send(dev1, dev1.chain(bytes), Topics.TURNOUT).accepted(), "stored and answered once it works");
+    }
+
+    @Test
+    void the_receipts_of_a_batch_share_one_signed_tree_head_and_the_log_goes_on_after_a_restart() {
+        Device dev2 = election.device(2);
+        List<Decision> batch = intake.decideAndStore(List.of(inbound(dev1, Topics.TURNOUT, dev1.chain(dev1.sign(
+                dev1.turnout(10)))), inbound(dev2, Topics.TURNOUT, dev2.chain(dev2.sign(dev2.turnout(20)))),
+                inbound(dev1, Topics.TURNOUT, "junk".getBytes(StandardCharsets.US_ASCII))).stream()
+                .map(in -> intake.verify(in, TestElection.CLOCK.instant())).toList());
+        List<LoggedReceipt> logged = batch.stream().map(d -> LoggedReceipt.decode(d.receipt())).toList();
+        assertEquals(List.of(0L, 1L, 2L), logged.stream().map(LoggedReceipt::index).toList());
+        assertEquals(1, logged.stream().map(LoggedReceipt::head).distinct().count(), "one signature for the batch");
+        logged.forEach(l -> election.receipt(l.encode()));
+        assertEquals(1, store.treeHeads(TestElection.LOG).size());
+
+        Intake restarted = election.intake(store);
+        byte[] next = restarted.process(inbound(dev1, Topics.TURNOUT, dev1.chain(dev1.sign(dev1.turnout(30)))))
+                .orElseThrow().receipt();
+        LoggedReceipt later = LoggedReceipt.decode(next);
+        assertEquals(3, later.index(), "the restarted hub's log continues where the store's ended");
+        assertTrue(election.receipt(next).accepted());
+        List<String> heads = store.treeHeads(TestElection.LOG);
+        assertEquals(List.of(logged.get(0).head(), later.head()), heads);
+    }
+
+    @Test
+    void a_batch_whose_transaction_failed_leaves_no_hole_in_the_log() {
+        send(dev1, dev1.chain(dev1.sign(dev1.turnout(10))), Topics.TURNOUT);
+        java.util.concurrent.atomic.AtomicBoolean fail = new java.util.concurrent.atomic.AtomicBoolean(true);
+        Intake failing = new Intake(election.election, verification(), (el, keys, decide) -> store.commitBatch(el,
+                keys, state -> {
+                    Batch b = decide.apply(state);
+                    if (fail.getAndSet(false)) {
+                        throw new org.rts.hub.StoreException("disk full", true, null);
+                    }
+                    return b;
+                }), election.receiptLog(store), TestElection.CLOCK);
+        byte[] bytes = dev1.chain(dev1.sign(dev1.turnout(20)));
+        org.junit.jupiter.api.Assertions.assertThrows(org.rts.hub.StoreException.class,
+                () -> failing.process(inbound(dev1, Topics.TURNOUT, bytes)));
+        LoggedReceipt r = LoggedReceipt.decode(failing.process(inbound(dev1, Topics.TURNOUT, bytes)).orElseThrow()
+                .receipt());
+        assertEquals(1, r.index(), "the leaf of the failed batch was forgotten, not skipped");
+        assertTrue(election.receipt(r.encode()).accepted());
+        assertEquals(2, store.treeHeads(TestElection.LOG).size());
+    }
+
+    @Test
+    void a_store_whose_receipt_log_was_changed_does_not_load() throws Exception {
+        send(dev1, dev1.chain(dev1.sign(dev1.turnout(10))), Topics.TURNOUT);
+        send(dev1, dev1.chain(dev1.sign(dev1.turnout(20))), Topics.TURNOUT);
+        String url = storeLocation().startsWith("jdbc:") ? storeLocation() : "jdbc:sqlite:" + storeLocation();
+        try (var c = java.sql.DriverManager.getConnection(url); var s = c.createStatement()) {
+            s.executeUpdate("DELETE FROM receipt_log WHERE idx = 1");
+        }
+        org.rts.hub.StoreException e = org.junit.jupiter.api.Assertions.assertThrows(
+                org.rts.hub.StoreException.class, () -> store.load(election.receiptLog()));
+        assertTrue(e.getMessage().contains("does not match the head it signed last (2 leaves"), e.getMessage());
     }
 
     @Test
@@ -603,7 +653,7 @@ class IntakeTest {
     void a_message_under_another_elections_topic_is_refused() {
         Intake.Answer answer = intake.process(Topics.report("other-election", "dev-1", Topics.TURNOUT),
                 dev1.sign(dev1.turnout(10))).orElseThrow();
-        Receipt r = MessageCodec.decodeReceipt(Jws.parse(answer.receipt()).payload());
+        Receipt r = election.receipt(answer.receipt());
         assertEquals(List.of("ELECTION_UNKNOWN"), codes(r));
         assertTrue(r.reasons().get(0).detail().contains("published under election other-election"));
     }

@@ -35,16 +35,17 @@ class ReceiptIssuerTest {
     }
 
     @Test
-    void a_receipt_is_signed_by_the_hub_and_says_what_was_decided() {
+    void a_receipt_says_what_was_decided_and_the_hub_signs_with_its_certificates_key() {
         TestElection election = new TestElection(dir.resolve("el"), "tcp://127.0.0.1:1883", Mode.LIVE);
         var cert = Pem.readCertificate(election.files.hubCertificate());
         ReceiptIssuer issuer = new ReceiptIssuer(Pem.readPrivateKey(election.files.hubKey()), cert);
-        byte[] bytes = issuer.issue("dev-1", "t/x", "abc", 4L, false, List.of(Finding.of(Reason.SEQUENCE_GAP, "g")),
-                List.of(), new ChainPosition(2, "h"), TestElection.NOW);
-        Jws jws = Jws.parse(bytes);
+        byte[] bytes = ReceiptIssuer.receipt("dev-1", "t/x", "abc", 4L, false, List.of(Finding.of(Reason.SEQUENCE_GAP,
+                "g")), List.of(), new ChainPosition(2, "h"), TestElection.NOW);
+        Jws jws = Jws.parse(issuer.signer().sign(bytes).getBytes(java.nio.charset.StandardCharsets.US_ASCII));
         assertTrue(Es256Verifier.verify(jws, Certificates.publicKey(cert)));
         assertEquals("hub", jws.header().kid());
-        Receipt r = MessageCodec.decodeReceipt(jws.payload());
+        assertEquals(Certificates.thumbprint(cert), jws.header().x5tS256());
+        Receipt r = MessageCodec.decodeReceipt(bytes);
         assertEquals(new Receipt(1, "dev-1", "t/x", "abc", 4L, false, Receipt.Status.REJECTED,
                 List.of(Finding.of(Reason.SEQUENCE_GAP, "g")), List.of(), new ChainPosition(2, "h"), TestElection.NOW,
                 "TAYM-TQ8H"), r);

@@ -105,7 +105,7 @@ abstract class ExportSnapshotContract {
             flood.add(junk("x", "u" + i, 1));
         }
         store.commitBatch("el", new org.rts.hub.intake.BatchKeys(java.util.Set.of("x"), java.util.Set.of(),
-                java.util.Set.of()), state -> flood);
+                java.util.Set.of()), state -> org.rts.hub.intake.Batch.of(flood));
 
         ExportSnapshot.Snapshot s = export.read("el", row -> { });
         assertEquals(Map.of("d", new ChainPosition(2, "r2"), "e", new ChainPosition(1, "e1"),

@@ -15,8 +15,9 @@ import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import org.rts.hub.intake.Decision;
+import org.rts.hub.intake.Batch;
 import org.rts.hub.intake.BatchKeys;
+import org.rts.hub.intake.Decision;
 import org.rts.hub.StoreException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -232,7 +233,7 @@ abstract class StoreContract {
             assertEquals(ChainPosition.START, state.head("d"));
             assertTrue(state.maxTurnout("S").isEmpty());
             assertTrue(state.result("S", "R").isEmpty());
-            return List.of(turnout(1, "", "h1", 10), turnout(2, "h1", "h2", 30), result(3, "h2", "r1", 6));
+            return Batch.of(List.of(turnout(1, "", "h1", 10), turnout(2, "h1", "h2", 30), result(3, "h2", "r1", 6)));
         });
         store.commitBatch("el", keys(Set.of("h2", "x")), state -> {
             assertEquals(new ChainPosition(3, "r1"), state.head("d"));
@@ -241,7 +242,7 @@ abstract class StoreContract {
             assertArrayEquals("receipt h2".getBytes(StandardCharsets.US_ASCII), state.chainedReceipt("h2")
                     .orElseThrow());
             assertTrue(state.chainedReceipt("x").isEmpty());
-            return List.of();
+            return Batch.of(List.of());
         });
         assertEquals(List.of(6, 4), store.results("el").get(0).votes());
     }
@@ -254,7 +255,7 @@ abstract class StoreContract {
                 }));
         assertTrue(e.getMessage().contains("signing failed"), e.getMessage());
         assertThrows(StoreException.class, () -> store.commitBatch("el", keys(Set.of("h1", "h2")),
-                state -> List.of(turnout(1, "", "h1", 10), turnout(1, "", "h2", 20))));
+                state -> Batch.of(List.of(turnout(1, "", "h1", 10), turnout(1, "", "h2", 20)))));
         assertEquals(ChainPosition.START, store.head("d"), "the first message of the failed batch is not kept");
         assertEquals(Map.of(), store.turnout("el"));
         assertEquals(Map.of(), store.inboundCounts());
@@ -289,7 +290,7 @@ abstract class StoreContract {
             junk.add(new Decision("t", "x", "u" + i, "junk".getBytes(StandardCharsets.US_ASCII), T, null,
                     List.of(Finding.of(Reason.MALFORMED, "")), List.of(), new byte[] {1}));
         }
-        store.commitBatch("el", new BatchKeys(Set.of("x"), Set.of(), Set.of()), state -> junk);
+        store.commitBatch("el", new BatchKeys(Set.of("x"), Set.of(), Set.of()), state -> Batch.of(junk));
         assertEquals(new MessageStore.Unchained(MessageStore.UNCHAINED_ROWS, MessageStore.UNCHAINED_BODIES, 3, 12),
                 store.unchained("x"));
     }
@@ -311,8 +312,8 @@ abstract class StoreContract {
                     for (int i = 0; i < length; i++) {
                         written += s.commitBatch("el", keys(Set.of()), state -> {
                             long next = state.head("d").seq() + 1;
-                            return next > length ? List.of() : List.of(turnout(next, state.head("d").msg(),
-                                    "h" + next, (int) next));
+                            return Batch.of(next > length ? List.of() : List.of(turnout(next,
+                                    state.head("d").msg(), "h" + next, (int) next)));
                         }).size();
                     }
                     return written;

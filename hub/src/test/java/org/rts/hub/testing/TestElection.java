@@ -41,6 +41,8 @@ import org.rts.provisioning.enrolment.Enrolment;
 public final class TestElection {
     public static final Instant NOW = Instant.parse("2026-11-22T18:30:00Z");
     public static final Clock CLOCK = Clock.fixed(NOW, ZoneOffset.UTC);
+    /** The receipt log's name, the hub's client id in tests. */
+    public static final String LOG = "rts-hub-test";
     private static final Race PARLIAMENT = new Race("parliament", "Parliament", List.of(new Candidate("a", "Alpha"),
             new Candidate("b", "Beta"), new Candidate("c", "Gamma")));
     public final String id;
@@ -104,8 +106,26 @@ public final class TestElection {
                 files.crl(), Pem.readCertificate(files.caCertificate()), id);
         return new org.rts.hub.intake.Intake(election, new org.rts.hub.validation.Verification(
                 new org.rts.hub.validation.Authenticator(election,
-                registry::current)), store, new org.rts.hub.receipt.ReceiptIssuer(Pem.readPrivateKey(files.hubKey()),
-                Pem.readCertificate(files.hubCertificate())), CLOCK);
+                registry::current)), store, receiptLog(store), CLOCK);
+    }
+
+    /** The hub's receipt log for this election, as the store holds it. */
+    public org.rts.protocol.merkle.ReceiptLog receiptLog(org.rts.hub.store.MessageStore store) {
+        org.rts.protocol.merkle.ReceiptLog log = receiptLog();
+        store.load(log);
+        return log;
+    }
+
+    /** An empty receipt log of this election's hub (for a store that starts empty, or a test's own store). */
+    public org.rts.protocol.merkle.ReceiptLog receiptLog() {
+        return new org.rts.protocol.merkle.ReceiptLog(id, LOG, new org.rts.hub.receipt.ReceiptIssuer(
+                Pem.readPrivateKey(files.hubKey()), Pem.readCertificate(files.hubCertificate())).signer());
+    }
+
+    /** The receipt in what the hub published, checked against this election's hub certificate and log. */
+    public org.rts.protocol.message.Receipt receipt(byte[] published) {
+        return org.rts.protocol.merkle.LoggedReceipt.decode(published).check(org.rts.protocol.pki.Certificates
+                .publicKey(Pem.readCertificate(files.hubCertificate())), id).receipt();
     }
 
     /** What 'device-agent enroll' does on a unit: a key that stays in the bundle, and a certificate request. */

@@ -3,6 +3,8 @@ package org.rts.protocol.merkle;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import org.bouncycastle.crypto.params.ECPublicKeyParameters;
 import org.rts.protocol.codec.Json;
 import org.rts.protocol.codec.MalformedMessageException;
@@ -40,29 +42,64 @@ public record LoggedReceipt(int v, String receipt, long index, List<String> proo
      * its leaf {@code index}; then decodes the receipt. Throws {@link MalformedMessageException} saying which failed.
      */
     public Checked check(ECPublicKeyParameters hubKey, String election) {
-        Jws jws = Jws.parse(head.getBytes(StandardCharsets.US_ASCII));
-        if (!Es256Verifier.verify(jws, hubKey)) {
-            throw new MalformedMessageException(Reason.SIGNATURE_INVALID, "the receipt log's tree head is not signed"
-                    + " by the hub's key");
+        return new Checker(hubKey, election).check(this);
+    }
+
+    /** Checks many receipts of one election, each distinct tree head's signature once. Thread-safe. */
+    public static final class Checker {
+        private final ECPublicKeyParameters hubKey;
+        private final String election;
+        private final Map<String, TreeHead> verified = new ConcurrentHashMap<>();
+
+        public Checker(ECPublicKeyParameters hubKey, String election) {
+            this.hubKey = hubKey;
+            this.election = election;
         }
-        TreeHead th = read(jws.payload(), TreeHead.class, "tree head");
-        if (!th.election().equals(election)) {
-            throw new MalformedMessageException(Reason.MALFORMED, "tree head of election " + th.election()
-                    + ", expected " + election);
+
+        /** As {@link LoggedReceipt#check}. */
+        public Checked check(LoggedReceipt r) {
+            TreeHead th = verified.get(r.head());
+            if (th == null) {
+                th = head(r.head());
+                verified.put(r.head(), th);
+            }
+            List<byte[]> path;
+            try {
+                path = r.proof().stream().map(p -> Base64.getUrlDecoder().decode(p)).toList();
+            } catch (IllegalArgumentException e) {
+                throw new MalformedMessageException(Reason.MALFORMED, "receipt proof is not base64url");
+            }
+            byte[] leaf = r.leaf();
+            if (!MerkleProofs.verifyInclusion(r.index(), th.size(), MerkleProofs.leafHash(leaf), path, th.rootHash())) {
+                throw new MalformedMessageException(Reason.SIGNATURE_INVALID, "receipt " + r.index() + " is not in"
+                        + " the tree of " + th.size() + " the hub signed");
+            }
+            return new Checked(MessageCodec.decodeReceipt(leaf), th);
         }
-        byte[] leaf;
-        List<byte[]> path;
+
+        /** A tree head of this election's log signed with the hub's key, or refused. */
+        public TreeHead head(String signed) {
+            Jws jws = Jws.parse(signed.getBytes(StandardCharsets.US_ASCII));
+            if (!Es256Verifier.verify(jws, hubKey)) {
+                throw new MalformedMessageException(Reason.SIGNATURE_INVALID, "the receipt log's tree head is not"
+                        + " signed by the hub's key");
+            }
+            TreeHead th = TreeHead.decode(jws.payload());
+            if (!th.election().equals(election)) {
+                throw new MalformedMessageException(Reason.MALFORMED, "tree head of election " + th.election()
+                        + ", expected " + election);
+            }
+            return th;
+        }
+    }
+
+    /** The receipt's bytes, the leaf, as the hub wrote them (unchecked: see {@link #check}). */
+    public byte[] leaf() {
         try {
-            leaf = Base64.getUrlDecoder().decode(receipt);
-            path = proof.stream().map(p -> Base64.getUrlDecoder().decode(p)).toList();
+            return Base64.getUrlDecoder().decode(receipt);
         } catch (IllegalArgumentException e) {
-            throw new MalformedMessageException(Reason.MALFORMED, "receipt or proof is not base64url");
+            throw new MalformedMessageException(Reason.MALFORMED, "receipt is not base64url");
         }
-        if (!MerkleProofs.verifyInclusion(index, th.size(), MerkleProofs.leafHash(leaf), path, th.rootHash())) {
-            throw new MalformedMessageException(Reason.SIGNATURE_INVALID, "receipt " + index + " is not in the tree"
-                    + " of " + th.size() + " the hub signed");
-        }
-        return new Checked(MessageCodec.decodeReceipt(leaf), th);
     }
 
     public byte[] encode() {

@@ -2,7 +2,9 @@ package org.rts.protocol.merkle;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * An append-only Merkle tree of RFC 9162 over leaf hashes, held in memory: the root of the tree at any size it had,
@@ -42,6 +44,20 @@ public final class MerkleLog {
         return index;
     }
 
+    /**
+     * Forgets the leaves from {@code newSize} on: a batch whose transaction failed leaves the log as the store has
+     * it. Only a writer that has not published anything about those leaves may do this.
+     */
+    public void truncate(long newSize) {
+        if (newSize < 0 || newSize > size) {
+            throw new IllegalArgumentException("tree size " + newSize + " outside 0.." + size);
+        }
+        for (int h = 0; h < levels.size(); h++) {
+            levels.get(h).count = newSize >> h;
+        }
+        size = newSize;
+    }
+
     /** The leaf hash at {@code index}. */
     public byte[] leaf(long index) {
         check(index, size);
@@ -58,13 +74,26 @@ public final class MerkleLog {
 
     /** The inclusion proof of leaf {@code index} in the tree of {@code treeSize} leaves, from the leaf up. */
     public List<byte[]> inclusionProof(long index, long treeSize) {
-        check(index, treeSize);
+        return inclusionProofs(List.of(index), treeSize).get(0);
+    }
+
+    /**
+     * The inclusion proofs of {@code indices} in the tree of {@code treeSize} leaves. The hashes of the tree's
+     * incomplete right edge, which every proof needs, are computed once for all of them.
+     */
+    public List<List<byte[]>> inclusionProofs(List<Long> indices, long treeSize) {
         if (treeSize > size) {
             throw new IllegalArgumentException("tree size " + treeSize + " beyond " + size);
         }
-        List<byte[]> proof = new ArrayList<>();
-        path(index, 0, treeSize, proof);
-        return proof;
+        Map<Long, byte[]> edge = new HashMap<>();
+        List<List<byte[]>> proofs = new ArrayList<>(indices.size());
+        for (long index : indices) {
+            check(index, treeSize);
+            List<byte[]> proof = new ArrayList<>();
+            path(index, 0, treeSize, proof, edge);
+            proofs.add(proof);
+        }
+        return proofs;
     }
 
     /** The consistency proof between the trees of {@code first} and {@code second} leaves. */
@@ -79,17 +108,19 @@ public final class MerkleLog {
         return proof;
     }
 
-    private void path(long m, long lo, long hi, List<byte[]> proof) {
+    /** RFC 9162's PATH; every incomplete range of its splits ends at {@code hi}, so {@code edge} keys them by start. */
+    private void path(long m, long lo, long hi, List<byte[]> proof, Map<Long, byte[]> edge) {
         long n = hi - lo;
         if (n == 1) {
             return;
         }
         long k = Long.highestOneBit(n - 1);
         if (m - lo < k) {
-            path(m, lo, lo + k, proof);
-            proof.add(hash(lo + k, hi));
+            path(m, lo, lo + k, proof, edge);
+            long from = lo + k;
+            proof.add(Long.bitCount(hi - from) == 1 ? hash(from, hi) : edge.computeIfAbsent(from, f -> hash(f, hi)));
         } else {
-            path(m, lo + k, hi, proof);
+            path(m, lo + k, hi, proof, edge);
             proof.add(hash(lo, lo + k));
         }
     }

@@ -36,7 +36,7 @@ class LoggedReceiptTest {
         List<byte[]> leaves = receipts.stream().map(MessageCodec::encode).toList();
         long first = log.size();
         leaves.forEach(l -> log.append(MerkleProofs.leafHash(l)));
-        TreeHead head = new TreeHead(TreeHead.VERSION, election, log.size(),
+        TreeHead head = new TreeHead(TreeHead.VERSION, election, "rts-hub-1", log.size(),
                 Base64.getUrlEncoder().withoutPadding().encodeToString(log.root(log.size())), NOW);
         String signed = signer.sign(MessageCodec.encode(head));
         List<LoggedReceipt> out = new ArrayList<>();

@@ -3,6 +3,7 @@ package org.rts.protocol.merkle;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
@@ -74,6 +75,52 @@ class MerkleLogTest {
                 }
             }
         }
+    }
+
+    @Test
+    void the_proofs_of_a_batch_are_each_leafs_own() {
+        MerkleLog log = new MerkleLog();
+        for (int i = 0; i < 300; i++) {
+            log.append(MerkleProofs.leafHash(("receipt " + i).getBytes()));
+        }
+        for (long size : List.of(1L, 2L, 77L, 256L, 257L, 300L)) {
+            List<Long> batch = new ArrayList<>();
+            for (long m = Math.max(0, size - 40); m < size; m++) {
+                batch.add(m);
+            }
+            List<List<byte[]>> proofs = log.inclusionProofs(batch, size);
+            for (int i = 0; i < batch.size(); i++) {
+                assertEquals(hex(log.inclusionProof(batch.get(i), size)), hex(proofs.get(i)), batch.get(i) + " of "
+                        + size);
+            }
+        }
+    }
+
+    @Test
+    void a_truncated_log_is_the_log_it_was_at_that_size_and_grows_again_from_there() {
+        MerkleLog log = new MerkleLog();
+        MerkleLog reference = new MerkleLog();
+        for (int i = 0; i < 37; i++) {
+            log.append(MerkleProofs.leafHash(("receipt " + i).getBytes()));
+            reference.append(MerkleProofs.leafHash(("receipt " + i).getBytes()));
+        }
+        for (int i = 0; i < 30; i++) {
+            log.append(MerkleProofs.leafHash(("a batch never stored " + i).getBytes()));
+        }
+        log.truncate(37);
+        assertEquals(37, log.size());
+        assertArrayEquals(reference.root(37), log.root(37));
+        for (int i = 37; i < 70; i++) {
+            log.append(MerkleProofs.leafHash(("receipt " + i).getBytes()));
+            reference.append(MerkleProofs.leafHash(("receipt " + i).getBytes()));
+        }
+        for (int n = 1; n <= 70; n++) {
+            assertArrayEquals(reference.root(n), log.root(n), "root of " + n);
+        }
+        assertEquals(hex(reference.consistencyProof(20, 70)), hex(log.consistencyProof(20, 70)));
+        assertThrows(IllegalArgumentException.class, () -> log.truncate(71));
+        log.truncate(0);
+        assertArrayEquals(MerkleProofs.emptyRoot(), log.root(0));
     }
 
     @Test

@@ -21,6 +21,7 @@ import org.rts.protocol.ProtocolException;
 import org.rts.protocol.Topics;
 import org.rts.protocol.codec.Json;
 import org.rts.protocol.codec.JsonFiles;
+import org.rts.protocol.codec.MalformedMessageException;
 import org.rts.protocol.codec.MessageCodec;
 import org.rts.protocol.election.Election;
 import org.rts.protocol.export.ExportFiles;
@@ -31,6 +32,7 @@ import org.rts.protocol.files.SignedFile;
 import org.rts.protocol.jws.Es256Verifier;
 import org.rts.protocol.jws.Jws;
 import org.rts.protocol.message.Finding;
+import org.rts.protocol.merkle.LoggedReceipt;
 import org.rts.protocol.message.Receipt;
 import org.rts.protocol.message.Report;
 import org.rts.protocol.pki.Certificates;
@@ -109,8 +111,8 @@ public final class ExportVerifier {
                     + registry.election());
         }
         Map<String, Registry.Entry> certificates = certificates(f, registry, ca);
-        records(f, manifest, election, certificates, Certificates.publicKey(hub),
-                Certificates.thumbprint(hub));
+        records(f, manifest, election, certificates, new LoggedReceipt.Checker(Certificates.publicKey(hub),
+                manifest.election()));
     }
 
     private void files(ExportFiles f, ExportManifest manifest) throws IOException {
@@ -173,7 +175,7 @@ public final class ExportVerifier {
     }
 
     private void records(ExportFiles f, ExportManifest manifest, Election election,
-                         Map<String, Registry.Entry> certificates, ECPublicKeyParameters hubKey, String hubThumbprint)
+                         Map<String, Registry.Entry> certificates, LoggedReceipt.Checker receipts)
             throws IOException {
         Map<String, Head> heads = new TreeMap<>();
         Map<String, String> chainedReceipts = new HashMap<>();
@@ -201,7 +203,7 @@ public final class ExportVerifier {
                 }
                 expected = r.n() + 1;
                 counts.merge(String.valueOf(r.status()), 1L, Long::sum);
-                Receipt receipt = receipt(at, r, hubKey, hubThumbprint);
+                Receipt receipt = receipt(at, r, receipts);
                 if (receipt == null) {
                     continue;
                 }
@@ -274,18 +276,20 @@ public final class ExportVerifier {
         }
     }
 
-    private Receipt receipt(String at, ExportRecord r, ECPublicKeyParameters hubKey, String hubThumbprint) {
+    private Receipt receipt(String at, ExportRecord r, LoggedReceipt.Checker receipts) {
         if (r.receipt() == null || r.hash() == null || r.topic() == null || r.device() == null) {
             problem(at + ": hash, topic, device and receipt are required");
             return null;
         }
         try {
-            Jws jws = Jws.parse(r.receipt().getBytes(StandardCharsets.US_ASCII));
-            if (!jws.header().x5tS256().equals(hubThumbprint) || !Es256Verifier.verify(jws, hubKey)) {
-                problem(at + ": receipt is not signed by the hub");
+            Receipt receipt;
+            try {
+                receipt = receipts.check(LoggedReceipt.decode(r.receipt().getBytes(StandardCharsets.US_ASCII)))
+                        .receipt();
+            } catch (MalformedMessageException e) {
+                problem(at + ": receipt is not in the hub's log under a tree head it signed: " + e.getMessage());
                 return null;
             }
-            Receipt receipt = MessageCodec.decodeReceipt(jws.payload());
             if (!receipt.msg().equals(r.hash()) || !receipt.topic().equals(r.topic())
                     || !receipt.device().equals(r.device())) {
                 problem(at + ": the receipt answers message " + receipt.msg() + " on " + receipt.topic()

@@ -5,13 +5,14 @@ import java.time.Clock;
 import java.util.HashMap;
 import java.util.Map;
 import org.bouncycastle.cert.X509CertificateHolder;
-import org.bouncycastle.crypto.params.ECPublicKeyParameters;
+import org.rts.protocol.codec.MalformedMessageException;
 import org.rts.protocol.codec.MessageCodec;
 import org.rts.protocol.election.Election;
 import org.rts.protocol.files.ElectionFiles;
 import org.rts.protocol.files.Registry;
 import org.rts.protocol.jws.Es256Verifier;
 import org.rts.protocol.jws.Jws;
+import org.rts.protocol.merkle.LoggedReceipt;
 import org.rts.protocol.message.Receipt;
 import org.rts.protocol.message.Report;
 import org.rts.protocol.pki.Certificates;
@@ -25,8 +26,7 @@ import org.rts.protocol.pki.Pem;
 public final class Verifier {
     private final ElectionFiles files;
     private final X509CertificateHolder ca;
-    private final ECPublicKeyParameters hubKey;
-    private final String hubThumbprint;
+    private final LoggedReceipt.Checker receipts;
     private final String electionId;
     private Map<String, Registry.Entry> certificates = new HashMap<>();
 
@@ -39,9 +39,8 @@ public final class Verifier {
         this.ca = Pem.readCertificate(files.caCertificate());
         X509CertificateHolder hub = Pem.readCertificate(files.hubCertificate());
         Certificates.requireIssuedBy(hub, ca, clock.instant());
-        this.hubKey = Certificates.publicKey(hub);
-        this.hubThumbprint = Certificates.thumbprint(hub);
         this.electionId = Election.readSigned(files.ballot(), ca).id();
+        this.receipts = new LoggedReceipt.Checker(Certificates.publicKey(hub), electionId);
         reloadRegistry();
     }
 
@@ -59,11 +58,12 @@ public final class Verifier {
         if (!hash.equals(m.idempotencyKey())) {
             throw new IllegalArgumentException("idempotencyKey is not the hash of the message");
         }
-        Jws receiptJws = Jws.parse(m.receipt().getBytes(StandardCharsets.US_ASCII));
-        if (!receiptJws.header().x5tS256().equals(hubThumbprint) || !Es256Verifier.verify(receiptJws, hubKey)) {
-            throw new IllegalArgumentException("the receipt is not signed by the hub");
+        Receipt receipt;
+        try {
+            receipt = receipts.check(LoggedReceipt.decode(m.receipt().getBytes(StandardCharsets.US_ASCII))).receipt();
+        } catch (MalformedMessageException e) {
+            throw new IllegalArgumentException("the receipt is not one of the hub's: " + e.getMessage());
         }
-        Receipt receipt = MessageCodec.decodeReceipt(receiptJws.payload());
         if (!receipt.accepted() || !receipt.msg().equals(hash)) {
             throw new IllegalArgumentException("the receipt does not accept this message");
         }

@@ -39,7 +39,7 @@ public final class TestElection {
     public static final Instant NOW = Instant.parse("2026-11-22T18:30:00Z");
     public final String id;
     public final ElectionFiles files;
-    private final Es256Signer hub;
+    private final org.rts.protocol.merkle.ReceiptLog receipts;
 
     /** Certificates are issued from two days ago, for a year. */
     public TestElection(Path dir) {
@@ -60,7 +60,8 @@ public final class TestElection {
             enrolment.enrol(bundle.request(), "dev-" + i, "S-" + i, "tcp://127.0.0.1:1883");
         }
         X509CertificateHolder hubCertificate = Pem.readCertificate(files.hubCertificate());
-        this.hub = new Es256Signer(Pem.readPrivateKey(files.hubKey()), "hub", Certificates.thumbprint(hubCertificate));
+        this.receipts = new org.rts.protocol.merkle.ReceiptLog(id, "rts-hub-test", new Es256Signer(Pem.readPrivateKey(
+                files.hubKey()), "hub", Certificates.thumbprint(hubCertificate)));
     }
 
     public Device device(int n) {
@@ -70,7 +71,7 @@ public final class TestElection {
                 "dev-" + n, Certificates.thumbprint(cert)));
     }
 
-    /** {@code message} with the receipt the hub signs for it: accepted, or rejected for {@code reason}. */
+    /** {@code message} with the receipt the hub logs for it: accepted, or rejected for {@code reason}. */
     public ForwardedMessage answered(Device d, byte[] message, Finding reason) {
         String hash = Jws.hash(message);
         String topic = Topics.report(id, d.id, Topics.TURNOUT);
@@ -78,7 +79,8 @@ public final class TestElection {
         Receipt receipt = new Receipt(Report.VERSION, d.id, topic, hash, d.seq, true, status,
                 reason == null ? List.of() : List.of(reason), List.of(), null, NOW, Receipt.code(hash, status));
         return new ForwardedMessage(hash, id, Topics.TURNOUT, d.id, d.station,
-                new String(message, StandardCharsets.US_ASCII), hub.sign(MessageCodec.encode(receipt)));
+                new String(message, StandardCharsets.US_ASCII), new String(receipts.seal(List.of(MessageCodec.encode(
+                receipt)), NOW).receipts().get(0), StandardCharsets.US_ASCII));
     }
 
     /** Signs turnout reports as one device and tracks its chain (sequence and previous hash). */
