@@ -19,7 +19,6 @@ import org.rts.hub.HubException;
 import org.rts.hub.export.ExportSchedule;
 import org.rts.hub.export.Exporter;
 import org.rts.hub.intake.Intake;
-import org.rts.hub.receipt.ReceiptIssuer;
 import org.rts.hub.registry.RegistryWatch;
 import org.rts.hub.store.ExportSnapshot;
 import org.rts.hub.store.MessageStore;
@@ -48,8 +47,7 @@ class ExportIT {
                     Pem.readCertificate(files.caCertificate()), election.id);
             Intake intake = new Intake(election.election, new Verification(
                     new Authenticator(election.election, registry::current)), store,
-                    new ReceiptIssuer(Pem.readPrivateKey(files.hubKey()),
-                    Pem.readCertificate(files.hubCertificate())), TestElection.CLOCK);
+                    election.receiptLog(store), TestElection.CLOCK);
             for (int i = 1; i <= 3; i++) {
                 Device d = election.device(i);
                 for (int n = 1; n <= 20; n++) {

@@ -23,7 +23,6 @@ import org.rts.demo.load.Traffic;
 import org.rts.hub.forward.Forwarder;
 import org.rts.hub.mqtt.MqttUpstream;
 import org.rts.hub.intake.Intake;
-import org.rts.hub.receipt.ReceiptIssuer;
 import org.rts.hub.registry.RegistryWatch;
 import org.rts.hub.testing.TestElection;
 import org.rts.hub.validation.Authenticator;
@@ -168,8 +167,7 @@ class ForwardingIT {
                     Pem.readCertificate(files.caCertificate()), election.id);
             Intake intake = new Intake(election.election, new Verification(
                     new Authenticator(election.election, registry::current)), store,
-                    new ReceiptIssuer(Pem.readPrivateKey(files.hubKey()),
-                    Pem.readCertificate(files.hubCertificate())), TestElection.CLOCK);
+                    election.receiptLog(store), TestElection.CLOCK);
             TestElection.Device d = election.device(1);
             for (int n = 1; n <= 5; n++) {
                 intake.process(Topics.report(election.id, d.id, Topics.TURNOUT), d.chain(d.sign(d.turnout(n))));

@@ -382,9 +382,14 @@ public final class ProvisioningMain implements Runnable {
                 + " the export must hold this one.")
         Path ca;
 
+        @Option(names = "--tree-head", paramLabel = "FILE", arity = "1..*", description = "A tree head the hub"
+                + " signed, or a receipt as a unit got it (one a file): the export's receipt log must still contain"
+                + " the tree it describes.")
+        List<Path> treeHeads = List.of();
+
         @Override
         public Integer call() {
-            ExportVerifier.Result result = ExportVerifier.verify(dir, ca);
+            ExportVerifier.Result result = ExportVerifier.verify(dir, ca, treeHeads);
             result.checked().forEach(line -> System.out.println("checked: " + line));
             result.problems().forEach(line -> System.out.println("PROBLEM: " + line));
             if (result.moreProblems() > 0) {

@@ -91,7 +91,7 @@ public final class Exporter {
                 write(files.deviceCertificate(thumbprint), e.certificate().getBytes(StandardCharsets.US_ASCII));
             }
             Map<String, Long> counts = new TreeMap<>();
-            ExportSnapshot.Snapshot snapshot = writeMessages(files.messages(), ballot.id(), counts);
+            ExportSnapshot.Snapshot snapshot = writeMessages(files, ballot.id(), counts);
             ExportManifest manifest = new ExportManifest(ExportFiles.FORMAT, ballot.id(), ballot.mode(),
                     clock.instant(), Certificates.thumbprint(Pem.readCertificate(election.hubCertificate())),
                     fileEntries(partial), counts, units(snapshot), tally(ballot, snapshot));
@@ -116,11 +116,12 @@ public final class Exporter {
         }
     }
 
-    private ExportSnapshot.Snapshot writeMessages(Path file, String electionId, Map<String, Long> counts)
+    /** The messages, and the receipt logs from the same view of the store. */
+    private ExportSnapshot.Snapshot writeMessages(ExportFiles files, String electionId, Map<String, Long> counts)
             throws IOException {
         Base64.Encoder b64 = Base64.getUrlEncoder().withoutPadding();
-        try (BufferedWriter w = Files.newBufferedWriter(file, StandardCharsets.UTF_8, StandardOpenOption.CREATE_NEW,
-                StandardOpenOption.WRITE)) {
+        try (BufferedWriter w = Files.newBufferedWriter(files.messages(), StandardCharsets.UTF_8,
+                StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE); LogWriter logs = new LogWriter(files)) {
             long[] n = {0};
             ExportSnapshot.Snapshot snapshot = store.read(electionId, row -> {
                 n[0]++;
@@ -130,9 +131,43 @@ public final class Exporter {
                 w.write(Json.mapper().writeValueAsString(r));
                 w.write('\n');
                 counts.merge(row.status(), 1L, Long::sum);
-            });
+            }, logs);
             w.flush();
             return snapshot;
+        }
+    }
+
+    /** Writes each receipt log to its file: the head, then a leaf hash a line. */
+    private static final class LogWriter implements ExportSnapshot.LogSink, java.io.Closeable {
+        private final ExportFiles files;
+        private BufferedWriter out;
+
+        LogWriter(ExportFiles files) {
+            this.files = files;
+        }
+
+        @Override
+        public void log(String log, String head) throws IOException {
+            close();
+            Files.createDirectories(files.receiptLogs());
+            out = Files.newBufferedWriter(files.receiptLog(log), StandardCharsets.US_ASCII,
+                    StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+            out.write(head);
+            out.write('\n');
+        }
+
+        @Override
+        public void leaf(byte[] hash) throws IOException {
+            out.write(Jws.encode(hash));
+            out.write('\n');
+        }
+
+        @Override
+        public void close() throws IOException {
+            if (out != null) {
+                out.close();
+                out = null;
+            }
         }
     }
 

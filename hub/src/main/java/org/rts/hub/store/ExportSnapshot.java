@@ -1,8 +1,10 @@
 package org.rts.hub.store;
 
 import java.io.IOException;
+import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
@@ -36,6 +38,13 @@ public final class ExportSnapshot implements AutoCloseable {
         void accept(InboundRow row) throws IOException;
     }
 
+    /** Takes each receipt log: its last signed head, then its leaf hashes in order. */
+    public interface LogSink {
+        void log(String log, String head) throws IOException;
+
+        void leaf(byte[] hash) throws IOException;
+    }
+
     /** What an export commits to besides the log, read in the same transaction as the log. */
     public record Snapshot(Map<String, ChainPosition> heads, Map<String, Long> dropped, Map<String, Integer> turnout,
                            List<AcceptedResult> results) {
@@ -47,6 +56,19 @@ public final class ExportSnapshot implements AutoCloseable {
      * writing meanwhile. An {@link IOException} from the sink ends the read and is thrown as it is.
      */
     public synchronized Snapshot read(String election, InboundSink sink) throws IOException {
+        return read(election, sink, new LogSink() {
+            @Override
+            public void log(String log, String head) {
+            }
+
+            @Override
+            public void leaf(byte[] hash) {
+            }
+        });
+    }
+
+    /** As {@link #read(String, InboundSink)}, and passes every receipt log to {@code logs}, from the same view. */
+    public synchronized Snapshot read(String election, InboundSink sink, LogSink logs) throws IOException {
         IOException[] failed = new IOException[1];
         Snapshot snapshot = db.run("read the hub store for an export", c -> {
             db.dialect().beginSnapshot(c);
@@ -62,6 +84,7 @@ public final class ExportSnapshot implements AutoCloseable {
                         }
                     }
                 }
+                readLogs(c, logs);
                 Map<String, ChainPosition> heads = new TreeMap<>();
                 Map<String, Long> dropped = new TreeMap<>();
                 Map<String, Integer> turnout = new TreeMap<>();
@@ -108,6 +131,29 @@ public final class ExportSnapshot implements AutoCloseable {
             throw failed[0];
         }
         return snapshot;
+    }
+
+    private static void readLogs(Connection c, LogSink logs) throws SQLException, IOException {
+        Map<String, String> last = new TreeMap<>();
+        try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT h.log, h.head FROM"
+                + " receipt_heads h WHERE h.size = (SELECT MAX(size) FROM receipt_heads WHERE log = h.log)")) {
+            while (rs.next()) {
+                last.put(rs.getString(1), rs.getString(2));
+            }
+        }
+        try (PreparedStatement ps = c.prepareStatement("SELECT leaf_hash FROM receipt_log WHERE log = ? ORDER BY"
+                + " idx")) {
+            ps.setFetchSize(10_000);
+            for (var e : last.entrySet()) {
+                logs.log(e.getKey(), e.getValue());
+                ps.setString(1, e.getKey());
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        logs.leaf(rs.getBytes(1));
+                    }
+                }
+            }
+        }
     }
 
     @Override

@@ -147,6 +147,81 @@ class ExporterTest {
     }
 
     @Test
+    void the_export_carries_the_receipt_log_each_record_claims_its_leaf_and_a_units_receipt_proves_it_complete()
+            throws Exception {
+        Path out = export("export");
+        List<String> log = Files.readAllLines(new ExportFiles(out).receiptLog(TestElection.LOG));
+        assertEquals(9, log.size(), "the head, then one leaf a receipt the hub logged (the resend got its first)");
+        ExportVerifier.Result result = verify(out);
+        assertTrue(result.checked().stream().anyMatch(c -> c.startsWith("1 receipt log (" + TestElection.LOG
+                + ": 8 leaves")), result.checked().toString());
+        Path held = dir.resolve("held-receipt.json");
+        Files.writeString(held, records(out).get(0).receipt());
+        result = ExportVerifier.verify(out, null, List.of(held));
+        assertTrue(result.ok(), result.problems().toString());
+        assertTrue(result.checked().stream().anyMatch(c -> c.contains("the tree head of 1 leaves of "
+                + TestElection.LOG + " signed at") && c.contains("is consistent with the exported log of 8")),
+                result.checked().toString());
+    }
+
+    @Test
+    void a_units_last_message_deleted_from_the_database_shows_as_a_leaf_no_record_answers() throws Exception {
+        // with write access to the database alone: dev-1's result removed and its chain rolled back
+        Path held = dir.resolve("dev-1-last-receipt.json");
+        String hash;
+        try (var c = java.sql.DriverManager.getConnection(jdbc()); var st = c.createStatement();
+             var rs = st.executeQuery("SELECT msg_hash, receipt FROM chain WHERE device = 'dev-1' AND seq = 2")) {
+            rs.next();
+            hash = rs.getString(1);
+            Files.write(held, rs.getBytes(2));
+        }
+        try (var c = java.sql.DriverManager.getConnection(jdbc()); var st = c.createStatement()) {
+            st.executeUpdate("DELETE FROM inbound WHERE msg_hash = '" + hash + "'");
+            st.executeUpdate("DELETE FROM chain WHERE msg_hash = '" + hash + "'");
+            st.executeUpdate("DELETE FROM results WHERE msg_hash = '" + hash + "'");
+            st.executeUpdate("UPDATE heads SET seq = 1, msg_hash = (SELECT msg_hash FROM chain WHERE device = 'dev-1'"
+                    + " AND seq = 1) WHERE device = 'dev-1'");
+        }
+        Path out = export("export");
+        assertProblem(out, "1 receipts of the hubs' logs answer no record of the export, and the manifest accounts"
+                + " for 0");
+
+        // and its leaves and heads removed too, down to before it: the export holds together, the unit's receipt
+        // does not
+        try (var c = java.sql.DriverManager.getConnection(jdbc()); var st = c.createStatement()) {
+            st.executeUpdate("DELETE FROM inbound WHERE id > 1");
+            st.executeUpdate("DELETE FROM chain WHERE received_at IS NOT NULL AND NOT (device = 'dev-1' AND seq = 1)");
+            st.executeUpdate("DELETE FROM results");
+            st.executeUpdate("DELETE FROM heads WHERE device <> 'dev-1'");
+            st.executeUpdate("DELETE FROM stations WHERE station <> 'S-1'");
+            st.executeUpdate("DELETE FROM receipt_log WHERE idx > 0");
+            st.executeUpdate("DELETE FROM receipt_heads WHERE size > 1");
+        }
+        Path shortened = export("shortened");
+        ExportVerifier.Result alone = verify(shortened);
+        assertTrue(alone.ok(), "a consistent store, shortened: " + alone.problems());
+        ExportVerifier.Result withReceipt = ExportVerifier.verify(shortened, null, List.of(held));
+        assertFalse(withReceipt.ok());
+        assertTrue(withReceipt.problems().stream().anyMatch(p -> p.contains("the hub signed 2 leaves of "
+                + TestElection.LOG) && p.contains("is not a continuation of it")), withReceipt.problems().toString());
+    }
+
+    @Test
+    void a_changed_leaf_in_the_exported_log_is_found() throws Exception {
+        Path out = export("export");
+        Path file = new ExportFiles(out).receiptLog(TestElection.LOG);
+        List<String> lines = new ArrayList<>(Files.readAllLines(file));
+        lines.set(3, lines.get(4));
+        Files.write(file, lines);
+        resign(out);
+        assertProblem(out, "leaves do not make the tree of 8 its signed head describes");
+    }
+
+    private String jdbc() {
+        return storeLocation().startsWith("jdbc:") ? storeLocation() : "jdbc:sqlite:" + storeLocation();
+    }
+
+    @Test
     void an_existing_folder_is_refused_and_nothing_is_left_half_written() throws Exception {
         Files.createDirectories(dir.resolve("taken"));
         HubException e = assertThrows(HubException.class, () -> export("taken"));

@@ -20,6 +20,22 @@ public record ExportFiles(Path dir) {
         return dir.resolve("messages.jsonl");
     }
 
+    /**
+     * The hubs' receipt logs, one file each: its last signed tree head on the first line, then the base64url hash of
+     * every leaf in order, one a line.
+     */
+    public Path receiptLogs() {
+        return dir.resolve("receipt-logs");
+    }
+
+    /** The file of receipt log {@code log} (a hub's client id; one that is not a plain file name is encoded). */
+    public Path receiptLog(String log) {
+        String name = log.matches("[A-Za-z0-9_-][A-Za-z0-9._-]{0,127}") ? log
+                : "~" + java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(log.getBytes(
+                java.nio.charset.StandardCharsets.UTF_8));
+        return receiptLogs().resolve(name + ".txt");
+    }
+
     public Path caCertificate() {
         return dir.resolve("ca.pem");
     }

@@ -67,16 +67,24 @@ public final class ExportVerifier {
 
     /** Verifies the export in {@code dir}; {@code pinnedCa}, when not null, is the CA certificate it must hold. */
     public static Result verify(Path dir, Path pinnedCa) {
+        return verify(dir, pinnedCa, List.of());
+    }
+
+    /**
+     * Verifies the export, and that each of {@code treeHeads} (a file holding a tree head the hub signed, or a
+     * receipt as a unit got it) describes a tree the export's receipt log still contains.
+     */
+    public static Result verify(Path dir, Path pinnedCa, List<Path> treeHeads) {
         ExportVerifier v = new ExportVerifier();
         try {
-            v.run(new ExportFiles(dir), pinnedCa);
+            v.run(new ExportFiles(dir), pinnedCa, treeHeads);
         } catch (ProtocolException | IOException e) {
             v.problem("cannot go on: " + e.getMessage());
         }
         return new Result(List.copyOf(v.checked), List.copyOf(v.problems), v.moreProblems);
     }
 
-    private void run(ExportFiles f, Path pinnedCa) throws IOException {
+    private void run(ExportFiles f, Path pinnedCa, List<Path> treeHeads) throws IOException {
         if (!Files.isDirectory(f.dir())) {
             throw new IOException(f.dir() + " is not a folder");
         }
@@ -111,8 +119,13 @@ public final class ExportVerifier {
                     + registry.election());
         }
         Map<String, Registry.Entry> certificates = certificates(f, registry, ca);
-        records(f, manifest, election, certificates, new LoggedReceipt.Checker(Certificates.publicKey(hub),
-                manifest.election()));
+        LoggedReceipt.Checker receipts = new LoggedReceipt.Checker(Certificates.publicKey(hub), manifest.election());
+        ExportLogs logs = ExportLogs.read(f, receipts, this::problem);
+        records(f, manifest, election, certificates, receipts, logs);
+        checked.add(logs.accountFor(manifest.units().stream().mapToLong(ExportManifest.Unit::dropped).sum()));
+        for (Path file : treeHeads) {
+            logs.checkHeld(file).ifPresent(checked::add);
+        }
     }
 
     private void files(ExportFiles f, ExportManifest manifest) throws IOException {
@@ -175,7 +188,7 @@ public final class ExportVerifier {
     }
 
     private void records(ExportFiles f, ExportManifest manifest, Election election,
-                         Map<String, Registry.Entry> certificates, LoggedReceipt.Checker receipts)
+                         Map<String, Registry.Entry> certificates, LoggedReceipt.Checker receipts, ExportLogs logs)
             throws IOException {
         Map<String, Head> heads = new TreeMap<>();
         Map<String, String> chainedReceipts = new HashMap<>();
@@ -203,7 +216,7 @@ public final class ExportVerifier {
                 }
                 expected = r.n() + 1;
                 counts.merge(String.valueOf(r.status()), 1L, Long::sum);
-                Receipt receipt = receipt(at, r, receipts);
+                Receipt receipt = receipt(at, r, receipts, ExportRecord.RESEND.equals(r.status()) ? null : logs);
                 if (receipt == null) {
                     continue;
                 }
@@ -276,20 +289,16 @@ public final class ExportVerifier {
         }
     }
 
-    private Receipt receipt(String at, ExportRecord r, LoggedReceipt.Checker receipts) {
+    /** The record's receipt, checked; {@code logs}, when given, is told of the leaf it answers. */
+    private Receipt receipt(String at, ExportRecord r, LoggedReceipt.Checker receipts, ExportLogs logs) {
         if (r.receipt() == null || r.hash() == null || r.topic() == null || r.device() == null) {
             problem(at + ": hash, topic, device and receipt are required");
             return null;
         }
         try {
-            Receipt receipt;
-            try {
-                receipt = receipts.check(LoggedReceipt.decode(r.receipt().getBytes(StandardCharsets.US_ASCII)))
-                        .receipt();
-            } catch (MalformedMessageException e) {
-                problem(at + ": receipt is not in the hub's log under a tree head it signed: " + e.getMessage());
-                return null;
-            }
+            LoggedReceipt logged = LoggedReceipt.decode(r.receipt().getBytes(StandardCharsets.US_ASCII));
+            LoggedReceipt.Checked checked = receipts.check(logged);
+            Receipt receipt = checked.receipt();
             if (!receipt.msg().equals(r.hash()) || !receipt.topic().equals(r.topic())
                     || !receipt.device().equals(r.device())) {
                 problem(at + ": the receipt answers message " + receipt.msg() + " on " + receipt.topic()
@@ -299,11 +308,16 @@ public final class ExportVerifier {
             if (!receipt.code().equals(Receipt.code(r.hash(), receipt.status()))) {
                 problem(at + ": receipt code " + receipt.code() + " is not derived from the message hash");
             }
+            if (logs != null) {
+                logs.claim(at, logged, checked);
+            }
             return receipt;
+        } catch (MalformedMessageException e) {
+            problem(at + ": receipt is not in the hub's log under a tree head it signed: " + e.getMessage());
         } catch (RuntimeException e) {
             problem(at + ": receipt unreadable: " + e.getMessage());
-            return null;
         }
+        return null;
     }
 
     /** Checks a chained message: device signature, binding, and its place in the unit's chain. */
