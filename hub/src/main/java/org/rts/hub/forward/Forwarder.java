@@ -24,6 +24,8 @@ public final class Forwarder implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Forwarder.class);
     private static final int BATCH = 64;
     private static final long LEASE_MILLIS = 120_000;
+    /** Room between a delivery's worst end and its claim's end (clocks of two hubs, the store's own time). */
+    private static final long LEASE_MARGIN_MILLIS = 10_000;
     private static final long IDLE_MILLIS = 1_000;
     private static final Duration MAX_BACKOFF = Duration.ofMinutes(5);
     private static final Duration MAX_RETRY_AFTER = Duration.ofHours(1);
@@ -48,6 +50,11 @@ public final class Forwarder implements AutoCloseable {
         this.holder = holder;
         this.election = election;
         this.clock = clock;
+        if (upstream.longestDelivery().toMillis() + LEASE_MARGIN_MILLIS >= LEASE_MILLIS) {
+            throw new IllegalArgumentException("a delivery to " + upstream.name() + " may take "
+                    + upstream.longestDelivery().toSeconds() + " s, longer than a claim on the queue allows ("
+                    + (LEASE_MILLIS - LEASE_MARGIN_MILLIS) / 1000 + " s): shorten its timeouts");
+        }
         this.thread = Thread.ofPlatform().name("hub-forward-" + upstream.name()).daemon().unstarted(this::loop);
     }
 
@@ -106,8 +113,17 @@ public final class Forwarder implements AutoCloseable {
         if (due.isEmpty()) {
             return 0;
         }
+        // a delivery starts only if it ends, at worst, before the claim does: another hub never takes over a
+        // message this one may still be sending, and never sends ahead of it
+        long lastStart = now + LEASE_MILLIS - upstream.longestDelivery().toMillis() - LEASE_MARGIN_MILLIS;
         for (int i = 0; i < due.size(); i++) {
             ForwardQueue.Entry f = due.get(i);
+            if (clock.millis() > lastStart) {
+                for (ForwardQueue.Entry rest : due.subList(i, due.size())) {
+                    store.putBack(rest.id(), clock.millis());
+                }
+                return now; // claim them again at once, under a fresh lease
+            }
             ForwardedMessage message = message(f);
             Upstream.Outcome outcome = upstream.deliver(message, body(message));
             long at = clock.millis();

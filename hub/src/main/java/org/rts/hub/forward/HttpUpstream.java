@@ -18,6 +18,7 @@ import javax.net.ssl.SSLContext;
  */
 public final class HttpUpstream implements Upstream {
     private static final Duration TIMEOUT = Duration.ofSeconds(30);
+    private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
 
     private final URI uri;
     private final HttpClient client;
@@ -31,8 +32,13 @@ public final class HttpUpstream implements Upstream {
     HttpUpstream(URI uri, SSLContext tls, Duration timeout) {
         this.uri = uri;
         this.timeout = timeout;
-        this.client = HttpClient.newBuilder().sslContext(tls).connectTimeout(Duration.ofSeconds(10))
+        this.client = HttpClient.newBuilder().sslContext(tls).connectTimeout(CONNECT_TIMEOUT)
                 .version(HttpClient.Version.HTTP_1_1).build();
+    }
+
+    @Override
+    public Duration longestDelivery() {
+        return CONNECT_TIMEOUT.plus(timeout);
     }
 
     @Override

@@ -24,6 +24,9 @@ public interface Upstream extends AutoCloseable {
 
     Outcome deliver(ForwardedMessage message, byte[] body);
 
+    /** The longest one {@link #deliver} may take before it gives up (its timeouts): a claim must outlast it. */
+    Duration longestDelivery();
+
     @Override
     void close();
 }

@@ -38,6 +38,11 @@ public final class MqttUpstream implements Upstream {
     }
 
     @Override
+    public java.time.Duration longestDelivery() {
+        return java.time.Duration.ofMillis(TIMEOUT_MILLIS);
+    }
+
+    @Override
     public String name() {
         return url;
     }

@@ -248,6 +248,96 @@ class ForwarderTest {
                 "once hub-a's lease runs out its messages are claimed again");
     }
 
+    /** A clock that moves only when told. */
+    private static final class ManualClock extends Clock {
+        final java.util.concurrent.atomic.AtomicLong millis = new java.util.concurrent.atomic.AtomicLong(
+                System.currentTimeMillis());
+
+        @Override
+        public java.time.ZoneId getZone() {
+            return java.time.ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(java.time.ZoneId zone) {
+            return this;
+        }
+
+        @Override
+        public java.time.Instant instant() {
+            return java.time.Instant.ofEpochMilli(millis.get());
+        }
+    }
+
+    @Test
+    void no_delivery_outlasts_its_claim_so_another_hub_never_sends_the_same_message_meanwhile() throws Exception {
+        store.forwardTo(List.of(url()), Set.of(Topics.RESULT));
+        List<String> hashes = acceptResults();
+        ManualClock clock = new ManualClock();
+        Duration longest = Duration.ofSeconds(40);
+        List<String> delivered = new java.util.concurrent.CopyOnWriteArrayList<>();
+        List<String> takenOver = new java.util.concurrent.CopyOnWriteArrayList<>();
+        Upstream slow = new Upstream() {
+            @Override
+            public String name() {
+                return url();
+            }
+
+            @Override
+            public Outcome deliver(ForwardedMessage message, byte[] body) {
+                // the worst case: this delivery ends when its timeouts do; would another hub claim anything just
+                // after?
+                long worstEnd = clock.millis() + longest.toMillis() + 1;
+                queue.claim(url(), "hub-b", worstEnd, 120_000, 64).forEach(e -> takenOver.add(e.hash()));
+                clock.millis.addAndGet(longest.toMillis());
+                delivered.add(message.idempotencyKey());
+                return new Delivered();
+            }
+
+            @Override
+            public Duration longestDelivery() {
+                return longest;
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        try (Forwarder f = new Forwarder(ForwardQueue.open(storeLocation()), slow, "hub-a", election.id, clock)
+                .start()) {
+            awaitSettled(3, 0);
+        }
+        assertEquals(hashes, delivered, "each once, in order");
+        assertEquals(List.of(), takenOver, "no message's claim ran out while it could still be on its way");
+    }
+
+    @Test
+    void an_upstream_slower_than_a_claim_is_refused_at_start() {
+        Upstream glacial = new Upstream() {
+            @Override
+            public String name() {
+                return "glacial";
+            }
+
+            @Override
+            public Outcome deliver(ForwardedMessage message, byte[] body) {
+                return new Delivered();
+            }
+
+            @Override
+            public Duration longestDelivery() {
+                return Duration.ofMinutes(2);
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> new Forwarder(queue, glacial, "hub-a", election.id, Clock.systemUTC()));
+        assertTrue(e.getMessage().contains("shorten its timeouts"), e.getMessage());
+    }
+
     private ForwardedMessage message(ForwardQueue.Entry e) {
         return new ForwardedMessage(e.hash(), election.id, e.kind(), e.device(), e.station(), e.jws(),
                 new String(e.receipt(), java.nio.charset.StandardCharsets.US_ASCII));
