@@ -371,6 +371,29 @@ class ExporterTest {
         run = recipe.run(out);
         assertEquals(1, run.exit(), run.output());
         assertTrue(run.output().contains("PROBLEM: unit dev-2: last message missing"), run.output());
+        assertTrue(run.output().contains("PROBLEM: 1 leaves answer no record, 0 dropped"), run.output());
+    }
+
+    @Test
+    void neither_verifier_reads_a_file_the_manifest_names_outside_the_export_or_through_a_link() throws Exception {
+        Path out = export("export");
+        Path outside = dir.resolve("outside.pem");
+        Path hub = new ExportFiles(out).hubCertificate();
+        Files.move(hub, outside);
+        Files.createSymbolicLink(hub, outside); // same bytes, read through a link out of the export
+        ExportManifest m = manifest(out);
+        List<ExportManifest.FileEntry> files = new ArrayList<>(m.files());
+        files.add(new ExportManifest.FileEntry("../outside.pem", Files.size(outside), Exporter.sha256(outside)));
+        writeManifest(out, new ExportManifest(m.format(), m.election(), m.mode(), m.exportedAt(), m.hub(), files,
+                m.counts(), m.units(), m.tally()));
+        receipts.signFile(new ExportFiles(out).manifest());
+        assertProblem(out, "../outside.pem: listed in the manifest, missing from the export");
+        assertProblem(out, "hub.pem: listed in the manifest, missing from the export");
+        Recipe.Run run = Recipe.fromVerifyMd().run(out);
+        assertEquals(1, run.exit(), run.output());
+        assertTrue(run.output().contains("PROBLEM: ../outside.pem: missing, a link, or outside the export"),
+                run.output());
+        assertTrue(run.output().contains("PROBLEM: hub.pem: missing, a link, or outside the export"), run.output());
     }
 
     @Test

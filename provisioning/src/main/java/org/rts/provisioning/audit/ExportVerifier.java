@@ -131,8 +131,8 @@ public final class ExportVerifier {
     private void files(ExportFiles f, ExportManifest manifest) throws IOException {
         Set<String> present = new TreeSet<>();
         try (Stream<Path> walk = Files.walk(f.dir())) {
-            walk.filter(Files::isRegularFile).forEach(p -> present.add(f.dir().relativize(p).toString()
-                    .replace('\\', '/')));
+            walk.filter(p -> Files.isRegularFile(p, java.nio.file.LinkOption.NOFOLLOW_LINKS)).forEach(p -> present.add(
+                    f.dir().relativize(p).toString().replace('\\', '/')));
         }
         present.remove(f.dir().relativize(f.manifest()).toString());
         present.remove(f.dir().relativize(SignedFile.signatureOf(f.manifest())).toString());
@@ -143,7 +143,7 @@ public final class ExportVerifier {
                 problem(e.path() + ": listed in the manifest, missing from the export");
                 continue;
             }
-            String sha = sha256(Files.readAllBytes(p));
+            String sha = sha256(p); // streamed: a national export's messages run to gigabytes
             if (Files.size(p) != e.bytes() || !sha.equals(e.sha256())) {
                 problem(e.path() + ": altered (" + Files.size(p) + " bytes, SHA-256 " + sha + "; the manifest says "
                         + e.bytes() + " bytes, " + e.sha256() + ")");
@@ -379,9 +379,11 @@ public final class ExportVerifier {
         checked.add(matched + " units' last messages are the ones the manifest names");
     }
 
-    private static String sha256(byte[] bytes) {
-        try {
-            return Jws.encode(MessageDigest.getInstance("SHA-256").digest(bytes));
+    private static String sha256(Path file) throws IOException {
+        try (var in = new java.security.DigestInputStream(Files.newInputStream(file),
+                MessageDigest.getInstance("SHA-256"))) {
+            in.transferTo(java.io.OutputStream.nullOutputStream());
+            return Jws.encode(in.getMessageDigest().digest());
         } catch (java.security.NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
