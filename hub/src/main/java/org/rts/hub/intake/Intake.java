@@ -87,10 +87,6 @@ public final class Intake {
             }
             return new Decision(in.topic(), device, in.hash(), in.bytes(), now, report, reasons, warnings, receipt);
         }
-
-        public String receiptTopic() {
-            return Topics.receipt(verified.address().election(), verified.address().deviceId());
-        }
     }
 
     /** Authenticates one message (see {@link Verification#verify}). Thread-safe. */

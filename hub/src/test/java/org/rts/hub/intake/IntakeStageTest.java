@@ -146,11 +146,14 @@ class IntakeStageTest {
 
     @Test
     void what_is_stored_is_answered_on_its_units_receipt_topic_and_the_forwarders_are_told() throws Exception {
-        start(store);
+        prepare(store);
         Device d = election.device(1);
         Recorded first = report(d, 10);
         Recorded second = report(d, 20);
+        await("both waiting", () -> admission.waiting() == 2);
+        stage.start(); // one batch of two
         await("both answered", () -> first.done.size() == 1 && second.done.size() == 1);
+        await("the batch done", () -> !stage.working());
         String receipts = "answer " + Topics.receipt(election.id, d.id);
         assertEquals(List.of(receipts), List.copyOf(first.done));
         assertEquals(List.of(receipts), List.copyOf(second.done));
@@ -208,7 +211,8 @@ class IntakeStageTest {
         });
         Recorded failing = report(election.device(1), 10);
         await("released", () -> !failing.done.isEmpty());
-        assertEquals(3, attempts.get());
+        await("the stage idle", () -> !stage.working());
+        assertEquals(3, attempts.get(), "a batch of one is not taken apart again");
         assertEquals(List.of("ack"), List.copyOf(failing.done));
         assertEquals(1, health.releasedCount());
         assertEquals(0, health.storeFailures(), "not the store's fault");
@@ -302,6 +306,8 @@ class IntakeStageTest {
         for (String outcome : List.of("ACCEPTED", "REJECTED", "DUPLICATE")) {
             assertTrue(text.contains("rts_hub_messages_total{outcome=\"" + outcome + "\"} 1.0"), text);
         }
+        assertTrue(text.contains("rts_hub_rejections_total{reason=\"RECONCILIATION_FAILED:TURNOUT_ABOVE_REGISTERED\"}"
+                + " 1.0"), text);
         assertTrue(text.contains("rts_hub_receipt_seconds_count 4"), text);
         assertTrue(text.matches("(?s).*rts_hub_batch_seconds_count [1-4]\\b.*"), text);
         assertEquals(1, store.head(d1.id).seq());
