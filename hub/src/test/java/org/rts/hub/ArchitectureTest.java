@@ -63,4 +63,29 @@ class ArchitectureTest {
     void no_pi4j_in_the_hub() {
         noClasses().should().dependOnClassesThat().resideInAPackage("com.pi4j..").check(HUB);
     }
+
+    /** Every module's main code, read from the project's root: a file longer than this is split by what it does. */
+    @Test
+    void no_file_of_main_code_in_any_module_is_over_400_lines() throws java.io.IOException {
+        java.nio.file.Path root = java.nio.file.Path.of("").toAbsolutePath();
+        while (root != null && !java.nio.file.Files.exists(root.resolve("protocol").resolve("pom.xml"))) {
+            root = root.getParent();
+        }
+        org.junit.jupiter.api.Assertions.assertNotNull(root, "the project's root above " + java.nio.file.Path.of("")
+                .toAbsolutePath());
+        java.util.List<String> long_ = new java.util.ArrayList<>();
+        int files = 0;
+        try (var walk = java.nio.file.Files.walk(root)) {
+            for (java.nio.file.Path p : walk.filter(f -> f.toString().endsWith(".java")
+                    && f.toString().contains("/src/main/java/") && !f.toString().contains("/target/")).toList()) {
+                files++;
+                long lines = java.nio.file.Files.readAllLines(p).size();
+                if (lines > 400) {
+                    long_.add(root.relativize(p) + ": " + lines);
+                }
+            }
+        }
+        org.junit.jupiter.api.Assertions.assertTrue(files > 100, "found " + files + " files of main code");
+        org.junit.jupiter.api.Assertions.assertEquals(java.util.List.of(), long_);
+    }
 }

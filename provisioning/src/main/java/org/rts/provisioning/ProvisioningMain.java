@@ -14,13 +14,13 @@ import org.rts.protocol.files.SignedFile;
 import org.rts.protocol.pki.Certificates;
 import org.rts.protocol.pki.Crl;
 import org.rts.protocol.pki.Pem;
+import org.rts.provisioning.audit.VerifyExport;
 import org.rts.provisioning.broker.BrokerSetup;
 import org.rts.provisioning.election.BallotInput;
 import org.rts.provisioning.election.ElectionAuthority;
 import org.rts.provisioning.election.ElectionSetup;
 import org.rts.provisioning.enrolment.Enrolment;
 import org.rts.provisioning.revocation.Revocation;
-import org.rts.provisioning.audit.ExportVerifier;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -34,7 +34,7 @@ import picocli.CommandLine.Option;
         description = "Creates an election's keys and certificates, enrols devices for stations, revokes them.",
         subcommands = {ProvisioningMain.Init.class, ProvisioningMain.Enrol.class, ProvisioningMain.EnrolBatch.class,
                 ProvisioningMain.Reassign.class, ProvisioningMain.Revoke.class, ProvisioningMain.Decommission.class,
-                ProvisioningMain.Status.class, ProvisioningMain.RenewCrl.class, ProvisioningMain.Broker.class, ProvisioningMain.VerifyExport.class})
+                ProvisioningMain.Status.class, ProvisioningMain.RenewCrl.class, ProvisioningMain.Broker.class, VerifyExport.class})
 public final class ProvisioningMain implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -369,35 +369,5 @@ public final class ProvisioningMain implements Runnable {
         System.out.printf("%s %s for station %s, certificate sha256 %s, bundle %s%n",
                 o.created() ? "enrolled" : "already enrolled:", o.device(), o.station(), o.thumbprint(),
                 o.bundle().dir());
-    }
-
-    @Command(name = "verify-export", mixinStandardHelpOptions = true,
-            description = "Check a hub's observer export completely (signatures, chains, counts, tally); exit 0 when"
-                    + " it holds, 1 when anything is wrong.")
-    static final class VerifyExport implements Callable<Integer> {
-        @CommandLine.Parameters(paramLabel = "DIR", description = "The export folder written by 'hub export'.")
-        Path dir;
-
-        @Option(names = "--ca", paramLabel = "FILE", description = "The CA certificate the commission published:"
-                + " the export must hold this one.")
-        Path ca;
-
-        @Option(names = "--tree-head", paramLabel = "FILE", arity = "1..*", description = "A tree head the hub"
-                + " signed, or a receipt as a unit got it (one a file): the export's receipt log must still contain"
-                + " the tree it describes.")
-        List<Path> treeHeads = List.of();
-
-        @Override
-        public Integer call() {
-            ExportVerifier.Result result = ExportVerifier.verify(dir, ca, treeHeads);
-            result.checked().forEach(line -> System.out.println("checked: " + line));
-            result.problems().forEach(line -> System.out.println("PROBLEM: " + line));
-            if (result.moreProblems() > 0) {
-                System.out.println("PROBLEM: ... and " + result.moreProblems() + " more");
-            }
-            System.out.println(result.ok() ? "export verified: " + dir : "export NOT verified: "
-                    + (result.problems().size() + result.moreProblems()) + " problems");
-            return result.ok() ? 0 : 1;
-        }
     }
 }
