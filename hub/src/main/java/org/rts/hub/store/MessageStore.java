@@ -110,7 +110,7 @@ public final class MessageStore extends ResultStore implements IntakeStore {
                     log.requireMatches(rs.getString(1));
                 }
             }
-            dialect.commit(c);
+            dialect.endSnapshot(c);
             return null;
         });
     }

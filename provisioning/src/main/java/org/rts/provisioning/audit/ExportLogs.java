@@ -29,6 +29,7 @@ final class ExportLogs {
     private final LoggedReceipt.Checker heads;
     private final Consumer<String> problem;
     private final Map<String, Log> logs = new TreeMap<>();
+    private final Map<TreeHead, Boolean> consistentHeads = new java.util.HashMap<>();
 
     private record Log(TreeHead head, MerkleLog tree, BitSet claimed) {
     }
@@ -149,7 +150,12 @@ final class ExportLogs {
                 + held.time() + " is consistent with the exported log of " + log.head().size() + " (RFC 9162 2.1.4)");
     }
 
-    private static boolean consistent(Log log, TreeHead earlier) {
+    /** Whether {@code earlier} is a state of the log; each distinct head is proved once (a batch shares one). */
+    private boolean consistent(Log log, TreeHead earlier) {
+        return consistentHeads.computeIfAbsent(earlier, h -> proveConsistent(log, h));
+    }
+
+    private static boolean proveConsistent(Log log, TreeHead earlier) {
         long size = log.head().size();
         if (earlier.size() > size) {
             return false;
