@@ -6,10 +6,12 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import org.bouncycastle.cert.X509CertificateHolder;
 import org.eclipse.paho.mqttv5.client.IMqttToken;
 import org.eclipse.paho.mqttv5.client.MqttAsyncClient;
 import org.eclipse.paho.mqttv5.client.MqttCallback;
+import org.eclipse.paho.mqttv5.client.MqttClientException;
 import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
 import org.eclipse.paho.mqttv5.client.MqttDisconnectResponse;
 import org.eclipse.paho.mqttv5.client.persist.MemoryPersistence;
@@ -103,9 +105,26 @@ public final class RawDevice implements AutoCloseable {
         }
     }
 
-    /** Publishes at QoS 1 and returns the broker's PUBACK reason code (0 accepted, 135 not authorized). */
+    /**
+     * Publishes at QoS 1 and returns the broker's PUBACK reason code (0 accepted, 135 not authorized). Paho may
+     * complete a publish's token before it frees the publish's place in its window (paho.mqtt.java #551), so a
+     * full window is waited out here rather than reported.
+     */
     public int publish(String topic, byte[] bytes) throws MqttException {
-        var token = client.publish(topic, bytes, 1, false);
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        IMqttToken token;
+        while (true) {
+            try {
+                token = client.publish(topic, bytes, 1, false);
+                break;
+            } catch (MqttException e) {
+                if (e.getReasonCode() != MqttClientException.REASON_CODE_MAX_INFLIGHT
+                        || System.nanoTime() > deadline) {
+                    throw e;
+                }
+                LockSupport.parkNanos(1_000_000);
+            }
+        }
         token.waitForCompletion(10_000);
         int[] codes = token.getReasonCodes();
         return codes == null || codes.length == 0 ? 0 : codes[0];
