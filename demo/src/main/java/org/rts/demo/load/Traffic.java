@@ -114,6 +114,7 @@ public final class Traffic implements AutoCloseable {
         o.setCleanStart(true);
         o.setAutomaticReconnect(true);
         o.setKeepAliveInterval(30);
+        o.setSocketFactory(org.rts.protocol.pki.NoDelaySockets.plain()); // as the units' own connections
         return o;
     }
 

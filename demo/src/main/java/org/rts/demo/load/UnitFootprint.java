@@ -81,8 +81,17 @@ public final class UnitFootprint {
         if (nmt) {
             command.add("-XX:NativeMemoryTracking=summary");
         }
+        String extra = System.getenv().getOrDefault("RTS_JAVA_OPTS", ""); // as the launcher adds them
+        if (!extra.isBlank()) {
+            command.addAll(List.of(extra.strip().split("\\s+")));
+        }
         command.addAll(List.of("-Dstdout.encoding=UTF-8", "-jar", agentJar().toString(), "run", "--bundle",
                 bundle.toString()));
+        Path archive = Path.of(System.getProperty("java.io.tmpdir"), "device-agent.jsa");
+        if (Files.exists(archive) && Files.getLastModifiedTime(agentJar()).compareTo(
+                Files.getLastModifiedTime(archive)) > 0) {
+            Files.delete(archive); // as the launcher does after an update
+        }
         long started = System.nanoTime();
         ProcessBuilder pb = new ProcessBuilder(command).redirectError(work.resolve("agent.log").toFile())
                 .directory(work.toFile());
@@ -138,11 +147,32 @@ public final class UnitFootprint {
                 Process p = new ProcessBuilder(jcmd.toString(), Long.toString(agent.pid()),
                         "VM.native_memory", "summary").redirectErrorStream(true).start();
                 System.out.println(new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
+                System.out.println("resident memory by mapping (kB):");
+                residentByMapping(agent.pid()).forEach((name, kb) -> System.out.printf("  %8d  %s%n", kb, name));
             }
         } finally {
             agent.destroy();
             agent.waitFor(20, TimeUnit.SECONDS);
         }
+    }
+
+    /** The process's resident kB per mapped file (anonymous memory as "[anon]"), largest first. */
+    private static java.util.Map<String, Long> residentByMapping(long pid) throws IOException {
+        java.util.Map<String, Long> byName = new java.util.HashMap<>();
+        String name = "[anon]";
+        for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "smaps"))) {
+            String[] words = line.split("\\s+");
+            if (words.length >= 5 && words[0].contains("-") && !words[0].endsWith(":")) {
+                name = words.length >= 6 ? words[5] : "[anon]";
+            } else if (line.startsWith("Rss:")) {
+                byName.merge(name, Long.parseLong(words[1]), Long::sum);
+            }
+        }
+        java.util.Map<String, Long> sorted = new java.util.LinkedHashMap<>();
+        byName.entrySet().stream().filter(e -> e.getValue() >= 256)
+                .sorted(java.util.Map.Entry.<String, Long>comparingByValue().reversed())
+                .forEach(e -> sorted.put(e.getKey(), e.getValue()));
+        return sorted;
     }
 
     private static void type(OutputStream keys, String text) throws IOException {

@@ -17,6 +17,7 @@ import org.eclipse.paho.mqttv5.common.MqttMessage;
 import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
 import org.rts.agent.AgentException;
 import org.rts.protocol.message.Presence;
+import org.rts.protocol.pki.NoDelaySockets;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -217,6 +218,8 @@ public final class AgentLink implements AutoCloseable {
         if (brokerUrl.startsWith("ssl:")) {
             options.setSocketFactory(tls);
             options.setHttpsHostnameVerificationEnabled(true);
+        } else {
+            options.setSocketFactory(NoDelaySockets.plain());
         }
         PresenceSigner announcer = presence;
         long thisSession = announcer == null ? 0 : nextSession();

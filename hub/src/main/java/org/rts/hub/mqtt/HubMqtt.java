@@ -21,6 +21,7 @@ import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
 import org.rts.hub.HubException;
 import org.rts.hub.health.Health;
 import org.rts.protocol.Topics;
+import org.rts.protocol.pki.NoDelaySockets;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -171,6 +172,8 @@ public final class HubMqtt implements AutoCloseable, Health.Source {
         if (settings.brokerUrl().startsWith("ssl:")) {
             o.setSocketFactory(settings.tls());
             o.setHttpsHostnameVerificationEnabled(true);
+        } else {
+            o.setSocketFactory(NoDelaySockets.plain());
         }
         return o;
     }

@@ -26,7 +26,7 @@ public final class TlsContexts {
 
     public static SSLSocketFactory client(ECPrivateKeyParameters key, X509CertificateHolder certificate,
                                           X509CertificateHolder ca) {
-        return context(key, certificate, java.util.List.of(ca)).getSocketFactory();
+        return new NoDelaySockets(context(key, certificate, java.util.List.of(ca)).getSocketFactory());
     }
 
     /**

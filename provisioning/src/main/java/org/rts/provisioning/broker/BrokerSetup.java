@@ -93,7 +93,7 @@ public final class BrokerSetup {
     static final int MAX_INFLIGHT = 1000;
 
     /**
-     * The broker's queue limits for an election of {@code units} units that may each hold {@code messagesPerUnit}
+     * The broker's queue limits and socket settings for an election of {@code units} units that may each hold {@code messagesPerUnit}
      * messages, with the reason in a comment: Mosquitto's default (1000 messages per client) silently drops the
      * hub's messages beyond it while the hub is away or behind.
      */
@@ -107,7 +107,10 @@ public final class BrokerSetup {
                 "max_queued_messages " + queued,
                 "# Messages on their way to one client before it acknowledges: the hub acknowledges a batch at a"
                         + " time, once stored.",
-                "max_inflight_messages " + MAX_INFLIGHT);
+                "max_inflight_messages " + MAX_INFLIGHT,
+                "# A report, its acknowledgement and its receipt are small packets answering each other: without"
+                        + " this each waits about 40 ms for the peer's delayed TCP acknowledgement.",
+                "set_tcp_nodelay true");
     }
 
     /** Largest MQTT packet the broker takes: a 64 KiB report with room for the topic and properties. */
