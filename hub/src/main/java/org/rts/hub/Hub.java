@@ -113,10 +113,13 @@ public final class Hub implements AutoCloseable {
             upstreams.forEach(opened::push);
             this.store = keep(MessageStore.open(config.store()));
             store.forwardTo(config.forwarding().names(), config.forwarding().kinds());
-            this.forwarders = keep(new Forwarders(config.store(), holder, election.id(), clock));
+            this.forwarders = keep(new Forwarders(config.store(), holder, election.id(), clock,
+                    config.forwarding().refusedFor()));
             this.health = new Health(clock);
             this.units = keep(new UnitMonitor(election, registry::current, config.alerts(),
-                    keep(UnitStore.open(config.store())), keep(ResultStore.open(config.store())), clock));
+                    keep(UnitStore.open(config.store())), keep(ResultStore.open(config.store())), clock,
+                    () -> forwarders.refusing().stream().map(r -> Alerts.Raised.forwardRefused(r.upstream(),
+                            r.answer(), r.since(), r.until())).toList()));
             this.sessions = config.ops() == null ? null : keep(SessionStore.open(config.store()));
             this.views = new RoomViews(election, files, units, keep(ResultStore.open(config.store())), clock);
             int cores = Math.max(1, Runtime.getRuntime().availableProcessors());

@@ -28,7 +28,9 @@ import org.slf4j.LoggerFactory;
 /**
  * {@code device-agent run}: the unit as a service. One process owns the hardware, the officer's workflow, the
  * outbox and the broker link; every event (a button, a tick, a battery reading, the hub's answer) is handled on one
- * thread, in order. Tells systemd when it is ready and pings its watchdog; stops cleanly on SIGTERM or when the
+ * thread, in order; only the look for tally files on USB sticks, which a slow stick can hold up, runs on a thread of
+ * its own. Tells systemd when it is ready and pings its watchdog from the event thread (a stuck event thread stops
+ * the pings and systemd restarts the unit); stops cleanly on SIGTERM or when the
  * battery is empty, leaving the outbox on disk.
  */
 public final class UnitService implements AutoCloseable {
@@ -50,6 +52,7 @@ public final class UnitService implements AutoCloseable {
     private final Systemd systemd = Systemd.fromEnvironment();
     private final TelemetryPublisher telemetry;
     private final TerminalKeys keys;
+    private final UsbImport usb;
 
     private UnitService(Agent agent, Clock clock, TerminalKeys keys, java.time.Duration telemetryInterval) {
         this.agent = agent;
@@ -67,6 +70,23 @@ public final class UnitService implements AutoCloseable {
                 t -> agent.publishVolatile(org.rts.protocol.Topics.report(t.election(), t.device(),
                         org.rts.protocol.Topics.TELEMETRY), agent.workflow().signUnchained(t)), clock,
                 telemetryInterval);
+        this.usb = new UsbImport(new UsbTallies(USB), events, new UsbTallies.Listener() {
+            @Override
+            public void reading(java.nio.file.Path file) {
+                flow.reading(file.getFileName().toString());
+            }
+
+            @Override
+            public void found(org.rts.agent.workflow.TallyForm.Tagged t) {
+                flow.loaded(t.form(), t.election(), t.station());
+            }
+
+            @Override
+            public void refused(java.nio.file.Path file, org.rts.agent.workflow.TallyFileProblem problem,
+                                String why) {
+                flow.unreadable(problem);
+            }
+        });
     }
 
     /**
@@ -115,12 +135,7 @@ public final class UnitService implements AutoCloseable {
         }), 1, 1, TimeUnit.SECONDS);
         events.scheduleWithFixedDelay(() -> safely(() -> flow.battery(hardware.battery().read())),
                 BATTERY_EVERY_SECONDS, BATTERY_EVERY_SECONDS, TimeUnit.SECONDS);
-        UsbTallies usb = new UsbTallies(USB);
-        events.scheduleWithFixedDelay(() -> safely(() -> usb.scan(t -> flow.loaded(t.form(), t.election(),
-                t.station()), why -> {
-                    LOG.warn("tally file not read: {}", why);
-                    flow.unreadable();
-                })), 2, 2, TimeUnit.SECONDS);
+        usb.start(java.time.Duration.ofSeconds(2));
         systemd.ready();
         if (systemd.watchdog() > 0) {
             events.scheduleWithFixedDelay(systemd::ping, 0, systemd.watchdog() / 2, TimeUnit.MILLISECONDS);
@@ -205,6 +220,7 @@ public final class UnitService implements AutoCloseable {
             return;
         }
         systemd.stopping();
+        usb.close();
         events.shutdown();
         try {
             events.awaitTermination(5, TimeUnit.SECONDS);

@@ -225,10 +225,18 @@ public final class OfficerFlow {
         render();
     }
 
-    /** A tally file was found on a USB stick but could not be read. */
-    public void unreadable() {
+    /** A tally file found on a USB stick is being read (named by its file name); its result follows. */
+    public void reading(String fileName) {
         if (state == State.IDLE || state == State.ENTRY) {
-            notice = messages.get("file.unreadable");
+            notice = messages.get("file.reading", fileName);
+            render();
+        }
+    }
+
+    /** A tally file was found on a USB stick but not loaded, for {@code problem}. */
+    public void unreadable(TallyFileProblem problem) {
+        if (state == State.IDLE || state == State.ENTRY) {
+            notice = messages.get(problem.messageKey());
             out.beep(600);
             render();
         }

@@ -60,20 +60,26 @@ public record TallyForm(String race, int registered, int received, int unused, i
     }
 
     /**
-     * Reads a tally file from a USB stick: {@code field,value} lines as in {@link #fromFields}, plus
+     * The largest tally file taken from a USB stick: 1 MiB (the officer's message {@code file.tooLarge} says so).
+     * A tally of 150 candidates is under 4 KB, so no real one comes near it; a bigger file is refused unread.
+     */
+    public static final int MAX_FILE_BYTES = 1 << 20;
+
+    /**
+     * Reads a tally file from a USB stick: {@code field,value} lines (UTF-8) as in {@link #fromFields}, plus
      * {@code election} and {@code station}, both required, so a file for another station is recognised as such.
      */
-    public static Tagged readTagged(Path file) {
-        List<String> lines;
+    public static Tagged readTagged(String source, byte[] content) {
+        String text;
         try {
-            lines = Files.readAllLines(file, StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new AgentException("cannot read tally file " + file + ": " + e.getMessage(), e);
+            text = StandardCharsets.UTF_8.newDecoder().decode(java.nio.ByteBuffer.wrap(content)).toString();
+        } catch (java.nio.charset.CharacterCodingException e) {
+            throw new AgentException(source + ": a tally file must be UTF-8 text (save it as CSV UTF-8)");
         }
         String election = null;
         String station = null;
         List<String> rest = new ArrayList<>();
-        for (String line : lines) {
+        for (String line : text.lines().toList()) {
             String l = line.strip();
             if (l.startsWith("election,")) {
                 election = l.substring("election,".length()).strip();
@@ -84,9 +90,9 @@ public record TallyForm(String race, int registered, int received, int unused, i
             }
         }
         if (election == null || station == null || election.isEmpty() || station.isEmpty()) {
-            throw new AgentException(file + ": a tally file on a USB stick must name its election and station");
+            throw new AgentException(source + ": a tally file on a USB stick must name its election and station");
         }
-        return new Tagged(fromFields(file.toString(), rest), election, station);
+        return new Tagged(fromFields(source, rest), election, station);
     }
 
     /** Reads a {@code .json} or {@code .csv} tally file. */

@@ -357,6 +357,25 @@ abstract class OfficerFlowContract {
     }
 
     @Test
+    void a_tally_file_being_read_then_refused_is_told_to_the_officer_in_each_language() {
+        Map<String, List<String>> expected = Map.of(
+                "en", List.of("Reading tally file S-1.tally.csv", "over 1 MiB", "is a link"),
+                "fr", List.of("Lecture du fichier de PV S-1.tally.csv", "plus de 1 Mio", "en lien"),
+                "ar", List.of("جارٍ قراءة ملف المحضر S-1.tally.csv", "أكبر من 1 ميغابايت", "رابط"));
+        expected.forEach((language, texts) -> {
+            Recorder rec = new Recorder();
+            OfficerFlow f = new OfficerFlow(workflow, election, "S-1", Messages.of(language), rec, clock, 4);
+            f.reading("S-1.tally.csv");
+            assertTrue(rec.text().contains(texts.get(0)), rec.text());
+            f.unreadable(TallyFileProblem.TOO_LARGE);
+            assertTrue(rec.text().contains(texts.get(1)), rec.text());
+            f.unreadable(TallyFileProblem.LINK);
+            assertTrue(rec.text().contains(texts.get(2)), rec.text());
+            assertEquals(State.IDLE, f.state());
+        });
+    }
+
+    @Test
     void the_same_flow_speaks_arabic_and_french() {
         for (String language : List.of("ar", "fr")) {
             Recorder rec = new Recorder();

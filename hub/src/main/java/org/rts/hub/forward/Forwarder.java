@@ -3,7 +3,9 @@ package org.rts.hub.forward;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
@@ -19,6 +21,11 @@ import org.slf4j.LoggerFactory;
  * took it (or refused it for good). When the upstream cannot take one, the forwarder backs off (1 s doubling to
  * 5 min, or the upstream's {@code Retry-After}) and tries again from that message, so a tally centre down for hours
  * gets everything, in order, when it returns. A hub restart resumes from the store.
+ *
+ * <p>An upstream that refuses a message (HTTP 403 from a proxy while the tally centre is redeployed) is treated the
+ * same way for {@code refusedFor} from its first refusal, while {@link #refusing()} tells the operations room;
+ * only a message refused past that bound is marked refused, kept in the store for review and for
+ * {@code hub forward-requeue}. A delivery ends the refusal.
  */
 public final class Forwarder implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Forwarder.class);
@@ -30,21 +37,41 @@ public final class Forwarder implements AutoCloseable {
     private static final Duration MAX_BACKOFF = Duration.ofMinutes(5);
     private static final Duration MAX_RETRY_AFTER = Duration.ofHours(1);
     private static final long LAG_LOG_MILLIS = 30_000;
+    /** A refusal this long after the previous one starts a new refusal: the upstream was not tried in between. */
+    private static final long REFUSAL_GAP_MILLIS = 2 * MAX_BACKOFF.toMillis();
 
     private final ForwardQueue store;
     private final Upstream upstream;
     private final String holder;
     private final String election;
     private final Clock clock;
+    private final Duration refusedFor;
     private final Thread thread;
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition wake = lock.newCondition();
     private volatile boolean running = true;
     private boolean pending;
     private long lastLagLog;
+    private volatile Refusing refusing;
 
-    /** {@code holder} names this hub in the queue's leases (its MQTT client id); the queue is closed with it. */
+    /**
+     * An upstream refusing messages since {@code since}, its latest answer {@code answer}; a message it refuses
+     * from {@code until} on is marked refused.
+     */
+    public record Refusing(String upstream, String answer, Instant since, Instant until, Instant last) {
+    }
+
     public Forwarder(ForwardQueue store, Upstream upstream, String holder, String election, Clock clock) {
+        this(store, upstream, holder, election, clock, Forwarding.DEFAULT_REFUSED_FOR);
+    }
+
+    /**
+     * {@code holder} names this hub in the queue's leases (its MQTT client id); the queue is closed with it.
+     * {@code refusedFor}: how long refusals are tried again before a refused message is marked refused.
+     */
+    public Forwarder(ForwardQueue store, Upstream upstream, String holder, String election, Clock clock,
+                     Duration refusedFor) {
+        this.refusedFor = refusedFor;
         this.store = store;
         this.upstream = upstream;
         this.holder = holder;
@@ -76,6 +103,11 @@ public final class Forwarder implements AutoCloseable {
 
     public String upstream() {
         return upstream.name();
+    }
+
+    /** The refusal in progress, or empty while the upstream takes messages. */
+    public Optional<Refusing> refusing() {
+        return Optional.ofNullable(refusing);
     }
 
     private void loop() {
@@ -128,10 +160,33 @@ public final class Forwarder implements AutoCloseable {
             Upstream.Outcome outcome = upstream.deliver(message, body(message));
             long at = clock.millis();
             switch (outcome) {
-                case Upstream.Delivered d -> store.delivered(f.id(), at);
+                case Upstream.Delivered d -> {
+                    store.delivered(f.id(), at);
+                    if (refusing != null) {
+                        LOG.info("forwarding to {}: taking messages again, refused since {}", upstream.name(),
+                                refusing.since());
+                        refusing = null;
+                    }
+                }
                 case Upstream.Refused r -> {
-                    LOG.warn("forwarding to {}: message {} of {} refused, kept for review: {}", upstream.name(),
-                            f.hash(), f.device(), r.why());
+                    Refusing streak = refused(r.why(), at);
+                    if (at < streak.until().toEpochMilli()) {
+                        // perhaps a proxy in front of a tally centre being redeployed: tried again, in order
+                        long retryAt = at + delay(f.attempts(), null).toMillis();
+                        if (f.attempts() == 0 || f.attempts() % 10 == 0) {
+                            LOG.warn("forwarding to {}: refused ({}) since {}; trying again until {}, then a"
+                                    + " refused message is marked refused", upstream.name(), r.why(),
+                                    streak.since(), streak.until());
+                        }
+                        store.later(f.id(), retryAt, r.why());
+                        for (ForwardQueue.Entry rest : due.subList(i + 1, due.size())) {
+                            store.putBack(rest.id(), retryAt);
+                        }
+                        return retryAt;
+                    }
+                    LOG.warn("forwarding to {}: message {} of {} refused since {}, marked refused (kept for review;"
+                            + " 'hub forward-requeue' sends it again): {}", upstream.name(), f.hash(), f.device(),
+                            streak.since(), r.why());
                     store.refused(f.id(), at, r.why());
                 }
                 case Upstream.Retry r -> {
@@ -154,6 +209,17 @@ public final class Forwarder implements AutoCloseable {
             }
         }
         return now;
+    }
+
+    /** Notes a refusal at {@code at}: the one in progress goes on, or a new one starts. */
+    private Refusing refused(String answer, long at) {
+        Refusing r = refusing;
+        Instant now = Instant.ofEpochMilli(at);
+        r = r == null || at - r.last().toEpochMilli() > REFUSAL_GAP_MILLIS
+                ? new Refusing(upstream.name(), answer, now, now.plus(refusedFor), now)
+                : new Refusing(upstream.name(), answer, r.since(), r.until(), now);
+        refusing = r;
+        return r;
     }
 
     /** 1 s doubling per attempt up to 5 min, with a tenth of jitter; an upstream's own wish up to an hour. */

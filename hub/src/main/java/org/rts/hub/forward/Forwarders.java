@@ -21,10 +21,15 @@ public final class Forwarders implements AutoCloseable {
     private final String holder;
     private final String election;
     private final Clock clock;
+    private final java.time.Duration refusedFor;
     private ForwardQueue status;
 
-    /** {@code holder} names this hub in the queues' leases. Nothing starts before {@link #start}. */
-    public Forwarders(String store, String holder, String election, Clock clock) {
+    /**
+     * {@code holder} names this hub in the queues' leases; {@code refusedFor}: see {@link Forwarding#refusedFor}.
+     * Nothing starts before {@link #start}.
+     */
+    public Forwarders(String store, String holder, String election, Clock clock, java.time.Duration refusedFor) {
+        this.refusedFor = refusedFor;
         this.store = store;
         this.holder = holder;
         this.election = election;
@@ -38,7 +43,7 @@ public final class Forwarders implements AutoCloseable {
         }
         status = ForwardQueue.open(store);
         for (Upstream u : upstreams) {
-            forwarders.add(new Forwarder(ForwardQueue.open(store), u, holder, election, clock).start());
+            forwarders.add(new Forwarder(ForwardQueue.open(store), u, holder, election, clock, refusedFor).start());
             LOG.info("forwarding accepted messages to {}", u.name());
         }
     }
@@ -46,6 +51,11 @@ public final class Forwarders implements AutoCloseable {
     /** Something accepted was queued: the forwarders look now. */
     public void wake() {
         forwarders.forEach(Forwarder::wake);
+    }
+
+    /** The upstreams refusing messages now: each opens an alert in the operations room. */
+    public synchronized List<Forwarder.Refusing> refusing() {
+        return forwarders.stream().flatMap(f -> f.refusing().stream()).toList();
     }
 
     /** Each upstream's queue: waiting, lag, delivered, refused, last failure. */

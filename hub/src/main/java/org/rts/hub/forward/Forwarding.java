@@ -2,6 +2,7 @@ package org.rts.hub.forward;
 
 import java.net.URI;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 import org.rts.protocol.Topics;
@@ -13,12 +14,25 @@ import org.rts.protocol.Topics;
  * @param upstreams the destinations; each gets its own durable queue in the hub's store
  * @param kinds     {@code result}, and {@code turnout} if the tally centre wants it
  * @param trust     PEM file of the authorities the upstream servers' certificates chain to (null: the JDK's)
+ * @param refusedFor how long an upstream that refuses messages (HTTP 4xx but 408 and 429, an MQTT broker's "not
+ *                   authorised") is still tried, with an alert open, before a message it refuses is marked
+ *                   refused (default 2 h: a tally centre's proxy answering 403 or 404 through a redeploy loses
+ *                   nothing); at least 1 minute
  */
-public record Forwarding(List<URI> upstreams, Set<String> kinds, Path trust) {
+public record Forwarding(List<URI> upstreams, Set<String> kinds, Path trust, Duration refusedFor) {
+    public static final Duration DEFAULT_REFUSED_FOR = Duration.ofHours(2);
     public static final Forwarding NONE = new Forwarding(List.of(), Set.of(Topics.RESULT), null);
     private static final Set<String> SCHEMES = Set.of("ssl", "tcp", "https", "http");
 
+    public Forwarding(List<URI> upstreams, Set<String> kinds, Path trust) {
+        this(upstreams, kinds, trust, DEFAULT_REFUSED_FOR);
+    }
+
     public Forwarding {
+        if (refusedFor == null || refusedFor.compareTo(Duration.ofMinutes(1)) < 0) {
+            throw new IllegalArgumentException("forwarding's refusedFor must be at least 1 minute, found: "
+                    + (refusedFor == null ? null : refusedFor.toMinutes() + " min"));
+        }
         upstreams = List.copyOf(upstreams);
         kinds = Set.copyOf(kinds);
         for (URI u : upstreams) {

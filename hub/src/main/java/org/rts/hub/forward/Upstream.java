@@ -16,7 +16,10 @@ public interface Upstream extends AutoCloseable {
     record Retry(String why, Duration after) implements Outcome {
     }
 
-    /** The upstream refused this message itself (4xx): retrying would not change its answer. */
+    /**
+     * The upstream refused the message (HTTP 4xx but 408 and 429, a broker's "not authorised"): perhaps for good,
+     * perhaps only while the tally centre is redeployed, so it is tried again for a bounded time.
+     */
     record Refused(String why) implements Outcome {
     }
 

@@ -16,12 +16,15 @@ import org.rts.hub.forward.Upstream;
 
 /**
  * Forwards to the tally centre's MQTT broker: QoS 1 on {@code rts/v1/<election>/tally/<kind>/<device>}, with the
- * message hash as user property {@code idempotency-key}. Delivered once the broker's PUBACK says so; any failure
- * (broker down, TLS refused, timeout, error reason code) is retried by the forwarder, while the {@link Connection}
- * reconnects in the background.
+ * message hash as user property {@code idempotency-key}. Delivered once the broker's PUBACK says so; a PUBACK that
+ * refuses the message (not authorised, topic name or payload format invalid) is a refusal, any other failure
+ * (broker down, TLS refused, timeout, another error reason code) is retried by the forwarder, while the
+ * {@link Connection} reconnects in the background.
  */
 public final class MqttUpstream implements Upstream {
     private static final long TIMEOUT_MILLIS = 30_000;
+    /** PUBACK reason codes that refuse the message: not authorised, topic name invalid, payload format invalid. */
+    private static final java.util.Set<Integer> REFUSALS = java.util.Set.of(0x87, 0x90, 0x99);
 
     private final String url;
     private final String election;
@@ -68,9 +71,12 @@ public final class MqttUpstream implements Upstream {
             IMqttToken token = c.client().publish(topic(election, message.kind(), message.device()), m);
             token.waitForCompletion(TIMEOUT_MILLIS);
             int[] codes = token.getReasonCodes();
+            if (codes != null && codes.length > 0 && REFUSALS.contains(codes[0])) {
+                return new Refused("the broker answered reason code 0x" + Integer.toHexString(codes[0])
+                        + (codes[0] == 0x87 ? " (not authorised: check its ACL for the hub)" : ""));
+            }
             if (codes != null && codes.length > 0 && codes[0] >= 0x80) {
-                return new Retry("the broker answered reason code 0x" + Integer.toHexString(codes[0])
-                        + " (not authorised for the topic? check its ACL for the hub)", null);
+                return new Retry("the broker answered reason code 0x" + Integer.toHexString(codes[0]), null);
             }
             return new Delivered();
         } catch (MqttException e) {

@@ -106,6 +106,63 @@ public final class ForwardQueue implements AutoCloseable {
                 + " ORDER BY id", rs -> rs.getString(1) + ": " + rs.getString(2), upstream);
     }
 
+    /**
+     * Which of an upstream's refused messages to queue again: by queue number ({@code fromId}..{@code toId}) and by
+     * when they were refused ({@code fromMillis}..{@code toMillis}), ends included; a null end is open.
+     */
+    public record Range(Long fromId, Long toId, Long fromMillis, Long toMillis) {
+        public static final Range ALL = new Range(null, null, null, null);
+    }
+
+    /** What {@link #requeue} queued again: how many, and their first and last queue numbers. */
+    public record Requeued(int count, Long firstId, Long lastId) {
+    }
+
+    /**
+     * Queues again the messages {@code upstream} refused in {@code range}, due at {@code now} and tried afresh
+     * (attempts back to 0); the answers they got stay as their last error until they are delivered.
+     */
+    public synchronized Requeued requeue(String upstream, Range range, long now) {
+        return db.run("queue refused messages again", c -> {
+            db.dialect().begin(c);
+            Object[] where = {upstream, orMin(range.fromId()), orMax(range.toId()), orMin(range.fromMillis()),
+                orMax(range.toMillis())};
+            String match = " FROM forward_queue WHERE upstream = ? AND state = 'REFUSED' AND id >= ? AND id <= ?"
+                    + " AND done_at >= ? AND done_at <= ?";
+            PreparedStatement count = db.statement(c, "SELECT COUNT(*), MIN(id), MAX(id)" + match);
+            Database.bind(count, where);
+            Requeued r;
+            try (ResultSet rs = count.executeQuery()) {
+                rs.next();
+                r = new Requeued(rs.getInt(1), rs.getObject(2) == null ? null : rs.getLong(2),
+                        rs.getObject(3) == null ? null : rs.getLong(3));
+            }
+            PreparedStatement update = db.statement(c, "UPDATE forward_queue SET state = 'PENDING', attempts = 0,"
+                    + " next_at = ?, lease_until = NULL, leased_by = NULL, done_at = NULL WHERE id IN (SELECT id"
+                    + match + ")");
+            Object[] args = new Object[where.length + 1];
+            args[0] = now;
+            System.arraycopy(where, 0, args, 1, where.length);
+            Database.bind(update, args);
+            update.executeUpdate();
+            db.dialect().commit(c);
+            return r;
+        });
+    }
+
+    /** The upstreams with a queue in this store. */
+    public synchronized List<String> upstreams() {
+        return db.queryAll("SELECT DISTINCT upstream FROM forward_queue ORDER BY upstream", rs -> rs.getString(1));
+    }
+
+    private static long orMin(Long v) {
+        return v == null ? Long.MIN_VALUE : v;
+    }
+
+    private static long orMax(Long v) {
+        return v == null ? Long.MAX_VALUE : v;
+    }
+
     @Override
     public synchronized void close() {
         db.close();

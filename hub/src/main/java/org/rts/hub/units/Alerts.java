@@ -39,7 +39,20 @@ public final class Alerts {
          * The CRL in force lapses within {@link #CRL_WARNING} (subject {@value #CRL_SUBJECT}) or has lapsed
          * (subject {@value #CRL_LAPSED}): the broker then refuses every unit and the hub.
          */
-        CRL_EXPIRING
+        CRL_EXPIRING,
+        /** A tally centre refuses the hub's forwarded messages (subject: the upstream's name). */
+        FORWARD_REFUSED
+    }
+
+    /** A condition another feature of the hub sees holding now, since {@code since}; its alert opens at once. */
+    public record Raised(Rule rule, String subject, String detail, Instant since) {
+        /** The tally centre {@code upstream} refuses the hub's messages since {@code since}, lately {@code answer}. */
+        public static Raised forwardRefused(String upstream, String answer, Instant since, Instant until) {
+            return new Raised(Rule.FORWARD_REFUSED, upstream, "the tally centre refuses the hub's messages since "
+                    + since + ": " + answer + "; they are tried again until " + until + ", then each one it refuses"
+                    + " is marked refused ('hub forward-requeue --upstream " + upstream + "' queues them again)",
+                    since);
+        }
     }
 
     /** How long before the CRL's next update the CRL_EXPIRING alert opens. */
@@ -139,7 +152,20 @@ public final class Alerts {
     public synchronized List<Alert> evaluate(Instant now, Collection<UnitRegistry.UnitStatus> units,
                                              UnitRegistry registry, Supplier<Set<String>> reported,
                                              Instant crlNextUpdate) {
+        return evaluate(now, units, registry, reported, crlNextUpdate, List.of());
+    }
+
+    /** The same, with the conditions the hub's other features {@code raised}. */
+    public synchronized List<Alert> evaluate(Instant now, Collection<UnitRegistry.UnitStatus> units,
+                                             UnitRegistry registry, Supplier<Set<String>> reported,
+                                             Instant crlNextUpdate, Collection<Raised> raised) {
         Map<String, Condition> now_ = new LinkedHashMap<>();
+        Map<String, Instant> raisedSince = new LinkedHashMap<>();
+        for (Raised r : raised) {
+            Condition c = new Condition(r.rule(), r.subject(), null, r.detail());
+            now_.put(c.key(), c);
+            raisedSince.put(c.key(), r.since());
+        }
         if (crlNextUpdate != null && !now.plus(CRL_WARNING).isBefore(crlNextUpdate)) {
             boolean lapsed = !now.isBefore(crlNextUpdate);
             Condition c = new Condition(Rule.CRL_EXPIRING, lapsed ? CRL_LAPSED : CRL_SUBJECT, null, !lapsed
@@ -167,7 +193,7 @@ public final class Alerts {
         List<Alert> changed = new ArrayList<>();
         for (var e : now_.entrySet()) {
             Condition c = e.getValue();
-            Instant since = holding.computeIfAbsent(e.getKey(), k -> now);
+            Instant since = holding.computeIfAbsent(e.getKey(), k -> raisedSince.getOrDefault(k, now));
             if (!open.containsKey(e.getKey()) && !now.isBefore(since.plus(duration(c.rule())))) {
                 Alert a = new Alert(c.rule(), c.subject(), c.station(), c.detail(), since, now, null);
                 open.put(e.getKey(), a);
@@ -231,7 +257,7 @@ public final class Alerts {
             case UNIT_DOWN -> settings.downFor();
             case CLOCK -> settings.clockFor();
             case OUTBOX_AFTER_CLOSE -> settings.outboxFor();
-            case TAMPER, FLAPPING, NO_RESULT, CRL_EXPIRING -> Duration.ZERO;
+            case TAMPER, FLAPPING, NO_RESULT, CRL_EXPIRING, FORWARD_REFUSED -> Duration.ZERO;
         };
     }
 

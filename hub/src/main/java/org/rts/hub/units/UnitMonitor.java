@@ -47,14 +47,19 @@ public final class UnitMonitor implements AutoCloseable {
     private final ResultStore results;
     private final Supplier<DeviceRegistry> registry;
     private final Clock clock;
+    private final Supplier<List<Alerts.Raised>> raised;
     private final RateLimiter limiter = new RateLimiter(HEALTH_BURST, HEALTH_PER_SECOND, System::nanoTime);
     private final BlockingQueue<Delivery> inbox = new LinkedBlockingQueue<>(HEALTH_QUEUE);
     private final Thread worker = new Thread(this::work, "hub-units");
     private volatile boolean running = true;
 
-    /** Restores the units and the open alerts from {@code store}; {@code results} tells which stations reported. */
+    /**
+     * Restores the units and the open alerts from {@code store}; {@code results} tells which stations reported;
+     * {@code raised} gives the conditions the hub's other features see now (a tally centre refusing messages).
+     */
     public UnitMonitor(Election election, Supplier<DeviceRegistry> registry, Alerts.Settings settings,
-                       UnitStore store, ResultStore results, Clock clock) {
+                       UnitStore store, ResultStore results, Clock clock, Supplier<List<Alerts.Raised>> raised) {
+        this.raised = raised;
         this.election = election;
         this.registry = registry;
         this.store = store;
@@ -131,7 +136,7 @@ public final class UnitMonitor implements AutoCloseable {
         try {
             Instant now = clock.instant();
             List<Alerts.Alert> changed = alerts.evaluate(now, units.statuses(now), units, this::stationsReported,
-                    registry.get().crl().nextUpdate());
+                    registry.get().crl().nextUpdate(), raised.get());
             store.saveAlerts(changed.stream().map(UnitMonitor::row).toList());
             for (Alerts.Alert a : changed) {
                 if (a.open()) {

@@ -11,10 +11,12 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.IntFunction;
 import org.junit.jupiter.api.AfterEach;
@@ -25,6 +27,7 @@ import org.rts.hub.intake.Intake;
 import org.rts.hub.store.ForwardQueue;
 import org.rts.hub.store.MessageStore;
 import org.rts.hub.testing.TestElection;
+import org.rts.hub.units.Alerts;
 import org.rts.hub.testing.TestElection.Device;
 import org.rts.protocol.Topics;
 import org.rts.protocol.codec.Json;
@@ -47,6 +50,8 @@ class ForwarderTest {
     private final ConcurrentLinkedQueue<String> keys = new ConcurrentLinkedQueue<>();
     private final ConcurrentLinkedQueue<ForwardedMessage> bodies = new ConcurrentLinkedQueue<>();
     private volatile IntFunction<Answer> script = n -> new Answer(200, null);
+    /** Messages the endpoint refuses for themselves (HTTP 400), by key. */
+    private volatile java.util.function.Predicate<String> refuse = key -> false;
     private final AtomicInteger requests = new AtomicInteger();
 
     record Answer(int status, String retryAfter) {
@@ -66,7 +71,9 @@ class ForwarderTest {
         server.createContext("/in", exchange -> {
             try (exchange) {
                 byte[] body = exchange.getRequestBody().readAllBytes();
-                Answer a = script.apply(requests.incrementAndGet());
+                int n = requests.incrementAndGet();
+                Answer a = refuse.test(exchange.getRequestHeaders().getFirst("Idempotency-Key"))
+                        ? new Answer(400, null) : script.apply(n);
                 if (a.status() == 200) {
                     keys.add(exchange.getRequestHeaders().getFirst("Idempotency-Key"));
                     bodies.add(Json.mapper().readValue(body, ForwardedMessage.class));
@@ -148,20 +155,6 @@ class ForwarderTest {
         }
         assertEquals(5, requests.get(), "the first message tried three times");
         assertEquals(hashes, List.copyOf(keys));
-    }
-
-    @Test
-    void a_bad_request_is_kept_for_review_and_the_rest_goes_on() throws Exception {
-        store.forwardTo(List.of(url()), Set.of(Topics.RESULT));
-        List<String> hashes = acceptResults();
-        script = n -> n == 2 ? new Answer(400, null) : new Answer(200, null);
-        try (Forwarder f = new Forwarder(ForwardQueue.open(storeLocation()), upstream(), "hub-1", election.id, Clock.systemUTC()).start()) {
-            awaitSettled(2, 1);
-        }
-        assertEquals(3, requests.get(), "a refusal is not retried");
-        List<String> refusals = queue.refusals(url());
-        assertEquals(1, refusals.size());
-        assertTrue(refusals.get(0).startsWith(hashes.get(1) + ": HTTP 400 answer 400"), refusals.toString());
     }
 
     @Test
@@ -336,6 +329,132 @@ class ForwarderTest {
         IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
                 () -> new Forwarder(queue, glacial, "hub-a", election.id, Clock.systemUTC()));
         assertTrue(e.getMessage().contains("shorten its timeouts"), e.getMessage());
+    }
+
+    /** Until {@code done}, polling: the forwarder works on a thread of its own. */
+    private static void await(java.util.function.BooleanSupplier done) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (!done.getAsBoolean()) {
+            assertTrue(System.nanoTime() < deadline, "the forwarder did not get there");
+            Thread.sleep(20);
+        }
+    }
+
+    /**
+     * Moves the clock past the longest back-off (5 min and its jitter) once the forwarder has noted the last
+     * refusal, and waits for the next one.
+     */
+    private static void refusedAgain(ManualClock clock, Forwarder f) throws InterruptedException {
+        Instant last = f.refusing().orElseThrow().last();
+        clock.millis.addAndGet(Duration.ofMinutes(6).toMillis());
+        f.wake();
+        await(() -> f.refusing().map(r -> r.last().isAfter(last)).orElse(true));
+    }
+
+    private List<Alerts.Alert> alerts(Alerts alerts, ManualClock clock, Forwarder f) {
+        alerts.evaluate(clock.instant(), List.of(), null, Set::of, null, f.refusing().stream()
+                .map(r -> Alerts.Raised.forwardRefused(r.upstream(), r.answer(), r.since(), r.until())).toList());
+        List<Alerts.Alert> all = new ArrayList<>(alerts.open());
+        all.addAll(alerts.history());
+        return all.stream().filter(a -> a.rule() == Alerts.Rule.FORWARD_REFUSED).toList();
+    }
+
+    @Test
+    void a_403_through_a_redeploy_is_tried_again_every_result_arrives_and_the_alert_opens_then_closes()
+            throws Exception {
+        AtomicBoolean redeploying = new AtomicBoolean(true);
+        script = n -> redeploying.get() ? new Answer(403, null) : new Answer(200, null);
+        store.forwardTo(List.of(url()), Set.of(Topics.RESULT));
+        List<String> hashes = acceptResults();
+        ManualClock clock = new ManualClock();
+        Instant start = clock.instant();
+        Alerts alerts = new Alerts(election.election, Alerts.Settings.DEFAULT);
+        try (Forwarder f = new Forwarder(ForwardQueue.open(storeLocation()), upstream(), "hub-1", election.id, clock,
+                Duration.ofHours(2)).start()) {
+            await(() -> f.refusing().isPresent());
+            List<Alerts.Alert> open = alerts(alerts, clock, f);
+            assertEquals(1, open.size(), open.toString());
+            Alerts.Alert alert = open.get(0);
+            assertTrue(alert.open() && alert.subject().equals(url()) && alert.since().equals(start), alert.toString());
+            assertTrue(alert.detail().contains("since " + start + ": HTTP 403"), alert.detail());
+            for (int i = 0; i < 15; i++) { // an hour and a half of redeploy
+                assertEquals(0, queue.lag(url()).refused(), "refused within the bound at " + clock.instant());
+                refusedAgain(clock, f);
+            }
+            assertEquals(0, queue.lag(url()).refused(), "nothing refused within the bound");
+            assertEquals(List.of(), List.copyOf(keys));
+            redeploying.set(false);
+            clock.millis.addAndGet(Duration.ofMinutes(6).toMillis());
+            f.wake();
+            ForwardQueue.Lag lag = awaitSettled(3, 0);
+            assertEquals(0, lag.pending());
+            assertTrue(f.refusing().isEmpty());
+            List<Alerts.Alert> closed = alerts(alerts, clock, f);
+            assertEquals(1, closed.size(), closed.toString());
+            assertTrue(!closed.get(0).open() && closed.get(0).opened().equals(alert.opened()), closed.toString());
+        }
+        assertEquals(hashes, List.copyOf(keys), "every result, in order, each once");
+    }
+
+    @Test
+    void a_refusal_past_the_bound_marks_results_refused_and_forward_requeue_sends_them_again() throws Exception {
+        AtomicBoolean refusing = new AtomicBoolean(true);
+        script = n -> refusing.get() ? new Answer(404, null) : new Answer(200, null);
+        store.forwardTo(List.of(url()), Set.of(Topics.RESULT));
+        List<String> hashes = acceptResults();
+        ManualClock clock = new ManualClock();
+        Alerts alerts = new Alerts(election.election, Alerts.Settings.DEFAULT);
+        try (Forwarder f = new Forwarder(ForwardQueue.open(storeLocation()), upstream(), "hub-1", election.id, clock,
+                Duration.ofHours(2)).start()) {
+            await(() -> f.refusing().isPresent());
+            Instant until = f.refusing().orElseThrow().until();
+            while (clock.instant().isBefore(until)) {
+                assertEquals(0, queue.lag(url()).refused(), "refused before the bound at " + clock.instant());
+                refusedAgain(clock, f);
+            }
+            ForwardQueue.Lag lag = awaitSettled(0, 3);
+            assertEquals(0, lag.pending());
+            List<String> refusals = queue.refusals(url());
+            assertEquals(3, refusals.size(), refusals.toString());
+            assertTrue(refusals.stream().allMatch(r -> r.contains(": HTTP 404 answer 404")), refusals.toString());
+            assertTrue(alerts(alerts, clock, f).get(0).open(), "the alert stays open while the upstream refuses");
+
+            refusing.set(false);
+            String electionDir = dir.resolve("election").toString();
+            assertEquals(0, org.rts.hub.HubMain.run("forward-requeue", "--election", electionDir, "--store",
+                    storeLocation(), "--upstream", url(), "--to", "2000-01-01T00:00:00Z"));
+            assertEquals(3, queue.lag(url()).refused(), "none was refused before 2000");
+            assertEquals(1, org.rts.hub.HubMain.run("forward-requeue", "--election", electionDir, "--store",
+                    storeLocation(), "--upstream", "https://unknown.example/in"), "an unknown upstream is named");
+            assertEquals(0, org.rts.hub.HubMain.run("forward-requeue", "--election", electionDir, "--store",
+                    storeLocation(), "--upstream", url()));
+            f.wake();
+            awaitSettled(3, 0);
+            List<Alerts.Alert> closed = alerts(alerts, clock, f);
+            assertTrue(!closed.get(0).open(), closed.toString());
+        }
+        assertEquals(hashes, List.copyOf(keys), "sent again, in order");
+    }
+
+    @Test
+    void a_message_refused_for_itself_past_the_bound_is_kept_for_review_and_the_rest_goes_on() throws Exception {
+        store.forwardTo(List.of(url()), Set.of(Topics.RESULT));
+        List<String> hashes = acceptResults();
+        refuse = hashes.get(1)::equals;
+        ManualClock clock = new ManualClock();
+        try (Forwarder f = new Forwarder(ForwardQueue.open(storeLocation()), upstream(), "hub-1", election.id, clock,
+                Duration.ofHours(2)).start()) {
+            await(() -> f.refusing().isPresent());
+            Instant until = f.refusing().orElseThrow().until();
+            while (clock.instant().isBefore(until)) {
+                refusedAgain(clock, f);
+            }
+            awaitSettled(2, 1);
+        }
+        List<String> refusals = queue.refusals(url());
+        assertEquals(1, refusals.size());
+        assertTrue(refusals.get(0).startsWith(hashes.get(1) + ": HTTP 400 answer 400"), refusals.toString());
+        assertEquals(List.of(hashes.get(0), hashes.get(2)), List.copyOf(keys));
     }
 
     private ForwardedMessage message(ForwardQueue.Entry e) {
