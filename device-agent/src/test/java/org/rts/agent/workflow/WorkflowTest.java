@@ -160,6 +160,27 @@ class WorkflowTest {
     }
 
     @Test
+    void a_result_counted_before_the_polls_close_is_refused_before_signing() {
+        ElectionFiles files = TestUnit.election(dir.resolve("closing"), CLOCK, new Election("el2", "Election",
+                Mode.LIVE, List.of(new Race("parliament", "Parliament", List.of(new Candidate("a", "Alpha"),
+                new Candidate("b", "Beta")))), List.of(new Station("S-1", "One", 500)), null,
+                new org.rts.protocol.election.Polling("UTC", List.of(), java.time.LocalDateTime.parse(
+                        "2026-11-22T19:00"))));
+        Path bundle = TestUnit.enrol(files, CLOCK, files.bundle("dev-1").dir(), "dev-1", "S-1");
+        try (Outbox own = Outbox.create(dir.resolve("closing-data/outbox.db"))) {
+            Workflow closing = new Workflow(Bundle.load(bundle, CLOCK.instant()), own, CLOCK); // 18:30, polls open
+            Draft early = closing.result(form(400, 10, 200, 190));
+            assertEquals(List.of("RESULT_BEFORE_CLOSE"), early.findings().errors().stream().map(f -> f.code())
+                    .toList());
+            assertThrows(AgentException.class, () -> closing.commit(early));
+            assertEquals(List.of(), own.pending(), "nothing signed or stored");
+            TallyForm afterClose = new TallyForm("parliament", 500, 600, 198, 2, 400, 10, Map.of("a", 200, "b", 190),
+                    Instant.parse("2026-11-22T19:05:00Z"));
+            assertTrue(closing.result(afterClose).findings().ok(), "a count closed after the polls is signed");
+        }
+    }
+
+    @Test
     void waiting_messages_signed_again_still_verify_and_say_the_same() {
         OutboxEntry before = workflow.commit(workflow.result(form(400, 10, 200, 190)));
         assertEquals(1, workflow.resignPending("test"));

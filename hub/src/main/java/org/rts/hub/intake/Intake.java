@@ -207,7 +207,8 @@ public final class Intake {
         if (chainProblem.isPresent()) {
             return reject(v, chainProblem.get(), now);
         }
-        Findings findings = contentChecks(report, state).and(ReportChecks.clock(election, report.reportedAt(), now));
+        Findings findings = contentChecks(report, state).and(ReportChecks.clock(election, report.reportedAt(), now))
+                .and(ReportChecks.received(election, report, now));
         List<Finding> reasons = new ArrayList<>(findings.errors());
         List<Finding> warnings = new ArrayList<>(findings.warnings());
         if (reasons.isEmpty() && report instanceof ResultReport result) {

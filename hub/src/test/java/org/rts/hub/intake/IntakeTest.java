@@ -7,6 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
@@ -325,6 +328,48 @@ class IntakeTest {
         assertTrue(same.accepted());
         assertEquals(List.of("DUPLICATE_RESULT"), same.warnings().stream().map(Finding::code).toList());
         assertEquals(1, store.results(election.id).size());
+    }
+
+    @Test
+    void a_result_sent_before_the_polls_close_is_refused_and_the_true_one_after_the_close_is_counted() {
+        // the polls close at TestElection.NOW: the unit's count closes then, the hub's clock decides when it arrived
+        TestElection closing = TestElection.closingAt(dir.resolve("closing"), "tcp://127.0.0.1:1883",
+                TestElection.NOW);
+        Instant[] hubNow = {TestElection.NOW.minusSeconds(600)};
+        Clock clock = new Clock() {
+            @Override
+            public java.time.ZoneId getZone() {
+                return ZoneOffset.UTC;
+            }
+
+            @Override
+            public Clock withZone(java.time.ZoneId zone) {
+                return this;
+            }
+
+            @Override
+            public Instant instant() {
+                return hubNow[0];
+            }
+        };
+        Intake early = new Intake(closing.election, new Verification(new Authenticator(closing.election,
+                new RegistryWatch(closing.files.registry(), closing.files.crl(),
+                        Pem.readCertificate(closing.files.caCertificate()), closing.id)::current)), store,
+                closing.receiptLog(), clock);
+        Device unit = closing.device(1);
+        byte[] premature = unit.sign(unit.result(200, 120, 70));
+        Receipt refused = closing.receipt(early.process(Topics.report(closing.id, "dev-1", Topics.RESULT),
+                premature).orElseThrow().receipt());
+        assertEquals(List.of("RESULT_BEFORE_CLOSE"), codes(refused));
+        assertTrue(refused.reasons().get(0).detail().contains("before the polls close"), refused.toString());
+        assertEquals(List.of(), store.results(closing.id));
+        unit.chain(premature);
+
+        hubNow[0] = TestElection.NOW.plusSeconds(60);
+        Receipt counted = closing.receipt(early.process(Topics.report(closing.id, "dev-1", Topics.RESULT),
+                unit.sign(unit.result(210, 110, 70))).orElseThrow().receipt());
+        assertTrue(counted.accepted(), "the true result is not a conflict with the refused one: " + counted);
+        assertEquals(List.of(210, 110, 70), store.results(closing.id).get(0).votes());
     }
 
     @Test

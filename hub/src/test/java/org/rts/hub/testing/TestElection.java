@@ -60,9 +60,13 @@ public final class TestElection {
 
     /** With a given election id, for inputs kept in files (fuzzing seeds). */
     public TestElection(Path dir, String brokerUrl, Mode mode, Clock clock, String id) {
-        this(dir, brokerUrl, clock, new Election(id, "Test election", mode, List.of(PARLIAMENT),
+        this(dir, brokerUrl, clock, singleList(id, mode, null));
+    }
+
+    private static Election singleList(String id, Mode mode, org.rts.protocol.election.Polling polling) {
+        return new Election(id, "Test election", mode, List.of(PARLIAMENT),
                 List.of(new Station("S-1", "Station one", 500), new Station("S-2", "Station two", 480),
-                        new Station("S-3", "Station three", 450)), Tolerances.DEFAULT));
+                        new Station("S-3", "Station three", 450)), Tolerances.DEFAULT, polling);
     }
 
     /**
@@ -81,6 +85,13 @@ public final class TestElection {
                         new Station("S-2", "Station two", 480, null, "C-1", "north", List.of("north-council")),
                         new Station("S-3", "Station three", 450, null, "C-2", "south", null)),
                 Tolerances.DEFAULT, null));
+    }
+
+    /** The single-list election with its polls closing at {@code closes} (time zone UTC). */
+    public static TestElection closingAt(Path dir, String brokerUrl, Instant closes) {
+        return new TestElection(dir, brokerUrl, CLOCK, singleList(randomId(), Mode.LIVE,
+                new org.rts.protocol.election.Polling("UTC", List.of(),
+                        java.time.LocalDateTime.ofInstant(closes, ZoneOffset.UTC))));
     }
 
     private static String randomId() {

@@ -49,6 +49,8 @@ public enum Reason {
     COUNT_OUT_OF_RANGE,
     /** The time on the report is further ahead of the hub's clock than the election allows. */
     TIME_IN_FUTURE,
+    /** A result counted, or received by the hub, before the polls closed: a count cannot be complete before. */
+    RESULT_BEFORE_CLOSE,
     /** A different result for a station and race that already has an accepted one; kept for review. */
     CONFLICT,
     /** Prefix of {@code RECONCILIATION_FAILED:<rule>}. */

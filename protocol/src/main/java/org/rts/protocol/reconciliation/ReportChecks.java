@@ -10,6 +10,7 @@ import org.rts.protocol.election.Race;
 import org.rts.protocol.election.Station;
 import org.rts.protocol.election.Tolerances;
 import org.rts.protocol.message.Reason;
+import org.rts.protocol.message.Report;
 import org.rts.protocol.message.RestartReport;
 import org.rts.protocol.message.Warning;
 import org.rts.protocol.message.ResultReport;
@@ -45,6 +46,11 @@ public final class ReportChecks {
         } else if (r.votes().size() < race.candidates().size()) {
             f.error(Reason.VOTES_INCOMPLETE, "race " + race.id() + " has " + race.candidates().size()
                     + " candidates, found " + r.votes().size() + " vote counts");
+        }
+        Instant closes = election.polling().closes();
+        if (closes != null && r.closedAt().isBefore(closes)) {
+            f.error(Reason.RESULT_BEFORE_CLOSE, "the count closed at " + r.closedAt() + ", before the polls closed at "
+                    + closes);
         }
         range(f, "registered", r.registered());
         range(f, "received", r.received());
@@ -138,6 +144,21 @@ public final class ReportChecks {
         } else if (ahead > t.clockWarnSeconds()) {
             f.warning(Warning.CLOCK_AHEAD, "reported at " + reported + ", " + ahead + " s ahead of the hub's clock "
                     + hubNow + " (flagged above " + t.clockWarnSeconds() + " s)");
+        }
+        return f.build();
+    }
+
+    /**
+     * The hub's check of when a result reached it: before the polls close (by the hub's clock, not the unit's) no
+     * count can be complete, so a result then is refused whatever time the unit put on it. A unit whose clock runs
+     * ahead sends it again after the close.
+     */
+    public static Findings received(Election election, Report report, Instant hubNow) {
+        Findings.Builder f = new Findings.Builder();
+        Instant closes = election.polling().closes();
+        if (report instanceof ResultReport && closes != null && hubNow.isBefore(closes)) {
+            f.error(Reason.RESULT_BEFORE_CLOSE, "received at " + hubNow + " by the hub's clock, before the polls"
+                    + " close at " + closes);
         }
         return f.build();
     }

@@ -209,4 +209,26 @@ class ReportChecksTest {
         assertEquals(List.of("RECONCILIATION_FAILED:TURNOUT_ABOVE_REGISTERED"),
                 codes(ReportChecks.check(election, over, OptionalInt.empty()).errors()));
     }
+
+    @Test
+    void a_result_counted_or_received_before_the_polls_close_is_refused() {
+        Election e = Fixtures.election(2);
+        Election closing = new Election(e.id(), e.name(), e.mode(), e.races(), e.stations(), e.tolerances(),
+                new org.rts.protocol.election.Polling("Asia/Baghdad", List.of(),
+                        java.time.LocalDateTime.parse("2026-11-22T21:00"))); // 18:00 UTC, Fixtures.CLOSE
+        ResultReport atClose = form(500, 600, 198, 2, 400, 10, List.of(200, 190));
+        assertTrue(ReportChecks.check(closing, atClose).ok(), "counted at the close");
+        ResultReport early = new ResultReport(1, "el-2026", Mode.LIVE, "dev-0001", "S-001", 2, "x".repeat(43),
+                "parliament", 500, 600, 198, 2, 400, 10, List.of(200, 190), Fixtures.CLOSE.minusSeconds(1));
+        assertEquals(List.of("RESULT_BEFORE_CLOSE"), codes(ReportChecks.check(closing, early).errors()));
+        assertTrue(ReportChecks.check(e, early).ok(), "no closing time set: nothing to compare with");
+
+        assertEquals(List.of("RESULT_BEFORE_CLOSE"), codes(ReportChecks.received(closing, atClose,
+                Fixtures.CLOSE.minusSeconds(60)).errors()), "received a minute before the close by the hub's clock");
+        assertTrue(ReportChecks.received(closing, atClose, Fixtures.CLOSE).ok());
+        TurnoutReport turnout = new TurnoutReport(1, "el-2026", Mode.LIVE, "dev-0001", "S-001", 1, "",
+                Fixtures.CLOSE.minusSeconds(3600), 40);
+        assertTrue(ReportChecks.received(closing, turnout, Fixtures.CLOSE.minusSeconds(3600)).ok(),
+                "turnout is reported during the day");
+    }
 }
