@@ -100,16 +100,41 @@ class OpsServerTest {
         return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
     }
 
+    /** Signs in as a browser does: the form first, with its token and the cookie beside it, then the POST. */
     private HttpResponse<String> login(String user, String password) throws Exception {
-        return http.send(HttpRequest.newBuilder(uri("/login")).header("Content-Type",
-                "application/x-www-form-urlencoded").POST(HttpRequest.BodyPublishers.ofString("user=" + user
-                + "&password=" + password.replace(" ", "+"))).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> form = get("/login", null);
+        String cookie = cookie(form, OpsServer.LOGIN_COOKIE);
+        return post("/login", cookie, "csrf=" + hidden(form.body(), "csrf") + "&user=" + user + "&password="
+                + password.replace(" ", "+"));
+    }
+
+    private HttpResponse<String> post(String path, String cookie, String form) throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(uri(path)).header("Content-Type",
+                "application/x-www-form-urlencoded").POST(HttpRequest.BodyPublishers.ofString(form));
+        if (cookie != null) {
+            b.header("Cookie", cookie);
+        }
+        return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static String cookie(HttpResponse<?> r, String name) {
+        String set = r.headers().allValues("Set-Cookie").stream().filter(c -> c.startsWith(name + "="))
+                .findFirst().orElseThrow(() -> new AssertionError("no cookie " + name + ": " + r.headers()));
+        return set.substring(0, set.indexOf(';'));
+    }
+
+    private static String hidden(String html, String name) {
+        String marker = "name=\"" + name + "\" value=\"";
+        int at = html.indexOf(marker);
+        assertTrue(at >= 0, html);
+        return html.substring(at + marker.length(), html.indexOf('"', at + marker.length()));
     }
 
     private String session() throws Exception {
         HttpResponse<String> r = login("amal", "correct horse");
         assertEquals(303, r.statusCode(), r.body());
-        String setCookie = r.headers().firstValue("Set-Cookie").orElseThrow();
+        String setCookie = r.headers().allValues("Set-Cookie").stream().filter(c -> c.startsWith(OpsServer.COOKIE))
+                .findFirst().orElseThrow();
         assertTrue(setCookie.contains("HttpOnly") && setCookie.contains("SameSite=Strict"), setCookie);
         return setCookie.substring(0, setCookie.indexOf(';'));
     }
@@ -139,8 +164,74 @@ class OpsServerTest {
         HttpResponse<String> csv = get("/api/readiness.csv", cookie);
         assertEquals("text/csv; charset=utf-8", csv.headers().firstValue("Content-Type").orElseThrow());
         assertTrue(csv.body().contains("dev-1,yes"));
-        assertEquals(303, get("/logout", cookie).statusCode());
+        assertEquals(303, post("/logout", cookie, "csrf=" + hidden(get("/", cookie).body(), "csrf")).statusCode());
         assertEquals(401, get("/api/units", cookie).statusCode());
+    }
+
+    @Test
+    void sign_out_is_a_post_carrying_the_page_token() throws Exception {
+        String cookie = session();
+        assertEquals(405, get("/logout", cookie).statusCode());
+        assertEquals(403, post("/logout", cookie, "").statusCode());
+        assertEquals(403, post("/logout", cookie, "csrf=" + hidden(get("/", session()).body(), "csrf"))
+                .statusCode(), "another session's token");
+        assertEquals(405, post("/api/units", cookie, "").statusCode());
+        assertEquals(200, get("/api/units", cookie).statusCode());
+    }
+
+    @Test
+    void the_sign_in_form_is_refused_without_its_token_and_cookie() throws Exception {
+        HttpResponse<String> form = get("/login", null);
+        String token = hidden(form.body(), "csrf");
+        String cookie = cookie(form, OpsServer.LOGIN_COOKIE);
+        String other = cookie(get("/login", null), OpsServer.LOGIN_COOKIE);
+        String credentials = "&user=amal&password=correct+horse";
+        assertEquals(403, post("/login", null, "csrf=" + token + credentials).statusCode());
+        assertEquals(403, post("/login", cookie, credentials).statusCode());
+        assertEquals(403, post("/login", other, "csrf=" + token + credentials).statusCode());
+        assertEquals(303, post("/login", cookie, "csrf=" + token + credentials).statusCode());
+    }
+
+    @Test
+    void a_malformed_escape_is_answered_400_in_a_line() throws Exception {
+        HttpResponse<String> form = get("/login", null);
+        HttpResponse<String> r = post("/login", cookie(form, OpsServer.LOGIN_COOKIE), "csrf="
+                + hidden(form.body(), "csrf") + "&user=%zz&password=%");
+        assertEquals(400, r.statusCode());
+        assertEquals("malformed %-escape in the form", r.body());
+        assertTrue(raw("GET /api/units?q=%zz% HTTP/1.1").startsWith("HTTP/1.1 400 "));
+        assertTrue(raw("GET /%zz HTTP/1.1").startsWith("HTTP/1.1 400 "));
+    }
+
+    /** The status line the server answers {@code requestLine} with, sent as is (no client accepts a bad URI). */
+    private String raw(String requestLine) throws Exception {
+        try (java.net.Socket s = new java.net.Socket("127.0.0.1", server.port())) {
+            s.getOutputStream().write((requestLine + "\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            return new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.US_ASCII)).readLine();
+        }
+    }
+
+    @Test
+    void the_page_runs_only_scripts_it_serves() throws Exception {
+        String cookie = session();
+        HttpResponse<String> page = get("/", cookie);
+        String csp = page.headers().firstValue("Content-Security-Policy").orElseThrow();
+        String scripts = csp.substring(csp.indexOf("script-src"));
+        assertFalse(scripts.substring(0, scripts.indexOf(';')).contains("unsafe-inline"), csp);
+        assertTrue(page.body().contains("<script src=\"/ops.js\"></script>"), page.body());
+        assertFalse(page.body().contains("<script>"), "an inline script");
+        HttpResponse<String> js = get("/ops.js", cookie);
+        assertEquals("text/javascript; charset=utf-8", js.headers().firstValue("Content-Type").orElseThrow());
+        assertTrue(js.body().contains("new EventSource(\"/api/events\")"), js.body());
+    }
+
+    @Test
+    void user_names_are_logged_without_line_breaks_or_controls() {
+        String logged = Requests.printable("amal\r\n2026-11-26 10:00:00 INFO signed in\u202e\u001b[2J");
+        assertFalse(logged.contains("\r") || logged.contains("\n") || logged.contains("\u202e")
+                || logged.contains("\u001b"), logged);
+        assertEquals("amal\\u000d\\u000a2026", logged.substring(0, 20));
     }
 
     @Test
