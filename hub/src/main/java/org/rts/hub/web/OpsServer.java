@@ -8,6 +8,7 @@ import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
@@ -114,7 +115,7 @@ public final class OpsServer implements AutoCloseable {
 
     private final HttpServer server;
     private final ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor();
-    private final Users users;
+    private final SignIn signIn;
     private final Views views;
     private final Supplier<byte[]> metrics;
     private final Clock clock;
@@ -128,7 +129,7 @@ public final class OpsServer implements AutoCloseable {
                       Clock clock) {
         this.server = server;
         this.sessions = sessions;
-        this.users = users;
+        this.signIn = new SignIn(users, clock, SignIn.THREADS, SignIn.QUEUE);
         this.views = views;
         this.metrics = metrics;
         this.clock = clock;
@@ -227,21 +228,40 @@ public final class OpsServer implements AutoCloseable {
             return;
         }
         String user = form.getOrDefault("user", "");
-        char[] password = form.getOrDefault("password", "").toCharArray();
-        if (users.check(user, password)) {
-            String id = token();
-            sessions.open(hash(id), user, clock.instant().plus(SESSION));
-            x.getResponseHeaders().add("Set-Cookie", COOKIE + "=" + id + "; Path=/; HttpOnly; SameSite=Strict;"
-                    + " Max-Age=" + SESSION.toSeconds());
-            x.getResponseHeaders().add("Set-Cookie", LOGIN_COOKIE + "=; Path=/login; Max-Age=0");
-            Requests.seeOther(x, "/", "signed in");
-            LOG.info("operations room: {} signed in from {}", Requests.printable(user),
-                    x.getRemoteAddress().getAddress());
+        InetAddress from = x.getRemoteAddress().getAddress();
+        SignIn.Outcome outcome;
+        try {
+            outcome = signIn.attempt(user, form.getOrDefault("password", "").toCharArray(), from);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
             return;
         }
-        LOG.warn("operations room: a wrong password for '{}' from {}", Requests.printable(user),
-                x.getRemoteAddress().getAddress());
-        loginForm(x, 401, "Wrong user name or password.");
+        switch (outcome) {
+            case SignIn.SignedIn ok -> {
+                String id = token();
+                sessions.open(hash(id), user, clock.instant().plus(SESSION));
+                x.getResponseHeaders().add("Set-Cookie", COOKIE + "=" + id + "; Path=/; HttpOnly; SameSite=Strict;"
+                        + " Max-Age=" + SESSION.toSeconds());
+                x.getResponseHeaders().add("Set-Cookie", LOGIN_COOKIE + "=; Path=/login; Max-Age=0");
+                Requests.seeOther(x, "/", "signed in");
+                LOG.info("operations room: {} signed in from {}", Requests.printable(user), from);
+            }
+            case SignIn.Wrong wrong -> {
+                LOG.warn("operations room: a wrong password for '{}' from {}", Requests.printable(user), from);
+                loginForm(x, 401, "Wrong user name or password.");
+            }
+            case SignIn.Throttled t -> {
+                LOG.warn("operations room: a sign-in for '{}' from {} refused: too many attempts {}",
+                        Requests.printable(user), from, t.account() ? "for the account" : "from the address");
+                x.getResponseHeaders().set("Retry-After", String.valueOf(t.retryAfter().toSeconds() + 1));
+                loginForm(x, 429, "Too many sign-in attempts " + (t.account() ? "for this account" : "from this"
+                        + " address") + ", try again in " + t.minutes() + " minutes.");
+            }
+            case SignIn.Busy busy -> {
+                x.getResponseHeaders().set("Retry-After", "5");
+                loginForm(x, 503, "The hub is checking other sign-ins: try again in a moment.");
+            }
+        }
     }
 
     private void logout(HttpExchange x, String id) throws IOException {
@@ -347,5 +367,6 @@ public final class OpsServer implements AutoCloseable {
         running = false;
         server.stop(1);
         threads.shutdownNow();
+        signIn.close();
     }
 }

@@ -169,6 +169,18 @@ class OpsServerTest {
     }
 
     @Test
+    void an_account_tried_too_often_is_answered_429_saying_when_to_try_again() throws Exception {
+        for (int i = 0; i < SignIn.PER_USER; i++) {
+            assertEquals(401, login("amal", "wrong password").statusCode());
+        }
+        HttpResponse<String> r = login("amal", "correct horse");
+        assertEquals(429, r.statusCode());
+        assertTrue(r.body().matches("(?s).*Too many sign-in attempts for this account, try again in \\d+ minutes.*"),
+                r.body());
+        assertTrue(r.headers().firstValue("Retry-After").isPresent());
+    }
+
+    @Test
     void sign_out_is_a_post_carrying_the_page_token() throws Exception {
         String cookie = session();
         assertEquals(405, get("/logout", cookie).statusCode());
