@@ -49,6 +49,7 @@ import org.rts.hub.validation.Authenticator;
 import org.rts.hub.validation.Verification;
 import org.rts.hub.web.OpsServer;
 import org.rts.hub.web.RoomViews;
+import org.rts.hub.web.Sessions;
 import org.rts.hub.web.Users;
 import org.rts.protocol.ProtocolException;
 import org.rts.protocol.codec.JsonFiles;
@@ -190,8 +191,8 @@ public final class Hub implements AutoCloseable {
         units.start();
         forwarders.start(upstreams);
         if (config.ops() != null) {
-            ops = OpsServer.start(new InetSocketAddress(config.ops().bind(), config.ops().port()),
-                    Users.read(config.ops().users()), views, this::scrape, OpsServer.stored(sessions), clock);
+            ops = OpsServer.start(new InetSocketAddress(config.ops().bind(), config.ops().port()), config.ops().tls(),
+                    Users.read(config.ops().users()), views, this::scrape, Sessions.stored(sessions), clock);
         }
         scheduler.scheduleWithFixedDelay(this::reloadRegistry, 2, 2, TimeUnit.SECONDS);
         scheduler.scheduleWithFixedDelay(this::watch, 1, 1, TimeUnit.SECONDS);

@@ -120,8 +120,17 @@ public final class HubMain implements Runnable {
         Integer opsPort;
 
         @Option(names = "--ops-bind", defaultValue = "127.0.0.1",
-                description = "Address the operations room listens on (default: ${DEFAULT-VALUE}).")
+                description = "Address the operations room listens on (default: ${DEFAULT-VALUE}); any but a loopback"
+                        + " address needs --ops-cert and --ops-key.")
         String opsBind;
+
+        @Option(names = "--ops-cert", paramLabel = "FILE", description = "PEM certificate (then any intermediates)"
+                + " of the operations room's web address: the room is served over HTTPS.")
+        Path opsCert;
+
+        @Option(names = "--ops-key", paramLabel = "FILE", description = "PEM EC (P-256) private key of --ops-cert,"
+                + " readable by its owner only.")
+        Path opsKey;
 
         @Option(names = "--ops-users", paramLabel = "FILE", description = "Who may sign in to the operations room"
                 + " (lines written by 'hub ops-user').")
@@ -142,7 +151,8 @@ public final class HubMain implements Runnable {
                     new Forwarding(forward, forwardTurnout ? java.util.Set.of(Topics.RESULT, Topics.TURNOUT)
                             : java.util.Set.of(Topics.RESULT), forwardCa),
                     exportTo == null ? null : new ExportSchedule(exportTo, java.time.Duration.ofMinutes(exportEvery)),
-                    opsPort == null ? null : new org.rts.hub.web.OpsRoom(opsBind, opsPort, opsUsers),
+                    opsPort == null ? null : new org.rts.hub.web.OpsRoom(opsBind, opsPort, opsUsers, opsCert,
+                            opsKey),
                     org.rts.hub.units.Alerts.Settings.DEFAULT.with(alertSeconds));
             if (share != null && !config.store().startsWith("jdbc:postgresql:")) {
                 throw new HubException("--share needs a --store that the hubs of the group have in common:"

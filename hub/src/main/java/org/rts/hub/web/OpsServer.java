@@ -5,6 +5,8 @@ import static org.rts.hub.web.Requests.send;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsServer;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -19,12 +21,11 @@ import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.function.Supplier;
+import javax.net.ssl.SSLContext;
 import org.rts.hub.HubException;
-import org.rts.hub.store.SessionStore;
 import org.rts.hub.tally.LiveTally;
 import org.rts.hub.units.Alerts;
 import org.rts.hub.units.UnitRegistry;
@@ -46,60 +47,6 @@ public final class OpsServer implements AutoCloseable {
     static final String COOKIE = "rts_session";
     static final String LOGIN_COOKIE = "rts_login";
 
-    /**
-     * Where sessions are kept: in the hub's store, so that a hub restarted keeps its signed-in operators and the page
-     * reconnects by itself. Only a hash of each session's token is kept.
-     */
-    public interface Sessions {
-        void open(String tokenHash, String user, Instant until);
-
-        boolean valid(String tokenHash, Instant now);
-
-        void close(String tokenHash);
-    }
-
-    /** Sessions kept in memory only (they end with the process). */
-    public static Sessions inMemory() {
-        Map<String, Instant> map = new ConcurrentHashMap<>();
-        return new Sessions() {
-            @Override
-            public void open(String tokenHash, String user, Instant until) {
-                map.put(tokenHash, until);
-            }
-
-            @Override
-            public boolean valid(String tokenHash, Instant now) {
-                Instant until = map.get(tokenHash);
-                return until != null && !now.isAfter(until);
-            }
-
-            @Override
-            public void close(String tokenHash) {
-                map.remove(tokenHash);
-            }
-        };
-    }
-
-    /** Sessions kept in the hub's store, so a restarted hub keeps its signed-in operators. */
-    public static Sessions stored(SessionStore store) {
-        return new Sessions() {
-            @Override
-            public void open(String tokenHash, String user, Instant until) {
-                store.open(tokenHash, user, until);
-            }
-
-            @Override
-            public boolean valid(String tokenHash, Instant now) {
-                return store.valid(tokenHash, now);
-            }
-
-            @Override
-            public void close(String tokenHash) {
-                store.close(tokenHash);
-            }
-        };
-    }
-
     /** What the server shows, read when asked. */
     public interface Views {
         List<UnitRegistry.UnitStatus> units();
@@ -120,6 +67,8 @@ public final class OpsServer implements AutoCloseable {
     private final Supplier<byte[]> metrics;
     private final Clock clock;
     private final Sessions sessions;
+    /** The cookies' attribute when served over HTTPS, so that a browser never sends them in clear. */
+    private final String secure;
     private final SecureRandom random = new SecureRandom();
     private volatile boolean running = true;
     private byte[] lastEvent;
@@ -128,6 +77,7 @@ public final class OpsServer implements AutoCloseable {
     private OpsServer(HttpServer server, Users users, Views views, Supplier<byte[]> metrics, Sessions sessions,
                       Clock clock) {
         this.server = server;
+        this.secure = server instanceof HttpsServer ? " Secure;" : "";
         this.sessions = sessions;
         this.signIn = new SignIn(users, clock, SignIn.THREADS, SignIn.QUEUE);
         this.views = views;
@@ -135,12 +85,26 @@ public final class OpsServer implements AutoCloseable {
         this.clock = clock;
     }
 
-    /** Serves on {@code bind} (port 0: any free one). */
-    public static OpsServer start(InetSocketAddress bind, Users users, Views views, Supplier<byte[]> metrics,
-                                  Sessions sessions, Clock clock) {
+    /**
+     * Serves on {@code bind} (port 0: any free one), over HTTPS with {@code tls}; plain HTTP ({@code tls} null) is
+     * refused on any but a loopback address.
+     */
+    public static OpsServer start(InetSocketAddress bind, SSLContext tls, Users users, Views views,
+                                  Supplier<byte[]> metrics, Sessions sessions, Clock clock) {
+        if (tls == null && (bind.getAddress() == null || !bind.getAddress().isLoopbackAddress())) {
+            throw new HubException("the operations room on " + bind.getHostString() + " would be reachable beyond"
+                    + " this host over plain HTTP: give it a certificate and key (--ops-cert, --ops-key) to serve"
+                    + " HTTPS, or bind it to 127.0.0.1");
+        }
         HttpServer http;
         try {
-            http = HttpServer.create(bind, 64);
+            if (tls == null) {
+                http = HttpServer.create(bind, 64);
+            } else {
+                HttpsServer https = HttpsServer.create(bind, 64);
+                https.setHttpsConfigurator(new HttpsConfigurator(tls));
+                http = https;
+            }
         } catch (IOException e) {
             throw new HubException("cannot serve the operations room on " + bind + ": " + e.getMessage(), e);
         }
@@ -148,7 +112,8 @@ public final class OpsServer implements AutoCloseable {
         http.setExecutor(s.threads);
         http.createContext("/", s::handle);
         http.start();
-        LOG.info("operations room on http://{}:{}/ (metrics on /metrics)", bind.getHostString(), s.port());
+        LOG.info("operations room on {}://{}:{}/ (metrics on /metrics)", tls == null ? "http" : "https",
+                bind.getHostString(), s.port());
         return s;
     }
 
@@ -211,7 +176,7 @@ public final class OpsServer implements AutoCloseable {
                 x.getResponseHeaders().set("Content-Disposition", "attachment; filename=readiness.csv");
                 send(x, 200, "text/csv; charset=utf-8", views.readinessCsv());
             }
-            case "/api/events" -> events(x);
+            case "/api/events" -> events(x, id);
             case "/logout" -> logout(x, id);
             default -> send(x, 404, "application/json", "{\"error\":\"no such page\"}");
         }
@@ -241,8 +206,8 @@ public final class OpsServer implements AutoCloseable {
                 String id = token();
                 sessions.open(hash(id), user, clock.instant().plus(SESSION));
                 x.getResponseHeaders().add("Set-Cookie", COOKIE + "=" + id + "; Path=/; HttpOnly; SameSite=Strict;"
-                        + " Max-Age=" + SESSION.toSeconds());
-                x.getResponseHeaders().add("Set-Cookie", LOGIN_COOKIE + "=; Path=/login; Max-Age=0");
+                        + secure + " Max-Age=" + SESSION.toSeconds());
+                x.getResponseHeaders().add("Set-Cookie", LOGIN_COOKIE + "=; Path=/login;" + secure + " Max-Age=0");
                 Requests.seeOther(x, "/", "signed in");
                 LOG.info("operations room: {} signed in from {}", Requests.printable(user), from);
             }
@@ -270,7 +235,7 @@ public final class OpsServer implements AutoCloseable {
             return;
         }
         sessions.close(hash(id));
-        x.getResponseHeaders().add("Set-Cookie", COOKIE + "=; Path=/; Max-Age=0");
+        x.getResponseHeaders().add("Set-Cookie", COOKIE + "=; Path=/;" + secure + " Max-Age=0");
         Requests.seeOther(x, "/login", "signed out");
     }
 
@@ -304,7 +269,7 @@ public final class OpsServer implements AutoCloseable {
     private void loginForm(HttpExchange x, int status, String message) throws IOException {
         String token = token();
         x.getResponseHeaders().add("Set-Cookie", LOGIN_COOKIE + "=" + token + "; Path=/login; HttpOnly;"
-                + " SameSite=Strict; Max-Age=3600");
+                + " SameSite=Strict;" + secure + " Max-Age=3600");
         send(x, status, "text/html; charset=utf-8", loginPage(token, message));
     }
 
@@ -327,12 +292,15 @@ public final class OpsServer implements AutoCloseable {
         return org.rts.protocol.jws.Jws.hash(token.getBytes(StandardCharsets.US_ASCII));
     }
 
-    /** Server-sent events: a snapshot of units, open alerts and tally now, then every few seconds. */
-    private void events(HttpExchange x) throws IOException {
+    /**
+     * Server-sent events: a snapshot of units, open alerts and tally now, then every few seconds while the session
+     * holds; the stream ends once it has ended (signed out or expired).
+     */
+    private void events(HttpExchange x, String id) throws IOException {
         x.getResponseHeaders().set("Content-Type", "text/event-stream; charset=utf-8");
         x.sendResponseHeaders(200, 0);
         OutputStream out = x.getResponseBody();
-        while (running) {
+        while (running && sessions.valid(hash(id), clock.instant())) {
             out.write(snapshot());
             out.flush();
             try {

@@ -19,10 +19,14 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.rts.hub.HubException;
 import org.rts.hub.tally.LiveTally;
@@ -38,7 +42,7 @@ class OpsServerTest {
     private final HttpClient http = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).build();
     private final Instant at = Instant.parse("2026-11-26T10:00:00Z");
     private volatile List<UnitRegistry.UnitStatus> units = List.of();
-    private final OpsServer.Sessions sessions = OpsServer.inMemory();
+    private final Sessions sessions = Sessions.inMemory();
     private OpsServer.Views views;
     private Path usersFile;
 
@@ -78,7 +82,7 @@ class OpsServerTest {
         };
         this.views = views;
         this.usersFile = users;
-        server = OpsServer.start(new InetSocketAddress("127.0.0.1", 0), Users.read(users), views,
+        server = OpsServer.start(new InetSocketAddress("127.0.0.1", 0), null, Users.read(users), views,
                 () -> "rts_hub_units{state=\"ONLINE\"} 1.0\n".getBytes(StandardCharsets.UTF_8), sessions,
                 Clock.systemUTC());
     }
@@ -265,6 +269,61 @@ class OpsServerTest {
         }
     }
 
+    @Test
+    @Timeout(60)
+    void live_events_end_when_their_session_is_signed_out() throws Exception {
+        String cookie = session();
+        try (BufferedReader in = stream(cookie)) {
+            next(in);
+            assertEquals(303, post("/logout", cookie, "csrf=" + hidden(get("/", cookie).body(), "csrf"))
+                    .statusCode());
+            while (in.readLine() != null) {
+                // snapshots sent before the sign-out was seen
+            }
+        }
+    }
+
+    @Test
+    @Timeout(60)
+    void live_events_end_when_their_session_expires() throws Exception {
+        server.close();
+        AtomicReference<Instant> now = new AtomicReference<>(at);
+        Clock clock = new Clock() {
+            @Override
+            public ZoneId getZone() {
+                return ZoneOffset.UTC;
+            }
+
+            @Override
+            public Clock withZone(ZoneId zone) {
+                return this;
+            }
+
+            @Override
+            public Instant instant() {
+                return now.get();
+            }
+        };
+        server = OpsServer.start(new InetSocketAddress("127.0.0.1", 0), null, Users.read(usersFile), views,
+                () -> new byte[0], sessions, clock);
+        String cookie = session();
+        try (BufferedReader in = stream(cookie)) {
+            next(in);
+            now.set(at.plus(OpsServer.SESSION).plusSeconds(1));
+            while (in.readLine() != null) {
+                // snapshots sent before the expiry was seen
+            }
+        }
+        assertEquals(401, get("/api/units", cookie).statusCode());
+    }
+
+    private BufferedReader stream(String cookie) throws Exception {
+        HttpResponse<InputStream> stream = http.send(HttpRequest.newBuilder(uri("/api/events")).header("Cookie",
+                cookie).header("Accept", "text/event-stream").build(), HttpResponse.BodyHandlers.ofInputStream());
+        assertEquals(200, stream.statusCode());
+        return new BufferedReader(new InputStreamReader(stream.body(), StandardCharsets.UTF_8));
+    }
+
     private static String next(BufferedReader in) throws Exception {
         String line;
         while ((line = in.readLine()) != null) {
@@ -280,7 +339,7 @@ class OpsServerTest {
         String cookie = session();
         int port = server.port();
         server.close();
-        server = OpsServer.start(new InetSocketAddress("127.0.0.1", port), Users.read(usersFile), views,
+        server = OpsServer.start(new InetSocketAddress("127.0.0.1", port), null, Users.read(usersFile), views,
                 () -> new byte[0], sessions, Clock.systemUTC());
         assertEquals(200, get("/api/units", cookie).statusCode());
     }
