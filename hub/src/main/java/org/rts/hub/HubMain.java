@@ -132,6 +132,10 @@ public final class HubMain implements Runnable {
                 + " readable by its owner only.")
         Path opsKey;
 
+        @Option(names = "--metrics-token-file", paramLabel = "FILE", description = "A file holding the bearer token"
+                + " /metrics asks for (16 printable characters at least; default: none asked).")
+        Path metricsTokenFile;
+
         @Option(names = "--ops-users", paramLabel = "FILE", description = "Who may sign in to the operations room"
                 + " (lines written by 'hub ops-user').")
         Path opsUsers;
@@ -144,6 +148,17 @@ public final class HubMain implements Runnable {
         @Option(names = "--health-file", description = "Health file, rewritten every 5 s (default: <store>.health.json).")
         Path healthFile;
 
+        private String metricsToken() {
+            if (metricsTokenFile == null) {
+                return null;
+            }
+            try {
+                return java.nio.file.Files.readString(metricsTokenFile).strip();
+            } catch (java.io.IOException e) {
+                throw new HubException("cannot read the metrics token from " + metricsTokenFile + ": " + e);
+            }
+        }
+
         @Override
         public Integer call() throws InterruptedException {
             HubConfig config = new HubConfig(new ElectionFiles(election), broker, store, clientId, queue, queueBytes,
@@ -152,7 +167,7 @@ public final class HubMain implements Runnable {
                             : java.util.Set.of(Topics.RESULT), forwardCa),
                     exportTo == null ? null : new ExportSchedule(exportTo, java.time.Duration.ofMinutes(exportEvery)),
                     opsPort == null ? null : new org.rts.hub.web.OpsRoom(opsBind, opsPort, opsUsers, opsCert,
-                            opsKey),
+                            opsKey, metricsToken()),
                     org.rts.hub.units.Alerts.Settings.DEFAULT.with(alertSeconds));
             if (share != null && !config.store().startsWith("jdbc:postgresql:")) {
                 throw new HubException("--share needs a --store that the hubs of the group have in common:"

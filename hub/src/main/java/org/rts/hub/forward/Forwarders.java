@@ -22,6 +22,7 @@ public final class Forwarders implements AutoCloseable {
     private final String election;
     private final Clock clock;
     private ForwardQueue status;
+    private volatile List<HealthReport.Forwarding> last = List.of();
 
     /** {@code holder} names this hub in the queues' leases. Nothing starts before {@link #start}. */
     public Forwarders(String store, String holder, String election, Clock clock) {
@@ -48,8 +49,16 @@ public final class Forwarders implements AutoCloseable {
         forwarders.forEach(Forwarder::wake);
     }
 
-    /** Each upstream's queue: waiting, lag, delivered, refused, last failure. */
-    public synchronized List<HealthReport.Forwarding> status() {
+    /**
+     * Each upstream's queue (waiting, lag, delivered, refused, last failure) as {@link #refresh} last read it: no
+     * store is read here, so the health file and {@code /metrics} cost the queue nothing.
+     */
+    public List<HealthReport.Forwarding> status() {
+        return last;
+    }
+
+    /** Reads each upstream's queue from the store; the hub's scheduler calls it every few seconds. */
+    public synchronized void refresh() {
         List<HealthReport.Forwarding> list = new ArrayList<>();
         long now = clock.millis();
         for (Forwarder f : forwarders) {
@@ -60,9 +69,10 @@ public final class Forwarders implements AutoCloseable {
                         status.lastError(f.upstream())));
             } catch (StoreException e) {
                 LOG.debug("forwarding state not read: {}", e.getMessage());
+                return;
             }
         }
-        return list;
+        last = List.copyOf(list);
     }
 
     /** Stops each forwarder after its delivery in progress; what is left stays queued. */

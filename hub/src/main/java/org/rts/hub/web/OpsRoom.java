@@ -28,8 +28,10 @@ import org.rts.protocol.pki.Pem;
  * @param certificate PEM certificate of the room's web address, then any intermediates (null: plain HTTP, on a
  *                    loopback address only)
  * @param key         PEM EC private key of {@code certificate}
+ * @param metricsToken the bearer token {@code /metrics} asks for (null: none asked; at least 16 printable ASCII
+ *                    characters)
  */
-public record OpsRoom(String bind, int port, Path users, Path certificate, Path key) {
+public record OpsRoom(String bind, int port, Path users, Path certificate, Path key, String metricsToken) {
     public OpsRoom {
         bind = bind == null || bind.isBlank() ? "127.0.0.1" : bind;
         if (port < 0 || port > 65_535) {
@@ -42,11 +44,22 @@ public record OpsRoom(String bind, int port, Path users, Path certificate, Path 
             throw new IllegalArgumentException("the operations room's HTTPS needs both a certificate and its key,"
                     + " found only the " + (key == null ? "certificate " + certificate : "key " + key));
         }
+        if (metricsToken != null && !metricsToken.matches("[!-~]{16,}")) {
+            throw new IllegalArgumentException("the metrics token must be at least 16 printable ASCII characters"
+                    + " without spaces, found " + metricsToken.length() + " characters");
+        }
     }
 
-    /** Served over plain HTTP: on a loopback address only. */
+    /** Served over plain HTTP (on a loopback address only), {@code /metrics} without a token. */
     public OpsRoom(String bind, int port, Path users) {
-        this(bind, port, users, null, null);
+        this(bind, port, users, null, null, null);
+    }
+
+    /** Never shows the metrics token. */
+    @Override
+    public String toString() {
+        return "OpsRoom[bind=" + bind + ", port=" + port + ", users=" + users + ", certificate=" + certificate
+                + ", key=" + key + ", metricsToken=" + (metricsToken == null ? "none" : "(set)") + "]";
     }
 
     /** The TLS context serving {@link #certificate}, or null without one. */

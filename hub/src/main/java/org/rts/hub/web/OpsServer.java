@@ -16,7 +16,6 @@ import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
@@ -37,8 +36,8 @@ import org.slf4j.LoggerFactory;
  * The operations room's server (the JDK's HTTP server, a virtual thread per request so live streams cost little):
  * a login, then the JSON API ({@code /api/units}, {@code /api/alerts}, {@code /api/tally},
  * {@code /api/readiness.csv}) and a live stream of the same ({@code /api/events}, server-sent events, a snapshot
- * every {@link #EVENT_EVERY}). {@code /metrics} is Prometheus's, without login: bind the server to the operations
- * network. It reads what the hub keeps; nothing here is on the hub's message path.
+ * every {@link #EVENT_EVERY}). {@code /metrics} is Prometheus's, figures held in memory, behind a bearer token when
+ * the room has one. It reads what the hub keeps; nothing here is on the hub's message path.
  */
 public final class OpsServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(OpsServer.class);
@@ -65,6 +64,7 @@ public final class OpsServer implements AutoCloseable {
     private final SignIn signIn;
     private final Views views;
     private final Supplier<byte[]> metrics;
+    private final String metricsToken;
     private final Clock clock;
     private final Sessions sessions;
     /** The cookies' attribute when served over HTTPS, so that a browser never sends them in clear. */
@@ -74,9 +74,10 @@ public final class OpsServer implements AutoCloseable {
     private byte[] lastEvent;
     private long lastEventAt;
 
-    private OpsServer(HttpServer server, Users users, Views views, Supplier<byte[]> metrics, Sessions sessions,
-                      Clock clock) {
+    private OpsServer(HttpServer server, Users users, String metricsToken, Views views, Supplier<byte[]> metrics,
+                      Sessions sessions, Clock clock) {
         this.server = server;
+        this.metricsToken = metricsToken;
         this.secure = server instanceof HttpsServer ? " Secure;" : "";
         this.sessions = sessions;
         this.signIn = new SignIn(users, clock, SignIn.THREADS, SignIn.QUEUE);
@@ -86,16 +87,19 @@ public final class OpsServer implements AutoCloseable {
     }
 
     /**
-     * Serves on {@code bind} (port 0: any free one), over HTTPS with {@code tls}; plain HTTP ({@code tls} null) is
-     * refused on any but a loopback address.
+     * Serves the room as {@code room} says: on its address and port (0: any free one), over HTTPS with its
+     * certificate; plain HTTP is refused on any but a loopback address.
      */
-    public static OpsServer start(InetSocketAddress bind, SSLContext tls, Users users, Views views,
-                                  Supplier<byte[]> metrics, Sessions sessions, Clock clock) {
+    public static OpsServer start(OpsRoom room, Views views, Supplier<byte[]> metrics, Sessions sessions,
+                                  Clock clock) {
+        InetSocketAddress bind = new InetSocketAddress(room.bind(), room.port());
+        SSLContext tls = room.tls();
         if (tls == null && (bind.getAddress() == null || !bind.getAddress().isLoopbackAddress())) {
             throw new HubException("the operations room on " + bind.getHostString() + " would be reachable beyond"
                     + " this host over plain HTTP: give it a certificate and key (--ops-cert, --ops-key) to serve"
                     + " HTTPS, or bind it to 127.0.0.1");
         }
+        Users users = Users.read(room.users());
         HttpServer http;
         try {
             if (tls == null) {
@@ -108,7 +112,7 @@ public final class OpsServer implements AutoCloseable {
         } catch (IOException e) {
             throw new HubException("cannot serve the operations room on " + bind + ": " + e.getMessage(), e);
         }
-        OpsServer s = new OpsServer(http, users, views, metrics, sessions, clock);
+        OpsServer s = new OpsServer(http, users, room.metricsToken(), views, metrics, sessions, clock);
         http.setExecutor(s.threads);
         http.createContext("/", s::handle);
         http.start();
@@ -145,6 +149,12 @@ public final class OpsServer implements AutoCloseable {
                 + " style-src 'self' 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'");
         boolean post = x.getRequestMethod().equals("POST");
         if (path.equals("/metrics")) {
+            if (metricsToken != null && !Requests.same("Bearer " + metricsToken,
+                    x.getRequestHeaders().getFirst("Authorization"))) {
+                x.getResponseHeaders().set("WWW-Authenticate", "Bearer realm=\"rts-hub-metrics\"");
+                send(x, 401, "text/plain", "send the hub's metrics token: Authorization: Bearer <token>");
+                return;
+            }
             send(x, 200, "text/plain; version=0.0.4; charset=utf-8", metrics.get());
             return;
         }

@@ -8,7 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.BufferedReader;
 import java.io.InputStream;
 import java.io.InputStreamReader;
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -82,7 +81,7 @@ class OpsServerTest {
         };
         this.views = views;
         this.usersFile = users;
-        server = OpsServer.start(new InetSocketAddress("127.0.0.1", 0), null, Users.read(users), views,
+        server = OpsServer.start(new OpsRoom("127.0.0.1", 0, users), views,
                 () -> "rts_hub_units{state=\"ONLINE\"} 1.0\n".getBytes(StandardCharsets.UTF_8), sessions,
                 Clock.systemUTC());
     }
@@ -304,7 +303,7 @@ class OpsServerTest {
                 return now.get();
             }
         };
-        server = OpsServer.start(new InetSocketAddress("127.0.0.1", 0), null, Users.read(usersFile), views,
+        server = OpsServer.start(new OpsRoom("127.0.0.1", 0, usersFile), views,
                 () -> new byte[0], sessions, clock);
         String cookie = session();
         try (BufferedReader in = stream(cookie)) {
@@ -339,7 +338,7 @@ class OpsServerTest {
         String cookie = session();
         int port = server.port();
         server.close();
-        server = OpsServer.start(new InetSocketAddress("127.0.0.1", port), null, Users.read(usersFile), views,
+        server = OpsServer.start(new OpsRoom("127.0.0.1", port, usersFile), views,
                 () -> new byte[0], sessions, Clock.systemUTC());
         assertEquals(200, get("/api/units", cookie).statusCode());
     }
@@ -349,6 +348,31 @@ class OpsServerTest {
         HttpResponse<String> m = get("/metrics", null);
         assertEquals(200, m.statusCode());
         assertTrue(m.body().contains("rts_hub_units{state=\"ONLINE\"} 1.0"), m.body());
+    }
+
+    @Test
+    void with_a_token_configured_metrics_ask_for_it() throws Exception {
+        server.close();
+        String token = "s3cret-metrics-token-0123";
+        server = OpsServer.start(new OpsRoom("127.0.0.1", 0, usersFile, null, null, token), views,
+                () -> "rts_hub_inbox_messages 0.0\n".getBytes(StandardCharsets.UTF_8), sessions, Clock.systemUTC());
+        HttpResponse<String> none = get("/metrics", null);
+        assertEquals(401, none.statusCode());
+        assertTrue(none.headers().firstValue("WWW-Authenticate").orElseThrow().startsWith("Bearer"));
+        assertFalse(none.body().contains("rts_hub"));
+        assertEquals(401, metrics("Bearer not-the-token-at-all-x").statusCode());
+        assertEquals(401, metrics(token).statusCode(), "the token without its scheme");
+        HttpResponse<String> m = metrics("Bearer " + token);
+        assertEquals(200, m.statusCode());
+        assertTrue(m.body().contains("rts_hub_inbox_messages"), m.body());
+        assertThrows(IllegalArgumentException.class, () -> new OpsRoom("127.0.0.1", 0, usersFile, null, null,
+                "short"));
+        assertFalse(new OpsRoom("127.0.0.1", 0, usersFile, null, null, token).toString().contains(token));
+    }
+
+    private HttpResponse<String> metrics(String authorization) throws Exception {
+        return http.send(HttpRequest.newBuilder(uri("/metrics")).header("Authorization", authorization).build(),
+                HttpResponse.BodyHandlers.ofString());
     }
 
     @Test

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -82,8 +81,7 @@ class OpsServerTlsTest {
     }
 
     private OpsServer start(OpsRoom room) {
-        return OpsServer.start(new InetSocketAddress(room.bind(), room.port()), room.tls(), Users.read(room.users()),
-                NOTHING, () -> new byte[0], Sessions.inMemory(), Clock.systemUTC());
+        return OpsServer.start(room, NOTHING, () -> new byte[0], Sessions.inMemory(), Clock.systemUTC());
     }
 
     @Test
@@ -96,14 +94,14 @@ class OpsServerTlsTest {
     void a_key_that_is_not_the_certificates_is_refused() {
         Path other = dir.resolve("other.key");
         Pem.writePrivateKey(other, (ECPrivateKeyParameters) Keys.generate().getPrivate());
-        HubException e = assertThrows(HubException.class, () -> new OpsRoom("0.0.0.0", 0, users, cert, other).tls());
+        HubException e = assertThrows(HubException.class, () -> new OpsRoom("0.0.0.0", 0, users, cert, other, null).tls());
         assertTrue(e.getMessage().contains("is not the key of the certificate"), e.getMessage());
-        assertThrows(IllegalArgumentException.class, () -> new OpsRoom("0.0.0.0", 0, users, cert, null));
+        assertThrows(IllegalArgumentException.class, () -> new OpsRoom("0.0.0.0", 0, users, cert, null, null));
     }
 
     @Test
     void with_a_certificate_it_serves_https_and_its_cookies_are_secure() throws Exception {
-        try (OpsServer server = start(new OpsRoom("0.0.0.0", 0, users, cert, key))) {
+        try (OpsServer server = start(new OpsRoom("0.0.0.0", 0, users, cert, key, null))) {
             HttpClient https = HttpClient.newBuilder().sslContext(TlsContexts.context(null, null, List.of(ca)))
                     .followRedirects(HttpClient.Redirect.NEVER).build();
             String base = "https://127.0.0.1:" + server.port();
