@@ -1,6 +1,5 @@
 package org.rts.hub;
 
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -49,7 +48,7 @@ import org.rts.hub.validation.Authenticator;
 import org.rts.hub.validation.Verification;
 import org.rts.hub.web.OpsServer;
 import org.rts.hub.web.RoomViews;
-import org.rts.hub.web.Users;
+import org.rts.hub.web.Sessions;
 import org.rts.protocol.ProtocolException;
 import org.rts.protocol.codec.JsonFiles;
 import org.rts.protocol.election.Election;
@@ -193,11 +192,11 @@ public final class Hub implements AutoCloseable {
         units.start();
         forwarders.start(upstreams);
         if (config.ops() != null) {
-            ops = OpsServer.start(new InetSocketAddress(config.ops().bind(), config.ops().port()),
-                    Users.read(config.ops().users()), views, this::scrape, OpsServer.stored(sessions), clock);
+            ops = OpsServer.start(config.ops(), views, metrics::scrape, Sessions.stored(sessions), clock);
         }
         scheduler.scheduleWithFixedDelay(this::reloadRegistry, 2, 2, TimeUnit.SECONDS);
         scheduler.scheduleWithFixedDelay(this::watch, 1, 1, TimeUnit.SECONDS);
+        scheduler.scheduleWithFixedDelay(this::refreshGauges, 0, 5, TimeUnit.SECONDS);
         scheduler.scheduleWithFixedDelay(this::writeHealth, 0, 5, TimeUnit.SECONDS);
         scheduler.scheduleWithFixedDelay(admission::sweep, 1, 1, TimeUnit.MINUTES);
         scheduler.scheduleWithFixedDelay(units::evaluateAlerts, 5, 5, TimeUnit.SECONDS);
@@ -306,14 +305,21 @@ public final class Hub implements AutoCloseable {
         }
     }
 
-    /** Prometheus text, with the gauges read now. */
-    private byte[] scrape() {
-        metrics.inbox(admission.waiting());
-        metrics.units(UnitRegistry.countByState(units.units()));
-        metrics.alerts(Alerts.countByRule(units.openAlerts()));
-        metrics.crl(registry.current().crl().nextUpdate(), clock.instant());
-        forwarders.status().forEach(f -> metrics.forwarding(f.upstream(), f.pending(), f.lagSeconds()));
-        return metrics.scrape();
+    /**
+     * Every few seconds, on the scheduler: the forwarding state and the gauges {@code /metrics} shows, so that a
+     * scrape formats figures held in memory and reads no store.
+     */
+    private void refreshGauges() {
+        try {
+            forwarders.refresh();
+            metrics.inbox(admission.waiting());
+            metrics.units(UnitRegistry.countByState(units.units()));
+            metrics.alerts(Alerts.countByRule(units.openAlerts()));
+            metrics.crl(registry.current().crl().nextUpdate(), clock.instant());
+            forwarders.status().forEach(f -> metrics.forwarding(f.upstream(), f.pending(), f.lagSeconds()));
+        } catch (RuntimeException e) {
+            LOG.error("metrics not refreshed", e);
+        }
     }
 
     /** One upstream per tally centre: its broker (MQTT) or its endpoint (HTTPS). */

@@ -126,8 +126,21 @@ public final class HubMain implements Runnable {
         Integer opsPort;
 
         @Option(names = "--ops-bind", defaultValue = "127.0.0.1",
-                description = "Address the operations room listens on (default: ${DEFAULT-VALUE}).")
+                description = "Address the operations room listens on (default: ${DEFAULT-VALUE}); any but a loopback"
+                        + " address needs --ops-cert and --ops-key.")
         String opsBind;
+
+        @Option(names = "--ops-cert", paramLabel = "FILE", description = "PEM certificate (then any intermediates)"
+                + " of the operations room's web address: the room is served over HTTPS.")
+        Path opsCert;
+
+        @Option(names = "--ops-key", paramLabel = "FILE", description = "PEM EC (P-256) private key of --ops-cert,"
+                + " readable by its owner only.")
+        Path opsKey;
+
+        @Option(names = "--metrics-token-file", paramLabel = "FILE", description = "A file holding the bearer token"
+                + " /metrics asks for (16 printable characters at least; default: none asked).")
+        Path metricsTokenFile;
 
         @Option(names = "--ops-users", paramLabel = "FILE", description = "Who may sign in to the operations room"
                 + " (lines written by 'hub ops-user').")
@@ -141,6 +154,17 @@ public final class HubMain implements Runnable {
         @Option(names = "--health-file", description = "Health file, rewritten every 5 s (default: <store>.health.json).")
         Path healthFile;
 
+        private String metricsToken() {
+            if (metricsTokenFile == null) {
+                return null;
+            }
+            try {
+                return java.nio.file.Files.readString(metricsTokenFile).strip();
+            } catch (java.io.IOException e) {
+                throw new HubException("cannot read the metrics token from " + metricsTokenFile + ": " + e);
+            }
+        }
+
         @Override
         public Integer call() throws InterruptedException {
             HubConfig config = new HubConfig(new ElectionFiles(election), broker, store, clientId, queue, queueBytes,
@@ -149,7 +173,8 @@ public final class HubMain implements Runnable {
                             : java.util.Set.of(Topics.RESULT), forwardCa,
                             java.time.Duration.ofMinutes(forwardRefusedFor)),
                     exportTo == null ? null : new ExportSchedule(exportTo, java.time.Duration.ofMinutes(exportEvery)),
-                    opsPort == null ? null : new org.rts.hub.web.OpsRoom(opsBind, opsPort, opsUsers),
+                    opsPort == null ? null : new org.rts.hub.web.OpsRoom(opsBind, opsPort, opsUsers, opsCert,
+                            opsKey, metricsToken()),
                     org.rts.hub.units.Alerts.Settings.DEFAULT.with(alertSeconds));
             if (share != null && !config.store().startsWith("jdbc:postgresql:")) {
                 throw new HubException("--share needs a --store that the hubs of the group have in common:"

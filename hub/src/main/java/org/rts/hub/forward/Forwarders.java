@@ -23,6 +23,7 @@ public final class Forwarders implements AutoCloseable {
     private final Clock clock;
     private final java.time.Duration refusedFor;
     private ForwardQueue status;
+    private volatile List<HealthReport.Forwarding> last = List.of();
 
     /**
      * {@code holder} names this hub in the queues' leases; {@code refusedFor}: see {@link Forwarding#refusedFor}.
@@ -58,8 +59,16 @@ public final class Forwarders implements AutoCloseable {
         return forwarders.stream().flatMap(f -> f.refusing().stream()).toList();
     }
 
-    /** Each upstream's queue: waiting, lag, delivered, refused, last failure. */
-    public synchronized List<HealthReport.Forwarding> status() {
+    /**
+     * Each upstream's queue (waiting, lag, delivered, refused, last failure) as {@link #refresh} last read it: no
+     * store is read here, so the health file and {@code /metrics} cost the queue nothing.
+     */
+    public List<HealthReport.Forwarding> status() {
+        return last;
+    }
+
+    /** Reads each upstream's queue from the store; the hub's scheduler calls it every few seconds. */
+    public synchronized void refresh() {
         List<HealthReport.Forwarding> list = new ArrayList<>();
         long now = clock.millis();
         for (Forwarder f : forwarders) {
@@ -70,9 +79,10 @@ public final class Forwarders implements AutoCloseable {
                         status.lastError(f.upstream())));
             } catch (StoreException e) {
                 LOG.debug("forwarding state not read: {}", e.getMessage());
+                return;
             }
         }
-        return list;
+        last = List.copyOf(list);
     }
 
     /** Stops each forwarder after its delivery in progress; what is left stays queued. */

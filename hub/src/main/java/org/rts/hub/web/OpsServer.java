@@ -1,27 +1,30 @@
 package org.rts.hub.web;
 
+import static org.rts.hub.web.Requests.json;
+import static org.rts.hub.web.Requests.send;
+
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsServer;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.function.Supplier;
+import javax.net.ssl.SSLContext;
 import org.rts.hub.HubException;
-import org.rts.hub.store.SessionStore;
 import org.rts.hub.tally.LiveTally;
 import org.rts.hub.units.Alerts;
 import org.rts.hub.units.UnitRegistry;
@@ -33,68 +36,15 @@ import org.slf4j.LoggerFactory;
  * The operations room's server (the JDK's HTTP server, a virtual thread per request so live streams cost little):
  * a login, then the JSON API ({@code /api/units}, {@code /api/alerts}, {@code /api/tally},
  * {@code /api/readiness.csv}) and a live stream of the same ({@code /api/events}, server-sent events, a snapshot
- * every {@link #EVENT_EVERY}). {@code /metrics} is Prometheus's, without login: bind the server to the operations
- * network. It reads what the hub keeps; nothing here is on the hub's message path.
+ * every {@link #EVENT_EVERY}). {@code /metrics} is Prometheus's, figures held in memory, behind a bearer token when
+ * the room has one. It reads what the hub keeps; nothing here is on the hub's message path.
  */
 public final class OpsServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(OpsServer.class);
     static final Duration SESSION = Duration.ofHours(12);
     static final Duration EVENT_EVERY = Duration.ofSeconds(2);
     static final String COOKIE = "rts_session";
-
-    /**
-     * Where sessions are kept: in the hub's store, so that a hub restarted keeps its signed-in operators and the page
-     * reconnects by itself. Only a hash of each session's token is kept.
-     */
-    public interface Sessions {
-        void open(String tokenHash, String user, Instant until);
-
-        boolean valid(String tokenHash, Instant now);
-
-        void close(String tokenHash);
-    }
-
-    /** Sessions kept in memory only (they end with the process). */
-    public static Sessions inMemory() {
-        Map<String, Instant> map = new ConcurrentHashMap<>();
-        return new Sessions() {
-            @Override
-            public void open(String tokenHash, String user, Instant until) {
-                map.put(tokenHash, until);
-            }
-
-            @Override
-            public boolean valid(String tokenHash, Instant now) {
-                Instant until = map.get(tokenHash);
-                return until != null && !now.isAfter(until);
-            }
-
-            @Override
-            public void close(String tokenHash) {
-                map.remove(tokenHash);
-            }
-        };
-    }
-
-    /** Sessions kept in the hub's store, so a restarted hub keeps its signed-in operators. */
-    public static Sessions stored(SessionStore store) {
-        return new Sessions() {
-            @Override
-            public void open(String tokenHash, String user, Instant until) {
-                store.open(tokenHash, user, until);
-            }
-
-            @Override
-            public boolean valid(String tokenHash, Instant now) {
-                return store.valid(tokenHash, now);
-            }
-
-            @Override
-            public void close(String tokenHash) {
-                store.close(tokenHash);
-            }
-        };
-    }
+    static final String LOGIN_COOKIE = "rts_login";
 
     /** What the server shows, read when asked. */
     public interface Views {
@@ -111,40 +61,63 @@ public final class OpsServer implements AutoCloseable {
 
     private final HttpServer server;
     private final ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor();
-    private final Users users;
+    private final SignIn signIn;
     private final Views views;
     private final Supplier<byte[]> metrics;
+    private final String metricsToken;
     private final Clock clock;
     private final Sessions sessions;
+    /** The cookies' attribute when served over HTTPS, so that a browser never sends them in clear. */
+    private final String secure;
     private final SecureRandom random = new SecureRandom();
     private volatile boolean running = true;
     private byte[] lastEvent;
     private long lastEventAt;
 
-    private OpsServer(HttpServer server, Users users, Views views, Supplier<byte[]> metrics, Sessions sessions,
-                      Clock clock) {
+    private OpsServer(HttpServer server, Users users, String metricsToken, Views views, Supplier<byte[]> metrics,
+                      Sessions sessions, Clock clock) {
         this.server = server;
+        this.metricsToken = metricsToken;
+        this.secure = server instanceof HttpsServer ? " Secure;" : "";
         this.sessions = sessions;
-        this.users = users;
+        this.signIn = new SignIn(users, clock, SignIn.THREADS, SignIn.QUEUE);
         this.views = views;
         this.metrics = metrics;
         this.clock = clock;
     }
 
-    /** Serves on {@code bind} (port 0: any free one). */
-    public static OpsServer start(InetSocketAddress bind, Users users, Views views, Supplier<byte[]> metrics,
-                                  Sessions sessions, Clock clock) {
+    /**
+     * Serves the room as {@code room} says: on its address and port (0: any free one), over HTTPS with its
+     * certificate; plain HTTP is refused on any but a loopback address.
+     */
+    public static OpsServer start(OpsRoom room, Views views, Supplier<byte[]> metrics, Sessions sessions,
+                                  Clock clock) {
+        InetSocketAddress bind = new InetSocketAddress(room.bind(), room.port());
+        SSLContext tls = room.tls();
+        if (tls == null && (bind.getAddress() == null || !bind.getAddress().isLoopbackAddress())) {
+            throw new HubException("the operations room on " + bind.getHostString() + " would be reachable beyond"
+                    + " this host over plain HTTP: give it a certificate and key (--ops-cert, --ops-key) to serve"
+                    + " HTTPS, or bind it to 127.0.0.1");
+        }
+        Users users = Users.read(room.users());
         HttpServer http;
         try {
-            http = HttpServer.create(bind, 64);
+            if (tls == null) {
+                http = HttpServer.create(bind, 64);
+            } else {
+                HttpsServer https = HttpsServer.create(bind, 64);
+                https.setHttpsConfigurator(new HttpsConfigurator(tls));
+                http = https;
+            }
         } catch (IOException e) {
             throw new HubException("cannot serve the operations room on " + bind + ": " + e.getMessage(), e);
         }
-        OpsServer s = new OpsServer(http, users, views, metrics, sessions, clock);
+        OpsServer s = new OpsServer(http, users, room.metricsToken(), views, metrics, sessions, clock);
         http.setExecutor(s.threads);
         http.createContext("/", s::handle);
         http.start();
-        LOG.info("operations room on http://{}:{}/ (metrics on /metrics)", bind.getHostString(), s.port());
+        LOG.info("operations room on {}://{}:{}/ (metrics on /metrics)", tls == null ? "http" : "https",
+                bind.getHostString(), s.port());
         return s;
     }
 
@@ -152,42 +125,14 @@ public final class OpsServer implements AutoCloseable {
         return server.getAddress().getPort();
     }
 
-    private void handle(HttpExchange x) throws IOException {
+    private void handle(HttpExchange x) {
         try (x) {
-            String path = x.getRequestURI().getPath();
-            x.getResponseHeaders().set("X-Content-Type-Options", "nosniff");
-            x.getResponseHeaders().set("Cache-Control", "no-store");
-            x.getResponseHeaders().set("Content-Security-Policy", "default-src 'self'; script-src 'self'"
-                    + " 'unsafe-inline'; style-src 'unsafe-inline'; frame-ancestors 'none'");
-            if (path.equals("/metrics")) {
-                send(x, 200, "text/plain; version=0.0.4; charset=utf-8", metrics.get());
-                return;
-            }
-            if (path.equals("/login")) {
-                login(x);
-                return;
-            }
-            if (!signedIn(x)) {
-                if (path.startsWith("/api/")) {
-                    send(x, 401, "application/json", "{\"error\":\"sign in at /login\"}");
-                } else {
-                    x.getResponseHeaders().set("Location", "/login");
-                    send(x, 303, "text/plain", "sign in at /login");
-                }
-                return;
-            }
-            switch (path) {
-                case "/" -> send(x, 200, "text/html; charset=utf-8", page());
-                case "/api/units" -> json(x, views.units());
-                case "/api/alerts" -> json(x, Map.of("open", views.openAlerts(), "history", views.alertHistory()));
-                case "/api/tally" -> json(x, views.tally());
-                case "/api/readiness.csv" -> {
-                    x.getResponseHeaders().set("Content-Disposition", "attachment; filename=readiness.csv");
-                    send(x, 200, "text/csv; charset=utf-8", views.readinessCsv());
-                }
-                case "/api/events" -> events(x);
-                case "/logout" -> logout(x);
-                default -> send(x, 404, "application/json", "{\"error\":\"no such page\"}");
+            try {
+                route(x);
+            } catch (Requests.BadRequest e) {
+                LOG.debug("operations room: a bad request from {}: {}", x.getRemoteAddress().getAddress(),
+                        e.getMessage());
+                send(x, 400, "text/plain; charset=utf-8", e.getMessage());
             }
         } catch (IOException e) {
             LOG.debug("operations room request ended: {}", e.getMessage());
@@ -196,85 +141,176 @@ public final class OpsServer implements AutoCloseable {
         }
     }
 
-    private void login(HttpExchange x) throws IOException {
-        if (x.getRequestMethod().equals("POST")) {
-            Map<String, String> form = form(x.getRequestBody());
-            String user = form.getOrDefault("user", "");
-            char[] password = form.getOrDefault("password", "").toCharArray();
-            if (users.check(user, password)) {
-                byte[] token = new byte[32];
-                random.nextBytes(token);
-                String id = Base64.getUrlEncoder().withoutPadding().encodeToString(token);
-                sessions.open(hash(id), user, clock.instant().plus(SESSION));
-                x.getResponseHeaders().add("Set-Cookie", COOKIE + "=" + id + "; Path=/; HttpOnly; SameSite=Strict;"
-                        + " Max-Age=" + SESSION.toSeconds());
-                x.getResponseHeaders().set("Location", "/");
-                send(x, 303, "text/plain", "signed in");
-                LOG.info("operations room: {} signed in from {}", user, x.getRemoteAddress().getAddress());
+    private void route(HttpExchange x) throws IOException {
+        String path = x.getRequestURI().getPath();
+        x.getResponseHeaders().set("X-Content-Type-Options", "nosniff");
+        x.getResponseHeaders().set("Cache-Control", "no-store");
+        x.getResponseHeaders().set("Content-Security-Policy", "default-src 'self'; script-src 'self';"
+                + " style-src 'self' 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'");
+        boolean post = x.getRequestMethod().equals("POST");
+        if (path.equals("/metrics")) {
+            if (metricsToken != null && !Requests.same("Bearer " + metricsToken,
+                    x.getRequestHeaders().getFirst("Authorization"))) {
+                x.getResponseHeaders().set("WWW-Authenticate", "Bearer realm=\"rts-hub-metrics\"");
+                send(x, 401, "text/plain", "send the hub's metrics token: Authorization: Bearer <token>");
                 return;
             }
-            LOG.warn("operations room: a wrong password for '{}' from {}", user, x.getRemoteAddress().getAddress());
-            send(x, 401, "text/html; charset=utf-8", loginPage("Wrong user name or password."));
+            send(x, 200, "text/plain; version=0.0.4; charset=utf-8", metrics.get());
             return;
         }
-        send(x, 200, "text/html; charset=utf-8", loginPage(""));
-    }
-
-    private void logout(HttpExchange x) throws IOException {
-        String id = cookie(x);
-        if (id != null) {
-            sessions.close(hash(id));
+        if (path.equals("/login")) {
+            login(x, post);
+            return;
         }
-        x.getResponseHeaders().add("Set-Cookie", COOKIE + "=; Path=/; Max-Age=0");
-        x.getResponseHeaders().set("Location", "/login");
-        send(x, 303, "text/plain", "signed out");
+        String id = session(x);
+        if (id == null) {
+            if (path.startsWith("/api/")) {
+                send(x, 401, "application/json", "{\"error\":\"sign in at /login\"}");
+            } else {
+                Requests.seeOther(x, "/login", "sign in at /login");
+            }
+            return;
+        }
+        if (path.equals("/logout") != post) {
+            x.getResponseHeaders().set("Allow", post ? "GET" : "POST");
+            send(x, 405, "text/plain", post ? "only /logout takes a POST" : "sign out with a POST from the page");
+            return;
+        }
+        switch (path) {
+            case "/" -> send(x, 200, "text/html; charset=utf-8", page(csrf(id)));
+            case "/ops.js" -> send(x, 200, "text/javascript; charset=utf-8", resource("ops.js"));
+            case "/api/units" -> json(x, views.units());
+            case "/api/alerts" -> json(x, Map.of("open", views.openAlerts(), "history", views.alertHistory()));
+            case "/api/tally" -> json(x, views.tally());
+            case "/api/readiness.csv" -> {
+                x.getResponseHeaders().set("Content-Disposition", "attachment; filename=readiness.csv");
+                send(x, 200, "text/csv; charset=utf-8", views.readinessCsv());
+            }
+            case "/api/events" -> events(x, id);
+            case "/logout" -> logout(x, id);
+            default -> send(x, 404, "application/json", "{\"error\":\"no such page\"}");
+        }
     }
 
-    /** The operations room's page: all data goes in as text through the DOM, never as markup. */
-    private static byte[] page() throws IOException {
-        try (InputStream in = OpsServer.class.getResourceAsStream("/org/rts/hub/web/ops.html")) {
+    private void login(HttpExchange x, boolean post) throws IOException {
+        if (!post) {
+            loginForm(x, 200, "");
+            return;
+        }
+        Map<String, String> form = Requests.form(x.getRequestBody());
+        if (!Requests.same(Requests.cookie(x, LOGIN_COOKIE), form.get("csrf"))) {
+            loginForm(x, 403, "The form has expired: sign in again.");
+            return;
+        }
+        String user = form.getOrDefault("user", "");
+        InetAddress from = x.getRemoteAddress().getAddress();
+        SignIn.Outcome outcome;
+        try {
+            outcome = signIn.attempt(user, form.getOrDefault("password", "").toCharArray(), from);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return;
+        }
+        switch (outcome) {
+            case SignIn.SignedIn ok -> {
+                String id = token();
+                sessions.open(hash(id), user, clock.instant().plus(SESSION));
+                x.getResponseHeaders().add("Set-Cookie", COOKIE + "=" + id + "; Path=/; HttpOnly; SameSite=Strict;"
+                        + secure + " Max-Age=" + SESSION.toSeconds());
+                x.getResponseHeaders().add("Set-Cookie", LOGIN_COOKIE + "=; Path=/login;" + secure + " Max-Age=0");
+                Requests.seeOther(x, "/", "signed in");
+                LOG.info("operations room: {} signed in from {}", Requests.printable(user), from);
+            }
+            case SignIn.Wrong wrong -> {
+                LOG.warn("operations room: a wrong password for '{}' from {}", Requests.printable(user), from);
+                loginForm(x, 401, "Wrong user name or password.");
+            }
+            case SignIn.Throttled t -> {
+                LOG.warn("operations room: a sign-in for '{}' from {} refused: too many attempts {}",
+                        Requests.printable(user), from, t.account() ? "for the account" : "from the address");
+                x.getResponseHeaders().set("Retry-After", String.valueOf(t.retryAfter().toSeconds() + 1));
+                loginForm(x, 429, "Too many sign-in attempts " + (t.account() ? "for this account" : "from this"
+                        + " address") + ", try again in " + t.minutes() + " minutes.");
+            }
+            case SignIn.Busy busy -> {
+                x.getResponseHeaders().set("Retry-After", "5");
+                loginForm(x, 503, "The hub is checking other sign-ins: try again in a moment.");
+            }
+        }
+    }
+
+    private void logout(HttpExchange x, String id) throws IOException {
+        if (!Requests.same(csrf(id), Requests.form(x.getRequestBody()).get("csrf"))) {
+            send(x, 403, "text/plain", "sign out from the page");
+            return;
+        }
+        sessions.close(hash(id));
+        x.getResponseHeaders().add("Set-Cookie", COOKIE + "=; Path=/;" + secure + " Max-Age=0");
+        Requests.seeOther(x, "/login", "signed out");
+    }
+
+    private String token() {
+        byte[] token = new byte[32];
+        random.nextBytes(token);
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(token);
+    }
+
+    /** The page's token for its forms: derived from the session's, so only a holder of the cookie can know it. */
+    private static String csrf(String sessionId) {
+        return hash("csrf:" + sessionId);
+    }
+
+    /** The operations room's page, with its token for the sign-out form; all data goes in as text, never markup. */
+    private static byte[] page(String csrf) throws IOException {
+        return new String(resource("ops.html"), StandardCharsets.UTF_8).replace("{{csrf}}", csrf)
+                .getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static byte[] resource(String name) throws IOException {
+        try (InputStream in = OpsServer.class.getResourceAsStream("/org/rts/hub/web/" + name)) {
             if (in == null) {
-                throw new IOException("the operations room page is missing from the hub");
+                throw new IOException("the operations room's " + name + " is missing from the hub");
             }
             return in.readAllBytes();
         }
     }
 
-    private static String loginPage(String message) {
+    /** The sign-in form, with a new token that the form must send back with the cookie set beside it. */
+    private void loginForm(HttpExchange x, int status, String message) throws IOException {
+        String token = token();
+        x.getResponseHeaders().add("Set-Cookie", LOGIN_COOKIE + "=" + token + "; Path=/login; HttpOnly;"
+                + " SameSite=Strict;" + secure + " Max-Age=3600");
+        send(x, status, "text/html; charset=utf-8", loginPage(token, message));
+    }
+
+    private static String loginPage(String token, String message) {
         return "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>RTS operations room</title>"
                 + "</head><body><h1>RTS operations room</h1><form method=\"post\" action=\"/login\">"
+                + "<input type=\"hidden\" name=\"csrf\" value=\"" + token + "\">"
                 + "<label>User <input name=\"user\" autocomplete=\"username\"></label> "
                 + "<label>Password <input name=\"password\" type=\"password\" autocomplete=\"current-password\">"
                 + "</label> <button>Sign in</button></form><p id=\"message\">" + message + "</p></body></html>";
     }
 
-    private boolean signedIn(HttpExchange x) {
-        String id = cookie(x);
-        return id != null && sessions.valid(hash(id), clock.instant());
+    /** The session's token when the request carries a valid one, else null. */
+    private String session(HttpExchange x) {
+        String id = Requests.cookie(x, COOKIE);
+        return id != null && sessions.valid(hash(id), clock.instant()) ? id : null;
     }
 
     private static String hash(String token) {
         return org.rts.protocol.jws.Jws.hash(token.getBytes(StandardCharsets.US_ASCII));
     }
 
-    private static String cookie(HttpExchange x) {
-        for (String header : x.getRequestHeaders().getOrDefault("Cookie", List.of())) {
-            for (String part : header.split(";")) {
-                String p = part.strip();
-                if (p.startsWith(COOKIE + "=")) {
-                    return p.substring(COOKIE.length() + 1);
-                }
-            }
-        }
-        return null;
-    }
-
-    /** Server-sent events: a snapshot of units, open alerts and tally now, then every few seconds. */
-    private void events(HttpExchange x) throws IOException {
+    /**
+     * Server-sent events: a snapshot of units, open alerts and tally now, then every few seconds while the session
+     * holds; the stream ends once it has ended (signed out or expired).
+     */
+    private void events(HttpExchange x, String id) throws IOException {
         x.getResponseHeaders().set("Content-Type", "text/event-stream; charset=utf-8");
         x.sendResponseHeaders(200, 0);
         OutputStream out = x.getResponseBody();
-        while (running) {
+        while (running && sessions.valid(hash(id), clock.instant())) {
             out.write(snapshot());
             out.flush();
             try {
@@ -304,39 +340,11 @@ public final class OpsServer implements AutoCloseable {
         return lastEvent;
     }
 
-    private static void json(HttpExchange x, Object value) throws IOException {
-        send(x, 200, "application/json", Json.mapper().writeValueAsBytes(value));
-    }
-
-    private static void send(HttpExchange x, int status, String type, String body) throws IOException {
-        send(x, status, type, body.getBytes(StandardCharsets.UTF_8));
-    }
-
-    private static void send(HttpExchange x, int status, String type, byte[] body) throws IOException {
-        x.getResponseHeaders().set("Content-Type", type);
-        x.sendResponseHeaders(status, body.length == 0 ? -1 : body.length);
-        if (body.length > 0) {
-            x.getResponseBody().write(body);
-        }
-    }
-
-    private static Map<String, String> form(InputStream in) throws IOException {
-        Map<String, String> map = new HashMap<>();
-        String body = new String(in.readNBytes(8192), StandardCharsets.UTF_8);
-        for (String pair : body.split("&")) {
-            int eq = pair.indexOf('=');
-            if (eq > 0) {
-                map.put(URLDecoder.decode(pair.substring(0, eq), StandardCharsets.UTF_8),
-                        URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
-            }
-        }
-        return map;
-    }
-
     @Override
     public void close() {
         running = false;
         server.stop(1);
         threads.shutdownNow();
+        signIn.close();
     }
 }

@@ -19,7 +19,7 @@ import org.rts.hub.HubException;
  * The operations room's users: a file of {@code name:pbkdf2$<iterations>$<salt>$<hash>} lines (PBKDF2 with
  * HMAC-SHA-256, base64), written with {@code hub ops-user}. No password is kept in clear anywhere.
  */
-public final class Users {
+public final class Users implements SignIn.Passwords {
     static final int ITERATIONS = 210_000;
     private final Map<String, String> hashes;
 
@@ -69,7 +69,13 @@ public final class Users {
                 + b64.encodeToString(derive(password, salt, ITERATIONS));
     }
 
+    @Override
+    public boolean knows(String name) {
+        return hashes.containsKey(name);
+    }
+
     /** Whether {@code password} is {@code name}'s, in time that does not depend on where it differs. */
+    @Override
     public boolean check(String name, char[] password) {
         String stored = hashes.get(name);
         if (stored == null) {

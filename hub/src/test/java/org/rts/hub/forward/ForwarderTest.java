@@ -129,6 +129,21 @@ class ForwarderTest {
     }
 
     @Test
+    void the_queues_state_is_read_by_the_periodic_refresh_and_a_look_reads_no_store() throws Exception {
+        store.forwardTo(List.of(url()), Set.of(Topics.RESULT));
+        script = n -> new Answer(503, "3600");
+        acceptResults();
+        try (Forwarders forwarders = new Forwarders(storeLocation(), "hub-1", election.id, Clock.systemUTC())) {
+            forwarders.start(List.of(upstream()));
+            assertEquals(List.of(), forwarders.status(), "nothing read before the first refresh");
+            forwarders.refresh();
+            assertEquals(3, forwarders.status().get(0).pending());
+            forwarders.close();
+            assertEquals(3, forwarders.status().get(0).pending(), "kept in memory, the store closed");
+        }
+    }
+
+    @Test
     void accepted_results_are_queued_with_their_decision_and_delivered_with_the_hash_as_key() throws Exception {
         store.forwardTo(List.of(url()), Set.of(Topics.RESULT));
         List<String> hashes = acceptResults();

@@ -8,7 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.BufferedReader;
 import java.io.InputStream;
 import java.io.InputStreamReader;
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -19,10 +18,14 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.rts.hub.HubException;
 import org.rts.hub.tally.LiveTally;
@@ -38,7 +41,7 @@ class OpsServerTest {
     private final HttpClient http = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).build();
     private final Instant at = Instant.parse("2026-11-26T10:00:00Z");
     private volatile List<UnitRegistry.UnitStatus> units = List.of();
-    private final OpsServer.Sessions sessions = OpsServer.inMemory();
+    private final Sessions sessions = Sessions.inMemory();
     private OpsServer.Views views;
     private Path usersFile;
 
@@ -78,7 +81,7 @@ class OpsServerTest {
         };
         this.views = views;
         this.usersFile = users;
-        server = OpsServer.start(new InetSocketAddress("127.0.0.1", 0), Users.read(users), views,
+        server = OpsServer.start(new OpsRoom("127.0.0.1", 0, users), views,
                 () -> "rts_hub_units{state=\"ONLINE\"} 1.0\n".getBytes(StandardCharsets.UTF_8), sessions,
                 Clock.systemUTC());
     }
@@ -100,16 +103,41 @@ class OpsServerTest {
         return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
     }
 
+    /** Signs in as a browser does: the form first, with its token and the cookie beside it, then the POST. */
     private HttpResponse<String> login(String user, String password) throws Exception {
-        return http.send(HttpRequest.newBuilder(uri("/login")).header("Content-Type",
-                "application/x-www-form-urlencoded").POST(HttpRequest.BodyPublishers.ofString("user=" + user
-                + "&password=" + password.replace(" ", "+"))).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> form = get("/login", null);
+        String cookie = cookie(form, OpsServer.LOGIN_COOKIE);
+        return post("/login", cookie, "csrf=" + hidden(form.body(), "csrf") + "&user=" + user + "&password="
+                + password.replace(" ", "+"));
+    }
+
+    private HttpResponse<String> post(String path, String cookie, String form) throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(uri(path)).header("Content-Type",
+                "application/x-www-form-urlencoded").POST(HttpRequest.BodyPublishers.ofString(form));
+        if (cookie != null) {
+            b.header("Cookie", cookie);
+        }
+        return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static String cookie(HttpResponse<?> r, String name) {
+        String set = r.headers().allValues("Set-Cookie").stream().filter(c -> c.startsWith(name + "="))
+                .findFirst().orElseThrow(() -> new AssertionError("no cookie " + name + ": " + r.headers()));
+        return set.substring(0, set.indexOf(';'));
+    }
+
+    private static String hidden(String html, String name) {
+        String marker = "name=\"" + name + "\" value=\"";
+        int at = html.indexOf(marker);
+        assertTrue(at >= 0, html);
+        return html.substring(at + marker.length(), html.indexOf('"', at + marker.length()));
     }
 
     private String session() throws Exception {
         HttpResponse<String> r = login("amal", "correct horse");
         assertEquals(303, r.statusCode(), r.body());
-        String setCookie = r.headers().firstValue("Set-Cookie").orElseThrow();
+        String setCookie = r.headers().allValues("Set-Cookie").stream().filter(c -> c.startsWith(OpsServer.COOKIE))
+                .findFirst().orElseThrow();
         assertTrue(setCookie.contains("HttpOnly") && setCookie.contains("SameSite=Strict"), setCookie);
         return setCookie.substring(0, setCookie.indexOf(';'));
     }
@@ -139,8 +167,86 @@ class OpsServerTest {
         HttpResponse<String> csv = get("/api/readiness.csv", cookie);
         assertEquals("text/csv; charset=utf-8", csv.headers().firstValue("Content-Type").orElseThrow());
         assertTrue(csv.body().contains("dev-1,yes"));
-        assertEquals(303, get("/logout", cookie).statusCode());
+        assertEquals(303, post("/logout", cookie, "csrf=" + hidden(get("/", cookie).body(), "csrf")).statusCode());
         assertEquals(401, get("/api/units", cookie).statusCode());
+    }
+
+    @Test
+    void an_account_tried_too_often_is_answered_429_saying_when_to_try_again() throws Exception {
+        for (int i = 0; i < SignIn.PER_USER; i++) {
+            assertEquals(401, login("amal", "wrong password").statusCode());
+        }
+        HttpResponse<String> r = login("amal", "correct horse");
+        assertEquals(429, r.statusCode());
+        assertTrue(r.body().matches("(?s).*Too many sign-in attempts for this account, try again in \\d+ minutes.*"),
+                r.body());
+        assertTrue(r.headers().firstValue("Retry-After").isPresent());
+    }
+
+    @Test
+    void sign_out_is_a_post_carrying_the_page_token() throws Exception {
+        String cookie = session();
+        assertEquals(405, get("/logout", cookie).statusCode());
+        assertEquals(403, post("/logout", cookie, "").statusCode());
+        assertEquals(403, post("/logout", cookie, "csrf=" + hidden(get("/", session()).body(), "csrf"))
+                .statusCode(), "another session's token");
+        assertEquals(405, post("/api/units", cookie, "").statusCode());
+        assertEquals(200, get("/api/units", cookie).statusCode());
+    }
+
+    @Test
+    void the_sign_in_form_is_refused_without_its_token_and_cookie() throws Exception {
+        HttpResponse<String> form = get("/login", null);
+        String token = hidden(form.body(), "csrf");
+        String cookie = cookie(form, OpsServer.LOGIN_COOKIE);
+        String other = cookie(get("/login", null), OpsServer.LOGIN_COOKIE);
+        String credentials = "&user=amal&password=correct+horse";
+        assertEquals(403, post("/login", null, "csrf=" + token + credentials).statusCode());
+        assertEquals(403, post("/login", cookie, credentials).statusCode());
+        assertEquals(403, post("/login", other, "csrf=" + token + credentials).statusCode());
+        assertEquals(303, post("/login", cookie, "csrf=" + token + credentials).statusCode());
+    }
+
+    @Test
+    void a_malformed_escape_is_answered_400_in_a_line() throws Exception {
+        HttpResponse<String> form = get("/login", null);
+        HttpResponse<String> r = post("/login", cookie(form, OpsServer.LOGIN_COOKIE), "csrf="
+                + hidden(form.body(), "csrf") + "&user=%zz&password=%");
+        assertEquals(400, r.statusCode());
+        assertEquals("malformed %-escape in the form", r.body());
+        assertTrue(raw("GET /api/units?q=%zz% HTTP/1.1").startsWith("HTTP/1.1 400 "));
+        assertTrue(raw("GET /%zz HTTP/1.1").startsWith("HTTP/1.1 400 "));
+    }
+
+    /** The status line the server answers {@code requestLine} with, sent as is (no client accepts a bad URI). */
+    private String raw(String requestLine) throws Exception {
+        try (java.net.Socket s = new java.net.Socket("127.0.0.1", server.port())) {
+            s.getOutputStream().write((requestLine + "\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            return new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.US_ASCII)).readLine();
+        }
+    }
+
+    @Test
+    void the_page_runs_only_scripts_it_serves() throws Exception {
+        String cookie = session();
+        HttpResponse<String> page = get("/", cookie);
+        String csp = page.headers().firstValue("Content-Security-Policy").orElseThrow();
+        String scripts = csp.substring(csp.indexOf("script-src"));
+        assertFalse(scripts.substring(0, scripts.indexOf(';')).contains("unsafe-inline"), csp);
+        assertTrue(page.body().contains("<script src=\"/ops.js\"></script>"), page.body());
+        assertFalse(page.body().contains("<script>"), "an inline script");
+        HttpResponse<String> js = get("/ops.js", cookie);
+        assertEquals("text/javascript; charset=utf-8", js.headers().firstValue("Content-Type").orElseThrow());
+        assertTrue(js.body().contains("new EventSource(\"/api/events\")"), js.body());
+    }
+
+    @Test
+    void user_names_are_logged_without_line_breaks_or_controls() {
+        String logged = Requests.printable("amal\r\n2026-11-26 10:00:00 INFO signed in\u202e\u001b[2J");
+        assertFalse(logged.contains("\r") || logged.contains("\n") || logged.contains("\u202e")
+                || logged.contains("\u001b"), logged);
+        assertEquals("amal\\u000d\\u000a2026", logged.substring(0, 20));
     }
 
     @Test
@@ -162,6 +268,61 @@ class OpsServerTest {
         }
     }
 
+    @Test
+    @Timeout(60)
+    void live_events_end_when_their_session_is_signed_out() throws Exception {
+        String cookie = session();
+        try (BufferedReader in = stream(cookie)) {
+            next(in);
+            assertEquals(303, post("/logout", cookie, "csrf=" + hidden(get("/", cookie).body(), "csrf"))
+                    .statusCode());
+            while (in.readLine() != null) {
+                // snapshots sent before the sign-out was seen
+            }
+        }
+    }
+
+    @Test
+    @Timeout(60)
+    void live_events_end_when_their_session_expires() throws Exception {
+        server.close();
+        AtomicReference<Instant> now = new AtomicReference<>(at);
+        Clock clock = new Clock() {
+            @Override
+            public ZoneId getZone() {
+                return ZoneOffset.UTC;
+            }
+
+            @Override
+            public Clock withZone(ZoneId zone) {
+                return this;
+            }
+
+            @Override
+            public Instant instant() {
+                return now.get();
+            }
+        };
+        server = OpsServer.start(new OpsRoom("127.0.0.1", 0, usersFile), views,
+                () -> new byte[0], sessions, clock);
+        String cookie = session();
+        try (BufferedReader in = stream(cookie)) {
+            next(in);
+            now.set(at.plus(OpsServer.SESSION).plusSeconds(1));
+            while (in.readLine() != null) {
+                // snapshots sent before the expiry was seen
+            }
+        }
+        assertEquals(401, get("/api/units", cookie).statusCode());
+    }
+
+    private BufferedReader stream(String cookie) throws Exception {
+        HttpResponse<InputStream> stream = http.send(HttpRequest.newBuilder(uri("/api/events")).header("Cookie",
+                cookie).header("Accept", "text/event-stream").build(), HttpResponse.BodyHandlers.ofInputStream());
+        assertEquals(200, stream.statusCode());
+        return new BufferedReader(new InputStreamReader(stream.body(), StandardCharsets.UTF_8));
+    }
+
     private static String next(BufferedReader in) throws Exception {
         String line;
         while ((line = in.readLine()) != null) {
@@ -177,7 +338,7 @@ class OpsServerTest {
         String cookie = session();
         int port = server.port();
         server.close();
-        server = OpsServer.start(new InetSocketAddress("127.0.0.1", port), Users.read(usersFile), views,
+        server = OpsServer.start(new OpsRoom("127.0.0.1", port, usersFile), views,
                 () -> new byte[0], sessions, Clock.systemUTC());
         assertEquals(200, get("/api/units", cookie).statusCode());
     }
@@ -187,6 +348,31 @@ class OpsServerTest {
         HttpResponse<String> m = get("/metrics", null);
         assertEquals(200, m.statusCode());
         assertTrue(m.body().contains("rts_hub_units{state=\"ONLINE\"} 1.0"), m.body());
+    }
+
+    @Test
+    void with_a_token_configured_metrics_ask_for_it() throws Exception {
+        server.close();
+        String token = "s3cret-metrics-token-0123";
+        server = OpsServer.start(new OpsRoom("127.0.0.1", 0, usersFile, null, null, token), views,
+                () -> "rts_hub_inbox_messages 0.0\n".getBytes(StandardCharsets.UTF_8), sessions, Clock.systemUTC());
+        HttpResponse<String> none = get("/metrics", null);
+        assertEquals(401, none.statusCode());
+        assertTrue(none.headers().firstValue("WWW-Authenticate").orElseThrow().startsWith("Bearer"));
+        assertFalse(none.body().contains("rts_hub"));
+        assertEquals(401, metrics("Bearer not-the-token-at-all-x").statusCode());
+        assertEquals(401, metrics(token).statusCode(), "the token without its scheme");
+        HttpResponse<String> m = metrics("Bearer " + token);
+        assertEquals(200, m.statusCode());
+        assertTrue(m.body().contains("rts_hub_inbox_messages"), m.body());
+        assertThrows(IllegalArgumentException.class, () -> new OpsRoom("127.0.0.1", 0, usersFile, null, null,
+                "short"));
+        assertFalse(new OpsRoom("127.0.0.1", 0, usersFile, null, null, token).toString().contains(token));
+    }
+
+    private HttpResponse<String> metrics(String authorization) throws Exception {
+        return http.send(HttpRequest.newBuilder(uri("/metrics")).header("Authorization", authorization).build(),
+                HttpResponse.BodyHandlers.ofString());
     }
 
     @Test

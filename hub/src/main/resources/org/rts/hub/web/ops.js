@@ -1,0 +1,156 @@
+"use strict";
+const WORDS = {
+  en: { title: "Operations room", readiness: "Readiness report (CSV)", logout: "Sign out", alerts: "Open alerts",
+    rule: "Alert", unit: "Unit", station: "Station", detail: "Detail", "open-for": "Open for",
+    regions: "Turnout and results by region", region: "Region", stations: "Stations", turnout: "Turnout",
+    reported: "Reported", pending: "Pending", rejected: "Rejected", flagged: "Flagged", votes: "Votes",
+    units: "Units", "all-states": "All states", "pending-only": "With messages waiting", state: "State",
+    "battery-below": "Battery below",
+    battery: "Battery", "last-seen": "Last seen", history: "Unit", "unit-alerts": "Its alerts",
+    filter: "Filter: unit, station, region", nation: "Nation", minutes: "min",
+    constituencies: "Results by constituency and race", constituency: "Constituency", race: "Race", live: "live",
+    reconnecting: "reconnecting...", online: "online", lost: "lost", silent: "silent", offline: "offline",
+    lang: "عربي" },
+  ar: { title: "غرفة العمليات", readiness: "تقرير الجاهزية (CSV)", logout: "خروج", alerts: "التنبيهات المفتوحة",
+    rule: "التنبيه", unit: "الجهاز", station: "المحطة", detail: "التفاصيل", "open-for": "مفتوح منذ",
+    regions: "المشاركة والنتائج حسب المنطقة", region: "المنطقة", stations: "المحطات", turnout: "المشاركة",
+    reported: "أُبلغ", pending: "معلّق", rejected: "مرفوض", flagged: "مُعلَّم", votes: "الأصوات",
+    units: "الأجهزة", "all-states": "كل الحالات", "pending-only": "برسائل بانتظار الإرسال", state: "الحالة",
+    "battery-below": "البطارية أقل من",
+    battery: "البطارية", "last-seen": "آخر اتصال", history: "الجهاز", "unit-alerts": "تنبيهاته",
+    filter: "تصفية: جهاز، محطة، منطقة", nation: "الوطني", minutes: "دقيقة",
+    constituencies: "النتائج حسب الدائرة والسباق", constituency: "الدائرة", race: "السباق", live: "مباشر",
+    reconnecting: "إعادة الاتصال...", online: "متصل", lost: "مفقود", silent: "صامت", offline: "غير متصل",
+    lang: "English" }
+};
+let lang = localStorage.getItem("rts-lang") || "en";
+let data = { units: [], alerts: [], tally: null };
+let sortKey = "device", sortUp = true, selected = null, history = [];
+const $ = (id) => document.getElementById(id);
+const t = (key) => (WORDS[lang] && WORDS[lang][key]) || key;
+// every value from the hub is shown as text: markup never runs, and bidi controls are shown, not obeyed
+const safe = (v) => v === null || v === undefined ? "" : String(v).replace(/[\u200e\u200f\u202a-\u202e\u2066-\u2069]/g,
+  (c) => "[U+" + c.charCodeAt(0).toString(16).toUpperCase().padStart(4, "0") + "]");
+function cell(row, value, cls, ours) {
+  const td = document.createElement("td");
+  const b = document.createElement("bdi");
+  b.textContent = ours ? String(value) : safe(value);
+  td.appendChild(b);
+  if (cls) td.className = cls;
+  row.appendChild(td);
+  return td;
+}
+function applyLanguage() {
+  document.documentElement.lang = lang;
+  document.documentElement.dir = lang === "ar" ? "rtl" : "ltr";
+  document.querySelectorAll("[data-t]").forEach((e) => { e.textContent = t(e.dataset.t); });
+  document.querySelectorAll("[data-tp]").forEach((e) => { e.placeholder = t(e.dataset.tp); });
+  $("lang").textContent = t("lang");
+  render();
+}
+const regionOf = {};
+function render() {
+  const tally = data.tally;
+  if (tally) tally.stations.forEach((s) => { regionOf[s.station] = s.region; });
+  const counts = {};
+  data.units.forEach((u) => { counts[u.state] = (counts[u.state] || 0) + 1; });
+  $("summary").textContent = ["ONLINE", "SILENT", "LOST", "OFFLINE"].map((s) => t(s.toLowerCase()) + " "
+    + (counts[s] || 0)).join(" · ") + " · " + t("alerts") + " " + data.alerts.length;
+  const now = Date.now();
+  const alerts = $("alerts").tBodies[0];
+  alerts.replaceChildren();
+  data.alerts.forEach((a) => {
+    const tr = alerts.insertRow();
+    tr.className = "alert";
+    cell(tr, a.rule); cell(tr, a.subject); cell(tr, a.station); cell(tr, a.detail);
+    cell(tr, Math.floor((now - Date.parse(a.opened)) / 60000) + " " + t("minutes"));
+  });
+  const regionRows = $("regions").tBodies[0];
+  regionRows.replaceChildren();
+  if (tally) {
+    // stations without a region are only listed apart when some stations have one
+    const regions = tally.regions.filter((r) => r.region !== "" || tally.regions.length > 1);
+    [tally.nation].concat(regions).forEach((r, i) => {
+      const tr = regionRows.insertRow();
+      const race = r.races[0] || { reported: 0, pending: 0, rejected: 0, flagged: 0, votes: {} };
+      cell(tr, i === 0 ? t("nation") : r.region === "" ? "-" : r.region);
+      cell(tr, r.stations);
+      cell(tr, r.turnout + (r.registered ? " (" + (100 * r.turnout / r.registered).toFixed(1) + "%)" : ""));
+      cell(tr, race.reported); cell(tr, race.pending); cell(tr, race.rejected); cell(tr, race.flagged);
+      cell(tr, Object.entries(race.votes).map(([c, n]) => c + " " + n).join(", "));
+    });
+  }
+  const constituencyRows = $("constituencies").tBodies[0];
+  constituencyRows.replaceChildren();
+  $("constituencies-section").hidden = !tally || !tally.constituencies || tally.constituencies.length === 0;
+  if (tally && tally.constituencies) {
+    tally.constituencies.forEach((c) => c.races.forEach((race) => {
+      const tr = constituencyRows.insertRow();
+      cell(tr, c.region); cell(tr, race.race); cell(tr, race.stations); cell(tr, race.reported);
+      cell(tr, race.pending); cell(tr, race.rejected); cell(tr, race.flagged);
+      cell(tr, Object.entries(race.votes).map(([k, n]) => k + " " + n).join(", "));
+    }));
+  }
+  const filter = $("filter").value.toLowerCase();
+  const state = $("state").value;
+  const pendingOnly = $("pending-only").checked;
+  const below = $("battery-below").value === "" ? null : Number($("battery-below").value);
+  const rows = data.units.map((u) => ({ device: u.device, station: u.station, region: regionOf[u.station] || "",
+    state: u.state, battery: u.telemetry && u.telemetry.battery !== null ? u.telemetry.battery : null,
+    pending: u.telemetry ? u.telemetry.pending : null, lastSeen: u.lastSeen, raw: u }))
+    .filter((r) => (!state || r.state === state) && (!pendingOnly || r.pending > 0)
+      && (below === null || (r.battery !== null && r.battery < below))
+      && (!filter || (r.device + " " + r.station + " " + r.region).toLowerCase().includes(filter)))
+    .sort((a, b) => { const x = a[sortKey], y = b[sortKey];
+      const c = x === y ? 0 : x === null ? 1 : y === null ? -1 : x < y ? -1 : 1; return sortUp ? c : -c; });
+  const units = $("units").tBodies[0];
+  units.replaceChildren();
+  rows.forEach((r) => {
+    const tr = units.insertRow();
+    tr.dataset.device = r.device;
+    cell(tr, r.device); cell(tr, r.station); cell(tr, r.region); cell(tr, t(r.state.toLowerCase()), r.state);
+    cell(tr, r.battery === null ? "?" : Math.round(r.battery) + "%"); cell(tr, r.pending === null ? "?" : r.pending);
+    cell(tr, r.lastSeen ? new Date(r.lastSeen).toLocaleString(lang === "ar" ? "ar-u-nu-latn" : "en-GB") : "", null,
+      true);
+    tr.onclick = () => { selected = r.device; loadHistory(); render(); };
+  });
+  renderUnit();
+}
+function renderUnit() {
+  const u = data.units.find((x) => x.device === selected);
+  $("unit").hidden = !u;
+  if (!u) return;
+  $("unit-name").textContent = safe(u.device);
+  const body = $("unit-details").tBodies[0];
+  body.replaceChildren();
+  const tm = u.telemetry || {};
+  [["state", u.state], ["last-seen", u.lastSeen], ["battery", tm.battery], ["pending", tm.pending]]
+    .concat(Object.entries(tm).filter(([k]) => !["battery", "pending"].includes(k)))
+    .concat(u.flags.map((f) => ["flag", f])).forEach(([k, v]) => {
+      const tr = body.insertRow(); cell(tr, t(k)); cell(tr, v);
+    });
+  const alerts = $("unit-alerts").tBodies[0];
+  alerts.replaceChildren();
+  history.filter((a) => a.subject === u.device).forEach((a) => {
+    const tr = alerts.insertRow(); cell(tr, a.rule); cell(tr, a.detail); cell(tr, a.opened); cell(tr, a.closed || "");
+  });
+}
+async function loadHistory() {
+  const r = await fetch("/api/alerts");
+  if (r.ok) { const j = await r.json(); history = j.open.concat(j.history); renderUnit(); }
+}
+document.querySelectorAll("th[data-sort]").forEach((th) => th.onclick = () => {
+  sortUp = sortKey === th.dataset.sort ? !sortUp : true; sortKey = th.dataset.sort; render(); });
+["filter", "state", "pending-only", "battery-below"].forEach((id) => $(id).addEventListener("input", render));
+$("lang").onclick = () => { lang = lang === "ar" ? "en" : "ar"; localStorage.setItem("rts-lang", lang); applyLanguage(); };
+function listen() {
+  const events = new EventSource("/api/events");
+  events.addEventListener("snapshot", (e) => { data = JSON.parse(e.data); $("status").textContent = t("live"); render(); });
+  events.onerror = async () => {
+    $("status").textContent = t("reconnecting");
+    // the hub restarted or the session ended: sign in again if asked, else the stream reconnects by itself
+    try { const r = await fetch("/api/units"); if (r.status === 401) location.href = "/login"; } catch (e) { /* down */ }
+  };
+}
+applyLanguage();
+listen();
