@@ -39,6 +39,7 @@ import org.rts.protocol.export.ExportManifest;
 import org.rts.protocol.export.ExportRecord;
 import org.rts.protocol.message.Mode;
 import org.rts.protocol.pki.Pem;
+import org.rts.provisioning.audit.CaPin;
 import org.rts.provisioning.audit.ExportVerifier;
 import org.rts.provisioning.election.ElectionAuthority;
 import org.rts.provisioning.enrolment.Enrolment;
@@ -118,8 +119,16 @@ class ExporterTest {
         }
     }
 
-    private static ExportVerifier.Result verify(Path export) {
-        return ExportVerifier.verify(export, null);
+    private ExportVerifier.Result verify(Path export) {
+        return verify(export, List.of());
+    }
+
+    private String caSha256() {
+        return CaPin.of(election.files.caCertificate()).sha256();
+    }
+
+    private ExportVerifier.Result verify(Path export, List<Path> treeHeads) {
+        return ExportVerifier.verify(export, CaPin.of(election.files.caCertificate()), treeHeads);
     }
 
     @Test
@@ -157,7 +166,7 @@ class ExporterTest {
                 + ": 8 leaves")), result.checked().toString());
         Path held = dir.resolve("held-receipt.json");
         Files.writeString(held, records(out).get(0).receipt());
-        result = ExportVerifier.verify(out, null, List.of(held));
+        result = verify(out, List.of(held));
         assertTrue(result.ok(), result.problems().toString());
         assertTrue(result.checked().stream().anyMatch(c -> c.contains("the tree head of 1 leaves of "
                 + TestElection.LOG + " signed at") && c.contains("is consistent with the exported log of 8")),
@@ -200,7 +209,7 @@ class ExporterTest {
         Path shortened = export("shortened");
         ExportVerifier.Result alone = verify(shortened);
         assertTrue(alone.ok(), "a consistent store, shortened: " + alone.problems());
-        ExportVerifier.Result withReceipt = ExportVerifier.verify(shortened, null, List.of(held));
+        ExportVerifier.Result withReceipt = verify(shortened, List.of(held));
         assertFalse(withReceipt.ok());
         assertTrue(withReceipt.problems().stream().anyMatch(p -> p.contains("the hub signed 2 leaves of "
                 + TestElection.LOG) && p.contains("is not a continuation of it")), withReceipt.problems().toString());
@@ -359,7 +368,7 @@ class ExporterTest {
             throws Exception {
         Path out = export("export");
         Recipe recipe = Recipe.fromVerifyMd();
-        Recipe.Run run = recipe.run(out);
+        Recipe.Run run = recipe.run(out, caSha256());
         assertEquals(0, run.exit(), run.output());
         assertTrue(run.output().contains("export verified: 8 records, 3 chains"), run.output());
         assertTrue(run.output().contains("hub.pem: OK") && run.output().contains("verify OK"), run.output());
@@ -368,7 +377,7 @@ class ExporterTest {
             return records;
         });
         resign(out);
-        run = recipe.run(out);
+        run = recipe.run(out, caSha256());
         assertEquals(1, run.exit(), run.output());
         assertTrue(run.output().contains("PROBLEM: unit dev-2: last message missing"), run.output());
         assertTrue(run.output().contains("PROBLEM: 1 leaves answer no record, 0 dropped"), run.output());
@@ -389,7 +398,7 @@ class ExporterTest {
         receipts.signFile(new ExportFiles(out).manifest());
         assertProblem(out, "../outside.pem: listed in the manifest, missing from the export");
         assertProblem(out, "hub.pem: listed in the manifest, missing from the export");
-        Recipe.Run run = Recipe.fromVerifyMd().run(out);
+        Recipe.Run run = Recipe.fromVerifyMd().run(out, caSha256());
         assertEquals(1, run.exit(), run.output());
         assertTrue(run.output().contains("PROBLEM: ../outside.pem: missing, a link, or outside the export"),
                 run.output());
@@ -437,10 +446,11 @@ class ExporterTest {
         assertEquals(Map.of(), races.get("north-council").constituencies(), "one constituency's race: its total");
         assertEquals(new ExportManifest.RaceTally(List.of("S-3"), 400, 10, Map.of("x", 100L, "y", 290L)),
                 races.get("south-council"), "S-1 votes in the north: its south-council result is not counted");
-        ExportVerifier.Result result = verify(out);
+        ExportVerifier.Result result = ExportVerifier.verify(out, CaPin.of(districts.files.caCertificate()),
+                List.of());
         assertEquals(1, result.problems().size(), result.problems().toString());
         assertTrue(result.problems().get(0).contains("RACE_NOT_ON_BALLOT"), result.problems().toString());
-        Recipe.Run run = Recipe.fromVerifyMd().run(out);
+        Recipe.Run run = Recipe.fromVerifyMd().run(out, CaPin.of(districts.files.caCertificate()).sha256());
         assertEquals(1, run.exit(), run.output());
         assertTrue(run.output().contains("PROBLEM: record 3: south-council is not on S-1's ballot\n1 problems"),
                 run.output());
@@ -448,7 +458,7 @@ class ExporterTest {
 
     // --- helpers: edit an export as an attacker would, then look for the verifier's finding
 
-    private static void assertProblem(Path out, String expected) {
+    private void assertProblem(Path out, String expected) {
         ExportVerifier.Result result = verify(out);
         assertFalse(result.ok(), "the verifier found nothing");
         assertTrue(result.problems().stream().anyMatch(p -> p.contains(expected)), "expected a problem with '"

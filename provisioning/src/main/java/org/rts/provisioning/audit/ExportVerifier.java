@@ -16,7 +16,6 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.stream.Stream;
 import org.bouncycastle.cert.X509CertificateHolder;
-import org.bouncycastle.crypto.params.ECPublicKeyParameters;
 import org.rts.protocol.ProtocolException;
 import org.rts.protocol.Topics;
 import org.rts.protocol.codec.Json;
@@ -36,17 +35,17 @@ import org.rts.protocol.merkle.LoggedReceipt;
 import org.rts.protocol.message.Receipt;
 import org.rts.protocol.message.Report;
 import org.rts.protocol.pki.Certificates;
-import org.rts.protocol.pki.Crl;
 import org.rts.protocol.pki.Pem;
 import org.rts.protocol.pki.PkiException;
 import org.rts.protocol.reconciliation.ReportChecks;
 
 /**
- * Checks an observer export completely, with nothing but the bundle (and, if given, the CA certificate the
- * commission published): the hub's signature on the manifest, every file against the manifest's hashes, the signed
- * configuration, every receipt and device signature, every unit's chain up to the last message the manifest names,
- * the counts and the tally recomputed from the accepted messages. Any altered, dropped, reordered or replayed record
- * is reported, each problem naming the record.
+ * Checks an observer export completely, with nothing but the bundle and the CA the commission published (a pin,
+ * without which nothing is verified): the hub's signature on the manifest, every file against the manifest's
+ * hashes, the signed configuration, every receipt and device signature (each device certificate at the hub's time
+ * of the message), every unit's chain up to the last message the manifest names, the counts and the tally
+ * recomputed from the accepted messages. Any altered, dropped, reordered or replayed record is reported, each
+ * problem naming the record.
  */
 public final class ExportVerifier {
     private static final int MAX_PROBLEMS = 100;
@@ -65,36 +64,39 @@ public final class ExportVerifier {
     private ExportVerifier() {
     }
 
-    /** Verifies the export in {@code dir}; {@code pinnedCa}, when not null, is the CA certificate it must hold. */
-    public static Result verify(Path dir, Path pinnedCa) {
-        return verify(dir, pinnedCa, List.of());
-    }
-
     /**
-     * Verifies the export, and that each of {@code treeHeads} (a file holding a tree head the hub signed, or a
-     * receipt as a unit got it) describes a tree the export's receipt log still contains.
+     * Verifies the export in {@code dir} under the CA {@code pin} names, and that each of {@code treeHeads} (a file
+     * holding a tree head the hub signed, or a receipt as a unit got it) describes a tree the export's receipt log
+     * still contains. Without a pin nothing is verified: any CA made for the purpose makes an export that holds
+     * together.
      */
-    public static Result verify(Path dir, Path pinnedCa, List<Path> treeHeads) {
+    public static Result verify(Path dir, CaPin pin, List<Path> treeHeads) {
         ExportVerifier v = new ExportVerifier();
+        if (pin == null) {
+            v.problem("no CA pinned, so nothing was verified: an export made under any self-made CA holds together;"
+                    + " give --ca FILE or --ca-sha256 HEX with the CA certificate or fingerprint the commission"
+                    + " published");
+            return new Result(List.of(), List.copyOf(v.problems), 0);
+        }
         try {
-            v.run(new ExportFiles(dir), pinnedCa, treeHeads);
+            v.run(new ExportFiles(dir), pin, treeHeads);
         } catch (ProtocolException | IOException e) {
             v.problem("cannot go on: " + e.getMessage());
         }
         return new Result(List.copyOf(v.checked), List.copyOf(v.problems), v.moreProblems);
     }
 
-    private void run(ExportFiles f, Path pinnedCa, List<Path> treeHeads) throws IOException {
+    private void run(ExportFiles f, CaPin pin, List<Path> treeHeads) throws IOException {
         if (!Files.isDirectory(f.dir())) {
             throw new IOException(f.dir() + " is not a folder");
         }
         X509CertificateHolder ca = Pem.readCertificate(f.caCertificate());
-        String caThumbprint = Certificates.thumbprint(ca);
-        if (pinnedCa != null && !Certificates.thumbprint(Pem.readCertificate(pinnedCa)).equals(caThumbprint)) {
-            throw new PkiException("the export's CA certificate " + caThumbprint + " is not the one in " + pinnedCa);
+        String fingerprint = CaPin.fingerprint(ca);
+        if (!fingerprint.equals(pin.sha256())) {
+            throw new PkiException("the export's CA certificate (SHA-256 " + fingerprint + ") is not the one pinned"
+                    + " by " + pin.source() + " (" + pin.sha256() + "): the export is not under that CA");
         }
-        checked.add("CA certificate " + caThumbprint + (pinnedCa != null ? " is the one in " + pinnedCa
-                : " (compare this thumbprint with the one the commission published, or pass --ca)"));
+        checked.add("CA certificate SHA-256 " + fingerprint + " is the one pinned by " + pin.source());
         X509CertificateHolder hub = Pem.readCertificate(f.hubCertificate());
         ExportManifest manifest = JsonFiles.parse(f.manifest(), SignedFile.readVerified(f.manifest(), hub),
                 ExportManifest.class, "export manifest");
@@ -118,7 +120,8 @@ public final class ExportVerifier {
                     + " definition for " + election.id() + " (" + election.mode() + "), the registry for "
                     + registry.election());
         }
-        Map<String, Registry.Entry> certificates = certificates(f, registry, ca);
+        DeviceCertificates certificates = DeviceCertificates.read(f, registry, ca, this::problem);
+        checked.add(certificates.summary());
         LoggedReceipt.Checker receipts = new LoggedReceipt.Checker(Certificates.publicKey(hub), manifest.election());
         ExportLogs logs = ExportLogs.read(f, receipts, this::problem);
         records(f, manifest, election, certificates, receipts, logs);
@@ -155,40 +158,12 @@ public final class ExportVerifier {
         checked.add(matched + " of " + manifest.files().size() + " files match the SHA-256 the manifest gives");
     }
 
-    private Map<String, Registry.Entry> certificates(ExportFiles f, Registry registry, X509CertificateHolder ca)
-            throws IOException {
-        Crl crl = Files.exists(f.crl()) ? Crl.read(f.crl(), ca) : null;
-        Map<String, Registry.Entry> byThumbprint = new HashMap<>();
-        for (Registry.Entry e : registry.devices()) {
-            X509CertificateHolder cert = Pem.parseCertificate(e.certificate());
-            String thumbprint = Certificates.thumbprint(cert);
-            try {
-                Certificates.requireIssuedBy(cert, ca, cert.getNotBefore().toInstant());
-            } catch (PkiException x) {
-                problem("certificate of " + e.device() + ": " + x.getMessage());
-            }
-            Path file = f.deviceCertificate(thumbprint);
-            if (!Files.exists(file) || !Pem.readCertificate(file).equals(cert)) {
-                problem("certificate " + thumbprint + " of " + e.device() + " is missing from devices/");
-            }
-            if (!e.active() && (crl == null || !crl.isRevoked(cert.getSerialNumber()))) {
-                problem("certificate of " + e.device() + " is " + e.status() + " in the registry but not in the CRL");
-            }
-            byThumbprint.put(thumbprint, e);
-        }
-        checked.add("ballot definition and device registry (version " + registry.version() + ") signed by the CA; "
-                + registry.devices().size() + " device certificates issued by the CA"
-                + (crl == null ? "; no CRL (nothing revoked)" : "; CRL signed by the CA, " + crl.revoked().size()
-                + " revoked"));
-        return byThumbprint;
-    }
-
     /** A unit's chain as walked so far. */
     private record Head(long seq, String hash) {
     }
 
     private void records(ExportFiles f, ExportManifest manifest, Election election,
-                         Map<String, Registry.Entry> certificates, LoggedReceipt.Checker receipts, ExportLogs logs)
+                         DeviceCertificates certificates, LoggedReceipt.Checker receipts, ExportLogs logs)
             throws IOException {
         Map<String, Head> heads = new TreeMap<>();
         Map<String, String> chainedReceipts = new HashMap<>();
@@ -322,19 +297,21 @@ public final class ExportVerifier {
 
     /** Checks a chained message: device signature, binding, and its place in the unit's chain. */
     private Report chained(String at, ExportRecord r, byte[] body, Receipt receipt,
-                           Map<String, Registry.Entry> certificates, Map<String, Head> heads) {
+                           DeviceCertificates certificates, Map<String, Head> heads) {
         try {
             Jws jws = Jws.parse(body);
-            Registry.Entry entry = certificates.get(jws.header().x5tS256());
-            if (entry == null || !entry.device().equals(r.device()) || !jws.header().kid().equals(r.device())) {
+            DeviceCertificates.Issued issued = certificates.get(jws.header().x5tS256()).orElse(null);
+            if (issued == null || !issued.entry().device().equals(r.device())
+                    || !jws.header().kid().equals(r.device())) {
                 problem(at + ": signed with a certificate not issued to " + r.device());
                 return null;
             }
-            ECPublicKeyParameters key = Certificates.publicKey(Pem.parseCertificate(entry.certificate()));
-            if (!Es256Verifier.verify(jws, key)) {
+            Registry.Entry entry = issued.entry();
+            if (!Es256Verifier.verify(jws, issued.key())) {
                 problem(at + ": the device signature does not verify");
                 return null;
             }
+            certificates.refusedAt(issued, receipt.hubTime()).ifPresent(why -> problem(at + ": " + why));
             Report report = MessageCodec.decodeReport(jws.payload());
             Topics.Address topic = Topics.parse(r.topic()).orElse(null);
             if (!report.device().equals(r.device()) || !report.station().equals(entry.station()) || topic == null
