@@ -216,6 +216,90 @@ class ExporterTest {
     }
 
     @Test
+    void a_units_rows_deleted_with_its_heads_row_fail_naming_the_unit_even_with_the_dropped_counts_made_to_match()
+            throws Exception {
+        // with write access to the database alone: every row of dev-1 and its station's figures gone, and as many
+        // messages counted as dropped beyond the per-unit bound as the receipt log has leaves left over
+        try (var c = java.sql.DriverManager.getConnection(jdbc()); var st = c.createStatement()) {
+            st.executeUpdate("DELETE FROM inbound WHERE device = 'dev-1'");
+            st.executeUpdate("DELETE FROM chain WHERE device = 'dev-1'");
+            st.executeUpdate("DELETE FROM results WHERE device = 'dev-1'");
+            st.executeUpdate("DELETE FROM heads WHERE device = 'dev-1'");
+            st.executeUpdate("DELETE FROM stations WHERE station = 'S-1'");
+            st.executeUpdate("UPDATE unchained SET dropped = 3 WHERE device = 'dev-1'");
+        }
+        Path out = export("export");
+        ExportVerifier.Result result = verify(out);
+        assertFalse(result.ok());
+        assertTrue(result.problems().stream().anyMatch(p -> p.startsWith("unit dev-1: its chained message seq 1 (")
+                && p.contains("is leaf 0 of receipt log " + TestElection.LOG)), result.problems().toString());
+        assertTrue(result.problems().stream().anyMatch(p -> p.startsWith("unit dev-1: its chained message seq 2 (")),
+                result.problems().toString());
+        assertEquals(2, result.problems().size(), "the counts, tally and chains hold together: " + result.problems());
+        assertTrue(result.checked().contains("station S-1: no result for parliament"), result.checked().toString());
+        assertTrue(result.checked().stream().anyMatch(c -> c.startsWith("3 units enrolled in the signed registry: 2"
+                + " with chained messages in the export, 1 with none (dev-1)")), result.checked().toString());
+        Recipe.Run run = Recipe.fromVerifyMd().run(out, caSha256());
+        assertEquals(1, run.exit(), run.output());
+        assertTrue(run.output().contains("PROBLEM: unit dev-1: its chained message seq 2 is leaf 1 of receipt log "
+                + TestElection.LOG + " but not in the export"), run.output());
+        assertTrue(run.output().contains("units enrolled with no chained message: dev-1"), run.output());
+    }
+
+    @Test
+    void a_units_last_result_deleted_with_its_heads_row_rolled_back_fails_naming_the_unit() throws Exception {
+        try (var c = java.sql.DriverManager.getConnection(jdbc()); var st = c.createStatement()) {
+            String hash = "(SELECT msg_hash FROM chain WHERE device = 'dev-1' AND seq = 2)";
+            st.executeUpdate("DELETE FROM inbound WHERE msg_hash = " + hash);
+            st.executeUpdate("DELETE FROM results WHERE device = 'dev-1'");
+            st.executeUpdate("DELETE FROM chain WHERE device = 'dev-1' AND seq = 2");
+            st.executeUpdate("UPDATE heads SET seq = 1, msg_hash = (SELECT msg_hash FROM chain WHERE device = 'dev-1'"
+                    + " AND seq = 1) WHERE device = 'dev-1'");
+            st.executeUpdate("UPDATE unchained SET dropped = 1 WHERE device = 'dev-1'");
+        }
+        Path out = export("export");
+        ExportVerifier.Result result = verify(out);
+        assertEquals(1, result.problems().size(), result.problems().toString());
+        assertTrue(result.problems().get(0).startsWith("unit dev-1: its chained message seq 2 ("),
+                result.problems().toString());
+        Recipe.Run run = Recipe.fromVerifyMd().run(out, caSha256());
+        assertEquals(1, run.exit(), run.output());
+        assertTrue(run.output().contains("PROBLEM: unit dev-1: its chained message seq 2 is leaf 1 of receipt log "
+                + TestElection.LOG + " but not in the export: its messages were removed\n"), run.output());
+        assertTrue(run.output().endsWith("\n1 problems\n"), run.output());
+    }
+
+    @Test
+    void a_rejection_the_hubs_checks_do_not_give_fails() throws Exception {
+        // a hub that took S-1 for a station of 300 voters, not the 500 of the signed ballot definition
+        Election e = election.election;
+        Election wrong = new Election(e.id(), e.name(), e.mode(), e.races(), e.stations().stream()
+                .map(s -> s.id().equals("S-1") ? new Station(s.id(), s.name(), 300) : s).toList(), e.tolerances());
+        String location = dir.resolve("wrong.db").toString();
+        try (MessageStore wrongStore = MessageStore.open(location)) {
+            Intake to = new Intake(wrong, new Verification(new Authenticator(wrong, registry::current)), wrongStore,
+                    election.receiptLog(wrongStore), TestElection.CLOCK);
+            Device d1 = election.device(1);
+            String topic = Topics.report(election.id, d1.id, Topics.TURNOUT);
+            to.process(topic, d1.chain(d1.sign(d1.turnout(100))));
+            to.process(topic, d1.chain(d1.sign(d1.turnout(90)))); // rightly rejected: below the 100 accepted
+            to.process(Topics.report(election.id, d1.id, Topics.RESULT), d1.chain(d1.sign(d1.result(200, 120, 70))));
+        }
+        Path out;
+        try (ExportSnapshot snapshot = ExportSnapshot.open(location)) {
+            out = new Exporter(election.files, snapshot, TestElection.CLOCK).export(dir.resolve("wrong-export")).dir();
+        }
+        assertEquals(List.of("ACCEPTED", "REJECTED", "REJECTED"), records(out).stream().map(ExportRecord::status)
+                .toList());
+        ExportVerifier.Result result = verify(out);
+        assertEquals(1, result.problems().size(), result.problems().toString());
+        assertTrue(result.problems().get(0).startsWith("record 3 (line 3): rejected for [RECONCILIATION_FAILED:"),
+                result.problems().toString());
+        assertTrue(result.problems().get(0).endsWith("but the hub's own checks give no reason to reject it: the"
+                + " rejection does not follow from the message"), result.problems().toString());
+    }
+
+    @Test
     void a_changed_leaf_in_the_exported_log_is_found() throws Exception {
         Path out = export("export");
         Path file = new ExportFiles(out).receiptLog(TestElection.LOG);
@@ -452,7 +536,8 @@ class ExporterTest {
         assertTrue(result.problems().get(0).contains("RACE_NOT_ON_BALLOT"), result.problems().toString());
         Recipe.Run run = Recipe.fromVerifyMd().run(out, CaPin.of(districts.files.caCertificate()).sha256());
         assertEquals(1, run.exit(), run.output());
-        assertTrue(run.output().contains("PROBLEM: record 3: south-council is not on S-1's ballot\n1 problems"),
+        assertTrue(run.output().contains("PROBLEM: record 3: south-council is not on S-1's ballot\n")
+                && run.output().endsWith("\n1 problems\n"),
                 run.output());
     }
 

@@ -37,7 +37,6 @@ import org.rts.protocol.message.Report;
 import org.rts.protocol.pki.Certificates;
 import org.rts.protocol.pki.Pem;
 import org.rts.protocol.pki.PkiException;
-import org.rts.protocol.reconciliation.ReportChecks;
 
 /**
  * Checks an observer export completely, with nothing but the bundle and the CA the commission published (a pin,
@@ -124,8 +123,18 @@ public final class ExportVerifier {
         checked.add(certificates.summary());
         LoggedReceipt.Checker receipts = new LoggedReceipt.Checker(Certificates.publicKey(hub), manifest.election());
         ExportLogs logs = ExportLogs.read(f, receipts, this::problem);
-        records(f, manifest, election, certificates, receipts, logs);
-        checked.add(logs.accountFor(manifest.units().stream().mapToLong(ExportManifest.Unit::dropped).sum()));
+        Map<String, Coverage.Head> heads = new TreeMap<>();
+        Recount recount = new Recount(election);
+        records(f, manifest, certificates, receipts, logs, heads, recount);
+        Map<String, Long> dropped = new TreeMap<>();
+        manifest.units().forEach(u -> dropped.merge(u.device(), u.dropped(), Long::sum));
+        checked.add(logs.accountFor(dropped));
+        checked.addAll(Coverage.units(manifest, heads, registry, this::problem));
+        Map<String, List<String>> withoutResult = recount.withoutResult();
+        checked.add(election.stations().size() + " stations in the ballot definition, " + withoutResult.size()
+                + " of them without an accepted result for every race of their ballot");
+        withoutResult.forEach((station, races) -> checked.add("station " + station + ": no result for "
+                + String.join(", ", races)));
         for (Path file : treeHeads) {
             logs.checkHeld(file).ifPresent(checked::add);
         }
@@ -158,17 +167,11 @@ public final class ExportVerifier {
         checked.add(matched + " of " + manifest.files().size() + " files match the SHA-256 the manifest gives");
     }
 
-    /** A unit's chain as walked so far. */
-    private record Head(long seq, String hash) {
-    }
-
-    private void records(ExportFiles f, ExportManifest manifest, Election election,
-                         DeviceCertificates certificates, LoggedReceipt.Checker receipts, ExportLogs logs)
-            throws IOException {
-        Map<String, Head> heads = new TreeMap<>();
+    private void records(ExportFiles f, ExportManifest manifest, DeviceCertificates certificates,
+                         LoggedReceipt.Checker receipts, ExportLogs logs, Map<String, Coverage.Head> heads,
+                         Recount recount) throws IOException {
         Map<String, String> chainedReceipts = new HashMap<>();
         Map<String, Long> counts = new TreeMap<>();
-        Recount recount = new Recount(election);
         long expected = 1;
         long deviceSignatures = 0;
         Base64.Decoder b64 = Base64.getUrlDecoder();
@@ -236,24 +239,21 @@ public final class ExportVerifier {
                 }
                 deviceSignatures++;
                 chainedReceipts.put(r.hash(), r.receipt());
-                heads.put(r.device(), new Head(report.seq(), r.hash()));
-                List<Finding> errors = receipt.accepted() ? recount.add(report) : List.of();
-                if (!errors.isEmpty()) {
-                    problem(at + ": an accepted result that fails reconciliation: " + ReportChecks.describe(errors));
-                }
+                heads.put(r.device(), new Coverage.Head(report.seq(), r.hash()));
+                decision(at, report, receipt, recount);
             }
         }
         long records = expected - 1;
         checked.add(records + " records in order, every receipt signed by the hub for its message, topic and"
                 + " status, with its code; " + deviceSignatures + " device signatures; " + heads.size()
                 + " unbroken chains; " + counts.getOrDefault(ExportRecord.RESEND, 0L) + " resends answered with"
-                + " their first receipt");
+                + " their first receipt; every chained message's acceptance or reasons to reject it as the hub's"
+                + " own checks give them");
         if (!counts.equals(manifest.counts())) {
             problem("records by status " + counts + ", the manifest says " + manifest.counts());
         } else {
             checked.add("records by status " + counts + " as the manifest says");
         }
-        units(manifest, heads);
         ExportManifest.Tally tally = recount.tally();
         if (!tally.equals(manifest.tally())) {
             problem("the tally recomputed from the accepted messages " + tally + " differs from the manifest's "
@@ -297,7 +297,7 @@ public final class ExportVerifier {
 
     /** Checks a chained message: device signature, binding, and its place in the unit's chain. */
     private Report chained(String at, ExportRecord r, byte[] body, Receipt receipt,
-                           DeviceCertificates certificates, Map<String, Head> heads) {
+                           DeviceCertificates certificates, Map<String, Coverage.Head> heads) {
         try {
             Jws jws = Jws.parse(body);
             DeviceCertificates.Issued issued = certificates.get(jws.header().x5tS256()).orElse(null);
@@ -320,7 +320,7 @@ public final class ExportVerifier {
                         + report.station() + " on topic " + r.topic() + " from the certificate of station "
                         + entry.station());
             }
-            Head head = heads.getOrDefault(r.device(), new Head(0, ""));
+            Coverage.Head head = heads.getOrDefault(r.device(), new Coverage.Head(0, ""));
             if (report.seq() != head.seq() + 1 || !report.prev().equals(head.hash())
                     || !Long.valueOf(report.seq()).equals(receipt.seq())) {
                 problem(at + ": " + r.device() + " seq " + report.seq() + " (prev " + report.prev() + ") does not"
@@ -333,27 +333,21 @@ public final class ExportVerifier {
         }
     }
 
-    private void units(ExportManifest manifest, Map<String, Head> heads) {
-        Map<String, Head> claimed = new TreeMap<>();
-        for (ExportManifest.Unit u : manifest.units()) {
-            if (u.lastSeq() > 0) {
-                claimed.put(u.device(), new Head(u.lastSeq(), u.lastHash()));
-            }
+    /** The hub's decision on a chained report, redone: its reasons must follow from it and what came before. */
+    private void decision(String at, Report report, Receipt receipt, Recount recount) {
+        List<Finding> expected = recount.reasons(report, receipt.hubTime());
+        Set<String> given = new TreeSet<>(receipt.reasons().stream().map(Finding::code).toList());
+        Set<String> redone = new TreeSet<>(expected.stream().map(Finding::code).toList());
+        if (receipt.accepted() && !redone.isEmpty()) {
+            problem(at + ": accepted, but the hub's own checks reject it: " + expected.stream().map(Finding::toString)
+                    .collect(java.util.stream.Collectors.joining("; ")));
+        } else if (!given.equals(redone)) {
+            problem(at + ": rejected for " + given + ", but the hub's own checks give " + (redone.isEmpty()
+                    ? "no reason to reject it" : redone) + ": the rejection does not follow from the message");
         }
-        int matched = 0;
-        for (var e : claimed.entrySet()) {
-            Head walked = heads.get(e.getKey());
-            if (!e.getValue().equals(walked)) {
-                problem("unit " + e.getKey() + ": the manifest's last message is seq " + e.getValue().seq() + " ("
-                        + e.getValue().hash() + "), the messages end at " + (walked == null ? "nothing"
-                        : "seq " + walked.seq() + " (" + walked.hash() + ")") + ": its last messages were dropped");
-            } else {
-                matched++;
-            }
+        if (receipt.accepted()) {
+            recount.add(report);
         }
-        heads.keySet().stream().filter(d -> !claimed.containsKey(d)).forEach(d -> problem("unit " + d
-                + " has chained messages the manifest does not list"));
-        checked.add(matched + " units' last messages are the ones the manifest names");
     }
 
     private static String sha256(Path file) throws IOException {
