@@ -179,10 +179,11 @@ public final class Demo {
             heading("Observer export (hub export --election " + files.dir() + " --out " + export + ")");
             boolean exported = HubMain.run("export", "--election", files.dir().toString(), "--out",
                     export.toString()) == 0;
-            heading("Verifying the export (provisioning verify-export " + export + ")");
+            String ca = files.caCertificate().toString();
+            heading("Verifying the export (provisioning verify-export " + export + " --ca " + ca + ")");
             check("export written and verified", exported && ProvisioningMain.run("verify-export",
-                    export.toString()) == 0, "verify it again: java -jar provisioning/target/provisioning.jar"
-                    + " verify-export " + export + "   (or with openssl and jose: VERIFY.md)");
+                    export.toString(), "--ca", ca) == 0, "verify it again: java -jar"
+                    + " provisioning/target/provisioning.jar verify-export " + export + " --ca " + ca + "   (or with openssl and jose: VERIFY.md)");
         }
         heading("Summary");
         for (Check c : checks) {

@@ -51,6 +51,7 @@ import org.rts.protocol.message.Report;
 import org.rts.protocol.message.ResultReport;
 import org.rts.protocol.pki.Certificates;
 import org.rts.protocol.pki.Pem;
+import org.rts.provisioning.audit.CaPin;
 import org.rts.provisioning.audit.ExportVerifier;
 
 /**
@@ -144,7 +145,7 @@ class ConstituencyIT {
         try (ExportSnapshot snapshot = ExportSnapshot.open(dir.resolve("hub.db").toString())) {
             new Exporter(files, snapshot, Clock.systemUTC()).export(export);
         }
-        ExportVerifier.Result verified = ExportVerifier.verify(export, files.caCertificate());
+        ExportVerifier.Result verified = ExportVerifier.verify(export, CaPin.of(files.caCertificate()), List.of());
         assertTrue(verified.ok(), verified.problems().toString());
         List<String> rejected = new ArrayList<>();
         for (String line : Files.readAllLines(export.resolve("messages.jsonl"))) {

@@ -29,6 +29,7 @@ import org.rts.hub.validation.Verification;
 import org.rts.protocol.Topics;
 import org.rts.protocol.message.Mode;
 import org.rts.protocol.pki.Pem;
+import org.rts.provisioning.audit.CaPin;
 import org.rts.provisioning.audit.ExportVerifier;
 
 /** An export onto a full disk fails with a clear error and leaves nothing that looks like an export. */
@@ -65,7 +66,7 @@ class ExportIT {
             }
             disk.free();
             assertEquals(60, exporter.export(out).counts().get("ACCEPTED"));
-            ExportVerifier.Result result = ExportVerifier.verify(out, files.caCertificate());
+            ExportVerifier.Result result = ExportVerifier.verify(out, CaPin.of(files.caCertificate()), List.of());
             assertTrue(result.ok(), result.problems().toString());
             assertFalse(result.checked().isEmpty());
         }
@@ -94,7 +95,8 @@ class ExportIT {
             written = list.toList();
         }
         assertEquals(1, written.size(), written.toString());
-        ExportVerifier.Result result = ExportVerifier.verify(written.get(0), election.files.caCertificate());
+        ExportVerifier.Result result = ExportVerifier.verify(written.get(0), CaPin.of(election.files.caCertificate()),
+                List.of());
         assertTrue(result.ok(), result.problems().toString());
     }
 }

@@ -225,7 +225,7 @@ public final class HubMain implements Runnable {
                 Exporter.Summary s = new Exporter(files, db, Clock.systemUTC()).export(out);
                 System.out.printf("exported %d messages %s of %d units to %s%n", s.records(), s.counts(), s.units(),
                         s.dir());
-                System.out.printf("verify it with: provisioning verify-export %s%n", s.dir());
+                System.out.printf("verify it with: provisioning verify-export %s --ca CA-AS-PUBLISHED.pem%n", s.dir());
             }
             return 0;
         }

@@ -137,7 +137,7 @@ public final class Exporter {
         }
     }
 
-    /** Writes each receipt log to its file: the head, then a leaf hash a line. */
+    /** Writes each receipt log to its file: the head, then a leaf a line (its hash, and its receipt when kept). */
     private static final class LogWriter implements ExportSnapshot.LogSink, java.io.Closeable {
         private final ExportFiles files;
         private BufferedWriter out;
@@ -157,8 +157,12 @@ public final class Exporter {
         }
 
         @Override
-        public void leaf(byte[] hash) throws IOException {
+        public void leaf(byte[] hash, byte[] receipt) throws IOException {
             out.write(Jws.encode(hash));
+            if (receipt != null) {
+                out.write(' ');
+                out.write(Jws.encode(receipt));
+            }
             out.write('\n');
         }
 

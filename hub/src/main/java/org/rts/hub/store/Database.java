@@ -90,11 +90,13 @@ final class Database implements AutoCloseable {
                   opened TEXT NOT NULL, closed TEXT, PRIMARY KEY (rule, subject, opened));
                 CREATE TABLE IF NOT EXISTS receipt_log (
                   log TEXT NOT NULL, idx BIGINT NOT NULL, leaf_hash %s NOT NULL, PRIMARY KEY (log, idx));
+                CREATE TABLE IF NOT EXISTS receipt_leaves (
+                  log TEXT NOT NULL, idx BIGINT NOT NULL, leaf %s NOT NULL, PRIMARY KEY (log, idx));
                 CREATE TABLE IF NOT EXISTS receipt_heads (
                   log TEXT NOT NULL, size BIGINT NOT NULL, head TEXT NOT NULL, PRIMARY KEY (log, size));
                 CREATE TABLE IF NOT EXISTS ops_sessions (
                   token_hash TEXT PRIMARY KEY, user_name TEXT NOT NULL, until BIGINT NOT NULL)
-                """.formatted(dialect.serial(), blob, blob, blob, dialect.serial(), blob);
+                """.formatted(dialect.serial(), blob, blob, blob, dialect.serial(), blob, blob);
     }
 
     private Connection connection() throws StoreException {

@@ -38,11 +38,14 @@ public final class ExportSnapshot implements AutoCloseable {
         void accept(InboundRow row) throws IOException;
     }
 
-    /** Takes each receipt log: its last signed head, then its leaf hashes in order. */
+    /**
+     * Takes each receipt log: its last signed head, then its leaves in order, each its hash and the receipt it
+     * logs ({@code null} for a leaf written before the store kept receipts).
+     */
     public interface LogSink {
         void log(String log, String head) throws IOException;
 
-        void leaf(byte[] hash) throws IOException;
+        void leaf(byte[] hash, byte[] receipt) throws IOException;
     }
 
     /** What an export commits to besides the log, read in the same transaction as the log. */
@@ -62,7 +65,7 @@ public final class ExportSnapshot implements AutoCloseable {
             }
 
             @Override
-            public void leaf(byte[] hash) {
+            public void leaf(byte[] hash, byte[] receipt) {
             }
         });
     }
@@ -141,15 +144,15 @@ public final class ExportSnapshot implements AutoCloseable {
                 last.put(rs.getString(1), rs.getString(2));
             }
         }
-        try (PreparedStatement ps = c.prepareStatement("SELECT leaf_hash FROM receipt_log WHERE log = ? ORDER BY"
-                + " idx")) {
+        try (PreparedStatement ps = c.prepareStatement("SELECT l.leaf_hash, r.leaf FROM receipt_log l LEFT JOIN"
+                + " receipt_leaves r ON r.log = l.log AND r.idx = l.idx WHERE l.log = ? ORDER BY l.idx")) {
             ps.setFetchSize(10_000);
             for (var e : last.entrySet()) {
                 logs.log(e.getKey(), e.getValue());
                 ps.setString(1, e.getKey());
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
-                        logs.leaf(rs.getBytes(1));
+                        logs.leaf(rs.getBytes(1), rs.getBytes(2));
                     }
                 }
             }

@@ -157,6 +157,13 @@ public final class MessageStore extends ResultStore implements IntakeStore {
             leaf.addBatch();
         }
         leaf.executeBatch();
+        // the receipts themselves, so that an export names the unit of a leaf whose message is missing
+        PreparedStatement bytes = db.statement(c, "INSERT INTO receipt_leaves (log, idx, leaf) VALUES (?,?,?)");
+        for (int i = 0; i < sealed.leaves().size(); i++) {
+            Database.bind(bytes, sealed.log(), sealed.first() + i, sealed.leaves().get(i));
+            bytes.addBatch();
+        }
+        bytes.executeBatch();
         PreparedStatement head = db.statement(c, "INSERT INTO receipt_heads (log, size, head) VALUES (?,?,?)");
         Database.bind(head, sealed.log(), sealed.size(), sealed.head());
         head.executeUpdate();

@@ -39,6 +39,7 @@ import org.rts.protocol.export.ExportManifest;
 import org.rts.protocol.export.ExportRecord;
 import org.rts.protocol.message.Mode;
 import org.rts.protocol.pki.Pem;
+import org.rts.provisioning.audit.CaPin;
 import org.rts.provisioning.audit.ExportVerifier;
 import org.rts.provisioning.election.ElectionAuthority;
 import org.rts.provisioning.enrolment.Enrolment;
@@ -118,8 +119,16 @@ class ExporterTest {
         }
     }
 
-    private static ExportVerifier.Result verify(Path export) {
-        return ExportVerifier.verify(export, null);
+    private ExportVerifier.Result verify(Path export) {
+        return verify(export, List.of());
+    }
+
+    private String caSha256() {
+        return CaPin.of(election.files.caCertificate()).sha256();
+    }
+
+    private ExportVerifier.Result verify(Path export, List<Path> treeHeads) {
+        return ExportVerifier.verify(export, CaPin.of(election.files.caCertificate()), treeHeads);
     }
 
     @Test
@@ -157,7 +166,7 @@ class ExporterTest {
                 + ": 8 leaves")), result.checked().toString());
         Path held = dir.resolve("held-receipt.json");
         Files.writeString(held, records(out).get(0).receipt());
-        result = ExportVerifier.verify(out, null, List.of(held));
+        result = verify(out, List.of(held));
         assertTrue(result.ok(), result.problems().toString());
         assertTrue(result.checked().stream().anyMatch(c -> c.contains("the tree head of 1 leaves of "
                 + TestElection.LOG + " signed at") && c.contains("is consistent with the exported log of 8")),
@@ -200,10 +209,94 @@ class ExporterTest {
         Path shortened = export("shortened");
         ExportVerifier.Result alone = verify(shortened);
         assertTrue(alone.ok(), "a consistent store, shortened: " + alone.problems());
-        ExportVerifier.Result withReceipt = ExportVerifier.verify(shortened, null, List.of(held));
+        ExportVerifier.Result withReceipt = verify(shortened, List.of(held));
         assertFalse(withReceipt.ok());
         assertTrue(withReceipt.problems().stream().anyMatch(p -> p.contains("the hub signed 2 leaves of "
                 + TestElection.LOG) && p.contains("is not a continuation of it")), withReceipt.problems().toString());
+    }
+
+    @Test
+    void a_units_rows_deleted_with_its_heads_row_fail_naming_the_unit_even_with_the_dropped_counts_made_to_match()
+            throws Exception {
+        // with write access to the database alone: every row of dev-1 and its station's figures gone, and as many
+        // messages counted as dropped beyond the per-unit bound as the receipt log has leaves left over
+        try (var c = java.sql.DriverManager.getConnection(jdbc()); var st = c.createStatement()) {
+            st.executeUpdate("DELETE FROM inbound WHERE device = 'dev-1'");
+            st.executeUpdate("DELETE FROM chain WHERE device = 'dev-1'");
+            st.executeUpdate("DELETE FROM results WHERE device = 'dev-1'");
+            st.executeUpdate("DELETE FROM heads WHERE device = 'dev-1'");
+            st.executeUpdate("DELETE FROM stations WHERE station = 'S-1'");
+            st.executeUpdate("UPDATE unchained SET dropped = 3 WHERE device = 'dev-1'");
+        }
+        Path out = export("export");
+        ExportVerifier.Result result = verify(out);
+        assertFalse(result.ok());
+        assertTrue(result.problems().stream().anyMatch(p -> p.startsWith("unit dev-1: its chained message seq 1 (")
+                && p.contains("is leaf 0 of receipt log " + TestElection.LOG)), result.problems().toString());
+        assertTrue(result.problems().stream().anyMatch(p -> p.startsWith("unit dev-1: its chained message seq 2 (")),
+                result.problems().toString());
+        assertEquals(2, result.problems().size(), "the counts, tally and chains hold together: " + result.problems());
+        assertTrue(result.checked().contains("station S-1: no result for parliament"), result.checked().toString());
+        assertTrue(result.checked().stream().anyMatch(c -> c.startsWith("3 units enrolled in the signed registry: 2"
+                + " with chained messages in the export, 1 with none (dev-1)")), result.checked().toString());
+        Recipe.Run run = Recipe.fromVerifyMd().run(out, caSha256());
+        assertEquals(1, run.exit(), run.output());
+        assertTrue(run.output().contains("PROBLEM: unit dev-1: its chained message seq 2 is leaf 1 of receipt log "
+                + TestElection.LOG + " but not in the export"), run.output());
+        assertTrue(run.output().contains("units enrolled with no chained message: dev-1"), run.output());
+    }
+
+    @Test
+    void a_units_last_result_deleted_with_its_heads_row_rolled_back_fails_naming_the_unit() throws Exception {
+        try (var c = java.sql.DriverManager.getConnection(jdbc()); var st = c.createStatement()) {
+            String hash = "(SELECT msg_hash FROM chain WHERE device = 'dev-1' AND seq = 2)";
+            st.executeUpdate("DELETE FROM inbound WHERE msg_hash = " + hash);
+            st.executeUpdate("DELETE FROM results WHERE device = 'dev-1'");
+            st.executeUpdate("DELETE FROM chain WHERE device = 'dev-1' AND seq = 2");
+            st.executeUpdate("UPDATE heads SET seq = 1, msg_hash = (SELECT msg_hash FROM chain WHERE device = 'dev-1'"
+                    + " AND seq = 1) WHERE device = 'dev-1'");
+            st.executeUpdate("UPDATE unchained SET dropped = 1 WHERE device = 'dev-1'");
+        }
+        Path out = export("export");
+        ExportVerifier.Result result = verify(out);
+        assertEquals(1, result.problems().size(), result.problems().toString());
+        assertTrue(result.problems().get(0).startsWith("unit dev-1: its chained message seq 2 ("),
+                result.problems().toString());
+        Recipe.Run run = Recipe.fromVerifyMd().run(out, caSha256());
+        assertEquals(1, run.exit(), run.output());
+        assertTrue(run.output().contains("PROBLEM: unit dev-1: its chained message seq 2 is leaf 1 of receipt log "
+                + TestElection.LOG + " but not in the export: its messages were removed\n"), run.output());
+        assertTrue(run.output().endsWith("\n1 problems\n"), run.output());
+    }
+
+    @Test
+    void a_rejection_the_hubs_checks_do_not_give_fails() throws Exception {
+        // a hub that took S-1 for a station of 300 voters, not the 500 of the signed ballot definition
+        Election e = election.election;
+        Election wrong = new Election(e.id(), e.name(), e.mode(), e.races(), e.stations().stream()
+                .map(s -> s.id().equals("S-1") ? new Station(s.id(), s.name(), 300) : s).toList(), e.tolerances());
+        String location = dir.resolve("wrong.db").toString();
+        try (MessageStore wrongStore = MessageStore.open(location)) {
+            Intake to = new Intake(wrong, new Verification(new Authenticator(wrong, registry::current)), wrongStore,
+                    election.receiptLog(wrongStore), TestElection.CLOCK);
+            Device d1 = election.device(1);
+            String topic = Topics.report(election.id, d1.id, Topics.TURNOUT);
+            to.process(topic, d1.chain(d1.sign(d1.turnout(100))));
+            to.process(topic, d1.chain(d1.sign(d1.turnout(90)))); // rightly rejected: below the 100 accepted
+            to.process(Topics.report(election.id, d1.id, Topics.RESULT), d1.chain(d1.sign(d1.result(200, 120, 70))));
+        }
+        Path out;
+        try (ExportSnapshot snapshot = ExportSnapshot.open(location)) {
+            out = new Exporter(election.files, snapshot, TestElection.CLOCK).export(dir.resolve("wrong-export")).dir();
+        }
+        assertEquals(List.of("ACCEPTED", "REJECTED", "REJECTED"), records(out).stream().map(ExportRecord::status)
+                .toList());
+        ExportVerifier.Result result = verify(out);
+        assertEquals(1, result.problems().size(), result.problems().toString());
+        assertTrue(result.problems().get(0).startsWith("record 3 (line 3): rejected for [RECONCILIATION_FAILED:"),
+                result.problems().toString());
+        assertTrue(result.problems().get(0).endsWith("but the hub's own checks give no reason to reject it: the"
+                + " rejection does not follow from the message"), result.problems().toString());
     }
 
     @Test
@@ -359,7 +452,7 @@ class ExporterTest {
             throws Exception {
         Path out = export("export");
         Recipe recipe = Recipe.fromVerifyMd();
-        Recipe.Run run = recipe.run(out);
+        Recipe.Run run = recipe.run(out, caSha256());
         assertEquals(0, run.exit(), run.output());
         assertTrue(run.output().contains("export verified: 8 records, 3 chains"), run.output());
         assertTrue(run.output().contains("hub.pem: OK") && run.output().contains("verify OK"), run.output());
@@ -368,7 +461,7 @@ class ExporterTest {
             return records;
         });
         resign(out);
-        run = recipe.run(out);
+        run = recipe.run(out, caSha256());
         assertEquals(1, run.exit(), run.output());
         assertTrue(run.output().contains("PROBLEM: unit dev-2: last message missing"), run.output());
         assertTrue(run.output().contains("PROBLEM: 1 leaves answer no record, 0 dropped"), run.output());
@@ -389,7 +482,7 @@ class ExporterTest {
         receipts.signFile(new ExportFiles(out).manifest());
         assertProblem(out, "../outside.pem: listed in the manifest, missing from the export");
         assertProblem(out, "hub.pem: listed in the manifest, missing from the export");
-        Recipe.Run run = Recipe.fromVerifyMd().run(out);
+        Recipe.Run run = Recipe.fromVerifyMd().run(out, caSha256());
         assertEquals(1, run.exit(), run.output());
         assertTrue(run.output().contains("PROBLEM: ../outside.pem: missing, a link, or outside the export"),
                 run.output());
@@ -437,18 +530,20 @@ class ExporterTest {
         assertEquals(Map.of(), races.get("north-council").constituencies(), "one constituency's race: its total");
         assertEquals(new ExportManifest.RaceTally(List.of("S-3"), 400, 10, Map.of("x", 100L, "y", 290L)),
                 races.get("south-council"), "S-1 votes in the north: its south-council result is not counted");
-        ExportVerifier.Result result = verify(out);
+        ExportVerifier.Result result = ExportVerifier.verify(out, CaPin.of(districts.files.caCertificate()),
+                List.of());
         assertEquals(1, result.problems().size(), result.problems().toString());
         assertTrue(result.problems().get(0).contains("RACE_NOT_ON_BALLOT"), result.problems().toString());
-        Recipe.Run run = Recipe.fromVerifyMd().run(out);
+        Recipe.Run run = Recipe.fromVerifyMd().run(out, CaPin.of(districts.files.caCertificate()).sha256());
         assertEquals(1, run.exit(), run.output());
-        assertTrue(run.output().contains("PROBLEM: record 3: south-council is not on S-1's ballot\n1 problems"),
+        assertTrue(run.output().contains("PROBLEM: record 3: south-council is not on S-1's ballot\n")
+                && run.output().endsWith("\n1 problems\n"),
                 run.output());
     }
 
     // --- helpers: edit an export as an attacker would, then look for the verifier's finding
 
-    private static void assertProblem(Path out, String expected) {
+    private void assertProblem(Path out, String expected) {
         ExportVerifier.Result result = verify(out);
         assertFalse(result.ok(), "the verifier found nothing");
         assertTrue(result.problems().stream().anyMatch(p -> p.contains(expected)), "expected a problem with '"

@@ -25,7 +25,7 @@ record Recipe(String shell, String script) {
             throw new IOException("VERIFY.md not found above " + Path.of("").toAbsolutePath());
         }
         String text = Files.readString(doc.resolve("VERIFY.md"));
-        return new Recipe(block(text, "sh\nopenssl", "openssl"), block(text, "js\n", ""));
+        return new Recipe(block(text, "sh\n# in the export folder", "# in the export folder"), block(text, "js\n", ""));
     }
 
     private static String block(String text, String opening, String keep) throws IOException {
@@ -36,10 +36,13 @@ record Recipe(String shell, String script) {
         return keep + m.group(1);
     }
 
-    Run run(Path export) throws IOException, InterruptedException {
+    /** Runs the recipe in {@code export} with {@code caSha256} as the fingerprint the commission published. */
+    Run run(Path export, String caSha256) throws IOException, InterruptedException {
         Files.writeString(export.resolve("verify-export.mjs"), script, StandardCharsets.UTF_8);
-        Process p = new ProcessBuilder("bash", "-c", "set -e\n" + shell).directory(export.toFile())
-                .redirectErrorStream(true).start();
+        ProcessBuilder builder = new ProcessBuilder("bash", "-c", "set -e\n" + shell).directory(export.toFile())
+                .redirectErrorStream(true);
+        builder.environment().put("CA_SHA256", caSha256);
+        Process p = builder.start();
         String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         if (!p.waitFor(5, TimeUnit.MINUTES)) {
             p.destroyForcibly();

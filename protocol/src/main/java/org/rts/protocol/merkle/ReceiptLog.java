@@ -47,7 +47,7 @@ public final class ReceiptLog {
      * batch; a leaf itself is the receipt, kept with the message it answers.
      */
     public record Sealed(String log, long first, List<byte[]> leafHashes, long size, String head,
-                         List<byte[]> receipts) {
+                         List<byte[]> receipts, List<byte[]> leaves) {
     }
 
     public String name() {
@@ -111,6 +111,6 @@ public final class ReceiptLog {
             receipts.add(new LoggedReceipt(LoggedReceipt.VERSION, B64.encodeToString(leaves.get(i)), first + i,
                     proofs.get(i).stream().map(B64::encodeToString).toList(), head).encode());
         }
-        return new Sealed(name, first, hashes, size, head, receipts);
+        return new Sealed(name, first, hashes, size, head, receipts, List.copyOf(leaves));
     }
 }

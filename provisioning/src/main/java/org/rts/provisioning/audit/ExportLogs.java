@@ -14,16 +14,19 @@ import java.util.TreeMap;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
 import org.rts.protocol.codec.MalformedMessageException;
+import org.rts.protocol.codec.MessageCodec;
 import org.rts.protocol.export.ExportFiles;
 import org.rts.protocol.merkle.LoggedReceipt;
 import org.rts.protocol.merkle.MerkleLog;
 import org.rts.protocol.merkle.MerkleProofs;
 import org.rts.protocol.merkle.TreeHead;
+import org.rts.protocol.message.Receipt;
 
 /**
  * The hubs' receipt logs an export carries: each log's leaves make the tree its last head (signed by the hub)
  * describes; every record's receipt is the leaf at its index, under a head consistent with the log; and a tree head
  * anyone kept (from a unit's receipt) is consistent with the exported log, so nothing it covered was removed since.
+ * A leaf's line may carry the receipt it logs: a leaf no record claims is then traced to its unit.
  */
 final class ExportLogs {
     private final LoggedReceipt.Checker heads;
@@ -31,7 +34,7 @@ final class ExportLogs {
     private final Map<String, Log> logs = new TreeMap<>();
     private final Map<TreeHead, Boolean> consistentHeads = new java.util.HashMap<>();
 
-    private record Log(TreeHead head, MerkleLog tree, BitSet claimed) {
+    private record Log(String name, Path file, TreeHead head, MerkleLog tree, BitSet claimed) {
     }
 
     private ExportLogs(LoggedReceipt.Checker heads, Consumer<String> problem) {
@@ -69,17 +72,12 @@ final class ExportLogs {
             int lineNo = 1;
             while ((line = in.readLine()) != null) {
                 lineNo++;
-                byte[] hash;
-                try {
-                    hash = java.util.Base64.getUrlDecoder().decode(line);
-                } catch (IllegalArgumentException e) {
-                    hash = new byte[0];
-                }
-                if (hash.length != MerkleProofs.HASH_BYTES) {
-                    problem.accept(name + " line " + lineNo + ": not a base64url SHA-256");
+                Leaf leaf = Leaf.parse(line);
+                if (leaf == null) {
+                    problem.accept(name + " line " + lineNo + ": not a base64url SHA-256, and the receipt it logs");
                     return;
                 }
-                tree.append(hash);
+                tree.append(leaf.hash());
             }
         }
         if (logs.containsKey(head.log())) {
@@ -91,7 +89,24 @@ final class ExportLogs {
                     + " its signed head describes (root " + head.root() + "): leaves were changed, added or removed");
             return;
         }
-        logs.put(head.log(), new Log(head, tree, new BitSet()));
+        logs.put(head.log(), new Log(name, file, head, tree, new BitSet()));
+    }
+
+    /** A line of a log file: the leaf hash, then (when the hub kept it) a space and the receipt, base64url. */
+    private record Leaf(byte[] hash, byte[] receipt) {
+        /** The line read, or null when it is not one (a receipt must hash to its leaf). */
+        static Leaf parse(String line) {
+            String[] parts = line.split(" ", -1);
+            try {
+                byte[] hash = java.util.Base64.getUrlDecoder().decode(parts[0]);
+                byte[] receipt = parts.length == 2 ? java.util.Base64.getUrlDecoder().decode(parts[1]) : null;
+                boolean whole = hash.length == MerkleProofs.HASH_BYTES && parts.length <= 2
+                        && (receipt == null || Arrays.equals(MerkleProofs.leafHash(receipt), hash));
+                return whole ? new Leaf(hash, receipt) : null;
+            } catch (IllegalArgumentException e) {
+                return null;
+            }
+        }
     }
 
     /**
@@ -166,14 +181,38 @@ final class ExportLogs {
 
     /**
      * Once every record claimed its leaf: the leaves left are the receipts of messages the hub answered but kept no
-     * record of, which the manifest counts as {@code dropped} (beyond the per-unit bound). Any more were removed.
+     * record of, which the manifest counts as {@code dropped} per unit (beyond the per-unit bound); none of those
+     * is chained. A leaf left whose receipt is of a chained message, or more leaves left than a unit's dropped
+     * messages, is a record removed, named by its unit. Reads the logs again (their receipts are not kept in memory).
      * Returns what the logs hold, for the report.
      */
-    String accountFor(long dropped) {
-        long unclaimed = logs.values().stream().mapToLong(l -> l.head().size() - l.claimed().cardinality()).sum();
-        if (unclaimed != dropped) {
+    String accountFor(Map<String, Long> dropped) throws IOException {
+        long unclaimed = 0;
+        Map<String, Long> traced = new TreeMap<>();
+        for (Log log : logs.values()) {
+            unclaimed += log.head().size() - log.claimed().cardinality();
+            try (BufferedReader in = Files.newBufferedReader(log.file(), StandardCharsets.US_ASCII)) {
+                in.readLine();
+                String line;
+                for (int index = 0; (line = in.readLine()) != null; index++) {
+                    Leaf leaf = log.claimed().get(index) ? null : Leaf.parse(line);
+                    if (leaf != null && leaf.receipt() != null) {
+                        trace(log, index, leaf.receipt(), traced);
+                    }
+                }
+            }
+        }
+        long total = dropped.values().stream().mapToLong(Long::longValue).sum();
+        traced.forEach((unit, n) -> {
+            if (n > dropped.getOrDefault(unit, 0L)) {
+                problem.accept("unit " + unit + ": " + n + " receipts of its unchained messages in the hubs' logs"
+                        + " answer no record, and the manifest counts " + dropped.getOrDefault(unit, 0L) + " dropped"
+                        + " beyond the per-unit bound: its records were removed");
+            }
+        });
+        if (unclaimed != total) {
             problem.accept(unclaimed + " receipts of the hubs' logs answer no record of the export, and the manifest"
-                    + " accounts for " + dropped + " messages dropped beyond the per-unit bound: records were"
+                    + " accounts for " + total + " messages dropped beyond the per-unit bound: records were"
                     + " removed");
         }
         StringBuilder s = new StringBuilder();
@@ -182,6 +221,24 @@ final class ExportLogs {
                 .append(log.head().time()));
         return logs.size() + " receipt log" + (logs.size() == 1 ? "" : "s") + (logs.isEmpty() ? "" : " (" + s + ")")
                 + "; each record's receipt is its own leaf; " + unclaimed + " leaves answer messages not kept ("
-                + dropped + " dropped beyond the per-unit bound)";
+                + total + " dropped beyond the per-unit bound), none of them chained";
+    }
+
+    /** A leaf no record claims: a chained message removed, or counted against its unit's dropped messages. */
+    private void trace(Log log, int index, byte[] leaf, Map<String, Long> traced) {
+        Receipt receipt;
+        try {
+            receipt = MessageCodec.decodeReceipt(leaf);
+        } catch (RuntimeException e) {
+            problem.accept(log.name() + " leaf " + index + ": not a receipt (" + e.getMessage() + ")");
+            return;
+        }
+        if (receipt.chained()) {
+            problem.accept("unit " + receipt.device() + ": its chained message seq " + receipt.seq() + " ("
+                    + receipt.msg() + ", " + receipt.status() + " at " + receipt.hubTime() + ") is leaf " + index
+                    + " of receipt log " + log.head().log() + " but not in the export: its messages were removed");
+        } else {
+            traced.merge(receipt.device(), 1L, Long::sum);
+        }
     }
 }

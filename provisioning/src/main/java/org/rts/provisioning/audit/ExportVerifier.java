@@ -16,7 +16,6 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.stream.Stream;
 import org.bouncycastle.cert.X509CertificateHolder;
-import org.bouncycastle.crypto.params.ECPublicKeyParameters;
 import org.rts.protocol.ProtocolException;
 import org.rts.protocol.Topics;
 import org.rts.protocol.codec.Json;
@@ -36,17 +35,16 @@ import org.rts.protocol.merkle.LoggedReceipt;
 import org.rts.protocol.message.Receipt;
 import org.rts.protocol.message.Report;
 import org.rts.protocol.pki.Certificates;
-import org.rts.protocol.pki.Crl;
 import org.rts.protocol.pki.Pem;
 import org.rts.protocol.pki.PkiException;
-import org.rts.protocol.reconciliation.ReportChecks;
 
 /**
- * Checks an observer export completely, with nothing but the bundle (and, if given, the CA certificate the
- * commission published): the hub's signature on the manifest, every file against the manifest's hashes, the signed
- * configuration, every receipt and device signature, every unit's chain up to the last message the manifest names,
- * the counts and the tally recomputed from the accepted messages. Any altered, dropped, reordered or replayed record
- * is reported, each problem naming the record.
+ * Checks an observer export completely, with nothing but the bundle and the CA the commission published (a pin,
+ * without which nothing is verified): the hub's signature on the manifest, every file against the manifest's
+ * hashes, the signed configuration, every receipt and device signature (each device certificate at the hub's time
+ * of the message), every unit's chain up to the last message the manifest names, the counts and the tally
+ * recomputed from the accepted messages. Any altered, dropped, reordered or replayed record is reported, each
+ * problem naming the record.
  */
 public final class ExportVerifier {
     private static final int MAX_PROBLEMS = 100;
@@ -65,36 +63,39 @@ public final class ExportVerifier {
     private ExportVerifier() {
     }
 
-    /** Verifies the export in {@code dir}; {@code pinnedCa}, when not null, is the CA certificate it must hold. */
-    public static Result verify(Path dir, Path pinnedCa) {
-        return verify(dir, pinnedCa, List.of());
-    }
-
     /**
-     * Verifies the export, and that each of {@code treeHeads} (a file holding a tree head the hub signed, or a
-     * receipt as a unit got it) describes a tree the export's receipt log still contains.
+     * Verifies the export in {@code dir} under the CA {@code pin} names, and that each of {@code treeHeads} (a file
+     * holding a tree head the hub signed, or a receipt as a unit got it) describes a tree the export's receipt log
+     * still contains. Without a pin nothing is verified: any CA made for the purpose makes an export that holds
+     * together.
      */
-    public static Result verify(Path dir, Path pinnedCa, List<Path> treeHeads) {
+    public static Result verify(Path dir, CaPin pin, List<Path> treeHeads) {
         ExportVerifier v = new ExportVerifier();
+        if (pin == null) {
+            v.problem("no CA pinned, so nothing was verified: an export made under any self-made CA holds together;"
+                    + " give --ca FILE or --ca-sha256 HEX with the CA certificate or fingerprint the commission"
+                    + " published");
+            return new Result(List.of(), List.copyOf(v.problems), 0);
+        }
         try {
-            v.run(new ExportFiles(dir), pinnedCa, treeHeads);
+            v.run(new ExportFiles(dir), pin, treeHeads);
         } catch (ProtocolException | IOException e) {
             v.problem("cannot go on: " + e.getMessage());
         }
         return new Result(List.copyOf(v.checked), List.copyOf(v.problems), v.moreProblems);
     }
 
-    private void run(ExportFiles f, Path pinnedCa, List<Path> treeHeads) throws IOException {
+    private void run(ExportFiles f, CaPin pin, List<Path> treeHeads) throws IOException {
         if (!Files.isDirectory(f.dir())) {
             throw new IOException(f.dir() + " is not a folder");
         }
         X509CertificateHolder ca = Pem.readCertificate(f.caCertificate());
-        String caThumbprint = Certificates.thumbprint(ca);
-        if (pinnedCa != null && !Certificates.thumbprint(Pem.readCertificate(pinnedCa)).equals(caThumbprint)) {
-            throw new PkiException("the export's CA certificate " + caThumbprint + " is not the one in " + pinnedCa);
+        String fingerprint = CaPin.fingerprint(ca);
+        if (!fingerprint.equals(pin.sha256())) {
+            throw new PkiException("the export's CA certificate (SHA-256 " + fingerprint + ") is not the one pinned"
+                    + " by " + pin.source() + " (" + pin.sha256() + "): the export is not under that CA");
         }
-        checked.add("CA certificate " + caThumbprint + (pinnedCa != null ? " is the one in " + pinnedCa
-                : " (compare this thumbprint with the one the commission published, or pass --ca)"));
+        checked.add("CA certificate SHA-256 " + fingerprint + " is the one pinned by " + pin.source());
         X509CertificateHolder hub = Pem.readCertificate(f.hubCertificate());
         ExportManifest manifest = JsonFiles.parse(f.manifest(), SignedFile.readVerified(f.manifest(), hub),
                 ExportManifest.class, "export manifest");
@@ -118,11 +119,22 @@ public final class ExportVerifier {
                     + " definition for " + election.id() + " (" + election.mode() + "), the registry for "
                     + registry.election());
         }
-        Map<String, Registry.Entry> certificates = certificates(f, registry, ca);
+        DeviceCertificates certificates = DeviceCertificates.read(f, registry, ca, this::problem);
+        checked.add(certificates.summary());
         LoggedReceipt.Checker receipts = new LoggedReceipt.Checker(Certificates.publicKey(hub), manifest.election());
         ExportLogs logs = ExportLogs.read(f, receipts, this::problem);
-        records(f, manifest, election, certificates, receipts, logs);
-        checked.add(logs.accountFor(manifest.units().stream().mapToLong(ExportManifest.Unit::dropped).sum()));
+        Map<String, Coverage.Head> heads = new TreeMap<>();
+        Recount recount = new Recount(election);
+        records(f, manifest, certificates, receipts, logs, heads, recount);
+        Map<String, Long> dropped = new TreeMap<>();
+        manifest.units().forEach(u -> dropped.merge(u.device(), u.dropped(), Long::sum));
+        checked.add(logs.accountFor(dropped));
+        checked.addAll(Coverage.units(manifest, heads, registry, this::problem));
+        Map<String, List<String>> withoutResult = recount.withoutResult();
+        checked.add(election.stations().size() + " stations in the ballot definition, " + withoutResult.size()
+                + " of them without an accepted result for every race of their ballot");
+        withoutResult.forEach((station, races) -> checked.add("station " + station + ": no result for "
+                + String.join(", ", races)));
         for (Path file : treeHeads) {
             logs.checkHeld(file).ifPresent(checked::add);
         }
@@ -155,45 +167,11 @@ public final class ExportVerifier {
         checked.add(matched + " of " + manifest.files().size() + " files match the SHA-256 the manifest gives");
     }
 
-    private Map<String, Registry.Entry> certificates(ExportFiles f, Registry registry, X509CertificateHolder ca)
-            throws IOException {
-        Crl crl = Files.exists(f.crl()) ? Crl.read(f.crl(), ca) : null;
-        Map<String, Registry.Entry> byThumbprint = new HashMap<>();
-        for (Registry.Entry e : registry.devices()) {
-            X509CertificateHolder cert = Pem.parseCertificate(e.certificate());
-            String thumbprint = Certificates.thumbprint(cert);
-            try {
-                Certificates.requireIssuedBy(cert, ca, cert.getNotBefore().toInstant());
-            } catch (PkiException x) {
-                problem("certificate of " + e.device() + ": " + x.getMessage());
-            }
-            Path file = f.deviceCertificate(thumbprint);
-            if (!Files.exists(file) || !Pem.readCertificate(file).equals(cert)) {
-                problem("certificate " + thumbprint + " of " + e.device() + " is missing from devices/");
-            }
-            if (!e.active() && (crl == null || !crl.isRevoked(cert.getSerialNumber()))) {
-                problem("certificate of " + e.device() + " is " + e.status() + " in the registry but not in the CRL");
-            }
-            byThumbprint.put(thumbprint, e);
-        }
-        checked.add("ballot definition and device registry (version " + registry.version() + ") signed by the CA; "
-                + registry.devices().size() + " device certificates issued by the CA"
-                + (crl == null ? "; no CRL (nothing revoked)" : "; CRL signed by the CA, " + crl.revoked().size()
-                + " revoked"));
-        return byThumbprint;
-    }
-
-    /** A unit's chain as walked so far. */
-    private record Head(long seq, String hash) {
-    }
-
-    private void records(ExportFiles f, ExportManifest manifest, Election election,
-                         Map<String, Registry.Entry> certificates, LoggedReceipt.Checker receipts, ExportLogs logs)
-            throws IOException {
-        Map<String, Head> heads = new TreeMap<>();
+    private void records(ExportFiles f, ExportManifest manifest, DeviceCertificates certificates,
+                         LoggedReceipt.Checker receipts, ExportLogs logs, Map<String, Coverage.Head> heads,
+                         Recount recount) throws IOException {
         Map<String, String> chainedReceipts = new HashMap<>();
         Map<String, Long> counts = new TreeMap<>();
-        Recount recount = new Recount(election);
         long expected = 1;
         long deviceSignatures = 0;
         Base64.Decoder b64 = Base64.getUrlDecoder();
@@ -261,24 +239,21 @@ public final class ExportVerifier {
                 }
                 deviceSignatures++;
                 chainedReceipts.put(r.hash(), r.receipt());
-                heads.put(r.device(), new Head(report.seq(), r.hash()));
-                List<Finding> errors = receipt.accepted() ? recount.add(report) : List.of();
-                if (!errors.isEmpty()) {
-                    problem(at + ": an accepted result that fails reconciliation: " + ReportChecks.describe(errors));
-                }
+                heads.put(r.device(), new Coverage.Head(report.seq(), r.hash()));
+                decision(at, report, receipt, recount);
             }
         }
         long records = expected - 1;
         checked.add(records + " records in order, every receipt signed by the hub for its message, topic and"
                 + " status, with its code; " + deviceSignatures + " device signatures; " + heads.size()
                 + " unbroken chains; " + counts.getOrDefault(ExportRecord.RESEND, 0L) + " resends answered with"
-                + " their first receipt");
+                + " their first receipt; every chained message's acceptance or reasons to reject it as the hub's"
+                + " own checks give them");
         if (!counts.equals(manifest.counts())) {
             problem("records by status " + counts + ", the manifest says " + manifest.counts());
         } else {
             checked.add("records by status " + counts + " as the manifest says");
         }
-        units(manifest, heads);
         ExportManifest.Tally tally = recount.tally();
         if (!tally.equals(manifest.tally())) {
             problem("the tally recomputed from the accepted messages " + tally + " differs from the manifest's "
@@ -322,19 +297,21 @@ public final class ExportVerifier {
 
     /** Checks a chained message: device signature, binding, and its place in the unit's chain. */
     private Report chained(String at, ExportRecord r, byte[] body, Receipt receipt,
-                           Map<String, Registry.Entry> certificates, Map<String, Head> heads) {
+                           DeviceCertificates certificates, Map<String, Coverage.Head> heads) {
         try {
             Jws jws = Jws.parse(body);
-            Registry.Entry entry = certificates.get(jws.header().x5tS256());
-            if (entry == null || !entry.device().equals(r.device()) || !jws.header().kid().equals(r.device())) {
+            DeviceCertificates.Issued issued = certificates.get(jws.header().x5tS256()).orElse(null);
+            if (issued == null || !issued.entry().device().equals(r.device())
+                    || !jws.header().kid().equals(r.device())) {
                 problem(at + ": signed with a certificate not issued to " + r.device());
                 return null;
             }
-            ECPublicKeyParameters key = Certificates.publicKey(Pem.parseCertificate(entry.certificate()));
-            if (!Es256Verifier.verify(jws, key)) {
+            Registry.Entry entry = issued.entry();
+            if (!Es256Verifier.verify(jws, issued.key())) {
                 problem(at + ": the device signature does not verify");
                 return null;
             }
+            certificates.refusedAt(issued, receipt.hubTime()).ifPresent(why -> problem(at + ": " + why));
             Report report = MessageCodec.decodeReport(jws.payload());
             Topics.Address topic = Topics.parse(r.topic()).orElse(null);
             if (!report.device().equals(r.device()) || !report.station().equals(entry.station()) || topic == null
@@ -343,7 +320,7 @@ public final class ExportVerifier {
                         + report.station() + " on topic " + r.topic() + " from the certificate of station "
                         + entry.station());
             }
-            Head head = heads.getOrDefault(r.device(), new Head(0, ""));
+            Coverage.Head head = heads.getOrDefault(r.device(), new Coverage.Head(0, ""));
             if (report.seq() != head.seq() + 1 || !report.prev().equals(head.hash())
                     || !Long.valueOf(report.seq()).equals(receipt.seq())) {
                 problem(at + ": " + r.device() + " seq " + report.seq() + " (prev " + report.prev() + ") does not"
@@ -356,27 +333,21 @@ public final class ExportVerifier {
         }
     }
 
-    private void units(ExportManifest manifest, Map<String, Head> heads) {
-        Map<String, Head> claimed = new TreeMap<>();
-        for (ExportManifest.Unit u : manifest.units()) {
-            if (u.lastSeq() > 0) {
-                claimed.put(u.device(), new Head(u.lastSeq(), u.lastHash()));
-            }
+    /** The hub's decision on a chained report, redone: its reasons must follow from it and what came before. */
+    private void decision(String at, Report report, Receipt receipt, Recount recount) {
+        List<Finding> expected = recount.reasons(report, receipt.hubTime());
+        Set<String> given = new TreeSet<>(receipt.reasons().stream().map(Finding::code).toList());
+        Set<String> redone = new TreeSet<>(expected.stream().map(Finding::code).toList());
+        if (receipt.accepted() && !redone.isEmpty()) {
+            problem(at + ": accepted, but the hub's own checks reject it: " + expected.stream().map(Finding::toString)
+                    .collect(java.util.stream.Collectors.joining("; ")));
+        } else if (!given.equals(redone)) {
+            problem(at + ": rejected for " + given + ", but the hub's own checks give " + (redone.isEmpty()
+                    ? "no reason to reject it" : redone) + ": the rejection does not follow from the message");
         }
-        int matched = 0;
-        for (var e : claimed.entrySet()) {
-            Head walked = heads.get(e.getKey());
-            if (!e.getValue().equals(walked)) {
-                problem("unit " + e.getKey() + ": the manifest's last message is seq " + e.getValue().seq() + " ("
-                        + e.getValue().hash() + "), the messages end at " + (walked == null ? "nothing"
-                        : "seq " + walked.seq() + " (" + walked.hash() + ")") + ": its last messages were dropped");
-            } else {
-                matched++;
-            }
+        if (receipt.accepted()) {
+            recount.add(report);
         }
-        heads.keySet().stream().filter(d -> !claimed.containsKey(d)).forEach(d -> problem("unit " + d
-                + " has chained messages the manifest does not list"));
-        checked.add(matched + " units' last messages are the ones the manifest names");
     }
 
     private static String sha256(Path file) throws IOException {

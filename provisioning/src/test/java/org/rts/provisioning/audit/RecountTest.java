@@ -45,8 +45,7 @@ class RecountTest {
     void counts_each_stations_highest_turnout_and_its_first_accepted_result() {
         Recount recount = new Recount(ELECTION);
         List.of(turnout("S-001", 120), turnout("S-001", 80), turnout("S-002", 50), result("S-001", 200, 190),
-                result("S-001", 190, 200), result("S-002", 100, 290))
-                .forEach(r -> assertTrue(recount.add(r).isEmpty()));
+                result("S-001", 190, 200), result("S-002", 100, 290)).forEach(recount::add);
 
         ExportManifest.Tally tally = recount.tally();
 
@@ -67,11 +66,12 @@ class RecountTest {
                 List.of(new Station("S-001", "School 1", 500, null, null, "north", null),
                         new Station("S-002", "School 2", 500, null, null, "south", null)), Tolerances.DEFAULT, null);
         Recount recount = new Recount(districts);
-        assertTrue(recount.add(result("S-001", "parliament", 200, 190)).isEmpty());
-        assertTrue(recount.add(result("S-001", "north", 150, 240)).isEmpty());
-        assertEquals(List.of("RACE_NOT_ON_BALLOT"), recount.add(result("S-001", "south", 300, 90)).stream()
-                .map(f -> f.code()).toList());
-        assertTrue(recount.add(result("S-002", "south", 100, 290)).isEmpty());
+        List.of(result("S-001", "parliament", 200, 190), result("S-001", "north", 150, 240),
+                result("S-001", "south", 300, 90), result("S-002", "south", 100, 290)).forEach(r -> {
+                    assertEquals(r.race().equals("south") && r.station().equals("S-001") ? List.of("RACE_NOT_ON_BALLOT")
+                            : List.of(), codes(recount.reasons(r, CLOSE)));
+                    recount.add(r);
+                });
 
         ExportManifest.Tally tally = recount.tally();
         assertEquals(new ExportManifest.RaceTally(List.of("S-002"), 400, 10, Map.of("c1", 100L, "c2", 290L)),
@@ -85,7 +85,28 @@ class RecountTest {
     void names_the_reconciliation_errors_of_a_result_it_counts() {
         Recount recount = new Recount(ELECTION);
 
-        assertFalse(recount.add(result("S-001", 200, 100)).isEmpty());
+        assertFalse(recount.reasons(result("S-001", 200, 100), CLOSE).isEmpty());
+        recount.add(result("S-001", 200, 100));
         assertEquals(List.of("S-001"), recount.tally().races().get("parliament").stations());
+    }
+
+    @Test
+    void redoes_the_hubs_reasons_from_what_was_accepted_before() {
+        Recount recount = new Recount(ELECTION);
+        recount.add(turnout("S-001", 120));
+        recount.add(result("S-001", 200, 190));
+
+        assertEquals(List.of("RECONCILIATION_FAILED:TURNOUT_DECREASING"), codes(recount.reasons(turnout("S-001", 80),
+                CLOSE)));
+        assertEquals(List.of(), codes(recount.reasons(turnout("S-002", 80), CLOSE)));
+        assertEquals(List.of("CONFLICT"), codes(recount.reasons(result("S-001", 190, 200), CLOSE)));
+        assertEquals(List.of(), codes(recount.reasons(result("S-001", 200, 190), CLOSE)), "the same figures again");
+        assertEquals(List.of("TIME_IN_FUTURE"), codes(recount.reasons(result("S-002", 100, 290),
+                CLOSE.minusSeconds(2 * 86_400))), "reported two days ahead of the hub's time");
+        assertEquals(Map.of("S-002", List.of("parliament")), recount.withoutResult());
+    }
+
+    private static List<String> codes(List<org.rts.protocol.message.Finding> findings) {
+        return findings.stream().map(org.rts.protocol.message.Finding::code).toList();
     }
 }
