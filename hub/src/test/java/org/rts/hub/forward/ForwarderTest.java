@@ -133,7 +133,8 @@ class ForwarderTest {
         store.forwardTo(List.of(url()), Set.of(Topics.RESULT));
         script = n -> new Answer(503, "3600");
         acceptResults();
-        try (Forwarders forwarders = new Forwarders(storeLocation(), "hub-1", election.id, Clock.systemUTC())) {
+        try (Forwarders forwarders = new Forwarders(storeLocation(), "hub-1", election.id, Clock.systemUTC(),
+                java.time.Duration.ofHours(2))) {
             forwarders.start(List.of(upstream()));
             assertEquals(List.of(), forwarders.status(), "nothing read before the first refresh");
             forwarders.refresh();
