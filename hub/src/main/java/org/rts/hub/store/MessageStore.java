@@ -311,7 +311,7 @@ public final class MessageStore extends ResultStore implements IntakeStore {
         head.executeBatch();
         result.executeBatch();
         turnout.executeBatch();
-        rejected.write(db, c, decisions.get(decisions.size() - 1).receivedAt().toString());
+        rejected.write(db, c);
         if (!unchainedWritten.isEmpty()) {
             PreparedStatement count = db.statement(c, "INSERT INTO unchained (device, stored, dropped, dropped_bytes,"
                     + " last_at) VALUES (?,?,?,?,?) ON CONFLICT (device) DO UPDATE SET"

@@ -23,6 +23,7 @@ final class RejectedBodies {
 
     private final Map<String, Counts> counts;
     private final Map<String, Counts> changed = new LinkedHashMap<>();
+    private String last;
 
     private RejectedBodies(Map<String, Counts> counts) {
         this.counts = counts;
@@ -71,11 +72,12 @@ final class RejectedBodies {
                         c.since() != null ? c.since() : d.receivedAt().toString());
         counts.put(d.deviceId(), next);
         changed.put(d.deviceId(), next);
+        last = d.receivedAt().toString();
         return keep;
     }
 
     /** Writes the counts the batch changed. */
-    void write(Database db, Connection c, String at) throws SQLException {
+    void write(Database db, Connection c) throws SQLException {
         if (changed.isEmpty()) {
             return;
         }
@@ -87,7 +89,7 @@ final class RejectedBodies {
         for (var e : changed.entrySet()) {
             Counts n = e.getValue();
             Database.bind(w, e.getKey(), n.station(), n.kept(), n.keptBytes(), n.withheld(), n.withheldBytes(),
-                    n.since(), at);
+                    n.since(), last);
             w.addBatch();
         }
         w.executeBatch();
