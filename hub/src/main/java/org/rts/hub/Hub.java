@@ -96,6 +96,8 @@ public final class Hub implements AutoCloseable {
     private final SessionStore sessions;
     private final AtomicBoolean closed = new AtomicBoolean();
     private OpsServer ops;
+    /** The units past the storage bound as last read (on the alerts' thread). */
+    private List<ResultStore.Withheld> withheld = List.of();
 
     private Hub(HubConfig config, Clock clock) {
         this.config = config;
@@ -115,10 +117,9 @@ public final class Hub implements AutoCloseable {
             this.forwarders = keep(new Forwarders(config.store(), holder, election.id(), clock,
                     config.forwarding().refusedFor()));
             this.health = new Health(clock);
+            ResultStore decided = keep(ResultStore.open(config.store()));
             this.units = keep(new UnitMonitor(election, registry::current, config.alerts(),
-                    keep(UnitStore.open(config.store())), keep(ResultStore.open(config.store())), clock,
-                    () -> forwarders.refusing().stream().map(r -> Alerts.Raised.forwardRefused(r.upstream(),
-                            r.answer(), r.since(), r.until())).toList()));
+                    keep(UnitStore.open(config.store())), decided, clock, () -> raised(decided)));
             this.sessions = config.ops() == null ? null : keep(SessionStore.open(config.store()));
             this.views = new RoomViews(election, files, units, keep(ResultStore.open(config.store())), clock);
             int cores = Math.max(1, Runtime.getRuntime().availableProcessors());
@@ -149,6 +150,21 @@ public final class Hub implements AutoCloseable {
             closeOpened();
             throw e;
         }
+    }
+
+    /** The conditions the units' alerts do not see: a tally centre refusing, a unit past the storage bound. */
+    private List<Alerts.Raised> raised(ResultStore decided) {
+        List<Alerts.Raised> raised = new ArrayList<>();
+        forwarders.refusing().forEach(r -> raised.add(Alerts.Raised.forwardRefused(r.upstream(), r.answer(),
+                r.since(), r.until())));
+        try {
+            withheld = decided.withheld();
+        } catch (StoreException e) {
+            LOG.warn("units past the storage bound not read now, the last known kept: {}", e.getMessage());
+        }
+        withheld.forEach(w -> raised.add(Alerts.Raised.storageBound(w.device(), w.station(), w.kept(),
+                w.keptBytes(), w.withheld(), w.withheldBytes(), w.since())));
+        return raised;
     }
 
     private <T extends AutoCloseable> T keep(T resource) {

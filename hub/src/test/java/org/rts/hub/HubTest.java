@@ -41,4 +41,28 @@ class HubTest {
                 TestElection.CLOCK));
         assertTrue(e.getMessage().contains("election.json.sig"), e.getMessage());
     }
+
+    @Test
+    void a_unit_past_the_storage_bound_opens_the_storage_bound_alert() throws Exception {
+        TestElection election = new TestElection(dir.resolve("election"), "tcp://127.0.0.1:1", Mode.LIVE);
+        try (Hub hub = Hub.start(config(election), TestElection.CLOCK)) {
+            org.rts.hub.intake.Intake intake = election.intake(hub.store());
+            TestElection.Device dev1 = election.device(1);
+            for (int i = 0; i <= org.rts.hub.store.MessageStore.REJECTED_BODIES; i++) {
+                // more ballots in the box than registered voters: rejected, chained
+                intake.process(org.rts.protocol.Topics.report(election.id, "dev-1", "result"), dev1.chain(dev1.sign(
+                        dev1.result(480, 600, 98, 2, 500, 10, java.util.List.of(200, 200, 90)))));
+            }
+            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            while (hub.openAlerts().stream().noneMatch(a -> a.rule() == org.rts.hub.units.Alerts.Rule.STORAGE_BOUND)) {
+                assertTrue(System.nanoTime() < deadline, "no STORAGE_BOUND alert: " + hub.openAlerts());
+                Thread.sleep(100);
+            }
+            var alert = hub.openAlerts().stream().filter(a -> a.rule() == org.rts.hub.units.Alerts.Rule.STORAGE_BOUND)
+                    .toList();
+            assertTrue(alert.size() == 1 && alert.get(0).subject().equals("dev-1")
+                    && "S-1".equals(alert.get(0).station()) && alert.get(0).detail().contains("64 kept whole"),
+                    alert.toString());
+        }
+    }
 }

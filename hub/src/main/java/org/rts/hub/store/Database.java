@@ -77,6 +77,9 @@ final class Database implements AutoCloseable {
                 CREATE TABLE IF NOT EXISTS unchained (
                   device TEXT PRIMARY KEY, stored BIGINT NOT NULL, dropped BIGINT NOT NULL,
                   dropped_bytes BIGINT NOT NULL, last_at TEXT NOT NULL);
+                CREATE TABLE IF NOT EXISTS rejected_bodies (
+                  device TEXT PRIMARY KEY, station TEXT NOT NULL, kept BIGINT NOT NULL, kept_bytes BIGINT NOT NULL,
+                  withheld BIGINT NOT NULL, withheld_bytes BIGINT NOT NULL, since TEXT, last_at TEXT NOT NULL);
                 CREATE TABLE IF NOT EXISTS forward_queue (
                   id %s, upstream TEXT NOT NULL, msg_hash TEXT NOT NULL, enqueued_at BIGINT NOT NULL,
                   state TEXT NOT NULL, attempts INTEGER NOT NULL, next_at BIGINT NOT NULL, lease_until BIGINT,

@@ -47,13 +47,23 @@ import org.rts.protocol.message.TurnoutReport;
  * <p>An identical copy of a chained message is not stored again (its unit's resend, or the broker delivering it
  * again). Messages left out of the chain (failed authentication, wrong sequence) are kept in full up to
  * {@link #UNCHAINED_BODIES} per device, then as hash and size up to {@link #UNCHAINED_ROWS}, then only counted in
- * {@code unchained}: one misbehaving unit cannot fill the disk. One connection, used by one thread at a time.
+ * {@code unchained}: one misbehaving unit cannot fill the disk. A chained message keeps its hash, sequence number
+ * and decision forever; when rejected on content its body is kept only while its unit is within
+ * {@link #REJECTED_BODIES} and {@link #REJECTED_BODY_BYTES} (then withheld: {@code body} null, {@code jws} empty,
+ * counted in {@code rejected_bodies}). One connection, used by one thread at a time.
  */
 public final class MessageStore extends ResultStore implements IntakeStore {
     /** Unchained messages per device kept with their bytes. */
     public static final int UNCHAINED_BODIES = 100;
     /** Unchained messages per device kept as a row (hash, size, answer) at all. */
     public static final int UNCHAINED_ROWS = 1000;
+    /**
+     * Chained messages rejected on content per device kept with their bytes: a unit has a handful of genuine
+     * messages, and a few rejected ones to review; a stolen unit's signed flood keeps only its hashes beyond this.
+     */
+    public static final int REJECTED_BODIES = 64;
+    /** Bytes of rejected chained messages per device kept at most (32 messages of the largest size, 64 KiB). */
+    public static final long REJECTED_BODY_BYTES = 2L * 1024 * 1024;
 
     private final Dialect dialect;
     private List<String> forwardTo = List.of();
@@ -230,6 +240,7 @@ public final class MessageStore extends ResultStore implements IntakeStore {
 
     private void write(Connection c, String election, List<Decision> decisions) throws SQLException {
         Map<String, long[]> unchained = unchainedCounts(c, decisions);
+        RejectedBodies rejected = RejectedBodies.read(db, c, decisions);
         PreparedStatement inbound = db.statement(c, "INSERT INTO inbound (received_at, topic, device, msg_hash, size,"
                 + " body, status, reasons, receipt) VALUES (?,?,?,?,?,?,?,?,?)");
         PreparedStatement chain = db.statement(c, "INSERT INTO chain (device, seq, msg_hash, prev, kind, election,"
@@ -264,12 +275,13 @@ public final class MessageStore extends ResultStore implements IntakeStore {
                 written[0]++;
                 continue;
             }
-            bindInbound(inbound, d, now, status, reasons, d.bytes());
+            boolean body = rejected.keep(d);
+            bindInbound(inbound, d, now, status, reasons, body ? d.bytes() : null);
             var r = d.report();
             String race = r instanceof ResultReport rr ? rr.race() : null;
             Database.bind(chain, r.device(), r.seq(), d.hash(), r.prev(), r.kind(), r.election(), r.station(), race,
-                    status, reasons, codes(d.warnings()), new String(d.bytes(), StandardCharsets.US_ASCII), d.receipt(),
-                    now);
+                    status, reasons, codes(d.warnings()), body ? new String(d.bytes(), StandardCharsets.US_ASCII) : "",
+                    d.receipt(), now);
             chain.addBatch();
             Database.bind(head, r.seq(), d.hash(), r.device());
             head.addBatch();
@@ -299,6 +311,7 @@ public final class MessageStore extends ResultStore implements IntakeStore {
         head.executeBatch();
         result.executeBatch();
         turnout.executeBatch();
+        rejected.write(db, c);
         if (!unchainedWritten.isEmpty()) {
             PreparedStatement count = db.statement(c, "INSERT INTO unchained (device, stored, dropped, dropped_bytes,"
                     + " last_at) VALUES (?,?,?,?,?) ON CONFLICT (device) DO UPDATE SET"

@@ -4,6 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Instant;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -154,6 +155,36 @@ public class ResultStore implements AutoCloseable {
                 + " IS NOT NULL AND msg_hash NOT IN (SELECT msg_hash FROM chain)", rs -> rs.getLong(1), device)
                 .orElse(0L);
         return new Unchained(counts[0], bodies, counts[1], counts[2]);
+    }
+
+    /**
+     * A unit's chained messages rejected on content, as the per-unit bound kept them: {@code kept} with their bytes
+     * ({@code keptBytes} in all), {@code withheld} as hash, size and decision only ({@code withheldBytes} not kept),
+     * the first withheld at {@code since} (null: none).
+     */
+    public record Withheld(String device, String station, long kept, long keptBytes, long withheld,
+                           long withheldBytes, Instant since) {
+    }
+
+    private static final String WITHHELD_COLUMNS = "device, station, kept, kept_bytes, withheld, withheld_bytes,"
+            + " since FROM rejected_bodies";
+
+    /** What the bound kept and withheld of a unit's rejected chained messages. */
+    public synchronized Withheld withheld(String device) {
+        return db.queryOne("SELECT " + WITHHELD_COLUMNS + " WHERE device = ?", ResultStore::withheld, device)
+                .orElse(new Withheld(device, "", 0, 0, 0, 0, null));
+    }
+
+    /** The units that passed the bound: some of their rejected chained messages' bodies were withheld. */
+    public synchronized List<Withheld> withheld() {
+        return db.queryAll("SELECT " + WITHHELD_COLUMNS + " WHERE withheld > 0 ORDER BY device",
+                ResultStore::withheld);
+    }
+
+    private static Withheld withheld(ResultSet rs) throws SQLException {
+        String since = rs.getString(7);
+        return new Withheld(rs.getString(1), rs.getString(2), rs.getLong(3), rs.getLong(4), rs.getLong(5),
+                rs.getLong(6), since == null ? null : Instant.parse(since));
     }
     @Override
     public synchronized void close() {

@@ -41,17 +41,38 @@ public final class Alerts {
          */
         CRL_EXPIRING,
         /** A tally centre refuses the hub's forwarded messages (subject: the upstream's name). */
-        FORWARD_REFUSED
+        FORWARD_REFUSED,
+        /**
+         * A unit sent more signed messages rejected on content than the store keeps whole: beyond the bound only
+         * their hashes, sizes and decisions are kept. A genuine unit never gets there: its key may be stolen.
+         */
+        STORAGE_BOUND
     }
 
-    /** A condition another feature of the hub sees holding now, since {@code since}; its alert opens at once. */
-    public record Raised(Rule rule, String subject, String detail, Instant since) {
+    /**
+     * A condition another feature of the hub sees holding now, since {@code since}; its alert opens at once.
+     * {@code station} may be null.
+     */
+    public record Raised(Rule rule, String subject, String station, String detail, Instant since) {
         /** The tally centre {@code upstream} refuses the hub's messages since {@code since}, lately {@code answer}. */
         public static Raised forwardRefused(String upstream, String answer, Instant since, Instant until) {
-            return new Raised(Rule.FORWARD_REFUSED, upstream, "the tally centre refuses the hub's messages since "
+            return new Raised(Rule.FORWARD_REFUSED, upstream, null, "the tally centre refuses the hub's messages since "
                     + since + ": " + answer + "; they are tried again until " + until + ", then each one it refuses"
                     + " is marked refused ('hub forward-requeue --upstream " + upstream + "' queues them again)",
                     since);
+        }
+
+        /**
+         * Unit {@code device} of {@code station} passed the bound on its rejected messages' bodies at {@code since}:
+         * {@code kept} kept whole ({@code keptBytes}), {@code withheld} kept as hash, size and decision only.
+         */
+        public static Raised storageBound(String device, String station, long kept, long keptBytes, long withheld,
+                                          long withheldBytes, Instant since) {
+            return new Raised(Rule.STORAGE_BOUND, device, station, "signed messages rejected on content beyond the"
+                    + " store's bound since " + since + ": " + kept + " kept whole (" + keptBytes + " bytes), "
+                    + withheld + " kept as hash, size and decision only (" + withheldBytes + " bytes withheld), so"
+                    + " far; a genuine unit sends a handful: check the unit and revoke its certificate if it is not"
+                    + " in the presiding officer's hands", since);
         }
     }
 
@@ -162,7 +183,7 @@ public final class Alerts {
         Map<String, Condition> now_ = new LinkedHashMap<>();
         Map<String, Instant> raisedSince = new LinkedHashMap<>();
         for (Raised r : raised) {
-            Condition c = new Condition(r.rule(), r.subject(), null, r.detail());
+            Condition c = new Condition(r.rule(), r.subject(), r.station(), r.detail());
             now_.put(c.key(), c);
             raisedSince.put(c.key(), r.since());
         }
@@ -257,7 +278,7 @@ public final class Alerts {
             case UNIT_DOWN -> settings.downFor();
             case CLOCK -> settings.clockFor();
             case OUTBOX_AFTER_CLOSE -> settings.outboxFor();
-            case TAMPER, FLAPPING, NO_RESULT, CRL_EXPIRING, FORWARD_REFUSED -> Duration.ZERO;
+            case TAMPER, FLAPPING, NO_RESULT, CRL_EXPIRING, FORWARD_REFUSED, STORAGE_BOUND -> Duration.ZERO;
         };
     }
 

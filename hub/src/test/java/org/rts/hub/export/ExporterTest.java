@@ -300,6 +300,50 @@ class ExporterTest {
     }
 
     @Test
+    void a_units_flood_of_signed_rejected_results_exports_withheld_bodies_that_both_verifiers_accept()
+            throws Exception {
+        Device dev1 = election.device(1);
+        var head = store.head("dev-1");
+        dev1.seq = head.seq();
+        dev1.prev = head.msg();
+        List<Integer> padding = Collections.nCopies(5_000, 1_000_000); // too many candidates: rejected, chained
+        int n = 45;
+        for (int i = 0; i < n; i++) {
+            send(dev1, dev1.chain(dev1.sign(dev1.result("parliament", 500, padding))), Topics.RESULT);
+        }
+        send(dev1, dev1.chain(dev1.sign(dev1.turnout(120))), Topics.TURNOUT); // its prev: a withheld one's hash
+        Path out = export("export");
+        List<ExportRecord> records = records(out);
+        long withheld = records.stream().filter(r -> r.body() == null && r.status().equals("REJECTED")
+                && r.device().equals("dev-1")).count();
+        assertEquals(store.withheld("dev-1").withheld(), withheld);
+        assertTrue(withheld >= n - MessageStore.REJECTED_BODY_BYTES / 50_000, withheld + " withheld");
+        assertEquals("ACCEPTED", records.get(records.size() - 1).status());
+        assertEquals(2 + n + 1, manifest(out).units().stream().filter(u -> u.device().equals("dev-1")).findFirst()
+                .orElseThrow().lastSeq());
+        ExportVerifier.Result result = verify(out);
+        assertTrue(result.ok(), result.problems().toString());
+        assertTrue(result.checked().stream().anyMatch(c -> c.contains("; " + withheld + " rejected messages past"
+                + " their unit's storage bound")), result.checked().toString());
+        Recipe.Run run = Recipe.fromVerifyMd().run(out, caSha256());
+        assertEquals(0, run.exit(), run.output());
+        assertTrue(run.output().contains(", " + withheld + " bodies withheld"), run.output());
+    }
+
+    @Test
+    void an_accepted_record_with_its_body_withheld_fails_both_verifiers() throws Exception {
+        Path out = export("export");
+        editRecords(out, records -> records.stream().map(r -> r.n() == 1 ? with(r, null) : r).toList());
+        resign(out);
+        assertEquals("ACCEPTED", records(out).get(0).status());
+        assertProblem(out, "record 1 (line 1): an accepted message in dev-1's chain without its body: only a"
+                + " rejected message's body may be withheld");
+        Recipe.Run run = Recipe.fromVerifyMd().run(out, caSha256());
+        assertEquals(1, run.exit(), run.output());
+        assertTrue(run.output().contains("PROBLEM: record 1: accepted, chained without a body"), run.output());
+    }
+
+    @Test
     void a_changed_leaf_in_the_exported_log_is_found() throws Exception {
         Path out = export("export");
         Path file = new ExportFiles(out).receiptLog(TestElection.LOG);

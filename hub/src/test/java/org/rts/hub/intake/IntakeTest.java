@@ -23,6 +23,7 @@ import org.rts.hub.store.MessageStore;
 import org.rts.hub.testing.TestElection;
 import org.rts.hub.testing.TestElection.Device;
 import org.rts.hub.testing.Variants;
+import org.rts.hub.units.Alerts;
 import org.rts.hub.validation.Authenticator;
 import org.rts.hub.validation.Inbound;
 import org.rts.hub.validation.Verification;
@@ -516,6 +517,100 @@ class IntakeTest {
         assertEquals(new MessageStore.Unchained(MessageStore.UNCHAINED_ROWS, MessageStore.UNCHAINED_BODIES, 50, 50 * 9),
                 store.unchained("dev-1"));
         assertTrue(send(dev1, dev1.chain(dev1.sign(dev1.turnout(10))), Topics.TURNOUT).accepted());
+    }
+
+    @Test
+    void a_stolen_unit_flooding_with_large_signed_rejected_results_keeps_a_bounded_part_of_their_bodies()
+            throws Exception {
+        Device dev2 = election.device(2);
+        Alerts alerts = new Alerts(election.election, Alerts.Settings.DEFAULT);
+        List<Integer> padding = java.util.Collections.nCopies(5_000, 1_000_000); // too many candidates: rejected
+        int n = 60;
+        long sent = 0;
+        byte[] big = null;
+        List<Alerts.Alert> opened = new java.util.ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            big = dev1.chain(dev1.sign(dev1.result("parliament", 500, padding)));
+            assertTrue(big.length > 50_000 && big.length <= Authenticator.MAX_BYTES, big.length + " bytes");
+            sent += big.length;
+            List<Inbound> batch = new java.util.ArrayList<>(List.of(inbound(dev1, Topics.RESULT, big)));
+            if (i == n - 5) { // another unit's genuine result in the same batch as the flood
+                batch.add(inbound(dev2, Topics.RESULT, dev2.chain(dev2.sign(dev2.result(480, 600, 118, 2, 480, 10,
+                        List.of(200, 200, 70))))));
+            }
+            List<Receipt> receipts = sendBatch(batch);
+            assertTrue(receipts.get(0).chained() && !receipts.get(0).accepted(), receipts.get(0).toString());
+            if (batch.size() > 1) {
+                assertTrue(receipts.get(1).accepted(), receipts.get(1).toString());
+            }
+            opened.addAll(alerts.evaluate(TestElection.NOW, List.of(), null, java.util.Set::of, null, storageBound()));
+        }
+        long[] stored = storedBodies("dev-1");
+        assertTrue(stored[1] <= MessageStore.REJECTED_BODY_BYTES && stored[1] > MessageStore.REJECTED_BODY_BYTES
+                - Authenticator.MAX_BYTES, "bodies kept to the bound: " + stored[1] + " bytes");
+        assertEquals(stored[1], stored[2], "the chain keeps no more than the log");
+        MessageStore.Withheld w = store.withheld("dev-1");
+        assertEquals(new MessageStore.Withheld("dev-1", "S-1", stored[0], stored[1], n - stored[0], sent - stored[1],
+                TestElection.NOW), w);
+        assertTrue(w.withheld() >= n - MessageStore.REJECTED_BODY_BYTES / 50_000, w.toString());
+        assertEquals(n, store.inboundReasons("dev-1").size(), "every one keeps its hash, size and decision");
+        assertEquals(n, store.head("dev-1").seq());
+        // a copy of a withheld one is answered with its receipt and stores nothing
+        byte[] last = store.chainedReceipt(dev1.prev).orElseThrow();
+        byte[] again = intake.process(Topics.report(election.id, "dev-1", Topics.RESULT), big).orElseThrow()
+                .receipt();
+        assertArrayEquals(last, again);
+        assertEquals(n, store.inboundReasons("dev-1").size());
+        assertTrue(send(dev1, dev1.chain(dev1.sign(dev1.turnout(10))), Topics.TURNOUT).accepted(),
+                "its chain goes on from the last withheld message");
+        assertEquals(List.of("S-2"), store.results(election.id).stream().map(r -> r.station()).toList());
+        assertEquals(1, opened.size(), "the alert opens once: " + opened);
+        Alerts.Alert a = opened.get(0);
+        assertEquals(Alerts.Rule.STORAGE_BOUND, a.rule());
+        assertEquals("dev-1", a.subject());
+        assertEquals("S-1", a.station());
+        assertTrue(a.detail().contains(stored[0] + " kept whole"), a.detail());
+        assertEquals(1, alerts.open().size());
+    }
+
+    @Test
+    void rejected_chained_bodies_are_kept_up_to_the_count_bound_and_accepted_ones_always() throws Exception {
+        assertTrue(send(dev1, dev1.chain(dev1.sign(dev1.turnout(100))), Topics.TURNOUT).accepted());
+        for (int i = 0; i < MessageStore.REJECTED_BODIES + 6; i++) {
+            // more ballots in the box than registered voters: rejected, chained
+            Receipt r = send(dev1, dev1.chain(dev1.sign(dev1.result(480, 600, 98, 2, 500, 10, List.of(200, 200,
+                    90)))), Topics.RESULT);
+            assertTrue(r.chained() && !r.accepted(), r.toString());
+        }
+        assertTrue(send(dev1, dev1.chain(dev1.sign(dev1.result(200, 120, 70))), Topics.RESULT).accepted());
+        long[] stored = storedBodies("dev-1");
+        assertEquals(MessageStore.REJECTED_BODIES + 2, stored[0], "the bound's rejections and both acceptances");
+        MessageStore.Withheld w = store.withheld("dev-1");
+        assertEquals(MessageStore.REJECTED_BODIES, w.kept());
+        assertEquals(6, w.withheld());
+        assertEquals(List.of("dev-1"), store.withheld().stream().map(MessageStore.Withheld::device).toList());
+        assertTrue(storageBound().stream().allMatch(r -> r.detail().contains("6 kept as hash, size and decision")));
+    }
+
+    /** The units past the bound, as the hub raises them for the operations room. */
+    private List<Alerts.Raised> storageBound() {
+        return store.withheld().stream().map(w -> Alerts.Raised.storageBound(w.device(), w.station(), w.kept(),
+                w.keptBytes(), w.withheld(), w.withheldBytes(), w.since())).toList();
+    }
+
+    /** A device's message bodies as stored: [bodies kept in the log, their bytes, bytes of the chain's copies]. */
+    private long[] storedBodies(String device) throws java.sql.SQLException {
+        String url = storeLocation().startsWith("jdbc:") ? storeLocation() : "jdbc:sqlite:" + storeLocation();
+        try (var c = java.sql.DriverManager.getConnection(url); var ps = c.prepareStatement("SELECT COUNT(body),"
+                + " COALESCE(SUM(LENGTH(body)), 0), (SELECT COALESCE(SUM(LENGTH(jws)), 0) FROM chain WHERE device = ?)"
+                + " FROM inbound WHERE device = ?")) {
+            ps.setString(1, device);
+            ps.setString(2, device);
+            try (var rs = ps.executeQuery()) {
+                rs.next();
+                return new long[] {rs.getLong(1), rs.getLong(2), rs.getLong(3)};
+            }
+        }
     }
 
     @Test

@@ -6,7 +6,8 @@ import java.time.Instant;
  * One message the hub received, in arrival order ({@code n} = 1, 2, 3, ...), with the receipt it answered.
  * {@code body} is base64url (unpadded) of the bytes exactly as received; {@code hash} is base64url SHA-256 of those
  * bytes. {@code body} is null for a {@code RESEND} (an identical copy of an earlier record, answered with that
- * record's receipt) and for unchained rejections beyond the hub's storage bound (only their hash is kept).
+ * record's receipt), for unchained rejections beyond the hub's storage bound (only their hash is kept), and for
+ * chained rejections beyond their unit's bound ("body withheld": hash, size and receipt only; never an acceptance).
  * {@code status} is {@code ACCEPTED}, {@code REJECTED} or {@code RESEND}; {@code receipt} is the compact JWS the hub
  * published.
  */

@@ -174,6 +174,7 @@ public final class ExportVerifier {
         Map<String, Long> counts = new TreeMap<>();
         long expected = 1;
         long deviceSignatures = 0;
+        long withheld = 0;
         Base64.Decoder b64 = Base64.getUrlDecoder();
         try (BufferedReader in = Files.newBufferedReader(f.messages(), StandardCharsets.UTF_8)) {
             String line;
@@ -225,12 +226,12 @@ public final class ExportVerifier {
                 if (!receipt.chained()) {
                     continue;
                 }
-                if (body == null) {
-                    problem(at + ": a message in " + r.device() + "'s chain without its body");
-                    continue;
-                }
                 if (chainedReceipts.containsKey(r.hash())) {
                     problem(at + ": message " + r.hash() + " is chained twice (a replayed record)");
+                    continue;
+                }
+                if (body == null) {
+                    withheld += withheld(at, r, receipt, heads, chainedReceipts) ? 1 : 0;
                     continue;
                 }
                 Report report = chained(at, r, body, receipt, certificates, heads);
@@ -248,7 +249,8 @@ public final class ExportVerifier {
                 + " status, with its code; " + deviceSignatures + " device signatures; " + heads.size()
                 + " unbroken chains; " + counts.getOrDefault(ExportRecord.RESEND, 0L) + " resends answered with"
                 + " their first receipt; every chained message's acceptance or reasons to reject it as the hub's"
-                + " own checks give them");
+                + " own checks give them; " + withheld + " rejected messages past their unit's storage bound, kept"
+                + " as hash, size and decision only");
         if (!counts.equals(manifest.counts())) {
             problem("records by status " + counts + ", the manifest says " + manifest.counts());
         } else {
@@ -293,6 +295,28 @@ public final class ExportVerifier {
             problem(at + ": receipt unreadable: " + e.getMessage());
         }
         return null;
+    }
+
+    /**
+     * A chained record without its body: only a rejection may be withheld (past its unit's storage bound). It
+     * takes the next place in its unit's chain by the seq of its receipt; the next message's {@code prev} must be
+     * its hash. Its signature and its decision cannot be checked, and it counts for nothing.
+     */
+    private boolean withheld(String at, ExportRecord r, Receipt receipt, Map<String, Coverage.Head> heads,
+                             Map<String, String> chainedReceipts) {
+        if (receipt.accepted()) {
+            problem(at + ": an accepted message in " + r.device() + "'s chain without its body: only a rejected"
+                    + " message's body may be withheld");
+            return false;
+        }
+        Coverage.Head head = heads.getOrDefault(r.device(), new Coverage.Head(0, ""));
+        if (receipt.seq() == null || receipt.seq() != head.seq() + 1) {
+            problem(at + ": " + r.device() + " seq " + receipt.seq() + " (body withheld) does not follow seq "
+                    + head.seq() + " (" + head.hash() + "): its chain is broken");
+        }
+        chainedReceipts.put(r.hash(), r.receipt());
+        heads.put(r.device(), new Coverage.Head(receipt.seq() == null ? head.seq() + 1 : receipt.seq(), r.hash()));
+        return true;
     }
 
     /** Checks a chained message: device signature, binding, and its place in the unit's chain. */
