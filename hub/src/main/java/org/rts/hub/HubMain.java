@@ -12,6 +12,7 @@ import org.rts.hub.store.ResultStore;
 import org.rts.hub.store.UnitStore;
 import org.rts.hub.units.UnitMonitor;
 import org.rts.hub.tally.Tally;
+import org.rts.hub.web.OpsRoom;
 import org.rts.protocol.ProtocolException;
 import org.rts.protocol.Topics;
 import org.rts.protocol.election.Election;
@@ -138,6 +139,11 @@ public final class HubMain implements Runnable {
                 + " readable by its owner only.")
         Path opsKey;
 
+        @Option(names = "--ops-max-connections", paramLabel = "N", defaultValue = "256", description = "Connections"
+                + " the operations room holds at once, live-event streams included; more are closed as soon as"
+                + " accepted (default: ${DEFAULT-VALUE}).")
+        int opsMaxConnections;
+
         @Option(names = "--metrics-token-file", paramLabel = "FILE", description = "A file holding the bearer token"
                 + " /metrics asks for (16 printable characters at least; default: none asked).")
         Path metricsTokenFile;
@@ -165,6 +171,11 @@ public final class HubMain implements Runnable {
             }
         }
 
+        private OpsRoom.Limits opsLimits() {
+            return new OpsRoom.Limits(opsMaxConnections, OpsRoom.Limits.DEFAULT.requestTime(),
+                    OpsRoom.Limits.DEFAULT.idle());
+        }
+
         @Override
         public Integer call() throws InterruptedException {
             HubConfig config = new HubConfig(new ElectionFiles(election), broker, store, clientId, queue, queueBytes,
@@ -173,8 +184,8 @@ public final class HubMain implements Runnable {
                             : java.util.Set.of(Topics.RESULT), forwardCa,
                             java.time.Duration.ofMinutes(forwardRefusedFor)),
                     exportTo == null ? null : new ExportSchedule(exportTo, java.time.Duration.ofMinutes(exportEvery)),
-                    opsPort == null ? null : new org.rts.hub.web.OpsRoom(opsBind, opsPort, opsUsers, opsCert,
-                            opsKey, metricsToken()),
+                    opsPort == null ? null : new OpsRoom(opsBind, opsPort, opsUsers, opsCert,
+                            opsKey, metricsToken(), opsLimits()),
                     org.rts.hub.units.Alerts.Settings.DEFAULT.with(alertSeconds));
             if (share != null && !config.store().startsWith("jdbc:postgresql:")) {
                 throw new HubException("--share needs a --store that the hubs of the group have in common:"

@@ -5,6 +5,7 @@ import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.security.PrivateKey;
 import java.security.cert.Certificate;
+import java.time.Duration;
 import java.util.List;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
@@ -30,10 +31,43 @@ import org.rts.protocol.pki.Pem;
  * @param key         PEM EC private key of {@code certificate}
  * @param metricsToken the bearer token {@code /metrics} asks for (null: none asked; at least 16 printable ASCII
  *                    characters)
+ * @param limits      how slow and idle clients are treated (null: {@link Limits#DEFAULT})
  */
-public record OpsRoom(String bind, int port, Path users, Path certificate, Path key, String metricsToken) {
+public record OpsRoom(String bind, int port, Path users, Path certificate, Path key, String metricsToken,
+                      Limits limits) {
+    /**
+     * Bounds on the room's clients, so that slow or silent connections cannot take the hub's threads and file
+     * descriptors.
+     *
+     * @param maxConnections connections open at once, live-event streams included (default 256, at least 1); one
+     *                       more is closed as soon as it is accepted
+     * @param requestTime    time to receive a request's headers and body, whole seconds (default 10 s, at least
+     *                       1 s); a connection that sends nothing is closed after it too. A response is not timed,
+     *                       so live events are never cut
+     * @param idle           time a kept-alive connection may wait for its next request, whole seconds (default
+     *                       30 s, at least 1 s)
+     */
+    public record Limits(int maxConnections, Duration requestTime, Duration idle) {
+        public static final Limits DEFAULT = new Limits(256, Duration.ofSeconds(10), Duration.ofSeconds(30));
+
+        public Limits {
+            if (maxConnections < 1) {
+                throw new IllegalArgumentException("ops maxConnections must be >= 1, found: " + maxConnections);
+            }
+            wholeSeconds("requestTime", requestTime);
+            wholeSeconds("idle", idle);
+        }
+
+        private static void wholeSeconds(String name, Duration d) {
+            if (d == null || d.toSeconds() < 1 || d.toNanos() % 1_000_000_000L != 0) {
+                throw new IllegalArgumentException("ops " + name + " must be whole seconds, at least 1, found: " + d);
+            }
+        }
+    }
+
     public OpsRoom {
         bind = bind == null || bind.isBlank() ? "127.0.0.1" : bind;
+        limits = limits == null ? Limits.DEFAULT : limits;
         if (port < 0 || port > 65_535) {
             throw new IllegalArgumentException("ops port must be 0..65535, found: " + port);
         }
@@ -50,6 +84,11 @@ public record OpsRoom(String bind, int port, Path users, Path certificate, Path 
         }
     }
 
+    /** With the default {@link Limits}. */
+    public OpsRoom(String bind, int port, Path users, Path certificate, Path key, String metricsToken) {
+        this(bind, port, users, certificate, key, metricsToken, null);
+    }
+
     /** Served over plain HTTP (on a loopback address only), {@code /metrics} without a token. */
     public OpsRoom(String bind, int port, Path users) {
         this(bind, port, users, null, null, null);
@@ -59,7 +98,8 @@ public record OpsRoom(String bind, int port, Path users, Path certificate, Path 
     @Override
     public String toString() {
         return "OpsRoom[bind=" + bind + ", port=" + port + ", users=" + users + ", certificate=" + certificate
-                + ", key=" + key + ", metricsToken=" + (metricsToken == null ? "none" : "(set)") + "]";
+                + ", key=" + key + ", metricsToken=" + (metricsToken == null ? "none" : "(set)") + ", limits=" + limits
+                + "]";
     }
 
     /** The TLS context serving {@link #certificate}, or null without one. */

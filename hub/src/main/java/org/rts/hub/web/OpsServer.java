@@ -33,7 +33,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The operations room's server (the JDK's HTTP server, a virtual thread per request so live streams cost little):
+ * The operations room's server (the JDK's HTTP server, a virtual thread per request so live streams cost little,
+ * its connections bounded by {@link OpsRoom.Limits}):
  * a login, then the JSON API ({@code /api/units}, {@code /api/alerts}, {@code /api/tally},
  * {@code /api/readiness.csv}) and a live stream of the same ({@code /api/events}, server-sent events, a snapshot
  * every {@link #EVENT_EVERY}). {@code /metrics} is Prometheus's, figures held in memory, behind a bearer token when
@@ -100,6 +101,7 @@ public final class OpsServer implements AutoCloseable {
                     + " HTTPS, or bind it to 127.0.0.1");
         }
         Users users = Users.read(room.users());
+        ServerLimits.apply(room.limits());
         HttpServer http;
         try {
             if (tls == null) {
@@ -116,8 +118,9 @@ public final class OpsServer implements AutoCloseable {
         http.setExecutor(s.threads);
         http.createContext("/", s::handle);
         http.start();
-        LOG.info("operations room on {}://{}:{}/ (metrics on /metrics)", tls == null ? "http" : "https",
-                bind.getHostString(), s.port());
+        LOG.info("operations room on {}://{}:{}/ (metrics on /metrics; at most {} connections, {} s to send a"
+                + " request)", tls == null ? "http" : "https", bind.getHostString(), s.port(),
+                room.limits().maxConnections(), room.limits().requestTime().toSeconds());
         return s;
     }
 

@@ -376,6 +376,21 @@ class OpsServerTest {
     }
 
     @Test
+    void limits_other_than_those_the_process_already_serves_with_are_refused() {
+        OpsRoom.Limits other = new OpsRoom.Limits(8, Duration.ofSeconds(10), Duration.ofSeconds(30));
+        HubException e = assertThrows(HubException.class, () -> OpsServer.start(new OpsRoom("127.0.0.1", 0,
+                usersFile, null, null, null, other), views, () -> new byte[0], sessions, Clock.systemUTC()));
+        assertTrue(e.getMessage().contains("jdk.httpserver.maxConnections=8") && e.getMessage().contains("has 256"),
+                e.getMessage());
+        assertEquals("256", System.getProperty("jdk.httpserver.maxConnections"));
+        assertThrows(IllegalArgumentException.class, () -> new OpsRoom.Limits(0, Duration.ofSeconds(10),
+                Duration.ofSeconds(30)));
+        IllegalArgumentException half = assertThrows(IllegalArgumentException.class, () -> new OpsRoom.Limits(8,
+                Duration.ofMillis(1500), Duration.ofSeconds(30)));
+        assertTrue(half.getMessage().contains("requestTime must be whole seconds"), half.getMessage());
+    }
+
+    @Test
     void a_broken_users_file_is_refused_naming_its_line_and_short_passwords_are_too() throws Exception {
         Path bad = dir.resolve("bad");
         Files.writeString(bad, "amal:plaintext\n");
