@@ -26,7 +26,7 @@ import org.rts.protocol.pki.Pem;
 /**
  * How a national export verifies: a hub's intake takes {@code records} signed reports of {@code units} units into a
  * SQLite store (no broker: the export is what is measured), exports them, and both verifiers check the export in a
- * process of their own, {@code provisioning verify-export} with a 256 MB heap and the VERIFY.md recipe (openssl,
+ * process of their own, {@code provisioning verify-export} with a 1 GB heap and the VERIFY.md recipe (openssl,
  * Node.js), each timed with its peak resident memory.
  * <pre>
  *   bin/export-scale [records] [units]     default 1,000,000 records of 10,000 units
@@ -87,10 +87,10 @@ public final class ExportScale {
                 .digest(Pem.readCertificate(files.caCertificate()).getEncoded()));
 
         List<String> java = new ArrayList<>(List.of("/usr/bin/time", "-f", "%e s %M kB",
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m", "-cp",
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx1g", "-cp",
                 System.getProperty("java.class.path"), "org.rts.provisioning.ProvisioningMain", "verify-export",
                 export.toString(), "--ca-sha256", caSha256));
-        report("provisioning verify-export (-Xmx256m)", run(new ProcessBuilder(java), work.resolve("java.log")));
+        report("provisioning verify-export (-Xmx1g)", run(new ProcessBuilder(java), work.resolve("java.log")));
 
         Path doc = Path.of("VERIFY.md");
         if (Files.exists(doc)) {

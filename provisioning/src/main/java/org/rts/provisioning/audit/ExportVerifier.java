@@ -8,7 +8,6 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.Base64;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -170,7 +169,7 @@ public final class ExportVerifier {
     private void records(ExportFiles f, ExportManifest manifest, DeviceCertificates certificates,
                          LoggedReceipt.Checker receipts, ExportLogs logs, Map<String, Coverage.Head> heads,
                          Recount recount) throws IOException {
-        Map<String, String> chainedReceipts = new HashMap<>();
+        ChainedMessages chainedReceipts = new ChainedMessages();
         Map<String, Long> counts = new TreeMap<>();
         long expected = 1;
         long deviceSignatures = 0;
@@ -200,8 +199,8 @@ public final class ExportVerifier {
                     continue;
                 }
                 if (ExportRecord.RESEND.equals(r.status())) {
-                    String first = chainedReceipts.get(r.hash());
-                    if (first == null || !first.equals(r.receipt())) {
+                    if (receipt.seq() == null
+                            || !chainedReceipts.answered(r.device(), receipt.seq(), r.hash(), r.receipt())) {
                         problem(at + ": marked as a resend, but no earlier chained message " + r.hash()
                                 + " was answered with this receipt");
                     }
@@ -226,7 +225,7 @@ public final class ExportVerifier {
                 if (!receipt.chained()) {
                     continue;
                 }
-                if (chainedReceipts.containsKey(r.hash())) {
+                if (receipt.seq() != null && chainedReceipts.contains(r.device(), receipt.seq(), r.hash())) {
                     problem(at + ": message " + r.hash() + " is chained twice (a replayed record)");
                     continue;
                 }
@@ -239,7 +238,7 @@ public final class ExportVerifier {
                     continue;
                 }
                 deviceSignatures++;
-                chainedReceipts.put(r.hash(), r.receipt());
+                chainedReceipts.add(r.device(), report.seq(), r.hash(), r.receipt());
                 heads.put(r.device(), new Coverage.Head(report.seq(), r.hash()));
                 decision(at, report, receipt, recount);
             }
@@ -303,7 +302,7 @@ public final class ExportVerifier {
      * its hash. Its signature and its decision cannot be checked, and it counts for nothing.
      */
     private boolean withheld(String at, ExportRecord r, Receipt receipt, Map<String, Coverage.Head> heads,
-                             Map<String, String> chainedReceipts) {
+                             ChainedMessages chainedReceipts) {
         if (receipt.accepted()) {
             problem(at + ": an accepted message in " + r.device() + "'s chain without its body: only a rejected"
                     + " message's body may be withheld");
@@ -314,8 +313,9 @@ public final class ExportVerifier {
             problem(at + ": " + r.device() + " seq " + receipt.seq() + " (body withheld) does not follow seq "
                     + head.seq() + " (" + head.hash() + "): its chain is broken");
         }
-        chainedReceipts.put(r.hash(), r.receipt());
-        heads.put(r.device(), new Coverage.Head(receipt.seq() == null ? head.seq() + 1 : receipt.seq(), r.hash()));
+        long seq = receipt.seq() == null ? head.seq() + 1 : receipt.seq();
+        chainedReceipts.add(r.device(), seq, r.hash(), r.receipt());
+        heads.put(r.device(), new Coverage.Head(seq, r.hash()));
         return true;
     }
 
