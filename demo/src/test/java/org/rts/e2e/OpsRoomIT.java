@@ -127,7 +127,11 @@ class OpsRoomIT {
         Path page = dir.resolve("page.html");
         String html = new String(OpsRoom.class.getResourceAsStream("/org/rts/hub/web/ops.html").readAllBytes(),
                 java.nio.charset.StandardCharsets.UTF_8);
-        Files.writeString(page, html.replace("listen();", ""));
+        String script = new String(OpsRoom.class.getResourceAsStream("/org/rts/hub/web/ops.js").readAllBytes(),
+                java.nio.charset.StandardCharsets.UTF_8);
+        // the page's own script, without its connection to a hub, inside a page opened from a file
+        Files.writeString(page, html.replace("<script src=\"/ops.js\"></script>", "<script>"
+                + script.replace("listen();", "") + "</script>"));
         WebDriver browser = chrome();
         try {
             browser.get(page.toUri().toString());

@@ -278,9 +278,14 @@ public final class OpsServer implements AutoCloseable {
         }
     }
 
-    /** The sign-in form, with a new token that the form must send back with the cookie set beside it. */
+    /**
+     * The sign-in form, with the token that the form must send back with the cookie set beside it: the browser's
+     * own when it has one, so a second look at the form (its icon's request sent here, another tab) does not leave
+     * the first form holding a stale token.
+     */
     private void loginForm(HttpExchange x, int status, String message) throws IOException {
-        String token = token();
+        String held = Requests.cookie(x, LOGIN_COOKIE);
+        String token = held != null && held.matches("[A-Za-z0-9_-]{43}") ? held : token();
         x.getResponseHeaders().add("Set-Cookie", LOGIN_COOKIE + "=" + token + "; Path=/login; HttpOnly;"
                 + " SameSite=Strict;" + secure + " Max-Age=3600");
         send(x, status, "text/html; charset=utf-8", loginPage(token, message));

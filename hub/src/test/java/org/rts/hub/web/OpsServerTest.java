@@ -208,6 +208,19 @@ class OpsServerTest {
     }
 
     @Test
+    void a_second_look_at_the_sign_in_form_keeps_the_first_form_valid() throws Exception {
+        HttpResponse<String> form = get("/login", null);
+        String token = hidden(form.body(), "csrf");
+        String cookie = cookie(form, OpsServer.LOGIN_COOKIE);
+        // the browser asks for its icon (sent to the sign-in page) or opens the form in another tab
+        HttpResponse<String> again = get("/login", cookie);
+        assertEquals(token, hidden(again.body(), "csrf"));
+        assertEquals(cookie, cookie(again, OpsServer.LOGIN_COOKIE));
+        assertEquals(303, post("/login", cookie, "csrf=" + token + "&user=amal&password=correct+horse")
+                .statusCode());
+    }
+
+    @Test
     void a_malformed_escape_is_answered_400_in_a_line() throws Exception {
         HttpResponse<String> form = get("/login", null);
         HttpResponse<String> r = post("/login", cookie(form, OpsServer.LOGIN_COOKIE), "csrf="
