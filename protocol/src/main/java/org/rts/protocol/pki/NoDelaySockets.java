@@ -56,40 +56,58 @@ public final class NoDelaySockets extends SSLSocketFactory {
         return socket;
     }
 
+    /**
+     * Nagle off once the TLS handshake is done, not before: a client whose certificate the broker refuses (revoked,
+     * or its CRL lapsed) must read the broker's alert to tell the officer why, and with Nagle off during the
+     * handshake it is still writing when the alert comes and sees only a broken pipe.
+     */
+    private static Socket afterHandshake(Socket socket) {
+        if (socket instanceof javax.net.ssl.SSLSocket tls) {
+            tls.addHandshakeCompletedListener(done -> {
+                try {
+                    done.getSocket().setTcpNoDelay(true);
+                } catch (IOException e) {
+                    // the connection is closing: nothing to tune
+                }
+            });
+        }
+        return socket;
+    }
+
     @Override
     public Socket createSocket() throws IOException {
-        return noDelay(tls.createSocket());
+        return afterHandshake(tls.createSocket());
     }
 
     @Override
     public Socket createSocket(Socket s, String host, int port, boolean autoClose) throws IOException {
-        return noDelay(tls.createSocket(noDelay(s), host, port, autoClose));
+        return afterHandshake(tls.createSocket(s, host, port, autoClose));
     }
 
     @Override
     public Socket createSocket(Socket s, InputStream consumed, boolean autoClose) throws IOException {
-        return noDelay(tls.createSocket(noDelay(s), consumed, autoClose));
+        return afterHandshake(tls.createSocket(s, consumed, autoClose));
     }
 
     @Override
     public Socket createSocket(String host, int port) throws IOException {
-        return noDelay(tls.createSocket(host, port));
+        return afterHandshake(tls.createSocket(host, port));
     }
 
     @Override
     public Socket createSocket(String host, int port, InetAddress localHost, int localPort) throws IOException {
-        return noDelay(tls.createSocket(host, port, localHost, localPort));
+        return afterHandshake(tls.createSocket(host, port, localHost, localPort));
     }
 
     @Override
     public Socket createSocket(InetAddress host, int port) throws IOException {
-        return noDelay(tls.createSocket(host, port));
+        return afterHandshake(tls.createSocket(host, port));
     }
 
     @Override
     public Socket createSocket(InetAddress address, int port, InetAddress localAddress, int localPort)
             throws IOException {
-        return noDelay(tls.createSocket(address, port, localAddress, localPort));
+        return afterHandshake(tls.createSocket(address, port, localAddress, localPort));
     }
 
     @Override
