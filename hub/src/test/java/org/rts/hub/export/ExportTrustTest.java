@@ -8,7 +8,6 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.HexFormat;
 import java.util.List;
@@ -19,6 +18,7 @@ import org.rts.hub.intake.Intake;
 import org.rts.hub.registry.RegistryWatch;
 import org.rts.hub.store.ExportSnapshot;
 import org.rts.hub.store.MessageStore;
+import org.rts.hub.testing.ManualClock;
 import org.rts.hub.testing.TestElection;
 import org.rts.hub.testing.TestElection.Device;
 import org.rts.hub.validation.Authenticator;
@@ -41,26 +41,6 @@ import org.rts.provisioning.revocation.Revocation;
 class ExportTrustTest {
     @TempDir
     Path dir;
-
-    /** The hub's clock, moved by the test. */
-    private static final class HubClock extends Clock {
-        Instant now = TestElection.NOW;
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-    }
 
     @Test
     void an_export_made_under_another_self_made_ca_fails_without_a_pin_and_with_the_commissions_pin()
@@ -138,7 +118,7 @@ class ExportTrustTest {
      * NOW + {@code revokedAfter}.
      */
     private Path exportAround(TestElection election, Duration revokedAfter, String name) throws Exception {
-        HubClock clock = new HubClock();
+        ManualClock clock = new ManualClock(TestElection.NOW);
         String db = dir.resolve(name + ".db").toString();
         try (MessageStore store = MessageStore.open(db)) {
             Intake intake = intake(election, store, clock);
@@ -147,7 +127,7 @@ class ExportTrustTest {
             intake.process(topic, d1.chain(d1.sign(d1.turnout(100))));
             new Revocation(ElectionAuthority.load(election.files, Clock.fixed(TestElection.NOW.plus(revokedAfter),
                     ZoneOffset.UTC))).revoke("dev-1");
-            clock.now = TestElection.NOW.plus(Duration.ofHours(2));
+            clock.set(TestElection.NOW.plus(Duration.ofHours(2)));
             intake.process(topic, d1.chain(d1.sign(d1.turnout(200))));
         }
         try (ExportSnapshot snapshot = ExportSnapshot.open(db)) {
@@ -160,7 +140,7 @@ class ExportTrustTest {
         TestElection election = new TestElection(dir.resolve("election"), "tcp://127.0.0.1:1883", Mode.LIVE);
         Instant notAfter = Pem.readCertificate(election.files.bundle("dev-1").deviceCertificate()).getNotAfter()
                 .toInstant();
-        HubClock clock = new HubClock();
+        ManualClock clock = new ManualClock(TestElection.NOW);
         String db = dir.resolve("hub.db").toString();
         try (MessageStore store = MessageStore.open(db)) {
             Intake intake = intake(election, store, clock);
@@ -171,7 +151,7 @@ class ExportTrustTest {
             Inbound in = Inbound.bounded(Topics.report(election.id, d1.id, Topics.TURNOUT),
                     d1.chain(d1.sign(d1.turnout(100))), Authenticator.MAX_BYTES);
             Verification.Verified verified = intake.verify(in, notAfter.minus(Duration.ofMinutes(1)));
-            clock.now = notAfter.plus(Duration.ofHours(1));
+            clock.set(notAfter.plus(Duration.ofHours(1)));
             assertEquals(1, intake.decideAndStore(List.of(verified)).size());
         }
         Path out;

@@ -8,8 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
@@ -20,6 +18,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.rts.hub.registry.RegistryWatch;
 import org.rts.hub.store.MessageStore;
+import org.rts.hub.testing.ManualClock;
 import org.rts.hub.testing.TestElection;
 import org.rts.hub.testing.TestElection.Device;
 import org.rts.hub.testing.Variants;
@@ -336,23 +335,7 @@ class IntakeTest {
         // the polls close at TestElection.NOW: the unit's count closes then, the hub's clock decides when it arrived
         TestElection closing = TestElection.closingAt(dir.resolve("closing"), "tcp://127.0.0.1:1883",
                 TestElection.NOW);
-        Instant[] hubNow = {TestElection.NOW.minusSeconds(600)};
-        Clock clock = new Clock() {
-            @Override
-            public java.time.ZoneId getZone() {
-                return ZoneOffset.UTC;
-            }
-
-            @Override
-            public Clock withZone(java.time.ZoneId zone) {
-                return this;
-            }
-
-            @Override
-            public Instant instant() {
-                return hubNow[0];
-            }
-        };
+        ManualClock clock = new ManualClock(TestElection.NOW.minusSeconds(600));
         Intake early = new Intake(closing.election, new Verification(new Authenticator(closing.election,
                 new RegistryWatch(closing.files.registry(), closing.files.crl(),
                         Pem.readCertificate(closing.files.caCertificate()), closing.id)::current)), store,
@@ -366,7 +349,7 @@ class IntakeTest {
         assertEquals(List.of(), store.results(closing.id));
         unit.chain(premature);
 
-        hubNow[0] = TestElection.NOW.plusSeconds(60);
+        clock.set(TestElection.NOW.plusSeconds(60));
         Receipt counted = closing.receipt(early.process(Topics.report(closing.id, "dev-1", Topics.RESULT),
                 unit.sign(unit.result(210, 110, 70))).orElseThrow().receipt());
         assertTrue(counted.accepted(), "the true result is not a conflict with the refused one: " + counted);
