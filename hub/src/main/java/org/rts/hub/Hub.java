@@ -1,15 +1,13 @@
 package org.rts.hub;
 
 import java.net.URI;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Clock;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -18,11 +16,11 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLSocketFactory;
 import org.bouncycastle.cert.X509CertificateHolder;
 import org.bouncycastle.crypto.params.ECPrivateKeyParameters;
 import org.rts.hub.admission.Admission;
 import org.rts.hub.export.ExportSchedule;
-import org.rts.hub.export.Exporter;
 import org.rts.hub.forward.Forwarders;
 import org.rts.hub.forward.Forwarding;
 import org.rts.hub.forward.HttpUpstream;
@@ -31,12 +29,15 @@ import org.rts.hub.health.Health;
 import org.rts.hub.health.HubMetrics;
 import org.rts.hub.intake.Intake;
 import org.rts.hub.intake.IntakeStage;
+import org.rts.hub.kafka.KafkaFeed;
+import org.rts.hub.kafka.KafkaSource;
+import org.rts.hub.mqtt.Edges;
 import org.rts.hub.mqtt.HubMqtt;
+import org.rts.hub.mqtt.Takes;
 import org.rts.hub.mqtt.MqttUpstream;
 import org.rts.hub.receipt.ReceiptIssuer;
 import org.rts.protocol.merkle.ReceiptLog;
 import org.rts.hub.registry.RegistryWatch;
-import org.rts.hub.store.ExportSnapshot;
 import org.rts.hub.store.MessageStore;
 import org.rts.hub.store.ResultStore;
 import org.rts.hub.store.SessionStore;
@@ -90,7 +91,9 @@ public final class Hub implements AutoCloseable {
     private final ScheduledExecutorService connector;
     private final ScheduledExecutorService exporter;
     private final Admission admission;
-    private final HubMqtt mqtt;
+    private final Edges mqtt;
+    /** The reports' source in a national deployment (null: they come from the broker). */
+    private final KafkaSource kafka;
     private final IntakeStage intake;
     private final RoomViews views;
     private final SessionStore sessions;
@@ -128,16 +131,28 @@ public final class Hub implements AutoCloseable {
             this.connector = Executors.newSingleThreadScheduledExecutor(named("hub-connector"));
             this.exporter = Executors.newSingleThreadScheduledExecutor(named("hub-export"));
             Verification verification = new Verification(new Authenticator(election, registry::current));
-            HubMqtt[] source = new HubMqtt[1];
+            KafkaSource[] source = new KafkaSource[1];
             this.admission = new Admission(new Admission.Limits(config.rateBurst(), config.ratePerSecond(),
                     config.queueCapacity(), config.queueBytes()), verification, units::offer,
-                    () -> source[0].reconnect("messages were refused while the inbox was full; the broker delivers"
-                            + " them again"), pool, health, metrics, clock);
-            this.mqtt = new HubMqtt(new HubMqtt.Settings(config.brokerUrl(), election.id(), holder,
-                    config.shareGroup(), config.sessionExpiry().getSeconds(), Math.min(65_535, config.queueCapacity()),
-                    config.brokerUrl().startsWith("ssl:") ? TlsContexts.client(hubKey, hubCert, ca) : null),
-                    connector, clock, admission::offer);
-            source[0] = mqtt;
+                    () -> redeliver(source[0]), pool, health, metrics, clock);
+            SSLSocketFactory tls = config.brokerUrl().startsWith("ssl:") ? TlsContexts.client(hubKey, hubCert, ca)
+                    : null;
+            int window = Math.min(65_535, config.queueCapacity());
+            Map<String, HubMqtt> edges = new LinkedHashMap<>();
+            KafkaFeed feed = config.kafka();
+            if (feed == null) {
+                edges.put("broker", new HubMqtt(new HubMqtt.Settings(config.brokerUrl(), election.id(), holder,
+                        config.shareGroup(), config.sessionExpiry().getSeconds(), window, tls,
+                        Takes.REPORTS_AND_HEALTH), connector, clock, admission::offer));
+            } else {
+                feed.edges().forEach((name, url) -> edges.put(name, new HubMqtt(new HubMqtt.Settings(url, election.id(),
+                        holder + "-" + name, null, config.sessionExpiry().getSeconds(), window, tls,
+                        Takes.HEALTH), connector, clock, admission::offer)));
+            }
+            this.mqtt = new Edges(edges);
+            this.kafka = feed == null ? null : new KafkaSource(feed, KafkaFeed.topic(election.id()),
+                    KafkaFeed.group(election.id()), holder, admission::offer, mqtt::publish);
+            source[0] = kafka;
             ReceiptLog receipts = new ReceiptLog(election.id(), holder, new ReceiptIssuer(hubKey, hubCert).signer());
             store.load(receipts);
             this.intake = new IntakeStage(admission, new Intake(election, verification, store, receipts, clock),
@@ -222,6 +237,9 @@ public final class Hub implements AutoCloseable {
             exporter.scheduleWithFixedDelay(this::exportNow, minutes, minutes, TimeUnit.MINUTES);
         }
         mqtt.start();
+        if (kafka != null) {
+            kafka.start();
+        }
     }
 
     public MessageStore store() {
@@ -266,19 +284,20 @@ public final class Hub implements AutoCloseable {
         return ops == null ? -1 : ops.port();
     }
 
+    /** What was refused while the inbox was full, asked for again from its source. */
+    private void redeliver(KafkaSource source) {
+        if (source != null) {
+            source.redeliver();
+        } else {
+            mqtt.reconnect("messages were refused while the inbox was full; the broker delivers them again");
+        }
+    }
+
     /** Every second: the probe that tells a silent broker from a quiet one. */
     private void watch() {
         try {
-            if (!mqtt.isConnected() || !mqtt.probe()) {
-                return;
-            }
-            boolean idle = admission.waiting() == 0 && !intake.working() && !health.storeFailing()
-                    && mqtt.pendingAnswers() == 0;
-            if (idle && mqtt.probeAge() > PROBE_TIMEOUT_MILLIS) {
-                health.deafRecovery();
-                mqtt.reconnect("no probe came back in " + mqtt.probeAge() + " ms while the hub was idle: the"
-                        + " broker is not delivering to this connection");
-            }
+            boolean idle = admission.waiting() == 0 && !intake.working() && !health.storeFailing();
+            mqtt.watch(idle, PROBE_TIMEOUT_MILLIS, health::deafRecovery);
         } catch (RuntimeException e) {
             LOG.error("hub watchdog failed", e);
         }
@@ -301,24 +320,8 @@ public final class Hub implements AutoCloseable {
         }
     }
 
-    /**
-     * Writes an observer export through a connection of its own, so that the intake goes on meanwhile; a failed
-     * export is logged and leaves nothing behind.
-     */
     private void exportNow() {
-        ExportSchedule exports = config.exports();
-        String name = config.election().dir().getFileName() + "-" + DateTimeFormatter
-                .ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC).format(clock.instant());
-        try (ExportSnapshot reader = ExportSnapshot.open(config.store())) {
-            Path out = exports.dir().resolve(name);
-            for (int i = 2; Files.exists(out); i++) {
-                out = exports.dir().resolve(name + "-" + i);
-            }
-            Exporter.Summary s = new Exporter(config.election(), reader, clock).export(out);
-            LOG.info("export written to {}: {} messages {}", s.dir(), s.records(), s.counts());
-        } catch (RuntimeException e) {
-            LOG.error("scheduled export failed: {}", e.getMessage());
-        }
+        config.exports().writeNow(config.election(), config.store(), clock);
     }
 
     /**
@@ -373,6 +376,9 @@ public final class Hub implements AutoCloseable {
             exportNow(); // at close: what the hub held when it stopped
         }
         forwarders.close();
+        if (kafka != null) {
+            kafka.close(); // commits what is stored; the other hubs take the partitions
+        }
         mqtt.close();
         connector.shutdownNow();
         pool.shutdownNow();

@@ -34,11 +34,15 @@ import org.rts.protocol.files.ElectionFiles;
  * @param exports       observer exports written on a schedule and at stop (null: none)
  * @param ops           the operations room's server (null: not served)
  * @param alerts        thresholds and durations of the operations room's alerts (default {@code Settings.DEFAULT})
+ * @param kafka         national deployment: the reports come from Kafka, fed by one bridge per edge, and the
+ *                      receipts go back through the edges; {@code brokerUrl} is then the first edge (null: the
+ *                      reports come from the broker)
  */
 public record HubConfig(ElectionFiles election, String brokerUrl, String store, String clientId, int queueCapacity,
                         long queueBytes, Duration sessionExpiry, int rateBurst, double ratePerSecond,
                         Path healthFile, String shareGroup, Forwarding forwarding, ExportSchedule exports,
-                        org.rts.hub.web.OpsRoom ops, org.rts.hub.units.Alerts.Settings alerts) {
+                        org.rts.hub.web.OpsRoom ops, org.rts.hub.units.Alerts.Settings alerts,
+                        org.rts.hub.kafka.KafkaFeed kafka) {
     public static final int DEFAULT_QUEUE = 200_000;
     public static final long DEFAULT_QUEUE_BYTES = 256L << 20;
     public static final Duration DEFAULT_SESSION_EXPIRY = Duration.ofDays(7);
@@ -91,47 +95,55 @@ public record HubConfig(ElectionFiles election, String brokerUrl, String store, 
 
     public static HubConfig of(ElectionFiles election, String brokerUrl, String store, String clientId) {
         return new HubConfig(election, brokerUrl, store, clientId, DEFAULT_QUEUE, DEFAULT_QUEUE_BYTES,
-                DEFAULT_SESSION_EXPIRY, DEFAULT_RATE_BURST, DEFAULT_RATE_PER_SECOND, null, null, null, null, null, null);
+                DEFAULT_SESSION_EXPIRY, DEFAULT_RATE_BURST, DEFAULT_RATE_PER_SECOND, null, null, null, null, null, null,
+                null);
     }
 
     /** The same settings, sharing the devices' messages with the other hubs of {@code group}. */
     public HubConfig withShareGroup(String group) {
         return new HubConfig(election, brokerUrl, store, clientId, queueCapacity, queueBytes, sessionExpiry,
-                rateBurst, ratePerSecond, healthFile, group, forwarding, exports, ops, alerts);
+                rateBurst, ratePerSecond, healthFile, group, forwarding, exports, ops, alerts, kafka);
     }
 
     public HubConfig withSessionExpiry(Duration expiry) {
         return new HubConfig(election, brokerUrl, store, clientId, queueCapacity, queueBytes, expiry, rateBurst,
-                ratePerSecond, healthFile, shareGroup, forwarding, exports, ops, alerts);
+                ratePerSecond, healthFile, shareGroup, forwarding, exports, ops, alerts, kafka);
     }
 
     public HubConfig withQueue(int messages, long bytes) {
         return new HubConfig(election, brokerUrl, store, clientId, messages, bytes, sessionExpiry, rateBurst,
-                ratePerSecond, healthFile, shareGroup, forwarding, exports, ops, alerts);
+                ratePerSecond, healthFile, shareGroup, forwarding, exports, ops, alerts, kafka);
     }
 
     public HubConfig withRate(int burst, double perSecond) {
         return new HubConfig(election, brokerUrl, store, clientId, queueCapacity, queueBytes, sessionExpiry, burst,
-                perSecond, healthFile, shareGroup, forwarding, exports, ops, alerts);
+                perSecond, healthFile, shareGroup, forwarding, exports, ops, alerts, kafka);
     }
 
     public HubConfig withForwarding(Forwarding to) {
         return new HubConfig(election, brokerUrl, store, clientId, queueCapacity, queueBytes, sessionExpiry,
-                rateBurst, ratePerSecond, healthFile, shareGroup, to, exports, ops, alerts);
+                rateBurst, ratePerSecond, healthFile, shareGroup, to, exports, ops, alerts, kafka);
     }
 
     public HubConfig withExports(ExportSchedule schedule) {
         return new HubConfig(election, brokerUrl, store, clientId, queueCapacity, queueBytes, sessionExpiry,
-                rateBurst, ratePerSecond, healthFile, shareGroup, forwarding, schedule, ops, alerts);
+                rateBurst, ratePerSecond, healthFile, shareGroup, forwarding, schedule, ops, alerts, kafka);
     }
 
     public HubConfig withOps(org.rts.hub.web.OpsRoom room) {
         return new HubConfig(election, brokerUrl, store, clientId, queueCapacity, queueBytes, sessionExpiry,
-                rateBurst, ratePerSecond, healthFile, shareGroup, forwarding, exports, room, alerts);
+                rateBurst, ratePerSecond, healthFile, shareGroup, forwarding, exports, room, alerts, kafka);
+    }
+
+    /** The same settings, fed by Kafka through {@code feed}'s edges. */
+    public HubConfig withKafka(org.rts.hub.kafka.KafkaFeed feed) {
+        return new HubConfig(election, feed.edges().values().iterator().next(), store, clientId, queueCapacity,
+                queueBytes, sessionExpiry, rateBurst, ratePerSecond, healthFile, shareGroup, forwarding, exports, ops,
+                alerts, feed);
     }
 
     public HubConfig withAlerts(org.rts.hub.units.Alerts.Settings settings) {
         return new HubConfig(election, brokerUrl, store, clientId, queueCapacity, queueBytes, sessionExpiry,
-                rateBurst, ratePerSecond, healthFile, shareGroup, forwarding, exports, ops, settings);
+                rateBurst, ratePerSecond, healthFile, shareGroup, forwarding, exports, ops, settings, kafka);
     }
 }

@@ -30,7 +30,7 @@ import picocli.CommandLine.Option;
         description = "Receives, verifies, stores and answers polling-station reports.",
         subcommands = {HubMain.Run.class, HubMain.TallyCommand.class, HubMain.ExportCommand.class,
                 HubMain.UnitsCommand.class, HubMain.ReadinessCommand.class, HubMain.OpsUserCommand.class,
-                ForwardRequeueCommand.class})
+                ForwardRequeueCommand.class, BridgeCommand.class})
 public final class HubMain implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -63,8 +63,16 @@ public final class HubMain implements Runnable {
         @Option(names = "--election", required = true, description = "Election directory written by provisioning.")
         Path election;
 
-        @Option(names = "--broker", required = true, description = "Broker URL, e.g. tcp://127.0.0.1:1883.")
+        @Option(names = "--broker", description = "Broker URL, e.g. tcp://127.0.0.1:1883 (or --kafka).")
         String broker;
+
+        @Option(names = "--kafka", paramLabel = "FILE", description = "Take the reports from Kafka, as one of the"
+                + " election's hubs, with these client settings ('provisioning kafka' writes them); needs --edge.")
+        Path kafka;
+
+        @Option(names = "--edge", paramLabel = "NAME=URL", description = "With --kafka: an MQTT edge its bridge"
+                + " names NAME; the hub hears the units' health and sends receipts through it. Repeat per edge.")
+        java.util.List<String> edges = new java.util.ArrayList<>();
 
         @Option(names = "--store", paramLabel = "FILE|URL", description = "Where decisions are kept: a SQLite file"
                 + " (default: <election>/hub.db) or jdbc:postgresql://host:port/db?user=NAME, shared by hubs of one"
@@ -178,7 +186,14 @@ public final class HubMain implements Runnable {
 
         @Override
         public Integer call() throws InterruptedException {
-            HubConfig config = new HubConfig(new ElectionFiles(election), broker, store, clientId, queue, queueBytes,
+            org.rts.hub.kafka.KafkaFeed feed = kafka == null ? null : new org.rts.hub.kafka.KafkaFeed(
+                    org.rts.hub.kafka.KafkaFeed.readClient(kafka), org.rts.hub.kafka.KafkaFeed.parseEdges(edges),
+                    org.rts.hub.kafka.KafkaFeed.DEFAULT_PARTITIONS);
+            if ((broker == null) == (feed == null)) {
+                throw new HubException("give the hub --broker URL, or --kafka FILE with --edge NAME=URL per edge");
+            }
+            HubConfig config = new HubConfig(new ElectionFiles(election), feed == null ? broker
+                    : feed.edges().values().iterator().next(), store, clientId, queue, queueBytes,
                     java.time.Duration.ofSeconds(sessionExpiry), rateBurst, rate, healthFile, share,
                     new Forwarding(forward, forwardTurnout ? java.util.Set.of(Topics.RESULT, Topics.TURNOUT)
                             : java.util.Set.of(Topics.RESULT), forwardCa,
@@ -186,7 +201,7 @@ public final class HubMain implements Runnable {
                     exportTo == null ? null : new ExportSchedule(exportTo, java.time.Duration.ofMinutes(exportEvery)),
                     opsPort == null ? null : new OpsRoom(opsBind, opsPort, opsUsers, opsCert,
                             opsKey, metricsToken(), opsLimits()),
-                    org.rts.hub.units.Alerts.Settings.DEFAULT.with(alertSeconds));
+                    org.rts.hub.units.Alerts.Settings.DEFAULT.with(alertSeconds), feed);
             if (share != null && !config.store().startsWith("jdbc:postgresql:")) {
                 throw new HubException("--share needs a --store that the hubs of the group have in common:"
                         + " jdbc:postgresql://host:port/db?user=NAME");

@@ -54,6 +54,12 @@ class ArchitectureTest {
     }
 
     @Test
+    void kafka_is_only_in_the_kafka_package() {
+        noClasses().that().resideOutsideOfPackage("org.rts.hub.kafka..").should().dependOnClassesThat()
+                .resideInAPackage("org.apache.kafka..").check(HUB);
+    }
+
+    @Test
     void jdbc_is_only_in_the_store_package() {
         noClasses().that().resideOutsideOfPackage("org.rts.hub.store..").should().dependOnClassesThat()
                 .resideInAnyPackage("java.sql..", "org.sqlite..", "org.postgresql..").check(HUB);

@@ -28,6 +28,12 @@ public final class HubProcess implements AutoCloseable {
 
     /** A hub for the election in {@code election}, started by {@link #start}; {@code options} as on its command line. */
     public HubProcess(Path election, String broker, String store, String clientId, Path log, String... options) {
+        this(log, concat(List.of("run", "--election", election.toString(), "--broker", broker, "--store", store,
+                "--client-id", clientId), options));
+    }
+
+    /** The hub jar run with {@code args} (a subcommand and its options), started by {@link #start}. */
+    public HubProcess(Path log, List<String> args) {
         this.log = log;
         String java = ProcessHandle.current().info().command().orElse("java");
         command = new ArrayList<>(List.of(java, "--enable-native-access=ALL-UNNAMED"));
@@ -35,9 +41,14 @@ public final class HubProcess implements AutoCloseable {
         if (!extra.isEmpty()) {
             command.addAll(List.of(extra.split("\\s+")));
         }
-        command.addAll(List.of("-jar", jar().toString(), "run", "--election", election.toString(), "--broker",
-                broker, "--store", store, "--client-id", clientId));
-        command.addAll(List.of(options));
+        command.addAll(List.of("-jar", jar().toString()));
+        command.addAll(args);
+    }
+
+    private static List<String> concat(List<String> first, String... more) {
+        List<String> all = new ArrayList<>(first);
+        all.addAll(List.of(more));
+        return all;
     }
 
     public HubProcess start() throws IOException {

@@ -28,7 +28,7 @@ import org.slf4j.LoggerFactory;
 /**
  * The hub's two broker connections. The first takes the devices' messages: the broker keeps its session (clean
  * start off, kept for the configured expiry) and so queues messages while the hub is away; a message is acknowledged
- * only when {@link Delivery#ack} is called, once its decision is stored. The second publishes the receipts and the
+ * only when its {@code ack} is called, once its decision is stored. The second publishes the receipts and the
  * probes, so that they never wait behind a backlog the broker pushes down the first, and the broker's window for
  * them is theirs alone.
  *
@@ -48,41 +48,28 @@ public final class HubMqtt implements AutoCloseable, Health.Source {
 
     /** Receives each message on Paho's thread; must not block. False means "not taken now". */
     public interface Sink {
-        boolean offer(Delivery delivery);
-    }
-
-    /** A message and the means to acknowledge it on the connection that delivered it. */
-    public record Delivery(String topic, byte[] payload, long connection, int messageId, int qos, HubMqtt via)
-            implements org.rts.hub.admission.Delivery {
-        /** Acknowledges to the broker, if the connection that delivered it is still the current one. */
-        @Override
-        public void ack() {
-            via.acknowledge(this);
-        }
-
-        /** Publishes {@code receipt} on {@code topic}, then acknowledges this message once the broker has it. */
-        @Override
-        public void answer(String topic, byte[] receipt) {
-            via.answer(this, topic, receipt);
-        }
+        boolean offer(org.rts.hub.admission.Delivery delivery);
     }
 
     /**
      * Settings of the connections.
      *
-     * @param shareGroup when set, the device topics are subscribed as the MQTT v5 shared subscription
+     * @param shareGroup when set, the report topics are subscribed as the MQTT v5 shared subscription
      *                   {@code $share/<group>/...}: hubs of one group split the messages between them; the probe
      *                   stays a plain subscription of this client's own
      */
     public record Settings(String brokerUrl, String election, String clientId, String shareGroup,
-                           long sessionExpirySeconds, int receiveMaximum, SSLSocketFactory tls) {
+                           long sessionExpirySeconds, int receiveMaximum, SSLSocketFactory tls, Takes takes) {
         String probeTopic() {
             return Topics.probe(election, clientId);
         }
     }
 
+    /** Receipts published with no message to acknowledge, queued while the broker is away, at most. */
+    static final int MAX_UNBOUND_RECEIPTS = 50_000;
+
     /** A receipt waiting for room in the broker's window, and the message it answers. */
-    private record Answer(Delivery delivery, String topic, byte[] receipt) {
+    private record Answer(BrokerDelivery delivery, String topic, byte[] receipt) {
     }
 
     private final Settings settings;
@@ -187,8 +174,8 @@ public final class HubMqtt implements AutoCloseable, Health.Source {
 
         @Override
         public void messageArrived(long generation, String topic, MqttMessage message) {
-            Delivery d = new Delivery(topic, message.getPayload(), generation, message.getId(), message.getQos(),
-                    HubMqtt.this);
+            BrokerDelivery d = new BrokerDelivery(topic, message.getPayload(), generation, message.getId(),
+                    message.getQos(), HubMqtt.this);
             if (topic.equals(settings.probeTopic())) {
                 probeSentAt = null;
                 d.ack();
@@ -202,7 +189,7 @@ public final class HubMqtt implements AutoCloseable, Health.Source {
             probeSentAt = null;
             synchronized (lock) {
                 // their messages come again on the next connection and are answered then
-                answers.removeIf(a -> a.delivery().connection() == generation);
+                answers.removeIf(a -> a.delivery() != null && a.delivery().connection() == generation);
             }
         }
     }
@@ -231,7 +218,7 @@ public final class HubMqtt implements AutoCloseable, Health.Source {
     }
 
     /** Queues {@code receipt}; receipts leave in order as the broker's window allows, never dropped. */
-    void answer(Delivery d, String topic, byte[] receipt) {
+    void answer(BrokerDelivery d, String topic, byte[] receipt) {
         synchronized (lock) {
             if (!in.isCurrent(d.connection())) {
                 return; // delivered again on the next connection, and answered then
@@ -239,6 +226,22 @@ public final class HubMqtt implements AutoCloseable, Health.Source {
             answers.add(new Answer(d, topic, receipt));
         }
         sendAnswers();
+    }
+
+    /**
+     * Publishes a receipt for a message that came another way (Kafka): it leaves in order with the others. While
+     * the broker is away at most {@link #MAX_UNBOUND_RECEIPTS} wait; beyond, it is dropped and false returned (the
+     * decision is stored: the unit, not answered, sends its message again and is answered from the store).
+     */
+    public boolean publish(String topic, byte[] receipt) {
+        synchronized (lock) {
+            if (answers.size() >= MAX_UNBOUND_RECEIPTS) {
+                return false;
+            }
+            answers.add(new Answer(null, topic, receipt));
+        }
+        sendAnswers();
+        return true;
     }
 
     /**
@@ -253,7 +256,7 @@ public final class HubMqtt implements AutoCloseable, Health.Source {
             }
             while (inFlight.size() < answerWindow && !answers.isEmpty()) {
                 Answer a = answers.poll();
-                if (!in.isCurrent(a.delivery().connection())) {
+                if (a.delivery() != null && !in.isCurrent(a.delivery().connection())) {
                     continue; // its message comes again on the next incoming connection
                 }
                 try {
@@ -295,7 +298,7 @@ public final class HubMqtt implements AutoCloseable, Health.Source {
                 answers.addFirst(a);
             }
         }
-        if (taken) {
+        if (taken && a.delivery() != null) {
             acknowledge(a.delivery());
         }
         scheduler.execute(this::sendAnswers);
@@ -308,7 +311,7 @@ public final class HubMqtt implements AutoCloseable, Health.Source {
         }
     }
 
-    void acknowledge(Delivery d) {
+    void acknowledge(BrokerDelivery d) {
         Connection.Current c = in.current();
         if (c == null || c.generation() != d.connection() || !c.client().isConnected()) {
             return; // that connection is gone: the broker delivers the message again on the next one
@@ -353,10 +356,14 @@ public final class HubMqtt implements AutoCloseable, Health.Source {
 
     private void subscribe(MqttAsyncClient c) throws MqttException {
         // reports are shared among the hubs of a group; every hub hears every unit's health, so each knows them all
-        List<String> filters = new ArrayList<>(Topics.reportFilters(settings.election()).stream()
-                .map(filter -> settings.shareGroup() == null ? filter : "$share/" + settings.shareGroup() + "/" + filter)
-                .toList());
-        filters.addAll(Topics.healthFilters(settings.election()));
+        List<String> filters = new ArrayList<>();
+        if (settings.takes() != Takes.HEALTH) {
+            Topics.reportFilters(settings.election()).forEach(filter -> filters.add(settings.shareGroup() == null
+                    ? filter : "$share/" + settings.shareGroup() + "/" + filter));
+        }
+        if (settings.takes() != Takes.REPORTS) {
+            filters.addAll(Topics.healthFilters(settings.election()));
+        }
         MqttSubscription[] subscriptions = filters.stream()
                 .map(filter -> new MqttSubscription(filter, 1)).toArray(MqttSubscription[]::new);
         IMqttToken token = c.subscribe(subscriptions, null, null, (MqttProperties) null);
