@@ -314,7 +314,7 @@ public final class Hub implements AutoCloseable {
     private void writeHealth() {
         try {
             JsonFiles.write(config.healthFile(), health.report(mqtt, admission.waiting(), registry.current(),
-                    forwarders.status()));
+                    forwarders.status(), kafka == null ? null : kafka.status()));
         } catch (ProtocolException e) {
             LOG.debug("health file not written: {}", e.getMessage());
         }
@@ -336,6 +336,9 @@ public final class Hub implements AutoCloseable {
             metrics.alerts(Alerts.countByRule(units.openAlerts()));
             metrics.crl(registry.current().crl().nextUpdate(), clock.instant());
             forwarders.status().forEach(f -> metrics.forwarding(f.upstream(), f.pending(), f.lagSeconds()));
+            if (kafka != null) {
+                metrics.kafka(kafka.lag());
+            }
         } catch (RuntimeException e) {
             LOG.error("metrics not refreshed", e);
         }

@@ -109,7 +109,7 @@ public final class Health {
     static final Duration FORWARD_LAG_PROBLEM = Duration.ofMinutes(5);
 
     public HealthReport report(Source mqtt, int inbox, org.rts.hub.registry.DeviceRegistry registry,
-                               List<HealthReport.Forwarding> forwarding) {
+                               List<HealthReport.Forwarding> forwarding, HealthReport.Kafka kafka) {
         Instant now = clock.instant();
         List<String> problems = new ArrayList<>();
         boolean connected = mqtt.isConnected();
@@ -126,9 +126,12 @@ public final class Health {
                         + " messages waiting: " + f.lastError());
             }
         }
+        if (kafka != null && !kafka.lastError().isEmpty()) {
+            problems.add("reading the reports from Kafka: " + kafka.lastError());
+        }
         return new HealthReport(now, problems.isEmpty(), problems, connected, mqtt.connectedAt(), mqtt.reconnects(),
                 deafRecoveries.get(), mqtt.lastError(), lastMessageAt, processed.get(), rateLimited.get(),
                 released.get(), duplicates.get(), inbox, failing, storeError, mqtt.probeAge(), registry.version(),
-                registry.crl().number().longValue(), List.copyOf(forwarding));
+                registry.crl().number().longValue(), List.copyOf(forwarding), kafka);
     }
 }

@@ -12,7 +12,14 @@ public record HealthReport(Instant time, boolean ok, List<String> problems, bool
                            Instant connectedSince, long reconnects, long deafRecoveries, String lastBrokerError,
                            Instant lastMessageAt, long processed, long rateLimited, long released, long duplicates, int inbox,
                            Instant storeFailingSince, String storeError, long probeAgeMillis, long registryVersion,
-                           long crlNumber, List<Forwarding> forwarding) {
+                           long crlNumber, List<Forwarding> forwarding, Kafka kafka) {
+    /**
+     * A Kafka-fed hub's share of the reports topic: the partitions it reads, the messages behind on them (summed),
+     * the reassignments it went through, and the last failure to read.
+     */
+    public record Kafka(List<Integer> partitions, long lag, long rebalances, String lastError) {
+    }
+
     /**
      * One tally centre's queue: messages waiting and how long the oldest has waited (its lag), delivered and
      * refused ones, and the last failure.

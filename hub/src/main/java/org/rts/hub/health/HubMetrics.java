@@ -45,6 +45,12 @@ public final class HubMetrics {
     private final Gauge forwardLag = Gauge.builder().name("rts_hub_forward_lag_seconds")
             .help("How long the oldest waiting message has waited").labelNames("upstream").register(registry);
 
+    private final Gauge kafkaPartitions = Gauge.builder().name("rts_hub_kafka_partitions")
+            .help("Partitions of the reports topic this hub reads").register(registry);
+    private final Gauge kafkaLag = Gauge.builder().name("rts_hub_kafka_lag_messages")
+            .help("Reports on the partition not yet read by this hub").labelNames("partition").register(registry);
+    private final java.util.Set<Integer> kafkaShown = new java.util.HashSet<>();
+
     public void decided(String outcome, Collection<String> reasons) {
         messages.labelValues(outcome).inc();
         reasons.forEach(r -> rejections.labelValues(r).inc());
@@ -86,6 +92,16 @@ public final class HubMetrics {
     public void forwarding(String upstream, long pending, long lagSeconds) {
         forwardPending.labelValues(upstream).set(pending);
         forwardLag.labelValues(upstream).set(lagSeconds);
+    }
+
+    /** A Kafka-fed hub's partitions and the messages behind on each; partitions it no longer reads are dropped. */
+    public synchronized void kafka(Map<Integer, Long> lagByPartition) {
+        kafkaPartitions.set(lagByPartition.size());
+        kafkaShown.stream().filter(p -> !lagByPartition.containsKey(p))
+                .forEach(p -> kafkaLag.remove(Integer.toString(p)));
+        lagByPartition.forEach((p, lag) -> kafkaLag.labelValues(Integer.toString(p)).set(lag));
+        kafkaShown.clear();
+        kafkaShown.addAll(lagByPartition.keySet());
     }
 
     /** The Prometheus text format. */

@@ -22,6 +22,7 @@ import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.rts.hub.admission.Delivery;
+import org.rts.hub.health.HealthReport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -99,6 +100,7 @@ public final class KafkaSource implements AutoCloseable {
     private final Map<TopicPartition, Partition> partitions = new ConcurrentHashMap<>();
     /** Partitions paused at their first refused message: where each is read again from. */
     private final Map<TopicPartition, Long> refused = new HashMap<>();
+    private final Map<Integer, Long> lag = new ConcurrentHashMap<>();
     private final AtomicLong generation = new AtomicLong(1);
     private final AtomicLong rebalances = new AtomicLong();
     private volatile boolean redeliver;
@@ -150,8 +152,14 @@ public final class KafkaSource implements AutoCloseable {
         return rebalances.get();
     }
 
-    public String lastError() {
-        return lastError;
+    /** Messages behind on each partition this hub reads, as of its last fetch. */
+    public Map<Integer, Long> lag() {
+        return Map.copyOf(lag);
+    }
+
+    public HealthReport.Kafka status() {
+        return new HealthReport.Kafka(assigned(), lag.values().stream().mapToLong(Long::longValue).sum(),
+                rebalances.get(), lastError);
     }
 
     private void run() {
@@ -190,6 +198,10 @@ public final class KafkaSource implements AutoCloseable {
                     }
                 }
                 commit(false);
+                for (TopicPartition tp : partitions.keySet()) {
+                    consumer.currentLag(tp).ifPresent(n -> lag.put(tp.partition(), n));
+                }
+                lag.keySet().removeIf(p -> !partitions.containsKey(new TopicPartition(topic, p)));
                 lastError = "";
             } catch (WakeupException e) {
                 // closing
