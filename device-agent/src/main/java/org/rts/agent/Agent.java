@@ -2,6 +2,7 @@ package org.rts.agent;
 
 import java.io.PrintStream;
 import java.time.Clock;
+import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import org.rts.agent.bundle.Bundle;
@@ -103,13 +104,13 @@ public final class Agent implements AutoCloseable {
         if (sender != null) {
             return sender;
         }
-        String broker = settings.broker() != null ? settings.broker() : bundle.config().brokerUrl();
+        List<String> brokers = settings.broker() != null ? List.of(settings.broker()) : bundle.config().brokerUrls();
         linkThread = Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "agent-link"));
         senderThread = Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "agent-sender"));
         String election = bundle.election().id();
-        link = new AgentLink(broker, bundle.deviceId(), Topics.clientId(election, bundle.deviceId()),
-                Topics.receipt(election, bundle.deviceId()), linkThread,
-                settings.maxBackoff().toMillis(), broker.startsWith("ssl:") ? TlsContexts.client(bundle.deviceKey(),
+        link = new AgentLink(brokers, bundle.deviceId(), Topics.clientId(election, bundle.deviceId()),
+                Topics.receipt(election, bundle.deviceId()), linkThread, settings.maxBackoff().toMillis(),
+                brokers.get(0).startsWith("ssl:") ? TlsContexts.client(bundle.deviceKey(),
                         bundle.deviceCertificate(), bundle.caCertificate()) : null);
         sender = new Sender(election, bundle.deviceId(), outbox, new Sender.Publisher() {
             @Override

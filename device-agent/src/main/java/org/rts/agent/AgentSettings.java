@@ -9,7 +9,7 @@ import org.rts.protocol.files.DeviceConfig;
  *
  * @param bundle      the bundle directory written by provisioning (default {@code /etc/rts/bundle})
  * @param data        where the outbox lives (default: the bundle directory)
- * @param broker      overrides the broker URL of the bundle (default: none)
+ * @param broker      one broker to use instead of the bundle's (default: none)
  * @param window      messages awaiting a receipt at once (default 4, 1..100)
  * @param resendAfter publish again when no receipt came within this time (default 20 s, at least 1 s)
  * @param maxBackoff  longest wait between connection attempts (default 30 s, at least 100 ms)

@@ -2,6 +2,7 @@ package org.rts.agent;
 
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.List;
 import org.rts.agent.bundle.Identity;
 import org.rts.protocol.election.Election;
 import org.rts.protocol.files.ElectionFiles;
@@ -25,8 +26,14 @@ public final class TestUnit {
      * bundle folder provisioning wrote (the same as {@code unitDir} when that is the election's device folder).
      */
     public static Path enrol(ElectionFiles files, Clock clock, Path unitDir, String device, String station) {
+        return enrol(files, clock, unitDir, device, station, List.of("tcp://127.0.0.1:1883"));
+    }
+
+    /** As {@link #enrol(ElectionFiles, Clock, Path, String, String)} for a unit given several edge brokers. */
+    public static Path enrol(ElectionFiles files, Clock clock, Path unitDir, String device, String station,
+                             List<String> brokers) {
         Identity.enrol(unitDir, device);
         return new Enrolment(ElectionAuthority.load(files, clock)).enrol(unitDir.resolve("device.csr"), device,
-                station, "tcp://127.0.0.1:1883").bundle().dir();
+                station, brokers).bundle().dir();
     }
 }

@@ -143,8 +143,9 @@ public final class ProvisioningMain implements Runnable {
         @Option(names = "--station", required = true, description = "Station id from the ballot definition.")
         String station;
 
-        @Option(names = "--broker", required = true, description = "Broker URL for the unit, e.g. ssl://10.0.0.5:8883.")
-        String broker;
+        @Option(names = "--broker", required = true, description = "Broker URL for the unit, e.g. ssl://10.0.0.5:8883;"
+                + " repeat it once per edge broker: the unit uses any of them.")
+        List<String> broker;
 
         @Override
         public Integer call() {
@@ -170,8 +171,9 @@ public final class ProvisioningMain implements Runnable {
         @Option(names = "--csr-dir", required = true, description = "Folder of the units' requests.")
         Path csrDir;
 
-        @Option(names = "--broker", required = true, description = "Broker URL for the units.")
-        String broker;
+        @Option(names = "--broker", required = true, description = "Broker URL for the units; repeat it once per edge"
+                + " broker: each unit uses any of them.")
+        List<String> broker;
 
         @Override
         public Integer call() {

@@ -22,9 +22,12 @@ import org.rts.protocol.election.Election;
 import org.rts.protocol.election.Polling;
 import org.rts.protocol.election.Race;
 import org.rts.protocol.election.Station;
+import org.rts.protocol.codec.JsonFiles;
 import org.rts.protocol.files.BundleFiles;
+import org.rts.protocol.files.DeviceConfig;
 import org.rts.protocol.files.ElectionFiles;
 import org.rts.protocol.files.Registry;
+import org.rts.protocol.files.SignedFile;
 import org.rts.protocol.message.Mode;
 import org.rts.protocol.pki.Certificates;
 import org.rts.protocol.pki.Crl;
@@ -146,6 +149,51 @@ class ProvisioningTest {
                 .filter(Enrolment.Outcome::created).count());
         assertEquals(0, enrolment.enrolBatch(Enrolment.readPlan(plan, csrDir), BROKER).stream()
                 .filter(Enrolment.Outcome::created).count());
+    }
+
+    @Test
+    void enroll_takes_the_broker_once_per_edge_and_signs_every_edge_into_the_units_configuration() throws Exception {
+        ElectionFiles now = create(dir.resolve("edges"), Mode.LIVE, Clock.systemUTC(), null);
+        String[] enroll = {"enroll", "--dir", now.dir().toString(), "--csr", request("dev-1").toString(),
+            "--device", "dev-1", "--station", "S-1", "--broker", "ssl://edge-1.example:8883", "--broker",
+            "ssl://edge-2.example:8883"};
+        stdoutOf(() -> assertEquals(0, ProvisioningMain.run(enroll)));
+        assertEquals(List.of("ssl://edge-1.example:8883", "ssl://edge-2.example:8883"), config(now, "dev-1")
+                .brokerUrls());
+
+        stdoutOf(() -> assertEquals(0, ProvisioningMain.run("enroll", "--dir", now.dir().toString(), "--csr",
+                request("dev-2").toString(), "--device", "dev-2", "--station", "S-2", "--broker", BROKER)));
+        assertEquals(List.of(BROKER), config(now, "dev-2").brokerUrls());
+        assertTrue(Files.readString(now.bundle("dev-2").config()).contains("\"brokerUrl\" : \"" + BROKER + "\""),
+                "one broker keeps the form every unit reads");
+    }
+
+    @Test
+    void a_batch_with_a_bad_edge_is_refused_naming_it_and_writes_nothing() throws Exception {
+        Path csrDir = Files.createDirectories(dir.resolve("requests"));
+        Files.copy(request("dev-1"), csrDir.resolve("dev-1.csr"));
+        Path plan = Files.writeString(dir.resolve("plan.csv"), "device,station\ndev-1,S-1\n");
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> enrolment.enrolBatch(
+                Enrolment.readPlan(plan, csrDir), List.of(BROKER, "ssl://edge-2.example")));
+        assertEquals("broker must look like tcp://host:port or ssl://host:port, found: ssl://edge-2.example",
+                e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> enrolment.enrolBatch(
+                Enrolment.readPlan(plan, csrDir), List.of(BROKER, "tcp://edge-2.example:1883")));
+        assertTrue(e.getMessage().startsWith("broker must all be tcp:// or all ssl://"), e.getMessage());
+        assertEquals(0, registry().devices().size());
+        assertFalse(Files.exists(files.bundle("dev-1").dir()));
+
+        enrolment.enrolBatch(Enrolment.readPlan(plan, csrDir), List.of(BROKER, "ssl://edge-2.example:8883"));
+        assertEquals(List.of(BROKER, "ssl://edge-2.example:8883"), config(files, "dev-1").brokerUrls());
+        enrolment.reassign("dev-1", "S-2");
+        assertEquals(List.of(BROKER, "ssl://edge-2.example:8883"), config(files, "dev-1").brokerUrls(),
+                "a unit moved to another station keeps its edges");
+    }
+
+    private static DeviceConfig config(ElectionFiles election, String device) {
+        Path file = election.bundle(device).config();
+        return JsonFiles.parse(file, SignedFile.readVerified(file, Pem.readCertificate(election.caCertificate())),
+                DeviceConfig.class, "device configuration");
     }
 
     @Test

@@ -59,7 +59,8 @@ public final class ImportCommand implements Callable<Integer> {
                 }
             });
             System.out.printf("bundle imported: device %s, station %s, election %s (%s), broker %s%n",
-                    b.deviceId(), b.stationId(), b.election().id(), b.election().mode(), b.config().brokerUrl());
+                    b.deviceId(), b.stationId(), b.election().id(), b.election().mode(),
+                    String.join(", ", b.config().brokerUrls()));
             if (!Files.exists(outboxFile)) {
                 Outbox.create(outboxFile).close();
                 System.out.println("outbox created: " + outboxFile);

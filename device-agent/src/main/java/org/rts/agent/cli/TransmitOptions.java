@@ -12,7 +12,7 @@ final class TransmitOptions {
     @Mixin
     UnitDirs dirs;
 
-    @Option(names = "--broker", description = "Broker URL, overriding the bundle's.")
+    @Option(names = "--broker", description = "One broker URL, used instead of the bundle's.")
     String broker;
 
     @Option(names = "--wait", defaultValue = "60",

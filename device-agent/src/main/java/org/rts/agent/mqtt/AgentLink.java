@@ -1,5 +1,6 @@
 package org.rts.agent.mqtt;
 
+import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.ScheduledExecutorService;
@@ -27,13 +28,33 @@ import org.slf4j.LoggerFactory;
  * first connect fails, with a fresh client each time (nothing in flight crosses connections), and subscribes to
  * the unit's receipt topic on every connection.
  *
+ * <p>With several edge brokers (independent, with the same certificates, ACL and CRL) the unit starts at the edge
+ * its device id ranks first ({@link Edges}) and, whenever its edge fails (the connection is lost, or a connect
+ * fails or is refused), tries the next one: the backoff grows only after a round over every edge, and the
+ * keep-alive and first-round connect timeout are short, so a unit whose edge dies is on the next edge, if that one
+ * is up, within 15 s.
+ *
  * <p>A broker that refuses the unit's certificate (revoked, unknown CA, expired) or identity is told apart from a
- * network fault and reported through {@link Listener#refused}: waiting will not mend it.
+ * network fault and reported through {@link Listener#refused} once every edge has been tried without a connection:
+ * waiting will not mend it.
  */
 public final class AgentLink implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(AgentLink.class);
     /** Largest packet the unit accepts from the broker: a receipt is a few hundred bytes. */
     public static final long MAX_PACKET = 64 * 1024;
+    /** Keep-alive with one broker (s): a stall of the unit's link up to 1.5 times this keeps the connection. */
+    static final int KEEP_ALIVE = 30;
+    /**
+     * Keep-alive with several edges (s): a silent edge is given up within twice this, leaving time to reach the
+     * next within 15 s; the broker drops a unit silent for 1.5 times this.
+     */
+    static final int FAILOVER_KEEP_ALIVE = 5;
+    /** Connect timeout with one broker, and after a first round over every edge (s): a slow link may need it. */
+    static final int CONNECT_TIMEOUT = 10;
+    /** Connect timeout on a first round over several edges (s): an edge that does not answer costs about this. */
+    static final int FAILOVER_CONNECT_TIMEOUT = 5;
+    /** First wait before a connection attempt (ms), doubled after each round over every edge up to the maximum. */
+    static final long FIRST_BACKOFF = 500;
 
     /** Told about connections and receipts; called on Paho's or the link's thread, so it must not block. */
     public interface Listener {
@@ -45,7 +66,7 @@ public final class AgentLink implements AutoCloseable {
         void receipt(byte[] payload);
     }
 
-    private final String brokerUrl;
+    private final Edges edges;
     private final String deviceId;
     private final String clientId;
     private final String receiptTopic;
@@ -59,6 +80,10 @@ public final class AgentLink implements AutoCloseable {
     private volatile boolean closed;
     private volatile PresenceSigner presence;
     private long session;
+    /** Failed connection attempts since the last connection (link thread only). */
+    private int failedInARow;
+    /** The last refusal by an edge since the last connection, or null (link thread only). */
+    private String refusedWhy;
 
     /**
      * Signs the unit's presence for a connection session: {@code ONLINE} is published once connected, {@code LOST}
@@ -70,13 +95,13 @@ public final class AgentLink implements AutoCloseable {
         byte[] sign(long session, Presence.State state);
     }
 
-    /** {@code tls} is used for {@code ssl://} brokers: the unit's certificate, trusting only the election CA. */
-    public AgentLink(String brokerUrl, String deviceId, String clientId, String receiptTopic,
+    /**
+     * {@code brokerUrls}: every edge broker the unit may use (one or more). {@code tls} is used for {@code ssl://}
+     * brokers: the unit's certificate, trusting only the election CA.
+     */
+    public AgentLink(List<String> brokerUrls, String deviceId, String clientId, String receiptTopic,
                      ScheduledExecutorService scheduler, long maxBackoffMillis, SSLSocketFactory tls) {
-        if (!brokerUrl.startsWith("tcp://") && !brokerUrl.startsWith("ssl://")) {
-            throw new AgentException("invalid broker address " + brokerUrl + ": use tcp://host:port or ssl://host:port");
-        }
-        this.brokerUrl = brokerUrl;
+        this.edges = new Edges(deviceId, brokerUrls);
         this.tls = tls;
         this.deviceId = deviceId;
         this.clientId = clientId;
@@ -149,13 +174,15 @@ public final class AgentLink implements AutoCloseable {
         return new MqttCallback() {
             @Override
             public void disconnected(MqttDisconnectResponse response) {
-                LOG.warn("[{}] connection to {} lost: {}", deviceId, brokerUrl,
-                        response.getException() != null ? response.getException().getMessage()
-                                : response.getReasonString());
                 scheduler.execute(() -> {
                     if (client == owner) {
+                        String lost = edges.describe();
                         drop();
-                        scheduleConnect(1);
+                        String next = edges.next();
+                        LOG.warn("[{}] connection to {} lost: {}{}", deviceId, lost,
+                                response.getException() != null ? response.getException().getMessage()
+                                        : response.getReasonString(), edges.size() > 1 ? "; next: " + next : "");
+                        scheduleConnect(1, backoff(1));
                     }
                 });
             }
@@ -187,12 +214,21 @@ public final class AgentLink implements AutoCloseable {
         };
     }
 
-    private void scheduleConnect(int attempt) {
+    /** Rounds over every edge that attempt number {@code attempt} (from 1) completes. */
+    private int round(int attempt) {
+        return (attempt - 1) / edges.size();
+    }
+
+    /** The wait before attempt {@code attempt}: the first round over the edges goes at the first wait. */
+    long backoff(int attempt) {
+        return Math.min(maxBackoffMillis, FIRST_BACKOFF << Math.min(round(attempt), 10));
+    }
+
+    private void scheduleConnect(int attempt, long delayMillis) {
         if (closed) {
             return;
         }
-        long delay = Math.min(maxBackoffMillis, 500L << Math.min(attempt - 1, 10));
-        scheduler.schedule(() -> connect(attempt), delay, TimeUnit.MILLISECONDS);
+        scheduler.schedule(() -> connect(attempt), delayMillis, TimeUnit.MILLISECONDS);
     }
 
     private void connect(int attempt) {
@@ -200,6 +236,7 @@ public final class AgentLink implements AutoCloseable {
             return;
         }
         drop();
+        String brokerUrl = edges.current();
         MqttAsyncClient fresh;
         try {
             fresh = new MqttAsyncClient(brokerUrl, clientId, new MemoryPersistence());
@@ -211,8 +248,10 @@ public final class AgentLink implements AutoCloseable {
         MqttConnectionOptions options = new MqttConnectionOptions();
         options.setCleanStart(true);
         options.setAutomaticReconnect(false);
-        options.setKeepAliveInterval(30);
-        options.setConnectionTimeout(10);
+        boolean failover = edges.size() > 1;
+        int timeout = failover && round(attempt) == 0 ? FAILOVER_CONNECT_TIMEOUT : CONNECT_TIMEOUT;
+        options.setKeepAliveInterval(failover ? FAILOVER_KEEP_ALIVE : KEEP_ALIVE);
+        options.setConnectionTimeout(timeout);
         options.setMaximumPacketSize(MAX_PACKET);
         options.setTopicAliasMaximum(0);
         if (brokerUrl.startsWith("ssl:")) {
@@ -228,7 +267,7 @@ public final class AgentLink implements AutoCloseable {
                     Presence.State.LOST), 1, false, null));
         }
         try {
-            fresh.connect(options).waitForCompletion(15_000);
+            fresh.connect(options).waitForCompletion(timeout * 1000L + 5_000); // a broker that never answers
             TopicAliases.disable(fresh);
             IMqttToken subscription = fresh.subscribe(receiptTopic, 1);
             subscription.waitForCompletion(15_000);
@@ -237,7 +276,9 @@ public final class AgentLink implements AutoCloseable {
                 throw new MqttException(granted);
             }
             ready = fresh; // reports go out only once their receipts can come back
-            LOG.info("[{}] connected to {}", deviceId, brokerUrl);
+            failedInARow = 0;
+            refusedWhy = null;
+            LOG.info("[{}] connected to {}", deviceId, edges.describe());
             if (announcer != null) {
                 fresh.publish(announcer.topic(), announcer.sign(thisSession,
                         Presence.State.ONLINE), 1, false);
@@ -248,17 +289,33 @@ public final class AgentLink implements AutoCloseable {
                 return;
             }
             drop();
-            Optional<String> refusal = refusal(e);
-            if (refusal.isPresent()) {
-                LOG.error("[{}] the broker {} refused this unit: {}", deviceId, brokerUrl, refusal.get());
-                listener.refused(refusal.get());
-                scheduleConnect(Math.max(attempt + 1, 20)); // keep trying, slowly: the technician may mend it
-                return;
-            }
-            LOG.warn("[{}] cannot reach broker {} (attempt {}: {}); the message stays in the outbox", deviceId,
-                    brokerUrl, attempt, describe(e));
-            scheduleConnect(attempt + 1);
+            failed(attempt, e);
         }
+    }
+
+    /**
+     * After a failed attempt: on to the next edge. A refusal is reported once every edge has been tried since the
+     * last connection (another edge may take the unit), and from then on the unit keeps trying, slowly: the
+     * technician may mend it.
+     */
+    private void failed(int attempt, MqttException e) {
+        String edge = edges.describe();
+        failedInARow++;
+        Optional<String> refusal = refusal(e);
+        if (refusal.isPresent()) {
+            refusedWhy = refusal.get();
+            LOG.error("[{}] the broker {} refused this unit: {}", deviceId, edge, refusedWhy);
+        } else {
+            LOG.warn("[{}] cannot reach broker {} (attempt {}: {}); the message stays in the outbox", deviceId,
+                    edge, attempt, describe(e));
+        }
+        edges.next();
+        if (refusedWhy != null && failedInARow >= edges.size()) {
+            listener.refused(refusedWhy);
+            scheduleConnect(attempt + 1, maxBackoffMillis);
+            return;
+        }
+        scheduleConnect(attempt + 1, backoff(attempt + 1));
     }
 
     /** Whether the failure says the broker refused this unit (rather than could not be reached), and how. */

@@ -92,8 +92,22 @@ public final class Enrolment {
      * a request for another id is refused.
      */
     public Outcome enrol(Path csrFile, String expectedDevice, String stationId, String brokerUrl) {
+        return enrol(csrFile, expectedDevice, stationId, List.of(DeviceConfig.requireBrokerUrl("broker", brokerUrl)));
+    }
+
+    /** As {@link #enrol(Path, String, String, String)} for a unit that may use any of several edge brokers. */
+    public Outcome enrol(Path csrFile, String expectedDevice, String stationId, List<String> brokerUrls) {
+        List<String> brokers = brokers(brokerUrls);
         return enrolChecked(check(new Plan(expectedDevice, stationId, csrFile), authority.election(),
-                new Holders(authority.registry()), brokerUrl));
+                new Holders(authority.registry()), brokers));
+    }
+
+    /** Every broker address checked as the technician gave it ({@code --broker}, once per edge). */
+    private static List<String> brokers(List<String> brokerUrls) {
+        if (brokerUrls != null) {
+            brokerUrls.forEach(url -> DeviceConfig.requireBrokerUrl("broker", url));
+        }
+        return DeviceConfig.requireBrokerUrls("broker", brokerUrls);
     }
 
     /**
@@ -103,6 +117,12 @@ public final class Enrolment {
      * it is not whole), the others enrolled, none twice.
      */
     public List<Outcome> enrolBatch(List<Plan> plan, String brokerUrl) {
+        return enrolBatch(plan, List.of(DeviceConfig.requireBrokerUrl("broker", brokerUrl)));
+    }
+
+    /** As {@link #enrolBatch(List, String)}: every unit of the plan may use any of the edge brokers. */
+    public List<Outcome> enrolBatch(List<Plan> plan, List<String> brokerUrls) {
+        List<String> brokers = brokers(brokerUrls);
         Election election = authority.election();
         Registry registry = authority.registry();
         Holders holders = new Holders(registry);
@@ -114,7 +134,7 @@ public final class Enrolment {
                 throw new ProvisioningException("device " + p.device() + " appears twice in the plan: fix the plan,"
                         + " nothing was enrolled");
             }
-            Checked c = check(p, election, holders, brokerUrl);
+            Checked c = check(p, election, holders, brokers);
             String other = stationTaken.put(p.station(), p.device());
             if (other != null && election.mode() == Mode.LIVE) {
                 throw new ProvisioningException("station " + p.station() + " is planned for both " + other + " and "
@@ -196,7 +216,7 @@ public final class Enrolment {
         X509CertificateHolder old = Pem.parseCertificate(current.certificate());
         DeviceConfig config = JsonFiles.read(authority.files().bundle(deviceId).config(), DeviceConfig.class,
                 "device configuration");
-        Checked c = new Checked(deviceId, newStation, Certificates.publicKey(old), config.brokerUrl(), election,
+        Checked c = new Checked(deviceId, newStation, Certificates.publicKey(old), config.brokerUrls(), election,
                 new UnitSetup(config.profile(), config.language()));
         Registry withdrawn = registry.changeActive(deviceId,
                 e -> e.withdrawn(Registry.Status.REVOKED, authority.clock().instant()));
@@ -208,12 +228,11 @@ public final class Enrolment {
         return outcome;
     }
 
-    private record Checked(String device, String station, ECPublicKeyParameters key, String broker,
+    private record Checked(String device, String station, ECPublicKeyParameters key, List<String> brokers,
                            Election election, UnitSetup setup) {
     }
 
-    private Checked check(Plan p, Election election, Holders holders, String brokerUrl) {
-        DeviceConfig.requireBrokerUrl("broker", brokerUrl);
+    private Checked check(Plan p, Election election, Holders holders, List<String> brokers) {
         Csr.Request request;
         try {
             request = Csr.read(p.csr());
@@ -242,10 +261,10 @@ public final class Enrolment {
                 throw new ProvisioningException("device " + device + " is already enrolled for station "
                         + active.get().station() + ": use 'provisioning reassign' to move it, or 'revoke' it first");
             }
-            return new Checked(device, p.station(), request.publicKey(), brokerUrl, election, setup);
+            return new Checked(device, p.station(), request.publicKey(), brokers, election, setup);
         }
         holders.requireStationFree(election, p.station(), device);
-        return new Checked(device, p.station(), request.publicKey(), brokerUrl, election, setup);
+        return new Checked(device, p.station(), request.publicKey(), brokers, election, setup);
     }
 
     /** The registry's active certificates by device and by station, looked up once per unit of a batch. */
@@ -346,7 +365,7 @@ public final class Enrolment {
         Pem.writeCertificate(bundle.caCertificate(), authority.issuer().caCertificate());
         Pem.writeCertificate(bundle.hubCertificate(), hub);
         authority.write(bundle.ballot(), c.election().extract(c.station()), false);
-        authority.write(bundle.config(), new DeviceConfig(c.device(), c.election().id(), c.station(), c.broker(),
+        authority.write(bundle.config(), new DeviceConfig(c.device(), c.election().id(), c.station(), c.brokers(),
                 c.setup().profile(), c.setup().language()), false);
         String thumbprint = Certificates.thumbprint(cert);
         Labels.write(bundle.dir(), c.election().id(), c.device(), c.station(), thumbprint);
