@@ -20,6 +20,7 @@ import org.rts.provisioning.election.BallotInput;
 import org.rts.provisioning.election.ElectionAuthority;
 import org.rts.provisioning.election.ElectionSetup;
 import org.rts.provisioning.enrolment.Enrolment;
+import org.rts.provisioning.kafka.KafkaCommand;
 import org.rts.provisioning.revocation.Revocation;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -27,14 +28,15 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
- * The technicians' tool: create an election, enrol, re-assign and revoke devices, configure the broker; and the
- * observers': verify a hub's export.
+ * The technicians' tool: create an election, enrol, re-assign and revoke devices, configure the broker and Kafka;
+ * and the observers': verify a hub's export.
  */
 @Command(name = "provisioning", mixinStandardHelpOptions = true, version = "rts provisioning 0.1",
         description = "Creates an election's keys and certificates, enrols devices for stations, revokes them.",
         subcommands = {ProvisioningMain.Init.class, ProvisioningMain.Enrol.class, ProvisioningMain.EnrolBatch.class,
                 ProvisioningMain.Reassign.class, ProvisioningMain.Revoke.class, ProvisioningMain.Decommission.class,
-                ProvisioningMain.Status.class, ProvisioningMain.RenewCrl.class, ProvisioningMain.Broker.class, VerifyExport.class})
+                ProvisioningMain.Status.class, ProvisioningMain.RenewCrl.class, ProvisioningMain.Broker.class,
+                KafkaCommand.class, VerifyExport.class})
 public final class ProvisioningMain implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

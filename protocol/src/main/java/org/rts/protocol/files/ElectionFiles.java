@@ -38,6 +38,11 @@ public record ElectionFiles(Path dir) {
         return dir.resolve("broker");
     }
 
+    /** Kafka nodes' and clients' keys and configuration written by {@code provisioning kafka}. */
+    public Path kafka() {
+        return dir.resolve("kafka");
+    }
+
     public Path registry() {
         return dir.resolve("registry.json");
     }

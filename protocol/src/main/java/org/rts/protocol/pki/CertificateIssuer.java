@@ -32,14 +32,21 @@ import org.bouncycastle.operator.DefaultDigestAlgorithmIdentifierFinder;
 import org.bouncycastle.operator.DefaultSignatureAlgorithmIdentifierFinder;
 import org.bouncycastle.operator.OperatorCreationException;
 import org.bouncycastle.operator.bc.BcECContentSignerBuilder;
+import org.rts.protocol.Ids;
 
 /**
  * The certificate profile of an election, in one place so that what is issued and what {@link Certificates} checks
- * cannot drift apart: a CA, the hub's receipt-signing certificate and device certificates bound to one station.
+ * cannot drift apart: a CA, the hub's receipt-signing certificate, device certificates bound to one station, and
+ * the Kafka nodes' and clients' TLS certificates.
  */
 public final class CertificateIssuer {
     /** Common name of the hub's certificate, and so its user name at the broker. */
     public static final String HUB_NAME = "hub";
+    /**
+     * Organisational unit of Kafka nodes' and clients' certificates. Kafka takes the CN as the principal only of a
+     * subject with this unit, so no unit's certificate, though from the same CA, can stand for a node or client.
+     */
+    public static final String KAFKA_UNIT = "kafka";
     private static final SecureRandom RANDOM = new SecureRandom();
     private static final AlgorithmIdentifier SIG = new DefaultSignatureAlgorithmIdentifierFinder()
             .find("SHA256withECDSA");
@@ -93,11 +100,59 @@ public final class CertificateIssuer {
         if (hosts.isEmpty()) {
             throw new PkiException("the broker certificate needs at least one host name or IP address");
         }
-        GeneralName[] names = hosts.stream().map(h -> new GeneralName(
-                h.matches("[0-9.]+|[0-9a-fA-F:]*:[0-9a-fA-F:]*") ? GeneralName.iPAddress : GeneralName.dNSName, h))
-                .toArray(GeneralName[]::new);
+        GeneralName[] names = hosts.stream().map(CertificateIssuer::host).toArray(GeneralName[]::new);
         return issue(name(hosts.get(0), electionId), brokerKey, from, validity, new GeneralNames(names),
                 KeyPurposeId.id_kp_serverAuth);
+    }
+
+    /**
+     * A Kafka node's certificate: TLS server for clients, other nodes and the controller quorum, and TLS client to
+     * the other nodes, so both purposes. CN {@code node}, OU {@value #KAFKA_UNIT}; SAN the hosts the node is
+     * reached by (clients check them) and {@code urn:rts:<election>:kafka:<node>}.
+     */
+    public X509CertificateHolder kafkaNodeCertificate(String electionId, String node, List<String> hosts,
+                                                      ECPublicKeyParameters key, Instant from, Duration validity) {
+        requireServiceName("Kafka node", node);
+        if (hosts.isEmpty()) {
+            throw new PkiException("the certificate of Kafka node " + node + " needs at least one host name or IP"
+                    + " address");
+        }
+        List<GeneralName> names = new java.util.ArrayList<>(hosts.stream().map(CertificateIssuer::host).toList());
+        names.add(uri(kafkaUri(electionId, node)));
+        return issue(kafkaName(node, electionId), key, from, validity,
+                new GeneralNames(names.toArray(GeneralName[]::new)),
+                KeyPurposeId.id_kp_serverAuth, KeyPurposeId.id_kp_clientAuth);
+    }
+
+    /**
+     * A Kafka client's certificate (a bridge producing an edge's messages, a hub consuming them): TLS client only,
+     * CN {@code client}, OU {@value #KAFKA_UNIT}, SAN {@code urn:rts:<election>:kafka:<client>}.
+     */
+    public X509CertificateHolder kafkaClientCertificate(String electionId, String client, ECPublicKeyParameters key,
+                                                        Instant from, Duration validity) {
+        requireServiceName("Kafka client", client);
+        return issue(kafkaName(client, electionId), key, from, validity,
+                new GeneralNames(uri(kafkaUri(electionId, client))), KeyPurposeId.id_kp_clientAuth);
+    }
+
+    /** The SAN URI naming a Kafka node or client of an election. */
+    public static String kafkaUri(String electionId, String name) {
+        return Certificates.URI_PREFIX + electionId + ":kafka:" + name;
+    }
+
+    private static void requireServiceName(String what, String name) {
+        if (!Ids.isValid(name)) {
+            throw new PkiException(what + " name must be 1-64 of [A-Za-z0-9._-], found: '" + name + "'");
+        }
+        if (HUB_NAME.equals(name)) {
+            throw new PkiException("'" + HUB_NAME + "' is reserved for the hub's own certificate (the broker"
+                    + " grants that name the hub's rights) and cannot be a " + what + " name");
+        }
+    }
+
+    private static GeneralName host(String h) {
+        return new GeneralName(
+                h.matches("[0-9.]+|[0-9a-fA-F:]*:[0-9a-fA-F:]*") ? GeneralName.iPAddress : GeneralName.dNSName, h);
     }
 
     /** A device certificate: CN = device id, SAN URI binding it to one station of one election. */
@@ -133,14 +188,15 @@ public final class CertificateIssuer {
     }
 
     private X509CertificateHolder issue(X500Name subject, ECPublicKeyParameters key, Instant from, Duration validity,
-                                        GeneralNames altNames, KeyPurposeId purpose) {
+                                        GeneralNames altNames, KeyPurposeId... purposes) {
         X509v3CertificateBuilder b = builder(caCertificate.getSubject(), subject, key, from, validity);
+        boolean server = List.of(purposes).contains(KeyPurposeId.id_kp_serverAuth);
         try {
             BcX509ExtensionUtils ext = new BcX509ExtensionUtils();
             b.addExtension(Extension.basicConstraints, true, new BasicConstraints(false));
             b.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature
-                    | (purpose == KeyPurposeId.id_kp_serverAuth ? KeyUsage.keyAgreement : 0)));
-            b.addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(purpose));
+                    | (server ? KeyUsage.keyAgreement : 0)));
+            b.addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(purposes));
             b.addExtension(Extension.subjectAlternativeName, false, altNames);
             b.addExtension(Extension.authorityKeyIdentifier, false,
                     ext.createAuthorityKeyIdentifier(caCertificate));
@@ -162,6 +218,15 @@ public final class CertificateIssuer {
     private static X500Name name(String commonName, String electionId) {
         return new X500NameBuilder(BCStyle.INSTANCE)
                 .addRDN(BCStyle.O, "Election " + electionId)
+                .addRDN(BCStyle.CN, commonName)
+                .build();
+    }
+
+    /** O, OU {@value #KAFKA_UNIT}, CN: Kafka maps only such names to principals it knows (a unit's has no OU). */
+    private static X500Name kafkaName(String commonName, String electionId) {
+        return new X500NameBuilder(BCStyle.INSTANCE)
+                .addRDN(BCStyle.O, "Election " + electionId)
+                .addRDN(BCStyle.OU, KAFKA_UNIT)
                 .addRDN(BCStyle.CN, commonName)
                 .build();
     }

@@ -19,6 +19,8 @@ import org.bouncycastle.crypto.params.ECPrivateKeyParameters;
 import org.bouncycastle.openssl.PEMKeyPair;
 import org.bouncycastle.openssl.PEMParser;
 import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
+import org.bouncycastle.util.io.pem.PemObject;
+import org.bouncycastle.util.io.pem.PemWriter;
 
 /** Reads and writes the PEM files every tool here exchanges (openssl reads them all). */
 public final class Pem {
@@ -72,6 +74,20 @@ public final class Pem {
 
     public static void writePrivateKey(Path file, ECPrivateKeyParameters key) {
         write(file, encode(Keys.privateKeyInfo(key)), true);
+    }
+
+    /**
+     * PEM text of a private key as PKCS#8 ({@code -----BEGIN PRIVATE KEY-----}), the form Java and so Kafka read;
+     * {@link #encode} of a key gives OpenSSL's {@code EC PRIVATE KEY} (SEC1), which they do not.
+     */
+    public static String encodePkcs8(ECPrivateKeyParameters key) {
+        StringWriter out = new StringWriter();
+        try (PemWriter writer = new PemWriter(out)) {
+            writer.writeObject(new PemObject("PRIVATE KEY", Keys.privateKeyInfo(key).getEncoded()));
+        } catch (IOException e) {
+            throw new PkiException("cannot encode private key as PKCS#8", e);
+        }
+        return out.toString();
     }
 
     /** PEM text of a certificate, key info or CSR. */
