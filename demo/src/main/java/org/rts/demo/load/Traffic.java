@@ -82,6 +82,7 @@ public final class Traffic implements AutoCloseable {
     private final AtomicLong watched = new AtomicLong();
     private volatile long lastWatchedNanos;
     private volatile boolean closed;
+    private final String[] brokerUrls;
 
     /**
      * Connects {@code connections} publishers and one receipt listener to {@code brokerUrl}.
@@ -90,6 +91,17 @@ public final class Traffic implements AutoCloseable {
      */
     public Traffic(String brokerUrl, String election, int connections, int window, Duration resendAfter)
             throws MqttException {
+        this(List.of(brokerUrl), election, connections, window, resendAfter);
+    }
+
+    /**
+     * Connects to the first of {@code brokerUrls}, as units with several edges do: a connection lost reconnects
+     * to the first of them that answers.
+     */
+    public Traffic(List<String> brokerUrls, String election, int connections, int window, Duration resendAfter)
+            throws MqttException {
+        String brokerUrl = brokerUrls.get(0);
+        this.brokerUrls = brokerUrls.toArray(String[]::new);
         this.election = election;
         this.window = window;
         this.resendAfterNanos = resendAfter.toNanos();
@@ -109,10 +121,12 @@ public final class Traffic implements AutoCloseable {
         loop.scheduleWithFixedDelay(this::resendDue, 100, 100, TimeUnit.MILLISECONDS);
     }
 
-    private static MqttConnectionOptions options() {
+    private MqttConnectionOptions options() {
         MqttConnectionOptions o = new MqttConnectionOptions();
+        o.setServerURIs(brokerUrls);
         o.setCleanStart(true);
         o.setAutomaticReconnect(true);
+        o.setAutomaticReconnectDelay(1, 5);
         o.setKeepAliveInterval(30);
         o.setSocketFactory(org.rts.protocol.pki.NoDelaySockets.plain()); // as the units' own connections
         return o;
