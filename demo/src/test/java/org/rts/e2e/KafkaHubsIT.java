@@ -4,11 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Properties;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -28,9 +26,6 @@ import org.rts.hub.store.MessageStore;
 import org.rts.hub.testing.TestDatabase;
 import org.rts.protocol.pki.Certificates;
 import org.rts.protocol.pki.Pem;
-import org.rts.provisioning.election.ElectionAuthority;
-import org.rts.provisioning.kafka.KafkaNode;
-import org.rts.provisioning.kafka.KafkaSetup;
 
 /**
  * The national deployment on loopback: two Mosquitto edges, a bridge per edge, a three-node Kafka cluster (KRaft,
@@ -59,17 +54,9 @@ class KafkaHubsIT {
         dir = temp;
         fleet = Fleet.create(dir.resolve("election"), UNITS);
         database = new TestDatabase();
-        List<KafkaNode> nodes = new ArrayList<>();
-        for (int id = 1; id <= 3; id++) {
-            nodes.add(new KafkaNode(id, "127.0.0.1", Mosquitto.freePort(), Mosquitto.freePort()));
-        }
-        ElectionAuthority authority = ElectionAuthority.load(fleet.files(), Clock.systemUTC());
-        KafkaSetup.Result setup = new KafkaSetup(authority).write(nodes, List.of("bridge", "hubs"), null, null);
-        Path conf = setup.dir();
-        bridgeClient = conf.resolve(KafkaSetup.CLIENTS).resolve("bridge").resolve(KafkaSetup.CLIENT_PROPERTIES);
-        hubClient = conf.resolve(KafkaSetup.CLIENTS).resolve("hubs").resolve(KafkaSetup.CLIENT_PROPERTIES);
-        kafka = new KafkaCluster(nodes.stream().map(n -> conf.resolve(n.name()).resolve(KafkaSetup.SERVER_PROPERTIES))
-                .toList(), setup.clusterId(), KafkaCluster.read(hubClient)).start();
+        kafka = KafkaCluster.onLoopback(fleet.files(), 3, List.of("hubs", "bridge")).start();
+        bridgeClient = kafka.clientSettings("bridge");
+        hubClient = kafka.clientSettings("hubs");
         for (int e = 1; e <= 2; e++) {
             Mosquitto edge = Mosquitto.forElection(dir.resolve("edge" + e), UNITS, PER_UNIT);
             edge.start();

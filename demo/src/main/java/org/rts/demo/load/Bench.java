@@ -73,6 +73,10 @@ public final class Bench implements Callable<Integer> {
             + " 'provisioning broker' sizes it.")
     boolean brokerDefaults;
 
+    @Option(names = "--kafka", description = "Feed the hubs through Kafka (three KRaft nodes over TLS on loopback,"
+            + " one bridge from the broker), as a national deployment does.")
+    boolean kafkaFed;
+
     @Option(names = "--dir", description = "Work folder (default: a new temporary folder).")
     Path dir;
 
@@ -134,17 +138,26 @@ public final class Bench implements Callable<Integer> {
                     + "currentSchema=bench_" + Long.toString(System.nanoTime(), 36)
                     : work.resolve("hub.db").toString();
             List<HubProcess> hubProcesses = new ArrayList<>();
+            KafkaCluster kafka = kafkaFed ? KafkaCluster.onLoopback(fleet.files(), 3, List.of("hubs", "bridge"))
+                    .start() : null;
+            HubProcess bridge = kafka == null ? null : new HubProcess(work.resolve("bridge.log"), List.of("bridge",
+                    "--election", fleet.files().dir().toString(), "--broker", broker.url(), "--edge", "edge1",
+                    "--kafka", kafka.clientSettings("bridge").toString())).start();
             for (int i = 1; i <= hubs; i++) {
-                List<String> options = new ArrayList<>(List.of("--rate-burst", "1000000", "--rate", "1000000"));
-                if (hubs > 1) {
-                    options.addAll(List.of("--share", "bench"));
-                }
-                hubProcesses.add(new HubProcess(fleet.files().dir(), broker.url(), location, "bench-hub-" + i,
-                        work.resolve("hub-" + i + ".log"), options.toArray(String[]::new)).start());
+                List<String> options = new ArrayList<>(List.of("run", "--election", fleet.files().dir().toString(),
+                        "--store", location, "--client-id", "bench-hub-" + i, "--rate-burst", "1000000", "--rate",
+                        "1000000"));
+                options.addAll(kafka != null ? List.of("--kafka", kafka.clientSettings("hubs").toString(), "--edge",
+                        "edge1=" + broker.url()) : hubs > 1 ? List.of("--broker", broker.url(), "--share", "bench")
+                        : List.of("--broker", broker.url()));
+                hubProcesses.add(new HubProcess(work.resolve("hub-" + i + ".log"), options).start());
             }
             try (Traffic traffic = new Traffic(broker.url(), election, 8, unitWindow, Duration.ofSeconds(20))) {
                 for (int i = 1; i <= hubs; i++) {
                     hubProcesses.get(i - 1).awaitConnected(healthFile(kind, fleet, location, i));
+                }
+                if (bridge != null) {
+                    bridge.awaitConnected(fleet.files().dir().resolve("rts-bridge-edge1.health.json"));
                 }
                 traffic.send(warm);
                 long warmDeadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
@@ -161,11 +174,13 @@ public final class Bench implements Callable<Integer> {
                 }
                 long publishesBefore = traffic.publishes();
                 long cpu0 = cpu(hubProcesses);
+                long bridge0 = bridge == null ? 0 : bridge.cpuMicros();
                 long t0 = System.nanoTime();
                 traffic.send(burst);
                 boolean all = traffic.awaitAnswers(warm.size() + burst.size(),
                         Duration.ofSeconds(Math.max(300, messages / 200)));
                 long cpu1 = cpu(hubProcesses);
+                long bridge1 = bridge == null ? 0 : bridge.cpuMicros();
                 List<Traffic.Outcome> burstOutcomes = outcomes(traffic.outcomes(), burst);
                 long last = burstOutcomes.stream().mapToLong(Traffic.Outcome::answeredNanos).max().orElse(t0);
                 double rate = burstOutcomes.size() / seconds(last - t0);
@@ -176,6 +191,10 @@ public final class Bench implements Callable<Integer> {
                 System.out.printf("  hub CPU: %.0f µs per message (%d hub process(es); one verify on one core: %.0f"
                         + " µs, the receipts' tree head signed once a batch)%n",
                         (double) (cpu1 - cpu0) / burstOutcomes.size(), hubs, floorMicros(verifyRate, cores));
+                if (bridge != null) {
+                    System.out.printf("  bridge CPU: %.0f µs per message (the broker to Kafka, besides the hubs')%n",
+                            (double) (bridge1 - bridge0) / burstOutcomes.size());
+                }
                 long reconnects = 0;
                 long copies = 0;
                 for (int i = 1; i <= hubs; i++) {
@@ -214,6 +233,12 @@ public final class Bench implements Callable<Integer> {
             } finally {
                 for (HubProcess h : hubProcesses) {
                     h.close();
+                }
+                if (bridge != null) {
+                    bridge.close();
+                }
+                if (kafka != null) {
+                    kafka.close();
                 }
             }
             checkStore(location, fleet);

@@ -6,6 +6,7 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -14,6 +15,10 @@ import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.rts.protocol.files.ElectionFiles;
+import org.rts.provisioning.election.ElectionAuthority;
+import org.rts.provisioning.kafka.KafkaNode;
+import org.rts.provisioning.kafka.KafkaSetup;
 
 /**
  * A Kafka cluster of KRaft nodes (broker and controller in one), each a JVM of its own from this classpath with a
@@ -39,6 +44,33 @@ public final class KafkaCluster implements AutoCloseable {
 
     private final List<Node> nodes = new ArrayList<>();
     private final Properties client;
+    private Path clients;
+
+    /**
+     * A cluster of {@code size} nodes on loopback, formatted, not started: keys, certificates and settings as
+     * {@code provisioning kafka} writes them into the election's folder, for the nodes and for {@code clients}
+     * (the first client's settings are the ones this object uses).
+     */
+    public static KafkaCluster onLoopback(ElectionFiles election, int size, List<String> clients)
+            throws IOException, InterruptedException {
+        List<KafkaNode> nodes = new ArrayList<>();
+        for (int id = 1; id <= size; id++) {
+            nodes.add(new KafkaNode(id, "127.0.0.1", Mosquitto.freePort(), Mosquitto.freePort()));
+        }
+        KafkaSetup.Result setup = new KafkaSetup(ElectionAuthority.load(election, Clock.systemUTC()))
+                .write(nodes, clients, null, null);
+        Path conf = setup.dir();
+        KafkaCluster cluster = new KafkaCluster(nodes.stream().map(n -> conf.resolve(n.name())
+                .resolve(KafkaSetup.SERVER_PROPERTIES)).toList(), setup.clusterId(),
+                read(conf.resolve(KafkaSetup.CLIENTS).resolve(clients.get(0)).resolve(KafkaSetup.CLIENT_PROPERTIES)));
+        cluster.clients = conf.resolve(KafkaSetup.CLIENTS);
+        return cluster;
+    }
+
+    /** The settings file of a client named to {@link #onLoopback}. */
+    public Path clientSettings(String name) {
+        return clients.resolve(name).resolve(KafkaSetup.CLIENT_PROPERTIES);
+    }
 
     /**
      * @param configs each node's {@code server.properties}, formatted here on first start with {@code clusterId}
