@@ -50,12 +50,10 @@ final class BridgeCommand implements Callable<Integer> {
     @Option(names = "--client-id", description = "MQTT and Kafka client id (default: rts-bridge-<edge>).")
     String clientId;
 
-    @Option(names = "--tls-key", paramLabel = "FILE", description = "PEM key of the bridge's certificate at the"
-            + " edge (default: the election's hub key).")
-    Path tlsKey;
-
-    @Option(names = "--tls-cert", paramLabel = "FILE", description = "PEM certificate (default: the hub's).")
-    Path tlsCert;
+    @Option(names = "--tls-keystore", paramLabel = "FILE", description = "The bridge's key and certificate at an"
+            + " ssl:// edge: the keystore.pem 'provisioning kafka --client NAME' wrote, whose NAME the edge's ACL names"
+            + " ('provisioning broker --bridge NAME').")
+    Path tlsKeystore;
 
     @Option(names = "--session-expiry", defaultValue = "604800",
             description = "Seconds the edge keeps queueing for a stopped bridge (default: ${DEFAULT-VALUE}).")
@@ -70,6 +68,13 @@ final class BridgeCommand implements Callable<Integer> {
                  String lastError) {
     }
 
+    private javax.net.ssl.SSLSocketFactory tls(X509CertificateHolder ca) {
+        if (tlsKeystore == null) {
+            throw new HubException("an ssl:// edge needs --tls-keystore: the bridge's own key and certificate");
+        }
+        return TlsContexts.client(Pem.readPrivateKey(tlsKeystore), Pem.readCertificates(tlsKeystore).get(0), ca);
+    }
+
     @Override
     public Integer call() throws InterruptedException {
         ElectionFiles files = new ElectionFiles(election);
@@ -82,9 +87,7 @@ final class BridgeCommand implements Callable<Integer> {
         Bridge bridge = new Bridge(feed, KafkaFeed.topic(id), edge, client,
                 () -> mqtt[0].reconnect("Kafka did not take reports: the edge delivers them again"));
         mqtt[0] = new HubMqtt(new HubMqtt.Settings(broker, id, client, null, sessionExpiry, 1_000,
-                broker.startsWith("ssl:") ? TlsContexts.client(
-                        Pem.readPrivateKey(tlsKey != null ? tlsKey : files.hubKey()),
-                        Pem.readCertificate(tlsCert != null ? tlsCert : files.hubCertificate()), ca) : null,
+                broker.startsWith("ssl:") ? tls(ca) : null,
                 Takes.REPORTS), connector, Clock.systemUTC(), bridge::offer);
         mqtt[0].start();
         LOG.info("bridge {} from {} to Kafka topic {} at {}", edge, broker, KafkaFeed.topic(id),

@@ -349,10 +349,14 @@ public final class ProvisioningMain implements Runnable {
                         + " station's unit (default: ${DEFAULT-VALUE}).")
         int messagesPerUnit;
 
+        @Option(names = "--bridge", paramLabel = "NAME", description = "A Kafka bridge's certificate name (as given to"
+                + " 'provisioning kafka --client') that may read the units' reports at this edge. Repeatable.")
+        List<String> bridges = new java.util.ArrayList<>();
+
         @Override
         public Integer call() {
             Path written = new BrokerSetup(dir.authority()).write(hosts, port, bind, dirOnHost, runAs,
-                    messagesPerUnit);
+                    messagesPerUnit, bridges);
             System.out.printf("broker configuration written to %s: start it with 'mosquitto -c %s'%n", written,
                     written.resolve("mosquitto.conf"));
             return 0;

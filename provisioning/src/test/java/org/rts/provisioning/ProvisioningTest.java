@@ -284,7 +284,7 @@ class ProvisioningTest {
     void the_broker_configuration_limits_packets_and_gives_each_unit_only_its_own_topics() throws Exception {
         enrolment.enrol(request("dev-1"), "dev-1", "S-1", BROKER);
         Path written = new org.rts.provisioning.broker.BrokerSetup(ElectionAuthority.load(files, CLOCK))
-                .write(List.of("broker.local"), 8883, "0.0.0.0", null, null, 500);
+                .write(List.of("broker.local"), 8883, "0.0.0.0", null, null, 500, List.of("bridge-edge1"));
         String conf = Files.readString(written.resolve("mosquitto.conf"));
         assertTrue(conf.contains("max_packet_size 66000") && conf.contains("max_topic_alias 0"), conf);
         int stations = ElectionAuthority.load(files, CLOCK).election().stations().size();
@@ -294,6 +294,10 @@ class ProvisioningTest {
         assertTrue(acl.contains("pattern write rts/v1/el-live/dev/%u/restart"), acl);
         assertTrue(acl.contains("pattern read rts/v1/el-live/dev/%u/receipt"), acl);
         assertTrue(acl.contains("topic readwrite rts/v1/el-live/hub/#"), acl);
+        String bridge = acl.substring(acl.indexOf("user bridge-edge1"), acl.indexOf("user hub"));
+        assertTrue(bridge.contains("topic read rts/v1/el-live/dev/+/result"), bridge);
+        assertFalse(bridge.contains("receipt") || bridge.contains("telemetry") || bridge.contains("topic write"),
+                "a bridge reads the reports only: " + bridge);
     }
 
     @Test

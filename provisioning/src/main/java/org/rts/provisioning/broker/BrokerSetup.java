@@ -37,6 +37,16 @@ public final class BrokerSetup {
      *                  station's unit sending that many)
      */
     public Path write(List<String> hosts, int port, String bind, Path dirOnHost, String runAs, int messagesPerUnit) {
+        return write(hosts, port, bind, dirOnHost, runAs, messagesPerUnit, List.of());
+    }
+
+    /** ... and the edge's ACL lets each of {@code bridges} (a certificate CN) read the units' reports. */
+    public Path write(List<String> hosts, int port, String bind, Path dirOnHost, String runAs, int messagesPerUnit,
+                      List<String> bridges) {
+        bridges.forEach(b -> org.rts.protocol.Ids.require("bridge", b));
+        if (bridges.contains(CertificateIssuer.HUB_NAME)) {
+            throw new ProvisioningException("a bridge may not be called '" + CertificateIssuer.HUB_NAME + "'");
+        }
         if (port < 1 || port > 65535) {
             throw new ProvisioningException("port must be 1..65535, found: " + port);
         }
@@ -57,7 +67,7 @@ public final class BrokerSetup {
             Pem.writeCertificate(dir.resolve("ca.pem"), authority.issuer().caCertificate());
             Files.copy(authority.files().crl(), dir.resolve("crl.pem"),
                     java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-            Files.writeString(dir.resolve("acl"), acl(election));
+            Files.writeString(dir.resolve("acl"), acl(election, bridges));
             Files.writeString(dir.resolve("mosquitto.conf"), String.join("\n",
                     "# Mosquitto configuration for election " + election + ", written by 'provisioning broker'.",
                     "# After a revocation copy the new crl.pem here and restart Mosquitto: it reads the CRL at start.",
@@ -116,9 +126,18 @@ public final class BrokerSetup {
     /** Largest MQTT packet the broker takes: a 64 KiB report with room for the topic and properties. */
     static final int MAX_PACKET = 66_000;
 
-    static String acl(String election) {
+    static String acl(String election, List<String> bridges) {
         String p = Topics.devices(election);
         List<String> lines = new java.util.ArrayList<>();
+        for (String bridge : bridges) {
+            lines.add("# The bridge '" + bridge + "' carries this edge's reports to Kafka, and probes itself.");
+            lines.add("user " + bridge);
+            for (String kind : Topics.REPORT_KINDS) {
+                lines.add("topic read " + p + "+/" + kind);
+            }
+            lines.add("topic readwrite " + Topics.hubs(election) + "#");
+            lines.add("");
+        }
         lines.add("# The hub (certificate CN '" + CertificateIssuer.HUB_NAME + "') reads every device's reports and health,"
                 + " answers each device, and sends itself probes to check that deliveries flow.");
         lines.add("user " + CertificateIssuer.HUB_NAME);
