@@ -63,7 +63,12 @@ public final class HubProcess implements AutoCloseable {
 
     /** User plus system CPU time the process has used so far, in microseconds (Linux {@code /proc}). */
     public long cpuMicros() throws IOException {
-        String stat = Files.readString(Path.of("/proc", Long.toString(process.pid()), "stat"));
+        return cpuMicros(process.pid());
+    }
+
+    /** User plus system CPU time process {@code pid} has used so far, in microseconds (Linux {@code /proc}). */
+    public static long cpuMicros(long pid) throws IOException {
+        String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
         String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
         long ticks = Long.parseLong(fields[11]) + Long.parseLong(fields[12]); // utime, stime
         return ticks * 1_000_000 / CLOCK_TICKS;

@@ -154,6 +154,17 @@ public final class KafkaCluster implements AutoCloseable {
                 + "; see the node.log files beside " + nodes.get(0).config);
     }
 
+    /** CPU time the running nodes have used so far, in microseconds. */
+    public long cpuMicros() throws IOException {
+        long sum = 0;
+        for (Node n : nodes) {
+            if (n.process != null && n.process.isAlive()) {
+                sum += HubProcess.cpuMicros(n.process.pid());
+            }
+        }
+        return sum;
+    }
+
     /** {@code host:port} of every node, for {@code bootstrap.servers}. */
     public String bootstrap() {
         return String.join(",", nodes.stream().map(n -> n.host + ":" + n.port).toList());
