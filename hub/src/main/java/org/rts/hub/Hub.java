@@ -99,6 +99,8 @@ public final class Hub implements AutoCloseable {
     private final SessionStore sessions;
     private final AtomicBoolean closed = new AtomicBoolean();
     private OpsServer ops;
+    /** What the health file last said, for the operations room. */
+    private volatile org.rts.hub.health.HealthReport lastHealth;
     /** The units past the storage bound as last read (on the alerts' thread). */
     private List<ResultStore.Withheld> withheld = List.of();
 
@@ -124,7 +126,8 @@ public final class Hub implements AutoCloseable {
             this.units = keep(new UnitMonitor(election, registry::current, config.alerts(),
                     keep(UnitStore.open(config.store())), decided, clock, () -> raised(decided)));
             this.sessions = config.ops() == null ? null : keep(SessionStore.open(config.store()));
-            this.views = new RoomViews(election, files, units, keep(ResultStore.open(config.store())), clock);
+            this.views = new RoomViews(election, files, units, keep(ResultStore.open(config.store())),
+                    () -> lastHealth, clock);
             int cores = Math.max(1, Runtime.getRuntime().availableProcessors());
             this.pool = Executors.newFixedThreadPool(cores, named("hub-verify"));
             this.scheduler = Executors.newSingleThreadScheduledExecutor(named("hub-scheduler"));
@@ -313,8 +316,9 @@ public final class Hub implements AutoCloseable {
 
     private void writeHealth() {
         try {
-            JsonFiles.write(config.healthFile(), health.report(mqtt, admission.waiting(), registry.current(),
-                    forwarders.status(), kafka == null ? null : kafka.status()));
+            lastHealth = health.report(mqtt, admission.waiting(), registry.current(), forwarders.status(),
+                    kafka == null ? null : kafka.status());
+            JsonFiles.write(config.healthFile(), lastHealth);
         } catch (ProtocolException e) {
             LOG.debug("health file not written: {}", e.getMessage());
         }

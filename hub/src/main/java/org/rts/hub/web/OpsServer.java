@@ -58,6 +58,11 @@ public final class OpsServer implements AutoCloseable {
         LiveTally.Picture tally();
 
         String readinessCsv();
+
+        /** This hub's own state as its health file last said it (null: not known yet). */
+        default Object hub() {
+            return null;
+        }
     }
 
     private final HttpServer server;
@@ -341,6 +346,7 @@ public final class OpsServer implements AutoCloseable {
             snapshot.put("units", views.units());
             snapshot.put("alerts", views.openAlerts());
             snapshot.put("tally", views.tally());
+            snapshot.put("hub", views.hub());
             lastEvent = ("event: snapshot\ndata: " + Json.mapper().writeValueAsString(snapshot) + "\n\n")
                     .getBytes(StandardCharsets.UTF_8);
             lastEventAt = now;

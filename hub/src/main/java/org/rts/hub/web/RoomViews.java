@@ -22,14 +22,25 @@ public final class RoomViews implements OpsServer.Views {
     private final UnitMonitor units;
     private final ResultStore results;
     private final Clock clock;
+    private final java.util.function.Supplier<org.rts.hub.health.HealthReport> hub;
 
-    /** {@code results} is a connection of the room's own: reading the tally never waits on the intake. */
-    public RoomViews(Election election, ElectionFiles files, UnitMonitor units, ResultStore results, Clock clock) {
+    /**
+     * {@code results} is a connection of the room's own: reading the tally never waits on the intake; {@code hub}
+     * gives the hub's last health report.
+     */
+    public RoomViews(Election election, ElectionFiles files, UnitMonitor units, ResultStore results,
+                     java.util.function.Supplier<org.rts.hub.health.HealthReport> hub, Clock clock) {
+        this.hub = hub;
         this.election = election;
         this.files = files;
         this.units = units;
         this.results = results;
         this.clock = clock;
+    }
+
+    @Override
+    public Object hub() {
+        return hub.get();
     }
 
     @Override

@@ -10,6 +10,8 @@ const WORDS = {
     filter: "Filter: unit, station, region", nation: "Nation", minutes: "min",
     constituencies: "Results by constituency and race", constituency: "Constituency", race: "Race", live: "live",
     reconnecting: "reconnecting...", online: "online", lost: "lost", silent: "silent", offline: "offline",
+    hub: "This hub", "broker-up": "broker connected", "broker-down": "NOT connected to the broker",
+    partitions: "Kafka partitions", lag: "behind",
     lang: "عربي" },
   ar: { title: "غرفة العمليات", readiness: "تقرير الجاهزية (CSV)", logout: "خروج", alerts: "التنبيهات المفتوحة",
     rule: "التنبيه", unit: "الجهاز", station: "المحطة", detail: "التفاصيل", "open-for": "مفتوح منذ",
@@ -21,6 +23,8 @@ const WORDS = {
     filter: "تصفية: جهاز، محطة، منطقة", nation: "الوطني", minutes: "دقيقة",
     constituencies: "النتائج حسب الدائرة والسباق", constituency: "الدائرة", race: "السباق", live: "مباشر",
     reconnecting: "إعادة الاتصال...", online: "متصل", lost: "مفقود", silent: "صامت", offline: "غير متصل",
+    hub: "هذا المركز", "broker-up": "متصل بالوسيط", "broker-down": "غير متصل بالوسيط",
+    partitions: "أقسام كافكا", lag: "متأخر",
     lang: "English" }
 };
 let lang = localStorage.getItem("rts-lang") || "en";
@@ -56,6 +60,11 @@ function render() {
   data.units.forEach((u) => { counts[u.state] = (counts[u.state] || 0) + 1; });
   $("summary").textContent = ["ONLINE", "SILENT", "LOST", "OFFLINE"].map((s) => t(s.toLowerCase()) + " "
     + (counts[s] || 0)).join(" · ") + " · " + t("alerts") + " " + data.alerts.length;
+  const hub = data.hub;
+  $("hub").className = hub && !hub.ok ? "problem" : "";
+  $("hub").textContent = !hub ? "" : t("hub") + ": " + t(hub.brokerConnected ? "broker-up" : "broker-down")
+    + (hub.kafka ? " · " + t("partitions") + " " + (hub.kafka.partitions.join(", ") || "-") + " · " + t("lag") + " "
+      + hub.kafka.lag : "") + (hub.problems.length ? " · " + safe(hub.problems.join("; ")) : "");
   const now = Date.now();
   const alerts = $("alerts").tBodies[0];
   alerts.replaceChildren();

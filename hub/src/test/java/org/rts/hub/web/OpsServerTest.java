@@ -78,6 +78,13 @@ class OpsServerTest {
             public String readinessCsv() {
                 return "device,ready\r\ndev-1,yes\r\n";
             }
+
+            @Override
+            public Object hub() {
+                return new org.rts.hub.health.HealthReport(at, true, List.of(), true, at, 0, 0, "", at, 3, 0, 0, 0, 0,
+                        null, null, -1, 1, 1, List.of(), new org.rts.hub.health.HealthReport.Kafka(List.of(0, 5), 42,
+                        1, ""));
+            }
         };
         this.views = views;
         this.usersFile = users;
@@ -271,6 +278,7 @@ class OpsServerTest {
         try (BufferedReader in = new BufferedReader(new InputStreamReader(stream.body(), StandardCharsets.UTF_8))) {
             String data = next(in);
             assertTrue(data.contains("\"state\":\"ONLINE\""), data);
+            assertTrue(data.contains("\"kafka\":{\"partitions\":[0,5],\"lag\":42"), "the hub's own state: " + data);
             units = List.of(new UnitRegistry.UnitStatus("dev-1", "S-1", UnitRegistry.State.LOST, at, 1, null, null,
                     List.of()));
             long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
