@@ -13,20 +13,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.function.Consumer;
 import java.util.stream.Collectors;
 import org.bouncycastle.cert.X509CertificateHolder;
 import org.rts.demo.load.Fleet.Message;
 import org.rts.hub.health.HealthReport;
 import org.rts.hub.receipt.ReceiptIssuer;
 import org.rts.hub.store.MessageStore;
-import org.rts.protocol.Topics;
 import org.rts.protocol.codec.JsonFiles;
-import org.rts.protocol.jws.Es256Verifier;
-import org.rts.protocol.jws.Jws;
 import org.rts.protocol.message.Finding;
 import org.rts.protocol.pki.Certificates;
 import org.rts.protocol.pki.Pem;
@@ -108,6 +101,8 @@ public final class Bench implements Callable<Integer> {
         int perUnit = (messages + units - 1) / units;
         int warmPerUnit = Math.max(1, Math.min(2000, messages / 10) / units);
         List<Message> warm = fleet.sign(warmPerUnit);
+        // with several Kafka-fed hubs, one hub alone takes a burst as large first, for the comparison
+        List<Message> alone = kafkaFed && hubs > 1 ? fleet.sign(perUnit).subList(0, messages) : List.of();
         t = System.nanoTime();
         List<Message> burst = fleet.sign(perUnit).subList(0, messages);
         double unitSignRate = burst.size() / seconds(System.nanoTime() - t);
@@ -115,9 +110,9 @@ public final class Bench implements Callable<Integer> {
             throw new IllegalStateException("messages must be a multiple of units, so that every chain is whole");
         }
 
-        double verifyRate = verifyRate(burst, cores);
+        double verifyRate = Rates.verify(burst, cores);
         X509CertificateHolder hubCert = Pem.readCertificate(fleet.files().hubCertificate());
-        double receiptRate = receiptRate(burst, new ReceiptIssuer(Pem.readPrivateKey(fleet.files().hubKey()),
+        double receiptRate = Rates.receipts(burst, new ReceiptIssuer(Pem.readPrivateKey(fleet.files().hubKey()),
                 hubCert), cores);
         System.out.printf("  in-process: ECDSA P-256 verify %,.0f/s (one verify: %.0f µs of one core), one signature"
                 + " %,.0f/s, report signing %,.0f/s (%d threads)%n", verifyRate, 1e6 * cores / verifyRate,
@@ -131,7 +126,7 @@ public final class Bench implements Callable<Integer> {
             System.out.printf("  broker: %s%n", brokerDefaults ? "Mosquitto's own defaults (max_inflight_messages 20)"
                     : "as 'provisioning broker' sizes it (max_inflight_messages 1000)");
             broker.start();
-            double passThrough = passThrough(broker.url(), election, burst);
+            double passThrough = Rates.passThrough(broker.url(), election, burst);
             System.out.printf("  plain Paho subscriber through Mosquitto: %,.0f msg/s%n", passThrough);
 
             location = kind.equals("postgres") ? postgres + (postgres.contains("?") ? "&" : "?")
@@ -150,10 +145,14 @@ public final class Bench implements Callable<Integer> {
                 options.addAll(kafka != null ? List.of("--kafka", kafka.clientSettings("hubs").toString(), "--edge",
                         "edge1=" + broker.url()) : hubs > 1 ? List.of("--broker", broker.url(), "--share", "bench")
                         : List.of("--broker", broker.url()));
-                hubProcesses.add(new HubProcess(work.resolve("hub-" + i + ".log"), options).start());
+                hubProcesses.add(new HubProcess(work.resolve("hub-" + i + ".log"), options));
+            }
+            int first = alone.isEmpty() ? hubs : 1;
+            for (HubProcess h : hubProcesses.subList(0, first)) {
+                h.start();
             }
             try (Traffic traffic = new Traffic(broker.url(), election, 8, unitWindow, Duration.ofSeconds(20))) {
-                for (int i = 1; i <= hubs; i++) {
+                for (int i = 1; i <= first; i++) {
                     hubProcesses.get(i - 1).awaitConnected(healthFile(kind, fleet, location, i));
                 }
                 if (bridge != null) {
@@ -172,13 +171,15 @@ public final class Bench implements Callable<Integer> {
                     throw new IllegalStateException("the hub answered " + traffic.outcomes().size() + " of "
                             + warm.size() + " warm-up messages in 3 minutes: see " + work.resolve("hub-1.log"));
                 }
+                double[] one = alone.isEmpty() ? null : alone(traffic, alone, warm.size(), hubProcesses, kind, fleet,
+                        location);
                 long publishesBefore = traffic.publishes();
                 long cpu0 = cpu(hubProcesses);
                 long bridge0 = bridge == null ? 0 : bridge.cpuMicros();
                 long kafka0 = kafka == null ? 0 : kafka.cpuMicros();
                 long t0 = System.nanoTime();
                 traffic.send(burst);
-                boolean all = traffic.awaitAnswers(warm.size() + burst.size(),
+                boolean all = traffic.awaitAnswers(warm.size() + alone.size() + burst.size(),
                         Duration.ofSeconds(Math.max(300, messages / 200)));
                 long cpu1 = cpu(hubProcesses);
                 long bridge1 = bridge == null ? 0 : bridge.cpuMicros();
@@ -193,6 +194,11 @@ public final class Bench implements Callable<Integer> {
                 System.out.printf("  hub CPU: %.0f µs per message (%d hub process(es); one verify on one core: %.0f"
                         + " µs, the receipts' tree head signed once a batch)%n",
                         (double) (cpu1 - cpu0) / burstOutcomes.size(), hubs, floorMicros(verifyRate, cores));
+                if (one != null) {
+                    System.out.printf("  %d hubs beside one hub alone on the same run: %.2f x its rate, %.2f x its CPU"
+                            + " per message%n", hubs, rate / one[0], (cpu1 - cpu0) / (double) burstOutcomes.size()
+                            / one[1]);
+                }
                 if (bridge != null) {
                     System.out.printf("  bridge CPU: %.0f µs per message (the broker to Kafka), Kafka's three nodes:"
                             + " %.0f µs per message, besides the hubs'%n", (double) (bridge1 - bridge0)
@@ -219,7 +225,7 @@ public final class Bench implements Callable<Integer> {
                 int latencyCount = (int) Math.min((long) latencyRate * latencySeconds, (long) units * 64);
                 List<Message> paced = fleet.sign((latencyCount + units - 1) / units);
                 runPaced(traffic, paced, latencyRate);
-                boolean latencyAll = traffic.awaitAnswers(warm.size() + burst.size() + paced.size(),
+                boolean latencyAll = traffic.awaitAnswers(warm.size() + alone.size() + burst.size() + paced.size(),
                         Duration.ofSeconds(120));
                 List<Traffic.Outcome> pacedOutcomes = outcomes(traffic.outcomes(), paced);
                 long[] latencies = pacedOutcomes.stream().mapToLong(Traffic.Outcome::latencyNanos).sorted().toArray();
@@ -251,6 +257,36 @@ public final class Bench implements Callable<Integer> {
             }
         }
         return 0;
+    }
+
+    /**
+     * One hub alone takes {@code alone}; then the others start and join its consumer group. Returns the lone hub's
+     * accepted rate and CPU per message.
+     */
+    private static double[] alone(Traffic traffic, List<Message> alone, int before, List<HubProcess> hubs,
+                                  String kind, Fleet fleet, String location) throws Exception {
+        long cpu0 = hubs.get(0).cpuMicros();
+        long t0 = System.nanoTime();
+        traffic.send(alone);
+        if (!traffic.awaitAnswers(before + alone.size(), Duration.ofMinutes(10))) {
+            throw new IllegalStateException("one hub alone answered " + (traffic.outcomes().size() - before)
+                    + " of " + alone.size() + " in 10 minutes: see " + hubs.get(0).log());
+        }
+        long cpu = hubs.get(0).cpuMicros() - cpu0;
+        List<Traffic.Outcome> answered = outcomes(traffic.outcomes(), alone);
+        double rate = answered.size() / seconds(answered.stream().mapToLong(Traffic.Outcome::answeredNanos).max()
+                .orElse(t0) - t0);
+        double perMessage = (double) cpu / answered.size();
+        System.out.printf("  one hub alone first: %,d messages, %,.0f msg/s accepted and receipted, %.0f µs of CPU per"
+                + " message%n", answered.size(), rate, perMessage);
+        for (int i = 2; i <= hubs.size(); i++) {
+            hubs.get(i - 1).start();
+        }
+        for (int i = 2; i <= hubs.size(); i++) {
+            hubs.get(i - 1).awaitConnected(healthFile(kind, fleet, location, i));
+        }
+        Thread.sleep(5_000); // the group's rebalance hands the new hubs their partitions
+        return new double[] {rate, perMessage};
     }
 
     private static Path healthFile(String kind, Fleet fleet, String location, int hub) {
@@ -293,58 +329,6 @@ public final class Bench implements Callable<Integer> {
         }
         int i = (int) Math.min(sorted.length - 1, Math.ceil(p * sorted.length) - 1);
         return sorted[Math.max(0, i)] / 1e6;
-    }
-
-    private static double verifyRate(List<Message> burst, int threads) throws Exception {
-        return parallelRate(burst, threads, m -> {
-            if (!Es256Verifier.verify(Jws.parse(m.bytes()), m.unit().publicKey())) {
-                throw new IllegalStateException("a pre-signed message does not verify");
-            }
-        });
-    }
-
-    private static double receiptRate(List<Message> burst, ReceiptIssuer issuer, int threads) throws Exception {
-        return parallelRate(burst, threads, m -> issuer.signer().sign(ReceiptIssuer.receipt(m.unit().id(), m.topic(),
-                m.hash(), m.seq(), true, List.of(), List.of(), null, java.time.Instant.now())));
-    }
-
-    /** Items a second over {@code threads} threads, after a first pass to warm the code up. */
-    private static double parallelRate(List<Message> items, int threads, Consumer<Message> work) throws Exception {
-        ExecutorService pool = Executors.newFixedThreadPool(threads);
-        try {
-            run(pool, items.subList(0, Math.min(items.size(), 5000)), threads, work);
-            long t = System.nanoTime();
-            run(pool, items, threads, work);
-            return items.size() / seconds(System.nanoTime() - t);
-        } finally {
-            pool.shutdownNow();
-        }
-    }
-
-    private static void run(ExecutorService pool, List<Message> items, int threads, Consumer<Message> work)
-            throws Exception {
-        List<Future<?>> parts = new ArrayList<>();
-        for (int i = 0; i < threads; i++) {
-            List<Message> part = items.subList(items.size() * i / threads, items.size() * (i + 1) / threads);
-            parts.add(pool.submit(() -> part.forEach(work)));
-        }
-        for (Future<?> f : parts) {
-            f.get();
-        }
-    }
-
-    /** Messages a second a plain subscriber receives when the burst is published through the broker. */
-    private static double passThrough(String broker, String election, List<Message> burst) throws Exception {
-        try (Traffic traffic = new Traffic(broker, election, 8, Integer.MAX_VALUE, Duration.ofHours(1))) {
-            traffic.watch(Topics.devices(election) + "+/" + Topics.TURNOUT);
-            long t0 = System.nanoTime();
-            traffic.blast(burst);
-            long deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
-            while (traffic.watched() < burst.size() && System.nanoTime() < deadline) {
-                Thread.sleep(5);
-            }
-            return traffic.watched() / seconds(traffic.lastWatchedNanos() - t0);
-        }
     }
 
     /** Hands the messages to their units at {@code rate} a second, in slices every 5 ms. */

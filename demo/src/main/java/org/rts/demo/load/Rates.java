@@ -1,0 +1,72 @@
+package org.rts.demo.load;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.function.Consumer;
+import org.rts.demo.load.Fleet.Message;
+import org.rts.hub.receipt.ReceiptIssuer;
+import org.rts.protocol.Topics;
+import org.rts.protocol.jws.Es256Verifier;
+import org.rts.protocol.jws.Jws;
+
+/** The benchmark's reference rates: in-process verify and sign, and a plain subscriber through the broker. */
+final class Rates {
+    private Rates() {
+    }
+
+    static double verify(List<Message> burst, int threads) throws Exception {
+        return parallelRate(burst, threads, m -> {
+            if (!Es256Verifier.verify(Jws.parse(m.bytes()), m.unit().publicKey())) {
+                throw new IllegalStateException("a pre-signed message does not verify");
+            }
+        });
+    }
+
+    static double receipts(List<Message> burst, ReceiptIssuer issuer, int threads) throws Exception {
+        return parallelRate(burst, threads, m -> issuer.signer().sign(ReceiptIssuer.receipt(m.unit().id(), m.topic(),
+                m.hash(), m.seq(), true, List.of(), List.of(), null, java.time.Instant.now())));
+    }
+
+    /** Items a second over {@code threads} threads, after a first pass to warm the code up. */
+    private static double parallelRate(List<Message> items, int threads, Consumer<Message> work) throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        try {
+            run(pool, items.subList(0, Math.min(items.size(), 5000)), threads, work);
+            long t = System.nanoTime();
+            run(pool, items, threads, work);
+            return items.size() / ((System.nanoTime() - t) / 1e9);
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    private static void run(ExecutorService pool, List<Message> items, int threads, Consumer<Message> work)
+            throws Exception {
+        List<Future<?>> parts = new ArrayList<>();
+        for (int i = 0; i < threads; i++) {
+            List<Message> part = items.subList(items.size() * i / threads, items.size() * (i + 1) / threads);
+            parts.add(pool.submit(() -> part.forEach(work)));
+        }
+        for (Future<?> f : parts) {
+            f.get();
+        }
+    }
+
+    /** Messages a second a plain subscriber receives when the burst is published through the broker. */
+    static double passThrough(String broker, String election, List<Message> burst) throws Exception {
+        try (Traffic traffic = new Traffic(broker, election, 8, Integer.MAX_VALUE, Duration.ofHours(1))) {
+            traffic.watch(Topics.devices(election) + "+/" + Topics.TURNOUT);
+            long t0 = System.nanoTime();
+            traffic.blast(burst);
+            long deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
+            while (traffic.watched() < burst.size() && System.nanoTime() < deadline) {
+                Thread.sleep(5);
+            }
+            return traffic.watched() / ((traffic.lastWatchedNanos() - t0) / 1e9);
+        }
+    }
+}
