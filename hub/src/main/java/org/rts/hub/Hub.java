@@ -99,10 +99,9 @@ public final class Hub implements AutoCloseable {
     private final SessionStore sessions;
     private final AtomicBoolean closed = new AtomicBoolean();
     private OpsServer ops;
+    private final Conditions conditions;
     /** What the health file last said, for the operations room. */
     private volatile org.rts.hub.health.HealthReport lastHealth;
-    /** The units past the storage bound as last read (on the alerts' thread). */
-    private List<ResultStore.Withheld> withheld = List.of();
 
     private Hub(HubConfig config, Clock clock) {
         this.config = config;
@@ -123,8 +122,9 @@ public final class Hub implements AutoCloseable {
                     config.forwarding().refusedFor()));
             this.health = new Health(clock);
             ResultStore decided = keep(ResultStore.open(config.store()));
+            this.conditions = new Conditions(forwarders, decided, clock);
             this.units = keep(new UnitMonitor(election, registry::current, config.alerts(),
-                    keep(UnitStore.open(config.store())), decided, clock, () -> raised(decided)));
+                    keep(UnitStore.open(config.store())), decided, clock, () -> conditions.raised()));
             this.sessions = config.ops() == null ? null : keep(SessionStore.open(config.store()));
             this.views = new RoomViews(election, files, units, keep(ResultStore.open(config.store())),
                     () -> lastHealth, clock);
@@ -168,21 +168,6 @@ public final class Hub implements AutoCloseable {
             closeOpened();
             throw e;
         }
-    }
-
-    /** The conditions the units' alerts do not see: a tally centre refusing, a unit past the storage bound. */
-    private List<Alerts.Raised> raised(ResultStore decided) {
-        List<Alerts.Raised> raised = new ArrayList<>();
-        forwarders.refusing().forEach(r -> raised.add(Alerts.Raised.forwardRefused(r.upstream(), r.answer(),
-                r.since(), r.until())));
-        try {
-            withheld = decided.withheld();
-        } catch (StoreException e) {
-            LOG.warn("units past the storage bound not read now, the last known kept: {}", e.getMessage());
-        }
-        withheld.forEach(w -> raised.add(Alerts.Raised.storageBound(w.device(), w.station(), w.kept(),
-                w.keptBytes(), w.withheld(), w.withheldBytes(), w.since())));
-        return raised;
     }
 
     private <T extends AutoCloseable> T keep(T resource) {
@@ -317,7 +302,7 @@ public final class Hub implements AutoCloseable {
     private void writeHealth() {
         try {
             lastHealth = health.report(mqtt, admission.waiting(), registry.current(), forwarders.status(),
-                    kafka == null ? null : kafka.status());
+                    kafka == null ? null : kafka.status(), conditions.storeServer());
             JsonFiles.write(config.healthFile(), lastHealth);
         } catch (ProtocolException e) {
             LOG.debug("health file not written: {}", e.getMessage());

@@ -65,4 +65,33 @@ class HubTest {
                     alert.toString());
         }
     }
+
+    @Test
+    void a_replicated_store_without_a_synchronous_standby_opens_the_store_unreplicated_alert() throws Exception {
+        TestElection election = new TestElection(dir.resolve("election"), "tcp://127.0.0.1:1", Mode.LIVE);
+        try (org.rts.hub.testing.TestDatabase database = new org.rts.hub.testing.TestDatabase()) {
+            database.connect().close(); // makes the schema
+            // the same server named twice: a replicated store's URL, but nobody is a synchronous standby
+            String twice = database.url().replace("127.0.0.1:5432", "127.0.0.1:5432,127.0.0.1:5432");
+            HubConfig config = HubConfig.of(election.files, "tcp://127.0.0.1:1", twice, "hub-t")
+                    .withSessionExpiry(Duration.ofMinutes(1));
+            try (Hub hub = Hub.start(config, TestElection.CLOCK)) {
+                long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+                while (hub.openAlerts().stream().noneMatch(a -> a.rule()
+                        == org.rts.hub.units.Alerts.Rule.STORE_UNREPLICATED)) {
+                    assertTrue(System.nanoTime() < deadline, "no STORE_UNREPLICATED alert: " + hub.openAlerts());
+                    Thread.sleep(100);
+                }
+                var alert = hub.openAlerts().stream().filter(a -> a.rule()
+                        == org.rts.hub.units.Alerts.Rule.STORE_UNREPLICATED).findFirst().orElseThrow();
+                assertTrue(alert.subject().contains("(primary, no synchronous standby)")
+                        && alert.detail().contains("rests on this one machine's disk"), alert.toString());
+            }
+            try (org.rts.hub.store.ResultStore alone = org.rts.hub.store.ResultStore.open(database.url())) {
+                var r = alone.replication().orElseThrow();
+                assertTrue(r.primary() && !r.replicated() && !r.unprotected(),
+                        "one server named: a plain PostgreSQL store raises nothing: " + r);
+            }
+        }
+    }
 }

@@ -109,7 +109,8 @@ public final class Health {
     static final Duration FORWARD_LAG_PROBLEM = Duration.ofMinutes(5);
 
     public HealthReport report(Source mqtt, int inbox, org.rts.hub.registry.DeviceRegistry registry,
-                               List<HealthReport.Forwarding> forwarding, HealthReport.Kafka kafka) {
+                               List<HealthReport.Forwarding> forwarding, HealthReport.Kafka kafka,
+                               String storeServer) {
         Instant now = clock.instant();
         List<String> problems = new ArrayList<>();
         boolean connected = mqtt.isConnected();
@@ -132,6 +133,6 @@ public final class Health {
         return new HealthReport(now, problems.isEmpty(), problems, connected, mqtt.connectedAt(), mqtt.reconnects(),
                 deafRecoveries.get(), mqtt.lastError(), lastMessageAt, processed.get(), rateLimited.get(),
                 released.get(), duplicates.get(), inbox, failing, storeError, mqtt.probeAge(), registry.version(),
-                registry.crl().number().longValue(), List.copyOf(forwarding), kafka);
+                registry.crl().number().longValue(), List.copyOf(forwarding), kafka, storeServer);
     }
 }

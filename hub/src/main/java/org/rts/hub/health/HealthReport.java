@@ -12,7 +12,7 @@ public record HealthReport(Instant time, boolean ok, List<String> problems, bool
                            Instant connectedSince, long reconnects, long deafRecoveries, String lastBrokerError,
                            Instant lastMessageAt, long processed, long rateLimited, long released, long duplicates, int inbox,
                            Instant storeFailingSince, String storeError, long probeAgeMillis, long registryVersion,
-                           long crlNumber, List<Forwarding> forwarding, Kafka kafka) {
+                           long crlNumber, List<Forwarding> forwarding, Kafka kafka, String storeServer) {
     /**
      * A Kafka-fed hub's share of the reports topic: the partitions it reads, the messages behind on them (summed),
      * the reassignments it went through, and the last failure to read.

@@ -50,6 +50,30 @@ public class ResultStore implements AutoCloseable {
         });
     }
 
+    /**
+     * Where the store writes, for a PostgreSQL store: the server this connection reached, whether it is a primary,
+     * and its synchronous standbys as PostgreSQL names them (empty: none, a commit rests on this server's disk).
+     *
+     * @param replicated whether the store's URL names more than one server (a replicated database)
+     */
+    public record Replication(String server, boolean primary, String synchronousStandbys, boolean replicated) {
+        /** A replicated store whose commits no standby confirms now. */
+        public boolean unprotected() {
+            return replicated && synchronousStandbys.isBlank();
+        }
+    }
+
+    /** The database this store writes to now; empty for SQLite. */
+    public synchronized Optional<Replication> replication() {
+        if (db.dialect() != Dialect.POSTGRESQL) {
+            return Optional.empty();
+        }
+        String hosts = location().substring("jdbc:postgresql://".length()).split("/", 2)[0];
+        return db.queryOne("SELECT COALESCE(inet_server_addr()::text, 'local') || ':' || COALESCE("
+                + "inet_server_port()::text, ''), NOT pg_is_in_recovery(), current_setting('synchronous_standby_names')",
+                rs -> new Replication(rs.getString(1), rs.getBoolean(2), rs.getString(3), hosts.contains(",")));
+    }
+
     /** The receipt already given to a message that joined a chain, for an identical resend. */
     public synchronized Optional<byte[]> chainedReceipt(String hash) {
         return db.queryOne("SELECT receipt FROM chain WHERE msg_hash = ?", rs -> rs.getBytes(1), hash);

@@ -40,6 +40,11 @@ public final class Alerts {
          * (subject {@value #CRL_LAPSED}): the broker then refuses every unit and the hub.
          */
         CRL_EXPIRING,
+        /**
+         * The store's database (several servers in its URL) has no synchronous standby: a receipt given now rests
+         * on one machine's disk (subject: the server written to). The operator decides whether to go on.
+         */
+        STORE_UNREPLICATED,
         /** A tally centre refuses the hub's forwarded messages (subject: the upstream's name). */
         FORWARD_REFUSED,
         /**
@@ -60,6 +65,14 @@ public final class Alerts {
                     + since + ": " + answer + "; they are tried again until " + until + ", then each one it refuses"
                     + " is marked refused ('hub forward-requeue --upstream " + upstream + "' queues them again)",
                     since);
+        }
+
+        /** The store's database {@code server} has had no synchronous standby since {@code since}. */
+        public static Raised storeUnreplicated(String server, Instant since) {
+            return new Raised(Rule.STORE_UNREPLICATED, server, null, "the hubs' database " + server + " has no"
+                    + " synchronous standby since " + since + ": a receipt given now rests on this one machine's disk"
+                    + " until a standby is back (Patroni's 'patronictl list' shows the members); decide whether to go"
+                    + " on", since);
         }
 
         /**
@@ -278,7 +291,8 @@ public final class Alerts {
             case UNIT_DOWN -> settings.downFor();
             case CLOCK -> settings.clockFor();
             case OUTBOX_AFTER_CLOSE -> settings.outboxFor();
-            case TAMPER, FLAPPING, NO_RESULT, CRL_EXPIRING, FORWARD_REFUSED, STORAGE_BOUND -> Duration.ZERO;
+            case TAMPER, FLAPPING, NO_RESULT, CRL_EXPIRING, FORWARD_REFUSED, STORAGE_BOUND, STORE_UNREPLICATED ->
+                    Duration.ZERO;
         };
     }
 

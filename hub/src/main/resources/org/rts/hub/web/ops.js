@@ -11,7 +11,7 @@ const WORDS = {
     constituencies: "Results by constituency and race", constituency: "Constituency", race: "Race", live: "live",
     reconnecting: "reconnecting...", online: "online", lost: "lost", silent: "silent", offline: "offline",
     hub: "This hub", "broker-up": "broker connected", "broker-down": "NOT connected to the broker",
-    partitions: "Kafka partitions", lag: "behind",
+    partitions: "Kafka partitions", lag: "behind", store: "database",
     lang: "عربي" },
   ar: { title: "غرفة العمليات", readiness: "تقرير الجاهزية (CSV)", logout: "خروج", alerts: "التنبيهات المفتوحة",
     rule: "التنبيه", unit: "الجهاز", station: "المحطة", detail: "التفاصيل", "open-for": "مفتوح منذ",
@@ -24,7 +24,7 @@ const WORDS = {
     constituencies: "النتائج حسب الدائرة والسباق", constituency: "الدائرة", race: "السباق", live: "مباشر",
     reconnecting: "إعادة الاتصال...", online: "متصل", lost: "مفقود", silent: "صامت", offline: "غير متصل",
     hub: "هذا المركز", "broker-up": "متصل بالوسيط", "broker-down": "غير متصل بالوسيط",
-    partitions: "أقسام كافكا", lag: "متأخر",
+    partitions: "أقسام كافكا", lag: "متأخر", store: "قاعدة البيانات",
     lang: "English" }
 };
 let lang = localStorage.getItem("rts-lang") || "en";
@@ -64,7 +64,8 @@ function render() {
   $("hub").className = hub && !hub.ok ? "problem" : "";
   $("hub").textContent = !hub ? "" : t("hub") + ": " + t(hub.brokerConnected ? "broker-up" : "broker-down")
     + (hub.kafka ? " · " + t("partitions") + " " + (hub.kafka.partitions.join(", ") || "-") + " · " + t("lag") + " "
-      + hub.kafka.lag : "") + (hub.problems.length ? " · " + safe(hub.problems.join("; ")) : "");
+      + hub.kafka.lag : "") + (hub.storeServer ? " · " + t("store") + " " + safe(hub.storeServer) : "")
+    + (hub.problems.length ? " · " + safe(hub.problems.join("; ")) : "");
   const now = Date.now();
   const alerts = $("alerts").tBodies[0];
   alerts.replaceChildren();

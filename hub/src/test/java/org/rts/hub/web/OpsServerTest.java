@@ -83,7 +83,7 @@ class OpsServerTest {
             public Object hub() {
                 return new org.rts.hub.health.HealthReport(at, true, List.of(), true, at, 0, 0, "", at, 3, 0, 0, 0, 0,
                         null, null, -1, 1, 1, List.of(), new org.rts.hub.health.HealthReport.Kafka(List.of(0, 5), 42,
-                        1, ""));
+                        1, ""), "10.0.0.5:5432 (primary, synchronous standby pg1)");
             }
         };
         this.views = views;
