@@ -88,7 +88,9 @@ public final class PatroniConfig {
 
     /**
      * {@code patroni.yml} of {@code self} in the cluster {@code scope}: PostgreSQL with 32 MB of shared buffers, 50
-     * connections, 64 MB of WAL kept for a standby that falls behind, pg_rewind to bring a failed primary back as a
+     * connections, 1 GB of WAL kept for a standby that falls behind or is down (Patroni drops a member's slot once
+     * the member leaves; a primary killed mid-burst must still find the WAL it missed when it comes back as a
+     * standby: with 64 MB it stayed 'starting'), pg_rewind to bring a failed primary back as a
      * standby (and a fresh copy when rewinding fails), passwords (SCRAM) for every connection over TCP and no Unix
      * socket. The {@code bootstrap} section only counts on the member that initialises the cluster.
      */
@@ -122,7 +124,7 @@ public final class PatroniConfig {
                       parameters:
                         max_connections: 50
                         shared_buffers: 32MB
-                        wal_keep_size: 64MB
+                        wal_keep_size: 1024MB
                         max_wal_size: 256MB
                         max_wal_senders: 5
                         max_replication_slots: 5
