@@ -70,6 +70,10 @@ public final class Bench implements Callable<Integer> {
             + " one bridge from the broker), as a national deployment does.")
     boolean kafkaFed;
 
+    @Option(names = "--patroni", description = "Measure what synchronous replication costs instead: one hub on"
+            + " PostgreSQL under Patroni with and without waiting for the standby, same run.")
+    boolean patroni;
+
     @Option(names = "--dir", description = "Work folder (default: a new temporary folder).")
     Path dir;
 
@@ -89,6 +93,11 @@ public final class Bench implements Callable<Integer> {
         }
         int unitWindow = window != null ? window : hubs > 1 ? 4 : Integer.MAX_VALUE;
         Path work = dir != null ? Files.createDirectories(dir) : Files.createTempDirectory("rts-bench-");
+        if (patroni) {
+            System.out.printf("RTS synchronous replication cost: %d units, %d messages a phase, work folder %s%n",
+                    units, messages, work);
+            return SyncCost.run(work, units, messages);
+        }
         int cores = Runtime.getRuntime().availableProcessors();
         System.out.printf("RTS hub benchmark: %d units, %d burst messages, %d hub(s), %s store, %d cores, Java %s,"
                 + " work folder %s%n", units, messages, hubs, kind, cores, Runtime.version(), work);
