@@ -112,6 +112,8 @@ public final class Bench implements Callable<Integer> {
         List<Message> warm = fleet.sign(warmPerUnit);
         // with several Kafka-fed hubs, one hub alone takes a burst as large first, for the comparison
         List<Message> alone = kafkaFed && hubs > 1 ? fleet.sign(perUnit).subList(0, messages) : List.of();
+        // ... and the hubs that join it warm up on these before the burst (their code compiled, as the first's is)
+        List<Message> rewarm = alone.isEmpty() ? List.of() : fleet.sign(2 * warmPerUnit);
         t = System.nanoTime();
         List<Message> burst = fleet.sign(perUnit).subList(0, messages);
         double unitSignRate = burst.size() / seconds(System.nanoTime() - t);
@@ -180,15 +182,16 @@ public final class Bench implements Callable<Integer> {
                     throw new IllegalStateException("the hub answered " + traffic.outcomes().size() + " of "
                             + warm.size() + " warm-up messages in 3 minutes: see " + work.resolve("hub-1.log"));
                 }
-                double[] one = alone.isEmpty() ? null : alone(traffic, alone, warm.size(), hubProcesses, kind, fleet,
-                        location);
+                double[] one = alone.isEmpty() ? null : alone(traffic, alone, rewarm, warm.size(), hubProcesses, kind,
+                        fleet, location);
+                int ahead = warm.size() + alone.size() + rewarm.size();
                 long publishesBefore = traffic.publishes();
                 long cpu0 = cpu(hubProcesses);
                 long bridge0 = bridge == null ? 0 : bridge.cpuMicros();
                 long kafka0 = kafka == null ? 0 : kafka.cpuMicros();
                 long t0 = System.nanoTime();
                 traffic.send(burst);
-                boolean all = traffic.awaitAnswers(warm.size() + alone.size() + burst.size(),
+                boolean all = traffic.awaitAnswers(ahead + burst.size(),
                         Duration.ofSeconds(Math.max(300, messages / 200)));
                 long cpu1 = cpu(hubProcesses);
                 long bridge1 = bridge == null ? 0 : bridge.cpuMicros();
@@ -234,7 +237,7 @@ public final class Bench implements Callable<Integer> {
                 int latencyCount = (int) Math.min((long) latencyRate * latencySeconds, (long) units * 64);
                 List<Message> paced = fleet.sign((latencyCount + units - 1) / units);
                 runPaced(traffic, paced, latencyRate);
-                boolean latencyAll = traffic.awaitAnswers(warm.size() + alone.size() + burst.size() + paced.size(),
+                boolean latencyAll = traffic.awaitAnswers(ahead + burst.size() + paced.size(),
                         Duration.ofSeconds(120));
                 List<Traffic.Outcome> pacedOutcomes = outcomes(traffic.outcomes(), paced);
                 long[] latencies = pacedOutcomes.stream().mapToLong(Traffic.Outcome::latencyNanos).sorted().toArray();
@@ -269,10 +272,11 @@ public final class Bench implements Callable<Integer> {
     }
 
     /**
-     * One hub alone takes {@code alone}; then the others start and join its consumer group. Returns the lone hub's
-     * accepted rate and CPU per message.
+     * One hub alone takes {@code alone}; then the others start, join its consumer group and warm up on
+     * {@code rewarm}. Returns the lone hub's accepted rate and CPU per message.
      */
-    private static double[] alone(Traffic traffic, List<Message> alone, int before, List<HubProcess> hubs,
+    private static double[] alone(Traffic traffic, List<Message> alone, List<Message> rewarm, int before,
+                                  List<HubProcess> hubs,
                                   String kind, Fleet fleet, String location) throws Exception {
         long cpu0 = hubs.get(0).cpuMicros();
         long t0 = System.nanoTime();
@@ -295,6 +299,11 @@ public final class Bench implements Callable<Integer> {
             hubs.get(i - 1).awaitConnected(healthFile(kind, fleet, location, i));
         }
         Thread.sleep(5_000); // the group's rebalance hands the new hubs their partitions
+        traffic.send(rewarm);
+        if (!traffic.awaitAnswers(before + alone.size() + rewarm.size(), Duration.ofMinutes(5))) {
+            throw new IllegalStateException("the hubs did not answer their warm-up: see the hub logs beside "
+                    + hubs.get(0).log());
+        }
         return new double[] {rate, perMessage};
     }
 
