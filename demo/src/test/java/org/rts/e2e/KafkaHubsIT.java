@@ -16,6 +16,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.function.Executable;
 import org.junit.jupiter.api.io.TempDir;
 import org.rts.demo.load.Fleet;
 import org.rts.demo.load.HubProcess;
@@ -110,12 +111,12 @@ class KafkaHubsIT {
     }
 
     /** A burst through both edges, half the units on each; {@code midway} runs once a third is answered. */
-    private void burst(String what, ThrowingRunnable midway) throws Exception {
+    private void burst(String what, Executable midway) throws Throwable {
         burst(what, midway, false);
     }
 
     /** ... and with {@code failover}, each half's units move to the other edge when theirs fails. */
-    private void burst(String what, ThrowingRunnable midway, boolean failover) throws Exception {
+    private void burst(String what, Executable midway, boolean failover) throws Throwable {
         List<Fleet.Message> burst = fleet.sign(PER_UNIT);
         List<List<Fleet.Message>> halves = List.of(new ArrayList<>(), new ArrayList<>());
         burst.forEach(m -> halves.get(Integer.parseInt(m.unit().id().substring(5)) % 2).add(m));
@@ -127,7 +128,7 @@ class KafkaHubsIT {
             a.send(halves.get(0));
             b.send(halves.get(1));
             assertTrue(a.awaitAnswers(halves.get(0).size() / 3, Duration.ofMinutes(3)), "a third answered");
-            midway.run();
+            midway.execute();
             long killed = System.nanoTime();
             assertTrue(a.awaitAnswers(halves.get(0).size(), Duration.ofMinutes(5))
                     && b.awaitAnswers(halves.get(1).size(), Duration.ofMinutes(5)), () -> a.outcomes().size() + " + "
@@ -155,14 +156,10 @@ class KafkaHubsIT {
         }
     }
 
-    interface ThrowingRunnable {
-        void run() throws Exception;
-    }
-
     @Test
     @Order(1)
     @Timeout(600)
-    void one_of_three_hubs_killed_mid_burst_every_message_accepted_once() throws Exception {
+    void one_of_three_hubs_killed_mid_burst_every_message_accepted_once() throws Throwable {
         burst("hub-0 was killed", () -> {
             hubs[0].kill();
             hubs[0] = null;
@@ -173,7 +170,7 @@ class KafkaHubsIT {
     @Test
     @Order(2)
     @Timeout(600)
-    void one_of_three_kafka_nodes_killed_mid_burst_nothing_lost() throws Exception {
+    void one_of_three_kafka_nodes_killed_mid_burst_nothing_lost() throws Throwable {
         burst("Kafka node 2 was killed", () -> kafka.kill(1));
         kafka.startNode(1);
         kafka.awaitNodes(3, Duration.ofMinutes(2));
@@ -182,7 +179,7 @@ class KafkaHubsIT {
     @Test
     @Order(3)
     @Timeout(600)
-    void one_of_two_edges_killed_mid_burst_its_units_move_to_the_other_and_are_answered() throws Exception {
+    void one_of_two_edges_killed_mid_burst_its_units_move_to_the_other_and_are_answered() throws Throwable {
         burst("edge 1 was killed", () -> edges.get(0).kill(), true);
         edges.get(0).restart();
     }

@@ -8,6 +8,7 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import org.rts.hub.store.ExportSnapshot;
 import org.rts.protocol.files.ElectionFiles;
+import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
@@ -15,6 +16,8 @@ import org.slf4j.LoggerFactory;
  * {@code <dir>/<election>-<UTC time>}.
  */
 public record ExportSchedule(Path dir, Duration every) {
+    private static final Logger LOG = LoggerFactory.getLogger(ExportSchedule.class);
+
     public ExportSchedule {
         if (dir == null) {
             throw new IllegalArgumentException("an export schedule needs a folder");
@@ -37,10 +40,10 @@ public record ExportSchedule(Path dir, Duration every) {
                 out = dir.resolve(name + "-" + i);
             }
             Exporter.Summary s = new Exporter(election, reader, clock).export(out);
-            LoggerFactory.getLogger(ExportSchedule.class).info("export written to {}: {} messages {}", s.dir(),
+            LOG.info("export written to {}: {} messages {}", s.dir(),
                     s.records(), s.counts());
         } catch (RuntimeException e) {
-            LoggerFactory.getLogger(ExportSchedule.class).error("scheduled export failed: {}", e.getMessage());
+            LOG.error("scheduled export failed: {}", e.getMessage());
         }
     }
 }

@@ -204,7 +204,6 @@ public final class KafkaSource implements AutoCloseable {
                 for (TopicPartition tp : partitions.keySet()) {
                     consumer.currentLag(tp).ifPresent(n -> lag.put(tp.partition(), n));
                 }
-                lag.keySet().removeIf(p -> !partitions.containsKey(new TopicPartition(topic, p)));
                 lastError = "";
             } catch (WakeupException e) {
                 // closing
@@ -323,6 +322,7 @@ public final class KafkaSource implements AutoCloseable {
             gone.forEach(tp -> {
                 partitions.remove(tp);
                 refused.remove(tp);
+                lag.remove(tp.partition());
             });
         }
     }

@@ -17,7 +17,7 @@ public final class Edges implements Health.Source, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Edges.class);
 
     private final Map<String, HubMqtt> byName;
-    private final HubMqtt first;
+    private final String first;
     private final AtomicLong dropped = new AtomicLong();
 
     public Edges(Map<String, HubMqtt> byName) {
@@ -25,7 +25,7 @@ public final class Edges implements Health.Source, AutoCloseable {
             throw new IllegalArgumentException("no broker to connect to");
         }
         this.byName = new LinkedHashMap<>(byName);
-        this.first = byName.values().iterator().next();
+        this.first = byName.keySet().iterator().next();
     }
 
     public void start() {
@@ -41,7 +41,7 @@ public final class Edges implements Health.Source, AutoCloseable {
         HubMqtt via = edge == null ? null : byName.get(edge);
         if (via == null) {
             LOG.debug("receipt on {} for an unknown edge {}: sent through {}", topic, edge, first);
-            via = first;
+            via = byName.get(first);
         }
         if (!via.publish(topic, receipt) && dropped.getAndIncrement() % 1000 == 0) {
             LOG.warn("edge {} holds {} receipts already: receipt on {} dropped (the unit sends its message again)",

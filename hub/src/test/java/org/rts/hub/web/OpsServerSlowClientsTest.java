@@ -33,9 +33,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
-import org.rts.hub.tally.LiveTally;
-import org.rts.hub.units.Alerts;
-import org.rts.hub.units.UnitRegistry;
 
 /**
  * 2,000 connections that trickle a request line a byte at a time, or send nothing: the room holds at most its cap of
@@ -73,34 +70,6 @@ class OpsServerSlowClientsTest {
                     // serve until the test ends
                 }
             }
-        }
-    }
-
-    private static final class EmptyViews implements OpsServer.Views {
-        @Override
-        public List<UnitRegistry.UnitStatus> units() {
-            return List.of();
-        }
-
-        @Override
-        public List<Alerts.Alert> openAlerts() {
-            return List.of();
-        }
-
-        @Override
-        public List<Alerts.Alert> alertHistory() {
-            return List.of();
-        }
-
-        @Override
-        public LiveTally.Picture tally() {
-            return new LiveTally.Picture("el", new LiveTally.Area("", 0, 0, 0, 0, List.of()), List.of(), List.of(),
-                    List.of());
-        }
-
-        @Override
-        public String readinessCsv() {
-            return "";
         }
     }
 

@@ -18,10 +18,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -307,29 +304,13 @@ class OpsServerTest {
     @Timeout(60)
     void live_events_end_when_their_session_expires() throws Exception {
         server.close();
-        AtomicReference<Instant> now = new AtomicReference<>(at);
-        Clock clock = new Clock() {
-            @Override
-            public ZoneId getZone() {
-                return ZoneOffset.UTC;
-            }
-
-            @Override
-            public Clock withZone(ZoneId zone) {
-                return this;
-            }
-
-            @Override
-            public Instant instant() {
-                return now.get();
-            }
-        };
+        org.rts.hub.testing.ManualClock clock = new org.rts.hub.testing.ManualClock(at);
         server = OpsServer.start(new OpsRoom("127.0.0.1", 0, usersFile), views,
                 () -> new byte[0], sessions, clock);
         String cookie = session();
         try (BufferedReader in = stream(cookie)) {
             next(in);
-            now.set(at.plus(OpsServer.SESSION).plusSeconds(1));
+            clock.set(at.plus(OpsServer.SESSION).plusSeconds(1));
             while (in.readLine() != null) {
                 // snapshots sent before the expiry was seen
             }

@@ -21,9 +21,6 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.rts.hub.HubException;
-import org.rts.hub.tally.LiveTally;
-import org.rts.hub.units.Alerts;
-import org.rts.hub.units.UnitRegistry;
 import org.rts.protocol.pki.CertificateIssuer;
 import org.rts.protocol.pki.Keys;
 import org.rts.protocol.pki.Pem;
@@ -31,32 +28,7 @@ import org.rts.protocol.pki.TlsContexts;
 
 /** Beyond the host the operations room is served over HTTPS only, and its cookies are never sent in clear. */
 class OpsServerTlsTest {
-    private static final OpsServer.Views NOTHING = new OpsServer.Views() {
-        @Override
-        public List<UnitRegistry.UnitStatus> units() {
-            return List.of();
-        }
-
-        @Override
-        public List<Alerts.Alert> openAlerts() {
-            return List.of();
-        }
-
-        @Override
-        public List<Alerts.Alert> alertHistory() {
-            return List.of();
-        }
-
-        @Override
-        public LiveTally.Picture tally() {
-            throw new UnsupportedOperationException("no tally here");
-        }
-
-        @Override
-        public String readinessCsv() {
-            return "";
-        }
-    };
+    private static final OpsServer.Views NOTHING = new EmptyViews();
 
     @TempDir
     Path dir;

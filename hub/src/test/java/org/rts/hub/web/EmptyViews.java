@@ -1,0 +1,35 @@
+package org.rts.hub.web;
+
+import java.util.List;
+import org.rts.hub.tally.LiveTally;
+import org.rts.hub.units.Alerts;
+import org.rts.hub.units.UnitRegistry;
+
+/** Views of an election with nothing in it yet: no unit, no alert, no figure. */
+final class EmptyViews implements OpsServer.Views {
+    @Override
+    public List<UnitRegistry.UnitStatus> units() {
+        return List.of();
+    }
+
+    @Override
+    public List<Alerts.Alert> openAlerts() {
+        return List.of();
+    }
+
+    @Override
+    public List<Alerts.Alert> alertHistory() {
+        return List.of();
+    }
+
+    @Override
+    public LiveTally.Picture tally() {
+        return new LiveTally.Picture("el", new LiveTally.Area("", 0, 0, 0, 0, List.of()), List.of(), List.of(),
+                List.of());
+    }
+
+    @Override
+    public String readinessCsv() {
+        return "";
+    }
+}
