@@ -133,10 +133,12 @@ public final class National implements Callable<Integer> {
     private static final String ENROL_HEAP = "1g";
 
     /** The unit's JVM as its Debian launcher starts it (without the class-data archive it makes on first start). */
-    private static List<String> agent() {
-        return List.of(java(), "-Xms8m", "-Xmx32m", "-Xss256k", "-XX:MaxMetaspaceSize=48m",
-                "-XX:ReservedCodeCacheSize=12m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
-                "-XX:CICompilerCount=1", "-jar", jar("device-agent/target/device-agent.jar"));
+    private static List<String> agent() throws IOException {
+        List<String> command = new ArrayList<>(List.of(java()));
+        UnitFootprint.launcherOptions().stream().filter(o -> !o.contains("SharedArchive") && !o.startsWith("-Xshare"))
+                .forEach(command::add);
+        command.addAll(List.of("-jar", jar("device-agent/target/device-agent.jar")));
+        return command;
     }
 
     /** The hub's start with the national registry, and a reload after one more change to it. */
