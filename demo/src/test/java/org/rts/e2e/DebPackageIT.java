@@ -80,5 +80,41 @@ class DebPackageIT {
         assertTrue(p.waitFor(60, TimeUnit.SECONDS));
         assertEquals(0, p.exitValue(), out);
         assertTrue(out.contains("rts device-agent"), out);
+
+        // the jar keeps only the BouncyCastle classes the agent's code reaches: a unit's whole day through the
+        // launcher (key and request made on the unit, its bundle checked, a report signed and kept) finds them all
+        Path bundle = Files.createDirectories(root.resolve("bundle"));
+        launch(local, "enroll", "--bundle", bundle.toString(), "--device", "dev-0001");
+        Path election = root.resolve("election");
+        assertEquals(0, Cli.provisioning("init", "--dir", election.toString(), "--ballot",
+                "../examples/ballot.json").code());
+        assertEquals(0, Cli.provisioning("enroll", "--dir", election.toString(), "--csr",
+                bundle.resolve("device.csr").toString(), "--device", "dev-0001", "--station", "S-0001",
+                "--broker", "ssl://127.0.0.1:9").code());
+        launch(local, "import", "--bundle", bundle.toString(), "--from",
+                election.resolve("devices/dev-0001").toString());
+        Process turnout = launcher(local, "turnout", "--bundle", bundle.toString(), "--voters", "12", "--wait", "1",
+                "--max-backoff-ms", "200");
+        String said = new String(turnout.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(turnout.waitFor(60, TimeUnit.SECONDS));
+        assertEquals(4, turnout.exitValue(), "no broker: the signed report waits in the outbox\n" + said);
+        String status = launch(local, "status", "--bundle", bundle.toString());
+        assertTrue(status.contains("turnout  WAITING"), status);
+    }
+
+    private Process launcher(Path local, String... args) throws Exception {
+        List<String> command = new ArrayList<>(List.of("sh", local.toString()));
+        command.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
+        pb.environment().put("RTS_CDS_DIR", root.toString());
+        return pb.start();
+    }
+
+    private String launch(Path local, String... args) throws Exception {
+        Process p = launcher(local, args);
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS), String.join(" ", args) + " did not finish");
+        assertEquals(0, p.exitValue(), String.join(" ", args) + ": " + out);
+        return out;
     }
 }
