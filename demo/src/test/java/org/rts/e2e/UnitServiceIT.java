@@ -98,6 +98,17 @@ class UnitServiceIT {
         assertEquals(Receipt.code(results.get(0).messageHash(), Receipt.Status.ACCEPTED), code.group(1),
                 "the code on the screen is the hub's");
         assertEquals(List.of(200, 120, 70), results.get(0).votes());
+        // the simulated printer's slip: its QR code, read as a phone reads it, is the message the hub accepted
+        Path slip = dir.resolve("units/dev-1/slips/slip-1.png");
+        Wait.until("the slip is printed", Duration.ofSeconds(10), () -> java.nio.file.Files.exists(slip));
+        Process zbar = new ProcessBuilder("zbarimg", "--quiet", "--raw", "-Sbinary", slip.toString())
+                .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        String scanned = new String(zbar.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8)
+                .strip();
+        assertEquals(0, zbar.waitFor(), "zbarimg read no code in " + slip);
+        assertEquals(results.get(0).messageHash(), org.rts.protocol.jws.Jws.hash(scanned.getBytes(
+                java.nio.charset.StandardCharsets.US_ASCII)));
+        assertTrue(shown.contains("Copy the code. TRANSMIT: slip"), shown);
         // while the service runs, a second run or a one-shot command on the same unit is refused, naming it
         Path bundle = dir.resolve("units").resolve("dev-1");
         for (String[] other : new String[][] {{"run", "--bundle", bundle.toString()},
@@ -108,6 +119,29 @@ class UnitServiceIT {
                     && second.output().contains("'run'"), second.output());
         }
         assertEquals(1, hub.store().results(election.id).size(), "nothing changed");
+    }
+
+    @Test
+    @Timeout(180)
+    void a_result_sent_by_command_prints_its_slip_and_slip_prints_more_copies() throws Exception {
+        Path unit = Units.place(election, dir.resolve("units"), 2);
+        Path tally = dir.resolve("S-2.csv");
+        java.nio.file.Files.writeString(tally, String.join("\n", "race,parliament", "registered,480",
+                "received,420", "unused,18", "spoiled,2", "inBox,400", "invalid,10", "a,200", "b,120", "c,70"));
+        Cli.Result sent = Cli.agent("result", "--bundle", unit.toString(), "--file", tally.toString());
+        assertEquals(org.rts.agent.AgentMain.ACCEPTED, sent.code(), sent.output());
+        assertTrue(sent.output().contains("Slip printed: result message 1, receipt "), sent.output());
+        assertTrue(java.nio.file.Files.exists(unit.resolve("slips/slip-1.png")));
+
+        Cli.Result copies = Cli.agent("slip", "--bundle", unit.toString(), "--copies", "2");
+        assertEquals(org.rts.agent.AgentMain.ACCEPTED, copies.code(), copies.output());
+        assertTrue(java.nio.file.Files.exists(unit.resolve("slips/slip-3.png")), "two more copies");
+        Cli.Result turnout = Cli.agent("turnout", "--bundle", unit.toString(), "--voters", "50");
+        assertEquals(org.rts.agent.AgentMain.ACCEPTED, turnout.code(), turnout.output());
+        Cli.Result notAResult = Cli.agent("slip", "--bundle", unit.toString(), "--seq", "2");
+        assertEquals(org.rts.agent.AgentMain.ERROR, notAResult.code());
+        assertTrue(notAResult.output().contains("message 2 is not a result the hub accepted"), notAResult.output());
+        assertEquals(3, java.nio.file.Files.list(unit.resolve("slips")).count(), "a turnout prints no slip");
     }
 
     @Test

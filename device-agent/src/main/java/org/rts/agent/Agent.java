@@ -64,7 +64,8 @@ public final class Agent implements AutoCloseable {
         });
         try {
             Bundle bundle = Bundle.load(settings.bundle(), clock.instant());
-            Hardware hardware = HardwareProfiles.open(bundle.config().profile(), console, clock, hardwareThread);
+            Hardware hardware = HardwareProfiles.open(bundle.config().profile(), console, clock, hardwareThread,
+                    settings.data().resolve("slips"));
             return new Agent(lock, bundle, Outbox.open(settings.outboxFile()), hardware, settings, clock,
                     hardwareThread);
         } catch (RuntimeException e) {

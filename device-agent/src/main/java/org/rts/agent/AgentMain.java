@@ -6,6 +6,7 @@ import org.rts.agent.cli.ImportCommand;
 import org.rts.agent.cli.RecoverCommand;
 import org.rts.agent.cli.ResultCommand;
 import org.rts.agent.cli.RunCommand;
+import org.rts.agent.cli.SlipCommand;
 import org.rts.agent.cli.SendCommand;
 import org.rts.agent.cli.StatusCommand;
 import org.rts.agent.cli.TurnoutCommand;
@@ -25,7 +26,7 @@ import picocli.CommandLine.Command;
         description = "Signs and transmits a polling station's turnout and results, and shows the hub's receipt.",
         subcommands = {EnrollCommand.class, ImportCommand.class, ResultCommand.class, TurnoutCommand.class,
                 SendCommand.class, StatusCommand.class, RecoverCommand.class, DecommissionCommand.class,
-                RunCommand.class})
+                RunCommand.class, SlipCommand.class})
 public final class AgentMain implements Runnable {
     public static final int ACCEPTED = 0;
     public static final int ERROR = 1;
@@ -59,6 +60,6 @@ public final class AgentMain implements Runnable {
     @Override
     public void run() {
         throw new CommandLine.ParameterException(spec.commandLine(),
-                "choose a command: run, result, turnout, send, status or recover");
+                "choose a command: run, result, turnout, send, status, slip or recover");
     }
 }

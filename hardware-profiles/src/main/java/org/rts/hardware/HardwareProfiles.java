@@ -1,10 +1,12 @@
 package org.rts.hardware;
 
 import java.io.PrintStream;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
 import java.util.concurrent.ScheduledExecutorService;
 import org.rts.hardware.pi.PiHardware;
+import org.rts.hardware.print.PngPrinter;
 import org.rts.hardware.profile.Profile;
 import org.rts.hardware.profile.ProfileFiles;
 import org.rts.hardware.simulated.SimulatedBattery;
@@ -29,9 +31,11 @@ public final class HardwareProfiles {
 
     /**
      * Opens {@code name}. {@code console} is where a simulated display draws; {@code scheduler} samples buttons
-     * and times the buzzer. Throws naming the profile file and line when the profile is wrong.
+     * and times the buzzer; a simulated printer writes its slips into {@code slips}. Throws naming the profile file
+     * and line when the profile is wrong.
      */
-    public static Hardware open(String name, PrintStream console, Clock clock, ScheduledExecutorService scheduler) {
+    public static Hardware open(String name, PrintStream console, Clock clock, ScheduledExecutorService scheduler,
+                                Path slips) {
         Profile profile = ProfileFiles.load(name);
         if (profile.simulated()) {
             SimulatedIndicators indicators = new SimulatedIndicators();
@@ -41,13 +45,14 @@ public final class HardwareProfiles {
                             !"false".equals(System.getProperty("rts.simulated.mains")),
                             Double.parseDouble(System.getProperty("rts.simulated.drain", "" + SIMULATED_DRAIN_PER_HOUR)),
                             SIMULATED_CHARGE_PER_HOUR),
-                    new SimulatedButtons(), indicators, new SimulatedTamper(), () -> { });
+                    new SimulatedButtons(), indicators, new SimulatedTamper(),
+                    profile.printer() == null ? null : new PngPrinter(slips), () -> { });
         }
         return PiHardware.open(profile, scheduler);
     }
 
     /** The simulated profile for one-shot commands and tests: nothing sampled, nothing scheduled. */
     public static Hardware open(String name, PrintStream console) {
-        return open(name, console, Clock.systemUTC(), null);
+        return open(name, console, Clock.systemUTC(), null, Path.of(System.getProperty("java.io.tmpdir"), "rts-slips"));
     }
 }

@@ -17,6 +17,7 @@ import org.rts.agent.AgentException;
 import org.rts.agent.outbox.OutboxEntry;
 import org.rts.agent.transmission.BrokerRefusedException;
 import org.rts.agent.transmission.Sender;
+import org.rts.protocol.Topics;
 import org.rts.protocol.message.Finding;
 import org.rts.protocol.message.Reason;
 import org.rts.protocol.message.Receipt;
@@ -77,6 +78,9 @@ final class HubAnswers {
             lines.add("Receipt code: " + r.code());
             lines.add("Write this code on the paper form.");
             r.warnings().forEach(w -> lines.add("warning " + w.code()));
+            if (answer.entry().kind().equals(Topics.RESULT) && agent.hardware().printer() != null) {
+                lines.add(SlipCommand.print(agent, answer.entry(), r.code()));
+            }
         } else {
             lines.add("REJECTED BY THE HUB  message " + answer.entry().seq() + " (" + answer.entry().kind() + ")");
             lines.add("Receipt code: " + r.code());

@@ -12,6 +12,7 @@ import org.rts.agent.Agent;
 import org.rts.agent.AgentException;
 import org.rts.agent.i18n.Messages;
 import org.rts.agent.outbox.OutboxEntry;
+import org.rts.agent.slip.ResultSlips;
 import org.rts.agent.telemetry.Health;
 import org.rts.agent.telemetry.HealthProbe;
 import org.rts.agent.telemetry.TelemetryPublisher;
@@ -53,6 +54,7 @@ public final class UnitService implements AutoCloseable {
     private final TelemetryPublisher telemetry;
     private final TerminalKeys keys;
     private final UsbImport usb;
+    private final ResultSlips slips;
 
     private UnitService(Agent agent, Clock clock, TerminalKeys keys, java.time.Duration telemetryInterval) {
         this.agent = agent;
@@ -64,6 +66,7 @@ public final class UnitService implements AutoCloseable {
                     + " Arabic: set the unit's language to fr or en (provisioning --language), or use a profile"
                     + " with a graphic display");
         }
+        this.slips = new ResultSlips(agent.bundle().election(), messages);
         this.flow = new OfficerFlow(agent.workflow(), agent.bundle().election(), agent.bundle().stationId(), messages,
                 new Outputs(), clock, hardware.display().rows());
         this.telemetry = new TelemetryPublisher(new Health(agent, new HealthProbe(java.nio.file.Path.of("/"))),
@@ -185,6 +188,16 @@ public final class UnitService implements AutoCloseable {
         public void committed(OutboxEntry entry) {
             sender.wake();
             follow(entry);
+        }
+
+        @Override
+        public boolean printer() {
+            return hardware.printer() != null;
+        }
+
+        @Override
+        public String print(OutboxEntry entry, String code) {
+            return slips.print(hardware.printer(), entry, code);
         }
 
         @Override

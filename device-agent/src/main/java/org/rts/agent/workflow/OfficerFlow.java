@@ -15,6 +15,7 @@ import org.rts.hardware.Button;
 import org.rts.hardware.Indicator;
 import org.rts.protocol.election.Election;
 import org.rts.protocol.election.Race;
+import org.rts.protocol.Topics;
 import org.rts.protocol.message.Receipt;
 
 /**
@@ -23,7 +24,8 @@ import org.rts.protocol.message.Receipt;
  * up/down) → {@code REVIEW} (screen by screen, with what the checks found: an error names the rule and the figures
  * and goes back to editing, a warning needs CONFIRM) → {@code CONFIRM} (TRANSMIT, then CONFIRM within
  * {@link #CONFIRM_WINDOW}; no confirm returns to review) → {@code QUEUED} (signed and in the outbox) →
- * {@code ANSWERED} (the receipt code, or the reasons, until dismissed). {@code REVOKED} when the broker refuses the
+ * {@code ANSWERED} (the receipt code, or the reasons, until dismissed; an accepted result's slip is printed where
+ * the unit has a printer, and again on each TRANSMIT). {@code REVOKED} when the broker refuses the
  * unit, {@code SHUTDOWN} when the battery is empty. Only the outbox is kept across a power loss: after a restart
  * the unit is back in {@code IDLE} with what waits to be sent shown and sent.
  *
@@ -61,6 +63,16 @@ public final class OfficerFlow {
 
         /** The battery is empty: stop cleanly (the outbox is already on disk). */
         void shutdown();
+
+        /** Whether the unit has a receipt printer: an accepted result is printed, and more copies on TRANSMIT. */
+        default boolean printer() {
+            return false;
+        }
+
+        /** Prints the slip of {@code entry}, a result accepted with receipt {@code code}: null, or why not. */
+        default String print(OutboxEntry entry, String code) {
+            return "no printer";
+        }
     }
 
     private final Workflow workflow;
@@ -87,6 +99,9 @@ public final class OfficerFlow {
     private int pending;
     private BatteryReading battery;
     private String refusedBy;
+    /** The accepted result whose slip TRANSMIT prints again, with its receipt code; null when there is none. */
+    private OutboxEntry printable;
+    private String printableCode;
 
     public OfficerFlow(Workflow workflow, Election election, String station, Messages messages, Outputs out,
                        Clock clock, int rows) {
@@ -142,7 +157,10 @@ public final class OfficerFlow {
                 }
             }
             case ANSWERED -> {
-                if (button == Button.NEXT || button == Button.CONFIRM || button == Button.CANCEL) {
+                if (button == Button.TRANSMIT && printable != null) {
+                    answer = screens.accepted(printableCode, printSlip("slip.printed"));
+                } else if (button == Button.NEXT || button == Button.CONFIRM || button == Button.CANCEL) {
+                    printable = null;
                     state = State.IDLE;
                 }
             }
@@ -207,7 +225,10 @@ public final class OfficerFlow {
             return;
         }
         if (receipt.accepted()) {
-            answer = screens.accepted(receipt.code());
+            boolean slip = out.printer() && entry.kind().equals(Topics.RESULT);
+            printable = slip ? entry : null;
+            printableCode = receipt.code();
+            answer = screens.accepted(receipt.code(), slip ? printSlip("answer.copy.print") : null);
             out.beep(100);
         } else {
             answer = screens.rejected(receipt.reasons(), review == null ? null : review.draft());
@@ -379,6 +400,15 @@ public final class OfficerFlow {
             answer = screens.duplicate();
             state = State.ANSWERED;
         }
+    }
+
+    /** Prints the slip of {@link #printable}: the line {@code printedKey} says it was, or the line says why not. */
+    private String printSlip(String printedKey) {
+        String failed = out.print(printable, printableCode);
+        if (failed != null) {
+            out.beep(600);
+        }
+        return failed == null ? messages.get(printedKey) : messages.get("slip.failed", failed);
     }
 
     private ZonedDateTime now() {

@@ -77,9 +77,10 @@ final class Screens {
                 : List.of(messages.get("queued.title"), messages.get("queued.sending"), messages.get("queued.hint"));
     }
 
-    List<String> accepted(String code) {
+    /** The hub's acceptance; {@code slip} is what became of the printed slip (null: the unit prints none). */
+    List<String> accepted(String code, String slip) {
         return List.of(messages.get("answer.accepted"), messages.get("answer.code"), code,
-                messages.get("answer.copy"));
+                slip == null ? messages.get("answer.copy") : slip);
     }
 
     /** The hub's reasons in plain words, with the figures of {@code draft} (null when no longer known). */

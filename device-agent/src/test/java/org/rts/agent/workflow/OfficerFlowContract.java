@@ -22,11 +22,14 @@ import org.rts.agent.bundle.Bundle;
 import org.rts.agent.i18n.Messages;
 import org.rts.agent.outbox.Outbox;
 import org.rts.agent.outbox.OutboxEntry;
+import org.rts.agent.slip.ResultSlips;
 import org.rts.agent.workflow.OfficerFlow.State;
 import org.rts.hardware.BatteryReading;
 import org.rts.hardware.Button;
 import org.rts.hardware.Hardware;
 import org.rts.hardware.Indicator;
+import org.rts.hardware.Slip;
+import org.rts.hardware.print.PngPrinter;
 import org.rts.protocol.election.Candidate;
 import org.rts.protocol.election.Election;
 import org.rts.protocol.election.Polling;
@@ -64,6 +67,23 @@ abstract class OfficerFlowContract {
         final List<OutboxEntry> committed = new ArrayList<>();
         int beeps;
         boolean shutdown;
+        boolean printer;
+        String printFailure;
+        final List<OutboxEntry> printed = new ArrayList<>();
+
+        @Override
+        public boolean printer() {
+            return printer;
+        }
+
+        @Override
+        public String print(OutboxEntry entry, String code) {
+            if (printFailure != null) {
+                return printFailure;
+            }
+            printed.add(entry);
+            return null;
+        }
 
         @Override
         public void show(List<String> lines) {
@@ -271,6 +291,58 @@ abstract class OfficerFlowContract {
         assertEquals(State.ANSWERED, flow.state());
         assertTrue(out.text().contains("Already waiting to be sent"), out.text());
         assertEquals(1, outbox.pending().size());
+    }
+
+    @Test
+    void an_accepted_result_prints_its_slip_and_transmit_prints_one_more_each_time() {
+        out.printer = true;
+        press(Button.NEXT);
+        type(70);
+        press(Button.NEXT, Button.TRANSMIT, Button.CONFIRM);
+        OutboxEntry turnout = out.committed.get(0);
+        flow.answered(turnout, receipt(turnout, Receipt.Status.ACCEPTED, List.of()));
+        assertTrue(out.printed.isEmpty(), "a turnout has no slip");
+        press(Button.NEXT);
+
+        enterResult(400, 100, 0, 300, 1, 199, 100);
+        press(Button.TRANSMIT, Button.CONFIRM);
+        OutboxEntry result = out.committed.get(1);
+        flow.answered(result, receipt(result, Receipt.Status.ACCEPTED, List.of()));
+        assertEquals(List.of(result), out.printed, "printed once the hub accepted it");
+        assertTrue(out.text().contains("Copy the code. TRANSMIT: slip"), out.text());
+        press(Button.TRANSMIT, Button.TRANSMIT);
+        assertEquals(List.of(result, result, result), out.printed, "a copy for each party agent");
+        assertTrue(out.text().contains("Slip printed. TRANSMIT: again"), out.text());
+        out.printFailure = "printer /dev/usb/lp0: No such device";
+        press(Button.TRANSMIT);
+        assertEquals(State.ANSWERED, flow.state());
+        assertTrue(out.text().contains("Slip not printed: printer /dev/usb/lp0: No such device"), out.text());
+        assertTrue(out.text().contains(Receipt.code(result.hash(), Receipt.Status.ACCEPTED)), "the code stays");
+        press(Button.NEXT, Button.TRANSMIT);
+        assertEquals(3, out.printed.size(), "no slip once the answer is dismissed");
+    }
+
+    @Test
+    void the_slip_carries_the_figures_in_the_units_language_and_a_qr_code_of_the_message_as_sent() throws Exception {
+        enterResult(400, 100, 0, 300, 1, 199, 100);
+        press(Button.TRANSMIT);
+        assertEquals(State.CONFIRM, flow.state(), out.text());
+        press(Button.CONFIRM);
+        OutboxEntry result = out.committed.get(0);
+        Path slips = dir.resolve("slips");
+        new PngPrinter(slips).print(new ResultSlips(election, Messages.of("ar")).of(result, "K7Q2-M4XD"));
+        Slip en = new ResultSlips(election, Messages.of("en")).of(result, "K7Q2-M4XD");
+        assertEquals(List.of("RESULT SIGNED BY THE UNIT", "Election", "Station S-1 One", "Race: Parliament",
+                "Registered voters: 500", "Ballots received: 400", "Ballots unused: 100", "Ballots spoiled: 0",
+                "Ballots in the box: 300", "Invalid ballots: 1", "Alpha: 199", "Beta: 100", "Valid votes: 299",
+                "Count closed: 2026-11-26 09:55", "Receipt code: K7Q2-M4XD", "Unit dev-1, message 1",
+                "Scan the code to check the signature"), en.lines());
+
+        Process zbar = new ProcessBuilder("zbarimg", "--quiet", "--raw", "-Sbinary",
+                slips.resolve("slip-1.png").toString()).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        String read = new String(zbar.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertEquals(0, zbar.waitFor(), "zbarimg read no code");
+        assertEquals(result.jws(), read.strip(), "the QR code holds the signed message exactly as sent");
     }
 
     @Test

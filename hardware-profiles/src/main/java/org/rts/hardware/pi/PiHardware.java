@@ -6,6 +6,7 @@ import com.pi4j.io.gpio.digital.DigitalOutput;
 import com.pi4j.io.gpio.digital.DigitalState;
 import com.pi4j.io.gpio.digital.PullResistance;
 import com.pi4j.io.i2c.I2C;
+import java.nio.file.Path;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.concurrent.ScheduledExecutorService;
@@ -14,7 +15,9 @@ import org.rts.hardware.Button;
 import org.rts.hardware.Display;
 import org.rts.hardware.Hardware;
 import org.rts.hardware.Indicator;
+import org.rts.hardware.Printer;
 import org.rts.hardware.Tamper;
+import org.rts.hardware.print.EscPosPrinter;
 import org.rts.hardware.profile.Profile;
 
 /**
@@ -52,8 +55,9 @@ public final class PiHardware {
         DigitalOutput buzzer = profile.buzzer() == null ? null : output(pi4j, "buzzer", profile.buzzer());
         Tamper tamper = profile.tamper() == null ? () -> false
                 : new GpioTamper(input(pi4j, "tamper", profile.tamper(), PullResistance.PULL_UP));
+        Printer printer = profile.printer() == null ? null : new EscPosPrinter(Path.of(profile.printer().device()));
         return new Hardware(profile.name(), display, battery, new GpioButtons(buttons).start(scheduler),
-                new GpioIndicators(leds, buzzer, scheduler), tamper, pi4j::shutdown);
+                new GpioIndicators(leds, buzzer, scheduler), tamper, printer, pi4j::shutdown);
     }
 
     private static I2C i2c(Context pi4j, String id, Profile.Part part) {

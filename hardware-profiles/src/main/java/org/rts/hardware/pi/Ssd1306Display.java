@@ -9,10 +9,9 @@ import java.awt.font.FontRenderContext;
 import java.awt.font.TextLayout;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.List;
 import org.rts.hardware.Display;
+import org.rts.hardware.Fonts;
 
 /**
  * A 128x64 SSD1306 OLED on I2C (usually 0x3C). Lines are drawn with the JDK's {@link TextLayout} in DejaVu Sans,
@@ -23,7 +22,6 @@ public final class Ssd1306Display implements Display {
     static final int WIDTH = 128;
     static final int HEIGHT = 64;
     static final int ROWS = 4;
-    static final Path DEJAVU = Path.of("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf");
     private static final int[] INIT = {0xAE, 0xD5, 0x80, 0xA8, 0x3F, 0xD3, 0x00, 0x40, 0x8D, 0x14, 0x20, 0x00, 0xA1,
         0xC8, 0xDA, 0x12, 0x81, 0xCF, 0xD9, 0xF1, 0xDB, 0x40, 0xA4, 0xA6, 0xAF};
 
@@ -37,16 +35,8 @@ public final class Ssd1306Display implements Display {
         this.font = font(12f);
     }
 
-    /** DejaVu Sans from the system (package fonts-dejavu-core), else the JDK's sans serif. */
     static Font font(float size) {
-        if (Files.isReadable(DEJAVU)) {
-            try {
-                return Font.createFont(Font.TRUETYPE_FONT, DEJAVU.toFile()).deriveFont(size);
-            } catch (java.awt.FontFormatException | IOException e) {
-                // fall back below
-            }
-        }
-        return new Font(Font.SANS_SERIF, Font.PLAIN, Math.round(size));
+        return Fonts.dejaVuSans(size);
     }
 
     @Override

@@ -9,7 +9,8 @@ import org.rts.hardware.Indicator;
  * numbering) or I2C bus and address. Null where the build has no such part.
  */
 public record Profile(String name, String board, Part display, Part battery, Map<Button, Integer> buttons,
-                      Map<Indicator, Integer> indicators, Integer buzzer, Integer tamper, Integer mains) {
+                      Map<Indicator, Integer> indicators, Integer buzzer, Integer tamper, Integer mains,
+                      PrinterPart printer) {
     public Profile {
         buttons = Map.copyOf(buttons);
         indicators = Map.copyOf(indicators);
@@ -17,6 +18,13 @@ public record Profile(String name, String board, Part display, Part battery, Map
 
     /** A part on I2C, or a part with no bus ({@code bus} and {@code address} -1: terminal, simulated). */
     public record Part(String kind, int bus, int address) {
+    }
+
+    /**
+     * A receipt printer: {@code escpos} on a character device ({@code /dev/usb/lp0} through the kernel's usblp
+     * driver, or a serial port set up at boot), or {@code png} (the simulated profile: files, {@code device} null).
+     */
+    public record PrinterPart(String kind, String device) {
     }
 
     public boolean simulated() {

@@ -73,6 +73,7 @@ public final class ProfileFiles {
         Integer buzzer = null;
         Integer tamper = null;
         Integer mains = null;
+        Profile.PrinterPart printer = null;
         Map<Integer, String> pins = new HashMap<>();
         Map<String, String> addresses = new HashMap<>();
         Map<String, Integer> seen = new HashMap<>();
@@ -105,6 +106,7 @@ public final class ProfileFiles {
                 case "buzzer" -> buzzer = pin(source, lineNo, key, words, pins);
                 case "tamper" -> tamper = pin(source, lineNo, key, words, pins);
                 case "mains" -> mains = pin(source, lineNo, key, words, pins);
+                case "printer" -> printer = printer(source, lineNo, words);
                 default -> {
                     if (key.startsWith("button.")) {
                         buttons.put(named(Button.class, key, source, lineNo), pin(source, lineNo, key, words, pins));
@@ -128,7 +130,22 @@ public final class ProfileFiles {
                 }
             }
         }
-        return new Profile(name, board, display, battery, buttons, indicators, buzzer, tamper, mains);
+        if (printer != null && printer.kind().equals("png") != board.equals("simulated")) {
+            throw new ProfileException(source + ": printer = png is for the simulated board only; a board prints "
+                    + "with 'printer = escpos /dev/usb/lp0'");
+        }
+        return new Profile(name, board, display, battery, buttons, indicators, buzzer, tamper, mains, printer);
+    }
+
+    private static Profile.PrinterPart printer(String source, int lineNo, String[] words) {
+        if (words.length == 1 && words[0].equals("png")) {
+            return new Profile.PrinterPart("png", null);
+        }
+        if (words.length == 2 && words[0].equals("escpos") && words[1].startsWith("/dev/")) {
+            return new Profile.PrinterPart("escpos", words[1]);
+        }
+        throw error(source, lineNo, "printer must be 'escpos /dev/...' (a 58 mm ESC/POS printer on USB or serial) "
+                + "or 'png' (simulated), found: " + String.join(" ", words));
     }
 
     private static <E extends Enum<E>> E named(Class<E> type, String key, String source, int lineNo) {

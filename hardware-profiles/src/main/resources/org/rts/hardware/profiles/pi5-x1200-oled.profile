@@ -16,3 +16,5 @@ led.pending = gpio 19
 led.error = gpio 20
 buzzer = gpio 18
 tamper = gpio 21
+# a 58 mm ESC/POS thermal printer on USB (the kernel's usblp driver); unplugged, the unit says so and goes on
+printer = escpos /dev/usb/lp0

@@ -1,4 +1,7 @@
-# A unit in a terminal: the display drawn as text, keys for buttons, a battery that drains and charges.
+# A unit in a terminal: the display drawn as text, keys for buttons, a battery that drains and charges, a printer
+# that writes files.
 board = simulated
 display = terminal
 battery = simulated
+# result slips as PNG files (a 58 mm printer's 384 dots across) in the unit's data folder, slips/
+printer = png

@@ -32,6 +32,24 @@ class ProfileFilesTest {
         assertEquals("ina219-2cell", ProfileFiles.load("pi4-waveshare-lcd").battery().kind());
         assertEquals("pisugar3", ProfileFiles.load("pizero2w-pisugar3-oled").battery().kind());
         assertTrue(ProfileFiles.load("simulated").simulated());
+        assertEquals(new Profile.PrinterPart("escpos", "/dev/usb/lp0"), pi5.printer());
+        assertEquals(new Profile.PrinterPart("png", null), ProfileFiles.load("simulated").printer());
+        assertEquals(null, ProfileFiles.load("pizero2w-pisugar3-oled").printer());
+    }
+
+    @Test
+    void a_printer_line_names_an_escpos_device_or_png_on_the_simulated_board() throws Exception {
+        String pi = "board = pi5";
+        String display = "display = ssd1306 1 0x3c";
+        String noDevice = refused(pi, display, "printer = escpos");
+        assertTrue(noDevice.endsWith("custom.profile:3: printer must be 'escpos /dev/...' (a 58 mm ESC/POS printer "
+                + "on USB or serial) or 'png' (simulated), found: escpos"), noDevice);
+        String notDev = refused(pi, display, "printer = escpos lp0");
+        assertTrue(notDev.contains("custom.profile:3:"), notDev);
+        String png = refused(pi, display, "battery = max17040 1 0x36", "button.transmit = gpio 17", "button.confirm = gpio 27",
+                "button.cancel = gpio 22", "button.next = gpio 25", "printer = png");
+        assertTrue(png.endsWith("printer = png is for the simulated board only; a board prints with "
+                + "'printer = escpos /dev/usb/lp0'"), png);
     }
 
     private String refused(String... lines) throws Exception {
