@@ -20,6 +20,6 @@ class DemoIT {
     void the_demonstration_passes_every_check() throws Exception {
         List<Demo.Check> checks = new Demo(dir, System.out).run();
         assertEquals(List.of(), checks.stream().filter(c -> !c.passed()).toList());
-        assertEquals(21, checks.size());
+        assertEquals(22, checks.size());
     }
 }

@@ -149,7 +149,8 @@ class OpsRoomIT {
         }
     }
 
-    private static WebDriver chrome() {
+    /** Headless Chromium from Debian's packages, driven by its own chromedriver. */
+    static WebDriver chrome() {
         ChromeOptions options = new ChromeOptions();
         options.setBinary("/usr/bin/chromium");
         options.addArguments("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1400,1000",

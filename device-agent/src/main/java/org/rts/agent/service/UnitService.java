@@ -18,6 +18,7 @@ import org.rts.agent.telemetry.HealthProbe;
 import org.rts.agent.telemetry.TelemetryPublisher;
 import org.rts.agent.transmission.BrokerRefusedException;
 import org.rts.agent.transmission.Sender;
+import org.rts.agent.workflow.FlowOutputs;
 import org.rts.agent.workflow.OfficerFlow;
 import org.rts.hardware.Button;
 import org.rts.hardware.Buttons;
@@ -168,7 +169,7 @@ public final class UnitService implements AutoCloseable {
         }));
     }
 
-    private final class Outputs implements OfficerFlow.Outputs {
+    private final class Outputs implements FlowOutputs {
         @Override
         public void show(List<String> lines) {
             hardware.display().show(lines);

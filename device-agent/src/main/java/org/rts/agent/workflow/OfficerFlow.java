@@ -50,37 +50,12 @@ public final class OfficerFlow {
         SHUTDOWN
     }
 
-    /** What the flow drives: the screen, the lights, the buzzer, and the service. */
-    public interface Outputs {
-        void show(List<String> lines);
-
-        void indicator(Indicator indicator, boolean on);
-
-        void beep(int millis);
-
-        /** A report was committed to the outbox: send it. */
-        void committed(OutboxEntry entry);
-
-        /** The battery is empty: stop cleanly (the outbox is already on disk). */
-        void shutdown();
-
-        /** Whether the unit has a receipt printer: an accepted result is printed, and more copies on TRANSMIT. */
-        default boolean printer() {
-            return false;
-        }
-
-        /** Prints the slip of {@code entry}, a result accepted with receipt {@code code}: null, or why not. */
-        default String print(OutboxEntry entry, String code) {
-            return "no printer";
-        }
-    }
-
     private final Workflow workflow;
     private final Election election;
     private final String station;
     private final int registered;
     private final Messages messages;
-    private final Outputs out;
+    private final FlowOutputs out;
     private final Clock clock;
     private final int rows;
     private final Screens screens;
@@ -103,7 +78,7 @@ public final class OfficerFlow {
     private OutboxEntry printable;
     private String printableCode;
 
-    public OfficerFlow(Workflow workflow, Election election, String station, Messages messages, Outputs out,
+    public OfficerFlow(Workflow workflow, Election election, String station, Messages messages, FlowOutputs out,
                        Clock clock, int rows) {
         this.workflow = workflow;
         this.election = election;

@@ -56,7 +56,7 @@ class OfficerFlowBallotTest {
         Path bundleDir = TestUnit.enrol(files, clock, files.bundle("dev-2").dir(), "dev-2", "S-2");
         outbox = Outbox.create(dir.resolve("data/outbox.db"));
         workflow = new Workflow(Bundle.load(bundleDir, clock.instant()), outbox, clock);
-        flow = new OfficerFlow(workflow, election, "S-2", Messages.of("en"), new OfficerFlow.Outputs() {
+        flow = new OfficerFlow(workflow, election, "S-2", Messages.of("en"), new FlowOutputs() {
             @Override
             public void show(List<String> lines) {
                 screen.clear();

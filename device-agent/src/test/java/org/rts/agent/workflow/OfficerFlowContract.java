@@ -61,7 +61,7 @@ abstract class OfficerFlowContract {
     abstract Hardware openHardware();
 
     /** What the flow drove, passed on to the board. */
-    final class Recorder implements OfficerFlow.Outputs {
+    final class Recorder implements FlowOutputs {
         List<String> screen = List.of();
         final Map<Indicator, Boolean> lights = new EnumMap<>(Indicator.class);
         final List<OutboxEntry> committed = new ArrayList<>();

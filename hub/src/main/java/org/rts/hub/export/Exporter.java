@@ -17,15 +17,18 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Stream;
 import org.bouncycastle.cert.X509CertificateHolder;
 import org.rts.hub.HubException;
+import org.rts.hub.check.ObserverPage;
 import org.rts.hub.receipt.ReceiptIssuer;
 import org.rts.hub.intake.AcceptedResult;
 import org.rts.hub.store.ExportSnapshot;
+import org.rts.protocol.Topics;
 import org.rts.protocol.codec.Json;
 import org.rts.protocol.election.Election;
 import org.rts.protocol.export.ExportFiles;
@@ -36,6 +39,7 @@ import org.rts.protocol.files.ElectionFiles;
 import org.rts.protocol.files.Registry;
 import org.rts.protocol.files.SignedFile;
 import org.rts.protocol.jws.Jws;
+import org.rts.protocol.message.Receipt;
 import org.rts.protocol.pki.Certificates;
 import org.rts.protocol.pki.Pem;
 
@@ -91,7 +95,10 @@ public final class Exporter {
                 write(files.deviceCertificate(thumbprint), e.certificate().getBytes(StandardCharsets.US_ASCII));
             }
             Map<String, Long> counts = new TreeMap<>();
-            ExportSnapshot.Snapshot snapshot = writeMessages(files, ballot.id(), counts);
+            Map<String, ObserverPage.Answer> answers = new HashMap<>();
+            ExportSnapshot.Snapshot snapshot = writeMessages(files, ballot.id(), counts, answers);
+            write(files.checkPage(), ObserverPage.html(ballot, ca, registry, answers)
+                    .getBytes(StandardCharsets.UTF_8));
             ExportManifest manifest = new ExportManifest(ExportFiles.FORMAT, ballot.id(), ballot.mode(),
                     clock.instant(), Certificates.thumbprint(Pem.readCertificate(election.hubCertificate())),
                     fileEntries(partial), counts, units(snapshot), tally(ballot, snapshot));
@@ -117,8 +124,8 @@ public final class Exporter {
     }
 
     /** The messages, and the receipt logs from the same view of the store. */
-    private ExportSnapshot.Snapshot writeMessages(ExportFiles files, String electionId, Map<String, Long> counts)
-            throws IOException {
+    private ExportSnapshot.Snapshot writeMessages(ExportFiles files, String electionId, Map<String, Long> counts,
+                                                  Map<String, ObserverPage.Answer> answers) throws IOException {
         Base64.Encoder b64 = Base64.getUrlEncoder().withoutPadding();
         try (BufferedWriter w = Files.newBufferedWriter(files.messages(), StandardCharsets.UTF_8,
                 StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE); LogWriter logs = new LogWriter(files)) {
@@ -131,6 +138,11 @@ public final class Exporter {
                 w.write(Json.mapper().writeValueAsString(r));
                 w.write('\n');
                 counts.merge(row.status(), 1L, Long::sum);
+                if (row.topic().endsWith("/" + Topics.RESULT) && (row.status().equals(ExportRecord.ACCEPTED)
+                        || row.status().equals(ExportRecord.REJECTED))) {
+                    answers.put(row.hash(), new ObserverPage.Answer(row.status(), Receipt.code(row.hash(),
+                            Receipt.Status.valueOf(row.status()))));
+                }
             }, logs);
             w.flush();
             return snapshot;

@@ -59,6 +59,11 @@ public final class OpsServer implements AutoCloseable {
 
         String readinessCsv();
 
+        /** The observer's check page for this election (null: none). */
+        default String checkPage() {
+            return null;
+        }
+
         /** This hub's own state as its health file last said it (null: not known yet). */
         default Object hub() {
             return null;
@@ -168,6 +173,14 @@ public final class OpsServer implements AutoCloseable {
         }
         if (path.equals("/login")) {
             login(x, post);
+            return;
+        }
+        if (path.equals("/check")) { // the observers' page: no sign-in, nothing of the room's; its scripts inline
+            String page = views.checkPage();
+            x.getResponseHeaders().set("Content-Security-Policy", "default-src 'none'; script-src 'unsafe-inline';"
+                    + " style-src 'unsafe-inline'; img-src blob: data:; media-src blob: mediastream:;"
+                    + " frame-ancestors 'none'");
+            send(x, page == null ? 404 : 200, "text/html; charset=utf-8", page == null ? "no check page" : page);
             return;
         }
         String id = session(x);

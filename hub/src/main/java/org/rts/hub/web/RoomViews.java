@@ -2,6 +2,7 @@ package org.rts.hub.web;
 
 import java.time.Clock;
 import java.util.List;
+import org.rts.hub.check.ObserverPage;
 import org.rts.hub.store.ResultStore;
 import org.rts.hub.tally.LiveTally;
 import org.rts.hub.units.Alerts;
@@ -23,6 +24,8 @@ public final class RoomViews implements OpsServer.Views {
     private final ResultStore results;
     private final Clock clock;
     private final java.util.function.Supplier<org.rts.hub.health.HealthReport> hub;
+    private String checkPage;
+    private java.nio.file.attribute.FileTime checkPageOf;
 
     /**
      * {@code results} is a connection of the room's own: reading the tally never waits on the intake; {@code hub}
@@ -61,6 +64,22 @@ public final class RoomViews implements OpsServer.Views {
     @Override
     public LiveTally.Picture tally() {
         return LiveTally.compute(election, results);
+    }
+
+    /** Made again when the registry file changes (a unit enrolled or revoked), else served as made. */
+    @Override
+    public synchronized String checkPage() {
+        try {
+            java.nio.file.attribute.FileTime changed = java.nio.file.Files.getLastModifiedTime(files.registry());
+            if (!changed.equals(checkPageOf)) {
+                var ca = Pem.readCertificate(files.caCertificate());
+                checkPage = ObserverPage.html(election, ca, Registry.readSigned(files.registry(), ca), null);
+                checkPageOf = changed;
+            }
+            return checkPage;
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("cannot read the registry " + files.registry(), e);
+        }
     }
 
     @Override

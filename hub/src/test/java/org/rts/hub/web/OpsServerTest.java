@@ -77,6 +77,11 @@ class OpsServerTest {
             }
 
             @Override
+            public String checkPage() {
+                return "<!DOCTYPE html><title>Check a result slip</title><script>check()</script>";
+            }
+
+            @Override
             public Object hub() {
                 return new org.rts.hub.health.HealthReport(at, true, List.of(), true, at, 0, 0, "", at, 3, 0, 0, 0, 0,
                         null, null, -1, 1, 1, List.of(), new org.rts.hub.health.HealthReport.Kafka(List.of(0, 5), 42,
@@ -157,6 +162,17 @@ class OpsServerTest {
         assertEquals(401, login("amal", "wrong password").statusCode());
         assertEquals(401, login("nobody", "correct horse").statusCode());
         assertTrue(get("/login", null).body().contains("<form method=\"post\" action=\"/login\">"));
+    }
+
+    @Test
+    void the_observers_check_page_needs_no_sign_in_and_runs_only_its_own_inline_scripts() throws Exception {
+        HttpResponse<String> page = get("/check", null);
+        assertEquals(200, page.statusCode());
+        assertTrue(page.body().contains("Check a result slip"), page.body());
+        String csp = page.headers().firstValue("Content-Security-Policy").orElseThrow();
+        assertTrue(csp.startsWith("default-src 'none'; script-src 'unsafe-inline';") && !csp.contains("connect-src"),
+                "it loads nothing and sends nothing: " + csp);
+        assertEquals(401, get("/api/units", null).statusCode(), "and opens nothing else of the room");
     }
 
     @Test

@@ -63,4 +63,12 @@ public record ExportFiles(Path dir) {
     public Path deviceCertificate(String thumbprint) {
         return dir.resolve("devices").resolve(thumbprint + ".pem");
     }
+
+    /**
+     * The observer's check page: a result slip's QR code checked offline on a phone, with the hub's answer to each
+     * result of this export.
+     */
+    public Path checkPage() {
+        return dir.resolve("check.html");
+    }
 }

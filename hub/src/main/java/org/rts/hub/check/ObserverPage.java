@@ -1,0 +1,113 @@
+package org.rts.hub.check;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.bouncycastle.cert.X509CertificateHolder;
+import org.rts.protocol.codec.Json;
+import org.rts.protocol.election.Candidate;
+import org.rts.protocol.election.Election;
+import org.rts.protocol.election.Race;
+import org.rts.protocol.election.Station;
+import org.rts.protocol.files.Registry;
+import org.rts.protocol.pki.Certificates;
+import org.rts.protocol.pki.Pem;
+
+/**
+ * The observer's check page: one self-contained HTML file that reads a result slip's QR code (from the phone's
+ * camera or a photo; ZXing, bundled at build time) and checks the unit's signature and its certificate's
+ * signature by the election's CA with the browser's WebCrypto, offline. The election's names, its CA certificate
+ * and every device certificate of the registry are written into the page; an export's page also holds the hub's
+ * answer to every result, by message hash.
+ */
+public final class ObserverPage {
+    private static final String TEMPLATE = resource("check.html");
+    private static final String ZXING = resource("zxing/index.min.js");
+
+    private ObserverPage() {
+    }
+
+    /** The hub's answer to one message: {@code ACCEPTED} or {@code REJECTED}, with its receipt code. */
+    public record Answer(String status, String code) {
+    }
+
+    /**
+     * The page for {@code election}, checked against {@code ca} and {@code registry}; {@code answers} by message
+     * hash, or null where the page does not know them (the hub serves it without any).
+     */
+    public static String html(Election election, X509CertificateHolder ca, Registry registry,
+                              Map<String, Answer> answers) {
+        Base64.Encoder b64 = Base64.getEncoder();
+        Map<String, Object> stations = new LinkedHashMap<>();
+        for (Station s : election.stations()) {
+            stations.put(s.id(), s.name());
+        }
+        Map<String, Object> races = new LinkedHashMap<>();
+        for (Race r : election.races()) {
+            races.put(r.id(), Map.of("name", r.name(), "candidates", r.candidates().stream().map(Candidate::name)
+                    .toList()));
+        }
+        Map<String, Object> devices = new LinkedHashMap<>();
+        for (Registry.Entry e : registry.devices()) {
+            X509CertificateHolder cert = Pem.parseCertificate(e.certificate());
+            Map<String, Object> unit = new LinkedHashMap<>();
+            unit.put("device", e.device());
+            unit.put("station", e.station());
+            unit.put("certificate", b64.encodeToString(encoded(cert)));
+            unit.put("revokedAt", e.status() == Registry.Status.ACTIVE ? null
+                    : e.revokedAt() == null ? e.enrolledAt().toString() : e.revokedAt().toString());
+            devices.put(Certificates.thumbprint(cert), unit);
+        }
+        Map<String, Object> data = new LinkedHashMap<>();
+        data.put("election", Map.of("id", election.id(), "name", election.name(), "stations", stations,
+                "races", races));
+        data.put("ca", b64.encodeToString(encoded(ca)));
+        data.put("caSha256", HexFormat.of().formatHex(sha256(encoded(ca))));
+        data.put("devices", devices);
+        data.put("receipts", answers);
+        String json;
+        try {
+            json = Json.mapper().writeValueAsString(data);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+        // inside a script element: no '<' at all, so no name on the ballot can close it
+        return TEMPLATE.replace("/*ZXING*/", ZXING).replace("/*DATA*/", json.replace("<", "\\u003c"));
+    }
+
+    private static byte[] encoded(X509CertificateHolder cert) {
+        try {
+            return cert.getEncoded();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static byte[] sha256(byte[] bytes) {
+        try {
+            return MessageDigest.getInstance("SHA-256").digest(bytes);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static String resource(String name) {
+        try (InputStream in = ObserverPage.class.getResourceAsStream("/org/rts/hub/check/" + name)) {
+            if (in == null) {
+                throw new IllegalStateException("/org/rts/hub/check/" + name + " is missing from the hub's jar"
+                        + " (the build copies the QR decoder from npm: mvn package with npm on the path)");
+            }
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

@@ -1,0 +1,60 @@
+package org.rts.hub.check;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.file.Path;
+import java.time.LocalTime;
+import java.util.List;
+import java.util.Map;
+import org.bouncycastle.cert.X509CertificateHolder;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.rts.hub.testing.TestElection;
+import org.rts.protocol.codec.Json;
+import org.rts.protocol.election.Candidate;
+import org.rts.protocol.election.Election;
+import org.rts.protocol.election.Polling;
+import org.rts.protocol.election.Race;
+import org.rts.protocol.election.Station;
+import org.rts.protocol.files.Registry;
+import org.rts.protocol.message.Mode;
+import org.rts.protocol.pki.Certificates;
+import org.rts.protocol.pki.Pem;
+
+class ObserverPageTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void the_page_holds_the_decoder_the_ca_and_every_unit_by_thumbprint_and_no_name_can_close_its_script()
+            throws Exception {
+        TestElection election = new TestElection(dir, "tcp://127.0.0.1:1", Mode.LIVE);
+        X509CertificateHolder ca = Pem.readCertificate(election.files.caCertificate());
+        Registry registry = Registry.readSigned(election.files.registry(), ca);
+        String hostile = "</script><script>window.__pwned=1</script>";
+        Election named = new Election(election.id, hostile, Mode.LIVE, List.of(new Race("parliament", hostile,
+                List.of(new Candidate("a", hostile)))), List.of(new Station("S-1", hostile, 500)), null,
+                new Polling("Asia/Baghdad", List.of(LocalTime.NOON)));
+
+        String page = ObserverPage.html(named, ca, registry, Map.of("h", new ObserverPage.Answer("ACCEPTED", "C")));
+
+        assertTrue(page.contains("BrowserQRCodeReader"), "ZXing is in the page itself");
+        assertFalse(page.contains("/*ZXING*/") || page.contains("/*DATA*/"), "both parts filled in");
+        assertEquals(3, page.split("</script>", -1).length - 1, "only the page's own three scripts close");
+        String json = page.substring(page.indexOf("id=\"rts-data\">") + 14);
+        json = json.substring(0, json.indexOf("</script>"));
+        JsonNode data = Json.mapper().readTree(json);
+        assertEquals(hostile, data.at("/election/stations/S-1").asText(), "the names arrive intact");
+        Registry.Entry first = registry.devices().get(0);
+        String thumbprint = Certificates.thumbprint(Pem.parseCertificate(first.certificate()));
+        assertEquals(first.device(), data.at("/devices/" + thumbprint + "/device").asText());
+        assertEquals(first.station(), data.at("/devices/" + thumbprint + "/station").asText());
+        assertEquals("C", data.at("/receipts/h/code").asText());
+        assertEquals(64, data.get("caSha256").asText().length());
+        assertTrue(ObserverPage.html(named, ca, registry, null).contains("\"receipts\":null"),
+                "the hub's own page knows no answers");
+    }
+}
