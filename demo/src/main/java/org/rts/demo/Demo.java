@@ -185,10 +185,7 @@ public final class Demo {
                     export.toString(), "--ca", ca) == 0, "verify it again: java -jar"
                     + " provisioning/target/provisioning.jar verify-export " + export + " --ca " + ca + "   (or with openssl and jose: VERIFY.md)");
             heading("Result slips and the observer's check page");
-            List<Path> slips = new ArrayList<>();
-            for (int i = 1; i <= 3; i++) {
-                slips.add(unit("dev-000" + i).resolve("slips/slip-1.png"));
-            }
+            List<Path> slips = Stream.of(1, 2, 3).map(i -> unit("dev-000" + i).resolve("slips/slip-1.png")).toList();
             check("each station printed its result slip, and the export holds the page that checks one offline",
                     slips.stream().allMatch(Files::exists) && Files.exists(export.resolve("check.html")),
                     "open " + export.resolve("check.html") + " in a browser and give it " + slips.get(0));
