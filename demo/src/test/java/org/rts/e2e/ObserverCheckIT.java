@@ -96,7 +96,8 @@ class ObserverCheckIT {
                     + " unit dev-1)", check(browser, 3));
             assertEquals("NOT VALID: the message is for another election (el-other); this page checks "
                     + election.id, check(browser, 4));
-            assertTrue(check(browser, 5).startsWith("VALID: signed by unit dev-2 for station S-2"));
+            String never = check(browser, 5);
+            assertTrue(never.startsWith("VALID: signed by unit dev-2 for station S-2"), never);
             assertTrue(browser.findElement(By.id("details")).getText().contains("At the hub not in this export"));
         } finally {
             browser.quit();
