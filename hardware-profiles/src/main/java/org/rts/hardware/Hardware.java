@@ -1,11 +1,11 @@
 package org.rts.hardware;
 
 /**
- * The devices a profile provides to the agent; {@code printer} is null where the build has none. {@link #close}
- * releases the board.
+ * The devices a profile provides to the agent; {@code printer} and {@code camera} are null where the build has
+ * none. {@link #close} releases the board.
  */
 public record Hardware(String profile, Display display, BatteryGauge battery, Buttons buttons, Indicators indicators,
-                       Tamper tamper, Printer printer, AutoCloseable board) implements AutoCloseable {
+                       Tamper tamper, Printer printer, Camera camera, AutoCloseable board) implements AutoCloseable {
     @Override
     public void close() {
         buttons.close();

@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
 import java.util.concurrent.ScheduledExecutorService;
+import org.rts.hardware.camera.SimulatedCamera;
 import org.rts.hardware.pi.PiHardware;
 import org.rts.hardware.print.PngPrinter;
 import org.rts.hardware.profile.Profile;
@@ -46,7 +47,8 @@ public final class HardwareProfiles {
                             Double.parseDouble(System.getProperty("rts.simulated.drain", "" + SIMULATED_DRAIN_PER_HOUR)),
                             SIMULATED_CHARGE_PER_HOUR),
                     new SimulatedButtons(), indicators, new SimulatedTamper(),
-                    profile.printer() == null ? null : new PngPrinter(slips), () -> { });
+                    profile.printer() == null ? null : new PngPrinter(slips),
+                    profile.camera() == null ? null : new SimulatedCamera(clock), () -> { });
         }
         return PiHardware.open(profile, scheduler);
     }

@@ -1,5 +1,6 @@
 package org.rts.agent.service;
 
+import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.time.Clock;
 import java.util.List;
@@ -12,6 +13,7 @@ import org.rts.agent.Agent;
 import org.rts.agent.AgentException;
 import org.rts.agent.i18n.Messages;
 import org.rts.agent.outbox.OutboxEntry;
+import org.rts.agent.photo.FormPhotos;
 import org.rts.agent.slip.ResultSlips;
 import org.rts.agent.telemetry.Health;
 import org.rts.agent.telemetry.HealthProbe;
@@ -24,6 +26,7 @@ import org.rts.hardware.Button;
 import org.rts.hardware.Buttons;
 import org.rts.hardware.Hardware;
 import org.rts.hardware.Indicator;
+import org.rts.protocol.message.Photo;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -56,6 +59,7 @@ public final class UnitService implements AutoCloseable {
     private final TerminalKeys keys;
     private final UsbImport usb;
     private final ResultSlips slips;
+    private final FormPhotos photos;
 
     private UnitService(Agent agent, Clock clock, TerminalKeys keys, java.time.Duration telemetryInterval) {
         this.agent = agent;
@@ -68,6 +72,7 @@ public final class UnitService implements AutoCloseable {
                     + " with a graphic display");
         }
         this.slips = new ResultSlips(agent.bundle().election(), messages);
+        this.photos = new FormPhotos(agent.dataDir().resolve("photos"));
         this.flow = new OfficerFlow(agent.workflow(), agent.bundle().election(), agent.bundle().stationId(), messages,
                 new Outputs(), clock, hardware.display().rows());
         this.telemetry = new TelemetryPublisher(new Health(agent, new HealthProbe(java.nio.file.Path.of("/"))),
@@ -199,6 +204,16 @@ public final class UnitService implements AutoCloseable {
         @Override
         public String print(OutboxEntry entry, String code) {
             return slips.print(hardware.printer(), entry, code);
+        }
+
+        @Override
+        public boolean camera() {
+            return hardware.camera() != null;
+        }
+
+        @Override
+        public Photo photograph() throws IOException {
+            return photos.keep(hardware.camera().capture());
         }
 
         @Override

@@ -70,6 +70,10 @@ public final class ResultSlips {
         }
         lines.add(messages.get("slip.total", r.validVotes()));
         lines.add(messages.get("slip.closed", TIME.format(r.closedAt().atZone(election.polling().zone()))));
+        if (r.photo() != null) {
+            lines.add(r.photo().taken() ? messages.get("slip.photo", r.photo().sha256().substring(0, 12))
+                    : messages.get("slip.photo.skipped"));
+        }
         lines.add(messages.get("slip.code", code));
         lines.add(messages.get("slip.device", r.device(), r.seq()));
         lines.add(messages.get("slip.scan"));

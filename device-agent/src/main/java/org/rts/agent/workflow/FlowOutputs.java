@@ -27,4 +27,14 @@ public interface FlowOutputs {
     default String print(OutboxEntry entry, String code) {
         return "no printer";
     }
+
+    /** Whether the unit has a camera for the photo of the signed form. */
+    default boolean camera() {
+        return false;
+    }
+
+    /** Takes and keeps the photo of the signed form; throws saying why there is none. */
+    default org.rts.protocol.message.Photo photograph() throws java.io.IOException {
+        throw new java.io.IOException("no camera");
+    }
 }

@@ -15,14 +15,15 @@ import org.rts.hardware.Button;
 import org.rts.hardware.Indicator;
 import org.rts.protocol.election.Election;
 import org.rts.protocol.election.Race;
-import org.rts.protocol.Topics;
 import org.rts.protocol.message.Receipt;
+import org.rts.protocol.message.ResultReport;
 
 /**
  * The presiding officer's workflow as a state machine, the same on every board:
  * {@code IDLE} (menu; a turnout prompt at the election's times) → {@code ENTRY} (field by field, digits or
  * up/down) → {@code REVIEW} (screen by screen, with what the checks found: an error names the rule and the figures
- * and goes back to editing, a warning needs CONFIRM) → {@code CONFIRM} (TRANSMIT, then CONFIRM within
+ * and goes back to editing, a warning needs CONFIRM) → {@code PHOTO} (a result, where the ballot asks for the photo
+ * of the signed form and the unit has a camera: {@link PhotoStep}) → {@code CONFIRM} (TRANSMIT, then CONFIRM within
  * {@link #CONFIRM_WINDOW}; no confirm returns to review) → {@code QUEUED} (signed and in the outbox) →
  * {@code ANSWERED} (the receipt code, or the reasons, until dismissed; an accepted result's slip is printed where
  * the unit has a printer, and again on each TRANSMIT). {@code REVOKED} when the broker refuses the
@@ -39,16 +40,7 @@ public final class OfficerFlow {
     /** Below this charge, on battery, the unit shuts down cleanly. */
     public static final double EMPTY_PERCENT = 5;
 
-    public enum State {
-        IDLE,
-        ENTRY,
-        REVIEW,
-        CONFIRM,
-        QUEUED,
-        ANSWERED,
-        REVOKED,
-        SHUTDOWN
-    }
+    public enum State { IDLE, ENTRY, REVIEW, PHOTO, CONFIRM, QUEUED, ANSWERED, REVOKED, SHUTDOWN }
 
     private final Workflow workflow;
     private final Election election;
@@ -74,9 +66,8 @@ public final class OfficerFlow {
     private int pending;
     private BatteryReading battery;
     private String refusedBy;
-    /** The accepted result whose slip TRANSMIT prints again, with its receipt code; null when there is none. */
-    private OutboxEntry printable;
-    private String printableCode;
+    private PhotoStep photo;
+    private final SlipPrinting slips;
 
     public OfficerFlow(Workflow workflow, Election election, String station, Messages messages, FlowOutputs out,
                        Clock clock, int rows) {
@@ -89,6 +80,7 @@ public final class OfficerFlow {
         this.clock = clock;
         this.rows = Math.max(2, rows);
         this.screens = new Screens(messages, election, station, workflow);
+        this.slips = new SlipPrinting(messages, out);
         this.prompts = new TurnoutPrompts(election.polling().turnoutAt(), now().toLocalTime());
     }
 
@@ -102,6 +94,7 @@ public final class OfficerFlow {
             case IDLE -> screens.idle(now(), battery, pending, menu, notice, refusedBy != null);
             case ENTRY -> form.screen(notice != null ? notice : messages.get("entry.hint"));
             case REVIEW -> review.screen(messages, () -> screens.figures(review.draft()), notice);
+            case PHOTO -> photo.screen();
             case CONFIRM -> screens.confirm();
             case QUEUED -> screens.queued(held);
             case ANSWERED -> answer;
@@ -125,6 +118,12 @@ public final class OfficerFlow {
             case IDLE -> idlePressed(button);
             case ENTRY -> entryPressed(button);
             case REVIEW -> reviewPressed(button);
+            case PHOTO -> {
+                PhotoStep.Outcome next = photo.pressed(button, out);
+                if (next != PhotoStep.Outcome.STAY) {
+                    toConfirm(next == PhotoStep.Outcome.DONE ? State.CONFIRM : State.REVIEW);
+                }
+            }
             case CONFIRM -> confirmPressed(button);
             case QUEUED, REVOKED -> {
                 if (button == Button.NEXT || button == Button.CANCEL) {
@@ -132,10 +131,10 @@ public final class OfficerFlow {
                 }
             }
             case ANSWERED -> {
-                if (button == Button.TRANSMIT && printable != null) {
-                    answer = screens.accepted(printableCode, printSlip("slip.printed"));
+                if (button == Button.TRANSMIT && slips.printable()) {
+                    answer = screens.accepted(slips.code(), slips.again());
                 } else if (button == Button.NEXT || button == Button.CONFIRM || button == Button.CANCEL) {
-                    printable = null;
+                    slips.dismiss();
                     state = State.IDLE;
                 }
             }
@@ -200,10 +199,7 @@ public final class OfficerFlow {
             return;
         }
         if (receipt.accepted()) {
-            boolean slip = out.printer() && entry.kind().equals(Topics.RESULT);
-            printable = slip ? entry : null;
-            printableCode = receipt.code();
-            answer = screens.accepted(receipt.code(), slip ? printSlip("answer.copy.print") : null);
+            answer = screens.accepted(receipt.code(), slips.accepted(entry, receipt.code()));
             out.beep(100);
         } else {
             answer = screens.rejected(receipt.reasons(), review == null ? null : review.draft());
@@ -346,13 +342,22 @@ public final class OfficerFlow {
                 if (!review.ready()) {
                     out.beep(300);
                     review.toFirst();
+                } else if (election.photos() != null && out.camera()
+                        && review.draft().preview() instanceof ResultReport) {
+                    photo = new PhotoStep(messages, election.photos() == Election.Photos.OPTIONAL);
+                    state = State.PHOTO;
                 } else {
-                    confirmBy = clock.instant().plus(CONFIRM_WINDOW);
-                    state = State.CONFIRM;
+                    toConfirm(State.CONFIRM);
                 }
             }
             default -> { }
         }
+    }
+
+    /** To the confirmation of the reviewed report (the photo step done), or back to its review. */
+    private void toConfirm(State next) {
+        confirmBy = clock.instant().plus(CONFIRM_WINDOW);
+        state = next;
     }
 
     private void confirmPressed(Button button) {
@@ -365,7 +370,8 @@ public final class OfficerFlow {
 
     private void commit() {
         try {
-            OutboxEntry entry = workflow.commit(review.draft());
+            OutboxEntry entry = workflow.commit(review.draft(), photo == null ? null : photo.photo());
+            photo = null;
             queued = entry;
             held = false;
             pending++;
@@ -375,15 +381,6 @@ public final class OfficerFlow {
             answer = screens.duplicate();
             state = State.ANSWERED;
         }
-    }
-
-    /** Prints the slip of {@link #printable}: the line {@code printedKey} says it was, or the line says why not. */
-    private String printSlip(String printedKey) {
-        String failed = out.print(printable, printableCode);
-        if (failed != null) {
-            out.beep(600);
-        }
-        return failed == null ? messages.get(printedKey) : messages.get("slip.failed", failed);
     }
 
     private ZonedDateTime now() {

@@ -16,6 +16,7 @@ import org.rts.protocol.election.Race;
 import org.rts.protocol.jws.Es256Signer;
 import org.rts.protocol.jws.Jws;
 import org.rts.protocol.message.ChainPosition;
+import org.rts.protocol.message.Photo;
 import org.rts.protocol.message.Reason;
 import org.rts.protocol.message.Report;
 import org.rts.protocol.message.RestartReport;
@@ -93,6 +94,11 @@ public final class Workflow {
      * is already waiting: a result for the same race, or the same turnout figure, not yet answered by the hub.
      */
     public OutboxEntry commit(Draft draft) {
+        return commit(draft, null);
+    }
+
+    /** As {@link #commit(Draft)}, a result bound to {@code photo} (kept on the unit already; null: none). */
+    public OutboxEntry commit(Draft draft, Photo photo) {
         if (!draft.findings().ok()) {
             throw new AgentException("not transmitted, the form has errors:\n"
                     + ReportChecks.describe(draft.findings().errors()));
@@ -104,7 +110,10 @@ public final class Workflow {
                         + " It is sent again by itself; run 'device-agent send' to send it now");
             }
         }
-        return outbox.append((seq, prev) -> sign(draft.builder().build(seq, prev)), clock.instant());
+        return outbox.append((seq, prev) -> {
+            Report report = draft.builder().build(seq, prev);
+            return sign(photo != null && report instanceof ResultReport r ? r.withPhoto(photo) : report);
+        }, clock.instant());
     }
 
     private static boolean sameReport(OutboxEntry waiting, Report draft) {

@@ -69,6 +69,23 @@ abstract class OfficerFlowContract {
         boolean shutdown;
         boolean printer;
         String printFailure;
+        boolean camera;
+        String cameraFailure;
+        int photos;
+
+        @Override
+        public boolean camera() {
+            return camera;
+        }
+
+        @Override
+        public org.rts.protocol.message.Photo photograph() throws java.io.IOException {
+            if (cameraFailure != null) {
+                throw new java.io.IOException(cameraFailure);
+            }
+            photos++;
+            return org.rts.protocol.message.Photo.of(new byte[2048 * photos]);
+        }
         final List<OutboxEntry> printed = new ArrayList<>();
 
         @Override
@@ -291,6 +308,77 @@ abstract class OfficerFlowContract {
         assertEquals(State.ANSWERED, flow.state());
         assertTrue(out.text().contains("Already waiting to be sent"), out.text());
         assertEquals(1, outbox.pending().size());
+    }
+
+    private OfficerFlow withPhotos(Election.Photos photos) {
+        Election asking = new Election(election.id(), election.name(), election.mode(), election.races(),
+                election.constituencies(), election.stations(), election.tolerances(), election.polling(), photos);
+        out.camera = true;
+        OfficerFlow f = new OfficerFlow(workflow, asking, "S-1", Messages.of("en"), out, clock, 4);
+        f.render();
+        return f;
+    }
+
+    private static String payload(OutboxEntry entry) {
+        return new String(java.util.Base64.getUrlDecoder().decode(entry.jws().split("\\.")[1]),
+                java.nio.charset.StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void where_the_ballot_asks_a_result_is_bound_to_the_photo_of_its_form_taken_again_until_it_is_right() {
+        flow = withPhotos(Election.Photos.REQUIRED);
+        enterResult(400, 100, 0, 300, 1, 199, 100);
+        press(Button.TRANSMIT);
+        assertEquals(State.PHOTO, flow.state());
+        assertTrue(out.text().contains("Photograph the signed form") && !out.text().contains("without"),
+                "required: no way to skip it: " + out.text());
+        press(Button.NEXT);
+        assertEquals(State.PHOTO, flow.state(), "NEXT does not skip a required photo");
+        press(Button.CONFIRM);
+        assertTrue(out.text().contains("Photo taken: 2 KB"), out.text());
+        press(Button.UP);
+        assertTrue(out.text().contains("Photo taken: 4 KB"), "taken again: " + out.text());
+        press(Button.CONFIRM);
+        assertEquals(State.CONFIRM, flow.state());
+        press(Button.CONFIRM);
+        OutboxEntry result = out.committed.get(0);
+        String hash = org.rts.protocol.message.Photo.of(new byte[4096]).sha256();
+        assertTrue(payload(result).contains("\"v\":2,") && payload(result).endsWith(",\"photo\":{\"sha256\":\""
+                + hash + "\",\"bytes\":4096}}"), "the second photo is the one signed: " + payload(result));
+        assertTrue(new ResultSlips(election, Messages.of("en")).of(result, "K7Q2-M4XD").lines()
+                .contains("Photo of the form: " + hash.substring(0, 12)), "the slip names the photo");
+    }
+
+    @Test
+    void an_optional_photo_may_be_skipped_and_a_failed_camera_never_strands_a_result() {
+        flow = withPhotos(Election.Photos.OPTIONAL);
+        enterResult(400, 100, 0, 300, 1, 199, 100);
+        press(Button.TRANSMIT);
+        assertTrue(out.text().contains("NEXT: send without a photo"), out.text());
+        press(Button.NEXT, Button.CONFIRM);
+        assertTrue(payload(out.committed.get(0)).endsWith(",\"photo\":{\"skipped\":true}}"));
+
+        flow = withPhotos(Election.Photos.REQUIRED);
+        out.cameraFailure = "rpicam-still failed (exit 1): no cameras available";
+        press(Button.NEXT);
+        type(120);
+        press(Button.NEXT, Button.TRANSMIT, Button.CONFIRM); // a turnout: no photo step
+        assertEquals(2, out.committed.size());
+        assertFalse(payload(out.committed.get(1)).contains("photo"), "a turnout carries no photo");
+    }
+
+    @Test
+    void a_camera_that_fails_is_named_and_lets_the_officer_send_without_a_photo() {
+        flow = withPhotos(Election.Photos.REQUIRED);
+        out.cameraFailure = "rpicam-still failed (exit 1): no cameras available";
+        enterResult(400, 100, 0, 300, 1, 199, 100);
+        press(Button.TRANSMIT, Button.CONFIRM);
+        assertTrue(out.text().contains("Camera: rpicam-still failed (exit 1): no cameras available"), out.text());
+        assertTrue(out.text().contains("NEXT: send without (no camera)"), out.text());
+        press(Button.CANCEL);
+        assertEquals(State.REVIEW, flow.state(), "CANCEL goes back to the review");
+        press(Button.TRANSMIT, Button.CONFIRM, Button.NEXT, Button.CONFIRM);
+        assertTrue(payload(out.committed.get(0)).endsWith(",\"photo\":{\"skipped\":true}}"));
     }
 
     @Test

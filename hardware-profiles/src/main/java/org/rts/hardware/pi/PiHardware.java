@@ -12,11 +12,13 @@ import java.util.Map;
 import java.util.concurrent.ScheduledExecutorService;
 import org.rts.hardware.BatteryGauge;
 import org.rts.hardware.Button;
+import org.rts.hardware.Camera;
 import org.rts.hardware.Display;
 import org.rts.hardware.Hardware;
 import org.rts.hardware.Indicator;
 import org.rts.hardware.Printer;
 import org.rts.hardware.Tamper;
+import org.rts.hardware.camera.CommandCamera;
 import org.rts.hardware.print.EscPosPrinter;
 import org.rts.hardware.profile.Profile;
 
@@ -56,8 +58,10 @@ public final class PiHardware {
         Tamper tamper = profile.tamper() == null ? () -> false
                 : new GpioTamper(input(pi4j, "tamper", profile.tamper(), PullResistance.PULL_UP));
         Printer printer = profile.printer() == null ? null : new EscPosPrinter(Path.of(profile.printer().device()));
+        Camera camera = profile.camera() == null ? null : profile.camera().kind().equals("rpicam")
+                ? CommandCamera.rpicam() : CommandCamera.uvc(profile.camera().device());
         return new Hardware(profile.name(), display, battery, new GpioButtons(buttons).start(scheduler),
-                new GpioIndicators(leds, buzzer, scheduler), tamper, printer, pi4j::shutdown);
+                new GpioIndicators(leds, buzzer, scheduler), tamper, printer, camera, pi4j::shutdown);
     }
 
     private static I2C i2c(Context pi4j, String id, Profile.Part part) {

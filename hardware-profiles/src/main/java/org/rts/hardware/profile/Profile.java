@@ -10,7 +10,7 @@ import org.rts.hardware.Indicator;
  */
 public record Profile(String name, String board, Part display, Part battery, Map<Button, Integer> buttons,
                       Map<Indicator, Integer> indicators, Integer buzzer, Integer tamper, Integer mains,
-                      PrinterPart printer) {
+                      PrinterPart printer, CameraPart camera) {
     public Profile {
         buttons = Map.copyOf(buttons);
         indicators = Map.copyOf(indicators);
@@ -25,6 +25,13 @@ public record Profile(String name, String board, Part display, Part battery, Map
      * driver, or a serial port set up at boot), or {@code png} (the simulated profile: files, {@code device} null).
      */
     public record PrinterPart(String kind, String device) {
+    }
+
+    /**
+     * The camera that photographs the signed form: {@code rpicam} (a Raspberry Pi camera), {@code uvc} on a V4L2
+     * device ({@code /dev/video0}), or {@code simulated}; {@code device} null but for {@code uvc}.
+     */
+    public record CameraPart(String kind, String device) {
     }
 
     public boolean simulated() {

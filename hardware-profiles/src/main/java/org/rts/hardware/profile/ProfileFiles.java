@@ -74,6 +74,7 @@ public final class ProfileFiles {
         Integer tamper = null;
         Integer mains = null;
         Profile.PrinterPart printer = null;
+        Profile.CameraPart camera = null;
         Map<Integer, String> pins = new HashMap<>();
         Map<String, String> addresses = new HashMap<>();
         Map<String, Integer> seen = new HashMap<>();
@@ -107,6 +108,7 @@ public final class ProfileFiles {
                 case "tamper" -> tamper = pin(source, lineNo, key, words, pins);
                 case "mains" -> mains = pin(source, lineNo, key, words, pins);
                 case "printer" -> printer = printer(source, lineNo, words);
+                case "camera" -> camera = camera(source, lineNo, words);
                 default -> {
                     if (key.startsWith("button.")) {
                         buttons.put(named(Button.class, key, source, lineNo), pin(source, lineNo, key, words, pins));
@@ -134,7 +136,23 @@ public final class ProfileFiles {
             throw new ProfileException(source + ": printer = png is for the simulated board only; a board prints "
                     + "with 'printer = escpos /dev/usb/lp0'");
         }
-        return new Profile(name, board, display, battery, buttons, indicators, buzzer, tamper, mains, printer);
+        if (camera != null && camera.kind().equals("simulated") != board.equals("simulated")) {
+            throw new ProfileException(source + ": camera = simulated is for the simulated board only; a board names"
+                    + " 'camera = rpicam' or 'camera = uvc /dev/video0'");
+        }
+        return new Profile(name, board, display, battery, buttons, indicators, buzzer, tamper, mains, printer,
+                camera);
+    }
+
+    private static Profile.CameraPart camera(String source, int lineNo, String[] words) {
+        if (words.length == 1 && (words[0].equals("rpicam") || words[0].equals("simulated"))) {
+            return new Profile.CameraPart(words[0], null);
+        }
+        if (words.length == 2 && words[0].equals("uvc") && words[1].startsWith("/dev/")) {
+            return new Profile.CameraPart("uvc", words[1]);
+        }
+        throw error(source, lineNo, "camera must be 'rpicam' (a Raspberry Pi camera), 'uvc /dev/videoN' (a USB "
+                + "camera) or 'simulated', found: " + String.join(" ", words));
     }
 
     private static Profile.PrinterPart printer(String source, int lineNo, String[] words) {

@@ -35,6 +35,25 @@ class ProfileFilesTest {
         assertEquals(new Profile.PrinterPart("escpos", "/dev/usb/lp0"), pi5.printer());
         assertEquals(new Profile.PrinterPart("png", null), ProfileFiles.load("simulated").printer());
         assertEquals(null, ProfileFiles.load("pizero2w-pisugar3-oled").printer());
+        assertEquals(new Profile.CameraPart("simulated", null), ProfileFiles.load("simulated").camera());
+    }
+
+    @Test
+    void a_camera_line_names_the_pi_camera_a_usb_camera_or_the_simulated_one() throws Exception {
+        String pi = "board = pi5";
+        String display = "display = ssd1306 1 0x3c";
+        String typo = refused(pi, display, "camera = picam");
+        assertTrue(typo.endsWith("custom.profile:3: camera must be 'rpicam' (a Raspberry Pi camera), 'uvc "
+                + "/dev/videoN' (a USB camera) or 'simulated', found: picam"), typo);
+        String simulated = refused(pi, display, "battery = max17040 1 0x36", "button.transmit = gpio 17",
+                "button.confirm = gpio 27", "button.cancel = gpio 22", "button.next = gpio 25", "camera = simulated");
+        assertTrue(simulated.endsWith("camera = simulated is for the simulated board only; a board names "
+                + "'camera = rpicam' or 'camera = uvc /dev/video0'"), simulated);
+        Path file = dir.resolve("usb.profile");
+        Files.write(file, List.of(pi, display, "battery = max17040 1 0x36", "button.transmit = gpio 17",
+                "button.confirm = gpio 27", "button.cancel = gpio 22", "button.next = gpio 25",
+                "camera = uvc /dev/video0"));
+        assertEquals(new Profile.CameraPart("uvc", "/dev/video0"), ProfileFiles.load(file.toString()).camera());
     }
 
     @Test

@@ -168,6 +168,18 @@ class IntakeTest {
     }
 
     @Test
+    void a_result_bound_to_its_photo_is_accepted_like_one_without_from_units_of_either_version() {
+        Receipt withPhoto = sendResult(dev1, dev1.result(200, 120, 70).withPhoto(
+                org.rts.protocol.message.Photo.of(new byte[] {(byte) 0xFF, (byte) 0xD8, 1, 2})));
+        assertEquals(Receipt.Status.ACCEPTED, withPhoto.status(), withPhoto.reasons().toString());
+        Device dev2 = election.device(2);
+        Receipt skipped = sendResult(dev2, dev2.result("parliament", 480, List.of(200, 120, 70))
+                .withPhoto(org.rts.protocol.message.Photo.SKIPPED));
+        assertEquals(Receipt.Status.ACCEPTED, skipped.status(), skipped.reasons().toString());
+        assertEquals(2, store.results(election.id).size());
+    }
+
+    @Test
     void an_identical_resend_gets_the_identical_receipt_and_is_stored_and_counted_once() {
         byte[] bytes = dev1.sign(dev1.result(200, 120, 70));
         byte[] first = intake.process(Topics.report(election.id, "dev-1", "result"), bytes).orElseThrow().receipt();

@@ -9,7 +9,8 @@ import org.rts.protocol.message.Mode;
 
 /**
  * The ballot definition: races, constituencies with their own races, stations with their registered voters,
- * tolerances, and the polling day's clock ({@link Polling}: time zone, turnout report times).
+ * tolerances, the polling day's clock ({@link Polling}: time zone, turnout report times), and whether results
+ * carry the photo of their paper form.
  *
  * <p>{@code races} are the national races, which every station contests; a station also contests the races of its
  * constituency, or only those of both it lists. Race ids are unique across the election. A definition without
@@ -18,7 +19,22 @@ import org.rts.protocol.message.Mode;
  */
 public record Election(String id, String name, Mode mode, List<Race> races,
                        @JsonInclude(JsonInclude.Include.NON_EMPTY) List<Constituency> constituencies,
-                       List<Station> stations, Tolerances tolerances, Polling polling) {
+                       List<Station> stations, Tolerances tolerances, Polling polling,
+                       @JsonInclude(JsonInclude.Include.NON_NULL) Photos photos) {
+    /**
+     * Whether a result is bound to the photo of its signed paper form: {@code REQUIRED}, or {@code OPTIONAL} (the
+     * officer may send without one, and the result says so). Absent: units take no photo.
+     */
+    public enum Photos {
+        REQUIRED,
+        OPTIONAL
+    }
+
+    public Election(String id, String name, Mode mode, List<Race> races, List<Constituency> constituencies,
+                    List<Station> stations, Tolerances tolerances, Polling polling) {
+        this(id, name, mode, races, constituencies, stations, tolerances, polling, null);
+    }
+
     public Election(String id, String name, Mode mode, List<Race> races, List<Station> stations,
                     Tolerances tolerances) {
         this(id, name, mode, races, stations, tolerances, null);
@@ -94,7 +110,7 @@ public record Election(String id, String name, Mode mode, List<Race> races,
                 .map(c -> List.of(new Constituency(c.id(), c.name(), c.region(),
                         c.races().stream().filter(ballot::contains).toList())))
                 .orElse(List.of());
-        return new Election(id, name, mode, national, own, List.of(station), tolerances, polling);
+        return new Election(id, name, mode, national, own, List.of(station), tolerances, polling, photos);
     }
 
     private StationList index() {

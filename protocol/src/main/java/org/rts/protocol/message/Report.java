@@ -14,6 +14,8 @@ import com.fasterxml.jackson.annotation.JsonTypeInfo;
         @JsonSubTypes.Type(value = RestartReport.class, name = "restart")})
 public sealed interface Report permits TurnoutReport, ResultReport, RestartReport {
     int VERSION = 1;
+    /** A result bound to the photo of its paper form ({@link ResultReport#photo}); every other report stays at 1. */
+    int PHOTO_VERSION = 2;
 
     int v();
 
@@ -40,8 +42,8 @@ public sealed interface Report permits TurnoutReport, ResultReport, RestartRepor
 
     static void validateHeader(int v, String election, Mode mode, String device, String station, long seq,
                                String prev) {
-        if (v != VERSION) {
-            throw new IllegalArgumentException("v must be " + VERSION + ", found: " + v);
+        if (v != VERSION && v != PHOTO_VERSION) {
+            throw new IllegalArgumentException("v must be " + VERSION + " or " + PHOTO_VERSION + ", found: " + v);
         }
         org.rts.protocol.Ids.require("election", election);
         org.rts.protocol.Ids.require("device", device);

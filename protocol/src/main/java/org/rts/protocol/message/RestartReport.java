@@ -21,6 +21,9 @@ public record RestartReport(int v, String election, Mode mode, String device, St
     }
 
     public RestartReport {
+        if (v != Report.VERSION) {
+            throw new IllegalArgumentException("a restart report has v " + Report.VERSION + ", found: " + v);
+        }
         Report.validateHeader(v, election, mode, device, station, seq, prev);
         if (at == null || cause == null) {
             throw new IllegalArgumentException("at and cause are required");

@@ -1,6 +1,7 @@
 package org.rts.protocol.message;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
+import com.fasterxml.jackson.annotation.JsonInclude;
 import java.time.Instant;
 import java.util.List;
 import org.rts.protocol.Ids;
@@ -12,7 +13,16 @@ import org.rts.protocol.Topics;
  */
 public record ResultReport(int v, String election, Mode mode, String device, String station, long seq, String prev,
                            String race, int registered, int received, int unused, int spoiled, int inBox,
-                           int invalid, List<Integer> votes, Instant closedAt) implements Report {
+                           int invalid, List<Integer> votes, Instant closedAt,
+                           @JsonInclude(JsonInclude.Include.NON_NULL) Photo photo) implements Report {
+    /** A result of version 1, without a photo (units that take none, and those not yet updated). */
+    public ResultReport(int v, String election, Mode mode, String device, String station, long seq, String prev,
+                        String race, int registered, int received, int unused, int spoiled, int inBox,
+                        int invalid, List<Integer> votes, Instant closedAt) {
+        this(v, election, mode, device, station, seq, prev, race, registered, received, unused, spoiled, inBox,
+                invalid, votes, closedAt, null);
+    }
+
     public ResultReport {
         Report.validateHeader(v, election, mode, device, station, seq, prev);
         Ids.require("race", race);
@@ -23,6 +33,16 @@ public record ResultReport(int v, String election, Mode mode, String device, Str
         if (closedAt == null) {
             throw new IllegalArgumentException("closedAt (time the count closed) is required");
         }
+        if ((v == PHOTO_VERSION) != (photo != null)) {
+            throw new IllegalArgumentException("a result of v " + PHOTO_VERSION + " carries its photo (or that it was"
+                    + " skipped), one of v " + VERSION + " none; found v " + v + " with photo " + photo);
+        }
+    }
+
+    /** This result bound to {@code photo}, at version {@link #PHOTO_VERSION}. */
+    public ResultReport withPhoto(Photo photo) {
+        return new ResultReport(PHOTO_VERSION, election, mode, device, station, seq, prev, race, registered,
+                received, unused, spoiled, inBox, invalid, votes, closedAt, photo);
     }
 
     @Override
@@ -54,6 +74,6 @@ public record ResultReport(int v, String election, Mode mode, String device, Str
     @Override
     public ResultReport withPosition(long seq, String prev) {
         return new ResultReport(v, election, mode, device, station, seq, prev, race, registered, received, unused,
-                spoiled, inBox, invalid, votes, closedAt);
+                spoiled, inBox, invalid, votes, closedAt, photo);
     }
 }

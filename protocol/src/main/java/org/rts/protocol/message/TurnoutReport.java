@@ -8,6 +8,9 @@ import org.rts.protocol.Topics;
 public record TurnoutReport(int v, String election, Mode mode, String device, String station, long seq, String prev,
                             Instant at, int voters) implements Report {
     public TurnoutReport {
+        if (v != Report.VERSION) {
+            throw new IllegalArgumentException("a turnout report has v " + Report.VERSION + ", found: " + v);
+        }
         Report.validateHeader(v, election, mode, device, station, seq, prev);
         if (at == null) {
             throw new IllegalArgumentException("at (time of the count) is required");
