@@ -186,8 +186,9 @@ public final class Demo {
                     + " provisioning/target/provisioning.jar verify-export " + export + " --ca " + ca + "   (or with openssl and jose: VERIFY.md)");
             heading("Result slips and the observer's check page");
             List<Path> slips = Stream.of(1, 2, 3).map(i -> unit("dev-000" + i).resolve("slips/slip-1.png")).toList();
-            check("each station printed its result slip, and the export holds the page that checks one offline",
-                    slips.stream().allMatch(Files::exists) && Files.exists(export.resolve("check.html")),
+            check("each station photographed its signed form, printed its result slip, and the export holds the page"
+                    + " that checks a slip offline", slips.stream().allMatch(p -> Files.exists(p)
+                    && Files.isDirectory(p.resolveSibling("../photos"))) && Files.exists(export.resolve("check.html")),
                     "open " + export.resolve("check.html") + " in a browser and give it " + slips.get(0));
         }
         heading("Summary");
@@ -305,7 +306,7 @@ public final class Demo {
                         new Station("S-0002", "Al-Mansour secondary school, room 2", 480, null, "C-001", "karkh",
                                 null),
                         new Station("S-0003", "Al-Rusafa primary school, room 1", 450, null, "C-002", "rusafa",
-                                null)), Tolerances.DEFAULT, null);
+                                null)), Tolerances.DEFAULT, null, Election.Photos.REQUIRED);
     }
 
     /** A council's tally: the same ballots in the box as the station's parliament result, split between two lists. */

@@ -106,6 +106,14 @@ class OpsRoomIT {
             assertEquals("rtl", browser.findElement(By.tagName("html")).getAttribute("dir"));
             assertEquals("غرفة العمليات", browser.findElement(By.tagName("h1")).getText());
             wait.until(d -> d.findElement(By.id("units")).getText().contains("متصل"));
+            browser.findElement(By.id("lang")).click();
+            assertEquals("ltr", browser.findElement(By.tagName("html")).getAttribute("dir"));
+            assertEquals("Salle des opérations", browser.findElement(By.tagName("h1")).getText());
+            wait.until(d -> d.findElement(By.id("units")).getText().contains("en ligne"));
+            assertEquals(Boolean.TRUE, ((org.openqa.selenium.JavascriptExecutor) browser).executeScript(
+                    "const k = (l) => Object.keys(WORDS[l]).sort().join();"
+                            + " return k('en') === k('ar') && k('en') === k('fr');"),
+                    "English, Arabic and French name the same things");
             Path shot = Path.of("target", "ops-room.png");
             Files.createDirectories(shot.getParent());
             Files.write(shot, ((TakesScreenshot) browser).getScreenshotAs(OutputType.BYTES));

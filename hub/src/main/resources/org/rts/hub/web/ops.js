@@ -25,8 +25,24 @@ const WORDS = {
     reconnecting: "إعادة الاتصال...", online: "متصل", lost: "مفقود", silent: "صامت", offline: "غير متصل",
     hub: "هذا المركز", "broker-up": "متصل بالوسيط", "broker-down": "غير متصل بالوسيط",
     partitions: "أقسام كافكا", lag: "متأخر", store: "قاعدة البيانات",
+    lang: "Français" },
+  fr: { title: "Salle des opérations", readiness: "Rapport de préparation (CSV)", logout: "Déconnexion",
+    alerts: "Alertes ouvertes", rule: "Alerte", unit: "Unité", station: "Bureau", detail: "Détail",
+    "open-for": "Ouverte depuis", regions: "Participation et résultats par région", region: "Région",
+    stations: "Bureaux", turnout: "Participation", reported: "Transmis", pending: "En attente", rejected: "Refusés",
+    flagged: "Signalés", votes: "Voix", units: "Unités", "all-states": "Tous les états",
+    "pending-only": "Avec des messages en attente", state: "État", "battery-below": "Batterie sous",
+    battery: "Batterie", "last-seen": "Dernier contact", history: "Unité", "unit-alerts": "Ses alertes",
+    filter: "Filtre : unité, bureau, région", nation: "National", minutes: "min",
+    constituencies: "Résultats par circonscription et scrutin", constituency: "Circonscription", race: "Scrutin",
+    live: "en direct", reconnecting: "reconnexion...", online: "en ligne", lost: "perdue", silent: "muette",
+    offline: "hors ligne", hub: "Ce centre", "broker-up": "connecté au courtier",
+    "broker-down": "NON connecté au courtier", partitions: "Partitions Kafka", lag: "de retard",
+    store: "base de données",
     lang: "English" }
 };
+/** The language the button turns to next: English, Arabic, French, and round again. */
+const NEXT = { en: "ar", ar: "fr", fr: "en" };
 let lang = localStorage.getItem("rts-lang") || "en";
 let data = { units: [], alerts: [], tally: null };
 let sortKey = "device", sortUp = true, selected = null, history = [];
@@ -120,7 +136,7 @@ function render() {
     tr.dataset.device = r.device;
     cell(tr, r.device); cell(tr, r.station); cell(tr, r.region); cell(tr, t(r.state.toLowerCase()), r.state);
     cell(tr, r.battery === null ? "?" : Math.round(r.battery) + "%"); cell(tr, r.pending === null ? "?" : r.pending);
-    cell(tr, r.lastSeen ? new Date(r.lastSeen).toLocaleString(lang === "ar" ? "ar-u-nu-latn" : "en-GB") : "", null,
+    cell(tr, r.lastSeen ? new Date(r.lastSeen).toLocaleString(lang === "ar" ? "ar-u-nu-latn" : lang === "fr" ? "fr-FR" : "en-GB") : "", null,
       true);
     tr.onclick = () => { selected = r.device; loadHistory(); render(); };
   });
@@ -152,7 +168,7 @@ async function loadHistory() {
 document.querySelectorAll("th[data-sort]").forEach((th) => th.onclick = () => {
   sortUp = sortKey === th.dataset.sort ? !sortUp : true; sortKey = th.dataset.sort; render(); });
 ["filter", "state", "pending-only", "battery-below"].forEach((id) => $(id).addEventListener("input", render));
-$("lang").onclick = () => { lang = lang === "ar" ? "en" : "ar"; localStorage.setItem("rts-lang", lang); applyLanguage(); };
+$("lang").onclick = () => { lang = NEXT[lang] || "en"; localStorage.setItem("rts-lang", lang); applyLanguage(); };
 function listen() {
   const events = new EventSource("/api/events");
   events.addEventListener("snapshot", (e) => { data = JSON.parse(e.data); $("status").textContent = t("live"); render(); });
