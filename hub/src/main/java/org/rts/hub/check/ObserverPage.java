@@ -35,8 +35,28 @@ public final class ObserverPage {
     private ObserverPage() {
     }
 
-    /** The hub's answer to one message: {@code ACCEPTED} or {@code REJECTED}, with its receipt code. */
-    public record Answer(String status, String code) {
+    /** The hub's answer to one message of {@code station}: {@code ACCEPTED} or {@code REJECTED}, with its code. */
+    public record Answer(@com.fasterxml.jackson.annotation.JsonIgnore String station, String status, String code) {
+    }
+
+    /**
+     * The page that lists the constituencies' pages ({@code check/<id>.html} beside it), for an election with
+     * constituencies; it needs nothing else.
+     */
+    public static String index(Election election) {
+        StringBuilder links = new StringBuilder();
+        for (var c : election.constituencies()) {
+            links.append("<li><a href=\"check/").append(escape(c.id())).append(".html\">").append(escape(c.name()))
+                    .append("</a></li>\n");
+        }
+        return "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\""
+                + "width=device-width, initial-scale=1\"><title>Check a result slip</title></head><body>\n<h1>"
+                + escape(election.name()) + "</h1>\n<p>Choose the constituency of the station on the slip (each page"
+                + " checks its own units' slips offline).</p>\n<ul>\n" + links + "</ul>\n</body></html>\n";
+    }
+
+    private static String escape(String text) {
+        return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
     }
 
     /**
@@ -45,18 +65,33 @@ public final class ObserverPage {
      */
     public static String html(Election election, X509CertificateHolder ca, Registry registry,
                               Map<String, Answer> answers) {
+        return html(election, null, ca, registry, answers);
+    }
+
+    /**
+     * The page for the stations of one constituency ({@code constituency} its id; null: every station): its units,
+     * the national races and its own. A national election's page holds every unit's certificate (about 0.95 KB
+     * each), too large for a phone; a constituency's holds hundreds.
+     */
+    public static String html(Election election, String constituency, X509CertificateHolder ca, Registry registry,
+                              Map<String, Answer> answers) {
         Base64.Encoder b64 = Base64.getEncoder();
         Map<String, Object> stations = new LinkedHashMap<>();
         for (Station s : election.stations()) {
-            stations.put(s.id(), s.name());
+            if (constituency == null || constituency.equals(s.constituency())) {
+                stations.put(s.id(), s.name());
+            }
         }
         Map<String, Object> races = new LinkedHashMap<>();
-        for (Race r : election.races()) {
+        for (Race r : election.allRaces()) {
             races.put(r.id(), Map.of("name", r.name(), "candidates", r.candidates().stream().map(Candidate::name)
                     .toList()));
         }
         Map<String, Object> devices = new LinkedHashMap<>();
         for (Registry.Entry e : registry.devices()) {
+            if (!stations.containsKey(e.station())) {
+                continue;
+            }
             X509CertificateHolder cert = Pem.parseCertificate(e.certificate());
             Map<String, Object> unit = new LinkedHashMap<>();
             unit.put("device", e.device());
@@ -67,12 +102,15 @@ public final class ObserverPage {
             devices.put(Certificates.thumbprint(cert), unit);
         }
         Map<String, Object> data = new LinkedHashMap<>();
-        data.put("election", Map.of("id", election.id(), "name", election.name(), "stations", stations,
-                "races", races));
+        String name = constituency == null ? election.name() : election.name() + " - "
+                + election.constituency(constituency).map(c -> c.name()).orElse(constituency);
+        data.put("election", Map.of("id", election.id(), "name", name, "stations", stations, "races", races));
         data.put("ca", b64.encodeToString(encoded(ca)));
         data.put("caSha256", HexFormat.of().formatHex(sha256(encoded(ca))));
         data.put("devices", devices);
-        data.put("receipts", answers);
+        data.put("receipts", answers == null ? null : answers.entrySet().stream()
+                .filter(a -> stations.containsKey(a.getValue().station()))
+                .collect(java.util.stream.Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue)));
         String json;
         try {
             json = Json.mapper().writeValueAsString(data);

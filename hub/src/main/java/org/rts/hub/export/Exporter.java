@@ -30,6 +30,7 @@ import org.rts.hub.intake.AcceptedResult;
 import org.rts.hub.store.ExportSnapshot;
 import org.rts.protocol.Topics;
 import org.rts.protocol.codec.Json;
+import org.rts.protocol.codec.MessageCodec;
 import org.rts.protocol.election.Election;
 import org.rts.protocol.export.ExportFiles;
 import org.rts.protocol.export.ExportManifest;
@@ -97,8 +98,7 @@ public final class Exporter {
             Map<String, Long> counts = new TreeMap<>();
             Map<String, ObserverPage.Answer> answers = new HashMap<>();
             ExportSnapshot.Snapshot snapshot = writeMessages(files, ballot.id(), counts, answers);
-            write(files.checkPage(), ObserverPage.html(ballot, ca, registry, answers)
-                    .getBytes(StandardCharsets.UTF_8));
+            writeCheckPages(files, ballot, ca, registry, answers);
             ExportManifest manifest = new ExportManifest(ExportFiles.FORMAT, ballot.id(), ballot.mode(),
                     clock.instant(), Certificates.thumbprint(Pem.readCertificate(election.hubCertificate())),
                     fileEntries(partial), counts, units(snapshot), tally(ballot, snapshot));
@@ -140,12 +140,40 @@ public final class Exporter {
                 counts.merge(row.status(), 1L, Long::sum);
                 if (row.topic().endsWith("/" + Topics.RESULT) && (row.status().equals(ExportRecord.ACCEPTED)
                         || row.status().equals(ExportRecord.REJECTED))) {
-                    answers.put(row.hash(), new ObserverPage.Answer(row.status(), Receipt.code(row.hash(),
-                            Receipt.Status.valueOf(row.status()))));
+                    answers.put(row.hash(), new ObserverPage.Answer(stationOf(row.body()), row.status(),
+                            Receipt.code(row.hash(), Receipt.Status.valueOf(row.status()))));
                 }
             }, logs);
             w.flush();
             return snapshot;
+        }
+    }
+
+    /** The station a signed report names (null when its body is not kept or not a report). */
+    private static String stationOf(byte[] body) {
+        try {
+            return body == null ? null : MessageCodec.decodeReport(Jws.parse(body).payload()).station();
+        } catch (RuntimeException e) {
+            return null;
+        }
+    }
+
+    /**
+     * The observer's check page: one for the election, or, where it has constituencies, an index and a page per
+     * constituency with its own units only (a phone holds hundreds of certificates, not a nation's).
+     */
+    private static void writeCheckPages(ExportFiles files, Election ballot, X509CertificateHolder ca,
+                                        Registry registry, Map<String, ObserverPage.Answer> answers)
+            throws IOException {
+        if (ballot.constituencies().isEmpty()) {
+            write(files.checkPage(), ObserverPage.html(ballot, ca, registry, answers).getBytes(StandardCharsets.UTF_8));
+            return;
+        }
+        write(files.checkPage(), ObserverPage.index(ballot).getBytes(StandardCharsets.UTF_8));
+        Files.createDirectories(files.checkPage(ballot.constituencies().get(0).id()).getParent());
+        for (var c : ballot.constituencies()) {
+            write(files.checkPage(c.id()), ObserverPage.html(ballot, c.id(), ca, registry, answers)
+                    .getBytes(StandardCharsets.UTF_8));
         }
     }
 

@@ -59,8 +59,11 @@ public final class OpsServer implements AutoCloseable {
 
         String readinessCsv();
 
-        /** The observer's check page for this election (null: none). */
-        default String checkPage() {
+        /**
+         * The observer's check page: the election's, or the index of its constituencies' pages ({@code
+         * constituency} null), or one constituency's; null: none.
+         */
+        default String checkPage(String constituency) {
             return null;
         }
 
@@ -175,8 +178,9 @@ public final class OpsServer implements AutoCloseable {
             login(x, post);
             return;
         }
-        if (path.equals("/check")) { // the observers' page: no sign-in, nothing of the room's; its scripts inline
-            String page = views.checkPage();
+        if (path.equals("/check") || path.matches("/check/[A-Za-z0-9._-]{1,64}\\.html")) {
+            // the observers' page: no sign-in, nothing of the room's; its scripts inline
+            String page = views.checkPage(path.equals("/check") ? null : path.substring(7, path.length() - 5));
             x.getResponseHeaders().set("Content-Security-Policy", "default-src 'none'; script-src 'unsafe-inline';"
                     + " style-src 'unsafe-inline'; img-src blob: data:; media-src blob: mediastream:;"
                     + " frame-ancestors 'none'");

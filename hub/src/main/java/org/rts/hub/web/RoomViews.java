@@ -24,8 +24,8 @@ public final class RoomViews implements OpsServer.Views {
     private final ResultStore results;
     private final Clock clock;
     private final java.util.function.Supplier<org.rts.hub.health.HealthReport> hub;
-    private String checkPage;
-    private java.nio.file.attribute.FileTime checkPageOf;
+    private final java.util.Map<String, String> checkPages = new java.util.HashMap<>();
+    private java.nio.file.attribute.FileTime checkPagesOf;
 
     /**
      * {@code results} is a connection of the room's own: reading the tally never waits on the intake; {@code hub}
@@ -68,15 +68,24 @@ public final class RoomViews implements OpsServer.Views {
 
     /** Made again when the registry file changes (a unit enrolled or revoked), else served as made. */
     @Override
-    public synchronized String checkPage() {
+    public synchronized String checkPage(String constituency) {
         try {
             java.nio.file.attribute.FileTime changed = java.nio.file.Files.getLastModifiedTime(files.registry());
-            if (!changed.equals(checkPageOf)) {
-                var ca = Pem.readCertificate(files.caCertificate());
-                checkPage = ObserverPage.html(election, ca, Registry.readSigned(files.registry(), ca), null);
-                checkPageOf = changed;
+            if (!changed.equals(checkPagesOf)) {
+                checkPages.clear();
+                checkPagesOf = changed;
             }
-            return checkPage;
+            if (constituency != null && election.constituency(constituency).isEmpty()) {
+                return null;
+            }
+            return checkPages.computeIfAbsent(constituency == null ? "" : constituency, key -> {
+                if (key.isEmpty() && !election.constituencies().isEmpty()) {
+                    return ObserverPage.index(election);
+                }
+                var ca = Pem.readCertificate(files.caCertificate());
+                return ObserverPage.html(election, key.isEmpty() ? null : key, ca,
+                        Registry.readSigned(files.registry(), ca), null);
+            });
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException("cannot read the registry " + files.registry(), e);
         }

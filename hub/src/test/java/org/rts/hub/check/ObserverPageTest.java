@@ -39,7 +39,7 @@ class ObserverPageTest {
                 List.of(new Candidate("a", hostile)))), List.of(new Station("S-1", hostile, 500)), null,
                 new Polling("Asia/Baghdad", List.of(LocalTime.NOON)));
 
-        String page = ObserverPage.html(named, ca, registry, Map.of("h", new ObserverPage.Answer("ACCEPTED", "C")));
+        String page = ObserverPage.html(named, ca, registry, Map.of("h", new ObserverPage.Answer("S-1", "ACCEPTED", "C")));
 
         assertTrue(page.contains("BrowserQRCodeReader"), "ZXing is in the page itself");
         assertFalse(page.contains("/*ZXING*/") || page.contains("/*DATA*/"), "both parts filled in");
@@ -56,5 +56,37 @@ class ObserverPageTest {
         assertEquals(64, data.get("caSha256").asText().length());
         assertTrue(ObserverPage.html(named, ca, registry, null).contains("\"receipts\":null"),
                 "the hub's own page knows no answers");
+    }
+
+    @Test
+    void a_constituency_s_page_holds_its_own_units_and_answers_and_the_index_links_every_page() throws Exception {
+        TestElection election = TestElection.withConstituencies(dir, "tcp://127.0.0.1:1");
+        X509CertificateHolder ca = Pem.readCertificate(election.files.caCertificate());
+        Registry registry = Registry.readSigned(election.files.registry(), ca);
+        Map<String, ObserverPage.Answer> answers = Map.of("north-hash", new ObserverPage.Answer("S-1", "ACCEPTED",
+                "N"), "south-hash", new ObserverPage.Answer("S-3", "ACCEPTED", "S"));
+
+        JsonNode north = data(ObserverPage.html(election.election, "north", ca, registry, answers));
+        assertEquals(List.of("S-1", "S-2"), fieldNames(north.at("/election/stations")));
+        List<String> units = new java.util.ArrayList<>();
+        north.get("devices").forEach(d -> units.add(d.get("device").asText()));
+        assertEquals(List.of("dev-1", "dev-2"), units.stream().sorted().toList());
+        assertEquals(List.of("north-hash"), fieldNames(north.get("receipts")));
+        assertTrue(north.at("/election/name").asText().endsWith(" - North"));
+
+        String index = ObserverPage.index(election.election);
+        assertTrue(index.contains("<a href=\"check/north.html\">North</a>")
+                && index.contains("<a href=\"check/south.html\">South</a>"), index);
+    }
+
+    private static JsonNode data(String page) throws Exception {
+        String json = page.substring(page.indexOf("id=\"rts-data\">") + 14);
+        return Json.mapper().readTree(json.substring(0, json.indexOf("</script>")));
+    }
+
+    private static List<String> fieldNames(JsonNode node) {
+        List<String> names = new java.util.ArrayList<>();
+        node.fieldNames().forEachRemaining(names::add);
+        return names;
     }
 }

@@ -77,8 +77,9 @@ class OpsServerTest {
             }
 
             @Override
-            public String checkPage() {
-                return "<!DOCTYPE html><title>Check a result slip</title><script>check()</script>";
+            public String checkPage(String constituency) {
+                return constituency == null || constituency.equals("karkh")
+                        ? "<!DOCTYPE html><title>Check a result slip " + constituency + "</title>" : null;
             }
 
             @Override
@@ -173,6 +174,9 @@ class OpsServerTest {
         assertTrue(csp.startsWith("default-src 'none'; script-src 'unsafe-inline';") && !csp.contains("connect-src"),
                 "it loads nothing and sends nothing: " + csp);
         assertEquals(401, get("/api/units", null).statusCode(), "and opens nothing else of the room");
+        assertTrue(get("/check/karkh.html", null).body().contains("Check a result slip karkh"));
+        assertEquals(404, get("/check/nowhere.html", null).statusCode());
+        assertEquals(303, get("/check/../units", null).statusCode(), "nothing but the pages: sign in for the rest");
     }
 
     @Test

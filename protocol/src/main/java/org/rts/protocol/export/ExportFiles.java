@@ -71,4 +71,9 @@ public record ExportFiles(Path dir) {
     public Path checkPage() {
         return dir.resolve("check.html");
     }
+
+    /** The check page of one constituency's stations, where {@link #checkPage()} is the index of them. */
+    public Path checkPage(String constituency) {
+        return dir.resolve("check").resolve(constituency + ".html");
+    }
 }
