@@ -14,6 +14,7 @@ import org.rts.protocol.files.SignedFile;
 import org.rts.protocol.pki.Certificates;
 import org.rts.protocol.pki.Crl;
 import org.rts.protocol.pki.Pem;
+import org.rts.provisioning.audit.AuditSelect;
 import org.rts.provisioning.audit.VerifyExport;
 import org.rts.provisioning.broker.BrokerSetup;
 import org.rts.provisioning.election.BallotInput;
@@ -36,7 +37,7 @@ import picocli.CommandLine.Option;
         subcommands = {ProvisioningMain.Init.class, ProvisioningMain.Enrol.class, ProvisioningMain.EnrolBatch.class,
                 ProvisioningMain.Reassign.class, ProvisioningMain.Revoke.class, ProvisioningMain.Decommission.class,
                 ProvisioningMain.Status.class, ProvisioningMain.RenewCrl.class, ProvisioningMain.Broker.class,
-                KafkaCommand.class, VerifyExport.class})
+                KafkaCommand.class, VerifyExport.class, AuditSelect.class})
 public final class ProvisioningMain implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
