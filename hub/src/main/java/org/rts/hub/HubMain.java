@@ -29,7 +29,7 @@ import picocli.CommandLine.Option;
 @Command(name = "hub", mixinStandardHelpOptions = true, version = "rts hub 0.1",
         description = "Receives, verifies, stores and answers polling-station reports.",
         subcommands = {HubMain.Run.class, HubMain.TallyCommand.class, HubMain.ExportCommand.class,
-                HubMain.UnitsCommand.class, HubMain.ReadinessCommand.class, HubMain.OpsUserCommand.class,
+                HubMain.UnitsCommand.class, HubMain.ReadinessCommand.class, UsersCommand.class,
                 ForwardRequeueCommand.class, BridgeCommand.class})
 public final class HubMain implements Runnable {
     @CommandLine.Spec
@@ -157,7 +157,7 @@ public final class HubMain implements Runnable {
         Path metricsTokenFile;
 
         @Option(names = "--ops-users", paramLabel = "FILE", description = "Who may sign in to the operations room"
-                + " (lines written by 'hub ops-user').")
+                + " (kept with 'hub users add|remove|passwd|list').")
         Path opsUsers;
 
         @Option(names = "--alert-seconds", paramLabel = "NAME=SECONDS", split = ",", description = "Change how long"
@@ -318,28 +318,6 @@ public final class HubMain implements Runnable {
                 long ready = lines.stream().filter(org.rts.hub.units.Readiness.Line::ready).count();
                 System.err.printf("%d of %d units ready%n", ready, lines.size());
             }
-            return 0;
-        }
-    }
-
-    @Command(name = "ops-user", mixinStandardHelpOptions = true,
-            description = "Print a line for the operations room's users file: the name and a PBKDF2 hash of the"
-                    + " password typed (at least 10 characters); append it to the file given to --ops-users.")
-    static final class OpsUserCommand implements Callable<Integer> {
-        @CommandLine.Parameters(paramLabel = "NAME", description = "The user's name.")
-        String name;
-
-        @Override
-        public Integer call() throws java.io.IOException {
-            char[] password;
-            if (System.console() != null) {
-                password = System.console().readPassword("password for %s: ", name);
-            } else {
-                String line = new java.io.BufferedReader(new java.io.InputStreamReader(System.in,
-                        java.nio.charset.StandardCharsets.UTF_8)).readLine();
-                password = line == null ? new char[0] : line.toCharArray();
-            }
-            System.out.println(org.rts.hub.web.Users.line(name, password));
             return 0;
         }
     }

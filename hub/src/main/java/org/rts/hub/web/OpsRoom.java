@@ -25,7 +25,7 @@ import org.rts.protocol.pki.Pem;
  * @param bind        address to listen on (default 127.0.0.1); any other needs a certificate: the room is then
  *                    served over HTTPS only
  * @param port        port (0: any free one)
- * @param users       the users file written with {@code hub ops-user}
+ * @param users       the users file kept with {@code hub users}
  * @param certificate PEM certificate of the room's web address, then any intermediates (null: plain HTTP, on a
  *                    loopback address only)
  * @param key         PEM EC private key of {@code certificate}
@@ -72,7 +72,7 @@ public record OpsRoom(String bind, int port, Path users, Path certificate, Path 
             throw new IllegalArgumentException("ops port must be 0..65535, found: " + port);
         }
         if (users == null) {
-            throw new IllegalArgumentException("the operations room needs a users file (hub ops-user)");
+            throw new IllegalArgumentException("the operations room needs a users file (hub users add)");
         }
         if ((certificate == null) != (key == null)) {
             throw new IllegalArgumentException("the operations room's HTTPS needs both a certificate and its key,"
