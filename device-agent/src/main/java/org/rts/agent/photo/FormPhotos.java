@@ -11,10 +11,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.util.Iterator;
 import javax.imageio.IIOImage;
 import javax.imageio.ImageIO;
+import javax.imageio.ImageReadParam;
+import javax.imageio.ImageReader;
 import javax.imageio.ImageWriteParam;
 import javax.imageio.ImageWriter;
+import javax.imageio.stream.ImageInputStream;
 import javax.imageio.stream.MemoryCacheImageOutputStream;
 import org.rts.protocol.message.Photo;
 
@@ -25,6 +29,8 @@ import org.rts.protocol.message.Photo;
  */
 public final class FormPhotos {
     private static final float QUALITY = 0.85f;
+    /** 2 MP: what a form's photo needs to be read, and what the unit's heap holds while it scales one down. */
+    static final long MAX_PIXELS = 2_000_000;
 
     private final Path dir;
 
@@ -62,10 +68,7 @@ public final class FormPhotos {
         if (jpeg.length <= maxBytes) {
             return jpeg;
         }
-        BufferedImage image = ImageIO.read(new ByteArrayInputStream(jpeg));
-        if (image == null) {
-            throw new IOException("the camera's picture is not a readable JPEG (" + jpeg.length + " bytes)");
-        }
+        BufferedImage image = decoded(jpeg);
         double scale = Math.min(0.9, Math.sqrt((double) maxBytes / jpeg.length));
         while (true) {
             int w = Math.max(1, (int) (image.getWidth() * scale));
@@ -75,6 +78,30 @@ public final class FormPhotos {
                 return smaller;
             }
             scale *= 0.8;
+        }
+    }
+
+    /**
+     * The picture decoded at most {@link #MAX_PIXELS} (every n-th pixel of a larger one, read so): a 12 MP photo
+     * decoded whole would need 36 MB, more than the unit's heap.
+     */
+    private static BufferedImage decoded(byte[] jpeg) throws IOException {
+        try (ImageInputStream in = ImageIO.createImageInputStream(new ByteArrayInputStream(jpeg))) {
+            Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
+            if (!readers.hasNext()) {
+                throw new IOException("the camera's picture is not a readable JPEG (" + jpeg.length + " bytes)");
+            }
+            ImageReader reader = readers.next();
+            try {
+                reader.setInput(in);
+                long pixels = (long) reader.getWidth(0) * reader.getHeight(0);
+                int step = (int) Math.max(1, Math.ceil(Math.sqrt((double) pixels / MAX_PIXELS)));
+                ImageReadParam param = reader.getDefaultReadParam();
+                param.setSourceSubsampling(step, step, 0, 0);
+                return reader.read(0, param);
+            } finally {
+                reader.dispose();
+            }
         }
     }
 

@@ -52,6 +52,10 @@ public final class UnitService implements AutoCloseable {
         return t;
     });
     private final CountDownLatch stopped = new CountDownLatch(1);
+    /** The printer's and the camera's work, each on a thread of its own (a stuck one holds no other). */
+    private final java.util.concurrent.ExecutorService devices = Executors.newThreadPerTaskExecutor(
+            Thread.ofVirtual().name("unit-device-", 0).factory());
+    static final int DEVICE_WAIT_SECONDS = 12;
     private volatile Sender sender;
     private final OfficerFlow flow;
     private final Systemd systemd = Systemd.fromEnvironment();
@@ -203,7 +207,11 @@ public final class UnitService implements AutoCloseable {
 
         @Override
         public String print(OutboxEntry entry, String code) {
-            return slips.print(hardware.printer(), entry, code);
+            try {
+                return bounded(() -> slips.print(hardware.printer(), entry, code), "the printer");
+            } catch (IOException e) {
+                return e.getMessage();
+            }
         }
 
         @Override
@@ -213,13 +221,33 @@ public final class UnitService implements AutoCloseable {
 
         @Override
         public Photo photograph() throws IOException {
-            return photos.keep(hardware.camera().capture());
+            return bounded(() -> photos.keep(hardware.camera().capture()), "the camera");
         }
 
         @Override
         public void shutdown() {
             LOG.warn("battery empty: stopping; {} messages stay in the outbox", agent.outbox().pending().size());
             new Thread(UnitService.this::close, "unit-shutdown").start();
+        }
+    }
+
+    /**
+     * Runs {@code work} on a device thread of its own and waits at most {@link #DEVICE_WAIT_SECONDS}: a printer
+     * out of paper or a hung camera blocks that thread, never the officer's screen nor systemd's watchdog.
+     */
+    private <T> T bounded(java.util.concurrent.Callable<T> work, String device) throws IOException {
+        java.util.concurrent.Future<T> done = devices.submit(work);
+        try {
+            return done.get(DEVICE_WAIT_SECONDS, TimeUnit.SECONDS);
+        } catch (java.util.concurrent.TimeoutException e) {
+            done.cancel(true);
+            throw new IOException(device + " did not answer in " + DEVICE_WAIT_SECONDS + " s");
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw e.getCause() instanceof IOException io ? io : new IOException(String.valueOf(e.getCause()
+                    .getMessage()), e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while waiting for " + device, e);
         }
     }
 
@@ -251,6 +279,7 @@ public final class UnitService implements AutoCloseable {
         systemd.stopping();
         usb.close();
         events.shutdown();
+        devices.shutdownNow();
         try {
             events.awaitTermination(5, TimeUnit.SECONDS);
         } catch (InterruptedException e) {

@@ -342,10 +342,14 @@ public final class OfficerFlow {
                 if (!review.ready()) {
                     out.beep(300);
                     review.toFirst();
-                } else if (election.photos() != null && out.camera()
-                        && review.draft().preview() instanceof ResultReport) {
-                    photo = new PhotoStep(messages, election.photos() == Election.Photos.OPTIONAL);
-                    state = State.PHOTO;
+                } else if (election.photos() != null && review.draft().preview() instanceof ResultReport) {
+                    // a unit without a camera sends the result saying it has no photo, rather than strand it
+                    photo = new PhotoStep(messages, election.photos() == Election.Photos.OPTIONAL, out.camera());
+                    if (photo.photo() == null) {
+                        state = State.PHOTO;
+                    } else {
+                        toConfirm(State.CONFIRM);
+                    }
                 } else {
                     toConfirm(State.CONFIRM);
                 }

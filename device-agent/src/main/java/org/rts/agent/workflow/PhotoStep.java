@@ -8,8 +8,8 @@ import org.rts.protocol.message.Photo;
 
 /**
  * The step between the review and the confirmation of a result where the ballot asks for the photo of the signed
- * paper form: CONFIRM takes it (then uses it), UP takes it again, NEXT sends without one where the ballot makes
- * photos optional or the camera failed, CANCEL goes back to the review.
+ * paper form: CONFIRM takes it, UP takes it again, TRANSMIT uses it (so no run of one button sends a result), NEXT
+ * sends without one where the ballot makes photos optional or the camera failed, CANCEL goes back to the review.
  */
 final class PhotoStep {
     enum Outcome {
@@ -23,9 +23,11 @@ final class PhotoStep {
     private Photo photo;
     private String failure;
 
-    PhotoStep(Messages messages, boolean optional) {
+    /** The step; a unit without a {@code camera} has none to take and the result says it was skipped. */
+    PhotoStep(Messages messages, boolean optional, boolean camera) {
         this.messages = messages;
         this.optional = optional;
+        this.photo = camera ? null : Photo.SKIPPED;
     }
 
     /** The photo (or that it was skipped) once the step is done. */
@@ -35,13 +37,13 @@ final class PhotoStep {
 
     Outcome pressed(org.rts.hardware.Button button, FlowOutputs out) {
         switch (button) {
-            case CONFIRM -> {
+            case CONFIRM, UP -> take(out);
+            case TRANSMIT -> {
                 if (photo != null) {
                     return Outcome.DONE;
                 }
-                take(out);
+                out.beep(300);
             }
-            case UP -> take(out);
             case NEXT -> {
                 if (optional || failure != null) {
                     photo = Photo.SKIPPED;

@@ -56,5 +56,10 @@ class FormPhotosTest {
         assertTrue(image.getWidth() < 1200, "smaller: " + image.getWidth());
         assertEquals(4.0 / 3, (double) image.getWidth() / image.getHeight(), 0.02, "the same shape");
         assertThrows(IOException.class, () -> FormPhotos.fit(new byte[100], 10), "not a JPEG: said so");
+
+        byte[] twelve = noisyJpeg(3000, 2000);
+        BufferedImage read = ImageIO.read(new ByteArrayInputStream(FormPhotos.fit(twelve, twelve.length / 2)));
+        assertTrue((long) read.getWidth() * read.getHeight() <= FormPhotos.MAX_PIXELS,
+                "a 6 MP photo is read at most 2 MP at a time: " + read.getWidth() + "x" + read.getHeight());
     }
 }

@@ -339,12 +339,15 @@ abstract class OfficerFlowContract {
         press(Button.UP);
         assertTrue(out.text().contains("Photo taken: 4 KB"), "taken again: " + out.text());
         press(Button.CONFIRM);
+        assertEquals(State.PHOTO, flow.state(), "CONFIRM takes it again: only TRANSMIT uses it");
+        assertTrue(out.text().contains("Photo taken: 6 KB"), out.text());
+        press(Button.UP, Button.TRANSMIT);
         assertEquals(State.CONFIRM, flow.state());
         press(Button.CONFIRM);
         OutboxEntry result = out.committed.get(0);
-        String hash = org.rts.protocol.message.Photo.of(new byte[4096]).sha256();
+        String hash = org.rts.protocol.message.Photo.of(new byte[8192]).sha256();
         assertTrue(payload(result).contains("\"v\":2,") && payload(result).endsWith(",\"photo\":{\"sha256\":\""
-                + hash + "\",\"bytes\":4096}}"), "the second photo is the one signed: " + payload(result));
+                + hash + "\",\"bytes\":8192}}"), "the last photo is the one signed: " + payload(result));
         assertTrue(new ResultSlips(election, Messages.of("en")).of(result, "K7Q2-M4XD").lines()
                 .contains("Photo of the form: " + hash.substring(0, 12)), "the slip names the photo");
     }
@@ -365,6 +368,17 @@ abstract class OfficerFlowContract {
         press(Button.NEXT, Button.TRANSMIT, Button.CONFIRM); // a turnout: no photo step
         assertEquals(2, out.committed.size());
         assertFalse(payload(out.committed.get(1)).contains("photo"), "a turnout carries no photo");
+    }
+
+    @Test
+    void a_unit_without_a_camera_sends_its_result_saying_it_has_no_photo() {
+        flow = withPhotos(Election.Photos.REQUIRED);
+        out.camera = false;
+        enterResult(400, 100, 0, 300, 1, 199, 100);
+        press(Button.TRANSMIT);
+        assertEquals(State.CONFIRM, flow.state(), "no photo step without a camera");
+        press(Button.CONFIRM);
+        assertTrue(payload(out.committed.get(0)).endsWith(",\"photo\":{\"skipped\":true}}"));
     }
 
     @Test

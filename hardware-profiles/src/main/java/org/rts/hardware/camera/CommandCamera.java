@@ -15,7 +15,7 @@ import org.rts.hardware.Camera;
  */
 public final class CommandCamera implements Camera {
     /** Longer than a capture takes with auto-exposure in a dim room; a camera that hangs is named, not waited on. */
-    private static final long TIMEOUT_SECONDS = 20;
+    private static final long TIMEOUT_SECONDS = 10;
     private static final int MAX_OUTPUT = 32 * 1024 * 1024;
 
     private final List<String> command;
@@ -36,6 +36,19 @@ public final class CommandCamera implements Camera {
                 "--no-banner", "--skip", "5", "--jpeg", "85", "-"));
     }
 
+    private static void drain(InputStream in, ByteArrayOutputStream into, int max) {
+        try (in) {
+            byte[] buffer = new byte[64 * 1024];
+            for (int n; (n = in.read(buffer)) > 0;) {
+                synchronized (into) {
+                    into.write(buffer, 0, Math.max(0, Math.min(n, max - into.size())));
+                }
+            }
+        } catch (IOException ignored) {
+            // the program is gone; what it wrote so far is kept
+        }
+    }
+
     /** The program and its arguments. */
     List<String> command() {
         return command;
@@ -52,27 +65,25 @@ public final class CommandCamera implements Camera {
         }
         p.getOutputStream().close();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
-        Thread errors = Thread.ofVirtual().start(() -> {
-            try (InputStream in = p.getErrorStream()) {
-                in.transferTo(err);
-            } catch (IOException ignored) {
-                // the process is gone; what it said so far is kept
-            }
-        });
-        byte[] jpeg;
-        try (InputStream in = p.getInputStream()) {
-            jpeg = in.readNBytes(MAX_OUTPUT);
-        }
+        ByteArrayOutputStream picture = new ByteArrayOutputStream();
+        // both streams are read beside the wait, so a program that hangs is killed at the timeout, never waited on
+        Thread errors = Thread.ofVirtual().start(() -> drain(p.getErrorStream(), err, Integer.MAX_VALUE));
+        Thread output = Thread.ofVirtual().start(() -> drain(p.getInputStream(), picture, MAX_OUTPUT));
         try {
             if (!p.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
                 p.destroyForcibly();
                 throw new IOException(command.get(0) + " took no picture in " + TIMEOUT_SECONDS + " s");
             }
+            output.join(5000);
             errors.join(1000);
         } catch (InterruptedException e) {
             p.destroyForcibly();
             Thread.currentThread().interrupt();
             throw new IOException("interrupted while " + command.get(0) + " took the picture", e);
+        }
+        byte[] jpeg;
+        synchronized (picture) {
+            jpeg = picture.toByteArray();
         }
         String said = err.toString(StandardCharsets.UTF_8).strip();
         if (p.exitValue() != 0) {

@@ -29,8 +29,8 @@ import org.rts.protocol.pki.Pem;
  * answer to every result, by message hash.
  */
 public final class ObserverPage {
-    private static final String TEMPLATE = resource("check.html");
-    private static final String ZXING = resource("zxing/index.min.js");
+    /** The page of the stations that have no constituency, in an election whose others have one. */
+    public static final String NO_CONSTITUENCY = "_none";
 
     private ObserverPage() {
     }
@@ -49,10 +49,19 @@ public final class ObserverPage {
             links.append("<li><a href=\"check/").append(escape(c.id())).append(".html\">").append(escape(c.name()))
                     .append("</a></li>\n");
         }
+        if (hasStationsWithoutConstituency(election)) {
+            links.append("<li><a href=\"check/" + NO_CONSTITUENCY + ".html\">Stations of no constituency</a></li>\n");
+        }
         return "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\""
                 + "width=device-width, initial-scale=1\"><title>Check a result slip</title></head><body>\n<h1>"
                 + escape(election.name()) + "</h1>\n<p>Choose the constituency of the station on the slip (each page"
                 + " checks its own units' slips offline).</p>\n<ul>\n" + links + "</ul>\n</body></html>\n";
+    }
+
+    /** Whether some station of an election with constituencies belongs to none (it votes in national races). */
+    public static boolean hasStationsWithoutConstituency(Election election) {
+        return !election.constituencies().isEmpty()
+                && election.stations().stream().anyMatch(s -> s.constituency().isEmpty());
     }
 
     private static String escape(String text) {
@@ -78,7 +87,8 @@ public final class ObserverPage {
         Base64.Encoder b64 = Base64.getEncoder();
         Map<String, Object> stations = new LinkedHashMap<>();
         for (Station s : election.stations()) {
-            if (constituency == null || constituency.equals(s.constituency())) {
+            if (constituency == null || constituency.equals(s.constituency())
+                    || constituency.equals(NO_CONSTITUENCY) && s.constituency().isEmpty()) {
                 stations.put(s.id(), s.name());
             }
         }
@@ -103,8 +113,9 @@ public final class ObserverPage {
         }
         Map<String, Object> data = new LinkedHashMap<>();
         String name = constituency == null ? election.name() : election.name() + " - "
-                + election.constituency(constituency).map(c -> c.name()).orElse(constituency);
-        data.put("election", Map.of("id", election.id(), "name", name, "stations", stations, "races", races));
+                + election.constituency(constituency).map(c -> c.name()).orElse("stations of no constituency");
+        data.put("election", Map.of("id", election.id(), "name", name, "mode", election.mode().name(),
+                "stations", stations, "races", races));
         data.put("ca", b64.encodeToString(encoded(ca)));
         data.put("caSha256", HexFormat.of().formatHex(sha256(encoded(ca))));
         data.put("devices", devices);
@@ -118,7 +129,8 @@ public final class ObserverPage {
             throw new IllegalStateException(e);
         }
         // inside a script element: no '<' at all, so no name on the ballot can close it
-        return TEMPLATE.replace("/*ZXING*/", ZXING).replace("/*DATA*/", json.replace("<", "\\u003c"));
+        return resource("check.html").replace("/*ZXING*/", resource("zxing/index.min.js"))
+                .replace("/*DATA*/", json.replace("<", "\\u003c"));
     }
 
     private static byte[] encoded(X509CertificateHolder cert) {

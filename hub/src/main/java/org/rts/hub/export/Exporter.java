@@ -171,8 +171,12 @@ public final class Exporter {
         }
         write(files.checkPage(), ObserverPage.index(ballot).getBytes(StandardCharsets.UTF_8));
         Files.createDirectories(files.checkPage(ballot.constituencies().get(0).id()).getParent());
-        for (var c : ballot.constituencies()) {
-            write(files.checkPage(c.id()), ObserverPage.html(ballot, c.id(), ca, registry, answers)
+        List<String> pages = new ArrayList<>(ballot.constituencies().stream().map(c -> c.id()).toList());
+        if (ObserverPage.hasStationsWithoutConstituency(ballot)) {
+            pages.add(ObserverPage.NO_CONSTITUENCY);
+        }
+        for (String page : pages) {
+            write(files.checkPage(page), ObserverPage.html(ballot, page, ca, registry, answers)
                     .getBytes(StandardCharsets.UTF_8));
         }
     }

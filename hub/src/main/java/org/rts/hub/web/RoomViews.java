@@ -75,7 +75,9 @@ public final class RoomViews implements OpsServer.Views {
                 checkPages.clear();
                 checkPagesOf = changed;
             }
-            if (constituency != null && election.constituency(constituency).isEmpty()) {
+            if (constituency != null && election.constituency(constituency).isEmpty()
+                    && !(constituency.equals(ObserverPage.NO_CONSTITUENCY)
+                    && ObserverPage.hasStationsWithoutConstituency(election))) {
                 return null;
             }
             return checkPages.computeIfAbsent(constituency == null ? "" : constituency, key -> {

@@ -5,6 +5,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFileAttributeView;
+import java.nio.file.attribute.PosixFileAttributes;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
@@ -159,15 +161,40 @@ public final class Users implements SignIn.Passwords {
         return roles;
     }
 
-    /** Writes the file whole beside itself, then renames it into place: a crash leaves the old one or the new. */
+    /**
+     * Writes the file whole beside itself, then renames it into place: a crash leaves the old one or the new. A new
+     * file is private (0600); a file that exists keeps its permissions, and its owner and group where allowed (the
+     * hub's own user must go on reading it).
+     */
     private static void write(Path file, List<String> lines) {
         Path dir = file.toAbsolutePath().getParent();
+        Path next = null;
         try {
-            Path next = Files.createTempFile(dir, "." + file.getFileName(), ".part",
+            boolean exists = Files.exists(file);
+            var permissions = exists ? Files.getPosixFilePermissions(file)
+                    : PosixFilePermissions.fromString("rw-------");
+            next = Files.createTempFile(dir, "." + file.getFileName(), ".part",
                     PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
             Files.write(next, lines, StandardCharsets.UTF_8);
+            Files.setPosixFilePermissions(next, permissions);
+            if (exists) {
+                var old = Files.readAttributes(file, PosixFileAttributes.class);
+                try {
+                    Files.getFileAttributeView(next, PosixFileAttributeView.class).setGroup(old.group());
+                    Files.setOwner(next, old.owner());
+                } catch (IOException e) {
+                    // not ours to give (not root): the file stays with whoever edits it
+                }
+            }
             Files.move(next, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } catch (IOException e) {
+            try {
+                if (next != null) {
+                    Files.deleteIfExists(next);
+                }
+            } catch (IOException ignored) {
+                // the partial file is named .<file>.*.part beside it
+            }
             throw new HubException("cannot write the users file " + file + ": " + e.getMessage()
                     + "; it is unchanged");
         }

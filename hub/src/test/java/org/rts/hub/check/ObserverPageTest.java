@@ -73,6 +73,16 @@ class ObserverPageTest {
         assertEquals(List.of("dev-1", "dev-2"), units.stream().sorted().toList());
         assertEquals(List.of("north-hash"), fieldNames(north.get("receipts")));
         assertTrue(north.at("/election/name").asText().endsWith(" - North"));
+        assertEquals("LIVE", north.at("/election/mode").asText(), "a DRILL slip is told apart");
+        assertFalse(ObserverPage.hasStationsWithoutConstituency(election.election));
+
+        Election mixed = new Election(election.id, "Mixed", Mode.LIVE, election.election.races(),
+                List.of(election.election.constituencies().get(0)), List.of(new Station("S-1", "One", 500, null,
+                null, "north", null), new Station("S-9", "Nine", 500)), null, null);
+        assertTrue(ObserverPage.hasStationsWithoutConstituency(mixed));
+        assertEquals(List.of("S-9"), fieldNames(data(ObserverPage.html(mixed, ObserverPage.NO_CONSTITUENCY, ca,
+                registry, answers)).at("/election/stations")));
+        assertTrue(ObserverPage.index(mixed).contains("<a href=\"check/_none.html\">Stations of no constituency</a>"));
 
         String index = ObserverPage.index(election.election);
         assertTrue(index.contains("<a href=\"check/north.html\">North</a>")

@@ -38,7 +38,10 @@ class UsersTest {
         assertFalse(users.check("amal", "first password".toCharArray()));
         assertEquals(Users.Role.ADMINISTRATOR, users.role("amal"), "a new password keeps the role");
 
+        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-r-----"));
         Users.remove(file, "samir");
+        assertEquals("rw-r-----", PosixFilePermissions.toString(Files.getPosixFilePermissions(file)),
+                "a file the hub's group reads stays readable to it");
         assertEquals(List.of("amal"), List.copyOf(Users.list(file).keySet()));
         try (var left = Files.list(dir)) {
             assertEquals(1, left.count(), "no partial file left beside it");

@@ -54,6 +54,8 @@ class AuditSelectionTest {
                 + " redoing the choice must type the same text)", assertThrows(IllegalArgumentException.class,
                 () -> AuditSelection.select(ELECTION, " 3 5", 2, false)).getMessage());
         assertThrows(IllegalArgumentException.class, () -> AuditSelection.select(ELECTION, "", 2, false));
+        assertThrows(IllegalArgumentException.class, () -> AuditSelection.select(ELECTION, "3 5\u00A0", 2, false),
+                "a no-break space counts as a space, as in the VERIFY.md script");
         assertEquals("count must be 1..12 (the election's stations), found: 13", assertThrows(
                 IllegalArgumentException.class, () -> AuditSelection.select(ELECTION, "3", 13, false)).getMessage());
     }
