@@ -32,8 +32,4 @@ public final class PngPrinter implements Printer {
         }
         Files.move(part, folder.resolve("slip-" + n + ".png"), StandardCopyOption.ATOMIC_MOVE);
     }
-
-    public Path folder() {
-        return folder;
-    }
 }

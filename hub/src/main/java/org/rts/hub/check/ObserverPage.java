@@ -31,6 +31,7 @@ import org.rts.protocol.pki.Pem;
 public final class ObserverPage {
     /** The page of the stations that have no constituency, in an election whose others have one. */
     public static final String NO_CONSTITUENCY = "_none";
+    private static String template;
 
     private ObserverPage() {
     }
@@ -129,8 +130,7 @@ public final class ObserverPage {
             throw new IllegalStateException(e);
         }
         // inside a script element: no '<' at all, so no name on the ballot can close it
-        return resource("check.html").replace("/*ZXING*/", resource("zxing/index.min.js"))
-                .replace("/*DATA*/", json.replace("<", "\\u003c"));
+        return template().replace("/*DATA*/", json.replace("<", "\\u003c"));
     }
 
     private static byte[] encoded(X509CertificateHolder cert) {
@@ -147,6 +147,14 @@ public final class ObserverPage {
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /** The page with its decoder, read from the jar once (an export writes a page per constituency). */
+    private static synchronized String template() {
+        if (template == null) {
+            template = resource("check.html").replace("/*ZXING*/", resource("zxing/index.min.js"));
+        }
+        return template;
     }
 
     private static String resource(String name) {
