@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
@@ -94,21 +95,18 @@ public final class Demo {
         System.setProperty("rts.simulated.drain", "1800"); // half a percent a second: alerts within minutes
         ElectionFiles files = new ElectionFiles(dir.resolve("election"));
         Path users = dir.resolve("ops-users");
-        Files.writeString(users, Users.line(OPERATOR, OPERATOR_PASSWORD.toCharArray())
-                + "\n");
-        PrintStream quiet = new PrintStream(Files.newOutputStream(
-                dir.resolve("units.log")), true, StandardCharsets.UTF_8);
+        Files.writeString(users, Users.line(OPERATOR, OPERATOR_PASSWORD.toCharArray()) + "\n");
+        PrintStream quiet = new PrintStream(Files.newOutputStream(dir.resolve("units.log")), true,
+                StandardCharsets.UTF_8);
         try (EmbeddedBroker broker = EmbeddedBroker.start(dir.resolve("broker"))) {
             Hub hub = Hub.start(HubConfig.of(files, broker.url(), (String) null, null)
                     .withSessionExpiry(Duration.ofHours(1))
                     .withOps(new OpsRoom("127.0.0.1", 8080, users)), Clock.systemUTC());
             List<UnitService> units = new ArrayList<>();
             for (int i = 1; i <= 3; i++) {
-                Agent agent = Agent.open(new AgentSettings(unit("dev-000"
-                        + i), null, broker.url(), 4, Duration.ofSeconds(20), Duration.ofSeconds(5)),
-                        Clock.systemUTC(), quiet, "run");
-                units.add(UnitService.start(agent, Clock.systemUTC(), null,
-                        Duration.ofSeconds(10)));
+                Agent agent = Agent.open(new AgentSettings(unit("dev-000" + i), null, broker.url(), 4,
+                        Duration.ofSeconds(20), Duration.ofSeconds(5)), Clock.systemUTC(), quiet, "run");
+                units.add(UnitService.start(agent, Clock.systemUTC(), null, Duration.ofSeconds(10)));
             }
             heading("Operations room");
             out.printf("page:    http://127.0.0.1:%d/   (user %s, password %s)%n", hub.opsPort(), OPERATOR,
@@ -156,8 +154,8 @@ public final class Demo {
             }
 
             heading("Starting the hub");
-            Hub hub = Hub.start(HubConfig.of(files, broker.url(), (String) null, null).withSessionExpiry(Duration.ofHours(1)),
-                    Clock.systemUTC());
+            Hub hub = Hub.start(HubConfig.of(files, broker.url(), (String) null, null)
+                    .withSessionExpiry(Duration.ofHours(1)), Clock.systemUTC());
             try {
                 check("hub connected to the broker", waitFor(hub::isConnected, Duration.ofSeconds(30)),
                         broker.url());
@@ -183,13 +181,15 @@ public final class Demo {
             heading("Verifying the export (provisioning verify-export " + export + " --ca " + ca + ")");
             check("export written and verified", exported && ProvisioningMain.run("verify-export",
                     export.toString(), "--ca", ca) == 0, "verify it again: java -jar"
-                    + " provisioning/target/provisioning.jar verify-export " + export + " --ca " + ca + "   (or with openssl and jose: VERIFY.md)");
+                    + " provisioning/target/provisioning.jar verify-export " + export + " --ca " + ca + " (VERIFY.md)");
             heading("Result slips and the observer's check page");
             List<Path> slips = Stream.of(1, 2, 3).map(i -> unit("dev-000" + i).resolve("slips/slip-1.png")).toList();
-            check("each station photographed its signed form, printed its result slip, and the export holds the page"
-                    + " that checks a slip offline", slips.stream().allMatch(p -> Files.exists(p)
-                    && Files.isDirectory(p.resolveSibling("../photos"))) && Files.exists(export.resolve("check.html")),
-                    "open " + export.resolve("check.html") + " in a browser and give it " + slips.get(0));
+            String[] photos = Objects.requireNonNullElse(export.resolve("photos").toFile().list(), new String[0]);
+            check("each station photographed its signed forms (the export holds the 6 photos, as signed), printed its"
+                    + " result slip, and the export holds the page that checks a slip offline", photos.length == 6
+                    && slips.stream().allMatch(Files::exists) && Files.exists(export.resolve("check.html")),
+                    photos.length + " photos; open " + export.resolve("check.html") + " in a browser, give it "
+                    + slips.get(0));
         }
         heading("Summary");
         for (Check c : checks) {
@@ -371,8 +371,7 @@ public final class Demo {
     }
 
     private void heading(String title) {
-        out.println();
-        out.println("== " + title);
+        out.println("\n== " + title);
     }
 
     private static boolean waitFor(java.util.function.BooleanSupplier condition, Duration timeout)

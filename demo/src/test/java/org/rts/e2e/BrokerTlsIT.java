@@ -1,5 +1,6 @@
 package org.rts.e2e;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -31,9 +32,13 @@ import org.rts.demo.RawDevice;
 import org.rts.demo.load.Mosquitto;
 import org.rts.hub.Hub;
 import org.rts.hub.HubConfig;
+import org.rts.hub.store.PhotoStore;
 import org.rts.hub.testing.TestElection;
 import org.rts.protocol.Topics;
+import org.rts.protocol.election.Election;
 import org.rts.protocol.message.Mode;
+import org.rts.protocol.message.Photo;
+import org.rts.protocol.message.PhotoPiece;
 import org.rts.protocol.pki.CertificateIssuer;
 import org.rts.protocol.pki.Crl;
 import org.rts.protocol.pki.Keys;
@@ -113,6 +118,53 @@ class BrokerTlsIT {
         assertEquals(AgentMain.ACCEPTED, AgentMain.run("result", "--bundle", bundle(1).toString(), "--file",
                 tally(1, 500).toString(), "--wait", "60"));
         assertEquals(1, hub.store().results(election.id).size());
+    }
+
+    /**
+     * The photo travels on topics of its own through the ACL provisioning wrote: a unit sends its own and is answered
+     * on its own, and cannot send a piece as another unit.
+     */
+    @Test
+    void a_units_form_photo_goes_to_the_hub_through_the_acl_after_its_result() throws Exception {
+        hub.close();
+        hub = null;
+        broker.close();
+        for (String file : List.of("hub.db", "hub.db-wal", "hub.db-shm")) {
+            Files.deleteIfExists(dir.resolve(file)); // a store of its own for this election
+        }
+        int port = Mosquitto.freePort();
+        url = "ssl://localhost:" + port;
+        election = TestElection.withPhotos(dir.resolve("photo-election"), url, Clock.systemUTC(),
+                Election.Photos.REQUIRED);
+        Units.ready(election, 2);
+        assertEquals(0, ProvisioningMain.run("broker", "--dir", election.files.dir().toString(), "--host",
+                "localhost", "--port", String.valueOf(port), "--bind", "127.0.0.1", "--run-as", "root"));
+        broker = Mosquitto.configured(election.files.broker().resolve("mosquitto.conf"), port);
+        broker.start();
+        hub = startHub();
+        Path jpeg = dir.resolve("form.jpg");
+        java.awt.image.BufferedImage noise = new java.awt.image.BufferedImage(1200, 900,
+                java.awt.image.BufferedImage.TYPE_INT_RGB);
+        java.util.Random random = new java.util.Random(1);
+        for (int y = 0; y < noise.getHeight(); y++) {
+            for (int x = 0; x < noise.getWidth(); x++) {
+                noise.setRGB(x, y, random.nextInt());
+            }
+        }
+        javax.imageio.ImageIO.write(noise, "jpg", jpeg.toFile());
+        assertTrue(Files.size(jpeg) > 10 * PhotoPiece.MAX_DATA, "a photo of many pieces: " + Files.size(jpeg));
+        assertEquals(AgentMain.ACCEPTED, AgentMain.run("result", "--bundle", bundle(1).toString(), "--file",
+                tally(1, 500).toString(), "--photo", jpeg.toString(), "--wait", "60"));
+        String sha = Photo.of(Files.readAllBytes(jpeg)).sha256();
+        try (PhotoStore photos = PhotoStore.open(dir.resolve("hub.db").toString())) {
+            assertTrue(photos.kept(sha), "kept by the hub before the command returned");
+            assertArrayEquals(Files.readAllBytes(jpeg), photos.photo(sha).orElseThrow());
+        }
+        try (RawDevice other = connect("dev-2", tlsOf(2))) {
+            byte[] piece = PhotoPiece.of(sha, Files.readAllBytes(jpeg), 0).encode();
+            assertEquals(135, other.publish(Topics.report(election.id, "dev-1", Topics.PHOTO), piece),
+                    "a piece as another unit is not authorized");
+        }
     }
 
     @Test

@@ -8,6 +8,8 @@ import java.util.concurrent.ScheduledExecutorService;
 import org.rts.agent.bundle.Bundle;
 import org.rts.agent.mqtt.AgentLink;
 import org.rts.agent.outbox.Outbox;
+import org.rts.agent.photo.FormPhotos;
+import org.rts.agent.photo.PhotoUploads;
 import org.rts.agent.transmission.ReceiptVerifier;
 import org.rts.agent.transmission.Sender;
 import org.rts.agent.workflow.Workflow;
@@ -37,6 +39,7 @@ public final class Agent implements AutoCloseable {
     private ScheduledExecutorService senderThread;
     private AgentLink link;
     private Sender sender;
+    private PhotoUploads photos;
 
     private Agent(ProcessLock lock, Bundle bundle, Outbox outbox, Hardware hardware, AgentSettings settings,
                   Clock clock, ScheduledExecutorService hardwareThread) {
@@ -113,7 +116,7 @@ public final class Agent implements AutoCloseable {
                 Topics.receipt(election, bundle.deviceId()), linkThread, settings.maxBackoff().toMillis(),
                 brokers.get(0).startsWith("ssl:") ? TlsContexts.client(bundle.deviceKey(),
                         bundle.deviceCertificate(), bundle.caCertificate()) : null);
-        sender = new Sender(election, bundle.deviceId(), outbox, new Sender.Publisher() {
+        Sender.Publisher publisher = new Sender.Publisher() {
             @Override
             public boolean publish(String topic, byte[] payload) {
                 return link.publish(topic, payload);
@@ -123,8 +126,10 @@ public final class Agent implements AutoCloseable {
             public boolean isConnected() {
                 return link.isConnected();
             }
-        }, new ReceiptVerifier(election, bundle.deviceId(), bundle.hubCertificate()), workflow::resync, clock, senderThread,
-                settings.window(), settings.resendAfter());
+        };
+        sender = new Sender(election, bundle.deviceId(), outbox, publisher, new ReceiptVerifier(election,
+                bundle.deviceId(), bundle.hubCertificate()), workflow::resync, clock, senderThread, settings.window(),
+                settings.resendAfter());
         if (announce) {
             String topic = Topics.report(election, bundle.deviceId(), Topics.PRESENCE);
             link.presence(new AgentLink.PresenceSigner() {
@@ -140,9 +145,39 @@ public final class Agent implements AutoCloseable {
                 }
             });
         }
+        photos = new PhotoUploads(election, bundle.deviceId(), outbox,
+                new FormPhotos(settings.data().resolve("photos")), publisher, clock, senderThread);
         sender.start();
-        link.start(sender);
+        photos.start();
+        link.start(new AgentLink.Listener() {
+            @Override
+            public void connected() {
+                sender.connected();
+                photos.connected();
+            }
+
+            @Override
+            public void refused(String why) {
+                sender.refused(why);
+            }
+
+            @Override
+            public void receipt(byte[] payload) {
+                sender.receipt(payload);
+                photos.wake(); // a result's receipt may let its photo go
+            }
+
+            @Override
+            public void photoAnswer(byte[] payload) {
+                photos.answer(payload);
+            }
+        });
         return sender;
+    }
+
+    /** The photos of the forms on their way to the hub (null before {@link #connect()}). */
+    public synchronized PhotoUploads photos() {
+        return photos;
     }
 
     /** Where the unit keeps its outbox. */
@@ -182,6 +217,7 @@ public final class Agent implements AutoCloseable {
         try {
             if (sender != null) {
                 sender.close();
+                photos.close();
                 link.close();
                 senderThread.shutdownNow();
                 linkThread.shutdownNow();

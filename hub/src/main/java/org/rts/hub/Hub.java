@@ -33,12 +33,13 @@ import org.rts.hub.kafka.KafkaFeed;
 import org.rts.hub.kafka.KafkaSource;
 import org.rts.hub.mqtt.Edges;
 import org.rts.hub.mqtt.HubMqtt;
-import org.rts.hub.mqtt.Takes;
 import org.rts.hub.mqtt.MqttUpstream;
+import org.rts.hub.mqtt.Takes;
+import org.rts.hub.photo.PhotoIntake;
 import org.rts.hub.receipt.ReceiptIssuer;
-import org.rts.protocol.merkle.ReceiptLog;
 import org.rts.hub.registry.RegistryWatch;
 import org.rts.hub.store.MessageStore;
+import org.rts.hub.store.PhotoStore;
 import org.rts.hub.store.ResultStore;
 import org.rts.hub.store.SessionStore;
 import org.rts.hub.store.UnitStore;
@@ -54,6 +55,7 @@ import org.rts.protocol.ProtocolException;
 import org.rts.protocol.codec.JsonFiles;
 import org.rts.protocol.election.Election;
 import org.rts.protocol.files.ElectionFiles;
+import org.rts.protocol.merkle.ReceiptLog;
 import org.rts.protocol.pki.Pem;
 import org.rts.protocol.pki.TlsContexts;
 import org.slf4j.Logger;
@@ -96,6 +98,7 @@ public final class Hub implements AutoCloseable {
     private final KafkaSource kafka;
     private final IntakeStage intake;
     private final RoomViews views;
+    private final PhotoIntake photos;
     private final SessionStore sessions;
     private final AtomicBoolean closed = new AtomicBoolean();
     private OpsServer ops;
@@ -126,7 +129,9 @@ public final class Hub implements AutoCloseable {
             this.units = keep(new UnitMonitor(election, registry::current, config.alerts(),
                     keep(UnitStore.open(config.store())), decided, clock, () -> conditions.raised()));
             this.sessions = config.ops() == null ? null : keep(SessionStore.open(config.store()));
+            this.photos = keep(new PhotoIntake(election.id(), PhotoStore.open(config.store()), clock));
             this.views = new RoomViews(election, files, units, keep(ResultStore.open(config.store())),
+                    keep(PhotoStore.open(config.store())),
                     () -> lastHealth, clock);
             int cores = Math.max(1, Runtime.getRuntime().availableProcessors());
             this.pool = Executors.newFixedThreadPool(cores, named("hub-verify"));
@@ -136,7 +141,7 @@ public final class Hub implements AutoCloseable {
             Verification verification = new Verification(new Authenticator(election, registry::current));
             KafkaSource[] source = new KafkaSource[1];
             this.admission = new Admission(new Admission.Limits(config.rateBurst(), config.ratePerSecond(),
-                    config.queueCapacity(), config.queueBytes()), verification, units::offer,
+                    config.queueCapacity(), config.queueBytes()), verification, this::beside,
                     () -> redeliver(source[0]), pool, health, metrics, clock);
             SSLSocketFactory tls = config.brokerUrl().startsWith("ssl:") ? TlsContexts.client(hubKey, hubCert, ca)
                     : null;
@@ -168,6 +173,11 @@ public final class Hub implements AutoCloseable {
             closeOpened();
             throw e;
         }
+    }
+
+    /** A unit's health goes to the unit monitor, a piece of its form's photo to the photo intake. */
+    private boolean beside(org.rts.hub.admission.Delivery d) {
+        return d.topic().endsWith("/" + org.rts.protocol.Topics.PHOTO) ? photos.offer(d) : units.offer(d);
     }
 
     private <T extends AutoCloseable> T keep(T resource) {
@@ -209,6 +219,7 @@ public final class Hub implements AutoCloseable {
     private void startStages() {
         intake.start();
         units.start();
+        photos.start();
         forwarders.start(upstreams);
         if (config.ops() != null) {
             ops = OpsServer.start(config.ops(), views, metrics::scrape, Sessions.stored(sessions), clock);
@@ -218,6 +229,7 @@ public final class Hub implements AutoCloseable {
         scheduler.scheduleWithFixedDelay(this::refreshGauges, 0, 5, TimeUnit.SECONDS);
         scheduler.scheduleWithFixedDelay(this::writeHealth, 0, 5, TimeUnit.SECONDS);
         scheduler.scheduleWithFixedDelay(admission::sweep, 1, 1, TimeUnit.MINUTES);
+        scheduler.scheduleWithFixedDelay(photos::sweep, 1, 1, TimeUnit.MINUTES);
         scheduler.scheduleWithFixedDelay(units::evaluateAlerts, 5, 5, TimeUnit.SECONDS);
         ExportSchedule exports = config.exports();
         if (exports != null) {

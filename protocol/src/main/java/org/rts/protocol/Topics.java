@@ -21,6 +21,10 @@ public final class Topics {
     public static final String TELEMETRY = "telemetry";
     /** A unit's connection coming and going ({@code Presence}: birth, goodbye, will). */
     public static final String PRESENCE = "presence";
+    /** Pieces of the photo of a signed form ({@code PhotoPiece}), sent after the result that names it. */
+    public static final String PHOTO = "photo";
+    /** The hub's answer to a photo's piece ({@code PhotoAnswer}): how much of it the hub holds. */
+    public static final String PHOTO_ANSWER = "photo-answer";
 
     /** Kinds of report a device publishes, each on its own topic. */
     public static final List<String> REPORT_KINDS = List.of(TURNOUT, RESULT, RESTART);
@@ -46,6 +50,15 @@ public final class Topics {
     /** What the operations room subscribes to: every device's telemetry and presence in its election. */
     public static List<String> healthFilters(String election) {
         return List.of(devices(election) + "+/" + TELEMETRY, devices(election) + "+/" + PRESENCE);
+    }
+
+    /** What a hub subscribes to for the photos of the forms: every device's pieces in its election. */
+    public static String photoFilter(String election) {
+        return devices(election) + "+/" + PHOTO;
+    }
+
+    public static String photoAnswer(String election, String deviceId) {
+        return devices(election) + Ids.require("deviceId", deviceId) + "/" + PHOTO_ANSWER;
     }
 
     public static String report(String election, String deviceId, String kind) {

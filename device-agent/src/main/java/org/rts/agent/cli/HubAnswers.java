@@ -7,7 +7,9 @@ import static org.rts.agent.AgentMain.PENDING;
 import static org.rts.agent.AgentMain.REJECTED;
 
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -15,6 +17,7 @@ import java.util.concurrent.TimeoutException;
 import org.rts.agent.Agent;
 import org.rts.agent.AgentException;
 import org.rts.agent.outbox.OutboxEntry;
+import org.rts.agent.photo.PhotoUploads;
 import org.rts.agent.transmission.BrokerRefusedException;
 import org.rts.agent.transmission.Sender;
 import org.rts.protocol.Topics;
@@ -33,7 +36,47 @@ final class HubAnswers {
         Sender sender = agent.connect();
         CompletableFuture<Sender.Answer> answer = sender.await(entry.hash());
         sender.wake();
-        return show(agent, answer, deadline(waitSeconds));
+        long deadline = deadline(waitSeconds);
+        int code = show(agent, answer, deadline);
+        if (code != ACCEPTED && code != REJECTED) {
+            return code;
+        }
+        Set<String> photos = new LinkedHashSet<>();
+        PhotoUploads.photoOf(entry).ifPresent(p -> photos.add(p.sha256()));
+        photos.addAll(PhotoUploads.unsent(agent.outbox()).keySet());
+        return worse(code, photos(agent, photos, deadline));
+    }
+
+    /**
+     * Waits until {@code deadlineNanos} for the hub to keep the photos of the forms {@code photos}, and
+     * says how it went: {@code ACCEPTED} when every one is kept, else {@code PENDING} (they stay on the unit).
+     */
+    static int photos(Agent agent, Set<String> photos, long deadlineNanos) throws InterruptedException {
+        if (photos.isEmpty()) {
+            return ACCEPTED;
+        }
+        System.out.printf("Sending %d photo(s) of the signed form(s)...%n", photos.size());
+        agent.connect();
+        int waiting = 0;
+        for (String sha : photos) {
+            try {
+                agent.photos().awaitKept(sha).get(Math.max(0, deadlineNanos - System.nanoTime()), TimeUnit.NANOSECONDS);
+                System.out.println("Photo of the form kept by the hub: " + sha);
+            } catch (TimeoutException | ExecutionException | java.util.concurrent.CancellationException e) {
+                waiting++;
+            }
+        }
+        if (waiting > 0) {
+            System.out.printf("%d photo(s) not at the hub yet: they are kept on the unit and go out with"
+                    + " 'device-agent send' or the unit service.%n", waiting);
+            return PENDING;
+        }
+        return ACCEPTED;
+    }
+
+    /** The more urgent of two exit codes: a photo still to go does not hide a held or refused message. */
+    static int worse(int a, int b) {
+        return a == ACCEPTED ? b : a;
     }
 
     /** {@link System#nanoTime()} {@code waitSeconds} from now. */

@@ -13,6 +13,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import org.rts.agent.Agent;
 import org.rts.agent.outbox.OutboxEntry;
+import org.rts.agent.photo.PhotoUploads;
 import org.rts.agent.transmission.Sender;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -31,21 +32,25 @@ public final class SendCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         try (Agent agent = common.open("send")) {
             List<OutboxEntry> pending = agent.outbox().pending();
+            long deadline = HubAnswers.deadline(common.waitSeconds);
             if (pending.isEmpty()) {
-                System.out.println("Outbox is empty: nothing to send.");
-                return ACCEPTED;
+                if (PhotoUploads.unsent(agent.outbox()).isEmpty()) {
+                    System.out.println("Outbox is empty: nothing to send.");
+                    return ACCEPTED;
+                }
+                return HubAnswers.photos(agent, PhotoUploads.unsent(agent.outbox()).keySet(), deadline);
             }
             System.out.printf("%d message(s) in the outbox, sending...%n", pending.size());
             Sender sender = agent.connect();
             List<CompletableFuture<Sender.Answer>> answers = new ArrayList<>();
             pending.forEach(e -> answers.add(sender.await(e.hash())));
-            long deadline = HubAnswers.deadline(common.waitSeconds);
             int worst = ACCEPTED;
             for (CompletableFuture<Sender.Answer> answer : answers) {
                 int code = HubAnswers.show(agent, answer, deadline);
                 worst = URGENCY.indexOf(code) > URGENCY.indexOf(worst) ? code : worst;
             }
-            return worst;
+            int photos = HubAnswers.photos(agent, PhotoUploads.unsent(agent.outbox()).keySet(), deadline);
+            return URGENCY.indexOf(photos) > URGENCY.indexOf(worst) ? photos : worst;
         }
     }
 }

@@ -17,6 +17,7 @@ import org.eclipse.paho.mqttv5.common.MqttException;
 import org.eclipse.paho.mqttv5.common.MqttMessage;
 import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
 import org.rts.agent.AgentException;
+import org.rts.protocol.Topics;
 import org.rts.protocol.message.Presence;
 import org.rts.protocol.pki.NoDelaySockets;
 import org.slf4j.Logger;
@@ -64,12 +65,17 @@ public final class AgentLink implements AutoCloseable {
         void refused(String why);
 
         void receipt(byte[] payload);
+
+        /** The hub's answer to a piece of a form's photo. */
+        default void photoAnswer(byte[] payload) {
+        }
     }
 
     private final Edges edges;
     private final String deviceId;
     private final String clientId;
     private final String receiptTopic;
+    private final String photoAnswerTopic;
     private final ScheduledExecutorService scheduler;
     private final long maxBackoffMillis;
     private final SSLSocketFactory tls;
@@ -106,6 +112,7 @@ public final class AgentLink implements AutoCloseable {
         this.deviceId = deviceId;
         this.clientId = clientId;
         this.receiptTopic = receiptTopic;
+        this.photoAnswerTopic = receiptTopic.substring(0, receiptTopic.lastIndexOf('/') + 1) + Topics.PHOTO_ANSWER;
         this.scheduler = scheduler;
         this.maxBackoffMillis = maxBackoffMillis;
     }
@@ -142,30 +149,25 @@ public final class AgentLink implements AutoCloseable {
      * report needs); false when not connected.
      */
     public boolean publishVolatile(String topic, byte[] payload) {
-        MqttAsyncClient c = ready;
-        if (c == null || !c.isConnected()) {
-            return false;
-        }
-        try {
-            c.publish(topic, payload, 0, false);
-            return true;
-        } catch (MqttException e) {
-            LOG.debug("[{}] publish on {} failed: {}", deviceId, topic, e.toString());
-            return false;
-        }
+        return publish(topic, payload, 0);
     }
 
     /** Publishes at QoS 1 without waiting; false when not connected or the client refused. */
     public boolean publish(String topic, byte[] payload) {
+        return publish(topic, payload, 1);
+    }
+
+    private boolean publish(String topic, byte[] payload, int qos) {
         MqttAsyncClient c = ready;
         if (c == null || !c.isConnected()) {
             return false;
         }
         try {
-            c.publish(topic, payload, 1, false);
+            c.publish(topic, payload, qos, false);
             return true;
         } catch (MqttException e) {
-            LOG.warn("[{}] publish on {} failed ({}): will retry", deviceId, topic, e.toString());
+            LOG.atLevel(qos == 0 ? org.slf4j.event.Level.DEBUG : org.slf4j.event.Level.WARN).log(
+                    "[{}] publish on {} failed ({}): will retry", deviceId, topic, e.toString());
             return false;
         }
     }
@@ -194,7 +196,11 @@ public final class AgentLink implements AutoCloseable {
 
             @Override
             public void messageArrived(String topic, MqttMessage message) {
-                listener.receipt(message.getPayload());
+                if (topic.equals(photoAnswerTopic)) {
+                    listener.photoAnswer(message.getPayload());
+                } else {
+                    listener.receipt(message.getPayload());
+                }
             }
 
             @Override
@@ -269,11 +275,13 @@ public final class AgentLink implements AutoCloseable {
         try {
             fresh.connect(options).waitForCompletion(timeout * 1000L + 5_000); // a broker that never answers
             TopicAliases.disable(fresh);
-            IMqttToken subscription = fresh.subscribe(receiptTopic, 1);
+            IMqttToken subscription = fresh.subscribe(new String[] {receiptTopic, photoAnswerTopic}, new int[] {1, 1});
             subscription.waitForCompletion(15_000);
-            int granted = subscription.getReasonCodes() == null ? 0 : subscription.getReasonCodes()[0];
-            if (granted > 2) {
-                throw new MqttException(granted);
+            int[] granted = subscription.getReasonCodes() == null ? new int[2] : subscription.getReasonCodes();
+            if (granted[0] > 2) {
+                throw new MqttException(granted[0]);
+            } else if (granted.length > 1 && granted[1] > 2) {
+                LOG.warn("[{}] the broker refused {} (an older ACL): form photos wait", deviceId, photoAnswerTopic);
             }
             ready = fresh; // reports go out only once their receipts can come back
             failedInARow = 0;
@@ -364,10 +372,7 @@ public final class AgentLink implements AutoCloseable {
         }
     }
 
-    /**
-     * The connection dies as it would in a power cut: no goodbye, so the broker publishes the unit's will. For
-     * demonstrations; the link does not come back.
-     */
+    /** The connection dies as in a power cut, no goodbye: the broker publishes the will (demonstrations). */
     public void cut() {
         closed = true;
         drop();

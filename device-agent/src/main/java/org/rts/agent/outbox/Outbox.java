@@ -165,6 +165,31 @@ public final class Outbox implements AutoCloseable {
         return read("SELECT * FROM messages ORDER BY id DESC LIMIT " + Math.max(1, limit));
     }
 
+    /** The messages of {@code kind} with a final receipt (accepted or rejected), oldest first. */
+    public synchronized List<OutboxEntry> answered(String kind) {
+        return read("SELECT * FROM messages WHERE kind = ? AND status IN ('ACCEPTED', 'REJECTED') ORDER BY id", kind);
+    }
+
+    /** The photos of forms (by SHA-256) that the hub said it keeps. */
+    public synchronized java.util.Set<String> keptPhotos() {
+        return file.transaction("read the kept photos", c -> {
+            java.util.Set<String> kept = new java.util.HashSet<>();
+            try (PreparedStatement ps = c.prepareStatement("SELECT key FROM meta WHERE key LIKE 'photo-kept:%'");
+                 ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    kept.add(rs.getString(1).substring("photo-kept:".length()));
+                }
+            }
+            return kept;
+        }, "");
+    }
+
+    /** Records that the hub keeps the photo {@code sha256}: it is not sent again. */
+    public synchronized void photoKept(String sha256, Instant at) {
+        update("record a kept photo", "INSERT OR IGNORE INTO meta (key, value) VALUES (?, ?)", "photo-kept:" + sha256,
+                at.toString());
+    }
+
     public synchronized Optional<OutboxEntry> byHash(String hash) {
         List<OutboxEntry> list = read("SELECT * FROM messages WHERE hash = ?", hash);
         return list.isEmpty() ? Optional.empty() : Optional.of(list.get(0));

@@ -51,8 +51,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class Sender implements AgentLink.Listener, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Sender.class);
-    static final Duration FIRST_HOLD = Duration.ofSeconds(30);
-    static final Duration LONGEST_HOLD = Duration.ofMinutes(10);
 
     /** Publishes bytes on a topic; false when it could not (not connected). */
     public interface Publisher {
@@ -71,9 +69,6 @@ public final class Sender implements AgentLink.Listener, AutoCloseable {
         public boolean held() {
             return !receipt.isFinal();
         }
-    }
-
-    private record Hold(Instant until, Duration pause) {
     }
 
     private final String election;
@@ -195,7 +190,7 @@ public final class Sender implements AgentLink.Listener, AutoCloseable {
         afterEarlier.retainAll(live);
         for (OutboxEntry e : pending) {
             Hold hold = held.get(e.hash());
-            if (hold != null && now.isBefore(hold.until())) {
+            if (hold != null && hold.holds(now)) {
                 break; // later messages would only be answered with a gap
             }
             if (afterEarlier.contains(e.hash())) {
@@ -302,19 +297,14 @@ public final class Sender implements AgentLink.Listener, AutoCloseable {
     }
 
     private void hold(OutboxEntry entry, Receipt receipt) {
-        Hold previous = held.get(entry.hash());
-        Duration pause = previous == null ? FIRST_HOLD : min(previous.pause().multipliedBy(2), LONGEST_HOLD);
-        held.put(entry.hash(), new Hold(clock.instant().plus(pause), pause));
+        Hold hold = Hold.after(held.get(entry.hash()), clock.instant());
+        held.put(entry.hash(), hold);
         inFlight.remove(entry.hash());
         String reasons = receipt.reasons().stream().map(Finding::toString).collect(Collectors.joining("; "));
         outbox.markHeld(entry.hash(), reasons, clock.instant());
         LOG.warn("[{}] the hub did not take seq {} ({}): kept, sent again in {} s", deviceId, entry.seq(), reasons,
-                pause.toSeconds());
+                hold.pause().toSeconds());
         complete(entry, receipt);
-    }
-
-    private static Duration min(Duration a, Duration b) {
-        return a.compareTo(b) <= 0 ? a : b;
     }
 
     @Override

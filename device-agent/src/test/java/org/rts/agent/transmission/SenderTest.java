@@ -231,7 +231,7 @@ class SenderTest {
         sender.wake();
         assertEquals(1, settled().size(), "nothing is sent while the oldest message is held");
 
-        clock.advance(Sender.FIRST_HOLD.plusSeconds(1));
+        clock.advance(Hold.FIRST.plusSeconds(1));
         sender.wake();
         until("the held message is sent again", () -> published.size() == 2);
         assertEquals(first.jws(), published.get(1));
@@ -331,7 +331,7 @@ class SenderTest {
     void each_hold_doubles_the_pause_up_to_ten_minutes() throws Exception {
         sender.wake();
         until("the first message is sent", () -> published.size() == 1);
-        Duration pause = Sender.FIRST_HOLD;
+        Duration pause = Hold.FIRST;
         for (int round = 1; round <= 7; round++) {
             int before = published.size();
             sender.receipt(receipt(first, "CERTIFICATE_UNTRUSTED"));
@@ -342,10 +342,10 @@ class SenderTest {
             clock.advance(Duration.ofSeconds(1));
             sender.wake();
             until("sent again after " + pause, () -> published.size() == before + 1);
-            pause = pause.multipliedBy(2).compareTo(Sender.LONGEST_HOLD) > 0 ? Sender.LONGEST_HOLD
+            pause = pause.multipliedBy(2).compareTo(Hold.LONGEST) > 0 ? Hold.LONGEST
                     : pause.multipliedBy(2);
         }
-        assertEquals(Sender.LONGEST_HOLD, pause);
+        assertEquals(Hold.LONGEST, pause);
     }
 
     @Test

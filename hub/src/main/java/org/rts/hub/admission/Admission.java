@@ -21,7 +21,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The hub's door: takes each message from the source without blocking it, applies the units' rate limits, sends a
- * unit's health elsewhere, keeps reports in a bounded inbox in arrival order and authenticates them on its pool a
+ * unit's health and the pieces of its form's photo elsewhere, keeps reports in a bounded inbox in arrival order and authenticates them on its pool a
  * little ahead of the ordered intake, which takes them a batch at a time ({@link #take}).
  *
  * <p>A report that does not fit the inbox is refused with every later one of its connection (so that no unit's
@@ -45,7 +45,7 @@ public final class Admission {
     }
 
     private final Verification verification;
-    private final Predicate<Delivery> unitHealth;
+    private final Predicate<Delivery> beside;
     private final Runnable redeliver;
     private final ExecutorService pool;
     private final Health health;
@@ -62,13 +62,13 @@ public final class Admission {
     private volatile long refusedConnection;
 
     /**
-     * @param unitHealth takes a unit's telemetry or presence, or drops it (false); never blocks
+     * @param beside     takes a unit's telemetry, presence or photo piece, or drops it (false); never blocks
      * @param redeliver  asks the source to deliver again what was refused while the inbox was full
      */
-    public Admission(Limits limits, Verification verification, Predicate<Delivery> unitHealth, Runnable redeliver,
+    public Admission(Limits limits, Verification verification, Predicate<Delivery> beside, Runnable redeliver,
                      ExecutorService pool, Health health, HubMetrics metrics, Clock clock) {
         this.verification = verification;
-        this.unitHealth = unitHealth;
+        this.beside = beside;
         this.redeliver = redeliver;
         this.pool = pool;
         this.health = health;
@@ -82,11 +82,14 @@ public final class Admission {
     public boolean offer(Delivery d) {
         Topics.Address address = Topics.parse(d.topic()).orElse(null);
         String device = address == null ? "" : address.deviceId();
-        if (address != null && isHealth(address.kind())) {
-            // a unit's health never waits behind reports, and a flood of it never spends a unit's report allowance
-            if (!unitHealth.test(d)) {
+        if (address != null && besideReports(address.kind())) {
+            // a unit's health and photo never wait behind reports, and a flood of them never spends a unit's report
+            // allowance
+            if (!beside.test(d)) {
                 health.rateLimited();
-                d.ack(); // telemetry is replaced by the next one; a lost presence shows as silence
+                // telemetry is replaced by the next one; a lost presence shows as silence; a photo's piece is sent
+                // again by its unit, which goes on from what the hub last said it holds
+                d.ack();
             }
             return true;
         }
@@ -177,7 +180,7 @@ public final class Admission {
         });
     }
 
-    private static boolean isHealth(String kind) {
-        return kind.equals(Topics.TELEMETRY) || kind.equals(Topics.PRESENCE);
+    private static boolean besideReports(String kind) {
+        return kind.equals(Topics.TELEMETRY) || kind.equals(Topics.PRESENCE) || kind.equals(Topics.PHOTO);
     }
 }

@@ -20,22 +20,25 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.stream.Stream;
 import org.bouncycastle.cert.X509CertificateHolder;
 import org.rts.hub.HubException;
 import org.rts.hub.check.ObserverPage;
-import org.rts.hub.receipt.ReceiptIssuer;
 import org.rts.hub.intake.AcceptedResult;
+import org.rts.hub.receipt.ReceiptIssuer;
 import org.rts.hub.store.ExportSnapshot;
+import org.rts.hub.store.PhotoStore;
 import org.rts.protocol.Topics;
 import org.rts.protocol.codec.Json;
 import org.rts.protocol.codec.MessageCodec;
 import org.rts.protocol.election.Election;
 import org.rts.protocol.export.ExportFiles;
 import org.rts.protocol.export.ExportManifest;
-import org.rts.protocol.export.TallyCount;
 import org.rts.protocol.export.ExportRecord;
+import org.rts.protocol.export.TallyCount;
 import org.rts.protocol.files.ElectionFiles;
 import org.rts.protocol.files.Registry;
 import org.rts.protocol.files.SignedFile;
@@ -97,7 +100,9 @@ public final class Exporter {
             }
             Map<String, Long> counts = new TreeMap<>();
             Map<String, ObserverPage.Answer> answers = new HashMap<>();
-            ExportSnapshot.Snapshot snapshot = writeMessages(files, ballot.id(), counts, answers);
+            Set<String> photos = new TreeSet<>();
+            ExportSnapshot.Snapshot snapshot = writeMessages(files, ballot.id(), counts, answers, photos);
+            store.photos(photos, (sha, jpeg) -> write(files.photo(sha), jpeg));
             writeCheckPages(files, ballot, ca, registry, answers);
             ExportManifest manifest = new ExportManifest(ExportFiles.FORMAT, ballot.id(), ballot.mode(),
                     clock.instant(), Certificates.thumbprint(Pem.readCertificate(election.hubCertificate())),
@@ -125,7 +130,8 @@ public final class Exporter {
 
     /** The messages, and the receipt logs from the same view of the store. */
     private ExportSnapshot.Snapshot writeMessages(ExportFiles files, String electionId, Map<String, Long> counts,
-                                                  Map<String, ObserverPage.Answer> answers) throws IOException {
+                                                  Map<String, ObserverPage.Answer> answers, Set<String> photos)
+            throws IOException {
         Base64.Encoder b64 = Base64.getUrlEncoder().withoutPadding();
         try (BufferedWriter w = Files.newBufferedWriter(files.messages(), StandardCharsets.UTF_8,
                 StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE); LogWriter logs = new LogWriter(files)) {
@@ -142,6 +148,10 @@ public final class Exporter {
                         || row.status().equals(ExportRecord.REJECTED))) {
                     answers.put(row.hash(), new ObserverPage.Answer(stationOf(row.body()), row.status(),
                             Receipt.code(row.hash(), Receipt.Status.valueOf(row.status()))));
+                    if (row.body() != null) {
+                        PhotoStore.photoOf(new String(row.body(), StandardCharsets.US_ASCII))
+                                .ifPresent(result -> photos.add(result.photo().sha256()));
+                    }
                 }
             }, logs);
             w.flush();

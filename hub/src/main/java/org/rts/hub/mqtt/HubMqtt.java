@@ -16,9 +16,7 @@ import org.eclipse.paho.mqttv5.client.MqttClientException;
 import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
 import org.eclipse.paho.mqttv5.common.MqttException;
 import org.eclipse.paho.mqttv5.common.MqttMessage;
-import org.eclipse.paho.mqttv5.common.MqttSubscription;
 import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
-import org.rts.hub.HubException;
 import org.rts.hub.health.Health;
 import org.rts.protocol.Topics;
 import org.rts.protocol.pki.NoDelaySockets;
@@ -169,7 +167,7 @@ public final class HubMqtt implements AutoCloseable, Health.Source {
     private final class Incoming implements Connection.Listener {
         @Override
         public void connected(MqttAsyncClient client, long generation, MqttProperties connack) throws MqttException {
-            subscribe(client);
+            probing = Subscriptions.subscribe(client, settings);
         }
 
         @Override
@@ -352,40 +350,6 @@ public final class HubMqtt implements AutoCloseable, Health.Source {
     public long probeAge() {
         Instant sent = probeSentAt;
         return sent == null ? -1 : clock.millis() - sent.toEpochMilli();
-    }
-
-    private void subscribe(MqttAsyncClient c) throws MqttException {
-        // reports are shared among the hubs of a group; every hub hears every unit's health, so each knows them all
-        List<String> filters = new ArrayList<>();
-        if (settings.takes() != Takes.HEALTH) {
-            Topics.reportFilters(settings.election()).forEach(filter -> filters.add(settings.shareGroup() == null
-                    ? filter : "$share/" + settings.shareGroup() + "/" + filter));
-        }
-        if (settings.takes() != Takes.REPORTS) {
-            filters.addAll(Topics.healthFilters(settings.election()));
-        }
-        MqttSubscription[] subscriptions = filters.stream()
-                .map(filter -> new MqttSubscription(filter, 1)).toArray(MqttSubscription[]::new);
-        IMqttToken token = c.subscribe(subscriptions, null, null, (MqttProperties) null);
-        token.waitForCompletion(15_000);
-        int[] codes = token.getReasonCodes();
-        for (int i = 0; codes != null && i < codes.length; i++) {
-            if (codes[i] > 2) {
-                throw new MqttException(codes[i], new HubException("the broker refused the subscription to "
-                        + subscriptions[i].getTopic() + " (reason " + codes[i] + "): check the hub's ACL entry"));
-            }
-        }
-        IMqttToken probeToken = c.subscribe(new MqttSubscription[] {new MqttSubscription(
-                settings.probeTopic(), 1)}, null, null, (MqttProperties) null);
-        probeToken.waitForCompletion(15_000);
-        int[] probeCodes = probeToken.getReasonCodes();
-        probing = probeCodes == null || probeCodes.length == 0 || probeCodes[0] <= 2;
-        if (!probing) {
-            LOG.warn("the broker refused the probe topic {} (reason {}): the hub cannot check that deliveries still"
-                    + " flow; write the broker configuration again with 'provisioning broker'",
-                    settings.probeTopic(), probeCodes[0]);
-        }
-        LOG.info("subscribed at {} as {}", settings.brokerUrl(), settings.clientId());
     }
 
     /** Disconnects both connections; what was not acknowledged is delivered again to the next session. */

@@ -98,8 +98,14 @@ final class Database implements AutoCloseable {
                 CREATE TABLE IF NOT EXISTS receipt_heads (
                   log TEXT NOT NULL, size BIGINT NOT NULL, head TEXT NOT NULL, PRIMARY KEY (log, size));
                 CREATE TABLE IF NOT EXISTS ops_sessions (
-                  token_hash TEXT PRIMARY KEY, user_name TEXT NOT NULL, until BIGINT NOT NULL)
-                """.formatted(dialect.serial(), blob, blob, blob, dialect.serial(), blob, blob);
+                  token_hash TEXT PRIMARY KEY, user_name TEXT NOT NULL, until BIGINT NOT NULL);
+                CREATE TABLE IF NOT EXISTS photos (
+                  sha TEXT PRIMARY KEY, device TEXT NOT NULL, station TEXT NOT NULL, size INTEGER NOT NULL,
+                  data %s NOT NULL, received_at TEXT NOT NULL);
+                CREATE TABLE IF NOT EXISTS photo_parts (
+                  device TEXT NOT NULL, sha TEXT NOT NULL, pos BIGINT NOT NULL, data %s NOT NULL,
+                  PRIMARY KEY (device, sha, pos))
+                """.formatted(dialect.serial(), blob, blob, blob, dialect.serial(), blob, blob, blob, blob);
     }
 
     private Connection connection() throws StoreException {

@@ -7,8 +7,10 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import org.rts.hub.intake.AcceptedResult;
 import org.rts.protocol.message.ChainPosition;
@@ -155,6 +157,21 @@ public final class ExportSnapshot implements AutoCloseable {
                         logs.leaf(rs.getBytes(1), rs.getBytes(2));
                     }
                 }
+            }
+        }
+    }
+
+    /** Receives the kept photos of the forms, one at a time. */
+    public interface PhotoSink {
+        void photo(String sha256, byte[] jpeg) throws IOException;
+    }
+
+    /** Passes each kept photo of {@code shas} to {@code sink}, one at a time (a nation's never sit in memory). */
+    public void photos(Collection<String> shas, PhotoSink sink) throws IOException {
+        for (String sha : shas) {
+            Optional<byte[]> jpeg = db.queryOne("SELECT data FROM photos WHERE sha = ?", rs -> rs.getBytes(1), sha);
+            if (jpeg.isPresent()) {
+                sink.photo(sha, jpeg.get());
             }
         }
     }

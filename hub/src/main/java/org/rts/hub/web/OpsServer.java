@@ -71,6 +71,16 @@ public final class OpsServer implements AutoCloseable {
         default Object hub() {
             return null;
         }
+
+        /** One station's accepted results as signed, each with whether its form's photo has arrived. */
+        default Object station(String station) {
+            return List.of();
+        }
+
+        /** A kept photo of a form, by the SHA-256 its result names (null: none). */
+        default byte[] photo(String sha256) {
+            return null;
+        }
     }
 
     private final HttpServer server;
@@ -212,8 +222,17 @@ public final class OpsServer implements AutoCloseable {
                 send(x, 200, "text/csv; charset=utf-8", views.readinessCsv());
             }
             case "/api/events" -> events(x, id);
+            case "/api/station" -> json(x, views.station(Requests.param(x, "id")));
             case "/logout" -> logout(x, id);
-            default -> send(x, 404, "application/json", "{\"error\":\"no such page\"}");
+            default -> {
+                byte[] photo = path.matches("/photo/[A-Za-z0-9_-]{43}\\.jpg") ? views.photo(path.substring(7, 50))
+                        : null;
+                if (photo != null) {
+                    send(x, 200, "image/jpeg", photo);
+                } else {
+                    send(x, 404, "application/json", "{\"error\":\"no such page\"}");
+                }
+            }
         }
     }
 

@@ -27,8 +27,17 @@ final class Requests {
 
     /** The fields of an {@code application/x-www-form-urlencoded} body; a malformed {@code %} escape is refused. */
     static Map<String, String> form(InputStream in) throws IOException {
+        return pairs(new String(in.readNBytes(FORM_BYTES), StandardCharsets.UTF_8));
+    }
+
+    /** A query parameter of the request, decoded; "" when it has none. */
+    static String param(HttpExchange x, String name) {
+        String query = x.getRequestURI().getRawQuery();
+        return query == null ? "" : pairs(query).getOrDefault(name, "");
+    }
+
+    private static Map<String, String> pairs(String body) {
         Map<String, String> map = new HashMap<>();
-        String body = new String(in.readNBytes(FORM_BYTES), StandardCharsets.UTF_8);
         for (String pair : body.split("&")) {
             int eq = pair.indexOf('=');
             if (eq > 0) {

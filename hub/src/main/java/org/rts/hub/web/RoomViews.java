@@ -3,6 +3,7 @@ package org.rts.hub.web;
 import java.time.Clock;
 import java.util.List;
 import org.rts.hub.check.ObserverPage;
+import org.rts.hub.store.PhotoStore;
 import org.rts.hub.store.ResultStore;
 import org.rts.hub.tally.LiveTally;
 import org.rts.hub.units.Alerts;
@@ -22,6 +23,7 @@ public final class RoomViews implements OpsServer.Views {
     private final ElectionFiles files;
     private final UnitMonitor units;
     private final ResultStore results;
+    private final PhotoStore photos;
     private final Clock clock;
     private final java.util.function.Supplier<org.rts.hub.health.HealthReport> hub;
     private final java.util.Map<String, String> checkPages = new java.util.HashMap<>();
@@ -31,8 +33,9 @@ public final class RoomViews implements OpsServer.Views {
      * {@code results} is a connection of the room's own: reading the tally never waits on the intake; {@code hub}
      * gives the hub's last health report.
      */
-    public RoomViews(Election election, ElectionFiles files, UnitMonitor units, ResultStore results,
+    public RoomViews(Election election, ElectionFiles files, UnitMonitor units, ResultStore results, PhotoStore photos,
                      java.util.function.Supplier<org.rts.hub.health.HealthReport> hub, Clock clock) {
+        this.photos = photos;
         this.hub = hub;
         this.election = election;
         this.files = files;
@@ -91,6 +94,28 @@ public final class RoomViews implements OpsServer.Views {
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException("cannot read the registry " + files.registry(), e);
         }
+    }
+
+    /** A station's result for one race as the room shows it: the signed figures and the state of its photo. */
+    public record StationRace(String race, String device, int registered, int received, int inBox, int invalid,
+                              List<Integer> votes, String photo, Long photoBytes, String photoState) {
+    }
+
+    @Override
+    public List<StationRace> station(String station) {
+        return photos.ofStation(election.id(), station).stream().map(r -> {
+            var report = r.report();
+            var photo = report.photo();
+            String state = photo == null ? "none" : !photo.taken() ? "skipped" : r.photoKept() ? "arrived" : "awaited";
+            return new StationRace(report.race(), report.device(), report.registered(), report.received(),
+                    report.inBox(), report.invalid(), report.votes(), photo == null ? null : photo.sha256(),
+                    photo == null ? null : photo.bytes(), state);
+        }).toList();
+    }
+
+    @Override
+    public byte[] photo(String sha256) {
+        return photos.photo(sha256).orElse(null);
     }
 
     @Override

@@ -12,6 +12,9 @@ const WORDS = {
     reconnecting: "reconnecting...", online: "online", lost: "lost", silent: "silent", offline: "offline",
     hub: "This hub", "broker-up": "broker connected", "broker-down": "NOT connected to the broker",
     partitions: "Kafka partitions", lag: "behind", store: "database",
+    "station-results": "Its station's results, with the photo of each signed form", figures: "Figures",
+    photo: "Photo of the form", "photo-awaited": "signed, not arrived yet", "photo-skipped": "none (allowed)",
+    "photo-none": "none (older unit)",
     lang: "عربي" },
   ar: { title: "غرفة العمليات", readiness: "تقرير الجاهزية (CSV)", logout: "خروج", alerts: "التنبيهات المفتوحة",
     rule: "التنبيه", unit: "الجهاز", station: "المحطة", detail: "التفاصيل", "open-for": "مفتوح منذ",
@@ -25,6 +28,8 @@ const WORDS = {
     reconnecting: "إعادة الاتصال...", online: "متصل", lost: "مفقود", silent: "صامت", offline: "غير متصل",
     hub: "هذا المركز", "broker-up": "متصل بالوسيط", "broker-down": "غير متصل بالوسيط",
     partitions: "أقسام كافكا", lag: "متأخر", store: "قاعدة البيانات",
+    "station-results": "نتائج محطته مع صورة كل محضر موقّع", figures: "الأرقام", photo: "صورة المحضر",
+    "photo-awaited": "موقّعة، لم تصل بعد", "photo-skipped": "بلا صورة (مسموح)", "photo-none": "بلا صورة (جهاز أقدم)",
     lang: "Français" },
   fr: { title: "Salle des opérations", readiness: "Rapport de préparation (CSV)", logout: "Déconnexion",
     alerts: "Alertes ouvertes", rule: "Alerte", unit: "Unité", station: "Bureau", detail: "Détail",
@@ -39,13 +44,16 @@ const WORDS = {
     offline: "hors ligne", hub: "Ce centre", "broker-up": "connecté au courtier",
     "broker-down": "NON connecté au courtier", partitions: "Partitions Kafka", lag: "de retard",
     store: "base de données",
+    "station-results": "Résultats de son bureau, avec la photo de chaque procès-verbal signé", figures: "Chiffres",
+    photo: "Photo du procès-verbal", "photo-awaited": "signée, pas encore arrivée", "photo-skipped": "aucune (permis)",
+    "photo-none": "aucune (unité ancienne)",
     lang: "English" }
 };
 /** The language the button turns to next: English, Arabic, French, and round again. */
 const NEXT = { en: "ar", ar: "fr", fr: "en" };
 let lang = localStorage.getItem("rts-lang") || "en";
 let data = { units: [], alerts: [], tally: null };
-let sortKey = "device", sortUp = true, selected = null, history = [];
+let sortKey = "device", sortUp = true, selected = null, history = [], stationResults = [];
 const $ = (id) => document.getElementById(id);
 const t = (key) => (WORDS[lang] && WORDS[lang][key]) || key;
 // every value from the hub is shown as text: markup never runs, and bidi controls are shown, not obeyed
@@ -138,7 +146,7 @@ function render() {
     cell(tr, r.battery === null ? "?" : Math.round(r.battery) + "%"); cell(tr, r.pending === null ? "?" : r.pending);
     cell(tr, r.lastSeen ? new Date(r.lastSeen).toLocaleString(lang === "ar" ? "ar-u-nu-latn" : lang === "fr" ? "fr-FR" : "en-GB") : "", null,
       true);
-    tr.onclick = () => { selected = r.device; loadHistory(); render(); };
+    tr.onclick = () => { selected = r.device; stationResults = []; loadHistory(); loadStation(); render(); };
   });
   renderUnit();
 }
@@ -160,6 +168,33 @@ function renderUnit() {
   history.filter((a) => a.subject === u.device).forEach((a) => {
     const tr = alerts.insertRow(); cell(tr, a.rule); cell(tr, a.detail); cell(tr, a.opened); cell(tr, a.closed || "");
   });
+  renderStation();
+}
+function renderStation() {
+  const body = $("station-results").tBodies[0];
+  body.replaceChildren();
+  stationResults.forEach((r) => {
+    const tr = body.insertRow();
+    cell(tr, r.race);
+    cell(tr, r.registered + " / " + r.received + " / " + r.inBox + " / " + r.invalid);
+    cell(tr, r.votes.join(", "));
+    const td = cell(tr, r.photoState === "arrived" ? "" : t("photo-" + r.photoState));
+    if (r.photoState === "arrived") {
+      // the hub serves a photo only by the hash the unit signed
+      const a = document.createElement("a");
+      a.href = "/photo/" + encodeURIComponent(r.photo) + ".jpg";
+      a.target = "_blank";
+      const img = document.createElement("img");
+      img.src = a.href; img.alt = t("photo"); img.className = "form-photo";
+      a.appendChild(img); td.appendChild(a);
+    }
+  });
+}
+async function loadStation() {
+  const u = data.units.find((x) => x.device === selected);
+  if (!u) return;
+  const r = await fetch("/api/station?id=" + encodeURIComponent(u.station));
+  if (r.ok) { stationResults = await r.json(); renderStation(); }
 }
 async function loadHistory() {
   const r = await fetch("/api/alerts");
@@ -171,7 +206,8 @@ document.querySelectorAll("th[data-sort]").forEach((th) => th.onclick = () => {
 $("lang").onclick = () => { lang = NEXT[lang] || "en"; localStorage.setItem("rts-lang", lang); applyLanguage(); };
 function listen() {
   const events = new EventSource("/api/events");
-  events.addEventListener("snapshot", (e) => { data = JSON.parse(e.data); $("status").textContent = t("live"); render(); });
+  events.addEventListener("snapshot", (e) => { data = JSON.parse(e.data); $("status").textContent = t("live"); render();
+    if (selected) loadStation(); });
   events.onerror = async () => {
     $("status").textContent = t("reconnecting");
     // the hub restarted or the session ended: sign in again if asked, else the stream reconnects by itself

@@ -100,8 +100,8 @@ class PostgresStoreTest extends StoreContract {
     }
 
     static final List<String> TABLES = List.of("alerts", "chain", "forward_queue", "heads", "inbound",
-            "ops_sessions", "receipt_heads", "receipt_leaves", "receipt_log", "rejected_bodies", "results", "stations",
-            "unchained", "units");
+            "ops_sessions", "photo_parts", "photos", "receipt_heads", "receipt_leaves", "receipt_log",
+            "rejected_bodies", "results", "stations", "unchained", "units");
 
     static List<String> tables(TestDatabase database, String url) throws Exception {
         String schema = url.substring(url.indexOf("currentSchema=") + "currentSchema=".length());

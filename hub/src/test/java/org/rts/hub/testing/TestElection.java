@@ -87,6 +87,13 @@ public final class TestElection {
                 Tolerances.DEFAULT, null));
     }
 
+    /** The single-list election whose results carry the photo of their signed form ({@code photos}). */
+    public static TestElection withPhotos(Path dir, String brokerUrl, Clock clock, Election.Photos photos) {
+        Election e = singleList(randomId(), Mode.LIVE, null);
+        return new TestElection(dir, brokerUrl, clock, new Election(e.id(), e.name(), e.mode(), e.races(),
+                e.constituencies(), e.stations(), e.tolerances(), e.polling(), photos));
+    }
+
     /** The single-list election with its polls closing at {@code closes} (time zone UTC). */
     public static TestElection closingAt(Path dir, String brokerUrl, Instant closes) {
         return new TestElection(dir, brokerUrl, CLOCK, singleList(randomId(), Mode.LIVE,

@@ -19,6 +19,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -80,6 +81,17 @@ class OpsServerTest {
             public String checkPage(String constituency) {
                 return constituency == null || constituency.equals("karkh")
                         ? "<!DOCTYPE html><title>Check a result slip " + constituency + "</title>" : null;
+            }
+
+            @Override
+            public Object station(String station) {
+                return station.equals("S-1") ? List.of(Map.of("race", "parliament", "photo", PHOTO_SHA,
+                        "photoState", "arrived")) : List.of();
+            }
+
+            @Override
+            public byte[] photo(String sha256) {
+                return sha256.equals(PHOTO_SHA) ? new byte[] {(byte) 0xFF, (byte) 0xD8, 1, 2} : null;
             }
 
             @Override
@@ -193,6 +205,25 @@ class OpsServerTest {
         assertTrue(csv.body().contains("dev-1,yes"));
         assertEquals(303, post("/logout", cookie, "csrf=" + hidden(get("/", cookie).body(), "csrf")).statusCode());
         assertEquals(401, get("/api/units", cookie).statusCode());
+    }
+
+    private static final String PHOTO_SHA = "A".repeat(43);
+
+    @Test
+    void a_stations_results_and_the_photos_of_its_forms_are_served_to_a_session_only() throws Exception {
+        assertEquals(401, get("/api/station?id=S-1", null).statusCode());
+        assertEquals(303, get("/photo/" + PHOTO_SHA + ".jpg", null).statusCode(), "sign in first");
+        String cookie = session();
+        HttpResponse<String> station = get("/api/station?id=S-1", cookie);
+        assertTrue(station.body().contains("\"photo\":\"" + PHOTO_SHA + "\""), station.body());
+        assertEquals("[]", get("/api/station?id=S-9", cookie).body());
+        HttpResponse<byte[]> photo = http.send(HttpRequest.newBuilder(uri("/photo/" + PHOTO_SHA + ".jpg"))
+                .header("Cookie", cookie).build(), HttpResponse.BodyHandlers.ofByteArray());
+        assertEquals(200, photo.statusCode());
+        assertEquals("image/jpeg", photo.headers().firstValue("Content-Type").orElseThrow());
+        assertEquals(4, photo.body().length);
+        assertEquals(404, get("/photo/" + "B".repeat(43) + ".jpg", cookie).statusCode(), "no such photo");
+        assertEquals(404, get("/photo/..%2Fhub.db.jpg", cookie).statusCode(), "nothing but a hash");
     }
 
     @Test

@@ -76,4 +76,13 @@ public record ExportFiles(Path dir) {
     public Path checkPage(String constituency) {
         return dir.resolve("check").resolve(constituency + ".html");
     }
+
+    /** The photos of the signed forms: each named by the SHA-256 the unit signed into its result. */
+    public Path photos() {
+        return dir.resolve("photos");
+    }
+
+    public Path photo(String sha256) {
+        return photos().resolve(sha256 + ".jpg");
+    }
 }

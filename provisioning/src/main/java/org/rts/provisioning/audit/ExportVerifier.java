@@ -50,6 +50,7 @@ public final class ExportVerifier {
 
     private final List<String> checked = new ArrayList<>();
     private final List<String> problems = new ArrayList<>();
+    private final PhotoCheck photos = new PhotoCheck();
     private int moreProblems;
 
     /** What was checked and what is wrong; the export holds when {@link #ok()}. */
@@ -125,6 +126,7 @@ public final class ExportVerifier {
         Map<String, Coverage.Head> heads = new TreeMap<>();
         Recount recount = new Recount(election);
         records(f, manifest, certificates, receipts, logs, heads, recount);
+        photos.check(f, checked::add, this::problem);
         Map<String, Long> dropped = new TreeMap<>();
         manifest.units().forEach(u -> dropped.merge(u.device(), u.dropped(), Long::sum));
         checked.add(logs.accountFor(dropped));
@@ -238,6 +240,7 @@ public final class ExportVerifier {
                     continue;
                 }
                 deviceSignatures++;
+                photos.add(report);
                 chainedReceipts.add(r.device(), report.seq(), r.hash(), r.receipt());
                 heads.put(r.device(), new Coverage.Head(report.seq(), r.hash()));
                 decision(at, report, receipt, recount);

@@ -16,8 +16,8 @@ import org.rts.provisioning.election.ElectionSetup;
 /**
  * Writes a Mosquitto configuration for the election into {@code <election>/broker/}: a mutual-TLS listener that
  * admits only certificates of the election CA not on its CRL, takes the certificate's CN as the user name, and an
- * ACL that lets each device write only its own reports and read only its own receipts, and the hub read every
- * report and write receipts.
+ * ACL that lets each device write only its own reports and photos and read only its own receipts and photo answers,
+ * and the hub read every report and photo and write the answers.
  */
 public final class BrokerSetup {
     private final ElectionAuthority authority;
@@ -146,17 +146,21 @@ public final class BrokerSetup {
         }
         lines.add("topic read " + p + "+/" + Topics.TELEMETRY);
         lines.add("topic read " + p + "+/" + Topics.PRESENCE);
+        lines.add("topic read " + p + "+/" + Topics.PHOTO);
         lines.add("topic write " + p + "+/" + Topics.RECEIPT);
+        lines.add("topic write " + p + "+/" + Topics.PHOTO_ANSWER);
         lines.add("topic readwrite " + Topics.hubs(election) + "#");
         lines.add("");
-        lines.add("# Every device (certificate CN = its id) writes only its own reports, telemetry and presence (its will"
-                + " too) and reads only its receipts.");
+        lines.add("# Every device (certificate CN = its id) writes only its own reports, telemetry, presence (its will"
+                + " too) and form photos, and reads only its receipts and the answers to its photos.");
         for (String kind : Topics.REPORT_KINDS) {
             lines.add("pattern write " + p + "%u/" + kind);
         }
         lines.add("pattern write " + p + "%u/" + Topics.TELEMETRY);
         lines.add("pattern write " + p + "%u/" + Topics.PRESENCE);
+        lines.add("pattern write " + p + "%u/" + Topics.PHOTO);
         lines.add("pattern read " + p + "%u/" + Topics.RECEIPT);
+        lines.add("pattern read " + p + "%u/" + Topics.PHOTO_ANSWER);
         lines.add("");
         return String.join("\n", lines);
     }
