@@ -31,7 +31,11 @@ import org.rts.hub.testing.TestElection.Device;
 import org.rts.hub.web.OpsRoom;
 import org.rts.hub.web.Users;
 import org.rts.protocol.Topics;
+import org.rts.protocol.codec.MessageCodec;
 import org.rts.protocol.message.Mode;
+import org.rts.protocol.message.Photo;
+import org.rts.protocol.message.PhotoPiece;
+import org.rts.protocol.message.Presence;
 
 /**
  * The operations room in real headless Chromium: after signing in, a unit going offline and a turnout figure
@@ -80,8 +84,29 @@ class OpsRoomIT {
                     election.files.hubCertificate())) {
                 assertTrue(raw.send(Topics.TURNOUT, dev2.chain(dev2.sign(dev2.turnout(123))), Duration.ofSeconds(30))
                         .accepted());
+                // its result, bound to the photo of its form, then the photo and the unit's presence
+                java.io.ByteArrayOutputStream form = new java.io.ByteArrayOutputStream();
+                javax.imageio.ImageIO.write(new java.awt.image.BufferedImage(160, 120,
+                        java.awt.image.BufferedImage.TYPE_INT_RGB), "jpg", form);
+                byte[] jpeg = form.toByteArray();
+                Photo photo = Photo.of(jpeg);
+                assertTrue(raw.send(Topics.RESULT, dev2.chain(dev2.sign(dev2.result("parliament", 480,
+                        List.of(200, 120, 70)).withPhoto(photo))), Duration.ofSeconds(30)).accepted());
+                raw.publish(Topics.report(election.id, "dev-2", Topics.PHOTO), PhotoPiece.of(photo.sha256(), jpeg, 0)
+                        .encode());
+                raw.publish(Topics.report(election.id, "dev-2", Topics.PRESENCE), dev2.signRaw(MessageCodec.encode(
+                        new Presence(1, election.id, Mode.LIVE, "dev-2", "S-2", 1, java.time.Instant.now(),
+                                Presence.State.ONLINE))));
             }
             wait.until(d -> d.findElement(By.id("regions")).getText().contains("123"));
+            // the unit's panel shows its station's result as signed, beside the photo of its form
+            wait.until(d -> d.findElements(By.cssSelector("#units tr[data-device='dev-2']")).size() == 1);
+            browser.findElement(By.cssSelector("#units tr[data-device='dev-2']")).click();
+            wait.until(d -> d.findElements(By.cssSelector("#station-results img.form-photo")).size() == 1
+                    && Boolean.TRUE.equals(((org.openqa.selenium.JavascriptExecutor) d).executeScript(
+                    "const i = document.querySelector('#station-results img.form-photo');"
+                            + " return i.complete && i.naturalWidth === 160;")));
+            assertTrue(browser.findElement(By.id("station-results")).getText().contains("200, 120, 70"));
 
             // the unit dies: its will makes it lost, shown without a reload
             agent.destroyForcibly();
