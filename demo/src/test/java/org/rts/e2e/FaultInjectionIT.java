@@ -40,7 +40,7 @@ import org.rts.protocol.message.Mode;
 @Timeout(value = 12, unit = TimeUnit.MINUTES)
 class FaultInjectionIT {
     private static final int UNITS = 3;
-    private static final Duration FAULTS_FOR = Duration.ofSeconds(Long.getLong("rts.faults.seconds", 90));
+    private static final Duration FAULTS_FOR = Duration.ofSeconds(Long.getLong("rts.faults.seconds", 45));
 
     enum Fault { KILL_UNIT, KILL_HUB, BROKER_RESTART_PERSISTENT, BROKER_RESTART_EPHEMERAL, CUT_AFTER_DECISION,
         HUB_DISK_FULL, UNIT_DISK_FULL }

@@ -35,7 +35,7 @@ class StoreFailoverIT {
     @Test
     @Timeout(900)
     void the_primary_killed_mid_burst_the_hubs_follow_the_standby_and_lose_nothing() throws Exception {
-        int units = 400;
+        int units = 200;
         int perUnit = 100;
         Fleet fleet = Fleet.create(dir.resolve("election"), units);
         List<Fleet.Message> burst = fleet.sign(perUnit);
