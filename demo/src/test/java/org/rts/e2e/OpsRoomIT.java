@@ -28,6 +28,7 @@ import org.rts.hub.Hub;
 import org.rts.hub.HubConfig;
 import org.rts.hub.testing.TestElection;
 import org.rts.hub.testing.TestElection.Device;
+import org.rts.hub.units.Alerts;
 import org.rts.hub.web.OpsRoom;
 import org.rts.hub.web.Users;
 import org.rts.protocol.Topics;
@@ -152,6 +153,80 @@ class OpsRoomIT {
             }
             hub.close();
         }
+    }
+
+    /**
+     * A unit lost: its alert opens, no one acknowledges it and it escalates; a viewer sees it and cannot act; an
+     * operator acknowledges it and adds a note, and the hub keeps who did what.
+     */
+    @Test
+    @Timeout(180)
+    void an_escalated_alert_is_acknowledged_by_an_operator_and_a_viewer_only_looks() throws Exception {
+        TestElection election = new TestElection(dir.resolve("election"), Mosquitto.SHARED_URL, Mode.LIVE,
+                Clock.systemUTC());
+        Path users = dir.resolve("ops-users");
+        Files.writeString(users, Users.line("amal", Users.Role.OPERATOR, "correct horse".toCharArray()) + "\n"
+                + Users.line("vera", Users.Role.VIEWER, "look but no touch".toCharArray()) + "\n");
+        Hub hub = Hub.start(HubConfig.of(election.files, Mosquitto.SHARED_URL, dir.resolve("hub.db"),
+                "it-hub-" + UUID.randomUUID()).withSessionExpiry(Duration.ofMinutes(3))
+                .withAlerts(Alerts.Settings.DEFAULT.with(java.util.Map.of("downFor", 1L, "escalateAfter", 2L)))
+                .withOps(new OpsRoom("127.0.0.1", Mosquitto.freePort(), users)), Clock.systemUTC());
+        WebDriver browser = null;
+        try {
+            Wait.until("the hub is subscribed", Duration.ofSeconds(30), hub::isConnected);
+            Device dev2 = election.device(2);
+            try (RawDevice raw = new RawDevice(election.id, Mosquitto.SHARED_URL, "dev-2",
+                    election.files.hubCertificate())) {
+                for (Presence.State state : List.of(Presence.State.ONLINE, Presence.State.LOST)) {
+                    raw.publish(Topics.report(election.id, "dev-2", Topics.PRESENCE), dev2.signRaw(
+                            MessageCodec.encode(new Presence(1, election.id, Mode.LIVE, "dev-2", "S-2", 1,
+                                    java.time.Instant.now(), state))));
+                }
+            }
+            browser = chrome();
+            WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(60));
+            signIn(browser, "http://127.0.0.1:" + hub.opsPort(), "vera", "look but no touch");
+            By escalated = By.cssSelector("#alerts tr.escalated[data-alert='UNIT_DOWN|dev-2']");
+            wait.until(d -> d.findElements(escalated).size() == 1);
+            assertTrue(browser.findElement(escalated).getText().contains("ESCALATED"));
+            assertEquals(List.of(), browser.findElements(By.cssSelector("#alerts button")), "a viewer has no buttons");
+
+            browser.findElement(By.cssSelector("header form button")).click(); // sign out
+            signIn(browser, "http://127.0.0.1:" + hub.opsPort(), "amal", "correct horse");
+            wait.until(d -> d.findElements(By.cssSelector("#alerts tr[data-alert='UNIT_DOWN|dev-2'] button.ack"))
+                    .size() == 1);
+            browser.findElement(By.cssSelector("#alerts tr[data-alert='UNIT_DOWN|dev-2'] button.ack")).click();
+            wait.until(d -> d.findElement(By.cssSelector("#alerts tr[data-alert='UNIT_DOWN|dev-2']")).getText()
+                    .contains("acknowledged by amal"));
+            browser.findElement(By.cssSelector("#alerts tr[data-alert='UNIT_DOWN|dev-2'] button.note")).click();
+            browser.switchTo().alert().sendKeys("unit taken to the district office");
+            browser.switchTo().alert().accept();
+            wait.until(d -> d.findElement(By.cssSelector("#alerts tr[data-alert='UNIT_DOWN|dev-2']")).getText()
+                    .contains("unit taken to the district office"));
+            assertEquals(List.of(), browser.findElements(escalated), "acknowledged: no longer shown escalated");
+            var handled = hub.openAlerts().stream().filter(a -> a.subject().equals("dev-2")).findFirst()
+                    .orElseThrow();
+            try (var store = org.rts.hub.store.UnitStore.open(dir.resolve("hub.db").toString())) {
+                assertEquals(List.of("ESCALATED by hub", "ACK by amal", "NOTE by amal"), store.actions().stream()
+                        .filter(a -> a.subject().equals(handled.subject())).map(a -> a.action() + " by " + a.user())
+                        .toList());
+            }
+            Path shot = Path.of("target", "ops-room-alerts.png");
+            Files.write(shot, ((TakesScreenshot) browser).getScreenshotAs(OutputType.BYTES));
+        } finally {
+            if (browser != null) {
+                browser.quit();
+            }
+            hub.close();
+        }
+    }
+
+    private static void signIn(WebDriver browser, String base, String user, String password) {
+        browser.get(base + "/login");
+        browser.findElement(By.name("user")).sendKeys(user);
+        browser.findElement(By.name("password")).sendKeys(password);
+        browser.findElement(By.tagName("button")).click();
+        new WebDriverWait(browser, Duration.ofSeconds(30)).until(d -> d.getCurrentUrl().endsWith("/"));
     }
 
     @Test

@@ -335,6 +335,8 @@ public final class Hub implements AutoCloseable {
             metrics.inbox(admission.waiting());
             metrics.units(UnitRegistry.countByState(units.units()));
             metrics.alerts(Alerts.countByRule(units.openAlerts()));
+            metrics.escalated(units.desk().handled(units.openAlerts()).stream()
+                    .filter(h -> h.escalatedAt() != null && h.acknowledgedAt() == null).count());
             metrics.crl(registry.current().crl().nextUpdate(), clock.instant());
             forwarders.status().forEach(f -> metrics.forwarding(f.upstream(), f.pending(), f.lagSeconds()));
             if (kafka != null) {

@@ -162,7 +162,8 @@ public final class HubMain implements Runnable {
 
         @Option(names = "--alert-seconds", paramLabel = "NAME=SECONDS", split = ",", description = "Change how long"
                 + " a condition must hold before its alert opens (batteryFor, downFor, clockFor, outboxFor,"
-                + " flappingWindow, resultWindow, clockOffset, silentAfter), e.g. downFor=600 for a drill.")
+                + " flappingWindow, resultWindow, clockOffset, silentAfter) and how long an open alert no one"
+                + " acknowledged waits before it escalates (escalateAfter), e.g. downFor=600 for a drill.")
         java.util.Map<String, Long> alertSeconds = new java.util.HashMap<>();
 
         @Option(names = "--health-file", description = "Health file, rewritten every 5 s (default: <store>.health.json).")

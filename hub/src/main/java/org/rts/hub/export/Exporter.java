@@ -103,6 +103,11 @@ public final class Exporter {
             Set<String> photos = new TreeSet<>();
             ExportSnapshot.Snapshot snapshot = writeMessages(files, ballot.id(), counts, answers, photos);
             store.photos(photos, (sha, jpeg) -> write(files.photo(sha), jpeg));
+            StringBuilder actions = new StringBuilder();
+            for (var a : store.alertActions()) {
+                actions.append(Json.mapper().writeValueAsString(a)).append('\n');
+            }
+            write(files.alertActions(), actions.toString().getBytes(StandardCharsets.UTF_8));
             writeCheckPages(files, ballot, ca, registry, answers);
             ExportManifest manifest = new ExportManifest(ExportFiles.FORMAT, ballot.id(), ballot.mode(),
                     clock.instant(), Certificates.thumbprint(Pem.readCertificate(election.hubCertificate())),

@@ -37,6 +37,8 @@ public final class HubMetrics {
             .help("Messages received and waiting to be decided").register(registry);
     private final Gauge alerts = Gauge.builder().name("rts_hub_alerts_open").help("Open alerts by rule")
             .labelNames("rule").register(registry);
+    private final Gauge escalated = Gauge.builder().name("rts_hub_alerts_escalated")
+            .help("Open alerts no one acknowledged within the escalation time").register(registry);
     private final Gauge crlDaysLeft = Gauge.builder().name("rts_hub_crl_days_left")
             .help("Days until the CRL in force lapses (negative once lapsed: the broker refuses every client)")
             .register(registry);
@@ -80,6 +82,11 @@ public final class HubMetrics {
     /** Open alerts by rule, every rule named (zero included). */
     public void alerts(Map<String, Integer> byRule) {
         byRule.forEach((rule, n) -> alerts.labelValues(rule).set(n));
+    }
+
+    /** Open alerts escalated and still not acknowledged. */
+    public void escalated(long open) {
+        escalated.set(open);
     }
 
     /** The CRL's next update as days from {@code now}; a CRL without one leaves the figure out. */

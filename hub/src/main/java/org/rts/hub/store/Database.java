@@ -99,6 +99,9 @@ final class Database implements AutoCloseable {
                   log TEXT NOT NULL, size BIGINT NOT NULL, head TEXT NOT NULL, PRIMARY KEY (log, size));
                 CREATE TABLE IF NOT EXISTS ops_sessions (
                   token_hash TEXT PRIMARY KEY, user_name TEXT NOT NULL, until BIGINT NOT NULL);
+                CREATE TABLE IF NOT EXISTS alert_actions (
+                  rule TEXT NOT NULL, subject TEXT NOT NULL, opened TEXT NOT NULL, at BIGINT NOT NULL,
+                  user_name TEXT NOT NULL, action TEXT NOT NULL, detail TEXT NOT NULL);
                 CREATE TABLE IF NOT EXISTS photos (
                   sha TEXT PRIMARY KEY, device TEXT NOT NULL, station TEXT NOT NULL, size INTEGER NOT NULL,
                   data %s NOT NULL, received_at TEXT NOT NULL);

@@ -176,6 +176,14 @@ public final class ExportSnapshot implements AutoCloseable {
         }
     }
 
+    /** What the operations room did about its alerts, who and when, oldest first (for the export). */
+    public List<UnitStore.ActionRow> alertActions() {
+        return db.queryAll("SELECT rule, subject, opened, at, user_name, action, detail FROM alert_actions ORDER BY"
+                + " at, rule, subject", rs -> new UnitStore.ActionRow(rs.getString(1), rs.getString(2),
+                java.time.Instant.parse(rs.getString(3)), java.time.Instant.ofEpochMilli(rs.getLong(4)),
+                rs.getString(5), rs.getString(6), rs.getString(7)));
+    }
+
     @Override
     public synchronized void close() {
         db.close();

@@ -24,8 +24,13 @@ public final class SessionStore implements AutoCloseable {
 
     /** True when a session with this token hash exists and has not run out at {@code now}. */
     public synchronized boolean valid(String tokenHash, Instant now) {
-        return db.queryOne("SELECT until FROM ops_sessions WHERE token_hash = ?", rs -> rs.getLong(1), tokenHash)
-                .map(until -> until >= now.toEpochMilli()).orElse(false);
+        return user(tokenHash, now).isPresent();
+    }
+
+    /** The user of the session with this token hash, when it exists and has not run out at {@code now}. */
+    public synchronized java.util.Optional<String> user(String tokenHash, Instant now) {
+        return db.queryOne("SELECT user_name, until FROM ops_sessions WHERE token_hash = ?", rs -> rs.getLong(2)
+                >= now.toEpochMilli() ? rs.getString(1) : null, tokenHash);
     }
 
     public synchronized void close(String tokenHash) {

@@ -107,6 +107,28 @@ public final class UnitStore implements AutoCloseable {
         return s == null ? null : Instant.parse(s);
     }
 
+    /**
+     * Something done about an alert (named by its rule, subject and opening), by whom and when: {@code action} is
+     * {@code ACK}, {@code ASSIGN} (detail: to whom), {@code NOTE} (detail: the text) or {@code ESCALATED} (by the hub).
+     */
+    public record ActionRow(String rule, String subject, Instant opened, Instant at, String user, String action,
+                            String detail) {
+    }
+
+    public synchronized void saveAction(ActionRow a) {
+        db.update("keep an action on an alert", "INSERT INTO alert_actions (rule, subject, opened, at, user_name,"
+                + " action, detail) VALUES (?,?,?,?,?,?,?)", a.rule(), a.subject(), a.opened().toString(),
+                a.at().toEpochMilli(), a.user(), a.action(), a.detail());
+    }
+
+    /** Every action on the alerts, oldest first. */
+    public synchronized List<ActionRow> actions() {
+        return db.queryAll("SELECT rule, subject, opened, at, user_name, action, detail FROM alert_actions ORDER BY"
+                + " at, rule, subject", rs -> new ActionRow(rs.getString(1), rs.getString(2),
+                Instant.parse(rs.getString(3)), Instant.ofEpochMilli(rs.getLong(4)), rs.getString(5), rs.getString(6),
+                rs.getString(7)));
+    }
+
     @Override
     public synchronized void close() {
         db.close();

@@ -107,17 +107,18 @@ public final class Alerts {
      * @param flappingWindow   (default 10 min)
      * @param resultWindow     after the close, the legal window for a station's result (default 6 h, as Iraq's)
      * @param silentAfter      an online unit heard from no longer than this is silent (default 3 min)
+     * @param escalateAfter    an open alert no one acknowledged for this long escalates (default 15 min)
      */
     public record Settings(double batteryPercent, Duration batteryFor, Duration downFor, Duration clockOffset,
                            Duration clockFor, Duration outboxFor, int flappingConnects, Duration flappingWindow,
-                           Duration resultWindow, Duration silentAfter) {
+                           Duration resultWindow, Duration silentAfter, Duration escalateAfter) {
         public static final Settings DEFAULT = new Settings(20, Duration.ofMinutes(2), Duration.ofMinutes(5),
                 Duration.ofMinutes(2), Duration.ofMinutes(10), Duration.ofMinutes(15), 5, Duration.ofMinutes(10),
-                Duration.ofHours(6), Duration.ofMinutes(3));
+                Duration.ofHours(6), Duration.ofMinutes(3), Duration.ofMinutes(15));
 
         public Settings {
             for (Duration d : new Duration[] {batteryFor, downFor, clockOffset, clockFor, outboxFor, flappingWindow,
-                resultWindow, silentAfter}) {
+                resultWindow, silentAfter, escalateAfter}) {
                 if (d == null || d.isNegative()) {
                     throw new IllegalArgumentException("alert durations must be given and not negative, found: " + d);
                 }
@@ -131,7 +132,7 @@ public final class Alerts {
             return new Settings(batteryPercent, d.apply("batteryFor", batteryFor), d.apply("downFor", downFor),
                     d.apply("clockOffset", clockOffset), d.apply("clockFor", clockFor), d.apply("outboxFor", outboxFor),
                     flappingConnects, d.apply("flappingWindow", flappingWindow), d.apply("resultWindow", resultWindow),
-                    d.apply("silentAfter", silentAfter));
+                    d.apply("silentAfter", silentAfter), d.apply("escalateAfter", escalateAfter));
         }
     }
 

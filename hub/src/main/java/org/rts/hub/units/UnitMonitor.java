@@ -43,6 +43,7 @@ public final class UnitMonitor implements AutoCloseable {
     private final Election election;
     private final UnitRegistry units;
     private final Alerts alerts;
+    private final AlertDesk desk;
     private final UnitStore store;
     private final ResultStore results;
     private final Supplier<DeviceRegistry> registry;
@@ -68,6 +69,7 @@ public final class UnitMonitor implements AutoCloseable {
         this.units = new UnitRegistry(election.id(), registry, settings.silentAfter());
         this.alerts = new Alerts(election, settings);
         alerts.restore(store.alerts(true).stream().map(UnitMonitor::alert).toList());
+        this.desk = new AlertDesk(store, settings.escalateAfter());
         store.units().forEach(row -> units.restore(status(row)));
     }
 
@@ -79,6 +81,11 @@ public final class UnitMonitor implements AutoCloseable {
     public boolean offer(Delivery d) {
         String device = Topics.parse(d.topic()).map(Topics.Address::deviceId).orElse("");
         return limiter.tryAcquire(device) && inbox.offer(d);
+    }
+
+    /** What the room does about the alerts: acknowledged, assigned, noted, escalated. */
+    public AlertDesk desk() {
+        return desk;
     }
 
     /** Every unit that has spoken: online, offline, lost or silent, with its latest telemetry. */
@@ -138,6 +145,10 @@ public final class UnitMonitor implements AutoCloseable {
             List<Alerts.Alert> changed = alerts.evaluate(now, units.statuses(now), units, this::stationsReported,
                     registry.get().crl().nextUpdate(), raised.get());
             store.saveAlerts(changed.stream().map(UnitMonitor::row).toList());
+            for (Alerts.Alert a : desk.escalate(alerts.open(), now)) {
+                LOG.warn("ALERT ESCALATED {} {} (station {}): open {} min, not acknowledged", a.rule(), a.subject(),
+                        a.station(), a.age(now).toMinutes());
+            }
             for (Alerts.Alert a : changed) {
                 if (a.open()) {
                     LOG.warn("ALERT {} {} (station {}): {}", a.rule(), a.subject(), a.station(), a.detail());

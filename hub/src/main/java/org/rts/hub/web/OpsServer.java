@@ -26,7 +26,7 @@ import java.util.function.Supplier;
 import javax.net.ssl.SSLContext;
 import org.rts.hub.HubException;
 import org.rts.hub.tally.LiveTally;
-import org.rts.hub.units.Alerts;
+import org.rts.hub.units.AlertDesk;
 import org.rts.hub.units.UnitRegistry;
 import org.rts.protocol.codec.Json;
 import org.slf4j.Logger;
@@ -51,9 +51,9 @@ public final class OpsServer implements AutoCloseable {
     public interface Views {
         List<UnitRegistry.UnitStatus> units();
 
-        List<Alerts.Alert> openAlerts();
+        List<AlertDesk.Handled> openAlerts();
 
-        List<Alerts.Alert> alertHistory();
+        List<AlertDesk.Handled> alertHistory();
 
         LiveTally.Picture tally();
 
@@ -77,6 +77,16 @@ public final class OpsServer implements AutoCloseable {
             return List.of();
         }
 
+        /**
+         * Records {@code user}'s {@code action} (ack, assign, note) on the alert of {@code rule}, {@code subject}
+         * and {@code opened}; returns the alert with what was done about it, or null when there is no such alert.
+         * Throws {@link HubException} saying what is wrong with the action.
+         */
+        default AlertDesk.Handled act(String rule, String subject, String opened, String user, String action,
+                                      String detail) {
+            return null;
+        }
+
         /** A kept photo of a form, by the SHA-256 its result names (null: none). */
         default byte[] photo(String sha256) {
             return null;
@@ -95,8 +105,8 @@ public final class OpsServer implements AutoCloseable {
     private final String secure;
     private final SecureRandom random = new SecureRandom();
     private volatile boolean running = true;
-    private byte[] lastEvent;
-    private long lastEventAt;
+    private final LiveEvents live;
+    private final Users users;
 
     private OpsServer(HttpServer server, Users users, String metricsToken, Views views, Supplier<byte[]> metrics,
                       Sessions sessions, Clock clock) {
@@ -105,6 +115,8 @@ public final class OpsServer implements AutoCloseable {
         this.secure = server instanceof HttpsServer ? " Secure;" : "";
         this.sessions = sessions;
         this.signIn = new SignIn(users, clock, SignIn.THREADS, SignIn.QUEUE);
+        this.users = users;
+        this.live = new LiveEvents(views, EVENT_EVERY);
         this.views = views;
         this.metrics = metrics;
         this.clock = clock;
@@ -206,11 +218,13 @@ public final class OpsServer implements AutoCloseable {
             }
             return;
         }
-        if (path.equals("/logout") != post) {
+        if ((path.equals("/logout") || path.equals("/api/alerts/act")) != post) {
             x.getResponseHeaders().set("Allow", post ? "GET" : "POST");
-            send(x, 405, "text/plain", post ? "only /logout takes a POST" : "sign out with a POST from the page");
+            send(x, 405, "text/plain", post ? "only /logout and /api/alerts/act take a POST"
+                    : "sign out, or act on an alert, with a POST from the page");
             return;
         }
+        String user = sessions.user(hash(id), clock.instant()).orElse("");
         switch (path) {
             case "/" -> send(x, 200, "text/html; charset=utf-8", page(csrf(id)));
             case "/ops.js" -> send(x, 200, "text/javascript; charset=utf-8", resource("ops.js"));
@@ -221,8 +235,10 @@ public final class OpsServer implements AutoCloseable {
                 x.getResponseHeaders().set("Content-Disposition", "attachment; filename=readiness.csv");
                 send(x, 200, "text/csv; charset=utf-8", views.readinessCsv());
             }
-            case "/api/events" -> events(x, id);
+            case "/api/events" -> live.stream(x, () -> running && sessions.valid(hash(id), clock.instant()));
             case "/api/station" -> json(x, views.station(Requests.param(x, "id")));
+            case "/api/me" -> json(x, Map.of("user", user, "role", String.valueOf(users.role(user))));
+            case "/api/alerts/act" -> act(x, id, user);
             case "/logout" -> logout(x, id);
             default -> {
                 byte[] photo = path.matches("/photo/[A-Za-z0-9_-]{43}\\.jpg") ? views.photo(path.substring(7, 50))
@@ -283,6 +299,36 @@ public final class OpsServer implements AutoCloseable {
         }
     }
 
+    /** An action on an alert, from the page of an operator or administrator: a viewer changes nothing. */
+    private void act(HttpExchange x, String id, String user) throws IOException {
+        Map<String, String> form = Requests.form(x.getRequestBody());
+        if (!Requests.same(csrf(id), form.get("csrf"))) {
+            send(x, 403, "text/plain", "act on an alert from the page");
+            return;
+        }
+        Users.Role role = users.role(user);
+        if (role == null || role == Users.Role.VIEWER) {
+            send(x, 403, "text/plain; charset=utf-8", "'" + Requests.printable(user) + "' may only look (role "
+                    + role + "): an operator or an administrator acts on alerts");
+            return;
+        }
+        AlertDesk.Handled done;
+        try {
+            done = views.act(form.get("rule"), form.get("subject"), form.get("opened"), user, form.get("action"),
+                    form.get("detail"));
+        } catch (HubException e) {
+            send(x, 400, "text/plain; charset=utf-8", e.getMessage());
+            return;
+        }
+        if (done == null) {
+            send(x, 404, "text/plain", "no such alert");
+            return;
+        }
+        LOG.info("operations room: {} {} alert {} {}", Requests.printable(user), form.get("action"), form.get("rule"),
+                Requests.printable(form.get("subject")));
+        json(x, done);
+    }
+
     private void logout(HttpExchange x, String id) throws IOException {
         if (!Requests.same(csrf(id), Requests.form(x.getRequestBody()).get("csrf"))) {
             send(x, 403, "text/plain", "sign out from the page");
@@ -329,16 +375,7 @@ public final class OpsServer implements AutoCloseable {
         String token = held != null && held.matches("[A-Za-z0-9_-]{43}") ? held : token();
         x.getResponseHeaders().add("Set-Cookie", LOGIN_COOKIE + "=" + token + "; Path=/login; HttpOnly;"
                 + " SameSite=Strict;" + secure + " Max-Age=3600");
-        send(x, status, "text/html; charset=utf-8", loginPage(token, message));
-    }
-
-    private static String loginPage(String token, String message) {
-        return "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>RTS operations room</title>"
-                + "</head><body><h1>RTS operations room</h1><form method=\"post\" action=\"/login\">"
-                + "<input type=\"hidden\" name=\"csrf\" value=\"" + token + "\">"
-                + "<label>User <input name=\"user\" autocomplete=\"username\"></label> "
-                + "<label>Password <input name=\"password\" type=\"password\" autocomplete=\"current-password\">"
-                + "</label> <button>Sign in</button></form><p id=\"message\">" + message + "</p></body></html>";
+        send(x, status, "text/html; charset=utf-8", SignIn.page(token, message));
     }
 
     /** The session's token when the request carries a valid one, else null. */
@@ -349,45 +386,6 @@ public final class OpsServer implements AutoCloseable {
 
     private static String hash(String token) {
         return org.rts.protocol.jws.Jws.hash(token.getBytes(StandardCharsets.US_ASCII));
-    }
-
-    /**
-     * Server-sent events: a snapshot of units, open alerts and tally now, then every few seconds while the session
-     * holds; the stream ends once it has ended (signed out or expired).
-     */
-    private void events(HttpExchange x, String id) throws IOException {
-        x.getResponseHeaders().set("Content-Type", "text/event-stream; charset=utf-8");
-        x.sendResponseHeaders(200, 0);
-        OutputStream out = x.getResponseBody();
-        while (running && sessions.valid(hash(id), clock.instant())) {
-            out.write(snapshot());
-            out.flush();
-            try {
-                Thread.sleep(EVENT_EVERY.toMillis());
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            }
-        }
-    }
-
-    /**
-     * The event every stream sends now: made once per interval however many pages are open, so that the store is
-     * read once, not once per operator.
-     */
-    private synchronized byte[] snapshot() throws IOException {
-        long now = System.nanoTime();
-        if (lastEvent == null || now - lastEventAt >= EVENT_EVERY.toNanos() / 2) {
-            Map<String, Object> snapshot = new HashMap<>();
-            snapshot.put("units", views.units());
-            snapshot.put("alerts", views.openAlerts());
-            snapshot.put("tally", views.tally());
-            snapshot.put("hub", views.hub());
-            lastEvent = ("event: snapshot\ndata: " + Json.mapper().writeValueAsString(snapshot) + "\n\n")
-                    .getBytes(StandardCharsets.UTF_8);
-            lastEventAt = now;
-        }
-        return lastEvent;
     }
 
     @Override

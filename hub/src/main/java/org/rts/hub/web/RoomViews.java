@@ -6,6 +6,7 @@ import org.rts.hub.check.ObserverPage;
 import org.rts.hub.store.PhotoStore;
 import org.rts.hub.store.ResultStore;
 import org.rts.hub.tally.LiveTally;
+import org.rts.hub.units.AlertDesk;
 import org.rts.hub.units.Alerts;
 import org.rts.hub.units.Readiness;
 import org.rts.hub.units.UnitMonitor;
@@ -55,13 +56,29 @@ public final class RoomViews implements OpsServer.Views {
     }
 
     @Override
-    public List<Alerts.Alert> openAlerts() {
-        return units.openAlerts();
+    public List<AlertDesk.Handled> openAlerts() {
+        return units.desk().handled(units.openAlerts());
     }
 
     @Override
-    public List<Alerts.Alert> alertHistory() {
-        return units.alertHistory(HISTORY);
+    public List<AlertDesk.Handled> alertHistory() {
+        return units.desk().handled(units.alertHistory(HISTORY));
+    }
+
+    @Override
+    public AlertDesk.Handled act(String rule, String subject, String opened, String user, String action,
+                                 String detail) {
+        AlertDesk.Action what;
+        try {
+            what = AlertDesk.Action.valueOf(String.valueOf(action).toUpperCase(java.util.Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new org.rts.hub.HubException("unknown action '" + action + "': ack, assign or note");
+        }
+        List<Alerts.Alert> all = new java.util.ArrayList<>(units.openAlerts());
+        all.addAll(units.alertHistory(Integer.MAX_VALUE));
+        return all.stream().filter(a -> a.rule().name().equals(rule) && a.subject().equals(subject)
+                && a.opened().toString().equals(opened)).findFirst()
+                .map(a -> units.desk().act(a, user, what, detail, clock.instant())).orElse(null);
     }
 
     @Override

@@ -2,6 +2,7 @@ package org.rts.hub.web;
 
 import java.time.Instant;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import org.rts.hub.store.SessionStore;
 
@@ -12,23 +13,30 @@ import org.rts.hub.store.SessionStore;
 public interface Sessions {
     void open(String tokenHash, String user, Instant until);
 
-    boolean valid(String tokenHash, Instant now);
+    /** The session's user, when the session exists and has not run out at {@code now}. */
+    Optional<String> user(String tokenHash, Instant now);
+
+    default boolean valid(String tokenHash, Instant now) {
+        return user(tokenHash, now).isPresent();
+    }
 
     void close(String tokenHash);
 
     /** Sessions kept in memory only (they end with the process). */
     static Sessions inMemory() {
-        Map<String, Instant> map = new ConcurrentHashMap<>();
+        record Held(String user, Instant until) {
+        }
+        Map<String, Held> map = new ConcurrentHashMap<>();
         return new Sessions() {
             @Override
             public void open(String tokenHash, String user, Instant until) {
-                map.put(tokenHash, until);
+                map.put(tokenHash, new Held(user, until));
             }
 
             @Override
-            public boolean valid(String tokenHash, Instant now) {
-                Instant until = map.get(tokenHash);
-                return until != null && !now.isAfter(until);
+            public Optional<String> user(String tokenHash, Instant now) {
+                Held held = map.get(tokenHash);
+                return held == null || now.isAfter(held.until()) ? Optional.empty() : Optional.of(held.user());
             }
 
             @Override
@@ -47,8 +55,8 @@ public interface Sessions {
             }
 
             @Override
-            public boolean valid(String tokenHash, Instant now) {
-                return store.valid(tokenHash, now);
+            public Optional<String> user(String tokenHash, Instant now) {
+                return store.user(tokenHash, now);
             }
 
             @Override

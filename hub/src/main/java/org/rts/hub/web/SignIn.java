@@ -117,4 +117,14 @@ final class SignIn implements AutoCloseable {
     public void close() {
         pool.shutdownNow();
     }
+
+    /** The sign-in page, its form carrying {@code token}, with {@code message} (the hub's own text) under it. */
+    static String page(String token, String message) {
+        return "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>RTS operations room</title>"
+                + "</head><body><h1>RTS operations room</h1><form method=\"post\" action=\"/login\">"
+                + "<input type=\"hidden\" name=\"csrf\" value=\"" + token + "\">"
+                + "<label>User <input name=\"user\" autocomplete=\"username\"></label> "
+                + "<label>Password <input name=\"password\" type=\"password\" autocomplete=\"current-password\">"
+                + "</label> <button>Sign in</button></form><p id=\"message\">" + message + "</p></body></html>";
+    }
 }

@@ -15,6 +15,9 @@ const WORDS = {
     "station-results": "Its station's results, with the photo of each signed form", figures: "Figures",
     photo: "Photo of the form", "photo-awaited": "signed, not arrived yet", "photo-skipped": "none (allowed)",
     "photo-none": "none (older unit)",
+    handling: "Handling", ack: "Acknowledge", assign: "Assign", note: "Note", "acked-by": "acknowledged by",
+    "assigned-to": "assigned to", escalated: "ESCALATED", notes: "notes", "assign-to": "Assign the alert to whom?",
+    "note-text": "Note on the alert:", done: "done", "viewer-only": "viewer: looking only",
     lang: "عربي" },
   ar: { title: "غرفة العمليات", readiness: "تقرير الجاهزية (CSV)", logout: "خروج", alerts: "التنبيهات المفتوحة",
     rule: "التنبيه", unit: "الجهاز", station: "المحطة", detail: "التفاصيل", "open-for": "مفتوح منذ",
@@ -30,6 +33,9 @@ const WORDS = {
     partitions: "أقسام كافكا", lag: "متأخر", store: "قاعدة البيانات",
     "station-results": "نتائج محطته مع صورة كل محضر موقّع", figures: "الأرقام", photo: "صورة المحضر",
     "photo-awaited": "موقّعة، لم تصل بعد", "photo-skipped": "بلا صورة (مسموح)", "photo-none": "بلا صورة (جهاز أقدم)",
+    handling: "المعالجة", ack: "إقرار", assign: "إسناد", note: "ملاحظة", "acked-by": "أقرّه",
+    "assigned-to": "مسند إلى", escalated: "مُصعَّد", notes: "ملاحظات", "assign-to": "إسناد التنبيه إلى من؟",
+    "note-text": "ملاحظة على التنبيه:", done: "تم", "viewer-only": "مشاهد: اطلاع فقط",
     lang: "Français" },
   fr: { title: "Salle des opérations", readiness: "Rapport de préparation (CSV)", logout: "Déconnexion",
     alerts: "Alertes ouvertes", rule: "Alerte", unit: "Unité", station: "Bureau", detail: "Détail",
@@ -47,13 +53,16 @@ const WORDS = {
     "station-results": "Résultats de son bureau, avec la photo de chaque procès-verbal signé", figures: "Chiffres",
     photo: "Photo du procès-verbal", "photo-awaited": "signée, pas encore arrivée", "photo-skipped": "aucune (permis)",
     "photo-none": "aucune (unité ancienne)",
+    handling: "Traitement", ack: "Acquitter", assign: "Attribuer", note: "Note", "acked-by": "acquittée par",
+    "assigned-to": "attribuée à", escalated: "ESCALADÉE", notes: "notes", "assign-to": "Attribuer l'alerte à qui ?",
+    "note-text": "Note sur l'alerte :", done: "fait", "viewer-only": "observateur : consultation seule",
     lang: "English" }
 };
 /** The language the button turns to next: English, Arabic, French, and round again. */
 const NEXT = { en: "ar", ar: "fr", fr: "en" };
 let lang = localStorage.getItem("rts-lang") || "en";
 let data = { units: [], alerts: [], tally: null };
-let sortKey = "device", sortUp = true, selected = null, history = [], stationResults = [];
+let sortKey = "device", sortUp = true, selected = null, history = [], stationResults = [], me = { role: "VIEWER" };
 const $ = (id) => document.getElementById(id);
 const t = (key) => (WORDS[lang] && WORDS[lang][key]) || key;
 // every value from the hub is shown as text: markup never runs, and bidi controls are shown, not obeyed
@@ -93,11 +102,22 @@ function render() {
   const now = Date.now();
   const alerts = $("alerts").tBodies[0];
   alerts.replaceChildren();
-  data.alerts.forEach((a) => {
+  data.alerts.forEach((h) => {
+    const a = h.alert;
     const tr = alerts.insertRow();
-    tr.className = "alert";
+    tr.className = h.escalatedAt && !h.acknowledgedAt ? "alert escalated" : "alert";
+    tr.dataset.alert = a.rule + "|" + a.subject;
     cell(tr, a.rule); cell(tr, a.subject); cell(tr, a.station); cell(tr, a.detail);
     cell(tr, Math.floor((now - Date.parse(a.opened)) / 60000) + " " + t("minutes"));
+    cell(tr, handling(h));
+    const buttons = tr.insertCell();
+    if (!["OPERATOR", "ADMINISTRATOR"].includes(me.role)) return; // a viewer changes nothing
+    (h.acknowledgedAt ? ["assign", "note"] : ["ack", "assign", "note"]).forEach((action) => {
+      const b = document.createElement("button");
+      b.type = "button"; b.textContent = t(action); b.className = action;
+      b.onclick = () => act(h, action);
+      buttons.appendChild(b);
+    });
   });
   const regionRows = $("regions").tBodies[0];
   regionRows.replaceChildren();
@@ -165,10 +185,36 @@ function renderUnit() {
     });
   const alerts = $("unit-alerts").tBodies[0];
   alerts.replaceChildren();
-  history.filter((a) => a.subject === u.device).forEach((a) => {
+  history.filter((h) => h.alert.subject === u.device).forEach((h) => {
+    const a = h.alert;
     const tr = alerts.insertRow(); cell(tr, a.rule); cell(tr, a.detail); cell(tr, a.opened); cell(tr, a.closed || "");
+    cell(tr, handling(h));
   });
   renderStation();
+}
+/** What was done about an alert, in a line: acknowledged, assigned, escalated, its notes. */
+function handling(h) {
+  const notes = h.actions.filter((e) => e.action === "NOTE");
+  return [h.acknowledgedBy ? t("acked-by") + " " + h.acknowledgedBy : "",
+    h.assignee ? t("assigned-to") + " " + h.assignee : "", h.escalatedAt && !h.acknowledgedAt ? t("escalated") : "",
+    notes.length ? t("notes") + " " + notes.length + ": " + notes[notes.length - 1].detail : ""]
+    .filter((s) => s).join(" · ");
+}
+async function act(h, action) {
+  let detail = "";
+  if (action !== "ack") {
+    detail = prompt(t(action === "assign" ? "assign-to" : "note-text"));
+    if (!detail) return;
+  }
+  const body = new URLSearchParams({ csrf: document.querySelector("input[name=csrf]").value, rule: h.alert.rule,
+    subject: h.alert.subject, opened: h.alert.opened, action, detail });
+  const r = await fetch("/api/alerts/act", { method: "POST", body });
+  if (!r.ok) { $("status").textContent = await r.text(); return; }
+  const done = await r.json();
+  data.alerts = data.alerts.map((x) => x.alert.rule === done.alert.rule && x.alert.subject === done.alert.subject
+    && x.alert.opened === done.alert.opened ? done : x);
+  $("status").textContent = t("done");
+  render();
 }
 function renderStation() {
   const body = $("station-results").tBodies[0];
@@ -214,5 +260,7 @@ function listen() {
     try { const r = await fetch("/api/units"); if (r.status === 401) location.href = "/login"; } catch (e) { /* down */ }
   };
 }
+fetch("/api/me").then((r) => r.ok ? r.json() : me).then((m) => { me = m; $("role").textContent = safe(m.user)
+  + (m.role === "VIEWER" ? " (" + t("viewer-only") + ")" : ""); render(); }).catch(() => { /* not signed in */ });
 applyLanguage();
 listen();

@@ -99,7 +99,7 @@ class PostgresStoreTest extends StoreContract {
         }
     }
 
-    static final List<String> TABLES = List.of("alerts", "chain", "forward_queue", "heads", "inbound",
+    static final List<String> TABLES = List.of("alert_actions", "alerts", "chain", "forward_queue", "heads", "inbound",
             "ops_sessions", "photo_parts", "photos", "receipt_heads", "receipt_leaves", "receipt_log",
             "rejected_bodies", "results", "stations", "unchained", "units");
 

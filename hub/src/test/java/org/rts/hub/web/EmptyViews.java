@@ -2,7 +2,7 @@ package org.rts.hub.web;
 
 import java.util.List;
 import org.rts.hub.tally.LiveTally;
-import org.rts.hub.units.Alerts;
+import org.rts.hub.units.AlertDesk;
 import org.rts.hub.units.UnitRegistry;
 
 /** Views of an election with nothing in it yet: no unit, no alert, no figure. */
@@ -13,12 +13,12 @@ final class EmptyViews implements OpsServer.Views {
     }
 
     @Override
-    public List<Alerts.Alert> openAlerts() {
+    public List<AlertDesk.Handled> openAlerts() {
         return List.of();
     }
 
     @Override
-    public List<Alerts.Alert> alertHistory() {
+    public List<AlertDesk.Handled> alertHistory() {
         return List.of();
     }
 

@@ -27,6 +27,7 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.rts.hub.HubException;
 import org.rts.hub.tally.LiveTally;
+import org.rts.hub.units.AlertDesk;
 import org.rts.hub.units.Alerts;
 import org.rts.hub.units.UnitRegistry;
 
@@ -46,7 +47,8 @@ class OpsServerTest {
     @BeforeEach
     void setUp() throws Exception {
         Path users = dir.resolve("users");
-        Files.writeString(users, "# operations room\n" + Users.line("amal", "correct horse".toCharArray()) + "\n");
+        Files.writeString(users, "# operations room\n" + Users.line("amal", "correct horse".toCharArray()) + "\n"
+                + Users.line("vera", Users.Role.VIEWER, "look but no touch".toCharArray()) + "\n");
         units = List.of(new UnitRegistry.UnitStatus("dev-1", "S-1", UnitRegistry.State.ONLINE, at, 1, null, null,
                 List.of()));
         OpsServer.Views views = new OpsServer.Views() {
@@ -56,13 +58,25 @@ class OpsServerTest {
             }
 
             @Override
-            public List<Alerts.Alert> openAlerts() {
-                return List.of(new Alerts.Alert(Alerts.Rule.TAMPER, "dev-1", "S-1", "case open", at, at, null));
+            public List<AlertDesk.Handled> openAlerts() {
+                return List.of(handled(List.of()));
             }
 
             @Override
-            public List<Alerts.Alert> alertHistory() {
+            public List<AlertDesk.Handled> alertHistory() {
                 return List.of();
+            }
+
+            @Override
+            public AlertDesk.Handled act(String rule, String subject, String opened, String user, String action,
+                                         String detail) {
+                if (!rule.equals("TAMPER") || !subject.equals("dev-1") || !opened.equals(at.toString())) {
+                    return null;
+                }
+                if (!action.equals("ack")) {
+                    throw new org.rts.hub.HubException("unknown action '" + action + "': ack, assign or note");
+                }
+                return handled(List.of(new AlertDesk.Entry(at, user, AlertDesk.Action.ACK, "")));
             }
 
             @Override
@@ -208,6 +222,38 @@ class OpsServerTest {
     }
 
     private static final String PHOTO_SHA = "A".repeat(43);
+
+    private AlertDesk.Handled handled(List<AlertDesk.Entry> actions) {
+        Alerts.Alert tamper = new Alerts.Alert(Alerts.Rule.TAMPER, "dev-1", "S-1", "case open", at, at, null);
+        return new AlertDesk.Handled(tamper, actions.isEmpty() ? null : actions.get(0).user(),
+                actions.isEmpty() ? null : at, null, null, actions);
+    }
+
+    private HttpResponse<String> act(String cookie, String form) throws Exception {
+        return post("/api/alerts/act", cookie, "csrf=" + hidden(get("/", cookie).body(), "csrf") + "&" + form);
+    }
+
+    @Test
+    void an_operator_acts_on_an_alert_from_the_page_and_a_viewer_changes_nothing() throws Exception {
+        String alert = "rule=TAMPER&subject=dev-1&opened=" + at + "&action=";
+        String operator = session();
+        HttpResponse<String> me = get("/api/me", operator);
+        assertTrue(me.body().contains("\"role\":\"OPERATOR\""), me.body());
+        HttpResponse<String> acked = act(operator, alert + "ack");
+        assertEquals(200, acked.statusCode(), acked.body());
+        assertTrue(acked.body().contains("\"acknowledgedBy\":\"amal\""), acked.body());
+        assertEquals(400, act(operator, alert + "delete").statusCode(), "an action the room does not know");
+        assertEquals(404, act(operator, "rule=TAMPER&subject=dev-9&opened=" + at + "&action=ack").statusCode());
+        assertEquals(403, post("/api/alerts/act", operator, alert + "ack").statusCode(), "not from the page");
+        assertEquals(405, get("/api/alerts/act", operator).statusCode());
+        HttpResponse<String> form = get("/login", null);
+        String viewer = cookie(post("/login", cookie(form, OpsServer.LOGIN_COOKIE), "csrf=" + hidden(form.body(),
+                "csrf") + "&user=vera&password=look+but+no+touch"), OpsServer.COOKIE);
+        assertTrue(get("/api/me", viewer).body().contains("\"role\":\"VIEWER\""));
+        HttpResponse<String> refused = act(viewer, alert + "ack");
+        assertEquals(403, refused.statusCode());
+        assertTrue(refused.body().contains("may only look"), refused.body());
+    }
 
     @Test
     void a_stations_results_and_the_photos_of_its_forms_are_served_to_a_session_only() throws Exception {

@@ -85,4 +85,9 @@ public record ExportFiles(Path dir) {
     public Path photo(String sha256) {
         return photos().resolve(sha256 + ".jpg");
     }
+
+    /** What the operations room did about its alerts: one JSON object a line, who, what and when. */
+    public Path alertActions() {
+        return dir.resolve("alert-actions.jsonl");
+    }
 }
