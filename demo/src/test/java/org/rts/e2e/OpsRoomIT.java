@@ -68,6 +68,7 @@ class OpsRoomIT {
                     Mosquitto.SHARED_URL, "--telemetry-seconds", "5");
             browser = chrome();
             WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(60));
+            wait.ignoring(org.openqa.selenium.StaleElementReferenceException.class);
             String base = "http://127.0.0.1:" + hub.opsPort();
             browser.get(base + "/");
             assertTrue(browser.getCurrentUrl().endsWith("/login"), "nothing but the login: " + browser.getCurrentUrl());
@@ -102,12 +103,12 @@ class OpsRoomIT {
             wait.until(d -> d.findElement(By.id("regions")).getText().contains("123"));
             // the unit's panel shows its station's result as signed, beside the photo of its form
             wait.until(d -> d.findElements(By.cssSelector("#units tr[data-device='dev-2']")).size() == 1);
-            browser.findElement(By.cssSelector("#units tr[data-device='dev-2']")).click();
+            click(wait, "#units tr[data-device='dev-2']");
             wait.until(d -> d.findElements(By.cssSelector("#station-results img.form-photo")).size() == 1
                     && Boolean.TRUE.equals(((org.openqa.selenium.JavascriptExecutor) d).executeScript(
                     "const i = document.querySelector('#station-results img.form-photo');"
                             + " return i.complete && i.naturalWidth === 160;")));
-            assertTrue(browser.findElement(By.id("station-results")).getText().contains("200, 120, 70"));
+            wait.until(d -> d.findElement(By.id("station-results")).getText().contains("200, 120, 70"));
 
             // the unit dies: its will makes it lost, shown without a reload
             agent.destroyForcibly();
@@ -170,7 +171,9 @@ class OpsRoomIT {
         Hub hub = Hub.start(HubConfig.of(election.files, Mosquitto.SHARED_URL, dir.resolve("hub.db"),
                 "it-hub-" + UUID.randomUUID()).withSessionExpiry(Duration.ofMinutes(3))
                 .withAlerts(Alerts.Settings.DEFAULT.with(java.util.Map.of("downFor", 1L, "escalateAfter", 2L)))
-                .withOps(new OpsRoom("127.0.0.1", Mosquitto.freePort(), users)), Clock.systemUTC());
+                .withOps(new OpsRoom("127.0.0.1", Mosquitto.freePort(), users))
+                .withReports(new org.rts.hub.units.ReportSchedule(dir.resolve("reports"), Duration.ofHours(24))),
+                Clock.systemUTC());
         WebDriver browser = null;
         try {
             Wait.until("the hub is subscribed", Duration.ofSeconds(30), hub::isConnected);
@@ -184,21 +187,23 @@ class OpsRoomIT {
                 }
             }
             browser = chrome();
+            // the page draws its tables again with every snapshot: an element found may be gone a moment later
             WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(60));
+            wait.ignoring(org.openqa.selenium.StaleElementReferenceException.class);
             signIn(browser, "http://127.0.0.1:" + hub.opsPort(), "vera", "look but no touch");
             By escalated = By.cssSelector("#alerts tr.escalated[data-alert='UNIT_DOWN|dev-2']");
             wait.until(d -> d.findElements(escalated).size() == 1);
-            assertTrue(browser.findElement(escalated).getText().contains("ESCALATED"));
+            wait.until(d -> d.findElement(escalated).getText().contains("ESCALATED"));
             assertEquals(List.of(), browser.findElements(By.cssSelector("#alerts button")), "a viewer has no buttons");
 
             browser.findElement(By.cssSelector("header form button")).click(); // sign out
             signIn(browser, "http://127.0.0.1:" + hub.opsPort(), "amal", "correct horse");
             wait.until(d -> d.findElements(By.cssSelector("#alerts tr[data-alert='UNIT_DOWN|dev-2'] button.ack"))
                     .size() == 1);
-            browser.findElement(By.cssSelector("#alerts tr[data-alert='UNIT_DOWN|dev-2'] button.ack")).click();
+            click(wait, "#alerts tr[data-alert='UNIT_DOWN|dev-2'] button.ack");
             wait.until(d -> d.findElement(By.cssSelector("#alerts tr[data-alert='UNIT_DOWN|dev-2']")).getText()
                     .contains("acknowledged by amal"));
-            browser.findElement(By.cssSelector("#alerts tr[data-alert='UNIT_DOWN|dev-2'] button.note")).click();
+            click(wait, "#alerts tr[data-alert='UNIT_DOWN|dev-2'] button.note");
             browser.switchTo().alert().sendKeys("unit taken to the district office");
             browser.switchTo().alert().accept();
             wait.until(d -> d.findElement(By.cssSelector("#alerts tr[data-alert='UNIT_DOWN|dev-2']")).getText()
@@ -211,6 +216,19 @@ class OpsRoomIT {
                         .filter(a -> a.subject().equals(handled.subject())).map(a -> a.action() + " by " + a.user())
                         .toList());
             }
+            // the printable readiness report, from the page, and the one the hub wrote by itself at its start
+            assertEquals("200 application/pdf %PDF-", ((org.openqa.selenium.JavascriptExecutor) browser)
+                    .executeAsyncScript("const done = arguments[arguments.length - 1];"
+                            + " fetch('/api/readiness.pdf').then(async (r) => done(r.status + ' '"
+                            + " + r.headers.get('Content-Type') + ' ' + (await r.text()).substring(0, 5)));"));
+            Wait.until("the scheduled report is written", Duration.ofSeconds(30), () -> {
+                try (var files = Files.list(dir.resolve("reports"))) {
+                    return files.filter(f -> f.getFileName().toString().matches("readiness-.*\\.(pdf|csv)")).count()
+                            == 2;
+                } catch (java.io.IOException e) {
+                    return false;
+                }
+            });
             Path shot = Path.of("target", "ops-room-alerts.png");
             Files.write(shot, ((TakesScreenshot) browser).getScreenshotAs(OutputType.BYTES));
         } finally {
@@ -219,6 +237,14 @@ class OpsRoomIT {
             }
             hub.close();
         }
+    }
+
+    /** Clicks what {@code css} finds, again if the page drew it anew in between. */
+    private static void click(WebDriverWait wait, String css) {
+        wait.until(d -> {
+            d.findElement(By.cssSelector(css)).click();
+            return true;
+        });
     }
 
     private static void signIn(WebDriver browser, String base, String user, String password) {

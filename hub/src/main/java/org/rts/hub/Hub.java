@@ -236,6 +236,10 @@ public final class Hub implements AutoCloseable {
             long minutes = exports.every().toMinutes();
             exporter.scheduleWithFixedDelay(this::exportNow, minutes, minutes, TimeUnit.MINUTES);
         }
+        if (config.reports() != null) {
+            exporter.scheduleWithFixedDelay(() -> config.reports().writeNow(views.electionName(),
+                    views.readiness(), clock.instant()), 0, config.reports().every().toMinutes(), TimeUnit.MINUTES);
+        }
         mqtt.start();
         if (kafka != null) {
             kafka.start();

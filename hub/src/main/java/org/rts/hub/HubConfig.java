@@ -32,6 +32,7 @@ import org.rts.protocol.files.ElectionFiles;
  *                      messages (null: this hub takes them all)
  * @param forwarding    tally centres accepted messages are forwarded to (default none)
  * @param exports       observer exports written on a schedule and at stop (null: none)
+ * @param reports       readiness reports written at start and on a schedule (null: none)
  * @param ops           the operations room's server (null: not served)
  * @param alerts        thresholds and durations of the operations room's alerts (default {@code Settings.DEFAULT})
  * @param kafka         national deployment: the reports come from Kafka, fed by one bridge per edge, and the
@@ -42,7 +43,7 @@ public record HubConfig(ElectionFiles election, String brokerUrl, String store, 
                         long queueBytes, Duration sessionExpiry, int rateBurst, double ratePerSecond,
                         Path healthFile, String shareGroup, Forwarding forwarding, ExportSchedule exports,
                         org.rts.hub.web.OpsRoom ops, org.rts.hub.units.Alerts.Settings alerts,
-                        org.rts.hub.kafka.KafkaFeed kafka) {
+                        org.rts.hub.kafka.KafkaFeed kafka, org.rts.hub.units.ReportSchedule reports) {
     public static final int DEFAULT_QUEUE = 200_000;
     public static final long DEFAULT_QUEUE_BYTES = 256L << 20;
     public static final Duration DEFAULT_SESSION_EXPIRY = Duration.ofDays(7);
@@ -96,54 +97,59 @@ public record HubConfig(ElectionFiles election, String brokerUrl, String store, 
     public static HubConfig of(ElectionFiles election, String brokerUrl, String store, String clientId) {
         return new HubConfig(election, brokerUrl, store, clientId, DEFAULT_QUEUE, DEFAULT_QUEUE_BYTES,
                 DEFAULT_SESSION_EXPIRY, DEFAULT_RATE_BURST, DEFAULT_RATE_PER_SECOND, null, null, null, null, null, null,
-                null);
+                null, null);
     }
 
     /** The same settings, sharing the devices' messages with the other hubs of {@code group}. */
     public HubConfig withShareGroup(String group) {
         return new HubConfig(election, brokerUrl, store, clientId, queueCapacity, queueBytes, sessionExpiry,
-                rateBurst, ratePerSecond, healthFile, group, forwarding, exports, ops, alerts, kafka);
+                rateBurst, ratePerSecond, healthFile, group, forwarding, exports, ops, alerts, kafka, reports);
     }
 
     public HubConfig withSessionExpiry(Duration expiry) {
         return new HubConfig(election, brokerUrl, store, clientId, queueCapacity, queueBytes, expiry, rateBurst,
-                ratePerSecond, healthFile, shareGroup, forwarding, exports, ops, alerts, kafka);
+                ratePerSecond, healthFile, shareGroup, forwarding, exports, ops, alerts, kafka, reports);
     }
 
     public HubConfig withQueue(int messages, long bytes) {
         return new HubConfig(election, brokerUrl, store, clientId, messages, bytes, sessionExpiry, rateBurst,
-                ratePerSecond, healthFile, shareGroup, forwarding, exports, ops, alerts, kafka);
+                ratePerSecond, healthFile, shareGroup, forwarding, exports, ops, alerts, kafka, reports);
     }
 
     public HubConfig withRate(int burst, double perSecond) {
         return new HubConfig(election, brokerUrl, store, clientId, queueCapacity, queueBytes, sessionExpiry, burst,
-                perSecond, healthFile, shareGroup, forwarding, exports, ops, alerts, kafka);
+                perSecond, healthFile, shareGroup, forwarding, exports, ops, alerts, kafka, reports);
     }
 
     public HubConfig withForwarding(Forwarding to) {
         return new HubConfig(election, brokerUrl, store, clientId, queueCapacity, queueBytes, sessionExpiry,
-                rateBurst, ratePerSecond, healthFile, shareGroup, to, exports, ops, alerts, kafka);
+                rateBurst, ratePerSecond, healthFile, shareGroup, to, exports, ops, alerts, kafka, reports);
     }
 
     public HubConfig withExports(ExportSchedule schedule) {
         return new HubConfig(election, brokerUrl, store, clientId, queueCapacity, queueBytes, sessionExpiry,
-                rateBurst, ratePerSecond, healthFile, shareGroup, forwarding, schedule, ops, alerts, kafka);
+                rateBurst, ratePerSecond, healthFile, shareGroup, forwarding, schedule, ops, alerts, kafka, reports);
     }
 
     public HubConfig withOps(org.rts.hub.web.OpsRoom room) {
         return new HubConfig(election, brokerUrl, store, clientId, queueCapacity, queueBytes, sessionExpiry,
-                rateBurst, ratePerSecond, healthFile, shareGroup, forwarding, exports, room, alerts, kafka);
+                rateBurst, ratePerSecond, healthFile, shareGroup, forwarding, exports, room, alerts, kafka, reports);
     }
 
     /** The same settings, fed by Kafka through {@code feed}'s edges. */
     public HubConfig withKafka(org.rts.hub.kafka.KafkaFeed feed) {
         return new HubConfig(election, feed.edges().values().iterator().next(), store, clientId, queueCapacity,
                 queueBytes, sessionExpiry, rateBurst, ratePerSecond, healthFile, shareGroup, forwarding, exports, ops,
-                alerts, feed);
+                alerts, feed, reports);
+    }
+
+    public HubConfig withReports(org.rts.hub.units.ReportSchedule schedule) {
+        return new HubConfig(election, brokerUrl, store, clientId, queueCapacity, queueBytes, sessionExpiry,
+                rateBurst, ratePerSecond, healthFile, shareGroup, forwarding, exports, ops, alerts, kafka, schedule);
     }
 
     public HubConfig withAlerts(org.rts.hub.units.Alerts.Settings settings) {
         return new HubConfig(election, brokerUrl, store, clientId, queueCapacity, queueBytes, sessionExpiry,
-                rateBurst, ratePerSecond, healthFile, shareGroup, forwarding, exports, ops, settings, kafka);
+                rateBurst, ratePerSecond, healthFile, shareGroup, forwarding, exports, ops, settings, kafka, reports);
     }
 }

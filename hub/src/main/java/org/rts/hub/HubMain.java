@@ -126,6 +126,14 @@ public final class HubMain implements Runnable {
                 + " of DIR every --export-every, and when the hub stops.")
         Path exportTo;
 
+        @Option(names = "--reports-to", paramLabel = "DIR", description = "Write the readiness report (CSV and PDF)"
+                + " into DIR when the hub starts and every --reports-every.")
+        Path reportsTo;
+
+        @Option(names = "--reports-every", paramLabel = "MINUTES", defaultValue = "1440",
+                description = "Minutes between readiness reports (default: ${DEFAULT-VALUE}, a day).")
+        long reportsEvery;
+
         @Option(names = "--export-every", paramLabel = "MINUTES", defaultValue = "60",
                 description = "Minutes between scheduled exports (default: ${DEFAULT-VALUE}).")
         long exportEvery;
@@ -202,7 +210,8 @@ public final class HubMain implements Runnable {
                     exportTo == null ? null : new ExportSchedule(exportTo, java.time.Duration.ofMinutes(exportEvery)),
                     opsPort == null ? null : new OpsRoom(opsBind, opsPort, opsUsers, opsCert,
                             opsKey, metricsToken(), opsLimits()),
-                    org.rts.hub.units.Alerts.Settings.DEFAULT.with(alertSeconds), feed);
+                    org.rts.hub.units.Alerts.Settings.DEFAULT.with(alertSeconds), feed, reportsTo == null ? null
+                    : new org.rts.hub.units.ReportSchedule(reportsTo, java.time.Duration.ofMinutes(reportsEvery)));
             if (share != null && !config.store().startsWith("jdbc:postgresql:")) {
                 throw new HubException("--share needs a --store that the hubs of the group have in common:"
                         + " jdbc:postgresql://host:port/db?user=NAME");
@@ -301,15 +310,26 @@ public final class HubMain implements Runnable {
         @Option(names = "--out", description = "Write the CSV here (default: standard output).")
         Path out;
 
+        @Option(names = "--pdf", paramLabel = "FILE", description = "Also write the printable report (PDF, a section"
+                + " per region, the units not ready first with what to do).")
+        Path pdf;
+
         @Override
         public Integer call() throws java.io.IOException {
             ElectionFiles files = stored.files();
             var ca = Pem.readCertificate(files.caCertificate());
             try (UnitStore db = UnitStore.open(stored.location())) {
-                var lines = org.rts.hub.units.Readiness.report(Election.readSigned(files.ballot(), ca),
+                Election election = Election.readSigned(files.ballot(), ca);
+                var lines = org.rts.hub.units.Readiness.report(election,
                         org.rts.protocol.files.Registry.readSigned(files.registry(), ca), db.units().stream()
                                 .map(UnitMonitor::status).toList(), software,
-                        java.time.Instant.now());
+                        org.rts.hub.units.Readiness.issuedConfigs(files), java.time.Instant.now());
+                if (pdf != null) {
+                    try (var stream = java.nio.file.Files.newOutputStream(pdf)) {
+                        org.rts.hub.units.ReadinessPdf.write(election.name() + " (" + election.id() + ")", lines,
+                                java.time.Instant.now(), stream);
+                    }
+                }
                 String csv = org.rts.hub.units.Readiness.csv(lines);
                 if (out == null) {
                     System.out.print(csv);

@@ -8,7 +8,6 @@ import java.util.List;
 import org.rts.agent.Agent;
 import org.rts.agent.outbox.OutboxEntry;
 import org.rts.hardware.BatteryReading;
-import org.rts.protocol.jws.Jws;
 import org.rts.protocol.message.Report;
 import org.rts.protocol.message.Telemetry;
 
@@ -45,7 +44,7 @@ public final class Health implements TelemetryPublisher.Source {
     /** The first 8 characters of the SHA-256 of the signed device configuration: which version the unit runs. */
     static String configVersion(Path deviceJson) {
         try {
-            return Jws.hash(Files.readAllBytes(deviceJson)).substring(0, 8);
+            return org.rts.protocol.files.DeviceConfig.version(Files.readAllBytes(deviceJson));
         } catch (java.io.IOException e) {
             return "unknown";
         }

@@ -3,12 +3,16 @@ package org.rts.hub.units;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 import org.bouncycastle.cert.X509CertificateHolder;
 import org.rts.protocol.election.Election;
 import org.rts.protocol.election.Station;
+import org.rts.protocol.files.DeviceConfig;
+import org.rts.protocol.files.ElectionFiles;
 import org.rts.protocol.files.Registry;
 import org.rts.protocol.pki.Pem;
 
@@ -27,13 +31,24 @@ public final class Readiness {
     private Readiness() {
     }
 
-    /** One unit's readiness. */
+    /** One unit's readiness: {@code why} it is not ready, and for each reason {@code todo}, what to do. */
     public record Line(String device, String station, String region, Instant lastSeen, Double battery,
-                       Boolean mains, String software, Instant certificateExpires, boolean ready, List<String> why) {
+                       Boolean mains, String software, String config, Instant certificateExpires, boolean ready,
+                       List<String> why, List<String> todo) {
     }
 
     public static List<Line> report(Election election, Registry registry, List<UnitRegistry.UnitStatus> units,
                                     String expectedSoftware, Instant now) {
+        return report(election, registry, units, expectedSoftware, device -> null, now);
+    }
+
+    /**
+     * The readiness of every active unit of {@code registry}, the units not ready first, then by region, station
+     * and unit. {@code expectedConfig} gives the version of the configuration provisioning issued to a unit (as
+     * its telemetry reports it), or null where the hub does not hold it.
+     */
+    public static List<Line> report(Election election, Registry registry, List<UnitRegistry.UnitStatus> units,
+                                    String expectedSoftware, Function<String, String> expectedConfig, Instant now) {
         Map<String, UnitRegistry.UnitStatus> byDevice = new HashMap<>();
         units.forEach(u -> byDevice.put(u.device(), u));
         Instant mustLast = election.polling().closes() != null ? election.polling().closes().plus(AFTER_CLOSE)
@@ -66,6 +81,10 @@ public final class Readiness {
                 if (t.tamper()) {
                     why.add("case open");
                 }
+                String config = expectedConfig.apply(e.device());
+                if (config != null && !config.equals(t.config())) {
+                    why.add("configuration " + t.config() + ", issued " + config);
+                }
             } else if (u != null) {
                 why.add("no telemetry yet");
             }
@@ -75,20 +94,63 @@ public final class Readiness {
             String region = election.station(e.station()).map(Station::region).orElse("");
             lines.add(new Line(e.device(), e.station(), region, u == null ? null : u.lastSeen(),
                     t == null ? null : t.battery(), t == null ? null : t.mains(), t == null ? null : t.software(),
-                    expires, why.isEmpty(), List.copyOf(why)));
+                    t == null ? null : t.config(), expires, why.isEmpty(), List.copyOf(why),
+                    why.stream().map(Readiness::todo).distinct().toList()));
         }
+        lines.sort(Comparator.comparing(Line::ready).thenComparing(Line::region).thenComparing(Line::station)
+                .thenComparing(Line::device));
         return lines;
+    }
+
+    /**
+     * The version of the configuration provisioning issued to each unit, from the unit bundles in the election
+     * folder (null for a unit whose bundle is not there: not checked).
+     */
+    public static Function<String, String> issuedConfigs(ElectionFiles files) {
+        return device -> {
+            try {
+                java.nio.file.Path config = files.bundle(device).config();
+                return java.nio.file.Files.exists(config) ? DeviceConfig.version(java.nio.file.Files.readAllBytes(
+                        config)) : null;
+            } catch (java.io.IOException | RuntimeException e) {
+                return null;
+            }
+        };
+    }
+
+    /** What the technician does about one reason a unit is not ready. */
+    static String todo(String why) {
+        if (why.startsWith("never heard") || why.startsWith("not heard") || why.startsWith("no telemetry")) {
+            return "switch the unit on where it has coverage and let it report; check its bundle is imported";
+        }
+        if (why.startsWith("battery")) {
+            return "charge the unit to full before polling day; replace a battery that no longer charges";
+        }
+        if (why.startsWith("software")) {
+            return "install the expected agent version (the .deb of the release)";
+        }
+        if (why.startsWith("clock")) {
+            return "give the unit network time (NTP) or set its clock";
+        }
+        if (why.startsWith("case open")) {
+            return "inspect the unit and its seals; report it if a seal is broken";
+        }
+        if (why.startsWith("configuration")) {
+            return "import the bundle provisioning issued again ('device-agent import')";
+        }
+        return "enrol the unit again: its certificate must stay valid past the polls";
     }
 
     /** The report as CSV (RFC 4180), one header line then one line per unit. */
     public static String csv(List<Line> lines) {
-        StringBuilder sb = new StringBuilder("device,station,region,last_seen,battery,mains,software,"
-                + "certificate_expires,ready,why_not\r\n");
+        StringBuilder sb = new StringBuilder("device,station,region,last_seen,battery,mains,software,config,"
+                + "certificate_expires,ready,why_not,what_to_do\r\n");
         for (Line l : lines) {
             sb.append(String.join(",", field(l.device()), field(l.station()), field(l.region()),
                     field(l.lastSeen()), field(l.battery() == null ? null : Math.round(l.battery())),
-                    field(l.mains()), field(l.software()), field(l.certificateExpires()),
-                    l.ready() ? "yes" : "no", field(String.join("; ", l.why())))).append("\r\n");
+                    field(l.mains()), field(l.software()), field(l.config()), field(l.certificateExpires()),
+                    l.ready() ? "yes" : "no", field(String.join("; ", l.why())), field(String.join("; ", l.todo()))))
+                    .append("\r\n");
         }
         return sb.toString();
     }

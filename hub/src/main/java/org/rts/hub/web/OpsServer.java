@@ -59,6 +59,11 @@ public final class OpsServer implements AutoCloseable {
 
         String readinessCsv();
 
+        /** The readiness report as a printable PDF, a section per region. */
+        default byte[] readinessPdf() throws IOException {
+            throw new IOException("no readiness PDF here");
+        }
+
         /**
          * The observer's check page: the election's, or the index of its constituencies' pages ({@code
          * constituency} null), or one constituency's; null: none.
@@ -235,10 +240,14 @@ public final class OpsServer implements AutoCloseable {
                 x.getResponseHeaders().set("Content-Disposition", "attachment; filename=readiness.csv");
                 send(x, 200, "text/csv; charset=utf-8", views.readinessCsv());
             }
+            case "/api/readiness.pdf" -> {
+                x.getResponseHeaders().set("Content-Disposition", "attachment; filename=readiness.pdf");
+                send(x, 200, "application/pdf", views.readinessPdf());
+            }
             case "/api/events" -> live.stream(x, () -> running && sessions.valid(hash(id), clock.instant()));
             case "/api/station" -> json(x, views.station(Requests.param(x, "id")));
             case "/api/me" -> json(x, Map.of("user", user, "role", String.valueOf(users.role(user))));
-            case "/api/alerts/act" -> act(x, id, user);
+            case "/api/alerts/act" -> AlertActions.act(x, csrf(id), user, users.role(user), views);
             case "/logout" -> logout(x, id);
             default -> {
                 byte[] photo = path.matches("/photo/[A-Za-z0-9_-]{43}\\.jpg") ? views.photo(path.substring(7, 50))
@@ -297,36 +306,6 @@ public final class OpsServer implements AutoCloseable {
                 loginForm(x, 503, "The hub is checking other sign-ins: try again in a moment.");
             }
         }
-    }
-
-    /** An action on an alert, from the page of an operator or administrator: a viewer changes nothing. */
-    private void act(HttpExchange x, String id, String user) throws IOException {
-        Map<String, String> form = Requests.form(x.getRequestBody());
-        if (!Requests.same(csrf(id), form.get("csrf"))) {
-            send(x, 403, "text/plain", "act on an alert from the page");
-            return;
-        }
-        Users.Role role = users.role(user);
-        if (role == null || role == Users.Role.VIEWER) {
-            send(x, 403, "text/plain; charset=utf-8", "'" + Requests.printable(user) + "' may only look (role "
-                    + role + "): an operator or an administrator acts on alerts");
-            return;
-        }
-        AlertDesk.Handled done;
-        try {
-            done = views.act(form.get("rule"), form.get("subject"), form.get("opened"), user, form.get("action"),
-                    form.get("detail"));
-        } catch (HubException e) {
-            send(x, 400, "text/plain; charset=utf-8", e.getMessage());
-            return;
-        }
-        if (done == null) {
-            send(x, 404, "text/plain", "no such alert");
-            return;
-        }
-        LOG.info("operations room: {} {} alert {} {}", Requests.printable(user), form.get("action"), form.get("rule"),
-                Requests.printable(form.get("subject")));
-        json(x, done);
     }
 
     private void logout(HttpExchange x, String id) throws IOException {

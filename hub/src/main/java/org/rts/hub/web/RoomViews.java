@@ -9,6 +9,7 @@ import org.rts.hub.tally.LiveTally;
 import org.rts.hub.units.AlertDesk;
 import org.rts.hub.units.Alerts;
 import org.rts.hub.units.Readiness;
+import org.rts.hub.units.ReadinessPdf;
 import org.rts.hub.units.UnitMonitor;
 import org.rts.hub.units.UnitRegistry;
 import org.rts.protocol.election.Election;
@@ -135,9 +136,26 @@ public final class RoomViews implements OpsServer.Views {
         return photos.photo(sha256).orElse(null);
     }
 
+    /** Every active unit's readiness, those not ready first, with what to do. */
+    public List<Readiness.Line> readiness() {
+        Registry registry = Registry.readSigned(files.registry(), Pem.readCertificate(files.caCertificate()));
+        return Readiness.report(election, registry, units(), null, Readiness.issuedConfigs(files), clock.instant());
+    }
+
     @Override
     public String readinessCsv() {
-        Registry registry = Registry.readSigned(files.registry(), Pem.readCertificate(files.caCertificate()));
-        return Readiness.csv(Readiness.report(election, registry, units(), null, clock.instant()));
+        return Readiness.csv(readiness());
+    }
+
+    @Override
+    public byte[] readinessPdf() throws java.io.IOException {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        ReadinessPdf.write(electionName(), readiness(), clock.instant(), out);
+        return out.toByteArray();
+    }
+
+    /** The election as a report names it: its name and id. */
+    public String electionName() {
+        return election.name() + " (" + election.id() + ")";
     }
 }

@@ -1,6 +1,6 @@
 "use strict";
 const WORDS = {
-  en: { title: "Operations room", readiness: "Readiness report (CSV)", logout: "Sign out", alerts: "Open alerts",
+  en: { title: "Operations room", readiness: "Readiness report (CSV)", "readiness-pdf": "(PDF, by region)", logout: "Sign out", alerts: "Open alerts",
     rule: "Alert", unit: "Unit", station: "Station", detail: "Detail", "open-for": "Open for",
     regions: "Turnout and results by region", region: "Region", stations: "Stations", turnout: "Turnout",
     reported: "Reported", pending: "Pending", rejected: "Rejected", flagged: "Flagged", votes: "Votes",
@@ -19,7 +19,7 @@ const WORDS = {
     "assigned-to": "assigned to", escalated: "ESCALATED", notes: "notes", "assign-to": "Assign the alert to whom?",
     "note-text": "Note on the alert:", done: "done", "viewer-only": "viewer: looking only",
     lang: "عربي" },
-  ar: { title: "غرفة العمليات", readiness: "تقرير الجاهزية (CSV)", logout: "خروج", alerts: "التنبيهات المفتوحة",
+  ar: { title: "غرفة العمليات", readiness: "تقرير الجاهزية (CSV)", "readiness-pdf": "(PDF، حسب المنطقة)", logout: "خروج", alerts: "التنبيهات المفتوحة",
     rule: "التنبيه", unit: "الجهاز", station: "المحطة", detail: "التفاصيل", "open-for": "مفتوح منذ",
     regions: "المشاركة والنتائج حسب المنطقة", region: "المنطقة", stations: "المحطات", turnout: "المشاركة",
     reported: "أُبلغ", pending: "معلّق", rejected: "مرفوض", flagged: "مُعلَّم", votes: "الأصوات",
@@ -37,7 +37,7 @@ const WORDS = {
     "assigned-to": "مسند إلى", escalated: "مُصعَّد", notes: "ملاحظات", "assign-to": "إسناد التنبيه إلى من؟",
     "note-text": "ملاحظة على التنبيه:", done: "تم", "viewer-only": "مشاهد: اطلاع فقط",
     lang: "Français" },
-  fr: { title: "Salle des opérations", readiness: "Rapport de préparation (CSV)", logout: "Déconnexion",
+  fr: { title: "Salle des opérations", readiness: "Rapport de préparation (CSV)", "readiness-pdf": "(PDF, par région)", logout: "Déconnexion",
     alerts: "Alertes ouvertes", rule: "Alerte", unit: "Unité", station: "Bureau", detail: "Détail",
     "open-for": "Ouverte depuis", regions: "Participation et résultats par région", region: "Région",
     stations: "Bureaux", turnout: "Participation", reported: "Transmis", pending: "En attente", rejected: "Refusés",

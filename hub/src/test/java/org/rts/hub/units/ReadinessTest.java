@@ -39,26 +39,70 @@ class ReadinessTest {
                 new UnitRegistry.UnitStatus("dev-2", "S-2", UnitRegistry.State.OFFLINE,
                         now.minus(Duration.ofHours(30)), 1, telemetry("dev-2", "S-2", 40, false, "0.0", true), 0L,
                         List.of()));
-        List<Readiness.Line> lines = Readiness.report(election.election, registry, units, "0.1", now);
+        List<Readiness.Line> lines = Readiness.report(election.election, registry, units, "0.1",
+                device -> device.equals("dev-1") ? "cfg" : "other", now);
         assertEquals(3, lines.size());
-        assertTrue(lines.get(0).ready(), lines.get(0).why().toString());
-        Readiness.Line two = lines.get(1);
+        assertEquals(List.of("dev-2", "dev-3", "dev-1"), lines.stream().map(Readiness.Line::device).toList(),
+                "the units not ready first");
+        Readiness.Line two = lines.get(0);
         assertFalse(two.ready());
-        assertEquals(List.of("not heard from for 30 h", "battery 40 %", "software 0.0, expected 0.1", "case open"),
-                two.why());
-        assertEquals(List.of("never heard from"), lines.get(2).why());
+        assertEquals(List.of("not heard from for 30 h", "battery 40 %", "software 0.0, expected 0.1", "case open",
+                "configuration cfg, issued other"), two.why());
+        assertEquals(5, two.todo().size(), "what to do about each: " + two.todo());
+        assertTrue(two.todo().get(1).startsWith("charge the unit to full"), two.todo().toString());
+        assertEquals(List.of("never heard from"), lines.get(1).why());
+        assertTrue(lines.get(2).ready(), lines.get(2).why().toString());
         String csv = Readiness.csv(lines);
-        assertTrue(csv.startsWith("device,station,region,last_seen,battery,mains,software,certificate_expires,ready,"
-                + "why_not\r\n"), csv);
+        assertTrue(csv.startsWith("device,station,region,last_seen,battery,mains,software,config,certificate_expires,"
+                + "ready,why_not,what_to_do\r\n"), csv);
         assertTrue(csv.contains("dev-1,S-1,,"), csv);
         assertTrue(csv.contains(",no,\"not heard from for 30 h; battery 40 %; software 0.0, expected 0.1; case"
-                + " open\"\r\n"), csv);
+                + " open; configuration cfg, issued other\",switch the unit on"), csv);
+    }
+
+    @Test
+    void the_printable_report_has_a_section_per_region_and_is_written_on_a_schedule() throws Exception {
+        TestElection election = TestElection.withConstituencies(dir.resolve("election"), "tcp://127.0.0.1:1883");
+        Registry registry = Registry.readSigned(election.files.registry(),
+                Pem.readCertificate(election.files.caCertificate()));
+        Instant now = TestElection.NOW;
+        List<Readiness.Line> lines = Readiness.report(election.election, registry, List.of(
+                new UnitRegistry.UnitStatus("dev-1", "S-1", UnitRegistry.State.ONLINE, now.minusSeconds(60), 1,
+                        telemetry("dev-1", "S-1", 95, false, "0.1", false), 0L, List.of())),
+                null, Readiness.issuedConfigs(election.files), now);
+        java.io.ByteArrayOutputStream pdf = new java.io.ByteArrayOutputStream();
+        ReadinessPdf.write("Test election", lines, now, pdf);
+        String text = pdfText(pdf.toByteArray());
+        assertTrue(text.contains("0 of 3 units ready"), text);
+        assertTrue(text.contains("Region Basra: 0 of 1 ready") && text.contains("Region Nineveh: 0 of 2 ready"),
+                text);
+        assertTrue(text.contains("configuration cfg, issued " + org.rts.protocol.files.DeviceConfig.version(
+                java.nio.file.Files.readAllBytes(election.files.bundle("dev-1").config()))), "the configuration the"
+                + " unit runs is not the one provisioning issued: " + text);
+        assertTrue(text.contains("import the bundle provisioning issued again"), text);
+        assertTrue(text.contains("never heard from"), text);
+
+        ReportSchedule schedule = new ReportSchedule(dir.resolve("reports"), Duration.ofMinutes(60));
+        schedule.writeNow("Test election", lines, now);
+        List<String> written;
+        try (var files = java.nio.file.Files.list(dir.resolve("reports"))) {
+            written = files.map(p -> p.getFileName().toString()).sorted().toList();
+        }
+        assertEquals(List.of("readiness-20261122T183000Z.csv", "readiness-20261122T183000Z.pdf"), written);
+        assertTrue(pdfText(java.nio.file.Files.readAllBytes(dir.resolve("reports/readiness-20261122T183000Z.pdf")))
+                .contains("Region Basra"));
+    }
+
+    private static String pdfText(byte[] pdf) throws java.io.IOException {
+        try (org.apache.pdfbox.pdmodel.PDDocument doc = org.apache.pdfbox.Loader.loadPDF(pdf)) {
+            return new org.apache.pdfbox.text.PDFTextStripper().getText(doc);
+        }
     }
 
     @Test
     void a_field_a_spreadsheet_would_run_is_defused() {
-        Readiness.Line line = new Readiness.Line("dev-1", "=HYPERLINK(\"x\")", "", null, null, null, null,
-                Instant.EPOCH, true, List.of());
+        Readiness.Line line = new Readiness.Line("dev-1", "=HYPERLINK(\"x\")", "", null, null, null, null, null,
+                Instant.EPOCH, true, List.of(), List.of());
         String csv = Readiness.csv(List.of(line));
         assertTrue(csv.contains("\"'=HYPERLINK(\"\"x\"\")\""), csv);
     }

@@ -91,6 +91,14 @@ public record DeviceConfig(String device, String election, String station, List<
      * Checks a list of broker URLs (at least one, each valid, none twice, all of one scheme) and returns an
      * unmodifiable copy; throws naming the field and the value, e.g. {@code "brokerUrls[1] must look like …"}.
      */
+    /**
+     * The version of a signed device configuration as a unit reports it in its telemetry and the hub compares it
+     * with the one provisioning issued: the first 8 characters of the base64url SHA-256 of the file's bytes.
+     */
+    public static String version(byte[] deviceJson) {
+        return org.rts.protocol.jws.Jws.hash(deviceJson).substring(0, 8);
+    }
+
     public static List<String> requireBrokerUrls(String field, List<String> urls) {
         if (urls == null || urls.isEmpty()) {
             throw new IllegalArgumentException(field + " must list at least one broker, found: " + urls);
