@@ -18,6 +18,7 @@ import org.openqa.selenium.By;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
@@ -166,7 +167,7 @@ class OpsRoomIT {
         TestElection election = new TestElection(dir.resolve("election"), Mosquitto.SHARED_URL, Mode.LIVE,
                 Clock.systemUTC());
         Path users = dir.resolve("ops-users");
-        Files.writeString(users, Users.line("amal", Users.Role.OPERATOR, "correct horse".toCharArray()) + "\n"
+        Files.writeString(users, Users.line("amal", Users.Role.ADMINISTRATOR, "correct horse".toCharArray()) + "\n"
                 + Users.line("vera", Users.Role.VIEWER, "look but no touch".toCharArray()) + "\n");
         Hub hub = Hub.start(HubConfig.of(election.files, Mosquitto.SHARED_URL, dir.resolve("hub.db"),
                 "it-hub-" + UUID.randomUUID()).withSessionExpiry(Duration.ofMinutes(3))
@@ -216,6 +217,25 @@ class OpsRoomIT {
                         .filter(a -> a.subject().equals(handled.subject())).map(a -> a.action() + " by " + a.user())
                         .toList());
             }
+            // the hand-count audit: the administrator enters the public seed, then a hand count
+            assertEquals(List.of(), browser.findElements(By.cssSelector("#audit tbody tr")));
+            browser.findElement(By.cssSelector("#audit-select input[name=seed]")).sendKeys("6 1 4 4 2 5");
+            WebElement count = browser.findElement(By.cssSelector("#audit-select input[name=count]"));
+            count.clear();
+            count.sendKeys("1");
+            click(wait, "#audit-select button");
+            wait.until(d -> d.findElements(By.cssSelector("#audit tbody tr")).size() == 1);
+            String station = org.rts.protocol.audit.AuditSelection.select(election.election, "6 1 4 4 2 5", 1, false)
+                    .get(0).station();
+            assertEquals(station, browser.findElement(By.cssSelector("#audit tbody tr")).getAttribute("data-station"));
+            browser.findElement(By.cssSelector("#audit-count input[name=race]")).sendKeys("parliament");
+            browser.findElement(By.cssSelector("#audit-count input[name=inBox]")).sendKeys("400");
+            browser.findElement(By.cssSelector("#audit-count input[name=invalid]")).sendKeys("10");
+            browser.findElement(By.cssSelector("#audit-count input[name=votes]")).sendKeys("200, 120, 70");
+            click(wait, "#audit-count button");
+            wait.until(d -> d.findElement(By.id("audit")).getText().contains("awaiting result"));
+            assertTrue(browser.findElement(By.id("audit-select")).getAttribute("hidden") != null, "selected once");
+
             // the printable readiness report, from the page, and the one the hub wrote by itself at its start
             assertEquals("200 application/pdf %PDF-", ((org.openqa.selenium.JavascriptExecutor) browser)
                     .executeAsyncScript("const done = arguments[arguments.length - 1];"

@@ -12,7 +12,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The conditions the units' alerts do not see: a tally centre refusing, a unit past the storage bound, a store
- * whose database has no synchronous standby. Read on the alerts' thread every few seconds; the store's server as
+ * whose database has no synchronous standby, a result the hand-count audit puts under audit. Read on the alerts' thread every few seconds; the store's server as
  * last read is shown in the health file.
  */
 final class Conditions {
@@ -21,11 +21,15 @@ final class Conditions {
     private final Forwarders forwarders;
     private final ResultStore decided;
     private final Clock clock;
+    /** The results the hand-count audit puts under audit. */
+    private final java.util.function.Supplier<List<Alerts.Raised>> audit;
     private List<ResultStore.Withheld> withheld = List.of();
     private Instant unreplicatedSince;
     private volatile String storeServer;
 
-    Conditions(Forwarders forwarders, ResultStore decided, Clock clock) {
+    Conditions(Forwarders forwarders, ResultStore decided, Clock clock,
+               java.util.function.Supplier<List<Alerts.Raised>> audit) {
+        this.audit = audit;
         this.forwarders = forwarders;
         this.decided = decided;
         this.clock = clock;
@@ -60,6 +64,11 @@ final class Conditions {
         }
         if (unreplicatedSince != null) {
             raised.add(Alerts.Raised.storeUnreplicated(storeServer, unreplicatedSince));
+        }
+        try {
+            raised.addAll(audit.get());
+        } catch (StoreException e) {
+            LOG.warn("the hand-count audit not read now: {}", e.getMessage());
         }
         return raised;
     }

@@ -35,9 +35,11 @@ import org.rts.hub.mqtt.Edges;
 import org.rts.hub.mqtt.HubMqtt;
 import org.rts.hub.mqtt.MqttUpstream;
 import org.rts.hub.mqtt.Takes;
+import org.rts.hub.audit.HandAudit;
 import org.rts.hub.photo.PhotoIntake;
 import org.rts.hub.receipt.ReceiptIssuer;
 import org.rts.hub.registry.RegistryWatch;
+import org.rts.hub.store.AuditStore;
 import org.rts.hub.store.MessageStore;
 import org.rts.hub.store.PhotoStore;
 import org.rts.hub.store.ResultStore;
@@ -99,6 +101,7 @@ public final class Hub implements AutoCloseable {
     private final IntakeStage intake;
     private final RoomViews views;
     private final PhotoIntake photos;
+    private final HandAudit audit;
     private final SessionStore sessions;
     private final AtomicBoolean closed = new AtomicBoolean();
     private OpsServer ops;
@@ -125,13 +128,15 @@ public final class Hub implements AutoCloseable {
                     config.forwarding().refusedFor()));
             this.health = new Health(clock);
             ResultStore decided = keep(ResultStore.open(config.store()));
-            this.conditions = new Conditions(forwarders, decided, clock);
+            this.audit = new HandAudit(election, keep(AuditStore.open(config.store())),
+                    keep(ResultStore.open(config.store())), clock);
+            this.conditions = new Conditions(forwarders, decided, clock, audit::raised);
             this.units = keep(new UnitMonitor(election, registry::current, config.alerts(),
                     keep(UnitStore.open(config.store())), decided, clock, () -> conditions.raised()));
             this.sessions = config.ops() == null ? null : keep(SessionStore.open(config.store()));
             this.photos = keep(new PhotoIntake(election.id(), PhotoStore.open(config.store()), clock));
             this.views = new RoomViews(election, files, units, keep(ResultStore.open(config.store())),
-                    keep(PhotoStore.open(config.store())),
+                    keep(PhotoStore.open(config.store())), audit,
                     () -> lastHealth, clock);
             int cores = Math.max(1, Runtime.getRuntime().availableProcessors());
             this.pool = Executors.newFixedThreadPool(cores, named("hub-verify"));
@@ -141,7 +146,8 @@ public final class Hub implements AutoCloseable {
             Verification verification = new Verification(new Authenticator(election, registry::current));
             KafkaSource[] source = new KafkaSource[1];
             this.admission = new Admission(new Admission.Limits(config.rateBurst(), config.ratePerSecond(),
-                    config.queueCapacity(), config.queueBytes()), verification, this::beside,
+                    config.queueCapacity(), config.queueBytes()), verification,
+                    d -> d.topic().endsWith("/" + org.rts.protocol.Topics.PHOTO) ? photos.offer(d) : units.offer(d),
                     () -> redeliver(source[0]), pool, health, metrics, clock);
             SSLSocketFactory tls = config.brokerUrl().startsWith("ssl:") ? TlsContexts.client(hubKey, hubCert, ca)
                     : null;
@@ -173,11 +179,6 @@ public final class Hub implements AutoCloseable {
             closeOpened();
             throw e;
         }
-    }
-
-    /** A unit's health goes to the unit monitor, a piece of its form's photo to the photo intake. */
-    private boolean beside(org.rts.hub.admission.Delivery d) {
-        return d.topic().endsWith("/" + org.rts.protocol.Topics.PHOTO) ? photos.offer(d) : units.offer(d);
     }
 
     private <T extends AutoCloseable> T keep(T resource) {
@@ -339,8 +340,7 @@ public final class Hub implements AutoCloseable {
             metrics.inbox(admission.waiting());
             metrics.units(UnitRegistry.countByState(units.units()));
             metrics.alerts(Alerts.countByRule(units.openAlerts()));
-            metrics.escalated(units.desk().handled(units.openAlerts()).stream()
-                    .filter(h -> h.escalatedAt() != null && h.acknowledgedAt() == null).count());
+            metrics.escalated(units.escalated());
             metrics.crl(registry.current().crl().nextUpdate(), clock.instant());
             forwarders.status().forEach(f -> metrics.forwarding(f.upstream(), f.pending(), f.lagSeconds()));
             if (kafka != null) {

@@ -26,6 +26,7 @@ import java.util.TreeSet;
 import java.util.stream.Stream;
 import org.bouncycastle.cert.X509CertificateHolder;
 import org.rts.hub.HubException;
+import org.rts.hub.audit.HandAudit;
 import org.rts.hub.check.ObserverPage;
 import org.rts.hub.intake.AcceptedResult;
 import org.rts.hub.receipt.ReceiptIssuer;
@@ -108,6 +109,12 @@ public final class Exporter {
                 actions.append(Json.mapper().writeValueAsString(a)).append('\n');
             }
             write(files.alertActions(), actions.toString().getBytes(StandardCharsets.UTF_8));
+            var audit = store.audit();
+            var record = HandAudit.record(ballot, audit.selection(ballot.id()).orElse(null),
+                    audit.counts(ballot.id()), snapshot.results());
+            if (record != null) {
+                write(files.audit(), Json.pretty().writeValueAsBytes(record));
+            }
             writeCheckPages(files, ballot, ca, registry, answers);
             ExportManifest manifest = new ExportManifest(ExportFiles.FORMAT, ballot.id(), ballot.mode(),
                     clock.instant(), Certificates.thumbprint(Pem.readCertificate(election.hubCertificate())),

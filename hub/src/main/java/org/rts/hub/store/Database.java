@@ -102,6 +102,13 @@ final class Database implements AutoCloseable {
                 CREATE TABLE IF NOT EXISTS alert_actions (
                   rule TEXT NOT NULL, subject TEXT NOT NULL, opened TEXT NOT NULL, at BIGINT NOT NULL,
                   user_name TEXT NOT NULL, action TEXT NOT NULL, detail TEXT NOT NULL);
+                CREATE TABLE IF NOT EXISTS audit_selection (
+                  election TEXT PRIMARY KEY, seed TEXT NOT NULL, count INTEGER NOT NULL,
+                  per_constituency INTEGER NOT NULL, threshold TEXT NOT NULL, user_name TEXT NOT NULL, at TEXT NOT NULL);
+                CREATE TABLE IF NOT EXISTS audit_counts (
+                  election TEXT NOT NULL, station TEXT NOT NULL, race TEXT NOT NULL, in_box INTEGER NOT NULL,
+                  invalid INTEGER NOT NULL, votes TEXT NOT NULL, user_name TEXT NOT NULL, at TEXT NOT NULL,
+                  PRIMARY KEY (election, station, race));
                 CREATE TABLE IF NOT EXISTS photos (
                   sha TEXT PRIMARY KEY, device TEXT NOT NULL, station TEXT NOT NULL, size INTEGER NOT NULL,
                   data %s NOT NULL, received_at TEXT NOT NULL);

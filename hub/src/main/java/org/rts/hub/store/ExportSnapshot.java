@@ -184,6 +184,11 @@ public final class ExportSnapshot implements AutoCloseable {
                 rs.getString(5), rs.getString(6), rs.getString(7)));
     }
 
+    /** The hand-count audit's selection and hand counts (the audit's own store over this connection). */
+    public AuditStore audit() {
+        return AuditStore.over(db);
+    }
+
     @Override
     public synchronized void close() {
         db.close();

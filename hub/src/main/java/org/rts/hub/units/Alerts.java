@@ -51,7 +51,9 @@ public final class Alerts {
          * A unit sent more signed messages rejected on content than the store keeps whole: beyond the bound only
          * their hashes, sizes and decisions are kept. A genuine unit never gets there: its key may be stolen.
          */
-        STORAGE_BOUND
+        STORAGE_BOUND,
+        /** A hand count of a station selected for the audit differs from its accepted result by the threshold. */
+        AUDIT_DIFFERENCE
     }
 
     /**
@@ -292,8 +294,8 @@ public final class Alerts {
             case UNIT_DOWN -> settings.downFor();
             case CLOCK -> settings.clockFor();
             case OUTBOX_AFTER_CLOSE -> settings.outboxFor();
-            case TAMPER, FLAPPING, NO_RESULT, CRL_EXPIRING, FORWARD_REFUSED, STORAGE_BOUND, STORE_UNREPLICATED ->
-                    Duration.ZERO;
+            case TAMPER, FLAPPING, NO_RESULT, CRL_EXPIRING, FORWARD_REFUSED, STORAGE_BOUND, STORE_UNREPLICATED,
+                 AUDIT_DIFFERENCE -> Duration.ZERO;
         };
     }
 

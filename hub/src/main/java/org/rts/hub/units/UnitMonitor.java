@@ -83,6 +83,12 @@ public final class UnitMonitor implements AutoCloseable {
         return limiter.tryAcquire(device) && inbox.offer(d);
     }
 
+    /** Open alerts escalated and not acknowledged since. */
+    public long escalated() {
+        return desk.handled(alerts.open()).stream().filter(h -> h.escalatedAt() != null && h.acknowledgedAt() == null)
+                .count();
+    }
+
     /** What the room does about the alerts: acknowledged, assigned, noted, escalated. */
     public AlertDesk desk() {
         return desk;

@@ -92,6 +92,11 @@ public final class OpsServer implements AutoCloseable {
             return null;
         }
 
+        /** The hand-count audit (null: none here). */
+        default org.rts.hub.audit.HandAudit audit() {
+            return null;
+        }
+
         /** A kept photo of a form, by the SHA-256 its result names (null: none). */
         default byte[] photo(String sha256) {
             return null;
@@ -223,10 +228,10 @@ public final class OpsServer implements AutoCloseable {
             }
             return;
         }
-        if ((path.equals("/logout") || path.equals("/api/alerts/act")) != post) {
+        if ((path.equals("/logout") || path.startsWith("/api/alerts/act") || path.startsWith("/api/audit/")) != post) {
             x.getResponseHeaders().set("Allow", post ? "GET" : "POST");
-            send(x, 405, "text/plain", post ? "only /logout and /api/alerts/act take a POST"
-                    : "sign out, or act on an alert, with a POST from the page");
+            send(x, 405, "text/plain", post ? "only /logout, /api/alerts/act and /api/audit/ take a POST"
+                    : "sign out, act on an alert or enter the audit with a POST from the page");
             return;
         }
         String user = sessions.user(hash(id), clock.instant()).orElse("");
@@ -248,6 +253,9 @@ public final class OpsServer implements AutoCloseable {
             case "/api/station" -> json(x, views.station(Requests.param(x, "id")));
             case "/api/me" -> json(x, Map.of("user", user, "role", String.valueOf(users.role(user))));
             case "/api/alerts/act" -> AlertActions.act(x, csrf(id), user, users.role(user), views);
+            case "/api/audit" -> json(x, views.audit() == null ? Map.of() : views.audit().picture());
+            case "/api/audit/select", "/api/audit/count" -> AuditActions.act(x, path, csrf(id), user, users.role(user),
+                    views.audit());
             case "/logout" -> logout(x, id);
             default -> {
                 byte[] photo = path.matches("/photo/[A-Za-z0-9_-]{43}\\.jpg") ? views.photo(path.substring(7, 50))

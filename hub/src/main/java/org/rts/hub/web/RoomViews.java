@@ -2,6 +2,7 @@ package org.rts.hub.web;
 
 import java.time.Clock;
 import java.util.List;
+import org.rts.hub.audit.HandAudit;
 import org.rts.hub.check.ObserverPage;
 import org.rts.hub.store.PhotoStore;
 import org.rts.hub.store.ResultStore;
@@ -26,6 +27,7 @@ public final class RoomViews implements OpsServer.Views {
     private final UnitMonitor units;
     private final ResultStore results;
     private final PhotoStore photos;
+    private final HandAudit audit;
     private final Clock clock;
     private final java.util.function.Supplier<org.rts.hub.health.HealthReport> hub;
     private final java.util.Map<String, String> checkPages = new java.util.HashMap<>();
@@ -36,8 +38,9 @@ public final class RoomViews implements OpsServer.Views {
      * gives the hub's last health report.
      */
     public RoomViews(Election election, ElectionFiles files, UnitMonitor units, ResultStore results, PhotoStore photos,
-                     java.util.function.Supplier<org.rts.hub.health.HealthReport> hub, Clock clock) {
+                     HandAudit audit, java.util.function.Supplier<org.rts.hub.health.HealthReport> hub, Clock clock) {
         this.photos = photos;
+        this.audit = audit;
         this.hub = hub;
         this.election = election;
         this.files = files;
@@ -134,6 +137,11 @@ public final class RoomViews implements OpsServer.Views {
     @Override
     public byte[] photo(String sha256) {
         return photos.photo(sha256).orElse(null);
+    }
+
+    @Override
+    public HandAudit audit() {
+        return audit;
     }
 
     /** Every active unit's readiness, those not ready first, with what to do. */

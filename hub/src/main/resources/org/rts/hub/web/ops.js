@@ -18,6 +18,11 @@ const WORDS = {
     handling: "Handling", ack: "Acknowledge", assign: "Assign", note: "Note", "acked-by": "acknowledged by",
     "assigned-to": "assigned to", escalated: "ESCALATED", notes: "notes", "assign-to": "Assign the alert to whom?",
     "note-text": "Note on the alert:", done: "done", "viewer-only": "viewer: looking only",
+    audit: "Hand-count audit", "audit-seed": "Seed announced in public", "audit-count": "Stations",
+    "per-constituency": "per constituency", threshold: "Difference that puts a result under audit (% of ballots in the box)",
+    select: "Select the stations", "hand-count": "Hand count", result: "Result", difference: "Difference",
+    "in-box": "In the box", invalid: "Invalid", "votes-list": "Votes, in ballot order", enter: "Enter the hand count",
+    "audit-none": "No stations selected yet.", "audit-made": "Selected from the seed",
     lang: "عربي" },
   ar: { title: "غرفة العمليات", readiness: "تقرير الجاهزية (CSV)", "readiness-pdf": "(PDF، حسب المنطقة)", logout: "خروج", alerts: "التنبيهات المفتوحة",
     rule: "التنبيه", unit: "الجهاز", station: "المحطة", detail: "التفاصيل", "open-for": "مفتوح منذ",
@@ -36,6 +41,11 @@ const WORDS = {
     handling: "المعالجة", ack: "إقرار", assign: "إسناد", note: "ملاحظة", "acked-by": "أقرّه",
     "assigned-to": "مسند إلى", escalated: "مُصعَّد", notes: "ملاحظات", "assign-to": "إسناد التنبيه إلى من؟",
     "note-text": "ملاحظة على التنبيه:", done: "تم", "viewer-only": "مشاهد: اطلاع فقط",
+    audit: "تدقيق العدّ اليدوي", "audit-seed": "البذرة المعلنة علناً", "audit-count": "المحطات",
+    "per-constituency": "لكل دائرة", threshold: "فرق يضع النتيجة قيد التدقيق (% من أوراق الصندوق)",
+    select: "اختيار المحطات", "hand-count": "العدّ اليدوي", result: "النتيجة", difference: "الفرق",
+    "in-box": "في الصندوق", invalid: "باطلة", "votes-list": "الأصوات بترتيب الورقة", enter: "إدخال العدّ اليدوي",
+    "audit-none": "لم تُختر محطات بعد.", "audit-made": "اختيرت من البذرة",
     lang: "Français" },
   fr: { title: "Salle des opérations", readiness: "Rapport de préparation (CSV)", "readiness-pdf": "(PDF, par région)", logout: "Déconnexion",
     alerts: "Alertes ouvertes", rule: "Alerte", unit: "Unité", station: "Bureau", detail: "Détail",
@@ -56,6 +66,11 @@ const WORDS = {
     handling: "Traitement", ack: "Acquitter", assign: "Attribuer", note: "Note", "acked-by": "acquittée par",
     "assigned-to": "attribuée à", escalated: "ESCALADÉE", notes: "notes", "assign-to": "Attribuer l'alerte à qui ?",
     "note-text": "Note sur l'alerte :", done: "fait", "viewer-only": "observateur : consultation seule",
+    audit: "Audit par recomptage manuel", "audit-seed": "Graine annoncée en public", "audit-count": "Bureaux",
+    "per-constituency": "par circonscription", threshold: "Écart qui met un résultat en audit (% des bulletins dans l'urne)",
+    select: "Tirer les bureaux", "hand-count": "Recomptage", result: "Résultat", difference: "Écart",
+    "in-box": "Dans l'urne", invalid: "Nuls", "votes-list": "Voix, dans l'ordre du bulletin", enter: "Saisir le recomptage",
+    "audit-none": "Aucun bureau tiré.", "audit-made": "Tirés de la graine",
     lang: "English" }
 };
 /** The language the button turns to next: English, Arabic, French, and round again. */
@@ -169,6 +184,7 @@ function render() {
     tr.onclick = () => { selected = r.device; stationResults = []; loadHistory(); loadStation(); render(); };
   });
   renderUnit();
+  renderAudit();
 }
 function renderUnit() {
   const u = data.units.find((x) => x.device === selected);
@@ -242,6 +258,49 @@ async function loadStation() {
   const r = await fetch("/api/station?id=" + encodeURIComponent(u.station));
   if (r.ok) { stationResults = await r.json(); renderStation(); }
 }
+let audit = { selection: null, rows: [] };
+function renderAudit() {
+  const s = audit.selection;
+  const canCount = ["OPERATOR", "ADMINISTRATOR"].includes(me.role);
+  $("audit-select").hidden = !!s || me.role !== "ADMINISTRATOR";
+  $("audit-count").hidden = !s || !canCount;
+  $("audit-summary").textContent = !s ? t("audit-none") : t("audit-made") + " « " + safe(s.seed) + " » (" + s.count
+    + (s.perConstituency ? " " + t("per-constituency") : "") + ", " + s.thresholdPercent + " %): " + safe(s.user) + ", "
+    + s.at;
+  const body = $("audit").tBodies[0];
+  body.replaceChildren();
+  const stations = [];
+  audit.rows.forEach((r) => {
+    const tr = body.insertRow();
+    tr.className = r.state === "UNDER AUDIT" ? "alert" : "";
+    tr.dataset.station = r.station;
+    cell(tr, r.rank, null, true); cell(tr, r.station); cell(tr, r.race);
+    cell(tr, r.hand ? r.hand.inBox + " / " + r.hand.invalid + " / " + r.hand.votes.join(", ") : "");
+    cell(tr, r.result ? r.result.inBox + " / " + r.result.invalid + " / " + r.result.votes.join(", ") : "");
+    cell(tr, r.comparison ? r.comparison.difference + " (" + r.comparison.percent.toFixed(1) + " %)" : "");
+    cell(tr, r.state);
+    if (!stations.includes(r.station)) stations.push(r.station);
+  });
+  const select = $("audit-count").elements.station;
+  if (select.options.length !== stations.length) {
+    select.replaceChildren(...stations.map((id) => { const o = document.createElement("option"); o.textContent = id; return o; }));
+  }
+}
+async function loadAudit() {
+  const r = await fetch("/api/audit");
+  if (r.ok) { const j = await r.json(); if (j.rows) { audit = j; renderAudit(); } }
+}
+async function postAudit(path, form) {
+  const body = new URLSearchParams(new FormData(form));
+  body.set("csrf", document.querySelector("input[name=csrf]").value);
+  const r = await fetch(path, { method: "POST", body });
+  if (!r.ok) { $("status").textContent = await r.text(); return; }
+  audit = await r.json();
+  $("status").textContent = t("done");
+  renderAudit();
+}
+$("audit-select").onsubmit = (e) => { e.preventDefault(); postAudit("/api/audit/select", e.target); };
+$("audit-count").onsubmit = (e) => { e.preventDefault(); postAudit("/api/audit/count", e.target); };
 async function loadHistory() {
   const r = await fetch("/api/alerts");
   if (r.ok) { const j = await r.json(); history = j.open.concat(j.history); renderUnit(); }
@@ -253,7 +312,8 @@ $("lang").onclick = () => { lang = NEXT[lang] || "en"; localStorage.setItem("rts
 function listen() {
   const events = new EventSource("/api/events");
   events.addEventListener("snapshot", (e) => { data = JSON.parse(e.data); $("status").textContent = t("live"); render();
-    if (selected) loadStation(); });
+    if (selected) loadStation();
+    loadAudit(); });
   events.onerror = async () => {
     $("status").textContent = t("reconnecting");
     // the hub restarted or the session ended: sign in again if asked, else the stream reconnects by itself
@@ -261,6 +321,7 @@ function listen() {
   };
 }
 fetch("/api/me").then((r) => r.ok ? r.json() : me).then((m) => { me = m; $("role").textContent = safe(m.user)
-  + (m.role === "VIEWER" ? " (" + t("viewer-only") + ")" : ""); render(); }).catch(() => { /* not signed in */ });
+  + (m.role === "VIEWER" ? " (" + t("viewer-only") + ")" : ""); render(); renderAudit(); })
+  .catch(() => { /* not signed in */ });
 applyLanguage();
 listen();

@@ -90,4 +90,9 @@ public record ExportFiles(Path dir) {
     public Path alertActions() {
         return dir.resolve("alert-actions.jsonl");
     }
+
+    /** The hand-count audit: its public seed, the stations it gives, the hand counts and their comparisons. */
+    public Path audit() {
+        return dir.resolve("audit.json");
+    }
 }

@@ -127,6 +127,7 @@ public final class ExportVerifier {
         Recount recount = new Recount(election);
         records(f, manifest, certificates, receipts, logs, heads, recount);
         photos.check(f, checked::add, this::problem);
+        AuditCheck.check(f, election, recount, checked::add, this::problem);
         Map<String, Long> dropped = new TreeMap<>();
         manifest.units().forEach(u -> dropped.merge(u.device(), u.dropped(), Long::sum));
         checked.add(logs.accountFor(dropped));

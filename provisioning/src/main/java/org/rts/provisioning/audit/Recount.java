@@ -79,6 +79,11 @@ final class Recount {
         return r.station() + "\u0000" + r.race();
     }
 
+    /** The first accepted result of {@code station} and {@code race}, or null. */
+    ResultReport result(String station, String race) {
+        return results.get(station + "\u0000" + race);
+    }
+
     /** Each station of the ballot definition with the races of its ballot that have no accepted result. */
     Map<String, List<String>> withoutResult() {
         Map<String, List<String>> missing = new TreeMap<>();
