@@ -123,6 +123,11 @@ public final class Agent implements AutoCloseable {
             }
 
             @Override
+            public boolean publishOnce(String topic, byte[] payload) {
+                return link.publishVolatile(topic, payload);
+            }
+
+            @Override
             public boolean isConnected() {
                 return link.isConnected();
             }

@@ -67,7 +67,7 @@ final class Conditions {
         }
         try {
             raised.addAll(audit.get());
-        } catch (StoreException e) {
+        } catch (RuntimeException e) {
             LOG.warn("the hand-count audit not read now: {}", e.getMessage());
         }
         return raised;

@@ -238,8 +238,8 @@ public final class Hub implements AutoCloseable {
             exporter.scheduleWithFixedDelay(this::exportNow, minutes, minutes, TimeUnit.MINUTES);
         }
         if (config.reports() != null) {
-            exporter.scheduleWithFixedDelay(() -> config.reports().writeNow(views.electionName(),
-                    views.readiness(), clock.instant()), 0, config.reports().every().toMinutes(), TimeUnit.MINUTES);
+            exporter.scheduleWithFixedDelay(() -> config.reports().writeNow(views.electionName(), views::readiness,
+                    clock.instant()), 0, config.reports().every().toMinutes(), TimeUnit.MINUTES);
         }
         mqtt.start();
         if (kafka != null) {

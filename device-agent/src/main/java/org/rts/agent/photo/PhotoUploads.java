@@ -43,7 +43,10 @@ public final class PhotoUploads implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(PhotoUploads.class);
     /** Pieces sent ahead of the hub's answers. */
     static final int WINDOW = 4;
-    /** No answer moving a photo on for this long: its pieces go again from what the hub last said it holds. */
+    /**
+     * No answer moving a photo on for this long: its pieces go again from what the hub last said it holds; the wait
+     * doubles with each stall in a row, up to 32 times.
+     */
     static final Duration STALLED = Duration.ofSeconds(5);
 
     /** A photo on its way: its bytes, what the hub holds of it, and where the next piece starts. */
@@ -55,6 +58,8 @@ public final class PhotoUploads implements AutoCloseable {
         Instant moved;
         /** Whether the hub has said what it holds: until it has, one piece goes, so a resumed photo is not resent. */
         boolean heard;
+        /** Stalls in a row: each doubles the wait before the pieces go again (a hub away or busy is not flooded). */
+        int stalls;
 
         Upload(Photo photo, byte[] jpeg, Instant now) {
             this.photo = photo;
@@ -161,15 +166,16 @@ public final class PhotoUploads implements AutoCloseable {
             return;
         }
         Upload u = current;
-        if (Duration.between(u.moved, now).compareTo(STALLED) > 0) {
+        if (Duration.between(u.moved, now).compareTo(STALLED.multipliedBy(1L << Math.min(u.stalls, 5))) > 0) {
             u.next = (int) u.held; // answers lost, or pieces dropped by a busy hub: from what it holds
             u.moved = now;
+            u.stalls++;
         }
         String topic = Topics.report(election, deviceId, Topics.PHOTO);
         int window = u.heard ? WINDOW : 1;
         while (u.next < u.jpeg.length && u.next < u.held + (long) window * PhotoPiece.MAX_DATA) {
             PhotoPiece piece = PhotoPiece.of(u.photo.sha256(), u.jpeg, u.next);
-            if (!publisher.publish(topic, piece.encode())) {
+            if (!publisher.publishOnce(topic, piece.encode())) {
                 return;
             }
             u.next = piece.end();
@@ -224,6 +230,7 @@ public final class PhotoUploads implements AutoCloseable {
                 u.heard = true;
                 if (a.have() != u.held) {
                     u.moved = clock.instant();
+                    u.stalls = 0;
                 }
                 u.held = a.have();
                 u.next = (int) Math.max(u.next, a.have());

@@ -56,6 +56,14 @@ public final class Sender implements AgentLink.Listener, AutoCloseable {
     public interface Publisher {
         boolean publish(String topic, byte[] payload);
 
+        /**
+         * Publishes at most once (QoS 0): for what is answered piece by piece and sent again when no answer comes,
+         * which a broker then never queues for an absent hub. By default as {@link #publish}.
+         */
+        default boolean publishOnce(String topic, byte[] payload) {
+            return publish(topic, payload);
+        }
+
         boolean isConnected();
     }
 

@@ -174,6 +174,13 @@ class PhotoUploadsTest {
         clock.advance(PhotoUploads.STALLED.plusSeconds(1));
         pump();
         assertEquals(List.of(p, 2 * p, 3 * p, 4 * p), offsets());
+        published.clear();
+        clock.advance(PhotoUploads.STALLED.plusSeconds(1));
+        pump();
+        assertTrue(published.isEmpty(), "a second stall in a row waits twice as long: a hub away is not flooded");
+        clock.advance(PhotoUploads.STALLED);
+        pump();
+        assertEquals(List.of(p, 2 * p, 3 * p, 4 * p), offsets());
     }
 
     @Test

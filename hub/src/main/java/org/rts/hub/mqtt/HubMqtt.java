@@ -310,6 +310,9 @@ public final class HubMqtt implements AutoCloseable, Health.Source {
     }
 
     void acknowledge(BrokerDelivery d) {
+        if (d.qos() == 0) {
+            return; // a photo's piece: nothing to acknowledge
+        }
         Connection.Current c = in.current();
         if (c == null || c.generation() != d.connection() || !c.client().isConnected()) {
             return; // that connection is gone: the broker delivers the message again on the next one

@@ -45,14 +45,20 @@ final class Subscriptions {
                         + subscriptions[i].getTopic() + " (reason " + codes[i] + "): check the hub's ACL entry"));
             }
         }
-        int probeCode = granted(c, settings.probeTopic());
+        int probeCode = granted(c, settings.probeTopic(), 1);
         boolean probing = probeCode <= 2;
         if (!probing) {
             LOG.warn("the broker refused the probe topic {} (reason {}): the hub cannot check that deliveries still"
                     + " flow; write the broker configuration again with 'provisioning broker'",
                     settings.probeTopic(), probeCode);
         }
-        if (settings.takes() != Takes.REPORTS && granted(c, Topics.photoFilter(settings.election())) > 2) {
+        // the photos' pieces at QoS 0: each is answered and sent again unanswered, so the broker never queues them
+        // for a hub away; hubs that share the units (a group, or Kafka-fed hubs on one edge) share them too
+        String photoGroup = settings.shareGroup() != null ? settings.shareGroup()
+                : settings.takes() == Takes.HEALTH ? "rts-photos" : null;
+        String photos = (photoGroup == null ? "" : "$share/" + photoGroup + "/")
+                + Topics.photoFilter(settings.election());
+        if (settings.takes() != Takes.REPORTS && granted(c, photos, 0) > 2) {
             LOG.warn("the broker refused the topic of the forms' photos (an older ACL): the photos cannot reach this"
                     + " hub; write the broker configuration again with 'provisioning broker'");
         }
@@ -61,8 +67,8 @@ final class Subscriptions {
     }
 
     /** Subscribes to {@code topic} alone; returns the broker's reason code (above 2: refused). */
-    private static int granted(MqttAsyncClient c, String topic) throws MqttException {
-        IMqttToken token = c.subscribe(new MqttSubscription[] {new MqttSubscription(topic, 1)}, null, null,
+    private static int granted(MqttAsyncClient c, String topic, int qos) throws MqttException {
+        IMqttToken token = c.subscribe(new MqttSubscription[] {new MqttSubscription(topic, qos)}, null, null,
                 (MqttProperties) null);
         token.waitForCompletion(15_000);
         int[] codes = token.getReasonCodes();

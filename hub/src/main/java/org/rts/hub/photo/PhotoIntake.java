@@ -131,15 +131,21 @@ public final class PhotoIntake implements AutoCloseable {
             return PhotoAnswer.refused(sha, Refusal.PHOTO_BUDGET, "the unit's unfinished photos hold more than the "
                     + UNFINISHED_BUDGET + " bytes the hub keeps for one unit; finish them first");
         }
-        if (piece.offset() != held) {
-            return PhotoAnswer.partial(sha, held); // a repeat or a gap: the unit goes on from what is held
+        if (held < piece.total()) {
+            if (piece.offset() != held) {
+                return PhotoAnswer.partial(sha, held); // a repeat or a gap: the unit goes on from what is held
+            }
+            store.addPart(device, sha, piece.offset(), piece.data());
+            if (piece.end() < piece.total()) {
+                return PhotoAnswer.partial(sha, piece.end());
+            }
         }
-        store.addPart(device, sha, piece.offset(), piece.data());
-        if (piece.end() < piece.total()) {
-            return PhotoAnswer.partial(sha, piece.end());
-        }
+        // whole (now, or held whole by a hub that stopped before it kept it): kept only if the bytes signed
         byte[] jpeg = store.joined(device, sha);
         if (!Photo.of(jpeg).equals(named.photo())) {
+            if (store.kept(sha)) {
+                return PhotoAnswer.kept(sha, piece.total()); // another hub on the edge kept it a moment ago
+            }
             store.dropParts(device, sha);
             LOG.warn("[{}] photo {} refused: its {} bytes do not have the SHA-256 the unit signed", device, sha,
                     jpeg.length);

@@ -44,10 +44,22 @@ public final class LiveTally {
 
     /**
      * The whole picture: the nation, each region, each constituency (its {@link Area#region} holds the
-     * constituency's id; none in a single-list definition), each station.
+     * constituency's id; none in a single-list definition), each station, and the results under audit.
      */
     public record Picture(String election, Area nation, List<Area> regions, List<Area> constituencies,
-                          List<StationFigures> stations) {
+                          List<StationFigures> stations, List<String> underAudit) {
+        public Picture(String election, Area nation, List<Area> regions, List<Area> constituencies,
+                       List<StationFigures> stations) {
+            this(election, nation, regions, constituencies, stations, List.of());
+        }
+
+        /**
+         * The same figures, marking the results the hand-count audit put under audit ({@code station/race}): they
+         * count as accepted, and the room says which are in doubt.
+         */
+        public Picture withUnderAudit(List<String> results) {
+            return new Picture(election, nation, regions, constituencies, stations, List.copyOf(results));
+        }
     }
 
     public static Picture compute(Election election, ResultStore store) {

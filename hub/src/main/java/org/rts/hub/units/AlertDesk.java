@@ -40,6 +40,12 @@ public final class AlertDesk {
     public AlertDesk(UnitStore store, Duration escalateAfter) {
         this.store = store;
         this.escalateAfter = escalateAfter;
+        refresh();
+    }
+
+    /** Reads the actions again: hubs that share a store each see what was done on the others. */
+    private void refresh() {
+        actions.clear();
         for (UnitStore.ActionRow r : store.actions()) {
             actions.computeIfAbsent(key(r.rule(), r.subject(), r.opened()), k -> new ArrayList<>())
                     .add(new Entry(r.at(), r.user(), Action.valueOf(r.action()), r.detail()));
@@ -79,6 +85,7 @@ public final class AlertDesk {
      * escalated now.
      */
     public synchronized List<Alerts.Alert> escalate(List<Alerts.Alert> open, Instant now) {
+        refresh();
         List<Alerts.Alert> escalated = new ArrayList<>();
         for (Alerts.Alert a : open) {
             Handled h = handled(a);

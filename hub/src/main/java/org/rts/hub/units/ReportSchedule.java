@@ -35,8 +35,17 @@ public record ReportSchedule(Path dir, Duration every) {
 
     /** Writes the report of {@code lines} now; a failure is logged (a full disk) and leaves no partial file. */
     public void writeNow(String election, List<Readiness.Line> lines, Instant now) {
+        writeNow(election, () -> lines, now);
+    }
+
+    /**
+     * Writes the report of the lines {@code lines} gives now; any failure (the registry unreadable, a full disk) is
+     * logged and leaves no partial file, and the next run is tried as scheduled.
+     */
+    public void writeNow(String election, java.util.function.Supplier<List<Readiness.Line>> readiness, Instant now) {
         String name = "readiness-" + STAMP.format(now);
         try {
+            List<Readiness.Line> lines = readiness.get();
             Files.createDirectories(dir);
             write(dir.resolve(name + ".csv"), out -> out.write(Readiness.csv(lines).getBytes(StandardCharsets.UTF_8)));
             write(dir.resolve(name + ".pdf"), out -> ReadinessPdf.write(election, lines, now, out));

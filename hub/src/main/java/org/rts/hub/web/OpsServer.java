@@ -246,8 +246,15 @@ public final class OpsServer implements AutoCloseable {
                 send(x, 200, "text/csv; charset=utf-8", views.readinessCsv());
             }
             case "/api/readiness.pdf" -> {
+                byte[] pdf;
+                try {
+                    pdf = views.readinessPdf();
+                } catch (HubException | IOException e) {
+                    send(x, 503, "text/plain; charset=utf-8", "no readiness PDF now: " + e.getMessage());
+                    return;
+                }
                 x.getResponseHeaders().set("Content-Disposition", "attachment; filename=readiness.pdf");
-                send(x, 200, "application/pdf", views.readinessPdf());
+                send(x, 200, "application/pdf", pdf);
             }
             case "/api/events" -> live.stream(x, () -> running && sessions.valid(hash(id), clock.instant()));
             case "/api/station" -> json(x, views.station(Requests.param(x, "id")));

@@ -87,7 +87,8 @@ public final class RoomViews implements OpsServer.Views {
 
     @Override
     public LiveTally.Picture tally() {
-        return LiveTally.compute(election, results);
+        return LiveTally.compute(election, results).withUnderAudit(audit.raised().stream()
+                .map(Alerts.Raised::subject).toList());
     }
 
     /** Made again when the registry file changes (a unit enrolled or revoked), else served as made. */

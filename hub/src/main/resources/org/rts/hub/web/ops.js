@@ -23,6 +23,7 @@ const WORDS = {
     select: "Select the stations", "hand-count": "Hand count", result: "Result", difference: "Difference",
     "in-box": "In the box", invalid: "Invalid", "votes-list": "Votes, in ballot order", enter: "Enter the hand count",
     "audit-none": "No stations selected yet.", "audit-made": "Selected from the seed",
+    "under-audit": "Under audit (the hand count differs)",
     lang: "عربي" },
   ar: { title: "غرفة العمليات", readiness: "تقرير الجاهزية (CSV)", "readiness-pdf": "(PDF، حسب المنطقة)", logout: "خروج", alerts: "التنبيهات المفتوحة",
     rule: "التنبيه", unit: "الجهاز", station: "المحطة", detail: "التفاصيل", "open-for": "مفتوح منذ",
@@ -46,6 +47,7 @@ const WORDS = {
     select: "اختيار المحطات", "hand-count": "العدّ اليدوي", result: "النتيجة", difference: "الفرق",
     "in-box": "في الصندوق", invalid: "باطلة", "votes-list": "الأصوات بترتيب الورقة", enter: "إدخال العدّ اليدوي",
     "audit-none": "لم تُختر محطات بعد.", "audit-made": "اختيرت من البذرة",
+    "under-audit": "قيد التدقيق (العدّ اليدوي مختلف)",
     lang: "Français" },
   fr: { title: "Salle des opérations", readiness: "Rapport de préparation (CSV)", "readiness-pdf": "(PDF, par région)", logout: "Déconnexion",
     alerts: "Alertes ouvertes", rule: "Alerte", unit: "Unité", station: "Bureau", detail: "Détail",
@@ -71,6 +73,7 @@ const WORDS = {
     select: "Tirer les bureaux", "hand-count": "Recomptage", result: "Résultat", difference: "Écart",
     "in-box": "Dans l'urne", invalid: "Nuls", "votes-list": "Voix, dans l'ordre du bulletin", enter: "Saisir le recomptage",
     "audit-none": "Aucun bureau tiré.", "audit-made": "Tirés de la graine",
+    "under-audit": "En audit (le recomptage diffère)",
     lang: "English" }
 };
 /** The language the button turns to next: English, Arabic, French, and round again. */
@@ -149,6 +152,8 @@ function render() {
       cell(tr, Object.entries(race.votes).map(([c, n]) => c + " " + n).join(", "));
     });
   }
+  $("under-audit").textContent = tally && tally.underAudit && tally.underAudit.length
+    ? t("under-audit") + ": " + tally.underAudit.map(safe).join(", ") : "";
   const constituencyRows = $("constituencies").tBodies[0];
   constituencyRows.replaceChildren();
   $("constituencies-section").hidden = !tally || !tally.constituencies || tally.constituencies.length === 0;

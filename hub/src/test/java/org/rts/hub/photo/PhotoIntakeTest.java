@@ -153,6 +153,20 @@ class PhotoIntakeTest {
     }
 
     @Test
+    void aPhotoHeldWholeButNotKeptWhenTheHubStoppedIsKeptOnTheNextPiece() {
+        byte[] jpeg = jpeg(2 * PhotoPiece.MAX_DATA + 5, 9);
+        signResult(jpeg, 200);
+        String sha = Photo.of(jpeg).sha256();
+        for (int at = 0; at < jpeg.length; at += PhotoPiece.MAX_DATA) {
+            PhotoPiece p = PhotoPiece.of(sha, jpeg, at);
+            photos.addPart(dev1.id, sha, p.offset(), p.data()); // the last piece stored, then the hub stopped
+        }
+        assertFalse(photos.kept(sha));
+        assertEquals(Status.KEPT, piece(jpeg, 0).status(), "the unit, resuming, is not left waiting forever");
+        assertArrayEquals(jpeg, photos.photo(sha).orElseThrow());
+    }
+
+    @Test
     void aMalformedPieceIsRefusedAsMalformed() {
         PhotoAnswer answer = photoIntake.answer(dev1.id, "{\"not\":\"a piece\"}".getBytes());
         assertEquals(Refusal.MALFORMED, answer.reason());

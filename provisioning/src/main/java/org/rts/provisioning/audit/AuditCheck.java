@@ -35,6 +35,11 @@ final class AuditCheck {
             problem.accept("audit.json: " + e.getMessage());
             return;
         }
+        if (audit.counts() == null || audit.stations() == null || audit.counts().stream().anyMatch(c -> c == null
+                || c.count() == null || c.count().station() == null || c.count().race() == null)) {
+            problem.accept("audit.json: a field is missing (stations, counts, or a count's station or race)");
+            return;
+        }
         List<String> chosen;
         try {
             chosen = AuditSelection.select(election, audit.seed(), audit.count(), audit.perConstituency()).stream()
@@ -56,8 +61,14 @@ final class AuditCheck {
                 continue;
             }
             ResultReport result = recount.result(hand.station(), hand.race());
-            HandCount.Comparison redone = result == null ? null : hand.compare(result.inBox(), result.invalid(),
-                    result.votes(), audit.thresholdPercent());
+            HandCount.Comparison redone;
+            try {
+                redone = result == null ? null : hand.compare(result.inBox(), result.invalid(), result.votes(),
+                        audit.thresholdPercent());
+            } catch (IllegalArgumentException e) {
+                problem.accept(at + ": " + e.getMessage());
+                continue;
+            }
             if (!Objects.equals(redone == null ? null : redone.difference(), c.difference())
                     || !Objects.equals(redone == null ? null : redone.flagged(), c.flagged())) {
                 problem.accept(at + ": compared with the accepted result, the difference is " + (redone == null
