@@ -116,9 +116,9 @@ public final class OpsServer implements AutoCloseable {
     private final SecureRandom random = new SecureRandom();
     private volatile boolean running = true;
     private final LiveEvents live;
-    private final Users users;
+    private final UsersFile users;
 
-    private OpsServer(HttpServer server, Users users, String metricsToken, Views views, Supplier<byte[]> metrics,
+    private OpsServer(HttpServer server, UsersFile users, String metricsToken, Views views, Supplier<byte[]> metrics,
                       Sessions sessions, Clock clock) {
         this.server = server;
         this.metricsToken = metricsToken;
@@ -145,7 +145,7 @@ public final class OpsServer implements AutoCloseable {
                     + " this host over plain HTTP: give it a certificate and key (--ops-cert, --ops-key) to serve"
                     + " HTTPS, or bind it to 127.0.0.1");
         }
-        Users users = Users.read(room.users());
+        UsersFile users = new UsersFile(room.users());
         ServerLimits.apply(room.limits());
         HttpServer http;
         try {

@@ -273,6 +273,27 @@ class OpsServerTest {
     }
 
     @Test
+    void a_user_added_while_the_room_runs_signs_in_at_once_and_one_removed_no_longer_acts() throws Exception {
+        String alert = "rule=TAMPER&subject=dev-1&opened=" + at + "&action=ack";
+        assertEquals(401, login("karim", "another good one").statusCode());
+        Users.add(usersFile, "karim", Users.Role.OPERATOR, "another good one".toCharArray());
+        Files.setLastModifiedTime(usersFile, java.nio.file.attribute.FileTime.fromMillis(System.currentTimeMillis()
+                + 5_000)); // a change the hub sees, however coarse the file system's clock
+        HttpResponse<String> signedIn = login("karim", "another good one");
+        assertEquals(303, signedIn.statusCode(), "no restart needed");
+        String karim = cookie(signedIn, OpsServer.COOKIE);
+        assertEquals(200, act(karim, alert).statusCode());
+        Users.remove(usersFile, "karim");
+        Files.setLastModifiedTime(usersFile, java.nio.file.attribute.FileTime.fromMillis(System.currentTimeMillis()
+                + 10_000));
+        assertEquals(403, act(karim, alert).statusCode(), "removed from the file: acts no more");
+        Files.writeString(usersFile, "amal:not a line");
+        Files.setLastModifiedTime(usersFile, java.nio.file.attribute.FileTime.fromMillis(System.currentTimeMillis()
+                + 15_000));
+        assertEquals(303, login("amal", "correct horse").statusCode(), "a broken file keeps the users read before");
+    }
+
+    @Test
     void an_account_tried_too_often_is_answered_429_saying_when_to_try_again() throws Exception {
         for (int i = 0; i < SignIn.PER_USER; i++) {
             assertEquals(401, login("amal", "wrong password").statusCode());
