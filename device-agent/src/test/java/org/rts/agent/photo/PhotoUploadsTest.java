@@ -16,7 +16,6 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -117,16 +116,6 @@ class PhotoUploadsTest {
         return published.stream().map(PhotoPiece::offset).toList();
     }
 
-    private static void until(String what, BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("not so after 5 s: " + what);
-            }
-            Thread.sleep(10);
-        }
-    }
-
     @Test
     void theAnsweredResultsPhotoGoesInPiecesAFewAheadAndLeavesTheListOnceKept() throws Exception {
         assertEquals(List.of(photo.sha256()), List.copyOf(PhotoUploads.unsent(outbox).keySet()));
@@ -204,7 +193,6 @@ class PhotoUploadsTest {
         connected = true;
         java.nio.file.Files.write(files.file(photo), "altered".getBytes(StandardCharsets.US_ASCII));
         pump();
-        until("checked", () -> true);
         assertTrue(published.isEmpty(), "the file is not the photo the result signed");
     }
 }

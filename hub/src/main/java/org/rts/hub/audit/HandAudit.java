@@ -29,6 +29,7 @@ public final class HandAudit {
     private final AuditStore store;
     private final ResultStore results;
     private final Clock clock;
+    private List<AuditSelection.Pick> picks;
 
     public HandAudit(Election election, AuditStore store, ResultStore results, Clock clock) {
         this.election = election;
@@ -69,8 +70,8 @@ public final class HandAudit {
     /** Keeps the audit team's hand count of a selected station's race. */
     public synchronized Picture enter(String station, String race, int inBox, int invalid, List<Integer> votes,
                                       String user) {
-        List<AuditSelection.Pick> picks = picks().orElseThrow(() -> new HubException("select the stations first"));
-        if (picks.stream().noneMatch(p -> p.station().equals(station))) {
+        List<AuditSelection.Pick> chosen = picks().orElseThrow(() -> new HubException("select the stations first"));
+        if (chosen.stream().noneMatch(p -> p.station().equals(station))) {
             throw new HubException("station " + station + " is not among the stations selected for the audit");
         }
         Race r = election.ballot(station).stream().filter(x -> x.id().equals(race)).findFirst()
@@ -87,24 +88,27 @@ public final class HandAudit {
         return picture();
     }
 
+    /** The stations selected, chosen once: the selection never changes once made (a nation's is 55,000 hashes). */
     private Optional<List<AuditSelection.Pick>> picks() {
-        return store.selection(election.id()).map(s -> AuditSelection.select(election, s.seed(), s.count(),
-                s.perConstituency()));
+        if (picks == null) {
+            picks = store.selection(election.id()).map(s -> AuditSelection.select(election, s.seed(), s.count(),
+                    s.perConstituency())).orElse(null);
+        }
+        return Optional.ofNullable(picks);
     }
 
     public synchronized Picture picture() {
         Optional<AuditStore.Selection> selection = store.selection(election.id());
         return selection.isEmpty() ? new Picture(null, List.of()) : new Picture(selection.get(), rows(election,
-                selection.get(), store.counts(election.id()), (station, race) -> results.result(election.id(),
-                        station, race)));
+                selection.get(), picks().orElseThrow(), store.counts(election.id()),
+                (station, race) -> results.result(election.id(), station, race)));
     }
 
     /** Each selected station's races: its hand count, the accepted result {@code result} gives, both compared. */
-    static List<Row> rows(Election election, AuditStore.Selection selection, List<HandCount> counts,
-                          BiFunction<String, String, Optional<AcceptedResult>> result) {
+    static List<Row> rows(Election election, AuditStore.Selection selection, List<AuditSelection.Pick> picks,
+                          List<HandCount> counts, BiFunction<String, String, Optional<AcceptedResult>> result) {
         List<Row> rows = new ArrayList<>();
-        for (AuditSelection.Pick p : AuditSelection.select(election, selection.seed(), selection.count(),
-                selection.perConstituency())) {
+        for (AuditSelection.Pick p : picks) {
             for (Race race : election.ballot(p.station())) {
                 HandCount hand = counts.stream().filter(c -> c.station().equals(p.station())
                         && c.race().equals(race.id())).findFirst().orElse(null);
@@ -144,14 +148,14 @@ public final class HandAudit {
         if (s == null) {
             return null;
         }
-        List<Row> rows = rows(election, s, counts, (station, race) -> accepted.stream()
+        List<AuditSelection.Pick> picks = AuditSelection.select(election, s.seed(), s.count(), s.perConstituency());
+        List<Row> rows = rows(election, s, picks, counts, (station, race) -> accepted.stream()
                 .filter(r -> r.station().equals(station) && r.race().equals(race)).findFirst());
         List<AuditRecord.Counted> counted = rows.stream().filter(r -> r.hand() != null)
                 .map(r -> new AuditRecord.Counted(r.hand(), r.comparison() == null ? null : r.comparison().difference(),
                         r.comparison() == null ? null : r.comparison().percent(),
                         r.comparison() == null ? null : r.comparison().flagged())).toList();
         return new AuditRecord(s.seed(), s.count(), s.perConstituency(), s.thresholdPercent(), s.user(), s.at(),
-                AuditSelection.select(election, s.seed(), s.count(), s.perConstituency()).stream()
-                        .map(AuditSelection.Pick::station).toList(), counted);
+                picks.stream().map(AuditSelection.Pick::station).toList(), counted);
     }
 }

@@ -6,7 +6,6 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 import org.rts.protocol.Topics;
@@ -32,39 +31,37 @@ public final class PhotoStore implements AutoCloseable {
     }
 
     /** A photo a chained result of a unit names: the station and race it is the form of. */
-    public record Named(String device, String station, String race, Photo photo, String status) {
+    public record Named(String device, String station, String race, Photo photo) {
     }
 
     /** The photos the chained results of {@code device} name (accepted or rejected: both are evidence). */
     public synchronized List<Named> named(String device) {
         List<Named> named = new ArrayList<>();
-        for (String[] row : db.queryAll("SELECT jws, status FROM chain WHERE device = ? AND kind = ?",
-                rs -> new String[] {rs.getString(1), rs.getString(2)}, device, Topics.RESULT)) {
-            photoOf(row[0]).ifPresent(r -> named.add(new Named(device, r.station(), r.race(), r.photo(), row[1])));
+        for (String jws : db.queryAll("SELECT jws FROM chain WHERE device = ? AND kind = ?", rs -> rs.getString(1),
+                device, Topics.RESULT)) {
+            photoOf(jws).ifPresent(r -> named.add(new Named(device, r.station(), r.race(), r.photo())));
         }
         return named;
     }
 
     /** The photo a signed result binds, when it has one (v2 with a photo taken). */
     public static Optional<ResultReport> photoOf(String jws) {
+        return result(jws).filter(r -> r.photo() != null && r.photo().taken());
+    }
+
+    /** The result a stored chained message is (empty for another kind of report). */
+    private static Optional<ResultReport> result(String jws) {
         try {
             return MessageCodec.decodeReport(Jws.parse(jws.getBytes(StandardCharsets.US_ASCII)).payload())
-                    instanceof ResultReport r && r.photo() != null && r.photo().taken() ? Optional.of(r)
-                    : Optional.empty();
+                    instanceof ResultReport r ? Optional.of(r) : Optional.empty();
         } catch (RuntimeException e) {
-            return Optional.empty(); // a stored chained message is well formed; nothing else names a photo
+            return Optional.empty(); // a stored chained message is well formed
         }
     }
 
     /** Whether the photo of {@code sha} is kept. */
     public synchronized boolean kept(String sha) {
         return db.queryOne("SELECT 1 FROM photos WHERE sha = ?", rs -> true, sha).isPresent();
-    }
-
-    /** Of {@code shas}, those kept. */
-    public synchronized List<String> kept(Collection<String> shas) {
-        return shas.isEmpty() ? List.of() : db.queryAll("SELECT sha FROM photos WHERE sha IN " + db.dialect().in(),
-                rs -> rs.getString(1), Database.json(shas));
     }
 
     /** Bytes held of {@code device}'s photo {@code sha}, from its start. */
@@ -131,20 +128,6 @@ public final class PhotoStore implements AutoCloseable {
         return db.queryOne("SELECT data FROM photos WHERE sha = ?", rs -> rs.getBytes(1), sha);
     }
 
-    /** Receives each kept photo of {@code shas}, one at a time (a nation's photos never sit in memory at once). */
-    public interface Sink {
-        void photo(String sha, byte[] jpeg) throws java.io.IOException;
-    }
-
-    public synchronized void each(Collection<String> shas, Sink sink) throws java.io.IOException {
-        for (String sha : shas) {
-            Optional<byte[]> jpeg = photo(sha);
-            if (jpeg.isPresent()) {
-                sink.photo(sha, jpeg.get());
-            }
-        }
-    }
-
     /** A station's accepted result as its unit signed it, and whether the photo it names has arrived. */
     public record StationResult(ResultReport report, boolean photoKept) {
     }
@@ -153,16 +136,10 @@ public final class PhotoStore implements AutoCloseable {
     public synchronized List<StationResult> ofStation(String election, String station) {
         List<StationResult> results = new ArrayList<>();
         for (String jws : db.queryAll("SELECT c.jws FROM results r JOIN chain c ON c.msg_hash = r.msg_hash"
-                + " WHERE r.election = ? AND r.station = ? ORDER BY r.race", rs -> rs.getString(1), election, station)) {
-            try {
-                if (MessageCodec.decodeReport(Jws.parse(jws.getBytes(StandardCharsets.US_ASCII)).payload())
-                        instanceof ResultReport r) {
-                    results.add(new StationResult(r, r.photo() != null && r.photo().taken()
-                            && kept(r.photo().sha256())));
-                }
-            } catch (RuntimeException e) {
-                // a stored chained message is well formed
-            }
+                + " WHERE r.election = ? AND r.station = ? ORDER BY r.race", rs -> rs.getString(1), election,
+                station)) {
+            result(jws).ifPresent(r -> results.add(new StationResult(r, r.photo() != null && r.photo().taken()
+                    && kept(r.photo().sha256()))));
         }
         return results;
     }
