@@ -15,19 +15,15 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.rts.hub.intake.Intake;
-import org.rts.hub.registry.RegistryWatch;
 import org.rts.hub.store.ExportSnapshot;
 import org.rts.hub.store.MessageStore;
 import org.rts.hub.store.PhotoStore;
 import org.rts.hub.testing.TestElection;
 import org.rts.hub.testing.TestElection.Device;
-import org.rts.hub.validation.Authenticator;
-import org.rts.hub.validation.Verification;
 import org.rts.protocol.Topics;
 import org.rts.protocol.export.ExportFiles;
 import org.rts.protocol.message.Mode;
 import org.rts.protocol.message.Photo;
-import org.rts.protocol.pki.Pem;
 import org.rts.provisioning.audit.CaPin;
 import org.rts.provisioning.audit.ExportVerifier;
 
@@ -46,11 +42,7 @@ class ExportPhotosTest {
         election = new TestElection(dir.resolve("election"), "tcp://127.0.0.1:1883", Mode.LIVE);
         String location = dir.resolve("hub.db").toString();
         store = MessageStore.open(location);
-        var files = election.files;
-        RegistryWatch registry = new RegistryWatch(files.registry(), files.crl(),
-                Pem.readCertificate(files.caCertificate()), election.id);
-        Intake intake = new Intake(election.election, new Verification(new Authenticator(election.election,
-                registry::current)), store, election.receiptLog(store), TestElection.CLOCK);
+        Intake intake = election.intake(store);
         arrived = jpeg(70_000, 1);
         byte[] other = jpeg(50_000, 2);
         awaited = Photo.of(other);

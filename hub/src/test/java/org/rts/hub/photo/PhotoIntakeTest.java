@@ -14,12 +14,9 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.rts.hub.intake.Intake;
-import org.rts.hub.registry.RegistryWatch;
 import org.rts.hub.store.MessageStore;
 import org.rts.hub.store.PhotoStore;
 import org.rts.hub.testing.TestElection;
-import org.rts.hub.validation.Authenticator;
-import org.rts.hub.validation.Verification;
 import org.rts.protocol.Topics;
 import org.rts.protocol.message.Mode;
 import org.rts.protocol.message.Photo;
@@ -28,7 +25,6 @@ import org.rts.protocol.message.PhotoAnswer.Refusal;
 import org.rts.protocol.message.PhotoAnswer.Status;
 import org.rts.protocol.message.PhotoPiece;
 import org.rts.protocol.message.Receipt;
-import org.rts.protocol.pki.Pem;
 
 class PhotoIntakeTest {
     @TempDir
@@ -46,11 +42,7 @@ class PhotoIntakeTest {
         election = new TestElection(dir.resolve("election"), "tcp://127.0.0.1:1883", Mode.LIVE);
         String location = dir.resolve("hub.db").toString();
         store = MessageStore.open(location);
-        var files = election.files;
-        RegistryWatch registry = new RegistryWatch(files.registry(), files.crl(),
-                Pem.readCertificate(files.caCertificate()), election.id);
-        intake = new Intake(election.election, new Verification(new Authenticator(election.election,
-                registry::current)), store, election.receiptLog(), TestElection.CLOCK);
+        intake = election.intake(store);
         photos = PhotoStore.open(location);
         photoIntake = new PhotoIntake(election.id, PhotoStore.open(location), TestElection.CLOCK);
         dev1 = election.device(1);
