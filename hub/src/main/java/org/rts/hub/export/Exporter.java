@@ -118,7 +118,7 @@ public final class Exporter {
             writeCheckPages(files, ballot, ca, registry, answers);
             ExportManifest manifest = new ExportManifest(ExportFiles.FORMAT, ballot.id(), ballot.mode(),
                     clock.instant(), Certificates.thumbprint(Pem.readCertificate(election.hubCertificate())),
-                    fileEntries(partial), counts, units(snapshot), tally(ballot, snapshot));
+                    fileEntries(partial), counts, units(snapshot), tally(ballot, snapshot, record));
             write(files.manifest(), Json.pretty().writeValueAsBytes(manifest));
             signer.signFile(files.manifest());
             sync(partial);
@@ -256,10 +256,15 @@ public final class Exporter {
 
     /**
      * The tally as the hub's store holds it; an observer recomputes it from the messages. A result counts only for
-     * a race on its station's ballot.
+     * a race on its station's ballot; one a hand count contradicts still counts, listed under audit.
      */
-    static ExportManifest.Tally tally(Election ballot, ExportSnapshot.Snapshot snapshot) {
+    static ExportManifest.Tally tally(Election ballot, ExportSnapshot.Snapshot snapshot,
+                                      org.rts.protocol.audit.AuditRecord audit) {
         TallyCount count = new TallyCount(ballot);
+        if (audit != null) {
+            audit.counts().stream().filter(c -> Boolean.TRUE.equals(c.flagged()))
+                    .forEach(c -> count.underAudit(c.count().station(), c.count().race()));
+        }
         for (AcceptedResult r : snapshot.results()) {
             count.add(r.station(), r.race(), r.inBox(), r.invalid(), r.votes());
         }

@@ -25,6 +25,7 @@ import org.rts.hub.units.Alerts;
 import org.rts.protocol.Topics;
 import org.rts.protocol.audit.AuditSelection;
 import org.rts.protocol.export.ExportFiles;
+import org.rts.protocol.export.ExportManifest;
 import org.rts.protocol.message.Mode;
 import org.rts.provisioning.audit.CaPin;
 import org.rts.provisioning.audit.ExportVerifier;
@@ -112,6 +113,10 @@ class HandAuditTest {
                 + " ballots from the accepted result"), result.checked().toString());
         assertTrue(result.checked().stream().anyMatch(c -> c.startsWith("hand-count audit: 3 stations chosen again"
                 + " from the public seed '" + SEED + "'")), result.checked().toString());
+        ExportManifest manifest = org.rts.protocol.codec.Json.mapper().readValue(Files.readAllBytes(new ExportFiles(out).manifest()),
+                ExportManifest.class);
+        assertEquals(List.of("S-2"), manifest.tally().races().get("parliament").underAudit(),
+                "the result under audit still counts, and the tally names it");
 
         // an export that hides the difference: its flag no longer follows from the result (and its hash changed)
         Path file = new ExportFiles(out).audit();

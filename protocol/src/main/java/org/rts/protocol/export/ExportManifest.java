@@ -50,13 +50,15 @@ public record ExportManifest(String format, String election, Mode mode, Instant 
 
     /**
      * A race's totals; {@code constituencies} and {@code regions} (not written when empty) hold its subtotal in each
-     * area where the race is voted in more than one (a national race of a definition with constituencies).
+     * area where the race is voted in more than one (a national race of a definition with constituencies);
+     * {@code underAudit} (not written when empty) the stations whose counted result a hand count contradicts.
      */
     public record RaceTally(List<String> stations, long inBox, long invalid, Map<String, Long> votes,
                             @JsonInclude(JsonInclude.Include.NON_EMPTY) Map<String, Subtotal> constituencies,
-                            @JsonInclude(JsonInclude.Include.NON_EMPTY) Map<String, Subtotal> regions) {
+                            @JsonInclude(JsonInclude.Include.NON_EMPTY) Map<String, Subtotal> regions,
+                            @JsonInclude(JsonInclude.Include.NON_EMPTY) List<String> underAudit) {
         public RaceTally(List<String> stations, long inBox, long invalid, Map<String, Long> votes) {
-            this(stations, inBox, invalid, votes, null, null);
+            this(stations, inBox, invalid, votes, null, null, null);
         }
 
         public RaceTally {
@@ -64,6 +66,7 @@ public record ExportManifest(String format, String election, Mode mode, Instant 
             votes = sorted(votes);
             constituencies = sorted(constituencies == null ? Map.of() : constituencies);
             regions = sorted(regions == null ? Map.of() : regions);
+            underAudit = underAudit == null ? List.of() : List.copyOf(underAudit);
         }
     }
 

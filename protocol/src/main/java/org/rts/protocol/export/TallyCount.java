@@ -21,6 +21,8 @@ public final class TallyCount {
     private final Election election;
     /** Per race: results in the order added. */
     private final Map<String, List<Counted>> byRace = new HashMap<>();
+    /** Per race: stations whose result a hand count contradicts. */
+    private final Map<String, Set<String>> underAudit = new HashMap<>();
 
     private record Counted(Station station, long inBox, long invalid, List<Integer> votes) {
     }
@@ -37,6 +39,14 @@ public final class TallyCount {
         byRace.computeIfAbsent(raceId, k -> new ArrayList<>())
                 .add(new Counted(election.station(stationId).orElseThrow(), inBox, invalid, votes));
         return true;
+    }
+
+    /**
+     * Marks a station's result of a race as under audit (its hand count differs by the audit's threshold or more):
+     * it still counts, and the tally lists it beside the race's totals.
+     */
+    public void underAudit(String stationId, String raceId) {
+        underAudit.computeIfAbsent(raceId, k -> new java.util.TreeSet<>()).add(stationId);
     }
 
     public ExportManifest.Tally tally(Map<String, Integer> turnout) {
@@ -68,7 +78,8 @@ public final class TallyCount {
                 }
             }
             races.put(race.id(), new ExportManifest.RaceTally(all.stations.stream().sorted().toList(), all.inBox,
-                    all.invalid, all.votes, subtotals(perConstituency), subtotals(perRegion)));
+                    all.invalid, all.votes, subtotals(perConstituency), subtotals(perRegion),
+                    List.copyOf(underAudit.getOrDefault(race.id(), Set.of()))));
         }
         return new ExportManifest.Tally(turnout, races);
     }

@@ -78,6 +78,7 @@ final class AuditCheck {
             }
             if (redone != null && redone.flagged()) {
                 flagged++;
+                recount.underAudit(hand.station(), hand.race());
                 checked.accept("under audit: station " + hand.station() + " race " + hand.race() + ", the hand count"
                         + " differs by " + redone.difference() + " ballots from the accepted result");
             }

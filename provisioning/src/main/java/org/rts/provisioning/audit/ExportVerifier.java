@@ -128,6 +128,14 @@ public final class ExportVerifier {
         records(f, manifest, certificates, receipts, logs, heads, recount);
         photos.check(f, checked::add, this::problem);
         AuditCheck.check(f, election, recount, checked::add, this::problem);
+        ExportManifest.Tally tally = recount.tally();
+        if (!tally.equals(manifest.tally())) {
+            problem("the tally recomputed from the accepted messages (and the audit) " + tally + " differs from the manifest's "
+                    + manifest.tally());
+        } else {
+            checked.add("tally recomputed from the accepted messages and the audit matches the manifest: "
+                    + Recount.describe(tally));
+        }
         Map<String, Long> dropped = new TreeMap<>();
         manifest.units().forEach(u -> dropped.merge(u.device(), u.dropped(), Long::sum));
         checked.add(logs.accountFor(dropped));
@@ -258,14 +266,6 @@ public final class ExportVerifier {
             problem("records by status " + counts + ", the manifest says " + manifest.counts());
         } else {
             checked.add("records by status " + counts + " as the manifest says");
-        }
-        ExportManifest.Tally tally = recount.tally();
-        if (!tally.equals(manifest.tally())) {
-            problem("the tally recomputed from the accepted messages " + tally + " differs from the manifest's "
-                    + manifest.tally());
-        } else {
-            checked.add("tally recomputed from the accepted messages matches the manifest: "
-                    + Recount.describe(tally));
         }
     }
 

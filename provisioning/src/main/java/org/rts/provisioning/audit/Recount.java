@@ -97,6 +97,11 @@ final class Recount {
         return missing;
     }
 
+    /** Marks a result a hand count contradicts: the tally lists it under audit. */
+    void underAudit(String station, String race) {
+        count.underAudit(station, race);
+    }
+
     ExportManifest.Tally tally() {
         return count.tally(turnout);
     }
