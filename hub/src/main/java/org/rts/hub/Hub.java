@@ -40,6 +40,7 @@ import org.rts.hub.photo.PhotoIntake;
 import org.rts.hub.receipt.ReceiptIssuer;
 import org.rts.hub.registry.RegistryWatch;
 import org.rts.hub.store.AuditStore;
+import org.rts.hub.store.HistoryStore;
 import org.rts.hub.store.MessageStore;
 import org.rts.hub.store.PhotoStore;
 import org.rts.hub.store.ResultStore;
@@ -69,8 +70,7 @@ import org.slf4j.LoggerFactory;
  * {@link IntakeStage} decides and stores a batch at a time through {@link Intake}, and each receipt goes back
  * through the broker connection, which acknowledges the message once the broker has its receipt. Beside the line:
  * the units' health ({@link UnitMonitor}), the forwarders, the operations room, the scheduled exports, and a
- * watchdog that sends probes through the broker and replaces a connection that delivers nothing while the hub is
- * idle. The state is written to the health file every few seconds.
+ * watchdog that replaces a broker connection that delivers nothing while idle. Health file every few seconds.
  *
  * <p>This class only wires: the constructor builds (opening the stores, starting nothing, closing what it opened
  * if a later step fails), {@link #start} starts the stages, {@link #close} stops them in reverse order.
@@ -131,13 +131,13 @@ public final class Hub implements AutoCloseable {
             this.audit = new HandAudit(election, keep(AuditStore.open(config.store())),
                     keep(ResultStore.open(config.store())), clock);
             this.conditions = new Conditions(forwarders, decided, clock, audit::raised);
+            HistoryStore history = keep(HistoryStore.open(config.store()));
             this.units = keep(new UnitMonitor(election, registry::current, config.alerts(),
-                    keep(UnitStore.open(config.store())), decided, clock, () -> conditions.raised()));
+                    keep(UnitStore.open(config.store())), history, decided, clock, () -> conditions.raised()));
             this.sessions = config.ops() == null ? null : keep(SessionStore.open(config.store()));
             this.photos = keep(new PhotoIntake(election.id(), PhotoStore.open(config.store()), clock));
             this.views = new RoomViews(election, files, units, keep(ResultStore.open(config.store())),
-                    keep(PhotoStore.open(config.store())), audit,
-                    () -> lastHealth, clock);
+                    keep(PhotoStore.open(config.store())), audit, history, () -> lastHealth, clock);
             int cores = Math.max(1, Runtime.getRuntime().availableProcessors());
             this.pool = Executors.newFixedThreadPool(cores, named("hub-verify"));
             this.scheduler = Executors.newSingleThreadScheduledExecutor(named("hub-scheduler"));
@@ -232,6 +232,7 @@ public final class Hub implements AutoCloseable {
         scheduler.scheduleWithFixedDelay(admission::sweep, 1, 1, TimeUnit.MINUTES);
         scheduler.scheduleWithFixedDelay(photos::sweep, 1, 1, TimeUnit.MINUTES);
         scheduler.scheduleWithFixedDelay(units::evaluateAlerts, 5, 5, TimeUnit.SECONDS);
+        scheduler.scheduleWithFixedDelay(views::sampleDay, 0, RoomViews.DAY_EVERY.toSeconds(), TimeUnit.SECONDS);
         ExportSchedule exports = config.exports();
         if (exports != null) {
             long minutes = exports.every().toMinutes();

@@ -171,7 +171,8 @@ public final class HubMain implements Runnable {
         @Option(names = "--alert-seconds", paramLabel = "NAME=SECONDS", split = ",", description = "Change how long"
                 + " a condition must hold before its alert opens (batteryFor, downFor, clockFor, outboxFor,"
                 + " flappingWindow, resultWindow, clockOffset, silentAfter) and how long an open alert no one"
-                + " acknowledged waits before it escalates (escalateAfter), e.g. downFor=600 for a drill.")
+                + " acknowledged waits before it escalates (escalateAfter), and how often a unit's history keeps a"
+                + " point of its telemetry (historyStep, default 300), e.g. downFor=600 for a drill.")
         java.util.Map<String, Long> alertSeconds = new java.util.HashMap<>();
 
         @Option(names = "--health-file", description = "Health file, rewritten every 5 s (default: <store>.health.json).")
@@ -318,12 +319,14 @@ public final class HubMain implements Runnable {
         public Integer call() throws java.io.IOException {
             ElectionFiles files = stored.files();
             var ca = Pem.readCertificate(files.caCertificate());
-            try (UnitStore db = UnitStore.open(stored.location())) {
+            try (UnitStore db = UnitStore.open(stored.location());
+                 var history = org.rts.hub.store.HistoryStore.open(stored.location());
+                 var results = org.rts.hub.store.ResultStore.open(stored.location())) {
                 Election election = Election.readSigned(files.ballot(), ca);
                 var lines = org.rts.hub.units.Readiness.report(election,
                         org.rts.protocol.files.Registry.readSigned(files.registry(), ca), db.units().stream()
                                 .map(UnitMonitor::status).toList(), software,
-                        org.rts.hub.units.Readiness.issuedConfigs(files), java.time.Instant.now());
+                        org.rts.hub.units.Readiness.facts(files, election, history, results), java.time.Instant.now());
                 if (pdf != null) {
                     try (var stream = java.nio.file.Files.newOutputStream(pdf)) {
                         org.rts.hub.units.ReadinessPdf.write(election.name() + " (" + election.id() + ")", lines,

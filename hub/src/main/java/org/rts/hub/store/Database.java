@@ -114,7 +114,15 @@ final class Database implements AutoCloseable {
                   data %s NOT NULL, received_at TEXT NOT NULL);
                 CREATE TABLE IF NOT EXISTS photo_parts (
                   device TEXT NOT NULL, sha TEXT NOT NULL, pos BIGINT NOT NULL, data %s NOT NULL,
-                  PRIMARY KEY (device, sha, pos))
+                  PRIMARY KEY (device, sha, pos));
+                CREATE TABLE IF NOT EXISTS unit_points (
+                  device TEXT NOT NULL, at BIGINT NOT NULL, battery INTEGER, mains INTEGER, charging INTEGER,
+                  signal INTEGER, pending INTEGER NOT NULL, PRIMARY KEY (device, at));
+                CREATE INDEX IF NOT EXISTS unit_points_at ON unit_points (at);
+                CREATE TABLE IF NOT EXISTS unit_battery (
+                  device TEXT PRIMARY KEY, log TEXT NOT NULL);
+                CREATE TABLE IF NOT EXISTS room_points (
+                  series TEXT NOT NULL, at BIGINT NOT NULL, value BIGINT NOT NULL, PRIMARY KEY (at, series))
                 """.formatted(dialect.serial(), blob, blob, blob, dialect.serial(), blob, blob, blob, blob);
     }
 

@@ -127,6 +127,12 @@ public class ResultStore implements AutoCloseable {
     }
 
     /** One line per rejected chained message: kept for review, never counted. */
+    /** The units with at least one accepted report in {@code election} (a drill's test transmission). */
+    public synchronized java.util.Set<String> devicesReported(String election) {
+        return new java.util.HashSet<>(db.queryAll("SELECT DISTINCT device FROM chain WHERE election = ? AND status"
+                + " = 'ACCEPTED'", rs -> rs.getString(1), election));
+    }
+
     public synchronized List<String> rejectedForReview(String election) {
         return db.queryAll("SELECT device, seq, station, COALESCE(race, ''), reasons FROM chain WHERE election = ?"
                 + " AND status = 'REJECTED' ORDER BY received_at, device, seq", rs -> rs.getString(1) + " seq "

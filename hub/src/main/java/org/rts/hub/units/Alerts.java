@@ -110,17 +110,20 @@ public final class Alerts {
      * @param resultWindow     after the close, the legal window for a station's result (default 6 h, as Iraq's)
      * @param silentAfter      an online unit heard from no longer than this is silent (default 3 min)
      * @param escalateAfter    an open alert no one acknowledged for this long escalates (default 15 min)
+     * @param historyStep      a unit's history keeps one point of its telemetry per this long (default 5 min:
+     *                         at most 288 points a unit a day)
      */
     public record Settings(double batteryPercent, Duration batteryFor, Duration downFor, Duration clockOffset,
                            Duration clockFor, Duration outboxFor, int flappingConnects, Duration flappingWindow,
-                           Duration resultWindow, Duration silentAfter, Duration escalateAfter) {
+                           Duration resultWindow, Duration silentAfter, Duration escalateAfter,
+                           Duration historyStep) {
         public static final Settings DEFAULT = new Settings(20, Duration.ofMinutes(2), Duration.ofMinutes(5),
                 Duration.ofMinutes(2), Duration.ofMinutes(10), Duration.ofMinutes(15), 5, Duration.ofMinutes(10),
-                Duration.ofHours(6), Duration.ofMinutes(3), Duration.ofMinutes(15));
+                Duration.ofHours(6), Duration.ofMinutes(3), Duration.ofMinutes(15), Duration.ofMinutes(5));
 
         public Settings {
             for (Duration d : new Duration[] {batteryFor, downFor, clockOffset, clockFor, outboxFor, flappingWindow,
-                resultWindow, silentAfter, escalateAfter}) {
+                resultWindow, silentAfter, escalateAfter, historyStep}) {
                 if (d == null || d.isNegative()) {
                     throw new IllegalArgumentException("alert durations must be given and not negative, found: " + d);
                 }
@@ -129,12 +132,19 @@ public final class Alerts {
 
         /** The same, every duration given in seconds as {@code name=seconds} pairs (a drill, a test). */
         public Settings with(java.util.Map<String, Long> seconds) {
+            java.util.Set<String> known = java.util.Set.of("batteryFor", "downFor", "clockOffset", "clockFor",
+                    "outboxFor", "flappingWindow", "resultWindow", "silentAfter", "escalateAfter", "historyStep");
+            seconds.keySet().stream().filter(k -> !known.contains(k)).findFirst().ifPresent(k -> {
+                throw new IllegalArgumentException("no alert time is called '" + k + "': one of "
+                        + new java.util.TreeSet<>(known));
+            });
             java.util.function.BiFunction<String, Duration, Duration> d = (k, v) -> seconds.containsKey(k)
                     ? Duration.ofSeconds(seconds.get(k)) : v;
             return new Settings(batteryPercent, d.apply("batteryFor", batteryFor), d.apply("downFor", downFor),
                     d.apply("clockOffset", clockOffset), d.apply("clockFor", clockFor), d.apply("outboxFor", outboxFor),
                     flappingConnects, d.apply("flappingWindow", flappingWindow), d.apply("resultWindow", resultWindow),
-                    d.apply("silentAfter", silentAfter), d.apply("escalateAfter", escalateAfter));
+                    d.apply("silentAfter", silentAfter), d.apply("escalateAfter", escalateAfter),
+                    d.apply("historyStep", historyStep));
         }
     }
 

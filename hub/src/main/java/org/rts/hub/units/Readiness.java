@@ -19,36 +19,57 @@ import org.rts.protocol.pki.Pem;
 /**
  * Before polling day: is every unit ready? A unit is ready when it was heard from within {@link #RECENT}, its
  * battery is charged (at least {@link #CHARGED} %, or on mains), it runs the expected software, its certificate is
- * valid until well after the polls close, its clock is synchronised and its case is shut. One line per active
- * unit of the registry, the reasons when it is not ready.
+ * valid until well after the polls close, its clock is synchronised and its case is shut; where its battery log
+ * is known, it reached full charge within {@link #FULL_WITHIN}; in a drill, its test transmission was accepted.
+ * One line per active unit of the registry, the reasons when it is not ready.
  */
 public final class Readiness {
     static final Duration RECENT = Duration.ofHours(24);
     static final double CHARGED = 80;
     /** The certificate must stay valid this long after the close (a late count, a recount). */
     static final Duration AFTER_CLOSE = Duration.ofDays(7);
+    /** A battery not charged to full for this long may no longer hold a charge: charge it, watch it. */
+    static final Duration FULL_WITHIN = Duration.ofDays(7);
 
     private Readiness() {
     }
 
-    /** One unit's readiness: {@code why} it is not ready, and for each reason {@code todo}, what to do. */
+    /**
+     * One unit's readiness: {@code why} it is not ready, and for each reason {@code todo}, what to do;
+     * {@code lastFull} from its battery log (null: never, or no log); {@code testSent} in a drill whether its test
+     * transmission was accepted (null: not a drill).
+     */
     public record Line(String device, String station, String region, Instant lastSeen, Double battery,
-                       Boolean mains, String software, String config, Instant certificateExpires, boolean ready,
-                       List<String> why, List<String> todo) {
+                       Boolean mains, String software, String config, Instant certificateExpires, Instant lastFull,
+                       Boolean testSent, boolean ready, List<String> why, List<String> todo) {
+    }
+
+    /**
+     * What the hub knows of the units beyond their latest telemetry: {@code expectedConfig} the version of the
+     * configuration provisioning issued to a unit (null where the hub does not hold it), each unit's battery log,
+     * and in a drill the units with an accepted report ({@code transmitted} null: not a drill).
+     */
+    public record Facts(Function<String, String> expectedConfig, Map<String, BatteryLog> batteries,
+                        java.util.Set<String> transmitted) {
+        public static final Facts NONE = new Facts(device -> null, Map.of(), null);
     }
 
     public static List<Line> report(Election election, Registry registry, List<UnitRegistry.UnitStatus> units,
                                     String expectedSoftware, Instant now) {
-        return report(election, registry, units, expectedSoftware, device -> null, now);
+        return report(election, registry, units, expectedSoftware, Facts.NONE, now);
+    }
+
+    public static List<Line> report(Election election, Registry registry, List<UnitRegistry.UnitStatus> units,
+                                    String expectedSoftware, Function<String, String> expectedConfig, Instant now) {
+        return report(election, registry, units, expectedSoftware, new Facts(expectedConfig, Map.of(), null), now);
     }
 
     /**
      * The readiness of every active unit of {@code registry}, the units not ready first, then by region, station
-     * and unit. {@code expectedConfig} gives the version of the configuration provisioning issued to a unit (as
-     * its telemetry reports it), or null where the hub does not hold it.
+     * and unit.
      */
     public static List<Line> report(Election election, Registry registry, List<UnitRegistry.UnitStatus> units,
-                                    String expectedSoftware, Function<String, String> expectedConfig, Instant now) {
+                                    String expectedSoftware, Facts facts, Instant now) {
         Map<String, UnitRegistry.UnitStatus> byDevice = new HashMap<>();
         units.forEach(u -> byDevice.put(u.device(), u));
         Instant mustLast = election.polling().closes() != null ? election.polling().closes().plus(AFTER_CLOSE)
@@ -81,7 +102,7 @@ public final class Readiness {
                 if (t.tamper()) {
                     why.add("case open");
                 }
-                String config = expectedConfig.apply(e.device());
+                String config = facts.expectedConfig().apply(e.device());
                 if (config != null && !config.equals(t.config())) {
                     why.add("configuration " + t.config() + ", issued " + config);
                 }
@@ -91,15 +112,34 @@ public final class Readiness {
             if (expires.isBefore(mustLast)) {
                 why.add("certificate expires " + expires);
             }
+            BatteryLog battery = facts.batteries().get(e.device());
+            Instant lastFull = battery == null ? null : battery.lastFull();
+            if (battery != null && battery.at() != null && (lastFull == null
+                    || Duration.between(lastFull, now).compareTo(FULL_WITHIN) > 0)) {
+                why.add("battery not full in the last " + FULL_WITHIN.toDays() + " days");
+            }
+            Boolean testSent = facts.transmitted() == null ? null : facts.transmitted().contains(e.device());
+            if (Boolean.FALSE.equals(testSent)) {
+                why.add("no test transmission received in the drill");
+            }
             String region = election.station(e.station()).map(Station::region).orElse("");
             lines.add(new Line(e.device(), e.station(), region, u == null ? null : u.lastSeen(),
                     t == null ? null : t.battery(), t == null ? null : t.mains(), t == null ? null : t.software(),
-                    t == null ? null : t.config(), expires, why.isEmpty(), List.copyOf(why),
+                    t == null ? null : t.config(), expires, lastFull, testSent, why.isEmpty(), List.copyOf(why),
                     why.stream().map(Readiness::todo).distinct().toList()));
         }
         lines.sort(Comparator.comparing(Line::ready).thenComparing(Line::region).thenComparing(Line::station)
                 .thenComparing(Line::device));
         return lines;
+    }
+
+    /** What a hub's store and election folder tell of the units, for the report made apart from a running hub. */
+    public static Facts facts(ElectionFiles files, Election election, org.rts.hub.store.HistoryStore history,
+                              org.rts.hub.store.ResultStore results) {
+        Map<String, BatteryLog> batteries = new HashMap<>();
+        history.batteries().forEach((device, json) -> batteries.put(device, BatteryLog.parse(json)));
+        return new Facts(issuedConfigs(files), batteries, election.mode() == org.rts.protocol.message.Mode.DRILL
+                ? results.devicesReported(election.id()) : null);
     }
 
     /**
@@ -123,6 +163,12 @@ public final class Readiness {
         if (why.startsWith("never heard") || why.startsWith("not heard") || why.startsWith("no telemetry")) {
             return "switch the unit on where it has coverage and let it report; check its bundle is imported";
         }
+        if (why.startsWith("battery not full")) {
+            return "charge the unit to full on mains; if it no longer reaches full, replace its battery";
+        }
+        if (why.startsWith("no test transmission")) {
+            return "have the officer send the drill's test result from the unit; check its coverage and bundle";
+        }
         if (why.startsWith("battery")) {
             return "charge the unit to full before polling day; replace a battery that no longer charges";
         }
@@ -144,12 +190,12 @@ public final class Readiness {
     /** The report as CSV (RFC 4180), one header line then one line per unit. */
     public static String csv(List<Line> lines) {
         StringBuilder sb = new StringBuilder("device,station,region,last_seen,battery,mains,software,config,"
-                + "certificate_expires,ready,why_not,what_to_do\r\n");
+                + "certificate_expires,last_full_charge,test_transmission,ready,why_not,what_to_do\r\n");
         for (Line l : lines) {
             sb.append(String.join(",", field(l.device()), field(l.station()), field(l.region()),
                     field(l.lastSeen()), field(l.battery() == null ? null : Math.round(l.battery())),
                     field(l.mains()), field(l.software()), field(l.config()), field(l.certificateExpires()),
-                    l.ready() ? "yes" : "no", field(String.join("; ", l.why())), field(String.join("; ", l.todo()))))
+                    field(l.lastFull()), field(l.testSent()), l.ready() ? "yes" : "no", field(String.join("; ", l.why())), field(String.join("; ", l.todo()))))
                     .append("\r\n");
         }
         return sb.toString();

@@ -45,6 +45,12 @@ public final class UnitMonitor implements AutoCloseable {
     private final Alerts alerts;
     private final AlertDesk desk;
     private final UnitStore store;
+    private final org.rts.hub.store.HistoryStore history;
+    private final java.time.Duration historyStep;
+    /** Each unit's battery log, and the telemetry and time of its last point in the history (this thread's). */
+    private final Map<String, BatteryLog> batteries = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<String, Telemetry> lastTelemetry = new HashMap<>();
+    private final Map<String, Instant> lastPoint = new HashMap<>();
     private final ResultStore results;
     private final Supplier<DeviceRegistry> registry;
     private final Clock clock;
@@ -59,8 +65,12 @@ public final class UnitMonitor implements AutoCloseable {
      * {@code raised} gives the conditions the hub's other features see now (a tally centre refusing messages).
      */
     public UnitMonitor(Election election, Supplier<DeviceRegistry> registry, Alerts.Settings settings,
-                       UnitStore store, ResultStore results, Clock clock, Supplier<List<Alerts.Raised>> raised) {
+                       UnitStore store, org.rts.hub.store.HistoryStore history, ResultStore results, Clock clock,
+                       Supplier<List<Alerts.Raised>> raised) {
         this.raised = raised;
+        this.history = history;
+        this.historyStep = settings.historyStep();
+        history.batteries().forEach((device, json) -> batteries.put(device, BatteryLog.parse(json)));
         this.election = election;
         this.registry = registry;
         this.store = store;
@@ -130,9 +140,11 @@ public final class UnitMonitor implements AutoCloseable {
                         LOG.debug("unit health on {} not taken: {}", d.topic(), o.why());
                     }
                 }
-                store.saveUnits(units.statuses(now).stream().filter(u -> changed.contains(u.device()))
-                        .map(UnitMonitor::row).toList());
+                List<UnitRegistry.UnitStatus> statuses = units.statuses(now).stream()
+                        .filter(u -> changed.contains(u.device())).toList();
+                store.saveUnits(statuses.stream().map(UnitMonitor::row).toList());
                 batch.forEach(Delivery::ack);
+                keepHistory(statuses, now);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return;
@@ -142,6 +154,44 @@ public final class UnitMonitor implements AutoCloseable {
             }
             batch.clear();
         }
+    }
+
+    /**
+     * Each new telemetry goes into its unit's battery log, and into its history when the last point is
+     * {@code historyStep} old; a failure here loses a point of a chart, never a unit's state.
+     */
+    private void keepHistory(List<UnitRegistry.UnitStatus> statuses, Instant now) {
+        List<org.rts.hub.store.HistoryStore.Point> points = new ArrayList<>();
+        Map<String, String> logs = new HashMap<>();
+        for (UnitRegistry.UnitStatus u : statuses) {
+            Telemetry t = u.telemetry();
+            if (t == null || t == lastTelemetry.get(u.device())) {
+                continue;
+            }
+            lastTelemetry.put(u.device(), t);
+            BatteryLog before = batteries.getOrDefault(u.device(), BatteryLog.NONE);
+            BatteryLog after = before.next(now, t.battery(), t.mains(), t.charging());
+            if (after != before) {
+                batteries.put(u.device(), after);
+                logs.put(u.device(), after.json());
+            }
+            Instant last = lastPoint.get(u.device());
+            if (last == null || !now.isBefore(last.plus(historyStep))) {
+                lastPoint.put(u.device(), now);
+                points.add(new org.rts.hub.store.HistoryStore.Point(u.device(), now, t.battery() == null ? null
+                        : (int) Math.round(t.battery()), t.mains(), t.charging(), t.signalDbm(), t.pending()));
+            }
+        }
+        try {
+            history.save(points, logs);
+        } catch (RuntimeException e) {
+            LOG.warn("{} points of the units' history not stored: {}", points.size(), e.getMessage());
+        }
+    }
+
+    /** Each unit's battery log, by device. */
+    public Map<String, BatteryLog> batteries() {
+        return Map.copyOf(batteries);
     }
 
     /** Opens and closes the operations room's alerts; each change is stored and logged. */

@@ -22,7 +22,7 @@ final class AlertActions {
      * Records the action the form names, when it carries the page's token {@code csrf} and {@code user}'s
      * {@code role} may act: a viewer changes nothing.
      */
-    static void act(HttpExchange x, String csrf, String user, Users.Role role, OpsServer.Views views)
+    static void act(HttpExchange x, String csrf, String user, Users.Role role, Views views)
             throws IOException {
         Map<String, String> form = Requests.form(x.getRequestBody());
         if (!Requests.same(csrf, form.get("csrf"))) {

@@ -16,12 +16,12 @@ import org.rts.protocol.codec.Json;
  * open, so that the store is read once, not once per operator.
  */
 final class LiveEvents {
-    private final OpsServer.Views views;
+    private final Views views;
     private final Duration every;
     private byte[] lastEvent;
     private long lastEventAt;
 
-    LiveEvents(OpsServer.Views views, Duration every) {
+    LiveEvents(Views views, Duration every) {
         this.views = views;
         this.every = every;
     }

@@ -47,62 +47,6 @@ public final class OpsServer implements AutoCloseable {
     static final String COOKIE = "rts_session";
     static final String LOGIN_COOKIE = "rts_login";
 
-    /** What the server shows, read when asked. */
-    public interface Views {
-        List<UnitRegistry.UnitStatus> units();
-
-        List<AlertDesk.Handled> openAlerts();
-
-        List<AlertDesk.Handled> alertHistory();
-
-        LiveTally.Picture tally();
-
-        String readinessCsv();
-
-        /** The readiness report as a printable PDF, a section per region. */
-        default byte[] readinessPdf() throws IOException {
-            throw new IOException("no readiness PDF here");
-        }
-
-        /**
-         * The observer's check page: the election's, or the index of its constituencies' pages ({@code
-         * constituency} null), or one constituency's; null: none.
-         */
-        default String checkPage(String constituency) {
-            return null;
-        }
-
-        /** This hub's own state as its health file last said it (null: not known yet). */
-        default Object hub() {
-            return null;
-        }
-
-        /** One station's accepted results as signed, each with whether its form's photo has arrived. */
-        default Object station(String station) {
-            return List.of();
-        }
-
-        /**
-         * Records {@code user}'s {@code action} (ack, assign, note) on the alert of {@code rule}, {@code subject}
-         * and {@code opened}; returns the alert with what was done about it, or null when there is no such alert.
-         * Throws {@link HubException} saying what is wrong with the action.
-         */
-        default AlertDesk.Handled act(String rule, String subject, String opened, String user, String action,
-                                      String detail) {
-            return null;
-        }
-
-        /** The hand-count audit (null: none here). */
-        default org.rts.hub.audit.HandAudit audit() {
-            return null;
-        }
-
-        /** A kept photo of a form, by the SHA-256 its result names (null: none). */
-        default byte[] photo(String sha256) {
-            return null;
-        }
-    }
-
     private final HttpServer server;
     private final ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor();
     private final SignIn signIn;
@@ -238,6 +182,11 @@ public final class OpsServer implements AutoCloseable {
         switch (path) {
             case "/" -> send(x, 200, "text/html; charset=utf-8", page(csrf(id)));
             case "/ops.js" -> send(x, 200, "text/javascript; charset=utf-8", resource("ops.js"));
+            case "/day.js", "/echarts.min.js" -> send(x, 200, "text/javascript; charset=utf-8",
+                    resource(path.substring(1)));
+            case "/api/day" -> json(x, views.day(Requests.intParam(x, "hours", 24)));
+            case "/api/unit-history" -> json(x, views.unitHistory(Requests.param(x, "id")));
+            case "/api/maintenance" -> json(x, views.maintenance());
             case "/api/units" -> json(x, views.units());
             case "/api/alerts" -> json(x, Map.of("open", views.openAlerts(), "history", views.alertHistory()));
             case "/api/tally" -> json(x, views.tally());

@@ -36,6 +36,18 @@ final class Requests {
         return query == null ? "" : pairs(query).getOrDefault(name, "");
     }
 
+    /** A whole-number query parameter, {@code absent} when not given; anything else is a bad request. */
+    static int intParam(HttpExchange x, String name, int absent) {
+        String value = param(x, name);
+        if (value.isEmpty()) {
+            return absent;
+        }
+        if (!value.matches("[0-9]{1,6}")) {
+            throw new BadRequest("'" + name + "' must be a whole number, found: " + printable(value));
+        }
+        return Integer.parseInt(value);
+    }
+
     private static Map<String, String> pairs(String body) {
         Map<String, String> map = new HashMap<>();
         for (String pair : body.split("&")) {

@@ -4,10 +4,13 @@ import java.time.Clock;
 import java.util.List;
 import org.rts.hub.audit.HandAudit;
 import org.rts.hub.check.ObserverPage;
+import org.rts.hub.history.DayHistory;
+import org.rts.hub.store.HistoryStore;
 import org.rts.hub.store.PhotoStore;
 import org.rts.hub.store.ResultStore;
 import org.rts.hub.tally.LiveTally;
 import org.rts.hub.units.AlertDesk;
+import org.rts.hub.units.Maintenance;
 import org.rts.hub.units.Alerts;
 import org.rts.hub.units.Readiness;
 import org.rts.hub.units.ReadinessPdf;
@@ -19,8 +22,10 @@ import org.rts.protocol.files.Registry;
 import org.rts.protocol.pki.Pem;
 
 /** What the operations room shows, read when asked: the units and alerts as held now, the tally from the store. */
-public final class RoomViews implements OpsServer.Views {
+public final class RoomViews implements Views {
     private static final int HISTORY = 500;
+    /** How often the day's figures are noted for the charts. */
+    public static final java.time.Duration DAY_EVERY = DayHistory.EVERY;
 
     private final Election election;
     private final ElectionFiles files;
@@ -28,6 +33,8 @@ public final class RoomViews implements OpsServer.Views {
     private final ResultStore results;
     private final PhotoStore photos;
     private final HandAudit audit;
+    private final HistoryStore history;
+    private final DayHistory day;
     private final Clock clock;
     private final java.util.function.Supplier<org.rts.hub.health.HealthReport> hub;
     private final java.util.Map<String, String> checkPages = new java.util.HashMap<>();
@@ -38,8 +45,11 @@ public final class RoomViews implements OpsServer.Views {
      * gives the hub's last health report.
      */
     public RoomViews(Election election, ElectionFiles files, UnitMonitor units, ResultStore results, PhotoStore photos,
-                     HandAudit audit, java.util.function.Supplier<org.rts.hub.health.HealthReport> hub, Clock clock) {
+                     HandAudit audit, HistoryStore history,
+                     java.util.function.Supplier<org.rts.hub.health.HealthReport> hub, Clock clock) {
         this.photos = photos;
+        this.history = history;
+        this.day = new DayHistory(election, history, this::unitsByState, this::tally, files.dir(), clock);
         this.audit = audit;
         this.hub = hub;
         this.election = election;
@@ -147,8 +157,51 @@ public final class RoomViews implements OpsServer.Views {
 
     /** Every active unit's readiness, those not ready first, with what to do. */
     public List<Readiness.Line> readiness() {
-        Registry registry = Registry.readSigned(files.registry(), Pem.readCertificate(files.caCertificate()));
-        return Readiness.report(election, registry, units(), null, Readiness.issuedConfigs(files), clock.instant());
+        return Readiness.report(election, registry(), units(), null, new Readiness.Facts(Readiness.issuedConfigs(files),
+                units.batteries(), drillTransmissions()), clock.instant());
+    }
+
+    /** In a drill, the units whose test transmission was accepted; null in a live election. */
+    private java.util.Set<String> drillTransmissions() {
+        return election.mode() == org.rts.protocol.message.Mode.DRILL ? results.devicesReported(election.id()) : null;
+    }
+
+    private Registry registry() {
+        return Registry.readSigned(files.registry(), Pem.readCertificate(files.caCertificate()));
+    }
+
+    /** Notes the day's figures for the charts (on the hub's scheduler). */
+    public void sampleDay() {
+        day.sample();
+    }
+
+    private java.util.Map<String, Long> unitsByState() {
+        java.util.Map<String, Long> count = new java.util.TreeMap<>();
+        for (UnitRegistry.State s : UnitRegistry.State.values()) {
+            count.put(s.name(), 0L);
+        }
+        units().forEach(u -> count.merge(u.state().name(), 1L, Long::sum));
+        return count;
+    }
+
+    @Override
+    public DayHistory.Day day(int hours) {
+        return day.since(clock.instant().minus(java.time.Duration.ofHours(Math.max(1, Math.min(hours, 24 * 14)))));
+    }
+
+    /** One unit's telemetry through the days, oldest first, and its battery's maintenance line. */
+    public record UnitHistory(List<HistoryStore.Point> points, Maintenance.Unit maintenance) {
+    }
+
+    @Override
+    public UnitHistory unitHistory(String device) {
+        var line = maintenance().stream().filter(u -> u.device().equals(device)).findFirst().orElse(null);
+        return new UnitHistory(history.points(device, clock.instant().minus(DayHistory.KEEP_UNITS)), line);
+    }
+
+    @Override
+    public List<Maintenance.Unit> maintenance() {
+        return Maintenance.schedule(election, registry(), units.batteries(), drillTransmissions(), clock.instant());
     }
 
     @Override

@@ -24,6 +24,11 @@ const WORDS = {
     "in-box": "In the box", invalid: "Invalid", "votes-list": "Votes, in ballot order", enter: "Enter the hand count",
     "audit-none": "No stations selected yet.", "audit-made": "Selected from the seed",
     "under-audit": "Under audit (the hand count differs)",
+    day: "The day", "chart-turnout": "Turnout through the day", "chart-units": "Units by state",
+    "chart-results": "Results received", "chart-unit": "Battery, signal and messages waiting", reference: "previous election",
+    results: "Results", received: "received", expected: "expected", signal: "signal", cycles: "Cycles",
+    "last-full": "Last full", "time-to-full": "last charge to full", from: "from", drain: "Drain (%/h)", due: "Due",
+    maintenance: "Maintenance: units with checks due", shown: "shown (filter to narrow):",
     lang: "عربي" },
   ar: { title: "غرفة العمليات", readiness: "تقرير الجاهزية (CSV)", "readiness-pdf": "(PDF، حسب المنطقة)", logout: "خروج", alerts: "التنبيهات المفتوحة",
     rule: "التنبيه", unit: "الجهاز", station: "المحطة", detail: "التفاصيل", "open-for": "مفتوح منذ",
@@ -48,6 +53,11 @@ const WORDS = {
     "in-box": "في الصندوق", invalid: "باطلة", "votes-list": "الأصوات بترتيب الورقة", enter: "إدخال العدّ اليدوي",
     "audit-none": "لم تُختر محطات بعد.", "audit-made": "اختيرت من البذرة",
     "under-audit": "قيد التدقيق (العدّ اليدوي مختلف)",
+    day: "اليوم", "chart-turnout": "المشاركة خلال اليوم", "chart-units": "الأجهزة حسب الحالة",
+    "chart-results": "النتائج الواردة", "chart-unit": "البطارية والإشارة والرسائل المنتظرة", reference: "الانتخابات السابقة",
+    results: "النتائج", received: "واردة", expected: "متوقعة", signal: "الإشارة", cycles: "الدورات",
+    "last-full": "آخر شحن كامل", "time-to-full": "آخر شحن حتى الامتلاء", from: "من", drain: "التفريغ (%/ساعة)", due: "مستحق",
+    maintenance: "الصيانة: أجهزة عليها فحوص مستحقة", shown: "المعروض (صفِّ للتضييق):",
     lang: "Français" },
   fr: { title: "Salle des opérations", readiness: "Rapport de préparation (CSV)", "readiness-pdf": "(PDF, par région)", logout: "Déconnexion",
     alerts: "Alertes ouvertes", rule: "Alerte", unit: "Unité", station: "Bureau", detail: "Détail",
@@ -74,6 +84,11 @@ const WORDS = {
     "in-box": "Dans l'urne", invalid: "Nuls", "votes-list": "Voix, dans l'ordre du bulletin", enter: "Saisir le recomptage",
     "audit-none": "Aucun bureau tiré.", "audit-made": "Tirés de la graine",
     "under-audit": "En audit (le recomptage diffère)",
+    day: "La journée", "chart-turnout": "Participation au fil de la journée", "chart-units": "Unités par état",
+    "chart-results": "Résultats reçus", "chart-unit": "Batterie, signal et messages en attente", reference: "élection précédente",
+    results: "Résultats", received: "reçus", expected: "attendus", signal: "signal", cycles: "Cycles",
+    "last-full": "Dernière charge complète", "time-to-full": "dernière charge complète en", from: "depuis", drain: "Décharge (%/h)",
+    due: "À faire", maintenance: "Maintenance : unités avec des contrôles à faire", shown: "affichées (filtrez pour réduire) :",
     lang: "English" }
 };
 /** The language the button turns to next: English, Arabic, French, and round again. */
@@ -102,9 +117,13 @@ function applyLanguage() {
   document.querySelectorAll("[data-tp]").forEach((e) => { e.placeholder = t(e.dataset.tp); });
   $("lang").textContent = t("lang");
   render();
+  if (typeof redrawCharts === "function") redrawCharts();
 }
 const regionOf = {};
+/** Rows of the units table drawn at once: the filters narrow a national fleet down to them. */
+const SHOWN = 500;
 function render() {
+  performance.mark("render-start");
   const tally = data.tally;
   if (tally) tally.stations.forEach((s) => { regionOf[s.station] = s.region; });
   const counts = {};
@@ -179,17 +198,20 @@ function render() {
       const c = x === y ? 0 : x === null ? 1 : y === null ? -1 : x < y ? -1 : 1; return sortUp ? c : -c; });
   const units = $("units").tBodies[0];
   units.replaceChildren();
-  rows.forEach((r) => {
+  $("units-shown").textContent = rows.length > SHOWN ? t("shown") + " " + SHOWN + " / " + rows.length : "";
+  rows.slice(0, SHOWN).forEach((r) => {
     const tr = units.insertRow();
     tr.dataset.device = r.device;
     cell(tr, r.device); cell(tr, r.station); cell(tr, r.region); cell(tr, t(r.state.toLowerCase()), r.state);
     cell(tr, r.battery === null ? "?" : Math.round(r.battery) + "%"); cell(tr, r.pending === null ? "?" : r.pending);
     cell(tr, r.lastSeen ? new Date(r.lastSeen).toLocaleString(lang === "ar" ? "ar-u-nu-latn" : lang === "fr" ? "fr-FR" : "en-GB") : "", null,
       true);
-    tr.onclick = () => { selected = r.device; stationResults = []; loadHistory(); loadStation(); render(); };
+    tr.onclick = () => { selected = r.device; stationResults = []; loadHistory(); loadStation(); render();
+      loadUnitHistory(r.device); };
   });
   renderUnit();
   renderAudit();
+  performance.measure("render", "render-start"); // the cost of one update, read by the tests
 }
 function renderUnit() {
   const u = data.units.find((x) => x.device === selected);

@@ -140,6 +140,29 @@ abstract class StoreContract {
         }
     }
 
+    @Test
+    void the_history_keeps_points_figures_and_battery_logs_and_forgets_old_points() {
+        Instant at = Instant.parse("2026-11-26T10:00:00Z");
+        var p1 = new HistoryStore.Point("d", at, 80, false, null, -70, 0);
+        var p2 = new HistoryStore.Point("d", at.plusSeconds(300), null, true, true, null, 2);
+        try (HistoryStore history = HistoryStore.open(location())) {
+            history.save(List.of(p1, p2, new HistoryStore.Point("e", at, 50, false, false, -80, 1)),
+                    java.util.Map.of("d", "{\"drained\":5.0}"));
+            history.save(List.of(p1), java.util.Map.of("d", "{\"drained\":6.0}"));
+            assertEquals(List.of(p1, p2), history.points("d", at), "a point kept once, nulls as nulls");
+            assertEquals(java.util.Map.of("d", "{\"drained\":6.0}"), history.batteries());
+            history.saveFigures(List.of(new HistoryStore.Figure("units:ONLINE", at, 3),
+                    new HistoryStore.Figure("voters:", at.plusSeconds(60), 120)));
+            assertEquals(2, history.figures(at).size());
+            history.prune(at.plusSeconds(60), at);
+            assertEquals(List.of(p2), history.points("d", at));
+            assertEquals(2, history.figures(at).size(), "figures kept longer");
+            history.prune(at, at.plusSeconds(60));
+            assertEquals(List.of(new HistoryStore.Figure("voters:", at.plusSeconds(60), 120)), history.figures(at));
+            assertEquals(1, history.batteries().size(), "battery logs are not pruned");
+        }
+    }
+
     static Decision rejected(Decision d, Reason reason, String detail) {
         return new Decision(d.topic(), d.deviceId(), d.hash(), d.bytes(), d.receivedAt(), d.report(),
                 List.of(Finding.of(reason, detail)), List.of(), d.receipt());

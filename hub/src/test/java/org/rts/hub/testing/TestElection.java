@@ -101,6 +101,25 @@ public final class TestElection {
                         java.time.LocalDateTime.ofInstant(closes, ZoneOffset.UTC))));
     }
 
+    /** Iraq's eighteen governorates, as a national ballot's regions. */
+    public static final List<String> GOVERNORATES = List.of("بغداد", "البصرة", "نينوى", "أربيل", "النجف", "كربلاء",
+            "بابل", "الأنبار", "ديالى", "كركوك", "صلاح الدين", "واسط", "ميسان", "ذي قار", "المثنى", "القادسية", "دهوك",
+            "السليمانية");
+
+    /**
+     * A single-list election of {@code stations} stations spread over {@link #GOVERNORATES}, polls closing at
+     * {@code closes} (UTC); the units dev-1..3 enrolled at S-1..3 like the others.
+     */
+    public static TestElection national(Path dir, String brokerUrl, int stations, Instant closes) {
+        List<Station> all = new java.util.ArrayList<>();
+        for (int i = 1; i <= stations; i++) {
+            all.add(new Station("S-" + i, "Station " + i, 400 + i % 200, GOVERNORATES.get(i % GOVERNORATES.size())));
+        }
+        return new TestElection(dir, brokerUrl, CLOCK, new Election(randomId(), "National test election", Mode.LIVE,
+                List.of(PARLIAMENT), all, Tolerances.DEFAULT, new org.rts.protocol.election.Polling("UTC", List.of(),
+                java.time.LocalDateTime.ofInstant(closes, ZoneOffset.UTC))));
+    }
+
     private static String randomId() {
         return "test-" + Long.toString(java.util.concurrent.ThreadLocalRandom.current().nextLong(1L << 40, 1L << 41),
                 36);

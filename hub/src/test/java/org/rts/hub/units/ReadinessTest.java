@@ -54,7 +54,7 @@ class ReadinessTest {
         assertTrue(lines.get(2).ready(), lines.get(2).why().toString());
         String csv = Readiness.csv(lines);
         assertTrue(csv.startsWith("device,station,region,last_seen,battery,mains,software,config,certificate_expires,"
-                + "ready,why_not,what_to_do\r\n"), csv);
+                + "last_full_charge,test_transmission,ready,why_not,what_to_do\r\n"), csv);
         assertTrue(csv.contains("dev-1,S-1,,"), csv);
         assertTrue(csv.contains(",no,\"not heard from for 30 h; battery 40 %; software 0.0, expected 0.1; case"
                 + " open; configuration cfg, issued other\",switch the unit on"), csv);
@@ -100,9 +100,45 @@ class ReadinessTest {
     }
 
     @Test
+    void a_battery_not_full_for_a_week_and_a_drill_without_test_transmission_are_not_ready() {
+        TestElection election = new TestElection(dir.resolve("election"), "tcp://127.0.0.1:1883", Mode.DRILL);
+        Registry registry = Registry.readSigned(election.files.registry(),
+                Pem.readCertificate(election.files.caCertificate()));
+        Instant now = TestElection.NOW;
+        List<UnitRegistry.UnitStatus> units = java.util.stream.IntStream.rangeClosed(1, 3).mapToObj(i ->
+                new UnitRegistry.UnitStatus("dev-" + i, "S-" + i, UnitRegistry.State.ONLINE, now.minusSeconds(60), 1,
+                        telemetry("dev-" + i, "S-" + i, 95, true, "0.1", false), 0L, List.of())).toList();
+        BatteryLog fullToday = BatteryLog.NONE.next(now.minusSeconds(600), 99.0, true, false);
+        BatteryLog fullLongAgo = BatteryLog.NONE.next(now.minus(Duration.ofDays(9)), 100.0, true, false)
+                .next(now.minus(Duration.ofDays(8)), 90.0, false, false).next(now.minusSeconds(600), 95.0, true, true);
+        List<Readiness.Line> lines = Readiness.report(election.election, registry, units, "0.1",
+                new Readiness.Facts(device -> null, java.util.Map.of("dev-1", fullToday, "dev-2", fullLongAgo),
+                        java.util.Set.of("dev-1", "dev-2")), now);
+        java.util.Map<String, Readiness.Line> byDevice = new java.util.HashMap<>();
+        lines.forEach(l -> byDevice.put(l.device(), l));
+        assertTrue(byDevice.get("dev-1").ready(), byDevice.get("dev-1").why().toString());
+        assertEquals(Boolean.TRUE, byDevice.get("dev-1").testSent());
+        assertEquals(List.of("battery not full in the last 7 days"), byDevice.get("dev-2").why());
+        assertEquals(now.minus(Duration.ofDays(9)), byDevice.get("dev-2").lastFull());
+        assertTrue(byDevice.get("dev-2").todo().get(0).startsWith("charge the unit to full on mains"));
+        assertEquals(List.of("no test transmission received in the drill"), byDevice.get("dev-3").why(),
+                "a unit without a battery log is not judged on it");
+        assertEquals(Boolean.FALSE, byDevice.get("dev-3").testSent());
+        assertTrue(byDevice.get("dev-3").todo().get(0).startsWith("have the officer send the drill's test result"));
+
+        List<Maintenance.Unit> schedule = Maintenance.schedule(election.election, registry, java.util.Map.of("dev-1",
+                fullToday, "dev-2", fullLongAgo), java.util.Set.of("dev-1", "dev-2"), now);
+        assertEquals(List.of("dev-2", "dev-3", "dev-1"), schedule.stream().map(Maintenance.Unit::device).toList(),
+                "units with checks due first");
+        assertEquals(List.of("charge to full: last full 9 days ago"), schedule.get(0).due());
+        assertEquals(List.of("send the drill's test transmission"), schedule.get(1).due());
+        assertEquals(0.1, schedule.get(0).cycles(), "10 points drained: a tenth of a cycle");
+    }
+
+    @Test
     void a_field_a_spreadsheet_would_run_is_defused() {
         Readiness.Line line = new Readiness.Line("dev-1", "=HYPERLINK(\"x\")", "", null, null, null, null, null,
-                Instant.EPOCH, true, List.of(), List.of());
+                Instant.EPOCH, null, null, true, List.of(), List.of());
         String csv = Readiness.csv(List.of(line));
         assertTrue(csv.contains("\"'=HYPERLINK(\"\"x\"\")\""), csv);
     }

@@ -6,7 +6,7 @@ import org.rts.hub.units.AlertDesk;
 import org.rts.hub.units.UnitRegistry;
 
 /** Views of an election with nothing in it yet: no unit, no alert, no figure. */
-final class EmptyViews implements OpsServer.Views {
+final class EmptyViews implements Views {
     @Override
     public List<UnitRegistry.UnitStatus> units() {
         return List.of();

@@ -41,7 +41,7 @@ class OpsServerTest {
     private final Instant at = Instant.parse("2026-11-26T10:00:00Z");
     private volatile List<UnitRegistry.UnitStatus> units = List.of();
     private final Sessions sessions = Sessions.inMemory();
-    private OpsServer.Views views;
+    private Views views;
     private Path usersFile;
 
     @BeforeEach
@@ -51,7 +51,7 @@ class OpsServerTest {
                 + Users.line("vera", Users.Role.VIEWER, "look but no touch".toCharArray()) + "\n");
         units = List.of(new UnitRegistry.UnitStatus("dev-1", "S-1", UnitRegistry.State.ONLINE, at, 1, null, null,
                 List.of()));
-        OpsServer.Views views = new OpsServer.Views() {
+        Views views = new Views() {
             @Override
             public List<UnitRegistry.UnitStatus> units() {
                 return units;

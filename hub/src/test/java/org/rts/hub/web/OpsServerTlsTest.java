@@ -28,7 +28,7 @@ import org.rts.protocol.pki.TlsContexts;
 
 /** Beyond the host the operations room is served over HTTPS only, and its cookies are never sent in clear. */
 class OpsServerTlsTest {
-    private static final OpsServer.Views NOTHING = new EmptyViews();
+    private static final Views NOTHING = new EmptyViews();
 
     @TempDir
     Path dir;
