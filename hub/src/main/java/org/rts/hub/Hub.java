@@ -128,8 +128,8 @@ public final class Hub implements AutoCloseable {
                     config.forwarding().refusedFor()));
             this.health = new Health(clock);
             ResultStore decided = keep(ResultStore.open(config.store()));
-            this.audit = new HandAudit(election, keep(AuditStore.open(config.store())),
-                    keep(ResultStore.open(config.store())), clock);
+            this.audit = new HandAudit(election, keep(AuditStore.open(config.store())), keep(ResultStore.open(
+                    config.store())), clock, new ReceiptIssuer(hubKey, hubCert).signer(), config.forwarding());
             this.conditions = new Conditions(forwarders, decided, clock, audit::raised);
             HistoryStore history = keep(HistoryStore.open(config.store()));
             this.units = keep(new UnitMonitor(election, registry::current, config.alerts(),
@@ -231,7 +231,7 @@ public final class Hub implements AutoCloseable {
         scheduler.scheduleWithFixedDelay(this::writeHealth, 0, 5, TimeUnit.SECONDS);
         scheduler.scheduleWithFixedDelay(admission::sweep, 1, 1, TimeUnit.MINUTES);
         scheduler.scheduleWithFixedDelay(photos::sweep, 1, 1, TimeUnit.MINUTES);
-        scheduler.scheduleWithFixedDelay(units::evaluateAlerts, 5, 5, TimeUnit.SECONDS);
+        scheduler.scheduleWithFixedDelay(() -> { audit.publish(); units.evaluateAlerts(); }, 5, 5, TimeUnit.SECONDS);
         scheduler.scheduleWithFixedDelay(views::sampleDay, 0, RoomViews.DAY_EVERY.toSeconds(), TimeUnit.SECONDS);
         ExportSchedule exports = config.exports();
         if (exports != null) {

@@ -23,6 +23,7 @@ public final class Receiver implements AutoCloseable {
     private final ReceivedStore store;
     private HttpReceiver http;
     private MqttReceiver mqtt;
+    private Intake intake;
 
     private Receiver(ReceivedStore store) {
         this.store = store;
@@ -38,6 +39,7 @@ public final class Receiver implements AutoCloseable {
         Verifier verifier = new Verifier(files, clock);
         Receiver r = new Receiver(ReceivedStore.open(dbFile));
         Intake intake = new Intake(verifier, r.store, clock);
+        r.intake = intake;
         try {
             if (httpsPort != null) {
                 r.http = HttpReceiver.start(httpsPort, serverTls, intake);
@@ -60,6 +62,11 @@ public final class Receiver implements AutoCloseable {
     /** Copies received per idempotency key. */
     public Map<String, Integer> copies() {
         return store.copies();
+    }
+
+    /** The results the hub's audit notices put under audit, {@code station/race}. */
+    public java.util.Set<String> underAudit() {
+        return intake.underAudit();
     }
 
     @Override

@@ -61,6 +61,26 @@ class ReceiverTest {
     }
 
     @Test
+    void the_hubs_audit_notices_mark_a_result_under_audit_and_a_forged_one_is_refused() throws Exception {
+        java.time.Instant t = TestElection.NOW;
+        assertEquals(200, post(election.auditNotice("S-1", true, t, election.files.hubKey())).statusCode());
+        assertEquals(200, post(election.auditNotice("S-2", true, t, election.files.hubKey())).statusCode());
+        assertEquals(java.util.Set.of("S-1/parliament", "S-2/parliament"), receiver.underAudit());
+        assertEquals(200, post(election.auditNotice("S-2", false, t.plusSeconds(60), election.files.hubKey()))
+                .statusCode(), "a corrected count takes the result out of the audit");
+        assertEquals(java.util.Set.of("S-1/parliament"), receiver.underAudit());
+
+        ForwardedMessage forged = election.auditNotice("S-3", true, t, election.files.bundle("dev-1").deviceKey());
+        HttpResponse<String> refused = post(forged);
+        assertEquals(400, refused.statusCode());
+        assertTrue(refused.body().contains("not signed by the hub"), refused.body());
+        ForwardedMessage mislabelled = election.auditNotice("S-3", true, t, election.files.hubKey());
+        assertEquals(400, post(new ForwardedMessage(mislabelled.idempotencyKey(), mislabelled.election(), "audit",
+                "hub", "S-2", mislabelled.jws(), null)).statusCode(), "the envelope names another station");
+        assertEquals(java.util.Set.of("S-1/parliament"), receiver.underAudit());
+    }
+
+    @Test
     void what_does_not_verify_is_refused_with_400_and_not_stored() throws Exception {
         Device d = election.device(1);
         ForwardedMessage m = election.answered(d, d.turnout(10), null);

@@ -23,19 +23,79 @@ import org.rts.protocol.election.Race;
  * or more puts the result under audit and opens an {@code AUDIT_DIFFERENCE} alert. Thread-safe.
  */
 public final class HandAudit {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(HandAudit.class);
     public static final double DEFAULT_THRESHOLD = 5.0;
 
     private final Election election;
     private final AuditStore store;
     private final ResultStore results;
     private final Clock clock;
+    private final org.rts.protocol.jws.Es256Signer signer;
+    private final List<String> upstreams;
     private List<AuditSelection.Pick> picks;
 
     public HandAudit(Election election, AuditStore store, ResultStore results, Clock clock) {
+        this(election, store, results, clock, null, org.rts.hub.forward.Forwarding.NONE);
+    }
+
+    /**
+     * {@code signer} (the hub's key) signs the notices {@link #publish} queues for the tally centres of
+     * {@code forwarding} that take results.
+     */
+    public HandAudit(Election election, AuditStore store, ResultStore results, Clock clock,
+                     org.rts.protocol.jws.Es256Signer signer, org.rts.hub.forward.Forwarding forwarding) {
         this.election = election;
         this.store = store;
         this.results = results;
         this.clock = clock;
+        this.signer = signer;
+        this.upstreams = forwarding.kinds().contains(org.rts.protocol.Topics.RESULT) ? forwarding.names()
+                : List.of();
+    }
+
+    /**
+     * Tells the tally centres where each compared result stands: a notice signed by the hub for each result that a
+     * hand count put under audit, and again when a corrected count takes it out; none while nothing changed. On
+     * the hub's scheduler: a result accepted after its hand count is seen at the next run.
+     */
+    public synchronized void publish() {
+        if (signer == null || upstreams.isEmpty()) {
+            return;
+        }
+        try {
+            notices();
+        } catch (RuntimeException e) {
+            LOG.warn("the audit's notices to the tally centres not queued now: {}", e.getMessage());
+        }
+    }
+
+    private void notices() {
+        Optional<AuditStore.Selection> selection = store.selection(election.id());
+        if (selection.isEmpty()) {
+            return;
+        }
+        java.util.Map<String, Boolean> told = store.notices(election.id());
+        for (Row row : picture().rows()) {
+            if (row.comparison() == null) {
+                continue;
+            }
+            boolean flagged = row.comparison().flagged();
+            Boolean before = told.get(row.station() + "/" + row.race());
+            if (before == null ? !flagged : before == flagged) {
+                continue;
+            }
+            var notice = new org.rts.protocol.audit.AuditNotice(org.rts.protocol.audit.AuditNotice.VERSION,
+                    election.id(), row.station(), row.race(), row.result().messageHash(), row.hand(),
+                    row.comparison().difference(), row.comparison().percent(),
+                    selection.get().thresholdPercent(), flagged, clock.instant());
+            String jws;
+            try {
+                jws = signer.sign(org.rts.protocol.codec.Json.mapper().writeValueAsBytes(notice));
+            } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+                throw new IllegalStateException(e);
+            }
+            store.notice(election.id(), row.station(), row.race(), flagged, jws, notice.at(), upstreams);
+        }
     }
 
     /** One selected station's race: its hand count and result when entered, and where the audit stands. */

@@ -234,7 +234,7 @@ public final class Forwarder implements AutoCloseable {
 
     private ForwardedMessage message(ForwardQueue.Entry f) {
         return new ForwardedMessage(f.hash(), election, f.kind(), f.device(), f.station(), f.jws(),
-                new String(f.receipt(), StandardCharsets.US_ASCII));
+                f.receipt() == null ? null : new String(f.receipt(), StandardCharsets.US_ASCII));
     }
 
     private static byte[] body(ForwardedMessage m) {

@@ -69,6 +69,40 @@ public final class AuditStore implements AutoCloseable {
         }
     }
 
+    /**
+     * Keeps a hub-signed audit notice and queues it for each of {@code upstreams}, in one transaction (the notice
+     * of a station's race that was last kept says where its result stands).
+     */
+    public synchronized void notice(String election, String station, String race, boolean underAudit, String jws,
+                                    Instant at, List<String> upstreams) {
+        String hash = org.rts.protocol.jws.Jws.hash(jws.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        db.run("keep an audit notice", c -> {
+            db.dialect().begin(c);
+            java.sql.PreparedStatement keep = db.statement(c, "INSERT INTO audit_notices (hash, election, station,"
+                    + " race, under_audit, jws, at) VALUES (?,?,?,?,?,?,?)");
+            Database.bind(keep, hash, election, station, race, underAudit ? 1 : 0, jws, at.toString());
+            keep.executeUpdate();
+            java.sql.PreparedStatement forward = db.statement(c, "INSERT INTO forward_queue (upstream, msg_hash,"
+                    + " enqueued_at, state, attempts, next_at) VALUES (?,?,?,'PENDING',0,?) ON CONFLICT (upstream,"
+                    + " msg_hash) DO NOTHING");
+            for (String upstream : upstreams) {
+                Database.bind(forward, upstream, hash, at.toEpochMilli(), at.toEpochMilli());
+                forward.addBatch();
+            }
+            forward.executeBatch();
+            db.dialect().commit(c);
+            return null;
+        });
+    }
+
+    /** Per {@code station/race}, whether the last notice kept put its result under audit. */
+    public synchronized java.util.Map<String, Boolean> notices(String election) {
+        java.util.Map<String, Boolean> last = new java.util.HashMap<>();
+        db.queryAll("SELECT station, race, under_audit FROM audit_notices WHERE election = ? ORDER BY id", rs ->
+                last.put(rs.getString(1) + "/" + rs.getString(2), rs.getInt(3) != 0), election);
+        return last;
+    }
+
     @Override
     public synchronized void close() {
         db.close();

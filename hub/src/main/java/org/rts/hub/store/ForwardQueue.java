@@ -21,7 +21,10 @@ public final class ForwardQueue implements AutoCloseable {
         return new ForwardQueue(Database.open(location));
     }
 
-    /** A queued message, with what travels: the device's JWS as received and the hub's receipt. */
+    /**
+     * A queued message, with what travels: the device's JWS as received and the hub's receipt; or the hub's own
+     * audit notice (kind {@code audit}, device {@code hub}, no receipt).
+     */
     public record Entry(long id, String upstream, String hash, String kind, String device, String station,
                         String jws, byte[] receipt, int attempts, long enqueuedAt) {
     }
@@ -44,10 +47,13 @@ public final class ForwardQueue implements AutoCloseable {
                     + " 'PENDING' AND (lease_until IS NULL OR lease_until < ? OR leased_by = ?)");
             Database.bind(claim, now + lease, holder, upstream, now, now, holder, limit, now, holder);
             claim.executeUpdate();
-            PreparedStatement read = db.statement(c, "SELECT f.id, f.msg_hash, c.kind, c.device, c.station, c.jws,"
-                    + " c.receipt, f.attempts, f.enqueued_at FROM forward_queue f JOIN chain c ON c.msg_hash ="
-                    + " f.msg_hash WHERE f.upstream = ? AND f.leased_by = ? AND f.lease_until = ? AND f.state ="
-                    + " 'PENDING' ORDER BY f.id");
+            // a device's message from the chain, or the hub's own audit notice (no device, no receipt)
+            PreparedStatement read = db.statement(c, "SELECT f.id, f.msg_hash, COALESCE(c.kind, 'audit'),"
+                    + " COALESCE(c.device, 'hub'), COALESCE(c.station, n.station), COALESCE(c.jws, n.jws), c.receipt,"
+                    + " f.attempts, f.enqueued_at FROM forward_queue f LEFT JOIN chain c ON c.msg_hash = f.msg_hash"
+                    + " LEFT JOIN audit_notices n ON n.hash = f.msg_hash WHERE f.upstream = ? AND f.leased_by = ? AND"
+                    + " f.lease_until = ? AND f.state = 'PENDING' AND (c.msg_hash IS NOT NULL OR n.hash IS NOT NULL)"
+                    + " ORDER BY f.id");
             Database.bind(read, upstream, holder, now + lease);
             List<Entry> claimed = new ArrayList<>();
             try (ResultSet rs = read.executeQuery()) {

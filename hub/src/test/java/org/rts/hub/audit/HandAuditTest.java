@@ -99,6 +99,47 @@ class HandAuditTest {
     }
 
     @Test
+    void aResultPutUnderAuditAndTakenOutAgainIsToldToTheTallyCentresInNoticesTheHubSigns() throws Exception {
+        String upstream = "https://tally.example/in";
+        var hubCert = org.rts.protocol.pki.Pem.readCertificate(election.files.hubCertificate());
+        HandAudit told = new HandAudit(election.election, audits, results, TestElection.CLOCK,
+                new org.rts.hub.receipt.ReceiptIssuer(org.rts.protocol.pki.Pem.readPrivateKey(election.files.hubKey()),
+                        hubCert).signer(), new org.rts.hub.forward.Forwarding(List.of(java.net.URI.create(upstream)),
+                        java.util.Set.of(Topics.RESULT), null));
+        told.select(SEED, 3, false, 5.0, "amal");
+        told.enter("S-2", "parliament", 400, 12, List.of(180, 120, 88), "amal"); // 40 of 400
+        told.publish();
+        told.publish();
+        try (org.rts.hub.store.ForwardQueue queue = org.rts.hub.store.ForwardQueue.open(dir.resolve("hub.db")
+                .toString())) {
+            long now = System.currentTimeMillis();
+            List<org.rts.hub.store.ForwardQueue.Entry> queued = queue.claim(upstream, "h", now, 60_000, 10);
+            assertEquals(1, queued.size(), "one notice, not one per run");
+            org.rts.hub.store.ForwardQueue.Entry e = queued.get(0);
+            assertEquals(List.of("audit", "hub", "S-2"), List.of(e.kind(), e.device(), e.station()));
+            assertNull(e.receipt());
+            org.rts.protocol.jws.Jws jws = org.rts.protocol.jws.Jws.parse(e.jws().getBytes(
+                    java.nio.charset.StandardCharsets.US_ASCII));
+            assertTrue(org.rts.protocol.jws.Es256Verifier.verify(jws, org.rts.protocol.pki.Certificates.publicKey(
+                    hubCert)), "signed by the hub's key");
+            var notice = org.rts.protocol.codec.Json.mapper().readValue(jws.payload(),
+                    org.rts.protocol.audit.AuditNotice.class);
+            assertTrue(notice.underAudit());
+            assertEquals(40, notice.difference());
+            assertEquals(results.result(election.id, "S-2", "parliament").orElseThrow().messageHash(),
+                    notice.result());
+
+            told.enter("S-2", "parliament", 400, 10, List.of(200, 120, 70), "amal"); // recounted: matches
+            told.publish();
+            List<org.rts.hub.store.ForwardQueue.Entry> next = queue.claim(upstream, "h", now + 1, 60_000, 10);
+            assertEquals(2, next.size(), "the first not yet delivered, and the second notice");
+            assertFalse(org.rts.protocol.codec.Json.mapper().readValue(org.rts.protocol.jws.Jws.parse(next.get(1)
+                    .jws().getBytes(java.nio.charset.StandardCharsets.US_ASCII)).payload(),
+                    org.rts.protocol.audit.AuditNotice.class).underAudit(), "out of the audit again");
+        }
+    }
+
+    @Test
     void theExportHoldsTheAuditAndVerifyExportChoosesAndComparesAgain() throws Exception {
         audit.select(SEED, 3, false, 5.0, "amal");
         audit.enter("S-2", "parliament", 400, 12, List.of(180, 120, 88), "amal");

@@ -82,6 +82,23 @@ public final class ReceivedStore implements AutoCloseable {
         return map;
     }
 
+    /** The messages of {@code kind} kept, in the order they first arrived. */
+    public synchronized java.util.List<String> jws(String kind) {
+        java.util.List<String> list = new java.util.ArrayList<>();
+        try (java.sql.PreparedStatement s = db.prepareStatement("SELECT jws FROM received WHERE kind = ? ORDER BY"
+                + " first_at, key")) {
+            s.setString(1, kind);
+            try (ResultSet rs = s.executeQuery()) {
+                while (rs.next()) {
+                    list.add(rs.getString(1));
+                }
+            }
+        } catch (SQLException e) {
+            throw new StoreException("cannot read the receiver's store: " + e.getMessage(), e);
+        }
+        return list;
+    }
+
     @Override
     public synchronized void close() {
         try {

@@ -5,6 +5,7 @@ import java.time.Clock;
 import java.util.HashMap;
 import java.util.Map;
 import org.bouncycastle.cert.X509CertificateHolder;
+import org.rts.protocol.audit.AuditNotice;
 import org.rts.protocol.codec.MalformedMessageException;
 import org.rts.protocol.codec.MessageCodec;
 import org.rts.protocol.election.Election;
@@ -20,13 +21,15 @@ import org.rts.protocol.pki.Pem;
 
 /**
  * Checks a forwarded message on its own: the device's signature against the CA-signed registry, the hub's receipt
- * against the hub's certificate, one for the other, and the key against the message's hash. The registry is read
+ * against the hub's certificate, one for the other, and the key against the message's hash; a hub's audit notice
+ * against the hub's certificate. The registry is read
  * again when a message names a certificate it does not hold. Not thread-safe: callers take one message at a time.
  */
 public final class Verifier {
     private final ElectionFiles files;
     private final X509CertificateHolder ca;
     private final LoggedReceipt.Checker receipts;
+    private final org.bouncycastle.crypto.params.ECPublicKeyParameters hubKey;
     private final String electionId;
     private Map<String, Registry.Entry> certificates = new HashMap<>();
 
@@ -40,7 +43,8 @@ public final class Verifier {
         X509CertificateHolder hub = Pem.readCertificate(files.hubCertificate());
         Certificates.requireIssuedBy(hub, ca, clock.instant());
         this.electionId = Election.readSigned(files.ballot(), ca).id();
-        this.receipts = new LoggedReceipt.Checker(Certificates.publicKey(hub), electionId);
+        this.hubKey = Certificates.publicKey(hub);
+        this.receipts = new LoggedReceipt.Checker(hubKey, electionId);
         reloadRegistry();
     }
 
@@ -50,6 +54,10 @@ public final class Verifier {
 
     /** The device signed it, the hub accepted exactly it, and the key is its hash. Throws naming what fails. */
     public void verify(ForwardedMessage m) {
+        if (AuditNotice.KIND.equals(m.kind())) {
+            auditNotice(m);
+            return;
+        }
         if (m.jws() == null || m.receipt() == null || m.idempotencyKey() == null) {
             throw new IllegalArgumentException("jws, receipt and idempotencyKey are required");
         }
@@ -82,6 +90,41 @@ public final class Verifier {
                 || !report.station().equals(entry.station())) {
             throw new IllegalArgumentException("the message's election, device or station differs from its envelope"
                     + " or its certificate");
+        }
+    }
+
+    /** The hub signed the notice, for this election and the station its envelope names. */
+    private AuditNotice auditNotice(ForwardedMessage m) {
+        if (m.jws() == null || m.idempotencyKey() == null) {
+            throw new IllegalArgumentException("jws and idempotencyKey are required");
+        }
+        byte[] jwsBytes = m.jws().getBytes(StandardCharsets.US_ASCII);
+        if (!Jws.hash(jwsBytes).equals(m.idempotencyKey())) {
+            throw new IllegalArgumentException("idempotencyKey is not the hash of the audit notice");
+        }
+        Jws jws = Jws.parse(jwsBytes);
+        if (!Es256Verifier.verify(jws, hubKey)) {
+            throw new IllegalArgumentException("the audit notice is not signed by the hub");
+        }
+        AuditNotice notice;
+        try {
+            notice = org.rts.protocol.codec.Json.mapper().readValue(jws.payload(), AuditNotice.class);
+        } catch (java.io.IOException e) {
+            throw new IllegalArgumentException("the audit notice does not parse: " + e.getMessage());
+        }
+        if (!notice.election().equals(electionId) || !notice.station().equals(m.station())) {
+            throw new IllegalArgumentException("the audit notice's election or station differs from its envelope");
+        }
+        return notice;
+    }
+
+    /** The notice a verified audit message carries. */
+    public static AuditNotice notice(String jws) {
+        try {
+            return org.rts.protocol.codec.Json.mapper().readValue(Jws.parse(jws.getBytes(StandardCharsets.US_ASCII))
+                    .payload(), AuditNotice.class);
+        } catch (java.io.IOException e) {
+            throw new IllegalArgumentException("the audit notice does not parse: " + e.getMessage());
         }
     }
 

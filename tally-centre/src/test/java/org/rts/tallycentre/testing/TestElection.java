@@ -71,6 +71,23 @@ public final class TestElection {
                 "dev-" + n, Certificates.thumbprint(cert)));
     }
 
+    /** An audit notice for {@code station}'s result, as the hub forwards it, signed by the key in {@code key}. */
+    public ForwardedMessage auditNotice(String station, boolean underAudit, Instant at, java.nio.file.Path key) {
+        var notice = new org.rts.protocol.audit.AuditNotice(1, id, station, "parliament", "result-hash",
+                new org.rts.protocol.audit.HandCount(station, "parliament", 400, 10, List.of(200, 190), "amal", at),
+                40, 10.0, 5.0, underAudit, at);
+        String jws;
+        try {
+            jws = new Es256Signer(Pem.readPrivateKey(key), "hub", Certificates.thumbprint(Pem.readCertificate(
+                    files.hubCertificate()))).sign(
+                    org.rts.protocol.codec.Json.mapper().writeValueAsBytes(notice));
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+        return new ForwardedMessage(Jws.hash(jws.getBytes(StandardCharsets.US_ASCII)), id, "audit", "hub", station,
+                jws, null);
+    }
+
     /** {@code message} with the receipt the hub logs for it: accepted, or rejected for {@code reason}. */
     public ForwardedMessage answered(Device d, byte[] message, Finding reason) {
         String hash = Jws.hash(message);
