@@ -94,6 +94,10 @@ class OpsDayIT {
                     + ".getElementById('chart-units')).getOption(); return o.series.length === 4"
                     + " && Math.max(...o.series[2].data.map(p => p[1])) >= 600;"), "the midday outage in the units");
             wait.until(d -> d.findElement(By.id("maintenance")).getText().contains("replace the battery"));
+            // the readiness of the enrolled units: those not ready listed with why and what to do
+            wait.until(d -> d.findElement(By.id("readiness-summary")).getText().endsWith("/ 3 ready"));
+            wait.until(d -> d.findElement(By.id("readiness")).getText().contains("what to do") || d.findElement(
+                    By.id("readiness")).getText().contains("dev-"));
             Thread.sleep(5_000); // a few live updates of 10,000 units, measured below
             String measured = measure(js);
             Path report = Path.of("target", "ops-room-10k.txt");

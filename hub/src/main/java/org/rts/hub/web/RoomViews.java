@@ -156,6 +156,7 @@ public final class RoomViews implements Views {
     }
 
     /** Every active unit's readiness, those not ready first, with what to do. */
+    @Override
     public List<Readiness.Line> readiness() {
         return Readiness.report(election, registry(), units(), null, new Readiness.Facts(Readiness.issuedConfigs(files),
                 units.batteries(), drillTransmissions()), clock.instant());

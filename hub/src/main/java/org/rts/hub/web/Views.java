@@ -76,4 +76,9 @@ public interface Views {
     default List<?> maintenance() {
         return List.of();
     }
+
+    /** Every active unit's readiness, those not ready first, with why and what to do. */
+    default List<?> readiness() {
+        return List.of();
+    }
 }

@@ -101,9 +101,32 @@ async function loadMaintenance() {
   const r = await fetch("/api/maintenance");
   if (r.ok) { maintenance = await r.json(); drawMaintenance(); }
 }
-function redrawCharts() { drawDay(); drawUnit(); }
+let readiness = [];
+function drawReadiness() {
+  const ready = readiness.filter((l) => l.ready).length;
+  $("readiness-summary").textContent = ready + " / " + readiness.length + " " + t("ready");
+  const regions = {};
+  readiness.forEach((l) => { const r = regions[l.region] || (regions[l.region] = [0, 0]); r[1]++; if (l.ready) r[0]++; });
+  $("readiness-regions").textContent = Object.entries(regions).sort()
+    .map(([r, n]) => (r === "" ? "-" : safe(r)) + " " + n[0] + "/" + n[1]).join(" · ");
+  const body = $("readiness").tBodies[0];
+  body.replaceChildren();
+  readiness.filter((l) => !l.ready).slice(0, 200).forEach((l) => {
+    const tr = body.insertRow();
+    cell(tr, l.device); cell(tr, l.station); cell(tr, l.region); cell(tr, l.lastSeen || "-");
+    cell(tr, l.battery === null ? "?" : Math.round(l.battery) + "%"); cell(tr, l.why.join("; "));
+    cell(tr, l.todo.join("; "));
+  });
+}
+async function loadReadiness() {
+  const r = await fetch("/api/readiness");
+  if (r.ok) { readiness = await r.json(); drawReadiness(); }
+}
+function redrawCharts() { drawDay(); drawUnit(); drawReadiness(); }
 window.addEventListener("resize", () => Object.values(charts).forEach((c) => c.resize()));
 loadDay();
 loadMaintenance();
+loadReadiness();
 setInterval(loadDay, 60000);
 setInterval(loadMaintenance, 300000);
+setInterval(loadReadiness, 300000);

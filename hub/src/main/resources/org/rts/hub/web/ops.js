@@ -29,6 +29,7 @@ const WORDS = {
     results: "Results", received: "received", expected: "expected", signal: "signal", cycles: "Cycles",
     "last-full": "Last full", "time-to-full": "last charge to full", from: "from", drain: "Drain (%/h)", due: "Due",
     maintenance: "Maintenance: units with checks due", shown: "shown (filter to narrow):",
+    "readiness-title": "Readiness of the units", ready: "ready", "why-not": "Not ready because", todo: "What to do",
     lang: "عربي" },
   ar: { title: "غرفة العمليات", readiness: "تقرير الجاهزية (CSV)", "readiness-pdf": "(PDF، حسب المنطقة)", logout: "خروج", alerts: "التنبيهات المفتوحة",
     rule: "التنبيه", unit: "الجهاز", station: "المحطة", detail: "التفاصيل", "open-for": "مفتوح منذ",
@@ -58,6 +59,7 @@ const WORDS = {
     results: "النتائج", received: "واردة", expected: "متوقعة", signal: "الإشارة", cycles: "الدورات",
     "last-full": "آخر شحن كامل", "time-to-full": "آخر شحن حتى الامتلاء", from: "من", drain: "التفريغ (%/ساعة)", due: "مستحق",
     maintenance: "الصيانة: أجهزة عليها فحوص مستحقة", shown: "المعروض (صفِّ للتضييق):",
+    "readiness-title": "جاهزية الأجهزة", ready: "جاهزة", "why-not": "غير جاهز لأن", todo: "ما يجب فعله",
     lang: "Français" },
   fr: { title: "Salle des opérations", readiness: "Rapport de préparation (CSV)", "readiness-pdf": "(PDF, par région)", logout: "Déconnexion",
     alerts: "Alertes ouvertes", rule: "Alerte", unit: "Unité", station: "Bureau", detail: "Détail",
@@ -89,6 +91,7 @@ const WORDS = {
     results: "Résultats", received: "reçus", expected: "attendus", signal: "signal", cycles: "Cycles",
     "last-full": "Dernière charge complète", "time-to-full": "dernière charge complète en", from: "depuis", drain: "Décharge (%/h)",
     due: "À faire", maintenance: "Maintenance : unités avec des contrôles à faire", shown: "affichées (filtrez pour réduire) :",
+    "readiness-title": "Préparation des unités", ready: "prêtes", "why-not": "Pas prête car", todo: "À faire",
     lang: "English" }
 };
 /** The language the button turns to next: English, Arabic, French, and round again. */
