@@ -25,6 +25,10 @@ final class Cli {
         return capture(() -> AgentMain.run(args));
     }
 
+    static synchronized Result hub(String... args) {
+        return capture(() -> org.rts.hub.HubMain.run(args));
+    }
+
     static synchronized Result provisioning(String... args) {
         return capture(() -> ProvisioningMain.run(args));
     }

@@ -26,7 +26,8 @@ import picocli.CommandLine.Command;
         description = "Signs and transmits a polling station's turnout and results, and shows the hub's receipt.",
         subcommands = {EnrollCommand.class, ImportCommand.class, ResultCommand.class, TurnoutCommand.class,
                 SendCommand.class, StatusCommand.class, RecoverCommand.class, DecommissionCommand.class,
-                RunCommand.class, SlipCommand.class})
+                RunCommand.class, SlipCommand.class, org.rts.agent.cli.StickCommands.Export.class,
+                org.rts.agent.cli.StickCommands.Import.class})
 public final class AgentMain implements Runnable {
     public static final int ACCEPTED = 0;
     public static final int ERROR = 1;

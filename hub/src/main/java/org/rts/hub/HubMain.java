@@ -30,7 +30,7 @@ import picocli.CommandLine.Option;
         description = "Receives, verifies, stores and answers polling-station reports.",
         subcommands = {HubMain.Run.class, HubMain.TallyCommand.class, HubMain.ExportCommand.class,
                 HubMain.UnitsCommand.class, HubMain.ReadinessCommand.class, UsersCommand.class,
-                ForwardRequeueCommand.class, BridgeCommand.class})
+                ForwardRequeueCommand.class, BridgeCommand.class, org.rts.hub.stick.ImportCommand.class})
 public final class HubMain implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
