@@ -94,6 +94,9 @@ class OpsDayIT {
                     + ".getElementById('chart-units')).getOption(); return o.series.length === 4"
                     + " && Math.max(...o.series[2].data.map(p => p[1])) >= 600;"), "the midday outage in the units");
             wait.until(d -> d.findElement(By.id("maintenance")).getText().contains("replace the battery"));
+            // the 500 stations without a result, by region, with when their unit was last heard
+            wait.until(d -> d.findElement(By.id("missing-summary")).getText().equals("(500)"));
+            assertEquals(200L, js.executeScript("return document.querySelectorAll('#missing tbody tr').length;"));
             // the readiness of the enrolled units: those not ready listed with why and what to do
             wait.until(d -> d.findElement(By.id("readiness-summary")).getText().endsWith("/ 3 ready"));
             wait.until(d -> d.findElement(By.id("readiness")).getText().contains("what to do") || d.findElement(

@@ -89,6 +89,16 @@ class UsbStickIT {
             assertEquals("ACCEPTED", outbox.recent(5).get(0).status());
         }
 
+        // the export says how each accepted message came, and verify-export counts them again
+        Path export = dir.resolve("export");
+        assertEquals(0, Cli.hub("export", "--election", election.files.dir().toString(), "--store", store.toString(),
+                "--out", export.toString()).code());
+        org.rts.provisioning.audit.ExportVerifier.Result verified = org.rts.provisioning.audit.ExportVerifier.verify(
+                export, org.rts.provisioning.audit.CaPin.of(election.files.caCertificate()), java.util.List.of());
+        assertTrue(verified.ok(), verified.problems().toString());
+        assertTrue(verified.checked().contains("accepted messages by the way they came {usb=2} as the manifest says"),
+                verified.checked().toString());
+
         // the same stick again (brought back twice): the same answers, nothing counted twice
         Cli.Result again = Cli.hub("import", stick.toString(), "--election", election.files.dir().toString(),
                 "--store", store.toString());

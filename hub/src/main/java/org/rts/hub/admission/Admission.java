@@ -172,7 +172,7 @@ public final class Admission {
             try {
                 long started = System.nanoTime();
                 a.verified().complete(verification.verify(Inbound.bounded(d.topic(), d.payload(),
-                        Authenticator.MAX_BYTES), a.address(), clock.instant()));
+                        Authenticator.MAX_BYTES, d.path()), a.address(), clock.instant()));
                 metrics.verified((System.nanoTime() - started) / 1e9);
             } catch (RuntimeException e) {
                 a.verified().completeExceptionally(e);

@@ -15,6 +15,14 @@ public interface Delivery {
      */
     long connection();
 
+    /**
+     * The way it came, recorded with the message: {@code mqtt} (the broker), {@code mqtt:<edge>} (an edge of a
+     * national deployment, through Kafka), {@code usb} (a stick carried to a district centre).
+     */
+    default String path() {
+        return "mqtt";
+    }
+
     /** Acknowledges it without an answer (dropped, or given up on: its unit sends it again). */
     void ack();
 

@@ -102,7 +102,8 @@ public final class Exporter {
             Map<String, Long> counts = new TreeMap<>();
             Map<String, ObserverPage.Answer> answers = new HashMap<>();
             Set<String> photos = new TreeSet<>();
-            ExportSnapshot.Snapshot snapshot = writeMessages(files, ballot.id(), counts, answers, photos);
+            Map<String, Long> paths = new TreeMap<>();
+            ExportSnapshot.Snapshot snapshot = writeMessages(files, ballot.id(), counts, paths, answers, photos);
             store.photos(photos, (sha, jpeg) -> write(files.photo(sha), jpeg));
             StringBuilder actions = new StringBuilder();
             for (var a : store.alertActions()) {
@@ -118,7 +119,7 @@ public final class Exporter {
             writeCheckPages(files, ballot, ca, registry, answers);
             ExportManifest manifest = new ExportManifest(ExportFiles.FORMAT, ballot.id(), ballot.mode(),
                     clock.instant(), Certificates.thumbprint(Pem.readCertificate(election.hubCertificate())),
-                    fileEntries(partial), counts, units(snapshot), tally(ballot, snapshot, record));
+                    fileEntries(partial), counts, units(snapshot), tally(ballot, snapshot, record), paths);
             write(files.manifest(), Json.pretty().writeValueAsBytes(manifest));
             signer.signFile(files.manifest());
             sync(partial);
@@ -142,7 +143,8 @@ public final class Exporter {
 
     /** The messages, and the receipt logs from the same view of the store. */
     private ExportSnapshot.Snapshot writeMessages(ExportFiles files, String electionId, Map<String, Long> counts,
-                                                  Map<String, ObserverPage.Answer> answers, Set<String> photos)
+                                                  Map<String, Long> paths, Map<String, ObserverPage.Answer> answers,
+                                                  Set<String> photos)
             throws IOException {
         Base64.Encoder b64 = Base64.getUrlEncoder().withoutPadding();
         try (BufferedWriter w = Files.newBufferedWriter(files.messages(), StandardCharsets.UTF_8,
@@ -150,9 +152,13 @@ public final class Exporter {
             long[] n = {0};
             ExportSnapshot.Snapshot snapshot = store.read(electionId, row -> {
                 n[0]++;
+                String path = row.status().equals(ExportRecord.RESEND) ? null : row.path();
                 ExportRecord r = new ExportRecord(n[0], Instant.parse(row.receivedAt()), row.topic(), row.device(),
                         row.hash(), row.size(), row.status(), row.body() == null ? null : b64.encodeToString(row.body()),
-                        new String(row.receipt(), StandardCharsets.US_ASCII));
+                        new String(row.receipt(), StandardCharsets.US_ASCII), path);
+                if (path != null && row.status().equals(ExportRecord.ACCEPTED)) {
+                    paths.merge(path, 1L, Long::sum);
+                }
                 w.write(Json.mapper().writeValueAsString(r));
                 w.write('\n');
                 counts.merge(row.status(), 1L, Long::sum);

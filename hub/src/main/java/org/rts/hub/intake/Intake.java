@@ -85,7 +85,8 @@ public final class Intake {
             if (earlier != null) {
                 return Decision.resend(in.topic(), device, in.hash(), in.bytes(), now, earlier);
             }
-            return new Decision(in.topic(), device, in.hash(), in.bytes(), now, report, reasons, warnings, receipt);
+            return new Decision(in.topic(), device, in.hash(), in.bytes(), now, report, reasons, warnings, receipt,
+                    false, in.path());
         }
     }
 
@@ -288,7 +289,12 @@ public final class Intake {
 
     /** One message, start to finish, in the calling thread: empty for a topic outside the device scheme. */
     public Optional<Answer> process(String topic, byte[] bytes) {
-        return process(Inbound.bounded(topic, bytes, Authenticator.MAX_BYTES));
+        return process(topic, bytes, "mqtt");
+    }
+
+    /** The same, for a message that came another way ({@code path}, as {@code Delivery#path} names them). */
+    public Optional<Answer> process(String topic, byte[] bytes, String path) {
+        return process(Inbound.bounded(topic, bytes, Authenticator.MAX_BYTES, path));
     }
 
     /** One message, start to finish, in the calling thread: empty for a topic outside the device scheme. */

@@ -90,6 +90,11 @@ public final class KafkaSource implements AutoCloseable {
             answers.publish(edge, receiptTopic, receipt);
             ack();
         }
+
+        @Override
+        public String path() {
+            return edge == null || edge.isEmpty() ? "mqtt" : "mqtt:" + edge;
+        }
     }
 
     private final Consumer<String, byte[]> consumer;

@@ -71,7 +71,8 @@ public final class ImportCommand implements Callable<Integer> {
             messages.load(log);
             Intake intake = new Intake(ballot, new Verification(new Authenticator(ballot, registry::current)),
                     messages, log, clock);
-            List<StickImport.Outcome> outcomes = StickImport.run(stick, ballot.id(), intake::process,
+            List<StickImport.Outcome> outcomes = StickImport.run(stick, ballot.id(), (topic, bytes) ->
+                    intake.process(topic, bytes, "usb"),
                     Certificates.publicKey(hubCert));
             outcomes.forEach(System.out::println);
             long accepted = outcomes.stream().filter(o -> o.receipt() != null

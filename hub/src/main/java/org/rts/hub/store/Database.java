@@ -121,6 +121,8 @@ final class Database implements AutoCloseable {
                 CREATE INDEX IF NOT EXISTS unit_points_at ON unit_points (at);
                 CREATE TABLE IF NOT EXISTS unit_battery (
                   device TEXT PRIMARY KEY, log TEXT NOT NULL);
+                CREATE TABLE IF NOT EXISTS paths (
+                  msg_hash TEXT PRIMARY KEY, path TEXT NOT NULL);
                 CREATE TABLE IF NOT EXISTS audit_notices (
                   id %s, hash TEXT NOT NULL UNIQUE, election TEXT NOT NULL, station TEXT NOT NULL, race TEXT NOT NULL,
                   under_audit INTEGER NOT NULL, jws TEXT NOT NULL, at TEXT NOT NULL);

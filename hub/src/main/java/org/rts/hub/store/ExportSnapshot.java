@@ -32,7 +32,7 @@ public final class ExportSnapshot implements AutoCloseable {
 
     /** One row of the log of everything received, as an export writes it; {@code body} may be null. */
     public record InboundRow(long id, String receivedAt, String topic, String device, String hash, int size,
-                             byte[] body, String status, byte[] receipt) {
+                             byte[] body, String status, byte[] receipt, String path) {
     }
 
     /** Takes the log's rows one at a time, so an export never holds them all in memory. */
@@ -78,14 +78,15 @@ public final class ExportSnapshot implements AutoCloseable {
         Snapshot snapshot = db.run("read the hub store for an export", c -> {
             db.dialect().beginSnapshot(c);
             try {
-                try (PreparedStatement ps = c.prepareStatement("SELECT id, received_at, topic, device, msg_hash, size,"
-                        + " body, status, receipt FROM inbound ORDER BY id")) {
+                try (PreparedStatement ps = c.prepareStatement("SELECT i.id, i.received_at, i.topic, i.device,"
+                        + " i.msg_hash, i.size, i.body, i.status, i.receipt, p.path FROM inbound i LEFT JOIN paths p"
+                        + " ON p.msg_hash = i.msg_hash ORDER BY i.id")) {
                     ps.setFetchSize(500);
                     try (ResultSet rs = ps.executeQuery()) {
                         while (rs.next()) {
                             sink.accept(new InboundRow(rs.getLong(1), rs.getString(2), rs.getString(3),
                                     rs.getString(4), rs.getString(5), rs.getInt(6), rs.getBytes(7), rs.getString(8),
-                                    rs.getBytes(9)));
+                                    rs.getBytes(9), rs.getString(10)));
                         }
                     }
                 }

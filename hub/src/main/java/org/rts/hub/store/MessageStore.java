@@ -247,6 +247,8 @@ public final class MessageStore extends ResultStore implements IntakeStore {
                 + " station, race, status, reasons, warnings, jws, receipt, received_at)"
                 + " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
         PreparedStatement head = db.statement(c, "UPDATE heads SET seq = ?, msg_hash = ? WHERE device = ?");
+        PreparedStatement path = db.statement(c, "INSERT INTO paths (msg_hash, path) VALUES (?,?) ON CONFLICT"
+                + " (msg_hash) DO NOTHING");
         PreparedStatement result = db.statement(c, "INSERT INTO results (election, station, race, device, msg_hash,"
                 + " registered, received, unused, spoiled, in_box, invalid, votes, figures, warnings, accepted_at)"
                 + " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT (election, station, race) DO NOTHING");
@@ -285,6 +287,8 @@ public final class MessageStore extends ResultStore implements IntakeStore {
             chain.addBatch();
             Database.bind(head, r.seq(), d.hash(), r.device());
             head.addBatch();
+            Database.bind(path, d.hash(), d.path());
+            path.addBatch();
             if (d.accepted() && r instanceof ResultReport rr) {
                 // the key (election, station, race) keeps the first accepted result
                 Database.bind(result, rr.election(), rr.station(), rr.race(), rr.device(), d.hash(), rr.registered(),
@@ -309,6 +313,7 @@ public final class MessageStore extends ResultStore implements IntakeStore {
         inbound.executeBatch();
         chain.executeBatch();
         head.executeBatch();
+        path.executeBatch();
         result.executeBatch();
         turnout.executeBatch();
         rejected.write(db, c);

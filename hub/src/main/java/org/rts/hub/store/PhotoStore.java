@@ -129,17 +129,17 @@ public final class PhotoStore implements AutoCloseable {
     }
 
     /** A station's accepted result as its unit signed it, and whether the photo it names has arrived. */
-    public record StationResult(ResultReport report, boolean photoKept) {
+    public record StationResult(ResultReport report, boolean photoKept, String path) {
     }
 
-    /** The accepted results of {@code station}, by race. */
+    /** The accepted results of {@code station}, by race, each with the way it came. */
     public synchronized List<StationResult> ofStation(String election, String station) {
         List<StationResult> results = new ArrayList<>();
-        for (String jws : db.queryAll("SELECT c.jws FROM results r JOIN chain c ON c.msg_hash = r.msg_hash"
-                + " WHERE r.election = ? AND r.station = ? ORDER BY r.race", rs -> rs.getString(1), election,
-                station)) {
-            result(jws).ifPresent(r -> results.add(new StationResult(r, r.photo() != null && r.photo().taken()
-                    && kept(r.photo().sha256()))));
+        for (String[] row : db.queryAll("SELECT c.jws, p.path FROM results r JOIN chain c ON c.msg_hash ="
+                + " r.msg_hash LEFT JOIN paths p ON p.msg_hash = r.msg_hash WHERE r.election = ? AND r.station = ?"
+                + " ORDER BY r.race", rs -> new String[] {rs.getString(1), rs.getString(2)}, election, station)) {
+            result(row[0]).ifPresent(r -> results.add(new StationResult(r, r.photo() != null && r.photo().taken()
+                    && kept(r.photo().sha256()), row[1])));
         }
         return results;
     }

@@ -222,7 +222,7 @@ public final class UnitMonitor implements AutoCloseable {
     }
 
     /** The stations with an accepted result for every race of their ballot. */
-    static Set<String> stationsReported(Election election, List<AcceptedResult> accepted) {
+    public static Set<String> stationsReported(Election election, List<AcceptedResult> accepted) {
         Map<String, Set<String>> races = new HashMap<>();
         accepted.forEach(r -> races.computeIfAbsent(r.station(), k -> new HashSet<>()).add(r.race()));
         Set<String> reported = new HashSet<>();

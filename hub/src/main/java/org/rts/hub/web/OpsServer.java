@@ -188,6 +188,7 @@ public final class OpsServer implements AutoCloseable {
             case "/api/unit-history" -> json(x, views.unitHistory(Requests.param(x, "id")));
             case "/api/maintenance" -> json(x, views.maintenance());
             case "/api/readiness" -> json(x, views.readiness());
+            case "/api/missing" -> json(x, views.missing());
             case "/api/units" -> json(x, views.units());
             case "/api/alerts" -> json(x, Map.of("open", views.openAlerts(), "history", views.alertHistory()));
             case "/api/tally" -> json(x, views.tally());

@@ -128,9 +128,12 @@ public final class RoomViews implements Views {
         }
     }
 
-    /** A station's result for one race as the room shows it: the signed figures and the state of its photo. */
+    /**
+     * A station's result for one race as the room shows it: the signed figures, the state of its photo, and the
+     * way it came ({@code path}).
+     */
     public record StationRace(String race, String device, int registered, int received, int inBox, int invalid,
-                              List<Integer> votes, String photo, Long photoBytes, String photoState) {
+                              List<Integer> votes, String photo, Long photoBytes, String photoState, String path) {
     }
 
     @Override
@@ -141,7 +144,7 @@ public final class RoomViews implements Views {
             String state = photo == null ? "none" : !photo.taken() ? "skipped" : r.photoKept() ? "arrived" : "awaited";
             return new StationRace(report.race(), report.device(), report.registered(), report.received(),
                     report.inBox(), report.invalid(), report.votes(), photo == null ? null : photo.sha256(),
-                    photo == null ? null : photo.bytes(), state);
+                    photo == null ? null : photo.bytes(), state, r.path());
         }).toList();
     }
 
@@ -169,6 +172,23 @@ public final class RoomViews implements Views {
 
     private Registry registry() {
         return Registry.readSigned(files.registry(), Pem.readCertificate(files.caCertificate()));
+    }
+
+    /** A station without an accepted result for every race of its ballot, and when its unit was last heard. */
+    public record Missing(String region, String station, String device, java.time.Instant lastSeen) {
+    }
+
+    @Override
+    public List<Missing> missing() {
+        java.util.Set<String> reported = UnitMonitor.stationsReported(election, results.results(election.id()));
+        java.util.Map<String, String> deviceOf = new java.util.HashMap<>();
+        registry().devices().stream().filter(Registry.Entry::active).forEach(e -> deviceOf.putIfAbsent(e.station(),
+                e.device()));
+        java.util.Map<String, java.time.Instant> seen = new java.util.HashMap<>();
+        units().forEach(u -> seen.put(u.device(), u.lastSeen()));
+        return election.stations().stream().filter(s -> !reported.contains(s.id())).map(s -> new Missing(s.region(),
+                s.id(), deviceOf.get(s.id()), seen.get(deviceOf.get(s.id())))).sorted(java.util.Comparator
+                .comparing(Missing::region).thenComparing(Missing::station)).toList();
     }
 
     /** Notes the day's figures for the charts (on the hub's scheduler). */

@@ -77,6 +77,11 @@ public interface Views {
         return List.of();
     }
 
+    /** The stations without a result yet, by region, with when their unit was last heard. */
+    default List<?> missing() {
+        return List.of();
+    }
+
     /** Every active unit's readiness, those not ready first, with why and what to do. */
     default List<?> readiness() {
         return List.of();

@@ -101,6 +101,25 @@ async function loadMaintenance() {
   const r = await fetch("/api/maintenance");
   if (r.ok) { maintenance = await r.json(); drawMaintenance(); }
 }
+let missing = [];
+function drawMissing() {
+  $("missing-summary").textContent = missing.length ? "(" + missing.length + ")" : "";
+  const regions = {};
+  missing.forEach((m) => { regions[m.region] = (regions[m.region] || 0) + 1; });
+  $("missing-regions").textContent = Object.entries(regions).sort()
+    .map(([r, n]) => (r === "" ? "-" : safe(r)) + " " + n).join(" · ");
+  const body = $("missing").tBodies[0];
+  body.replaceChildren();
+  missing.slice(0, 200).forEach((m) => {
+    const tr = body.insertRow();
+    cell(tr, m.region); cell(tr, m.station); cell(tr, m.device || "-");
+    cell(tr, m.lastSeen ? new Date(m.lastSeen).toISOString().substring(0, 16).replace("T", " ") : t("never"));
+  });
+}
+async function loadMissing() {
+  const r = await fetch("/api/missing");
+  if (r.ok) { missing = await r.json(); drawMissing(); }
+}
 let readiness = [];
 function drawReadiness() {
   const ready = readiness.filter((l) => l.ready).length;
@@ -122,11 +141,13 @@ async function loadReadiness() {
   const r = await fetch("/api/readiness");
   if (r.ok) { readiness = await r.json(); drawReadiness(); }
 }
-function redrawCharts() { drawDay(); drawUnit(); drawReadiness(); }
+function redrawCharts() { drawDay(); drawUnit(); drawReadiness(); drawMissing(); }
 window.addEventListener("resize", () => Object.values(charts).forEach((c) => c.resize()));
 loadDay();
 loadMaintenance();
 loadReadiness();
+loadMissing();
+setInterval(loadMissing, 60000);
 setInterval(loadDay, 60000);
 setInterval(loadMaintenance, 300000);
 setInterval(loadReadiness, 300000);

@@ -29,6 +29,8 @@ const WORDS = {
     results: "Results", received: "received", expected: "expected", signal: "signal", cycles: "Cycles",
     "last-full": "Last full", "time-to-full": "last charge to full", from: "from", drain: "Drain (%/h)", due: "Due",
     maintenance: "Maintenance: units with checks due", shown: "shown (filter to narrow):",
+    missing: "Stations without a result", "last-heard": "Unit last heard", never: "never", "came-by": "Came by",
+    "path-mqtt": "network", "path-usb": "USB stick", "path-": "-",
     "readiness-title": "Readiness of the units", ready: "ready", "why-not": "Not ready because", todo: "What to do",
     lang: "عربي" },
   ar: { title: "غرفة العمليات", readiness: "تقرير الجاهزية (CSV)", "readiness-pdf": "(PDF، حسب المنطقة)", logout: "خروج", alerts: "التنبيهات المفتوحة",
@@ -59,6 +61,8 @@ const WORDS = {
     results: "النتائج", received: "واردة", expected: "متوقعة", signal: "الإشارة", cycles: "الدورات",
     "last-full": "آخر شحن كامل", "time-to-full": "آخر شحن حتى الامتلاء", from: "من", drain: "التفريغ (%/ساعة)", due: "مستحق",
     maintenance: "الصيانة: أجهزة عليها فحوص مستحقة", shown: "المعروض (صفِّ للتضييق):",
+    missing: "محطات بلا نتيجة", "last-heard": "آخر اتصال للجهاز", never: "أبداً", "came-by": "وصلت عبر",
+    "path-mqtt": "الشبكة", "path-usb": "ذاكرة USB", "path-": "-",
     "readiness-title": "جاهزية الأجهزة", ready: "جاهزة", "why-not": "غير جاهز لأن", todo: "ما يجب فعله",
     lang: "Français" },
   fr: { title: "Salle des opérations", readiness: "Rapport de préparation (CSV)", "readiness-pdf": "(PDF, par région)", logout: "Déconnexion",
@@ -91,6 +95,8 @@ const WORDS = {
     results: "Résultats", received: "reçus", expected: "attendus", signal: "signal", cycles: "Cycles",
     "last-full": "Dernière charge complète", "time-to-full": "dernière charge complète en", from: "depuis", drain: "Décharge (%/h)",
     due: "À faire", maintenance: "Maintenance : unités avec des contrôles à faire", shown: "affichées (filtrez pour réduire) :",
+    missing: "Bureaux sans résultat", "last-heard": "Unité entendue", never: "jamais", "came-by": "Arrivé par",
+    "path-mqtt": "réseau", "path-usb": "clé USB", "path-": "-",
     "readiness-title": "Préparation des unités", ready: "prêtes", "why-not": "Pas prête car", todo: "À faire",
     lang: "English" }
 };
@@ -280,6 +286,7 @@ function renderStation() {
       img.src = a.href; img.alt = t("photo"); img.className = "form-photo";
       a.appendChild(img); td.appendChild(a);
     }
+    cell(tr, t("path-" + (r.path || "").split(":")[0]) + ((r.path || "").includes(":") ? " " + r.path.split(":")[1] : ""));
   });
 }
 async function loadStation() {

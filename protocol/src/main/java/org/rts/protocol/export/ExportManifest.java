@@ -14,8 +14,17 @@ import org.rts.protocol.message.Mode;
  * message (so that dropping it is seen), and the tally.
  */
 public record ExportManifest(String format, String election, Mode mode, Instant exportedAt, String hub,
-                             List<FileEntry> files, Map<String, Long> counts, List<Unit> units, Tally tally) {
+                             List<FileEntry> files, Map<String, Long> counts, List<Unit> units, Tally tally,
+                             @com.fasterxml.jackson.annotation.JsonInclude(
+                                     com.fasterxml.jackson.annotation.JsonInclude.Include.NON_EMPTY)
+                             Map<String, Long> paths) {
+    public ExportManifest(String format, String election, Mode mode, Instant exportedAt, String hub,
+                          List<FileEntry> files, Map<String, Long> counts, List<Unit> units, Tally tally) {
+        this(format, election, mode, exportedAt, hub, files, counts, units, tally, null);
+    }
+
     public ExportManifest {
+        paths = sorted(paths == null ? Map.of() : paths);
         files = files == null ? List.of() : List.copyOf(files);
         counts = sorted(counts == null ? Map.of() : counts);
         units = units == null ? List.of() : List.copyOf(units);

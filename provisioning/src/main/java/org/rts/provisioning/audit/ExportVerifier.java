@@ -5,7 +5,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
@@ -13,7 +12,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
-import java.util.stream.Stream;
 import org.bouncycastle.cert.X509CertificateHolder;
 import org.rts.protocol.ProtocolException;
 import org.rts.protocol.Topics;
@@ -110,7 +108,7 @@ public final class ExportVerifier {
         }
         checked.add("hub certificate " + Certificates.thumbprint(hub) + " issued by the CA; manifest of "
                 + manifest.exportedAt() + " signed by the hub");
-        files(f, manifest);
+        ExportFileCheck.check(f, manifest, checked::add, this::problem);
         Election election = Election.readSigned(f.ballot(), ca);
         Registry registry = Registry.readSigned(f.registry(), ca);
         if (!election.id().equals(manifest.election()) || !registry.election().equals(manifest.election())
@@ -150,38 +148,12 @@ public final class ExportVerifier {
         }
     }
 
-    private void files(ExportFiles f, ExportManifest manifest) throws IOException {
-        Set<String> present = new TreeSet<>();
-        try (Stream<Path> walk = Files.walk(f.dir())) {
-            walk.filter(p -> Files.isRegularFile(p, java.nio.file.LinkOption.NOFOLLOW_LINKS)).forEach(p -> present.add(
-                    f.dir().relativize(p).toString().replace('\\', '/')));
-        }
-        present.remove(f.dir().relativize(f.manifest()).toString());
-        present.remove(f.dir().relativize(SignedFile.signatureOf(f.manifest())).toString());
-        int matched = 0;
-        for (ExportManifest.FileEntry e : manifest.files()) {
-            Path p = f.dir().resolve(e.path()).normalize();
-            if (!p.startsWith(f.dir().normalize()) || !present.remove(e.path())) {
-                problem(e.path() + ": listed in the manifest, missing from the export");
-                continue;
-            }
-            String sha = sha256(p); // streamed: a national export's messages run to gigabytes
-            if (Files.size(p) != e.bytes() || !sha.equals(e.sha256())) {
-                problem(e.path() + ": altered (" + Files.size(p) + " bytes, SHA-256 " + sha + "; the manifest says "
-                        + e.bytes() + " bytes, " + e.sha256() + ")");
-            } else {
-                matched++;
-            }
-        }
-        present.forEach(p -> problem(p + ": in the export but not in the manifest"));
-        checked.add(matched + " of " + manifest.files().size() + " files match the SHA-256 the manifest gives");
-    }
-
     private void records(ExportFiles f, ExportManifest manifest, DeviceCertificates certificates,
                          LoggedReceipt.Checker receipts, ExportLogs logs, Map<String, Coverage.Head> heads,
                          Recount recount) throws IOException {
         ChainedMessages chainedReceipts = new ChainedMessages();
         Map<String, Long> counts = new TreeMap<>();
+        Map<String, Long> paths = new TreeMap<>();
         long expected = 1;
         long deviceSignatures = 0;
         long withheld = 0;
@@ -219,6 +191,8 @@ public final class ExportVerifier {
                 }
                 if (!receipt.status().name().equals(r.status())) {
                     problem(at + ": status " + r.status() + " but the receipt says " + receipt.status());
+                } else if (r.path() != null && receipt.status() == Receipt.Status.ACCEPTED) {
+                    paths.merge(r.path(), 1L, Long::sum);
                 }
                 byte[] body = null;
                 if (r.body() != null) {
@@ -266,6 +240,11 @@ public final class ExportVerifier {
             problem("records by status " + counts + ", the manifest says " + manifest.counts());
         } else {
             checked.add("records by status " + counts + " as the manifest says");
+        }
+        if (!paths.equals(manifest.paths())) {
+            problem("accepted messages by the way they came " + paths + ", the manifest says " + manifest.paths());
+        } else if (!paths.isEmpty()) {
+            checked.add("accepted messages by the way they came " + paths + " as the manifest says");
         }
     }
 
@@ -375,16 +354,6 @@ public final class ExportVerifier {
         }
         if (receipt.accepted()) {
             recount.add(report);
-        }
-    }
-
-    private static String sha256(Path file) throws IOException {
-        try (var in = new java.security.DigestInputStream(Files.newInputStream(file),
-                MessageDigest.getInstance("SHA-256"))) {
-            in.transferTo(java.io.OutputStream.nullOutputStream());
-            return Jws.encode(in.getMessageDigest().digest());
-        } catch (java.security.NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
         }
     }
 
