@@ -106,8 +106,7 @@ public final class Hub implements AutoCloseable {
     private final AtomicBoolean closed = new AtomicBoolean();
     private OpsServer ops;
     private final Conditions conditions;
-    /** What the health file last said, for the operations room. */
-    private volatile org.rts.hub.health.HealthReport lastHealth;
+    private volatile org.rts.hub.health.HealthReport lastHealth; // the health file's last, for the room
 
     private Hub(HubConfig config, Clock clock) {
         this.config = config;
@@ -149,6 +148,7 @@ public final class Hub implements AutoCloseable {
                     config.queueCapacity(), config.queueBytes()), verification,
                     d -> d.topic().endsWith("/" + org.rts.protocol.Topics.PHOTO) ? photos.offer(d) : units.offer(d),
                     () -> redeliver(source[0]), pool, health, metrics, clock);
+            views.relayTo(admission::offer);
             SSLSocketFactory tls = config.brokerUrl().startsWith("ssl:") ? TlsContexts.client(hubKey, hubCert, ca)
                     : null;
             int window = Math.min(65_535, config.queueCapacity());

@@ -18,9 +18,13 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-/** {@code device-agent slip}: more copies of an accepted result's slip, one per party agent. */
+/**
+ * {@code device-agent slip}: more copies of an accepted result's slip, one per party agent; or, out of coverage,
+ * the slip of a result still waiting for the hub, for an observer's phone to relay.
+ */
 @Command(name = "slip", mixinStandardHelpOptions = true,
-        description = "Print the slip of a result the hub accepted again (the last one, or --seq N).")
+        description = "Print the slip of a result the hub accepted again (the last one, or --seq N); with --pending,"
+                + " of a result still waiting for the hub, for an observer's phone to send.")
 public final class SlipCommand implements Callable<Integer> {
     @Mixin
     UnitDirs dirs;
@@ -30,6 +34,9 @@ public final class SlipCommand implements Callable<Integer> {
 
     @Option(names = "--copies", defaultValue = "1", description = "Copies to print (default: ${DEFAULT-VALUE}).")
     int copies;
+
+    @Option(names = "--pending", description = "The result waits for the hub (no network): its slip says so.")
+    boolean pending;
 
     @Override
     public Integer call() {
@@ -43,10 +50,12 @@ public final class SlipCommand implements Callable<Integer> {
                 throw new AgentException("hardware profile '" + agent.hardware().profile() + "' has no printer");
             }
             OutboxEntry entry = agent.outbox().recent(Integer.MAX_VALUE).stream()
-                    .filter(e -> e.kind().equals(Topics.RESULT) && "ACCEPTED".equals(e.status()))
+                    .filter(e -> e.kind().equals(Topics.RESULT) && (pending ? e.pending()
+                            : "ACCEPTED".equals(e.status())))
                     .filter(e -> seq == null || e.seq() == seq)
                     .max(Comparator.comparingLong(OutboxEntry::seq))
-                    .orElseThrow(() -> new AgentException(seq == null ? "no result of this unit was accepted yet"
+                    .orElseThrow(() -> new AgentException(pending ? "no result of this unit waits for the hub"
+                            : seq == null ? "no result of this unit was accepted yet"
                             : "message " + seq + " is not a result the hub accepted (device-agent status)"));
             for (int i = 0; i < copies; i++) {
                 String line = print(agent, entry, entry.code());
@@ -64,7 +73,7 @@ public final class SlipCommand implements Callable<Integer> {
         Messages messages = Messages.of(agent.bundle().config().language());
         String failed = new ResultSlips(agent.bundle().election(), messages)
                 .print(agent.hardware().printer(), entry, code);
-        return failed == null ? "Slip printed: result message " + entry.seq() + ", receipt " + code
-                : "Slip not printed: " + failed;
+        return failed == null ? "Slip printed: result message " + entry.seq() + ", " + (code == null
+                ? "not at the hub yet" : "receipt " + code) : "Slip not printed: " + failed;
     }
 }

@@ -19,7 +19,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The slip an observer takes away once the hub accepted a result: the station, the race, every figure, the receipt
  * code and the time, in the unit's language, and a QR code of the signed result exactly as it was sent (the JWS
- * the hub verified, so a phone can verify it too).
+ * the hub verified, so a phone can verify it too; a result too large for one code, such as a ballot of many
+ * candidates, in numbered parts, {@link org.rts.protocol.relay.RelayParts}).
  */
 public final class ResultSlips {
     private static final Logger LOG = LoggerFactory.getLogger(ResultSlips.class);
@@ -47,7 +48,7 @@ public final class ResultSlips {
         }
     }
 
-    /** The slip of {@code entry}, a result the hub accepted with receipt {@code code}. */
+    /** The slip of {@code entry}, a result the hub accepted with receipt {@code code} (null: not at the hub yet). */
     public Slip of(OutboxEntry entry, String code) {
         ResultReport r = (ResultReport) MessageCodec.decodeReport(Jws.parse(entry.jws().getBytes(
                 java.nio.charset.StandardCharsets.US_ASCII)).payload());
@@ -74,9 +75,9 @@ public final class ResultSlips {
             lines.add(r.photo().taken() ? messages.get("slip.photo", r.photo().sha256().substring(0, 12))
                     : messages.get("slip.photo.skipped"));
         }
-        lines.add(messages.get("slip.code", code));
+        lines.add(code == null ? messages.get("slip.pending") : messages.get("slip.code", code));
         lines.add(messages.get("slip.device", r.device(), r.seq()));
         lines.add(messages.get("slip.scan"));
-        return new Slip(lines, entry.jws());
+        return new Slip(lines, org.rts.protocol.relay.RelayParts.codes(entry.jws()));
     }
 }

@@ -19,8 +19,9 @@ import org.rts.hardware.Slip;
 
 /**
  * A slip drawn in black dots at the printer's width: its lines in DejaVu Sans (Arabic shaped; a line whose first
- * strong character is right to left is aligned right; a long line wraps), then its QR code centred, each module a
- * whole number of dots with the standard four-module quiet zone.
+ * strong character is right to left is aligned right; a long line wraps), then its QR codes centred one under the
+ * other (labelled "i / n" when there are several), each module a whole number of dots with the standard
+ * four-module quiet zone.
  */
 public final class SlipImage {
     /** A 58 mm thermal printer at 203 dpi prints 384 dots across (48 mm of paper). */
@@ -39,21 +40,27 @@ public final class SlipImage {
     }
 
     /**
-     * Draws {@code slip} {@code width} dots wide. Throws when its QR code cannot be printed with modules of
-     * {@link #MIN_MODULE_DOTS} at that width (a message too large for one code).
+     * Draws {@code slip} {@code width} dots wide, its codes one under the other with the same module. Throws when a
+     * code cannot be printed with modules of {@link #MIN_MODULE_DOTS} at that width (a message or part too large
+     * for one code).
      */
     public static BufferedImage draw(Slip slip, int width) {
-        QrCode qr;
-        try {
-            qr = qr(slip.qr());
-        } catch (DataTooLongException e) {
-            throw new IllegalArgumentException("the signed message (" + slip.qr().length() + " characters) does not "
-                    + "fit one QR code, nor then one that a phone can read on a " + width + "-dot slip", e);
-        }
-        int module = width / (qr.size + 8);
-        if (module < MIN_MODULE_DOTS) {
-            throw new IllegalArgumentException("the signed message (" + slip.qr().length() + " characters, QR version "
-                    + qr.version + ") does not fit one QR code that a phone can read on a " + width + "-dot slip");
+        List<QrCode> codes = new ArrayList<>();
+        int module = Integer.MAX_VALUE;
+        for (String text : slip.codes()) {
+            QrCode qr;
+            try {
+                qr = qr(text);
+            } catch (DataTooLongException e) {
+                throw new IllegalArgumentException("the signed message (" + text.length() + " characters) does not "
+                        + "fit one QR code, nor then one that a phone can read on a " + width + "-dot slip", e);
+            }
+            if (width / (qr.size + 8) < MIN_MODULE_DOTS) {
+                throw new IllegalArgumentException("the signed message (" + text.length() + " characters, QR version "
+                        + qr.version + ") does not fit one QR code that a phone can read on a " + width + "-dot slip");
+            }
+            codes.add(qr);
+            module = Math.min(module, width / (qr.size + 8));
         }
         Font font = Fonts.dejaVuSans(FONT_SIZE);
         BufferedImage probe = new BufferedImage(1, 1, BufferedImage.TYPE_BYTE_BINARY);
@@ -65,9 +72,10 @@ public final class SlipImage {
             layouts.addAll(wrap(line, font, frc, width - 2 * MARGIN));
         }
         int lineHeight = Math.round(FONT_SIZE * 1.35f);
-        int textHeight = layouts.size() * lineHeight;
-        int qrDots = (qr.size + 8) * module;
-        int height = MARGIN + textHeight + qrDots + MARGIN;
+        int height = MARGIN + layouts.size() * lineHeight + MARGIN;
+        for (QrCode qr : codes) {
+            height += (codes.size() > 1 ? lineHeight : 0) + (qr.size + 8) * module;
+        }
         BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_BYTE_BINARY);
         Graphics2D g = image.createGraphics();
         try {
@@ -81,14 +89,24 @@ public final class SlipImage {
                 layout.draw(g, x, y + layout.getAscent());
                 y += lineHeight;
             }
-            int left = (width - qrDots) / 2 + 4 * module;
-            int top = y + 4 * module;
-            for (int row = 0; row < qr.size; row++) {
-                for (int col = 0; col < qr.size; col++) {
-                    if (qr.getModule(col, row)) {
-                        g.fillRect(left + col * module, top + row * module, module, module);
+            for (int i = 0; i < codes.size(); i++) {
+                QrCode qr = codes.get(i);
+                if (codes.size() > 1) {
+                    TextLayout label = new TextLayout((i + 1) + " / " + codes.size(), font, frc);
+                    label.draw(g, (width - label.getAdvance()) / 2, y + label.getAscent());
+                    y += lineHeight;
+                }
+                int qrDots = (qr.size + 8) * module;
+                int left = (width - qrDots) / 2 + 4 * module;
+                int top = y + 4 * module;
+                for (int row = 0; row < qr.size; row++) {
+                    for (int col = 0; col < qr.size; col++) {
+                        if (qr.getModule(col, row)) {
+                            g.fillRect(left + col * module, top + row * module, module, module);
+                        }
                     }
                 }
+                y += qrDots;
             }
         } finally {
             g.dispose();

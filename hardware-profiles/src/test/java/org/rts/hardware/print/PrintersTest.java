@@ -73,6 +73,23 @@ class PrintersTest {
     }
 
     @Test
+    void a_message_in_several_parts_prints_each_code_numbered_and_each_reads_back() throws Exception {
+        List<String> codes = List.of("RTSP1/1/3/" + jwsLike(943), "RTSP1/2/3/" + jwsLike(943), "RTSP1/3/3/"
+                + jwsLike(400));
+        PngPrinter printer = new PngPrinter(dir.resolve("slips"));
+        printer.print(new Slip(List.of("Station S-0001"), codes));
+        Path png = dir.resolve("slips/slip-1.png");
+        assertEquals(SlipImage.DOTS_58MM, ImageIO.read(png.toFile()).getWidth());
+        Process p = new ProcessBuilder("zbarimg", "--quiet", "--raw", "-Sbinary", "-Sqrcode.enable",
+                png.toString()).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS));
+        for (String code : codes) {
+            assertTrue(out.contains(code), "each part reads back whole: " + code.substring(0, 12));
+        }
+    }
+
+    @Test
     void a_message_too_large_for_one_readable_code_is_refused_naming_its_size() {
         Slip slip = new Slip(List.of("S-0001"), jwsLike(2400));
         String e = assertThrows(IllegalArgumentException.class, () -> SlipImage.draw(slip, SlipImage.DOTS_58MM))

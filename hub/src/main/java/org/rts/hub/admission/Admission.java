@@ -98,13 +98,15 @@ public final class Admission {
             d.ack(); // spent allowance: dropped unread; a genuine unit keeps the message and sends it again
             return true;
         }
-        if (!open || d.connection() <= refusedConnection) {
+        if (!open || (d.connection() >= 0 && d.connection() <= refusedConnection)) {
             // closing (the source keeps it), or the rest of a connection that overflowed the inbox
             return false;
         }
         Admitted a = new Admitted(d, address, new CompletableFuture<>(), System.nanoTime(), new AtomicBoolean());
         if (!inbox.offer(a, d.payload().length)) {
-            refusedConnection = d.connection();
+            if (d.connection() >= 0) {
+                refusedConnection = d.connection();
+            }
             return false;
         }
         unverified.add(a);

@@ -11,7 +11,8 @@ public interface Delivery {
 
     /**
      * The connection it came on, increasing: when one of a connection's messages is refused, every later one of
-     * that connection is refused too, so that no unit's later message overtakes an earlier one.
+     * that connection is refused too, so that no unit's later message overtakes an earlier one. Negative: a
+     * message of no connection (relayed from a phone), refused alone.
      */
     long connection();
 

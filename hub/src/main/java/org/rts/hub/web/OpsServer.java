@@ -159,8 +159,12 @@ public final class OpsServer implements AutoCloseable {
             String page = views.checkPage(path.equals("/check") ? null : path.substring(7, path.length() - 5));
             x.getResponseHeaders().set("Content-Security-Policy", "default-src 'none'; script-src 'unsafe-inline';"
                     + " style-src 'unsafe-inline'; img-src blob: data:; media-src blob: mediastream:;"
-                    + " frame-ancestors 'none'");
+                    + " connect-src 'self'; frame-ancestors 'none'");
             send(x, page == null ? 404 : 200, "text/html; charset=utf-8", page == null ? "no check page" : page);
+            return;
+        }
+        if (path.equals("/relay")) {
+            relay(x, post);
             return;
         }
         String id = session(x);
@@ -224,6 +228,28 @@ public final class OpsServer implements AutoCloseable {
                     send(x, 404, "application/json", "{\"error\":\"no such page\"}");
                 }
             }
+        }
+    }
+
+    /**
+     * A QR code's text relayed by an observer's page, no sign-in: the body (at most 2 KiB of text) is one code; the
+     * answer says what the relay holds, the receipt, or why not.
+     */
+    private void relay(HttpExchange x, boolean post) throws IOException {
+        if (!post) {
+            x.getResponseHeaders().set("Allow", "POST");
+            send(x, 405, "text/plain", "post one code's text");
+            return;
+        }
+        byte[] body = x.getRequestBody().readNBytes(2049);
+        Object answer = body.length > 2048 ? null : views.relay(new String(body, StandardCharsets.UTF_8),
+                x.getRemoteAddress().getAddress().getHostAddress());
+        if (body.length > 2048) {
+            send(x, 413, "application/json", "{\"state\":\"refused\",\"reason\":\"a code holds at most 2 KiB\"}");
+        } else if (answer instanceof org.rts.hub.relay.Relay.Answer a) {
+            send(x, a.http(), "application/json", org.rts.protocol.codec.Json.mapper().writeValueAsBytes(a));
+        } else {
+            send(x, 404, "application/json", "{\"error\":\"no relay here\"}");
         }
     }
 

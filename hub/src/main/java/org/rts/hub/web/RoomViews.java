@@ -35,6 +35,7 @@ public final class RoomViews implements Views {
     private final HandAudit audit;
     private final HistoryStore history;
     private final DayHistory day;
+    private volatile org.rts.hub.relay.Relay relay;
     private final Clock clock;
     private final java.util.function.Supplier<org.rts.hub.health.HealthReport> hub;
     private final java.util.Map<String, String> checkPages = new java.util.HashMap<>();
@@ -189,6 +190,18 @@ public final class RoomViews implements Views {
         return election.stations().stream().filter(s -> !reported.contains(s.id())).map(s -> new Missing(s.region(),
                 s.id(), deviceOf.get(s.id()), seen.get(deviceOf.get(s.id())))).sorted(java.util.Comparator
                 .comparing(Missing::region).thenComparing(Missing::station)).toList();
+    }
+
+    /** Relays what observers' phones send to {@code admission}, which takes a message as the broker's are taken. */
+    public void relayTo(java.util.function.Predicate<org.rts.hub.admission.Delivery> admission) {
+        relay = new org.rts.hub.relay.Relay(election.id(), org.rts.protocol.pki.Certificates.publicKey(
+                Pem.readCertificate(files.hubCertificate())), admission, org.rts.hub.relay.Relay.Limits.DEFAULT, clock);
+    }
+
+    @Override
+    public org.rts.hub.relay.Relay.Answer relay(String code, String address) {
+        org.rts.hub.relay.Relay r = relay;
+        return r == null ? null : r.take(code, address);
     }
 
     /** Notes the day's figures for the charts (on the hub's scheduler). */

@@ -77,6 +77,11 @@ public interface Views {
         return List.of();
     }
 
+    /** One QR code's text relayed by an observer's phone from {@code address} (null: no relay here). */
+    default org.rts.hub.relay.Relay.Answer relay(String code, String address) {
+        return null;
+    }
+
     /** The stations without a result yet, by region, with when their unit was last heard. */
     default List<?> missing() {
         return List.of();

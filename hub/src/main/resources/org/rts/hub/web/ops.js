@@ -30,7 +30,7 @@ const WORDS = {
     "last-full": "Last full", "time-to-full": "last charge to full", from: "from", drain: "Drain (%/h)", due: "Due",
     maintenance: "Maintenance: units with checks due", shown: "shown (filter to narrow):",
     missing: "Stations without a result", "last-heard": "Unit last heard", never: "never", "came-by": "Came by",
-    "path-mqtt": "network", "path-usb": "USB stick", "path-": "-",
+    "path-mqtt": "network", "path-usb": "USB stick", "path-relay": "observer's phone", "path-": "-",
     "readiness-title": "Readiness of the units", ready: "ready", "why-not": "Not ready because", todo: "What to do",
     lang: "عربي" },
   ar: { title: "غرفة العمليات", readiness: "تقرير الجاهزية (CSV)", "readiness-pdf": "(PDF، حسب المنطقة)", logout: "خروج", alerts: "التنبيهات المفتوحة",
@@ -62,7 +62,7 @@ const WORDS = {
     "last-full": "آخر شحن كامل", "time-to-full": "آخر شحن حتى الامتلاء", from: "من", drain: "التفريغ (%/ساعة)", due: "مستحق",
     maintenance: "الصيانة: أجهزة عليها فحوص مستحقة", shown: "المعروض (صفِّ للتضييق):",
     missing: "محطات بلا نتيجة", "last-heard": "آخر اتصال للجهاز", never: "أبداً", "came-by": "وصلت عبر",
-    "path-mqtt": "الشبكة", "path-usb": "ذاكرة USB", "path-": "-",
+    "path-mqtt": "الشبكة", "path-usb": "ذاكرة USB", "path-relay": "هاتف مراقب", "path-": "-",
     "readiness-title": "جاهزية الأجهزة", ready: "جاهزة", "why-not": "غير جاهز لأن", todo: "ما يجب فعله",
     lang: "Français" },
   fr: { title: "Salle des opérations", readiness: "Rapport de préparation (CSV)", "readiness-pdf": "(PDF, par région)", logout: "Déconnexion",
@@ -96,7 +96,7 @@ const WORDS = {
     "last-full": "Dernière charge complète", "time-to-full": "dernière charge complète en", from: "depuis", drain: "Décharge (%/h)",
     due: "À faire", maintenance: "Maintenance : unités avec des contrôles à faire", shown: "affichées (filtrez pour réduire) :",
     missing: "Bureaux sans résultat", "last-heard": "Unité entendue", never: "jamais", "came-by": "Arrivé par",
-    "path-mqtt": "réseau", "path-usb": "clé USB", "path-": "-",
+    "path-mqtt": "réseau", "path-usb": "clé USB", "path-relay": "téléphone d'observateur", "path-": "-",
     "readiness-title": "Préparation des unités", ready: "prêtes", "why-not": "Pas prête car", todo: "À faire",
     lang: "English" }
 };

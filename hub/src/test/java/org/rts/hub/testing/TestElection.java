@@ -101,6 +101,17 @@ public final class TestElection {
                         java.time.LocalDateTime.ofInstant(closes, ZoneOffset.UTC))));
     }
 
+    /** The single-list election with a race of {@code candidates} candidates ({@code c1}, {@code c2}, ...). */
+    public static TestElection withCandidates(Path dir, String brokerUrl, Clock clock, int candidates) {
+        List<Candidate> list = new java.util.ArrayList<>();
+        for (int i = 1; i <= candidates; i++) {
+            list.add(new Candidate("c" + i, "Candidate " + i));
+        }
+        Election e = singleList(randomId(), Mode.LIVE, null);
+        return new TestElection(dir, brokerUrl, clock, new Election(e.id(), e.name(), e.mode(),
+                List.of(new Race("parliament", "Parliament", list)), e.stations(), e.tolerances()));
+    }
+
     /** Iraq's eighteen governorates, as a national ballot's regions. */
     public static final List<String> GOVERNORATES = List.of("بغداد", "البصرة", "نينوى", "أربيل", "النجف", "كربلاء",
             "بابل", "الأنبار", "ديالى", "كركوك", "صلاح الدين", "واسط", "ميسان", "ذي قار", "المثنى", "القادسية", "دهوك",

@@ -197,8 +197,12 @@ class OpsServerTest {
         assertEquals(200, page.statusCode());
         assertTrue(page.body().contains("Check a result slip"), page.body());
         String csp = page.headers().firstValue("Content-Security-Policy").orElseThrow();
-        assertTrue(csp.startsWith("default-src 'none'; script-src 'unsafe-inline';") && !csp.contains("connect-src"),
-                "it loads nothing and sends nothing: " + csp);
+        assertTrue(csp.startsWith("default-src 'none'; script-src 'unsafe-inline';") && csp.contains(
+                "connect-src 'self';") && !csp.contains("connect-src *"),
+                "it loads nothing and sends only to this hub's relay: " + csp);
+        HttpResponse<String> relay = http.send(HttpRequest.newBuilder(uri("/relay")).POST(
+                HttpRequest.BodyPublishers.ofString("RTSP1/1/2/short/x")).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(404, relay.statusCode(), "no relay without an intake behind it, and no sign-in asked");
         assertEquals(401, get("/api/units", null).statusCode(), "and opens nothing else of the room");
         assertTrue(get("/check/karkh.html", null).body().contains("Check a result slip karkh"));
         assertEquals(404, get("/check/nowhere.html", null).statusCode());
