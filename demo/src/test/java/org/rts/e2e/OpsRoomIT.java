@@ -305,7 +305,16 @@ class OpsRoomIT {
 
     /** Headless Chromium from Debian's packages, driven by its own chromedriver. */
     static WebDriver chrome() {
+        return chrome(null);
+    }
+
+    /** The same, saving what the page downloads in {@code downloads} (null: the default). */
+    static WebDriver chrome(Path downloads) {
         ChromeOptions options = new ChromeOptions();
+        if (downloads != null) {
+            options.setExperimentalOption("prefs", java.util.Map.of("download.default_directory",
+                    downloads.toAbsolutePath().toString(), "download.prompt_for_download", false));
+        }
         options.setBinary("/usr/bin/chromium");
         options.addArguments("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1400,1000",
                 "--allow-file-access-from-files");

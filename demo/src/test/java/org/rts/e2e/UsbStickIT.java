@@ -99,6 +99,55 @@ class UsbStickIT {
         assertTrue(verified.checked().contains("accepted messages by the way they came {usb=2} as the manifest says"),
                 verified.checked().toString());
 
+        // a second unit's stick, imported by an administrator in the operations room: the receipts come back as a zip
+        String bundle3 = election.files.bundle("dev-3").dir().toString();
+        assertEquals(AgentMain.PENDING, AgentMain.run("turnout", "--bundle", bundle3, "--voters", "90", "--wait",
+                "1"));
+        Path stick3 = dir.resolve("stick3");
+        assertEquals(AgentMain.ACCEPTED, Cli.agent("export-outbox", "--bundle", bundle3, stick3.toString()).code());
+        Path users = dir.resolve("ops-users");
+        Files.writeString(users, org.rts.hub.web.Users.line("amal", org.rts.hub.web.Users.Role.ADMINISTRATOR,
+                "correct horse".toCharArray()) + "\n");
+        Path downloads = Files.createDirectories(dir.resolve("downloads"));
+        try (org.rts.hub.Hub hub = org.rts.hub.Hub.start(org.rts.hub.HubConfig.of(election.files,
+                org.rts.demo.load.Mosquitto.SHARED_URL, store, "it-hub-" + java.util.UUID.randomUUID())
+                .withOps(new org.rts.hub.web.OpsRoom("127.0.0.1", org.rts.demo.load.Mosquitto.freePort(), users)),
+                Clock.systemUTC())) {
+            org.openqa.selenium.WebDriver browser = OpsRoomIT.chrome(downloads);
+            try {
+                browser.get("http://127.0.0.1:" + hub.opsPort() + "/login");
+                browser.findElement(org.openqa.selenium.By.name("user")).sendKeys("amal");
+                browser.findElement(org.openqa.selenium.By.name("password")).sendKeys("correct horse");
+                browser.findElement(org.openqa.selenium.By.tagName("button")).click();
+                var wait = new org.openqa.selenium.support.ui.WebDriverWait(browser, java.time.Duration.ofSeconds(30));
+                wait.until(d -> d.findElement(org.openqa.selenium.By.id("stick-section")).isDisplayed());
+                browser.findElement(org.openqa.selenium.By.id("stick-files")).sendKeys(stick3.resolve(Stick.ROOT)
+                        .toString());
+                browser.findElement(org.openqa.selenium.By.id("stick-import")).click();
+                wait.until(d -> d.findElement(org.openqa.selenium.By.id("stick-status")).getText()
+                        .contains("receipts.zip"));
+                Path zip = downloads.resolve("receipts.zip");
+                Wait.until("the receipts are downloaded", java.time.Duration.ofSeconds(30), () -> Files.exists(zip));
+                try (java.util.zip.ZipInputStream in = new java.util.zip.ZipInputStream(Files.newInputStream(zip))) {
+                    for (var e = in.getNextEntry(); e != null; e = in.getNextEntry()) {
+                        Path to = stick3.resolve(e.getName()).normalize();
+                        assertTrue(to.startsWith(stick3), e.getName());
+                        Files.createDirectories(to.getParent());
+                        Files.write(to, in.readAllBytes());
+                    }
+                }
+            } finally {
+                browser.quit();
+            }
+        }
+        assertTrue(Files.readString(stick3.resolve(Stick.ROOT + "/import-report.txt")).contains(
+                "000001-turnout.jws: ACCEPTED"));
+        Cli.Result receipts3 = Cli.agent("import-receipts", "--bundle", bundle3, stick3.toString());
+        assertEquals(AgentMain.ACCEPTED, receipts3.code(), receipts3.toString());
+        try (Outbox outbox = Outbox.open(election.files.bundle("dev-3").dir().resolve("outbox.db"))) {
+            assertEquals(0, outbox.pending().size(), "cleared from the receipts the room gave back");
+        }
+
         // the same stick again (brought back twice): the same answers, nothing counted twice
         Cli.Result again = Cli.hub("import", stick.toString(), "--election", election.files.dir().toString(),
                 "--store", store.toString());

@@ -40,19 +40,22 @@ public final class Relay {
         public static final Limits DEFAULT = new Limits(120, 4, 2_000, Duration.ofMinutes(10), Duration.ofSeconds(20));
     }
 
-    /** What the page is told: {@code state} waiting (with the parts held), answered, refused, busy. */
+    /**
+     * What the page is told: {@code state} waiting (with the parts held), answered (with the hub's {@code receipt}
+     * as published), refused, busy.
+     */
     public record Answer(int http, String state, Integer count, List<Integer> have, String status, String code,
-                         List<String> reasons, String reason) {
+                         List<String> reasons, String reason, String receipt) {
         static Answer waiting(int count, List<Integer> have) {
-            return new Answer(200, "waiting", count, have, null, null, null, null);
+            return new Answer(200, "waiting", count, have, null, null, null, null, null);
         }
 
         static Answer refused(String reason) {
-            return new Answer(400, "refused", null, null, null, null, null, reason);
+            return new Answer(400, "refused", null, null, null, null, null, reason, null);
         }
 
         static Answer busy(int http, String reason) {
-            return new Answer(http, "busy", null, null, null, null, null, reason);
+            return new Answer(http, "busy", null, null, null, null, null, reason, null);
         }
     }
 
@@ -124,11 +127,14 @@ public final class Relay {
                 }
             }
         }
-        return submit(jws);
+        return decide(jws, "relay");
     }
 
-    /** The whole message to the intake, waiting for its receipt. */
-    private Answer submit(String jws) {
+    /**
+     * A whole message to the intake as come by {@code path}, waiting for its receipt: the relay's, and a stick's
+     * uploaded in the room.
+     */
+    public Answer decide(String jws, String path) {
         String topic;
         byte[] bytes = jws.getBytes(StandardCharsets.US_ASCII);
         try {
@@ -142,7 +148,7 @@ public final class Relay {
             return Answer.refused("not a signed report: " + e.getMessage());
         }
         CompletableFuture<byte[]> receipt = new CompletableFuture<>();
-        if (!admission.test(new Relayed(topic, bytes, receipt))) {
+        if (!admission.test(new Relayed(topic, bytes, path, receipt))) {
             return Answer.busy(503, "the hub is busy: send it again in a minute");
         }
         try {
@@ -153,7 +159,7 @@ public final class Relay {
             }
             Receipt r = LoggedReceipt.decode(answer).check(hubKey, election).receipt();
             return new Answer(200, "answered", null, null, r.status().name(), r.code(), r.reasons().stream()
-                    .map(Object::toString).toList(), null);
+                    .map(Object::toString).toList(), null, new String(answer, StandardCharsets.US_ASCII));
         } catch (TimeoutException e) {
             return Answer.busy(503, "no answer yet: the hub keeps it; send it again to see the receipt");
         } catch (InterruptedException e) {
@@ -177,15 +183,11 @@ public final class Relay {
     }
 
     /** A relayed message as the admission takes it: answered once, by its receipt or by nothing. */
-    private record Relayed(String topic, byte[] payload, CompletableFuture<byte[]> receipt) implements Delivery {
+    private record Relayed(String topic, byte[] payload, String path, CompletableFuture<byte[]> receipt)
+            implements Delivery {
         @Override
         public long connection() {
             return -1;
-        }
-
-        @Override
-        public String path() {
-            return "relay";
         }
 
         @Override

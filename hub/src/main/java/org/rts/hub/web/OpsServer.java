@@ -176,7 +176,8 @@ public final class OpsServer implements AutoCloseable {
             }
             return;
         }
-        if ((path.equals("/logout") || path.startsWith("/api/alerts/act") || path.startsWith("/api/audit/")) != post) {
+        if ((path.equals("/logout") || path.startsWith("/api/alerts/act") || path.startsWith("/api/audit/")
+                || path.equals("/api/stick")) != post) {
             x.getResponseHeaders().set("Allow", post ? "GET" : "POST");
             send(x, 405, "text/plain", post ? "only /logout, /api/alerts/act and /api/audit/ take a POST"
                     : "sign out, act on an alert or enter the audit with a POST from the page");
@@ -215,6 +216,7 @@ public final class OpsServer implements AutoCloseable {
             case "/api/station" -> json(x, views.station(Requests.param(x, "id")));
             case "/api/me" -> json(x, Map.of("user", user, "role", String.valueOf(users.role(user))));
             case "/api/alerts/act" -> AlertActions.act(x, csrf(id), user, users.role(user), views);
+            case "/api/stick" -> AlertActions.stick(x, csrf(id), user, users.role(user), views);
             case "/api/audit" -> json(x, views.audit() == null ? Map.of() : views.audit().picture());
             case "/api/audit/select", "/api/audit/count" -> AuditActions.act(x, path, csrf(id), user, users.role(user),
                     views.audit());

@@ -199,6 +199,12 @@ public final class RoomViews implements Views {
     }
 
     @Override
+    public byte[] stick(List<org.rts.hub.stick.StickUpload.File> files) throws java.io.IOException {
+        org.rts.hub.relay.Relay r = relay;
+        return r == null ? null : org.rts.hub.stick.StickUpload.receipts(election.id(), files, r::decide);
+    }
+
+    @Override
     public org.rts.hub.relay.Relay.Answer relay(String code, String address) {
         org.rts.hub.relay.Relay r = relay;
         return r == null ? null : r.take(code, address);

@@ -82,6 +82,14 @@ public interface Views {
         return null;
     }
 
+    /**
+     * A stick's messages uploaded by an administrator, each decided as the broker's are: the zip of their receipts
+     * (null: no intake here).
+     */
+    default byte[] stick(List<org.rts.hub.stick.StickUpload.File> files) throws IOException {
+        return null;
+    }
+
     /** The stations without a result yet, by region, with when their unit was last heard. */
     default List<?> missing() {
         return List.of();

@@ -31,6 +31,8 @@ const WORDS = {
     maintenance: "Maintenance: units with checks due", shown: "shown (filter to narrow):",
     missing: "Stations without a result", "last-heard": "Unit last heard", never: "never", "came-by": "Came by",
     "path-mqtt": "network", "path-usb": "USB stick", "path-relay": "observer's phone", "path-": "-",
+    stick: "A USB stick from a unit out of coverage", "stick-choose": "Choose the stick's folder",
+    "stick-import": "Import and download the receipts", "stick-done": "receipts.zip downloaded: unpack it onto the stick",
     "readiness-title": "Readiness of the units", ready: "ready", "why-not": "Not ready because", todo: "What to do",
     lang: "عربي" },
   ar: { title: "غرفة العمليات", readiness: "تقرير الجاهزية (CSV)", "readiness-pdf": "(PDF، حسب المنطقة)", logout: "خروج", alerts: "التنبيهات المفتوحة",
@@ -63,6 +65,8 @@ const WORDS = {
     maintenance: "الصيانة: أجهزة عليها فحوص مستحقة", shown: "المعروض (صفِّ للتضييق):",
     missing: "محطات بلا نتيجة", "last-heard": "آخر اتصال للجهاز", never: "أبداً", "came-by": "وصلت عبر",
     "path-mqtt": "الشبكة", "path-usb": "ذاكرة USB", "path-relay": "هاتف مراقب", "path-": "-",
+    stick: "ذاكرة USB من جهاز خارج التغطية", "stick-choose": "اختر مجلد الذاكرة",
+    "stick-import": "استورد ونزّل الإيصالات", "stick-done": "نُزّل receipts.zip: فكّه على الذاكرة",
     "readiness-title": "جاهزية الأجهزة", ready: "جاهزة", "why-not": "غير جاهز لأن", todo: "ما يجب فعله",
     lang: "Français" },
   fr: { title: "Salle des opérations", readiness: "Rapport de préparation (CSV)", "readiness-pdf": "(PDF, par région)", logout: "Déconnexion",
@@ -97,6 +101,8 @@ const WORDS = {
     due: "À faire", maintenance: "Maintenance : unités avec des contrôles à faire", shown: "affichées (filtrez pour réduire) :",
     missing: "Bureaux sans résultat", "last-heard": "Unité entendue", never: "jamais", "came-by": "Arrivé par",
     "path-mqtt": "réseau", "path-usb": "clé USB", "path-relay": "téléphone d'observateur", "path-": "-",
+    stick: "Une clé USB d'une unité hors couverture", "stick-choose": "Choisir le dossier de la clé",
+    "stick-import": "Importer et télécharger les reçus", "stick-done": "receipts.zip téléchargé : décompressez-le sur la clé",
     "readiness-title": "Préparation des unités", ready: "prêtes", "why-not": "Pas prête car", todo: "À faire",
     lang: "English" }
 };
@@ -357,7 +363,19 @@ function listen() {
     try { const r = await fetch("/api/units"); if (r.status === 401) location.href = "/login"; } catch (e) { /* down */ }
   };
 }
-fetch("/api/me").then((r) => r.ok ? r.json() : me).then((m) => { me = m; $("role").textContent = safe(m.user)
+/** An administrator's upload of a stick: its messages decided by the hub, their receipts back as a zip. */
+$("stick-import").onclick = async () => {
+  const files = Array.from($("stick-files").files).filter((f) => /rts-stick\/.+\.jws$/.test(f.webkitRelativePath));
+  const read = await Promise.all(files.map(async (f) => ({ path: f.webkitRelativePath,
+    text: f.size > 65536 ? "x".repeat(65537) : await f.text() })));
+  const r = await fetch("/api/stick", { method: "POST", headers: { "Content-Type": "application/json" },
+    body: JSON.stringify({ csrf: document.querySelector("input[name=csrf]").value, files: read }) });
+  if (!r.ok) { $("stick-status").textContent = await r.text(); return; }
+  const a = document.createElement("a");
+  a.href = URL.createObjectURL(await r.blob()); a.download = "receipts.zip"; a.click();
+  $("stick-status").textContent = read.length + " · " + t("stick-done");
+};
+fetch("/api/me").then((r) => r.ok ? r.json() : me).then((m) => { me = m; $("stick-section").hidden = m.role !== "ADMINISTRATOR"; $("role").textContent = safe(m.user)
   + (m.role === "VIEWER" ? " (" + t("viewer-only") + ")" : ""); render(); renderAudit(); })
   .catch(() => { /* not signed in */ });
 applyLanguage();

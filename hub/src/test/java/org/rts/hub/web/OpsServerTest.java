@@ -381,6 +381,19 @@ class OpsServerTest {
     }
 
     @Test
+    void only_an_administrator_imports_a_stick_and_only_from_the_page() throws Exception {
+        String cookie = session();
+        String csrf = hidden(get("/", cookie).body(), "csrf");
+        String upload = "{\"csrf\":\"" + csrf + "\",\"files\":[]}";
+        HttpResponse<String> operator = post("/api/stick", cookie, upload);
+        assertEquals(403, operator.statusCode());
+        assertTrue(operator.body().contains("an administrator does"), operator.body());
+        assertEquals(403, post("/api/stick", cookie, "{\"csrf\":\"forged\",\"files\":[]}").statusCode());
+        assertEquals(400, post("/api/stick", cookie, "{not json").statusCode());
+        assertEquals(405, get("/api/stick", cookie).statusCode());
+    }
+
+    @Test
     void user_names_are_logged_without_line_breaks_or_controls() {
         String logged = Requests.printable("amal\r\n2026-11-26 10:00:00 INFO signed in\u202e\u001b[2J");
         assertFalse(logged.contains("\r") || logged.contains("\n") || logged.contains("\u202e")
