@@ -147,11 +147,10 @@ class OpsDayIT {
                   + f(day.length && day[0].startTime + day[0].duration) + ' ms, drawing them ' + f(day.length
                   && day[0].duration) + ' ms; one update of the page (' + r.length + ' measured) median '
                   + f(r[Math.floor(r.length / 2)]) + ' ms, max ' + f(r[r.length - 1]) + ' ms';""");
-        Object snapshot = js.executeAsyncScript("const done = arguments[arguments.length - 1];"
-                + " fetch('/api/units').then(r => r.text()).then(text => { const t0 = performance.now();"
-                + " JSON.parse(text); done('; the units of each live update ' + Math.round(text.length / 1e5) / 10"
-                + " + ' MB, parsed in ' + Math.round(performance.now() - t0) + ' ms'); });");
-        return figures + String.valueOf(snapshot);
+        Object events = js.executeScript("const s = performance.getEntriesByName('snapshot').map(e => e.detail);"
+                + " return '; live events: the first ' + Math.round(s[0] / 1e5) / 10 + ' MB (every unit), then '"
+                + " + Math.round(s[s.length - 1] / 1e3) + ' KB (what changed)';");
+        return figures + String.valueOf(events);
     }
 
     private static void shot(WebDriver browser, String name) throws Exception {

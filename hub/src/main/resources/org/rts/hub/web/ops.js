@@ -110,6 +110,7 @@ const WORDS = {
 const NEXT = { en: "ar", ar: "fr", fr: "en" };
 let lang = localStorage.getItem("rts-lang") || "en";
 let data = { units: [], alerts: [], tally: null };
+let byDevice = new Map();
 let sortKey = "device", sortUp = true, selected = null, history = [], stationResults = [], me = { role: "VIEWER" };
 const $ = (id) => document.getElementById(id);
 const t = (key) => (WORDS[lang] && WORDS[lang][key]) || key;
@@ -354,7 +355,14 @@ document.querySelectorAll("th[data-sort]").forEach((th) => th.onclick = () => {
 $("lang").onclick = () => { lang = NEXT[lang] || "en"; localStorage.setItem("rts-lang", lang); applyLanguage(); };
 function listen() {
   const events = new EventSource("/api/events");
-  events.addEventListener("snapshot", (e) => { data = JSON.parse(e.data); $("status").textContent = t("live"); render();
+  events.addEventListener("snapshot", (e) => {
+    // every unit on the first event of a stream, then only those changed or gone
+    performance.mark("snapshot", { detail: e.data.length }); // its size, read by the tests
+    const s = JSON.parse(e.data);
+    if (s.units) byDevice = new Map(s.units.map((u) => [u.device, u]));
+    else { s.changed.forEach((u) => byDevice.set(u.device, u)); s.gone.forEach((d) => byDevice.delete(d)); }
+    data = { units: Array.from(byDevice.values()), alerts: s.alerts, tally: s.tally, hub: s.hub };
+    $("status").textContent = t("live"); render();
     if (selected) loadStation();
     loadAudit(); });
   events.onerror = async () => {

@@ -413,11 +413,22 @@ class OpsServerTest {
             assertTrue(data.contains("\"kafka\":{\"partitions\":[0,5],\"lag\":42"), "the hub's own state: " + data);
             units = List.of(new UnitRegistry.UnitStatus("dev-1", "S-1", UnitRegistry.State.LOST, at, 1, null, null,
                     List.of()));
+            assertTrue(data.startsWith("data: {\"units\":["), "every unit first: " + data);
             long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
             while (!data.contains("\"state\":\"LOST\"") && System.nanoTime() < deadline) {
                 data = next(in);
+                assertTrue(data.startsWith("data: {\"changed\":["), "then only what changed: " + data);
             }
-            assertTrue(data.contains("\"state\":\"LOST\""), data);
+            assertTrue(data.contains("\"changed\":[{\"device\":\"dev-1\"") && data.contains("\"state\":\"LOST\""),
+                    data);
+            units = List.of();
+            deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+            while (!data.contains("\"gone\":[\"dev-1\"]") && System.nanoTime() < deadline) {
+                data = next(in);
+            }
+            assertTrue(data.contains("\"changed\":[],\"gone\":[\"dev-1\"]"), data);
+            data = next(in);
+            assertTrue(data.contains("\"changed\":[],\"gone\":[]"), "nothing sent again: " + data);
         }
     }
 
