@@ -347,7 +347,7 @@ public final class HubMain implements Runnable {
     }
 
     /** The election and the store the reading commands work on. */
-    static final class StoreOptions {
+    public static final class StoreOptions {
         @Option(names = "--election", required = true, description = "Election directory.")
         Path election;
 
@@ -355,12 +355,12 @@ public final class HubMain implements Runnable {
                 description = "SQLite file (default: <election>/hub.db) or jdbc:postgresql:// URL.")
         String store;
 
-        ElectionFiles files() {
+        public ElectionFiles files() {
             return new ElectionFiles(election);
         }
 
         /** Where the store is: {@code --store}, else the election's {@code hub.db}, which must exist. */
-        String location() {
+        public String location() {
             String location = store != null ? store : files().dir().resolve("hub.db").toString();
             if (!location.startsWith("jdbc:") && !java.nio.file.Files.exists(Path.of(location))) {
                 throw new HubException("no hub store at " + location + ": run 'hub run' first, or pass --store");

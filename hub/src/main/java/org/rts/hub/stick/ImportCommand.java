@@ -1,7 +1,6 @@
 package org.rts.hub.stick;
 
 import java.net.URI;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -9,7 +8,6 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import org.bouncycastle.cert.X509CertificateHolder;
-import org.rts.hub.HubException;
 import org.rts.hub.forward.Forwarding;
 import org.rts.hub.intake.Intake;
 import org.rts.hub.receipt.ReceiptIssuer;
@@ -40,12 +38,8 @@ public final class ImportCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "DIR", description = "The stick (its mount point).")
     Path stick;
 
-    @Option(names = "--election", required = true, description = "Election directory.")
-    Path election;
-
-    @Option(names = "--store", paramLabel = "FILE|URL",
-            description = "SQLite file (default: <election>/hub.db) or jdbc:postgresql:// URL.")
-    String store;
+    @picocli.CommandLine.Mixin
+    org.rts.hub.HubMain.StoreOptions stored;
 
     @Option(names = "--forward", paramLabel = "URL", description = "The tally centres the hub forwards results to,"
             + " as given to 'hub run': the results accepted here are queued for them.")
@@ -53,11 +47,8 @@ public final class ImportCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        ElectionFiles files = new ElectionFiles(election);
-        String location = store != null ? store : files.dir().resolve("hub.db").toString();
-        if (!location.startsWith("jdbc:") && !Files.exists(Path.of(location))) {
-            throw new HubException("no hub store at " + location + ": run 'hub run' first, or pass --store");
-        }
+        ElectionFiles files = stored.files();
+        String location = stored.location();
         X509CertificateHolder ca = Pem.readCertificate(files.caCertificate());
         Election ballot = Election.readSigned(files.ballot(), ca);
         RegistryWatch registry = new RegistryWatch(files.registry(), files.crl(), ca, ballot.id());

@@ -99,7 +99,8 @@ public final class AuditStore implements AutoCloseable {
     public synchronized java.util.Map<String, Boolean> notices(String election) {
         java.util.Map<String, Boolean> last = new java.util.HashMap<>();
         db.queryAll("SELECT station, race, under_audit FROM audit_notices WHERE election = ? ORDER BY id", rs ->
-                last.put(rs.getString(1) + "/" + rs.getString(2), rs.getInt(3) != 0), election);
+                java.util.Map.entry(rs.getString(1) + "/" + rs.getString(2), rs.getInt(3) != 0), election)
+                .forEach(e -> last.put(e.getKey(), e.getValue()));
         return last;
     }
 

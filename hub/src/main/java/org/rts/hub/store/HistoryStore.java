@@ -88,7 +88,8 @@ public final class HistoryStore implements AutoCloseable {
     /** Every unit's battery log as stored (JSON), by device. */
     public synchronized Map<String, String> batteries() {
         Map<String, String> logs = new HashMap<>();
-        db.queryAll("SELECT device, log FROM unit_battery", rs -> logs.put(rs.getString(1), rs.getString(2)));
+        db.queryAll("SELECT device, log FROM unit_battery", rs -> new String[] {rs.getString(1), rs.getString(2)})
+                .forEach(row -> logs.put(row[0], row[1]));
         return logs;
     }
 

@@ -31,19 +31,24 @@ public final class Maintenance {
                                       Set<String> transmitted, Instant now) {
         List<Unit> out = new ArrayList<>();
         for (Registry.Entry e : registry.devices()) {
-            if (!e.active()) {
-                continue;
+            if (e.active()) {
+                out.add(line(election, e, batteries, transmitted, now));
             }
-            BatteryLog log = batteries.getOrDefault(e.device(), BatteryLog.NONE);
-            Boolean sent = transmitted == null ? null : transmitted.contains(e.device());
-            out.add(new Unit(e.device(), e.station(), election.station(e.station()).map(Station::region).orElse(""),
-                    log.percent(), round(log.cycles()), log.lastFull(), log.lastCharge() == null ? null
-                    : log.lastCharge().toMinutes(), log.lastChargeFrom(), round(log.firstDrain()),
-                    round(log.lastDrain()), log.capacityFalling(), due(log, sent, now)));
         }
         out.sort(Comparator.comparing((Unit u) -> u.due().isEmpty()).thenComparing(Unit::region)
                 .thenComparing(Unit::station).thenComparing(Unit::device));
         return out;
+    }
+
+    /** One unit's line of the schedule. */
+    public static Unit line(Election election, Registry.Entry e, Map<String, BatteryLog> batteries,
+                            Set<String> transmitted, Instant now) {
+        BatteryLog log = batteries.getOrDefault(e.device(), BatteryLog.NONE);
+        Boolean sent = transmitted == null ? null : transmitted.contains(e.device());
+        return new Unit(e.device(), e.station(), election.station(e.station()).map(Station::region).orElse(""),
+                log.percent(), round(log.cycles()), log.lastFull(), log.lastCharge() == null ? null
+                : log.lastCharge().toMinutes(), log.lastChargeFrom(), round(log.firstDrain()), round(log.lastDrain()),
+                log.capacityFalling(), due(log, sent, now));
     }
 
     /** The checks due for a unit with battery log {@code log} ({@code testSent} null: not a drill). */

@@ -40,6 +40,8 @@ public final class RoomViews implements Views {
     private final java.util.function.Supplier<org.rts.hub.health.HealthReport> hub;
     private final java.util.Map<String, String> checkPages = new java.util.HashMap<>();
     private java.nio.file.attribute.FileTime checkPagesOf;
+    private Registry registry;
+    private java.nio.file.attribute.FileTime registryOf;
 
     /**
      * {@code results} is a connection of the room's own: reading the tally never waits on the intake; {@code hub}
@@ -120,9 +122,8 @@ public final class RoomViews implements Views {
                 if (key.isEmpty() && !election.constituencies().isEmpty()) {
                     return ObserverPage.index(election);
                 }
-                var ca = Pem.readCertificate(files.caCertificate());
-                return ObserverPage.html(election, key.isEmpty() ? null : key, ca,
-                        Registry.readSigned(files.registry(), ca), null);
+                return ObserverPage.html(election, key.isEmpty() ? null : key,
+                        Pem.readCertificate(files.caCertificate()), registry(), null);
             });
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException("cannot read the registry " + files.registry(), e);
@@ -171,8 +172,18 @@ public final class RoomViews implements Views {
         return election.mode() == org.rts.protocol.message.Mode.DRILL ? results.devicesReported(election.id()) : null;
     }
 
-    private Registry registry() {
-        return Registry.readSigned(files.registry(), Pem.readCertificate(files.caCertificate()));
+    /** The signed registry, read and checked again only when its file changes (a unit enrolled or revoked). */
+    private synchronized Registry registry() {
+        try {
+            java.nio.file.attribute.FileTime changed = java.nio.file.Files.getLastModifiedTime(files.registry());
+            if (!changed.equals(registryOf)) {
+                registry = Registry.readSigned(files.registry(), Pem.readCertificate(files.caCertificate()));
+                registryOf = changed;
+            }
+            return registry;
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("cannot read the registry " + files.registry(), e);
+        }
     }
 
     /** A station without an accepted result for every race of its ballot, and when its unit was last heard. */
@@ -235,7 +246,9 @@ public final class RoomViews implements Views {
 
     @Override
     public UnitHistory unitHistory(String device) {
-        var line = maintenance().stream().filter(u -> u.device().equals(device)).findFirst().orElse(null);
+        var line = registry().devices().stream().filter(e -> e.active() && e.device().equals(device)).findFirst()
+                .map(e -> Maintenance.line(election, e, units.batteries(), drillTransmissions(), clock.instant()))
+                .orElse(null);
         return new UnitHistory(history.points(device, clock.instant().minus(DayHistory.KEEP_UNITS)), line);
     }
 
