@@ -74,6 +74,10 @@ public final class Bench implements Callable<Integer> {
             + " PostgreSQL under Patroni with and without waiting for the standby, same run.")
     boolean patroni;
 
+    @Option(names = "--relay-junk", paramLabel = "N", defaultValue = "0", description = "Then three more bursts, the"
+            + " second with N junk posts at the hub's phone relay, to compare the MQTT intake's accepted rates.")
+    int relayJunk;
+
     @Option(names = "--dir", description = "Work folder (default: a new temporary folder).")
     Path dir;
 
@@ -144,6 +148,7 @@ public final class Bench implements Callable<Integer> {
                     + "currentSchema=bench_" + Long.toString(System.nanoTime(), 36)
                     : work.resolve("hub.db").toString();
             List<HubProcess> hubProcesses = new ArrayList<>();
+            int opsPort = Mosquitto.freePort();
             KafkaCluster kafka = kafkaFed ? KafkaCluster.onLoopback(fleet.files(), 3, List.of("hubs", "bridge"))
                     .start() : null;
             HubProcess bridge = kafka == null ? null : new HubProcess(work.resolve("bridge.log"), List.of("bridge",
@@ -156,6 +161,11 @@ public final class Bench implements Callable<Integer> {
                 options.addAll(kafka != null ? List.of("--kafka", kafka.clientSettings("hubs").toString(), "--edge",
                         "edge1=" + broker.url()) : hubs > 1 ? List.of("--broker", broker.url(), "--share", "bench")
                         : List.of("--broker", broker.url()));
+                if (relayJunk > 0 && i == 1) {
+                    Path users = Files.writeString(work.resolve("ops-users"), org.rts.hub.web.Users.line("bench",
+                            "bench password".toCharArray()) + "\n");
+                    options.addAll(List.of("--ops-port", String.valueOf(opsPort), "--ops-users", users.toString()));
+                }
                 hubProcesses.add(new HubProcess(work.resolve("hub-" + i + ".log"), options));
             }
             int first = alone.isEmpty() ? hubs : 1;
@@ -233,11 +243,16 @@ public final class Bench implements Callable<Integer> {
                 }
                 reasons(burstOutcomes).forEach(line -> System.out.println("    not accepted: " + line));
 
+                int answered = ahead + burst.size();
+                if (relayJunk > 0) {
+                    answered = RelayJunk.compare(traffic, fleet, burst.size(), answered, opsPort, relayJunk,
+                            burst.get(0).bytes(), hubProcesses);
+                }
                 double latencyRate = Math.max(1, rate / 2);
                 int latencyCount = (int) Math.min((long) latencyRate * latencySeconds, (long) units * 64);
                 List<Message> paced = fleet.sign((latencyCount + units - 1) / units);
                 runPaced(traffic, paced, latencyRate);
-                boolean latencyAll = traffic.awaitAnswers(ahead + burst.size() + paced.size(),
+                boolean latencyAll = traffic.awaitAnswers(answered + paced.size(),
                         Duration.ofSeconds(120));
                 List<Traffic.Outcome> pacedOutcomes = outcomes(traffic.outcomes(), paced);
                 long[] latencies = pacedOutcomes.stream().mapToLong(Traffic.Outcome::latencyNanos).sorted().toArray();
@@ -329,7 +344,7 @@ public final class Bench implements Callable<Integer> {
         return sum;
     }
 
-    private static List<Traffic.Outcome> outcomes(Collection<Traffic.Outcome> all, List<Message> of) {
+    static List<Traffic.Outcome> outcomes(Collection<Traffic.Outcome> all, List<Message> of) {
         Set<String> hashes = of.stream().map(Message::hash).collect(Collectors.toSet());
         return all.stream().filter(o -> hashes.contains(o.message().hash())).toList();
     }

@@ -131,19 +131,40 @@ public final class TestElection {
                 java.time.LocalDateTime.ofInstant(closes, ZoneOffset.UTC))));
     }
 
+    /**
+     * A single-list election of {@code stations} stations of 500 voters spread over {@link #GOVERNORATES}, a race
+     * of {@code candidates} candidates ({@code c1}, {@code c2}, ...), a unit enrolled at every station (dev-n at S-n).
+     */
+    public static TestElection everyStation(Path dir, String brokerUrl, int stations, int candidates) {
+        List<Candidate> list = new java.util.ArrayList<>();
+        for (int i = 1; i <= candidates; i++) {
+            list.add(new Candidate("c" + i, "Candidate " + i));
+        }
+        List<Station> all = new java.util.ArrayList<>();
+        for (int i = 1; i <= stations; i++) {
+            all.add(new Station("S-" + i, "Station " + i, 500, GOVERNORATES.get(i % GOVERNORATES.size())));
+        }
+        return new TestElection(dir, brokerUrl, CLOCK, new Election(randomId(), "Test election", Mode.LIVE,
+                List.of(new Race("parliament", "Parliament", list)), all, Tolerances.DEFAULT), stations);
+    }
+
     private static String randomId() {
         return "test-" + Long.toString(java.util.concurrent.ThreadLocalRandom.current().nextLong(1L << 40, 1L << 41),
                 36);
     }
 
     private TestElection(Path dir, String brokerUrl, Clock clock, Election election) {
+        this(dir, brokerUrl, clock, election, 3);
+    }
+
+    private TestElection(Path dir, String brokerUrl, Clock clock, Election election, int units) {
         this.id = election.id();
         this.files = new ElectionFiles(dir);
         this.election = election;
         Clock past = Clock.offset(clock, Duration.ofDays(-2));
         new ElectionSetup(past).create(files, election);
         Enrolment enrolment = new Enrolment(ElectionAuthority.load(files, past));
-        for (int i = 1; i <= 3; i++) {
+        for (int i = 1; i <= units; i++) {
             enrolment.enrol(request(files.bundle("dev-" + i), "dev-" + i), "dev-" + i, "S-" + i, brokerUrl);
         }
     }
