@@ -31,21 +31,36 @@ public final class SignedFile {
     }
 
     /**
+     * Where the signature of a file being replaced waits, with the SHA-256 of the bytes it signs, until the file
+     * and its signature are both renamed into place: a reader that finds the new file beside the old signature
+     * (a concurrent read, or a writer killed between the two renames) checks the file against it.
+     */
+    static Path pendingSignatureOf(Path file) {
+        return file.resolveSibling("." + file.getFileName() + ".sig.pending");
+    }
+
+    /**
      * Writes {@code content} to {@code file} and its signature to {@code <file>.sig}: both are staged in temporary
-     * files (forced to disk when {@code force}) and then renamed, the file first, so that a crash at any point but
-     * between the two renames leaves the old pair or the new one, each verifying.
+     * files (forced to disk when {@code force}), the signature also noted as pending, then renamed, the file first.
+     * A crash at any point leaves the old pair, or the new one, or the new file with its pending signature, which
+     * readers accept and the next write puts in place.
      */
     public static void write(Path file, byte[] content, Es256Signer authority, boolean force) {
         String compact = authority.sign(content);
         String detached = compact.substring(0, compact.indexOf('.') + 1) + compact.substring(compact.lastIndexOf('.'));
         Path sig = signatureOf(file);
+        Path pending = pendingSignatureOf(file);
         Path stagedFile = null;
         Path stagedSig = null;
         try {
+            settle(file, force);
             stagedFile = stage(file, content, force);
             stagedSig = stage(sig, (detached + "\n").getBytes(StandardCharsets.US_ASCII), force);
+            Files.move(stage(pending, (hex(content) + " " + detached + "\n").getBytes(StandardCharsets.US_ASCII),
+                    force), pending, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
             Files.move(stagedFile, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
             Files.move(stagedSig, sig, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            Files.delete(pending);
         } catch (IOException e) {
             throw new ProtocolException("cannot write " + file + ": " + e.getMessage(), e);
         } finally {
@@ -59,6 +74,31 @@ public final class SignedFile {
                 }
             }
         }
+    }
+
+    /** Finishes a write killed between its renames: the pending signature of the file as it is goes in place. */
+    private static void settle(Path file, boolean force) throws IOException {
+        Path pending = pendingSignatureOf(file);
+        String detached = pending(file, Files.exists(file) ? Files.readAllBytes(file) : null);
+        if (detached != null) {
+            Files.move(stage(signatureOf(file), (detached + "\n").getBytes(StandardCharsets.US_ASCII), force),
+                    signatureOf(file), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        }
+        Files.deleteIfExists(pending);
+    }
+
+    /** The pending signature noted for exactly {@code content}, or null. */
+    private static String pending(Path file, byte[] content) throws IOException {
+        Path pending = pendingSignatureOf(file);
+        if (content == null || !Files.exists(pending)) {
+            return null;
+        }
+        String[] line = Files.readString(pending, StandardCharsets.US_ASCII).strip().split(" ", 2);
+        return line.length == 2 && line[0].equals(hex(content)) ? line[1] : null;
+    }
+
+    private static String hex(byte[] content) {
+        return java.util.HexFormat.of().formatHex(org.rts.protocol.jws.Jws.sha256(content));
     }
 
     private static Path stage(Path target, byte[] content, boolean force) throws IOException {
@@ -94,30 +134,47 @@ public final class SignedFile {
     public static byte[] readVerified(Path file, X509CertificateHolder ca) {
         Path sig = signatureOf(file);
         try {
-            byte[] content = Files.readAllBytes(file);
-            String detached = Files.readString(sig, StandardCharsets.US_ASCII).strip();
-            int first = detached.indexOf('.');
-            if (first < 0 || !detached.startsWith(".", first + 1)) {
-                throw new ProtocolException("signature " + sig + " is not a detached JWS");
+            for (int attempt = 1; ; attempt++) {
+                byte[] content = Files.readAllBytes(file);
+                if (verifies(content, Files.readString(sig, StandardCharsets.US_ASCII).strip(), sig, ca)) {
+                    return content;
+                }
+                String pending = pending(file, content);
+                if (pending != null && verifies(content, pending, sig, ca)) {
+                    return content; // a write between its two renames, or killed there
+                }
+                if (attempt == 3) {
+                    throw new ProtocolException(file + " does not match its signature by the election authority: it"
+                            + " was changed after provisioning, or belongs to another election; copy it again from"
+                            + " the election directory");
+                }
+                Thread.sleep(20); // read while the pair was being replaced: read it again
             }
-            String compact = detached.substring(0, first + 1)
-                    + java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(content)
-                    + detached.substring(first + 1);
-            Jws jws = Jws.parse(compact.getBytes(StandardCharsets.US_ASCII));
-            if (!jws.header().x5tS256().equals(Certificates.thumbprint(ca))
-                    || !Es256Verifier.verify(jws, Certificates.publicKey(ca))) {
-                throw new ProtocolException(file + " does not match its signature by the election authority: it"
-                        + " was changed after provisioning, or belongs to another election; copy it again from"
-                        + " the election directory");
-            }
-            return content;
         } catch (NoSuchFileException e) {
             throw new ProtocolException("missing " + e.getFile() + ": configuration must come with the election"
                     + " authority's signature (" + sig.getFileName() + ")");
-        } catch (MalformedMessageException e) {
-            throw new ProtocolException("signature " + sig + " is unreadable: " + e.getMessage());
         } catch (IOException e) {
             throw new ProtocolException("cannot read " + file + ": " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ProtocolException("interrupted while reading " + file, e);
+        }
+    }
+
+    private static boolean verifies(byte[] content, String detached, Path sig, X509CertificateHolder ca) {
+        int first = detached.indexOf('.');
+        if (first < 0 || !detached.startsWith(".", first + 1)) {
+            throw new ProtocolException("signature " + sig + " is not a detached JWS");
+        }
+        String compact = detached.substring(0, first + 1)
+                + java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(content)
+                + detached.substring(first + 1);
+        try {
+            Jws jws = Jws.parse(compact.getBytes(StandardCharsets.US_ASCII));
+            return jws.header().x5tS256().equals(Certificates.thumbprint(ca))
+                    && Es256Verifier.verify(jws, Certificates.publicKey(ca));
+        } catch (MalformedMessageException e) {
+            throw new ProtocolException("signature " + sig + " is unreadable: " + e.getMessage());
         }
     }
 }
