@@ -89,11 +89,15 @@ public final class SignedFile {
 
     /** The pending signature noted for exactly {@code content}, or null. */
     private static String pending(Path file, byte[] content) throws IOException {
-        Path pending = pendingSignatureOf(file);
-        if (content == null || !Files.exists(pending)) {
+        if (content == null) {
             return null;
         }
-        String[] line = Files.readString(pending, StandardCharsets.US_ASCII).strip().split(" ", 2);
+        String[] line;
+        try {
+            line = Files.readString(pendingSignatureOf(file), StandardCharsets.US_ASCII).strip().split(" ", 2);
+        } catch (NoSuchFileException none) {
+            return null; // no write under way, or it has just finished
+        }
         return line.length == 2 && line[0].equals(hex(content)) ? line[1] : null;
     }
 
@@ -135,13 +139,19 @@ public final class SignedFile {
         Path sig = signatureOf(file);
         try {
             for (int attempt = 1; ; attempt++) {
+                // the signature first: a write renames the file before its signature
+                String detached = Files.readString(sig, StandardCharsets.US_ASCII).strip();
                 byte[] content = Files.readAllBytes(file);
-                if (verifies(content, Files.readString(sig, StandardCharsets.US_ASCII).strip(), sig, ca)) {
+                if (verifies(content, detached, sig, ca)) {
                     return content;
                 }
                 String pending = pending(file, content);
                 if (pending != null && verifies(content, pending, sig, ca)) {
                     return content; // a write between its two renames, or killed there
+                }
+                String now = Files.readString(sig, StandardCharsets.US_ASCII).strip();
+                if (!now.equals(detached) && verifies(content, now, sig, ca)) {
+                    return content; // a write finished while the file was read
                 }
                 if (attempt == 3) {
                     throw new ProtocolException(file + " does not match its signature by the election authority: it"

@@ -74,9 +74,15 @@ class SignedFileTest {
         SignedFile.write(file, "{\"version\":0}".getBytes(StandardCharsets.UTF_8), AUTHORITY, false);
         AtomicReference<Throwable> failed = new AtomicReference<>();
         Thread writer = Thread.ofPlatform().start(() -> {
+            // a save every 2 ms: far more often than any enrolment batch saves
             for (int i = 1; i <= 300 && failed.get() == null; i++) {
                 SignedFile.write(file, ("{\"version\":" + i + "}").getBytes(StandardCharsets.UTF_8), AUTHORITY,
                         false);
+                try {
+                    Thread.sleep(2);
+                } catch (InterruptedException e) {
+                    return;
+                }
             }
         });
         int reads = 0;
