@@ -37,7 +37,7 @@ final class RelayJunk {
         double[] quiet = burst(traffic, fleet.sign(perUnit), answered, hubs);
         answered += messages;
         Map<Integer, Integer> statuses = new TreeMap<>();
-        Duration spread = Duration.ofMillis((long) (1000 * messages / quiet[0]));
+        Duration spread = Duration.ofMillis((long) (1000 * messages / Math.max(1, quiet[0])));
         Thread flood = Thread.ofPlatform().name("relay-junk").start(() -> post(port, posts, genuine, spread,
                 statuses));
         double[] flooded = burst(traffic, fleet.sign(perUnit), answered, hubs);
@@ -75,31 +75,38 @@ final class RelayJunk {
         return sum;
     }
 
-    /** {@code posts} junk posts, evenly over {@code spread}, each from the next of the loopback addresses. */
+    /**
+     * {@code posts} junk posts, evenly over {@code spread}, each from the next of the loopback addresses; sixteen
+     * at a time at most, as an altered message waits for the intake's answer behind the burst.
+     */
     private static void post(int port, int posts, byte[] genuine, Duration spread, Map<Integer, Integer> statuses) {
         String altered = alter(new String(genuine, StandardCharsets.US_ASCII));
         ThreadLocalRandom random = ThreadLocalRandom.current();
         long start = System.nanoTime();
-        for (int i = 0; i < posts; i++) {
-            long due = start + spread.toNanos() * i / posts;
-            long wait = due - System.nanoTime();
-            if (wait > 0) {
-                java.util.concurrent.locks.LockSupport.parkNanos(wait);
-            }
-            String body = switch (i % 4) {
-                case 0 -> "not a code " + i;
-                case 1 -> "RTSP1/1/3/" + hash(random) + "/" + "A".repeat(900);
-                case 2 -> "x".repeat(5000);
-                default -> altered;
-            };
-            int status;
-            try {
-                status = post(port, "127.0.0." + (2 + i % ADDRESSES), body);
-            } catch (IOException e) {
-                status = -1;
-            }
-            synchronized (statuses) {
-                statuses.merge(status, 1, Integer::sum);
+        try (var pool = java.util.concurrent.Executors.newFixedThreadPool(16)) {
+            for (int i = 0; i < posts; i++) {
+                long wait = start + spread.toNanos() * i / posts - System.nanoTime();
+                if (wait > 0) {
+                    java.util.concurrent.locks.LockSupport.parkNanos(wait);
+                }
+                String body = switch (i % 4) {
+                    case 0 -> "not a code " + i;
+                    case 1 -> "RTSP1/1/3/" + hash(random) + "/" + "A".repeat(900);
+                    case 2 -> "x".repeat(5000);
+                    default -> altered;
+                };
+                String from = "127.0.0." + (2 + i % ADDRESSES);
+                pool.execute(() -> {
+                    int status;
+                    try {
+                        status = post(port, from, body);
+                    } catch (IOException e) {
+                        status = -1;
+                    }
+                    synchronized (statuses) {
+                        statuses.merge(status, 1, Integer::sum);
+                    }
+                });
             }
         }
     }
@@ -127,9 +134,10 @@ final class RelayJunk {
         }
     }
 
-    /** The message with one character of its payload changed: its signature no longer holds. */
+    /** The message with a character in the middle of its signature changed: well formed, and no longer genuine. */
     private static String alter(String jws) {
-        int at = jws.indexOf('.') + 10;
+        int dot = jws.lastIndexOf('.');
+        int at = dot + (jws.length() - dot) / 2;
         return jws.substring(0, at) + (jws.charAt(at) == 'A' ? 'B' : 'A') + jws.substring(at + 1);
     }
 

@@ -91,10 +91,8 @@ public final class Exporter {
             if (Files.exists(election.crl())) {
                 copy(election.crl(), files.crl());
             }
-            copy(election.ballot(), files.ballot());
-            copy(SignedFile.signatureOf(election.ballot()), SignedFile.signatureOf(files.ballot()));
-            copy(election.registry(), files.registry());
-            copy(SignedFile.signatureOf(election.registry()), SignedFile.signatureOf(files.registry()));
+            SignedFile.copyVerified(election.ballot(), files.ballot(), ca);
+            SignedFile.copyVerified(election.registry(), files.registry(), ca);
             for (Registry.Entry e : registry.devices()) {
                 String thumbprint = Certificates.thumbprint(Pem.parseCertificate(e.certificate()));
                 write(files.deviceCertificate(thumbprint), e.certificate().getBytes(StandardCharsets.US_ASCII));

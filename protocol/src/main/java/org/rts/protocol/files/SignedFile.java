@@ -52,19 +52,21 @@ public final class SignedFile {
         Path pending = pendingSignatureOf(file);
         Path stagedFile = null;
         Path stagedSig = null;
+        Path stagedPending = null;
         try {
             settle(file, force);
             stagedFile = stage(file, content, force);
             stagedSig = stage(sig, (detached + "\n").getBytes(StandardCharsets.US_ASCII), force);
-            Files.move(stage(pending, (hex(content) + " " + detached + "\n").getBytes(StandardCharsets.US_ASCII),
-                    force), pending, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            stagedPending = stage(pending, (hex(content) + " " + detached + "\n").getBytes(StandardCharsets.US_ASCII),
+                    force);
+            Files.move(stagedPending, pending, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
             Files.move(stagedFile, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
             Files.move(stagedSig, sig, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-            Files.delete(pending);
+            Files.deleteIfExists(pending);
         } catch (IOException e) {
             throw new ProtocolException("cannot write " + file + ": " + e.getMessage(), e);
         } finally {
-            for (Path staged : new Path[] {stagedFile, stagedSig}) {
+            for (Path staged : new Path[] {stagedFile, stagedSig, stagedPending}) {
                 try {
                     if (staged != null) {
                         Files.deleteIfExists(staged);
@@ -76,13 +78,31 @@ public final class SignedFile {
         }
     }
 
-    /** Finishes a write killed between its renames: the pending signature of the file as it is goes in place. */
+    /**
+     * Finishes a write killed between its renames, so that the file and {@code <file>.sig} verify as a pair again
+     * (to be copied by hand): the pending signature of the file as it is goes in place. The election authority's
+     * tools call it when they load the election.
+     */
+    public static void settle(Path file) {
+        try {
+            settle(file, true);
+        } catch (IOException e) {
+            throw new ProtocolException("cannot finish the write of " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** {@link #settle(Path)}, the signature forced to disk when {@code force}. */
     private static void settle(Path file, boolean force) throws IOException {
         Path pending = pendingSignatureOf(file);
         String detached = pending(file, Files.exists(file) ? Files.readAllBytes(file) : null);
         if (detached != null) {
-            Files.move(stage(signatureOf(file), (detached + "\n").getBytes(StandardCharsets.US_ASCII), force),
-                    signatureOf(file), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            Path staged = stage(signatureOf(file), (detached + "\n").getBytes(StandardCharsets.US_ASCII), force);
+            try {
+                Files.move(staged, signatureOf(file), StandardCopyOption.REPLACE_EXISTING,
+                        StandardCopyOption.ATOMIC_MOVE);
+            } finally {
+                Files.deleteIfExists(staged);
+            }
         }
         Files.deleteIfExists(pending);
     }
@@ -127,7 +147,8 @@ public final class SignedFile {
     public static void sign(Path file, Es256Signer authority) {
         try {
             String compact = authority.sign(Files.readAllBytes(file));
-            String detached = compact.substring(0, compact.indexOf('.') + 1) + compact.substring(compact.lastIndexOf('.'));
+            String detached = compact.substring(0, compact.indexOf('.') + 1)
+                    + compact.substring(compact.lastIndexOf('.'));
             org.rts.protocol.pki.Pem.write(signatureOf(file), detached + "\n", false);
         } catch (IOException e) {
             throw new ProtocolException("cannot sign " + file + ": " + e.getMessage(), e);
@@ -136,24 +157,49 @@ public final class SignedFile {
 
     /** Returns the file's bytes once its signature verifies with the election CA certificate. */
     public static byte[] readVerified(Path file, X509CertificateHolder ca) {
+        return read(file, ca).content();
+    }
+
+    /**
+     * Copies {@code from} and the signature that verifies it with {@code ca} to {@code to} and {@code <to>.sig}: a
+     * pair that verifies even when {@code from} was read beside a pending signature.
+     */
+    public static void copyVerified(Path from, Path to, X509CertificateHolder ca) {
+        Verified verified = read(from, ca);
+        try {
+            Files.createDirectories(to.toAbsolutePath().getParent());
+            Files.write(to, verified.content());
+            Files.writeString(signatureOf(to), verified.detached() + "\n", StandardCharsets.US_ASCII);
+        } catch (IOException e) {
+            throw new ProtocolException("cannot copy " + from + " to " + to + ": " + e.getMessage(), e);
+        }
+    }
+
+    private record Verified(byte[] content, String detached) {
+    }
+
+    private static Verified read(Path file, X509CertificateHolder ca) {
         Path sig = signatureOf(file);
         try {
             for (int attempt = 1; ; attempt++) {
                 // the signature first: a write renames the file before its signature
-                String detached = Files.readString(sig, StandardCharsets.US_ASCII).strip();
+                String detached = readIfPresent(sig);
                 byte[] content = Files.readAllBytes(file);
-                if (verifies(content, detached, sig, ca)) {
-                    return content;
+                if (detached != null && verifies(content, detached, sig, ca)) {
+                    return new Verified(content, detached);
                 }
                 String pending = pending(file, content);
                 if (pending != null && verifies(content, pending, sig, ca)) {
-                    return content; // a write between its two renames, or killed there
+                    return new Verified(content, pending); // a write between its two renames, or killed there
                 }
-                String now = Files.readString(sig, StandardCharsets.US_ASCII).strip();
-                if (!now.equals(detached) && verifies(content, now, sig, ca)) {
-                    return content; // a write finished while the file was read
+                String now = readIfPresent(sig);
+                if (now != null && !now.equals(detached) && verifies(content, now, sig, ca)) {
+                    return new Verified(content, now); // a write finished while the file was read
                 }
                 if (attempt == 3) {
+                    if (now == null) {
+                        throw new NoSuchFileException(sig.toString());
+                    }
                     throw new ProtocolException(file + " does not match its signature by the election authority: it"
                             + " was changed after provisioning, or belongs to another election; copy it again from"
                             + " the election directory");
@@ -168,6 +214,14 @@ public final class SignedFile {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new ProtocolException("interrupted while reading " + file, e);
+        }
+    }
+
+    private static String readIfPresent(Path sig) throws IOException {
+        try {
+            return Files.readString(sig, StandardCharsets.US_ASCII).strip();
+        } catch (NoSuchFileException e) {
+            return null;
         }
     }
 

@@ -48,6 +48,21 @@ class SignedFileTest {
         Files.write(file, v2);
         Files.writeString(SignedFile.pendingSignatureOf(file), hex(v2) + " " + newSig + "\n");
         assertArrayEquals(v2, SignedFile.readVerified(file, CA));
+        // copied by hand from there: the copy is a pair that verifies on its own
+        Path copy = dir.resolve("copy/registry.json");
+        SignedFile.copyVerified(file, copy, CA);
+        assertArrayEquals(v2, SignedFile.readVerified(copy, CA));
+        assertFalse(Files.exists(SignedFile.pendingSignatureOf(copy)));
+
+        // the very first write killed there: no signature yet, the pending one
+        Path first = dir.resolve("first/registry.json");
+        Files.createDirectories(first.getParent());
+        Files.write(first, v2);
+        Files.writeString(SignedFile.pendingSignatureOf(first), hex(v2) + " " + newSig + "\n");
+        assertArrayEquals(v2, SignedFile.readVerified(first, CA));
+        SignedFile.settle(first);
+        assertFalse(Files.exists(SignedFile.pendingSignatureOf(first)), "settled: the pending signature in place");
+        assertTrue(Files.readString(SignedFile.signatureOf(first)).strip().equals(newSig));
 
         // a kill before the file's rename: the old pair, a pending signature of other bytes, not taken for them
         Files.write(file, v1);
@@ -75,14 +90,14 @@ class SignedFileTest {
         AtomicReference<Throwable> failed = new AtomicReference<>();
         Thread writer = Thread.ofPlatform().start(() -> {
             // a save every 2 ms: far more often than any enrolment batch saves
-            for (int i = 1; i <= 300 && failed.get() == null; i++) {
-                SignedFile.write(file, ("{\"version\":" + i + "}").getBytes(StandardCharsets.UTF_8), AUTHORITY,
-                        false);
-                try {
+            try {
+                for (int i = 1; i <= 300 && failed.get() == null; i++) {
+                    SignedFile.write(file, ("{\"version\":" + i + "}").getBytes(StandardCharsets.UTF_8), AUTHORITY,
+                            false);
                     Thread.sleep(2);
-                } catch (InterruptedException e) {
-                    return;
                 }
+            } catch (Throwable e) {
+                failed.compareAndSet(null, e);
             }
         });
         int reads = 0;
@@ -98,6 +113,8 @@ class SignedFileTest {
         writer.join();
         assertTrue(failed.get() == null, () -> "after " + failed.get());
         assertTrue(reads > 0);
+        assertArrayEquals("{\"version\":300}".getBytes(StandardCharsets.UTF_8), SignedFile.readVerified(file, CA));
+        assertFalse(Files.exists(SignedFile.pendingSignatureOf(file)));
     }
 
     private static String hex(byte[] content) {
