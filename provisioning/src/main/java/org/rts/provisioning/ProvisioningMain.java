@@ -19,6 +19,7 @@ import org.rts.provisioning.audit.VerifyExport;
 import org.rts.provisioning.broker.BrokerSetup;
 import org.rts.provisioning.election.BallotInput;
 import org.rts.provisioning.election.ElectionAuthority;
+import org.rts.provisioning.election.ElectionLock;
 import org.rts.provisioning.election.ElectionSetup;
 import org.rts.provisioning.enrolment.Enrolment;
 import org.rts.provisioning.kafka.KafkaCommand;
@@ -48,6 +49,14 @@ public final class ProvisioningMain implements Runnable {
 
     /** Runs the CLI and returns its exit code: 0 done, 1 refused or failed (one line on stderr), 2 bad usage. */
     public static int run(String... args) {
+        try {
+            return execute(args);
+        } finally {
+            ElectionLock.releaseAll();
+        }
+    }
+
+    private static int execute(String... args) {
         return new CommandLine(new ProvisioningMain())
                 .setExecutionExceptionHandler((e, cmd, parsed) -> {
                     if (e instanceof ProvisioningException || e instanceof ProtocolException
@@ -70,7 +79,15 @@ public final class ProvisioningMain implements Runnable {
         @Option(names = "--dir", required = true, description = "Election directory.")
         Path dir;
 
+        /** The election, held by this command until it ends (see {@link ElectionLock}). */
         ElectionAuthority authority() {
+            ElectionLock.hold(dir, System.err);
+            SignedFile.settle(new ElectionFiles(dir).registry()); // a save killed between its renames: finished
+            return reading();
+        }
+
+        /** The election, for a command that changes nothing: it reads beside a running one. */
+        ElectionAuthority reading() {
             return ElectionAuthority.load(new ElectionFiles(dir), Clock.systemUTC());
         }
     }
@@ -269,7 +286,7 @@ public final class ProvisioningMain implements Runnable {
 
         @Override
         public Integer call() {
-            ElectionAuthority authority = dir.authority();
+            ElectionAuthority authority = dir.reading();
             Registry registry = authority.registry();
             System.out.println(ElectionSetup.model(authority.election()));
             System.out.printf("%-20s %-14s %-15s %-22s %s%n", "DEVICE", "STATION", "STATE", "EXPIRES",

@@ -59,8 +59,6 @@ public final class ElectionAuthority {
             throw new ProvisioningException("no election CA in " + files.dir()
                     + ": run 'provisioning init' first, or check --dir");
         }
-        // a save killed between its renames: the file and its .sig verify as a pair again, to be copied by hand
-        SignedFile.settle(files.registry());
         return new ElectionAuthority(files, Pem.readCertificate(files.caCertificate()),
                 Pem.readPrivateKey(files.caKey()), clock);
     }

@@ -45,6 +45,7 @@ public final class KafkaCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         List<KafkaNode> parsed = KafkaNode.parse(nodes, controllerPortOffset);
+        org.rts.provisioning.election.ElectionLock.hold(dir, System.err);
         ElectionAuthority authority = ElectionAuthority.load(new ElectionFiles(dir), Clock.systemUTC());
         KafkaSetup.Result r = new KafkaSetup(authority).write(parsed, clients, dirOnHost, dataDir);
         System.out.printf("Kafka configuration in %s, cluster id %s (%s %s)%n", r.dir(), r.clusterId(),
