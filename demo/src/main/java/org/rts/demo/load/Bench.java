@@ -336,7 +336,7 @@ public final class Bench implements Callable<Integer> {
         return 1e6 * threads / verifyRate;
     }
 
-    private static long cpu(List<HubProcess> hubs) throws java.io.IOException {
+    static long cpu(List<HubProcess> hubs) throws java.io.IOException {
         long sum = 0;
         for (HubProcess h : hubs) {
             sum += h.cpuMicros();
