@@ -39,6 +39,13 @@ import org.slf4j.LoggerFactory;
  */
 public final class KafkaSource implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(KafkaSource.class);
+    /**
+     * Offsets are committed at most this often from the poll loop (and at once when partitions are handed over or
+     * the hub stops). Each commit is a replicated write to Kafka: committed after every poll, at a few messages a
+     * poll, they cost Kafka more than the reports themselves. A hub killed between two commits leaves its successor
+     * at most this long a stretch to read again, each message of it answered from the store as a copy.
+     */
+    private static final long COMMIT_EVERY_NANOS = 500_000_000L;
 
     /** Takes each report on the consumer's thread; never blocks. False: "not now", asked again later. */
     public interface Sink {
@@ -111,6 +118,8 @@ public final class KafkaSource implements AutoCloseable {
     private volatile boolean redeliver;
     private volatile boolean closed;
     private volatile String lastError = "";
+    /** When offsets were last committed from the poll loop (nanoTime). */
+    private long lastCommit = System.nanoTime();
     private final Thread thread;
 
     public KafkaSource(KafkaFeed feed, String topic, String group, String clientId, Sink sink, Answers answers) {
@@ -205,7 +214,10 @@ public final class KafkaSource implements AutoCloseable {
                         }
                     }
                 }
-                commit(false);
+                if (System.nanoTime() - lastCommit >= COMMIT_EVERY_NANOS) {
+                    lastCommit = System.nanoTime();
+                    commit(false);
+                }
                 for (TopicPartition tp : partitions.keySet()) {
                     consumer.currentLag(tp).ifPresent(n -> lag.put(tp.partition(), n));
                 }
