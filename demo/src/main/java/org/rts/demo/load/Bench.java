@@ -78,6 +78,11 @@ public final class Bench implements Callable<Integer> {
             + " second with N junk posts at the hub's phone relay, to compare the MQTT intake's accepted rates.")
     int relayJunk;
 
+    @Option(names = "--warm-up", paramLabel = "N", defaultValue = "20000", description = "Messages the hubs take"
+            + " before the burst, at most half the burst (default: ${DEFAULT-VALUE}), so that the burst measures"
+            + " compiled code: a hub decides an election for hours.")
+    int warmUp;
+
     @Option(names = "--dir", description = "Work folder (default: a new temporary folder).")
     Path dir;
 
@@ -87,9 +92,9 @@ public final class Bench implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (units < 1 || messages < units || hubs < 1 || latencySeconds < 1) {
+        if (units < 1 || messages < units || hubs < 1 || latencySeconds < 1 || warmUp < 0) {
             throw new CommandLine.ParameterException(new CommandLine(this),
-                    "need units >= 1, messages >= units, hubs >= 1, latency-seconds >= 1");
+                    "need units >= 1, messages >= units, hubs >= 1, latency-seconds >= 1, warm-up >= 0");
         }
         String kind = store != null ? store : hubs > 1 ? "postgres" : "sqlite";
         if (hubs > 1 && !kind.equals("postgres")) {
@@ -112,7 +117,7 @@ public final class Bench implements Callable<Integer> {
         System.out.printf("  %d units provisioned (keys, certificates, one signed registry) in %.1f s%n", units,
                 seconds(System.nanoTime() - t));
         int perUnit = (messages + units - 1) / units;
-        int warmPerUnit = Math.max(1, Math.min(2000, messages / 10) / units);
+        int warmPerUnit = Math.max(1, Math.min(warmUp, messages / 2) / units);
         List<Message> warm = fleet.sign(warmPerUnit);
         // with several Kafka-fed hubs, one hub alone takes a burst as large first, for the comparison
         List<Message> alone = kafkaFed && hubs > 1 ? fleet.sign(perUnit).subList(0, messages) : List.of();
@@ -192,6 +197,7 @@ public final class Bench implements Callable<Integer> {
                     throw new IllegalStateException("the hub answered " + traffic.outcomes().size() + " of "
                             + warm.size() + " warm-up messages in 3 minutes: see " + work.resolve("hub-1.log"));
                 }
+                System.out.printf("  warm-up: %,d messages answered before the burst%n", warm.size());
                 double[] one = alone.isEmpty() ? null : alone(traffic, alone, rewarm, warm.size(), hubProcesses, kind,
                         fleet, location);
                 int ahead = warm.size() + alone.size() + rewarm.size();
@@ -251,14 +257,15 @@ public final class Bench implements Callable<Integer> {
                 double latencyRate = Math.max(1, rate / 2);
                 int latencyCount = (int) Math.min((long) latencyRate * latencySeconds, (long) units * 64);
                 List<Message> paced = fleet.sign((latencyCount + units - 1) / units);
-                runPaced(traffic, paced, latencyRate);
+                Rates.runPaced(traffic, paced, latencyRate);
                 boolean latencyAll = traffic.awaitAnswers(answered + paced.size(),
                         Duration.ofSeconds(120));
                 List<Traffic.Outcome> pacedOutcomes = outcomes(traffic.outcomes(), paced);
                 long[] latencies = pacedOutcomes.stream().mapToLong(Traffic.Outcome::latencyNanos).sorted().toArray();
                 System.out.printf("  publish -> receipt at %,.0f msg/s (half the burst rate, %,d messages%s): p50 %.1f ms,"
                         + " p99 %.1f ms, max %.1f ms%n", latencyRate, paced.size(), latencyAll ? "" : ", TIMED OUT",
-                        percentile(latencies, 0.50), percentile(latencies, 0.99), percentile(latencies, 1.0));
+                        Rates.percentile(latencies, 0.50), Rates.percentile(latencies, 0.99),
+                        Rates.percentile(latencies, 1.0));
 
                 long genuine = Traffic.genuine(traffic.outcomes(), Certificates.publicKey(hubCert), election);
                 System.out.printf("  receipts: %,d of %,d in the hub's log under a tree head it signed%n", genuine,
@@ -354,29 +361,6 @@ public final class Bench implements Callable<Integer> {
                 .collect(Collectors.groupingBy(o -> o.receipt().reasons().stream().map(Finding::code)
                         .collect(Collectors.joining(",")), Collectors.counting()));
         return counts.entrySet().stream().map(e -> e.getValue() + " x " + e.getKey()).toList();
-    }
-
-    private static double percentile(long[] sorted, double p) {
-        if (sorted.length == 0) {
-            return Double.NaN;
-        }
-        int i = (int) Math.min(sorted.length - 1, Math.ceil(p * sorted.length) - 1);
-        return sorted[Math.max(0, i)] / 1e6;
-    }
-
-    /** Hands the messages to their units at {@code rate} a second, in slices every 5 ms. */
-    private static void runPaced(Traffic traffic, List<Message> messages, double rate) throws InterruptedException {
-        long start = System.nanoTime();
-        int sent = 0;
-        while (sent < messages.size()) {
-            double elapsed = seconds(System.nanoTime() - start);
-            int due = (int) Math.min(messages.size(), Math.floor(elapsed * rate) + 1);
-            if (due > sent) {
-                traffic.send(messages.subList(sent, due));
-                sent = due;
-            }
-            Thread.sleep(5);
-        }
     }
 
     /** What the store holds once the hubs have stopped: every message chained once, every unit's chain whole. */

@@ -69,4 +69,28 @@ final class Rates {
             return traffic.watched() / ((traffic.lastWatchedNanos() - t0) / 1e9);
         }
     }
+
+    /** The {@code p} quantile of nanosecond figures, in milliseconds. */
+    static double percentile(long[] sorted, double p) {
+        if (sorted.length == 0) {
+            return Double.NaN;
+        }
+        int i = (int) Math.min(sorted.length - 1, Math.ceil(p * sorted.length) - 1);
+        return sorted[Math.max(0, i)] / 1e6;
+    }
+
+    /** Hands the messages to their units at {@code rate} a second, in slices every 5 ms. */
+    static void runPaced(Traffic traffic, List<Message> messages, double rate) throws InterruptedException {
+        long start = System.nanoTime();
+        int sent = 0;
+        while (sent < messages.size()) {
+            double elapsed = (System.nanoTime() - start) / 1e9;
+            int due = (int) Math.min(messages.size(), Math.floor(elapsed * rate) + 1);
+            if (due > sent) {
+                traffic.send(messages.subList(sent, due));
+                sent = due;
+            }
+            Thread.sleep(5);
+        }
+    }
 }
