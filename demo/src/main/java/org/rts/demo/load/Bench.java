@@ -78,8 +78,8 @@ public final class Bench implements Callable<Integer> {
             + " second with N junk posts at the hub's phone relay, to compare the MQTT intake's accepted rates.")
     int relayJunk;
 
-    @Option(names = "--warm-up", paramLabel = "N", defaultValue = "20000", description = "Messages the hubs take"
-            + " before the burst, at most half the burst (default: ${DEFAULT-VALUE}), so that the burst measures"
+    @Option(names = "--warm-up", paramLabel = "N", defaultValue = "40000", description = "Messages the hubs take"
+            + " before the burst, at most as many as the burst (default: ${DEFAULT-VALUE}), so that the burst measures"
             + " compiled code: a hub decides an election for hours.")
     int warmUp;
 
@@ -117,7 +117,7 @@ public final class Bench implements Callable<Integer> {
         System.out.printf("  %d units provisioned (keys, certificates, one signed registry) in %.1f s%n", units,
                 seconds(System.nanoTime() - t));
         int perUnit = (messages + units - 1) / units;
-        int warmPerUnit = Math.max(1, Math.min(warmUp, messages / 2) / units);
+        int warmPerUnit = Math.max(1, Math.min(warmUp, messages) / units);
         List<Message> warm = fleet.sign(warmPerUnit);
         // with several Kafka-fed hubs, one hub alone takes a burst as large first, for the comparison
         List<Message> alone = kafkaFed && hubs > 1 ? fleet.sign(perUnit).subList(0, messages) : List.of();
