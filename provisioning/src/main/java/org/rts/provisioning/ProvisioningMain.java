@@ -81,9 +81,7 @@ public final class ProvisioningMain implements Runnable {
 
         /** The election, held by this command until it ends (see {@link ElectionLock}). */
         ElectionAuthority authority() {
-            ElectionLock.hold(dir, System.err);
-            SignedFile.settle(new ElectionFiles(dir).registry()); // a save killed between its renames: finished
-            return reading();
+            return ElectionAuthority.forChange(dir, System.err);
         }
 
         /** The election, for a command that changes nothing: it reads beside a running one. */

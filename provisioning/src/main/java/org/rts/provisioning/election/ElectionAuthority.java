@@ -1,5 +1,6 @@
 package org.rts.provisioning.election;
 
+import java.io.PrintStream;
 import java.math.BigInteger;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -61,6 +62,18 @@ public final class ElectionAuthority {
         }
         return new ElectionAuthority(files, Pem.readCertificate(files.caCertificate()),
                 Pem.readPrivateKey(files.caKey()), clock);
+    }
+
+    /**
+     * The election in {@code dir} for a command that changes it: held by this process until the command ends (see
+     * {@link ElectionLock}, waiting with a message on {@code err}), a registry save killed between its renames
+     * finished first.
+     */
+    public static ElectionAuthority forChange(Path dir, PrintStream err) {
+        ElectionLock.hold(dir, err);
+        ElectionFiles files = new ElectionFiles(dir);
+        SignedFile.settle(files.registry());
+        return load(files, Clock.systemUTC());
     }
 
     public ElectionFiles files() {

@@ -1,10 +1,8 @@
 package org.rts.provisioning.kafka;
 
 import java.nio.file.Path;
-import java.time.Clock;
 import java.util.List;
 import java.util.concurrent.Callable;
-import org.rts.protocol.files.ElectionFiles;
 import org.rts.provisioning.election.ElectionAuthority;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -45,8 +43,7 @@ public final class KafkaCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         List<KafkaNode> parsed = KafkaNode.parse(nodes, controllerPortOffset);
-        org.rts.provisioning.election.ElectionLock.hold(dir, System.err);
-        ElectionAuthority authority = ElectionAuthority.load(new ElectionFiles(dir), Clock.systemUTC());
+        ElectionAuthority authority = ElectionAuthority.forChange(dir, System.err);
         KafkaSetup.Result r = new KafkaSetup(authority).write(parsed, clients, dirOnHost, dataDir);
         System.out.printf("Kafka configuration in %s, cluster id %s (%s %s)%n", r.dir(), r.clusterId(),
                 r.clusterIdKept() ? "kept from" : "written to", r.dir().resolve(KafkaSetup.CLUSTER_ID));
