@@ -4,6 +4,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
@@ -56,13 +57,12 @@ final class Database implements AutoCloseable {
                   id %s, received_at TEXT NOT NULL, topic TEXT NOT NULL, device TEXT NOT NULL,
                   msg_hash TEXT NOT NULL, size INTEGER NOT NULL, body %s, status TEXT NOT NULL,
                   reasons TEXT NOT NULL, receipt %s NOT NULL);
-                CREATE INDEX IF NOT EXISTS inbound_hash ON inbound (msg_hash);
                 CREATE INDEX IF NOT EXISTS inbound_device ON inbound (device);
                 CREATE TABLE IF NOT EXISTS chain (
                   device TEXT NOT NULL, seq BIGINT NOT NULL, msg_hash TEXT NOT NULL UNIQUE, prev TEXT NOT NULL,
                   kind TEXT NOT NULL, election TEXT NOT NULL, station TEXT NOT NULL, race TEXT, status TEXT NOT NULL,
                   reasons TEXT NOT NULL, warnings TEXT NOT NULL, jws TEXT NOT NULL, receipt %s NOT NULL,
-                  received_at TEXT NOT NULL, PRIMARY KEY (device, seq));
+                  received_at TEXT NOT NULL, path TEXT, PRIMARY KEY (device, seq));
                 CREATE TABLE IF NOT EXISTS heads (
                   device TEXT PRIMARY KEY, seq BIGINT NOT NULL, msg_hash TEXT NOT NULL);
                 CREATE TABLE IF NOT EXISTS results (
@@ -121,8 +121,6 @@ final class Database implements AutoCloseable {
                 CREATE INDEX IF NOT EXISTS unit_points_at ON unit_points (at);
                 CREATE TABLE IF NOT EXISTS unit_battery (
                   device TEXT PRIMARY KEY, log TEXT NOT NULL);
-                CREATE TABLE IF NOT EXISTS paths (
-                  msg_hash TEXT PRIMARY KEY, path TEXT NOT NULL);
                 CREATE TABLE IF NOT EXISTS audit_notices (
                   id %s, hash TEXT NOT NULL UNIQUE, election TEXT NOT NULL, station TEXT NOT NULL, race TEXT NOT NULL,
                   under_audit INTEGER NOT NULL, jws TEXT NOT NULL, at TEXT NOT NULL);
@@ -139,13 +137,32 @@ final class Database implements AutoCloseable {
         Connection c = null;
         try {
             c = dialect.connect(location);
-            dialect.create(c, location, Arrays.stream(schema().split(";")).filter(ddl -> !ddl.isBlank()).toList());
+            dialect.create(c, location, Arrays.stream(schema().split(";")).filter(ddl -> !ddl.isBlank()).toList(),
+                    this::upgrade);
             dialect.prepare(c);
             db = c;
             return c;
         } catch (SQLException e) {
             close(c);
             throw failure("cannot open hub store " + location(), e);
+        }
+    }
+
+    /**
+     * Stores made before a chained message's delivery path moved into {@code chain} (from a table of its own, one
+     * more index touched at random per message) and before {@code inbound} lost its index on the hash.
+     */
+    private void upgrade(Connection c) throws SQLException {
+        try (Statement s = c.createStatement()) {
+            if (!dialect.has(c, "chain", "path")) {
+                s.execute("ALTER TABLE chain ADD COLUMN path TEXT");
+            }
+            if (dialect.has(c, "paths", null)) {
+                s.execute("UPDATE chain SET path = (SELECT p.path FROM paths p WHERE p.msg_hash = chain.msg_hash)"
+                        + " WHERE path IS NULL");
+                s.execute("DROP TABLE paths");
+            }
+            s.execute("DROP INDEX IF EXISTS inbound_hash");
         }
     }
 

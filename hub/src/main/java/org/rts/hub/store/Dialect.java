@@ -167,7 +167,7 @@ enum Dialect {
          * atomic in PostgreSQL), so the tables are made under an advisory lock that ends with the transaction.
          */
         @Override
-        void create(Connection c, String location, List<String> ddl) throws SQLException {
+        void create(Connection c, String location, List<String> ddl, Upgrade upgrade) throws SQLException {
             c.setAutoCommit(false);
             try (Statement s = c.createStatement()) {
                 s.execute("SELECT pg_advisory_xact_lock(" + SCHEMA_LOCK + ")");
@@ -178,6 +178,7 @@ enum Dialect {
                 for (String statement : ddl) {
                     s.execute(statement);
                 }
+                upgrade.run(c);
                 c.commit();
             } catch (SQLException e) {
                 c.rollback();
@@ -230,11 +231,46 @@ enum Dialect {
 
     abstract Connection connect(String location) throws SQLException;
 
-    /** Makes the store's schema and tables where they are missing; safe when several hubs start together. */
-    void create(Connection c, String location, List<String> ddl) throws SQLException {
+    /**
+     * Makes the store's schema and tables where they are missing and runs {@code upgrade}, in one transaction; safe
+     * when several hubs start together.
+     */
+    void create(Connection c, String location, List<String> ddl, Upgrade upgrade) throws SQLException {
         try (Statement s = c.createStatement()) {
-            for (String statement : ddl) {
-                s.execute(statement);
+            s.execute("BEGIN IMMEDIATE");
+            try {
+                for (String statement : ddl) {
+                    s.execute(statement);
+                }
+                upgrade.run(c);
+                s.execute("COMMIT");
+            } catch (SQLException e) {
+                s.execute("ROLLBACK");
+                throw e;
+            }
+        }
+    }
+
+    /** Brings a store made by an earlier version to the current schema, in the transaction that made the tables. */
+    interface Upgrade {
+        void run(Connection c) throws SQLException;
+    }
+
+    /** Whether {@code table} of the store has {@code column}; {@code column} null: whether {@code table} exists. */
+    boolean has(Connection c, String table, String column) throws SQLException {
+        String sql = this == SQLITE
+                ? (column == null ? "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = ?"
+                        : "SELECT COUNT(*) FROM pragma_table_info(?) WHERE name = ?")
+                : (column == null ? "SELECT COUNT(*) FROM information_schema.tables WHERE table_schema ="
+                        + " current_schema() AND table_name = ?" : "SELECT COUNT(*) FROM information_schema.columns"
+                        + " WHERE table_schema = current_schema() AND table_name = ? AND column_name = ?");
+        try (var ps = c.prepareStatement(sql)) {
+            ps.setString(1, table);
+            if (column != null) {
+                ps.setString(2, column);
+            }
+            try (var rs = ps.executeQuery()) {
+                return rs.next() && rs.getInt(1) > 0;
             }
         }
     }

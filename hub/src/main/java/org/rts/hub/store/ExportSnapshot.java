@@ -1,6 +1,7 @@
 package org.rts.hub.store;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -78,15 +79,22 @@ public final class ExportSnapshot implements AutoCloseable {
         Snapshot snapshot = db.run("read the hub store for an export", c -> {
             db.dialect().beginSnapshot(c);
             try {
+                // a chained message's bytes and receipt are in its chain row only (a withheld body: jws empty)
                 try (PreparedStatement ps = c.prepareStatement("SELECT i.id, i.received_at, i.topic, i.device,"
-                        + " i.msg_hash, i.size, i.body, i.status, i.receipt, p.path FROM inbound i LEFT JOIN paths p"
-                        + " ON p.msg_hash = i.msg_hash ORDER BY i.id")) {
+                        + " i.msg_hash, i.size, i.body, i.status, i.receipt, c.path, c.jws, c.receipt FROM inbound i"
+                        + " LEFT JOIN chain c ON c.msg_hash = i.msg_hash ORDER BY i.id")) {
                     ps.setFetchSize(500);
                     try (ResultSet rs = ps.executeQuery()) {
                         while (rs.next()) {
+                            byte[] body = rs.getBytes(7);
+                            String jws = rs.getString(11);
+                            if (body == null && jws != null && !jws.isEmpty()) {
+                                body = jws.getBytes(StandardCharsets.US_ASCII);
+                            }
+                            byte[] receipt = rs.getBytes(9);
                             sink.accept(new InboundRow(rs.getLong(1), rs.getString(2), rs.getString(3),
-                                    rs.getString(4), rs.getString(5), rs.getInt(6), rs.getBytes(7), rs.getString(8),
-                                    rs.getBytes(9), rs.getString(10)));
+                                    rs.getString(4), rs.getString(5), rs.getInt(6), body, rs.getString(8),
+                                    receipt.length > 0 ? receipt : rs.getBytes(12), rs.getString(10)));
                         }
                     }
                 }

@@ -36,8 +36,9 @@ import org.rts.protocol.message.TurnoutReport;
 /**
  * Every message the hub received and what it decided, in SQLite (one file) for a single hub or PostgreSQL for
  * several hubs sharing the load: the log of every distinct message received ({@code inbound}) with its answer;
- * the messages that joined a device's chain ({@code chain}), the chain's end ({@code heads}); accepted results
- * ({@code results}) and the highest turnout per station ({@code stations}).
+ * the messages that joined a device's chain ({@code chain}, with their bytes, receipt and delivery path: their
+ * {@code inbound} row keeps no second copy), the chain's end ({@code heads}); accepted results ({@code results})
+ * and the highest turnout per station ({@code stations}).
  *
  * <p>Decisions are written a batch at a time ({@link #commitBatch}): one transaction, one disk flush, for many
  * messages. The transaction first locks the rows of the batch's devices and stations (PostgreSQL; SQLite locks
@@ -49,8 +50,8 @@ import org.rts.protocol.message.TurnoutReport;
  * {@link #UNCHAINED_BODIES} per device, then as hash and size up to {@link #UNCHAINED_ROWS}, then only counted in
  * {@code unchained}: one misbehaving unit cannot fill the disk. A chained message keeps its hash, sequence number
  * and decision forever; when rejected on content its body is kept only while its unit is within
- * {@link #REJECTED_BODIES} and {@link #REJECTED_BODY_BYTES} (then withheld: {@code body} null, {@code jws} empty,
- * counted in {@code rejected_bodies}). One connection, used by one thread at a time.
+ * {@link #REJECTED_BODIES} and {@link #REJECTED_BODY_BYTES} (then withheld: {@code jws} empty, counted in
+ * {@code rejected_bodies}). One connection, used by one thread at a time.
  */
 public final class MessageStore extends ResultStore implements IntakeStore {
     /** Unchained messages per device kept with their bytes. */
@@ -64,6 +65,9 @@ public final class MessageStore extends ResultStore implements IntakeStore {
     public static final int REJECTED_BODIES = 64;
     /** Bytes of rejected chained messages per device kept at most (32 messages of the largest size, 64 KiB). */
     public static final long REJECTED_BODY_BYTES = 2L * 1024 * 1024;
+
+    /** The receipt column of a chained message's {@code inbound} row: its receipt is in its chain row. */
+    static final byte[] NO_RECEIPT = new byte[0];
 
     private final Dialect dialect;
     private List<String> forwardTo = List.of();
@@ -244,11 +248,9 @@ public final class MessageStore extends ResultStore implements IntakeStore {
         PreparedStatement inbound = db.statement(c, "INSERT INTO inbound (received_at, topic, device, msg_hash, size,"
                 + " body, status, reasons, receipt) VALUES (?,?,?,?,?,?,?,?,?)");
         PreparedStatement chain = db.statement(c, "INSERT INTO chain (device, seq, msg_hash, prev, kind, election,"
-                + " station, race, status, reasons, warnings, jws, receipt, received_at)"
-                + " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+                + " station, race, status, reasons, warnings, jws, receipt, received_at, path)"
+                + " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
         PreparedStatement head = db.statement(c, "UPDATE heads SET seq = ?, msg_hash = ? WHERE device = ?");
-        PreparedStatement path = db.statement(c, "INSERT INTO paths (msg_hash, path) VALUES (?,?) ON CONFLICT"
-                + " (msg_hash) DO NOTHING");
         PreparedStatement result = db.statement(c, "INSERT INTO results (election, station, race, device, msg_hash,"
                 + " registered, received, unused, spoiled, in_box, invalid, votes, figures, warnings, accepted_at)"
                 + " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT (election, station, race) DO NOTHING");
@@ -272,23 +274,22 @@ public final class MessageStore extends ResultStore implements IntakeStore {
                     written[2] += d.bytes().length;
                     continue;
                 }
-                bindInbound(inbound, d, now, status, reasons, counts[0] < UNCHAINED_BODIES ? d.bytes() : null);
+                bindInbound(inbound, d, now, status, reasons, counts[0] < UNCHAINED_BODIES ? d.bytes() : null,
+                        d.receipt());
                 counts[0]++;
                 written[0]++;
                 continue;
             }
             boolean body = rejected.keep(d);
-            bindInbound(inbound, d, now, status, reasons, body ? d.bytes() : null);
+            bindInbound(inbound, d, now, status, reasons, null, NO_RECEIPT); // both are in its chain row
             var r = d.report();
             String race = r instanceof ResultReport rr ? rr.race() : null;
             Database.bind(chain, r.device(), r.seq(), d.hash(), r.prev(), r.kind(), r.election(), r.station(), race,
                     status, reasons, codes(d.warnings()), body ? new String(d.bytes(), StandardCharsets.US_ASCII) : "",
-                    d.receipt(), now);
+                    d.receipt(), now, d.path());
             chain.addBatch();
             Database.bind(head, r.seq(), d.hash(), r.device());
             head.addBatch();
-            Database.bind(path, d.hash(), d.path());
-            path.addBatch();
             if (d.accepted() && r instanceof ResultReport rr) {
                 // the key (election, station, race) keeps the first accepted result
                 Database.bind(result, rr.election(), rr.station(), rr.race(), rr.device(), d.hash(), rr.registered(),
@@ -313,7 +314,6 @@ public final class MessageStore extends ResultStore implements IntakeStore {
         inbound.executeBatch();
         chain.executeBatch();
         head.executeBatch();
-        path.executeBatch();
         result.executeBatch();
         turnout.executeBatch();
         rejected.write(db, c);
@@ -332,9 +332,9 @@ public final class MessageStore extends ResultStore implements IntakeStore {
     }
 
     private static void bindInbound(PreparedStatement inbound, Decision d, String now, String status, String reasons,
-                                    byte[] body) throws SQLException {
+                                    byte[] body, byte[] receipt) throws SQLException {
         Database.bind(inbound, now, d.topic(), d.deviceId(), d.hash(), d.bytes().length, body, status, reasons,
-                d.receipt());
+                receipt);
         inbound.addBatch();
     }
 

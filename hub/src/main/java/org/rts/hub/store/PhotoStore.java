@@ -135,8 +135,8 @@ public final class PhotoStore implements AutoCloseable {
     /** The accepted results of {@code station}, by race, each with the way it came. */
     public synchronized List<StationResult> ofStation(String election, String station) {
         List<StationResult> results = new ArrayList<>();
-        for (String[] row : db.queryAll("SELECT c.jws, p.path FROM results r JOIN chain c ON c.msg_hash ="
-                + " r.msg_hash LEFT JOIN paths p ON p.msg_hash = r.msg_hash WHERE r.election = ? AND r.station = ?"
+        for (String[] row : db.queryAll("SELECT c.jws, c.path FROM results r JOIN chain c ON c.msg_hash ="
+                + " r.msg_hash WHERE r.election = ? AND r.station = ?"
                 + " ORDER BY r.race", rs -> new String[] {rs.getString(1), rs.getString(2)}, election, station)) {
             result(row[0]).ifPresent(r -> results.add(new StationResult(r, r.photo() != null && r.photo().taken()
                     && kept(r.photo().sha256()), row[1])));

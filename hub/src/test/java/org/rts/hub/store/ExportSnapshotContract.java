@@ -2,16 +2,23 @@ package org.rts.hub.store;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.rts.hub.store.StoreContract.T;
 import static org.rts.hub.store.StoreContract.result;
 import static org.rts.hub.store.StoreContract.turnout;
 
 import java.io.IOException;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.Statement;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
@@ -161,5 +168,43 @@ abstract class ExportSnapshotContract {
         seen.clear();
         assertEquals(Map.of("d", new ChainPosition(3, "h3")), export.read("el", row -> seen.add(row.hash())).heads());
         assertEquals(List.of("h1", "h2", "h3"), seen, "no transaction was left open");
+    }
+
+    @Test
+    void a_store_of_the_earlier_schema_is_upgraded_as_it_opens_and_exports_the_same() throws Exception {
+        store.save(turnout(1, "", "h1", 10));
+        store.save(junk("x", "u1", 5));
+        closeStores();
+        String jdbc = location().startsWith("jdbc:") ? location() : "jdbc:sqlite:" + location();
+        try (Connection c = DriverManager.getConnection(jdbc); Statement s = c.createStatement()) {
+            // as earlier versions kept it: the path in a table of its own, a second copy in inbound, a hash index
+            s.execute("CREATE TABLE paths (msg_hash TEXT PRIMARY KEY, path TEXT NOT NULL)");
+            s.execute("INSERT INTO paths (msg_hash, path) SELECT msg_hash, 'stick' FROM chain");
+            s.execute("ALTER TABLE chain DROP COLUMN path");
+            s.execute("CREATE INDEX inbound_hash ON inbound (msg_hash)");
+            try (PreparedStatement copy = c.prepareStatement("UPDATE inbound SET body = ?, receipt = ? WHERE"
+                    + " msg_hash = 'h1'")) {
+                copy.setBytes(1, "msg h1".getBytes(StandardCharsets.US_ASCII));
+                copy.setBytes(2, "receipt h1".getBytes(StandardCharsets.US_ASCII));
+                assertEquals(1, copy.executeUpdate());
+            }
+        }
+        open();
+        store.save(turnout(2, "h1", "h2", 20));
+        List<ExportSnapshot.InboundRow> rows = new ArrayList<>();
+        export.read("el", rows::add);
+
+        assertEquals(List.of("h1", "u1", "h2"), rows.stream().map(ExportSnapshot.InboundRow::hash).toList());
+        assertEquals(Arrays.asList("stick", null, "mqtt"), rows.stream().map(ExportSnapshot.InboundRow::path)
+                .toList(), "the earlier path kept");
+        for (ExportSnapshot.InboundRow chained : List.of(rows.get(0), rows.get(2))) {
+            assertArrayEquals(("msg " + chained.hash()).getBytes(StandardCharsets.US_ASCII), chained.body());
+            assertArrayEquals(("receipt " + chained.hash()).getBytes(StandardCharsets.US_ASCII), chained.receipt());
+        }
+        try (Connection c = DriverManager.getConnection(jdbc)) {
+            Dialect dialect = Dialect.of(location());
+            assertFalse(dialect.has(c, "paths", null), "the earlier table dropped");
+            assertTrue(dialect.has(c, "chain", "path"));
+        }
     }
 }

@@ -100,7 +100,7 @@ class PostgresStoreTest extends StoreContract {
     }
 
     static final List<String> TABLES = List.of("alert_actions", "alerts", "audit_counts", "audit_notices",
-            "audit_selection", "chain", "forward_queue", "heads", "inbound", "ops_sessions", "paths", "photo_parts",
+            "audit_selection", "chain", "forward_queue", "heads", "inbound", "ops_sessions", "photo_parts",
             "photos", "receipt_heads", "receipt_leaves", "receipt_log", "rejected_bodies", "results", "room_points",
             "stations", "unchained", "unit_battery", "unit_points", "units");
 
