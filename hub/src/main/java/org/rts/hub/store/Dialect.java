@@ -30,7 +30,14 @@ enum Dialect {
             config.setJournalMode(SQLiteConfig.JournalMode.WAL);
             config.setSynchronous(SQLiteConfig.SynchronousMode.FULL);
             config.setBusyTimeout(LOCK_TIMEOUT_MILLIS);
-            return config.createConnection("jdbc:sqlite:" + Path.of(location).toAbsolutePath());
+            Connection c = config.createConnection("jdbc:sqlite:" + Path.of(location).toAbsolutePath());
+            try (Statement s = c.createStatement()) {
+                s.execute("PRAGMA wal_autocheckpoint = " + BACKSTOP_PAGES);
+            } catch (SQLException e) {
+                c.close();
+                throw e;
+            }
+            return c;
         }
 
         /** Reads run on their own; a batch takes the write lock before it reads, so it never has to upgrade. */
@@ -214,6 +221,12 @@ enum Dialect {
                     || state.startsWith("40") || state.equals("55P03") || state.isEmpty();
         }
     };
+
+    /**
+     * Pages of SQLite's write-ahead log past which a connection copies it into the database file after its commit
+     * (40 MB); a hub's {@link WalCheckpoints} copies it sooner, off the committing thread.
+     */
+    static final int BACKSTOP_PAGES = 10_000;
 
     /** How long a transaction waits for another's lock before it fails (and is retried). */
     static final int LOCK_TIMEOUT_MILLIS = 5000;

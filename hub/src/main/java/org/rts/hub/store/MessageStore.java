@@ -73,9 +73,12 @@ public final class MessageStore extends ResultStore implements IntakeStore {
     private List<String> forwardTo = List.of();
     private java.util.Set<String> forwardKinds = java.util.Set.of();
 
-    private MessageStore(Database db) {
+    private final WalCheckpoints checkpoints; // null: PostgreSQL
+
+    private MessageStore(Database db, WalCheckpoints checkpoints) {
         super(db);
         this.dialect = db.dialect();
+        this.checkpoints = checkpoints;
     }
 
     /** An SQLite store in {@code file}, created if missing. */
@@ -85,7 +88,16 @@ public final class MessageStore extends ResultStore implements IntakeStore {
 
     /** A store at {@code location}: a {@code jdbc:postgresql://...} URL, or an SQLite file. */
     public static MessageStore open(String location) {
-        return new MessageStore(Database.open(location));
+        Database db = Database.open(location);
+        return new MessageStore(db, WalCheckpoints.start(location));
+    }
+
+    @Override
+    public synchronized void close() {
+        if (checkpoints != null) {
+            checkpoints.close();
+        }
+        super.close();
     }
 
     /**
