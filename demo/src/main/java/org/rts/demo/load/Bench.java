@@ -203,6 +203,7 @@ public final class Bench implements Callable<Integer> {
                 int ahead = warm.size() + alone.size() + rewarm.size();
                 long publishesBefore = traffic.publishes();
                 long cpu0 = cpu(hubProcesses);
+                long jit0 = compiler(hubProcesses);
                 long bridge0 = bridge == null ? 0 : bridge.cpuMicros();
                 long kafka0 = kafka == null ? 0 : kafka.cpuMicros();
                 long t0 = System.nanoTime();
@@ -210,18 +211,20 @@ public final class Bench implements Callable<Integer> {
                 boolean all = traffic.awaitAnswers(ahead + burst.size(),
                         Duration.ofSeconds(Math.max(300, messages / 200)));
                 long cpu1 = cpu(hubProcesses);
+                long jit1 = compiler(hubProcesses);
                 long bridge1 = bridge == null ? 0 : bridge.cpuMicros();
                 long kafka1 = kafka == null ? 0 : kafka.cpuMicros();
                 List<Traffic.Outcome> burstOutcomes = outcomes(traffic.outcomes(), burst);
                 long last = burstOutcomes.stream().mapToLong(Traffic.Outcome::answeredNanos).max().orElse(t0);
                 double rate = burstOutcomes.size() / seconds(last - t0);
+                double jit = (double) (jit1 - jit0) / burstOutcomes.size();
                 long accepted = burstOutcomes.stream().filter(o -> o.receipt().accepted()).count();
                 System.out.printf("  hub: %,d of %,d burst messages answered%s, %,d ACCEPTED; %,.0f msg/s accepted and"
                         + " receipted%n", burstOutcomes.size(), burst.size(), all ? "" : " (TIMED OUT)", accepted,
                         rate);
-                System.out.printf("  hub CPU: %.0f µs per message (%d hub process(es); one verify on one core: %.0f"
-                        + " µs, the receipts' tree head signed once a batch)%n",
-                        (double) (cpu1 - cpu0) / burstOutcomes.size(), hubs, floorMicros(verifyRate, cores));
+                System.out.printf("  hub CPU: %.0f µs per message, %.0f µs of it the JIT compiler's (%d hub process(es);"
+                        + " one verify on one core: %.0f µs, the receipts' tree head signed once a batch)%n",
+                        (double) (cpu1 - cpu0) / burstOutcomes.size(), jit, hubs, floorMicros(verifyRate, cores));
                 if (one != null) {
                     System.out.printf("  %d hubs beside one hub alone on the same run: %.2f x its rate, %.2f x its CPU"
                             + " per message%n", hubs, rate / one[0], (cpu1 - cpu0) / (double) burstOutcomes.size()
@@ -270,9 +273,10 @@ public final class Bench implements Callable<Integer> {
                 long genuine = Traffic.genuine(traffic.outcomes(), Certificates.publicKey(hubCert), election);
                 System.out.printf("  receipts: %,d of %,d in the hub's log under a tree head it signed%n", genuine,
                         traffic.outcomes().size());
-                System.out.printf("  ratios: hub rate / pass-through %.2f; hub CPU per message / one verify %.2f%n",
-                        rate / passThrough, (double) (cpu1 - cpu0) / burstOutcomes.size()
-                                / floorMicros(verifyRate, cores));
+                double perMessage = (double) (cpu1 - cpu0) / burstOutcomes.size();
+                System.out.printf("  ratios: hub rate / pass-through %.2f; hub CPU per message / one verify %.2f (%.2f"
+                        + " without the JIT compiler's)%n", rate / passThrough, perMessage
+                        / floorMicros(verifyRate, cores), (perMessage - jit) / floorMicros(verifyRate, cores));
             } finally {
                 for (HubProcess h : hubProcesses) {
                     h.close();
@@ -347,6 +351,15 @@ public final class Bench implements Callable<Integer> {
         long sum = 0;
         for (HubProcess h : hubs) {
             sum += h.cpuMicros();
+        }
+        return sum;
+    }
+
+    /** The part of {@link #cpu} the JVMs' JIT compiler threads used: gone once a long-running hub has compiled. */
+    static long compiler(List<HubProcess> hubs) throws java.io.IOException {
+        long sum = 0;
+        for (HubProcess h : hubs) {
+            sum += HubProcess.compilerMicros(h.pid());
         }
         return sum;
     }

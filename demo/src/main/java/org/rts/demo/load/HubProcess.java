@@ -36,7 +36,9 @@ public final class HubProcess implements AutoCloseable {
     public HubProcess(Path log, List<String> args) {
         this.log = log;
         String java = ProcessHandle.current().info().command().orElse("java");
-        command = new ArrayList<>(List.of(java, "--enable-native-access=ALL-UNNAMED"));
+        // compiler threads that live as long as the JVM, so that their CPU time can be read to the end
+        command = new ArrayList<>(List.of(java, "--enable-native-access=ALL-UNNAMED",
+                "-XX:-UseDynamicNumberOfCompilerThreads"));
         String extra = System.getProperty("rts.hub.jvm", "").strip(); // e.g. a profiler's options
         if (!extra.isEmpty()) {
             command.addAll(List.of(extra.split("\\s+")));
@@ -72,6 +74,30 @@ public final class HubProcess implements AutoCloseable {
         String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
         long ticks = Long.parseLong(fields[11]) + Long.parseLong(fields[12]); // utime, stime
         return ticks * 1_000_000 / CLOCK_TICKS;
+    }
+
+    /** CPU time, in microseconds, the JIT compiler threads ("C1/C2 CompilerThread") of process {@code pid} used. */
+    public static long compilerMicros(long pid) throws IOException {
+        long ticks = 0;
+        try (var tasks = Files.list(Path.of("/proc", Long.toString(pid), "task"))) {
+            for (Path task : tasks.toList()) {
+                try {
+                    String stat = Files.readString(task.resolve("stat"));
+                    String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+                    if (name.matches("C[12] CompilerThre.*")) {
+                        String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                        ticks += Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
+                    }
+                } catch (java.nio.file.NoSuchFileException ended) {
+                    // a compiler thread that ended meanwhile
+                }
+            }
+        }
+        return ticks * 1_000_000 / CLOCK_TICKS;
+    }
+
+    public long pid() {
+        return process.pid();
     }
 
     /** Kills at once (SIGKILL): nothing is flushed, closed or acknowledged. */
