@@ -226,9 +226,10 @@ public final class Bench implements Callable<Integer> {
                         + " one verify on one core: %.0f µs, the receipts' tree head signed once a batch)%n",
                         (double) (cpu1 - cpu0) / burstOutcomes.size(), jit, hubs, floorMicros(verifyRate, cores));
                 if (one != null) {
+                    double summed = (cpu1 - cpu0) / (double) burstOutcomes.size();
                     System.out.printf("  %d hubs beside one hub alone on the same run: %.2f x its rate, %.2f x its CPU"
-                            + " per message%n", hubs, rate / one[0], (cpu1 - cpu0) / (double) burstOutcomes.size()
-                            / one[1]);
+                            + " per message (%.2f x without the JIT compilers')%n", hubs, rate / one[0], summed / one[1],
+                            (summed - jit) / (one[1] - one[2]));
                 }
                 if (bridge != null) {
                     System.out.printf("  bridge CPU: %.0f µs per message (the broker to Kafka), Kafka's three nodes:"
@@ -305,6 +306,7 @@ public final class Bench implements Callable<Integer> {
                                   List<HubProcess> hubs,
                                   String kind, Fleet fleet, String location) throws Exception {
         long cpu0 = hubs.get(0).cpuMicros();
+        long jit0 = HubProcess.compilerMicros(hubs.get(0).pid());
         long t0 = System.nanoTime();
         traffic.send(alone);
         if (!traffic.awaitAnswers(before + alone.size(), Duration.ofMinutes(10))) {
@@ -312,12 +314,14 @@ public final class Bench implements Callable<Integer> {
                     + " of " + alone.size() + " in 10 minutes: see " + hubs.get(0).log());
         }
         long cpu = hubs.get(0).cpuMicros() - cpu0;
+        long jit = HubProcess.compilerMicros(hubs.get(0).pid()) - jit0;
         List<Traffic.Outcome> answered = outcomes(traffic.outcomes(), alone);
         double rate = answered.size() / seconds(answered.stream().mapToLong(Traffic.Outcome::answeredNanos).max()
                 .orElse(t0) - t0);
         double perMessage = (double) cpu / answered.size();
         System.out.printf("  one hub alone first: %,d messages, %,.0f msg/s accepted and receipted, %.0f µs of CPU per"
-                + " message%n", answered.size(), rate, perMessage);
+                + " message, %.0f µs of it the JIT compiler's%n", answered.size(), rate, perMessage,
+                (double) jit / answered.size());
         for (int i = 2; i <= hubs.size(); i++) {
             hubs.get(i - 1).start();
         }
@@ -330,7 +334,7 @@ public final class Bench implements Callable<Integer> {
             throw new IllegalStateException("the hubs did not answer their warm-up: see the hub logs beside "
                     + hubs.get(0).log());
         }
-        return new double[] {rate, perMessage};
+        return new double[] {rate, perMessage, (double) jit / answered.size()};
     }
 
     private static Path healthFile(String kind, Fleet fleet, String location, int hub) {
