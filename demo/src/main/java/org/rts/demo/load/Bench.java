@@ -83,11 +83,19 @@ public final class Bench implements Callable<Integer> {
             + " compiled code: a hub decides an election for hours.")
     int warmUp;
 
-    @Option(names = "--dir", description = "Work folder (default: a new temporary folder).")
+    @Option(names = "--dir", description = "Work folder, kept (default: a new temporary folder, removed after a run"
+            + " that succeeded; one that failed keeps it for the hubs' and the broker's logs).")
     Path dir;
 
+    private Path work;
+
     public static void main(String[] args) {
-        System.exit(new CommandLine(new Bench()).execute(args));
+        Bench bench = new Bench();
+        int exit = new CommandLine(bench).execute(args);
+        if (exit == 0 && bench.dir == null && bench.work != null) {
+            WorkFolder.remove(bench.work);
+        }
+        System.exit(exit);
     }
 
     @Override
@@ -101,7 +109,7 @@ public final class Bench implements Callable<Integer> {
             throw new CommandLine.ParameterException(new CommandLine(this), "several hubs share a PostgreSQL store");
         }
         int unitWindow = window != null ? window : hubs > 1 ? 4 : Integer.MAX_VALUE;
-        Path work = dir != null ? Files.createDirectories(dir) : Files.createTempDirectory("rts-bench-");
+        work = dir != null ? Files.createDirectories(dir) : Files.createTempDirectory("rts-bench-");
         if (patroni) {
             System.out.printf("RTS synchronous replication cost: %d units, %d messages a phase, work folder %s%n",
                     units, messages, work);
@@ -202,16 +210,16 @@ public final class Bench implements Callable<Integer> {
                         fleet, location);
                 int ahead = warm.size() + alone.size() + rewarm.size();
                 long publishesBefore = traffic.publishes();
-                long cpu0 = cpu(hubProcesses);
-                long jit0 = compiler(hubProcesses);
+                long cpu0 = HubProcess.cpuMicros(hubProcesses, false);
+                long jit0 = HubProcess.cpuMicros(hubProcesses, true);
                 long bridge0 = bridge == null ? 0 : bridge.cpuMicros();
                 long kafka0 = kafka == null ? 0 : kafka.cpuMicros();
                 long t0 = System.nanoTime();
                 traffic.send(burst);
                 boolean all = traffic.awaitAnswers(ahead + burst.size(),
                         Duration.ofSeconds(Math.max(300, messages / 200)));
-                long cpu1 = cpu(hubProcesses);
-                long jit1 = compiler(hubProcesses);
+                long cpu1 = HubProcess.cpuMicros(hubProcesses, false);
+                long jit1 = HubProcess.cpuMicros(hubProcesses, true);
                 long bridge1 = bridge == null ? 0 : bridge.cpuMicros();
                 long kafka1 = kafka == null ? 0 : kafka.cpuMicros();
                 List<Traffic.Outcome> burstOutcomes = outcomes(traffic.outcomes(), burst);
@@ -349,23 +357,6 @@ public final class Bench implements Callable<Integer> {
     /** Microseconds one core spends on one verify: the floor of a message's cost at the hub. */
     private static double floorMicros(double verifyRate, int threads) {
         return 1e6 * threads / verifyRate;
-    }
-
-    static long cpu(List<HubProcess> hubs) throws java.io.IOException {
-        long sum = 0;
-        for (HubProcess h : hubs) {
-            sum += h.cpuMicros();
-        }
-        return sum;
-    }
-
-    /** The part of {@link #cpu} the JVMs' JIT compiler threads used: gone once a long-running hub has compiled. */
-    static long compiler(List<HubProcess> hubs) throws java.io.IOException {
-        long sum = 0;
-        for (HubProcess h : hubs) {
-            sum += HubProcess.compilerMicros(h.pid());
-        }
-        return sum;
     }
 
     static List<Traffic.Outcome> outcomes(Collection<Traffic.Outcome> all, List<Message> of) {

@@ -93,9 +93,7 @@ public final class HistoryGrowth {
             System.out.printf("read back: one unit's %d points in %.1f ms, the day's %,d figures in %.1f ms%n",
                     unitPoints, unitMillis, dayFigures, dayMillis);
         } finally {
-            try (var files = Files.walk(dir)) {
-                files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-            }
+            WorkFolder.remove(dir);
         }
     }
 

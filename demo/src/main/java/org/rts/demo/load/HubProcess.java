@@ -76,6 +76,15 @@ public final class HubProcess implements AutoCloseable {
         return ticks * 1_000_000 / CLOCK_TICKS;
     }
 
+    /** CPU time of all {@code hubs} so far, in microseconds; with {@code compilers}, their JIT compilers' only. */
+    static long cpuMicros(List<HubProcess> hubs, boolean compilers) throws IOException {
+        long sum = 0;
+        for (HubProcess h : hubs) {
+            sum += compilers ? compilerMicros(h.pid()) : h.cpuMicros();
+        }
+        return sum;
+    }
+
     /** CPU time, in microseconds, the JIT compiler threads ("C1/C2 CompilerThread") of process {@code pid} used. */
     public static long compilerMicros(long pid) throws IOException {
         long ticks = 0;

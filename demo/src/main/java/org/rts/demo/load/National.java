@@ -55,9 +55,7 @@ public final class National implements Callable<Integer> {
             run();
         } finally {
             if (temporary) {
-                try (Stream<Path> all = Files.walk(work)) {
-                    all.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-                }
+                WorkFolder.remove(work);
             }
         }
         return 0;

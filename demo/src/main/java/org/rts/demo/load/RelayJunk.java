@@ -55,7 +55,7 @@ final class RelayJunk {
     /** Sends {@code burst} and waits for its answers: its accepted rate and the hubs' CPU per message. */
     private static double[] burst(Traffic traffic, List<Message> burst, int before, List<HubProcess> hubs)
             throws Exception {
-        long cpu0 = Bench.cpu(hubs);
+        long cpu0 = HubProcess.cpuMicros(hubs, false);
         long t0 = System.nanoTime();
         traffic.send(burst);
         if (!traffic.awaitAnswers(before + burst.size(), Duration.ofMinutes(5))) {
@@ -64,7 +64,7 @@ final class RelayJunk {
         List<Traffic.Outcome> outcomes = Bench.outcomes(traffic.outcomes(), burst);
         long last = outcomes.stream().mapToLong(Traffic.Outcome::answeredNanos).max().orElse(t0);
         long accepted = outcomes.stream().filter(o -> o.receipt().accepted()).count();
-        return new double[] {accepted / ((last - t0) / 1e9), (Bench.cpu(hubs) - cpu0) / (double) outcomes.size()};
+        return new double[] {accepted / ((last - t0) / 1e9), (HubProcess.cpuMicros(hubs, false) - cpu0) / (double) outcomes.size()};
     }
 
     /**
