@@ -160,7 +160,7 @@ final class Database implements AutoCloseable {
             if (dialect.has(c, "paths", null)) {
                 s.execute("UPDATE chain SET path = (SELECT p.path FROM paths p WHERE p.msg_hash = chain.msg_hash)"
                         + " WHERE path IS NULL");
-                s.execute("DROP TABLE paths");
+                s.execute("DROP TABLE IF EXISTS paths");
             }
             s.execute("DROP INDEX IF EXISTS inbound_hash");
         }

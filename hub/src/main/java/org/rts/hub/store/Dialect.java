@@ -177,6 +177,8 @@ enum Dialect {
         void create(Connection c, String location, List<String> ddl, Upgrade upgrade) throws SQLException {
             c.setAutoCommit(false);
             try (Statement s = c.createStatement()) {
+                // hubs starting together wait for the one upgrading a large store, however long it takes
+                s.execute("SET LOCAL lock_timeout = 0");
                 s.execute("SELECT pg_advisory_xact_lock(" + SCHEMA_LOCK + ")");
                 String schema = schemaOf(location);
                 if (schema != null) {
@@ -188,7 +190,11 @@ enum Dialect {
                 upgrade.run(c);
                 c.commit();
             } catch (SQLException e) {
-                c.rollback();
+                try {
+                    c.rollback();
+                } catch (SQLException lost) {
+                    e.addSuppressed(lost);
+                }
                 throw e;
             }
         }
@@ -258,7 +264,11 @@ enum Dialect {
                 upgrade.run(c);
                 s.execute("COMMIT");
             } catch (SQLException e) {
-                s.execute("ROLLBACK");
+                try {
+                    s.execute("ROLLBACK");
+                } catch (SQLException alreadyRolledBack) {
+                    e.addSuppressed(alreadyRolledBack); // SQLite rolls back by itself on a full disk or I/O error
+                }
                 throw e;
             }
         }

@@ -87,14 +87,16 @@ public final class ExportSnapshot implements AutoCloseable {
                     try (ResultSet rs = ps.executeQuery()) {
                         while (rs.next()) {
                             byte[] body = rs.getBytes(7);
-                            String jws = rs.getString(11);
-                            if (body == null && jws != null && !jws.isEmpty()) {
-                                body = jws.getBytes(StandardCharsets.US_ASCII);
-                            }
                             byte[] receipt = rs.getBytes(9);
+                            if (receipt.length == 0) { // the chained message's row: the rest is in chain
+                                String jws = rs.getString(11);
+                                body = jws == null || jws.isEmpty() ? null : jws.getBytes(StandardCharsets.US_ASCII);
+                                byte[] chained = rs.getBytes(12);
+                                receipt = chained != null ? chained : receipt; // no chain row: the verifier says so
+                            }
                             sink.accept(new InboundRow(rs.getLong(1), rs.getString(2), rs.getString(3),
                                     rs.getString(4), rs.getString(5), rs.getInt(6), body, rs.getString(8),
-                                    receipt.length > 0 ? receipt : rs.getBytes(12), rs.getString(10)));
+                                    receipt, rs.getString(10)));
                         }
                     }
                 }

@@ -89,7 +89,12 @@ public final class MessageStore extends ResultStore implements IntakeStore {
     /** A store at {@code location}: a {@code jdbc:postgresql://...} URL, or an SQLite file. */
     public static MessageStore open(String location) {
         Database db = Database.open(location);
-        return new MessageStore(db, WalCheckpoints.start(location));
+        try {
+            return new MessageStore(db, WalCheckpoints.start(location));
+        } catch (RuntimeException e) {
+            db.close();
+            throw e;
+        }
     }
 
     @Override

@@ -37,7 +37,8 @@ final class WalCheckpoints implements AutoCloseable {
         String failing = null;
         while (running) {
             try {
-                Thread.sleep(EVERY_MILLIS);
+                // failing (a full disk): tried again less often, each time on a connection opened afresh
+                Thread.sleep(failing == null ? EVERY_MILLIS : 10 * EVERY_MILLIS);
                 db.queryOne("PRAGMA wal_checkpoint(PASSIVE)", rs -> rs.getInt(1));
                 failing = null;
             } catch (InterruptedException e) {

@@ -207,4 +207,33 @@ abstract class ExportSnapshotContract {
             assertTrue(dialect.has(c, "chain", "path"));
         }
     }
+
+    @Test
+    void a_chained_messages_row_reads_the_chain_and_an_earlier_unchained_copy_keeps_what_it_kept() throws Exception {
+        for (int i = 0; i < MessageStore.UNCHAINED_BODIES; i++) {
+            store.save(junk("d", "u" + i, 3));
+        }
+        // the same bytes first left out of the chain past the bound (no body kept), then chained
+        store.save(new Decision("topic", "d", "h1", "msg h1".getBytes(StandardCharsets.US_ASCII), T, null,
+                List.of(Finding.of(Reason.SEQUENCE_GAP, "")), List.of(), new byte[] {7}));
+        store.save(turnout(1, "", "h1", 10));
+        List<ExportSnapshot.InboundRow> rows = new ArrayList<>();
+        export.read("el", rows::add);
+        ExportSnapshot.InboundRow unchained = rows.get(rows.size() - 2);
+        ExportSnapshot.InboundRow chained = rows.get(rows.size() - 1);
+        assertNull(unchained.body(), "not kept, and not filled in from the chain");
+        assertArrayEquals(new byte[] {7}, unchained.receipt());
+        assertArrayEquals("msg h1".getBytes(StandardCharsets.US_ASCII), chained.body());
+        assertArrayEquals("receipt h1".getBytes(StandardCharsets.US_ASCII), chained.receipt());
+
+        String jdbc = location().startsWith("jdbc:") ? location() : "jdbc:sqlite:" + location();
+        try (Connection c = DriverManager.getConnection(jdbc); Statement s = c.createStatement()) {
+            s.execute("DELETE FROM chain WHERE msg_hash = 'h1'"); // a tampered store: the export still goes on
+        }
+        rows.clear();
+        export.read("el", rows::add);
+        ExportSnapshot.InboundRow orphan = rows.get(rows.size() - 1);
+        assertNull(orphan.body());
+        assertArrayEquals(new byte[0], orphan.receipt(), "an empty receipt, which the verifier reports");
+    }
 }
