@@ -12,7 +12,9 @@ import org.slf4j.LoggerFactory;
  */
 final class WalCheckpoints implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(WalCheckpoints.class);
-    static final long EVERY_MILLIS = 500;
+    /** Often enough that each checkpoint's flush of the database file stays short beside the commits' own. */
+    static final long EVERY_MILLIS = 100;
+    private static final long RETRY_MILLIS = 5_000;
 
     private final Database db;
     private final Thread thread = new Thread(this::work, "hub-wal-checkpoints");
@@ -38,7 +40,7 @@ final class WalCheckpoints implements AutoCloseable {
         while (running) {
             try {
                 // failing (a full disk): tried again less often, each time on a connection opened afresh
-                Thread.sleep(failing == null ? EVERY_MILLIS : 10 * EVERY_MILLIS);
+                Thread.sleep(failing == null ? EVERY_MILLIS : RETRY_MILLIS);
                 db.queryOne("PRAGMA wal_checkpoint(PASSIVE)", rs -> rs.getInt(1));
                 failing = null;
             } catch (InterruptedException e) {
