@@ -225,19 +225,19 @@ public final class Bench implements Callable<Integer> {
                 List<Traffic.Outcome> burstOutcomes = outcomes(traffic.outcomes(), burst);
                 long last = burstOutcomes.stream().mapToLong(Traffic.Outcome::answeredNanos).max().orElse(t0);
                 double rate = burstOutcomes.size() / seconds(last - t0);
+                double perMessage = (double) (cpu1 - cpu0) / burstOutcomes.size();
                 double jit = (double) (jit1 - jit0) / burstOutcomes.size();
                 long accepted = burstOutcomes.stream().filter(o -> o.receipt().accepted()).count();
                 System.out.printf("  hub: %,d of %,d burst messages answered%s, %,d ACCEPTED; %,.0f msg/s accepted and"
                         + " receipted%n", burstOutcomes.size(), burst.size(), all ? "" : " (TIMED OUT)", accepted,
                         rate);
-                System.out.printf("  hub CPU: %.0f µs per message, %.0f µs of it the JIT compiler's (%d hub process(es);"
-                        + " one verify on one core: %.0f µs, the receipts' tree head signed once a batch)%n",
-                        (double) (cpu1 - cpu0) / burstOutcomes.size(), jit, hubs, floorMicros(verifyRate, cores));
+                System.out.printf("  hub CPU: %.0f µs per message, %.0f µs of it the JIT compiler's (%d hub"
+                        + " process(es); one verify on one core: %.0f µs, the receipts' tree head signed once a batch)%n",
+                        perMessage, jit, hubs, floorMicros(verifyRate, cores));
                 if (one != null) {
-                    double summed = (cpu1 - cpu0) / (double) burstOutcomes.size();
                     System.out.printf("  %d hubs beside one hub alone on the same run: %.2f x its rate, %.2f x its CPU"
-                            + " per message (%.2f x without the JIT compilers')%n", hubs, rate / one[0], summed / one[1],
-                            (summed - jit) / (one[1] - one[2]));
+                            + " per message (%.2f x without the JIT compilers')%n", hubs, rate / one[0],
+                            perMessage / one[1], (perMessage - jit) / (one[1] - one[2]));
                 }
                 if (bridge != null) {
                     System.out.printf("  bridge CPU: %.0f µs per message (the broker to Kafka), Kafka's three nodes:"
@@ -282,7 +282,6 @@ public final class Bench implements Callable<Integer> {
                 long genuine = Traffic.genuine(traffic.outcomes(), Certificates.publicKey(hubCert), election);
                 System.out.printf("  receipts: %,d of %,d in the hub's log under a tree head it signed%n", genuine,
                         traffic.outcomes().size());
-                double perMessage = (double) (cpu1 - cpu0) / burstOutcomes.size();
                 System.out.printf("  ratios: hub rate / pass-through %.2f; hub CPU per message / one verify %.2f (%.2f"
                         + " without the JIT compiler's)%n", rate / passThrough, perMessage
                         / floorMicros(verifyRate, cores), (perMessage - jit) / floorMicros(verifyRate, cores));
@@ -313,16 +312,17 @@ public final class Bench implements Callable<Integer> {
     private static double[] alone(Traffic traffic, List<Message> alone, List<Message> rewarm, int before,
                                   List<HubProcess> hubs,
                                   String kind, Fleet fleet, String location) throws Exception {
-        long cpu0 = hubs.get(0).cpuMicros();
-        long jit0 = HubProcess.compilerMicros(hubs.get(0).pid());
+        List<HubProcess> first = hubs.subList(0, 1);
+        long cpu0 = HubProcess.cpuMicros(first, false);
+        long jit0 = HubProcess.cpuMicros(first, true);
         long t0 = System.nanoTime();
         traffic.send(alone);
         if (!traffic.awaitAnswers(before + alone.size(), Duration.ofMinutes(10))) {
             throw new IllegalStateException("one hub alone answered " + (traffic.outcomes().size() - before)
                     + " of " + alone.size() + " in 10 minutes: see " + hubs.get(0).log());
         }
-        long cpu = hubs.get(0).cpuMicros() - cpu0;
-        long jit = HubProcess.compilerMicros(hubs.get(0).pid()) - jit0;
+        long cpu = HubProcess.cpuMicros(first, false) - cpu0;
+        long jit = HubProcess.cpuMicros(first, true) - jit0;
         List<Traffic.Outcome> answered = outcomes(traffic.outcomes(), alone);
         double rate = answered.size() / seconds(answered.stream().mapToLong(Traffic.Outcome::answeredNanos).max()
                 .orElse(t0) - t0);

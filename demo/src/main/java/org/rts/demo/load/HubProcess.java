@@ -80,13 +80,13 @@ public final class HubProcess implements AutoCloseable {
     static long cpuMicros(List<HubProcess> hubs, boolean compilers) throws IOException {
         long sum = 0;
         for (HubProcess h : hubs) {
-            sum += compilers ? compilerMicros(h.pid()) : h.cpuMicros();
+            sum += compilers ? compilerMicros(h.process.pid()) : h.cpuMicros();
         }
         return sum;
     }
 
     /** CPU time, in microseconds, the JIT compiler threads ("C1/C2 CompilerThread") of process {@code pid} used. */
-    public static long compilerMicros(long pid) throws IOException {
+    private static long compilerMicros(long pid) throws IOException {
         long ticks = 0;
         try (var tasks = Files.list(Path.of("/proc", Long.toString(pid), "task"))) {
             for (Path task : tasks.toList()) {
@@ -103,10 +103,6 @@ public final class HubProcess implements AutoCloseable {
             }
         }
         return ticks * 1_000_000 / CLOCK_TICKS;
-    }
-
-    public long pid() {
-        return process.pid();
     }
 
     /** Kills at once (SIGKILL): nothing is flushed, closed or acknowledged. */

@@ -64,7 +64,8 @@ final class RelayJunk {
         List<Traffic.Outcome> outcomes = Bench.outcomes(traffic.outcomes(), burst);
         long last = outcomes.stream().mapToLong(Traffic.Outcome::answeredNanos).max().orElse(t0);
         long accepted = outcomes.stream().filter(o -> o.receipt().accepted()).count();
-        return new double[] {accepted / ((last - t0) / 1e9), (HubProcess.cpuMicros(hubs, false) - cpu0) / (double) outcomes.size()};
+        long cpu = HubProcess.cpuMicros(hubs, false) - cpu0;
+        return new double[] {accepted / ((last - t0) / 1e9), cpu / (double) outcomes.size()};
     }
 
     /**

@@ -67,13 +67,12 @@ public final class MessageStore extends ResultStore implements IntakeStore {
     public static final long REJECTED_BODY_BYTES = 2L * 1024 * 1024;
 
     /** The receipt column of a chained message's {@code inbound} row: its receipt is in its chain row. */
-    static final byte[] NO_RECEIPT = new byte[0];
+    private static final byte[] NO_RECEIPT = new byte[0];
 
     private final Dialect dialect;
+    private final WalCheckpoints checkpoints; // null: PostgreSQL
     private List<String> forwardTo = List.of();
     private java.util.Set<String> forwardKinds = java.util.Set.of();
-
-    private final WalCheckpoints checkpoints; // null: PostgreSQL
 
     private MessageStore(Database db, WalCheckpoints checkpoints) {
         super(db);

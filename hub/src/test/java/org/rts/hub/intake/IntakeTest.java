@@ -603,8 +603,8 @@ class IntakeTest {
                 + " (SELECT COUNT(body) FROM inbound WHERE device = ?) + (SELECT COUNT(*) FROM chain WHERE device = ?"
                 + " AND jws <> ''), (SELECT COALESCE(SUM(LENGTH(body)), 0) FROM inbound WHERE device = ?)"
                 + " + (SELECT COALESCE(SUM(LENGTH(jws)), 0) FROM chain WHERE device = ?), (SELECT"
-                + " COALESCE(SUM(COALESCE(LENGTH(i.body), 0) + LENGTH(i.receipt)), 0) FROM inbound i JOIN chain c ON c.msg_hash ="
-                + " i.msg_hash WHERE i.device = ?)")) {
+                + " COALESCE(SUM(COALESCE(LENGTH(i.body), 0) + LENGTH(i.receipt)), 0) FROM inbound i JOIN chain c"
+                + " ON c.msg_hash = i.msg_hash WHERE i.device = ?)")) {
             for (int i = 1; i <= 5; i++) {
                 ps.setString(i, device);
             }

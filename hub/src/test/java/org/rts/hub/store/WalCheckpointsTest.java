@@ -1,7 +1,7 @@
 package org.rts.hub.store;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -30,7 +30,7 @@ class WalCheckpointsTest {
                 Thread.sleep(100);
                 rows = chainRowsInFileAlone(file);
             }
-            assertTrue(rows == 50, "chain rows in the database file without its log: " + rows);
+            assertEquals(50, rows, "chain rows in the database file without its log");
         }
     }
 
