@@ -192,8 +192,9 @@ public final class Bench implements Callable<Integer> {
                 if (bridge != null) {
                     bridge.awaitConnected(fleet.files().dir().resolve("rts-bridge-edge1.health.json"));
                 }
+                long w0 = System.nanoTime();
                 traffic.send(warm);
-                long warmDeadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
+                long warmDeadline = w0 + Duration.ofMinutes(3).toNanos();
                 while (!traffic.awaitAnswers(warm.size(), Duration.ofSeconds(1)) && System.nanoTime() < warmDeadline) {
                     for (HubProcess h : hubProcesses.subList(0, first)) {
                         if (!h.isAlive()) {
@@ -205,7 +206,13 @@ public final class Bench implements Callable<Integer> {
                     throw new IllegalStateException("the hub answered " + traffic.outcomes().size() + " of "
                             + warm.size() + " warm-up messages in 3 minutes: see " + work.resolve("hub-1.log"));
                 }
-                System.out.printf("  warm-up: %,d messages answered before the burst%n", warm.size());
+                long[] cold = outcomes(traffic.outcomes(), warm).stream().mapToLong(o -> o.answeredNanos() - w0)
+                        .sorted().toArray(); // how fast a hub that has just started answers
+                System.out.printf("  warm-up: %,d messages answered in %.1f s (the first %,d in %.1f s), then %.1f s"
+                        + " for the hub's JIT compilers to finish; at rest: %.1f ms of CPU a second%n", warm.size(),
+                        seconds(cold[cold.length - 1]), Math.min(2000, cold.length), seconds(cold[Math.min(2000,
+                        cold.length) - 1]), seconds(HubProcess.awaitCompilersIdle(hubProcesses.subList(0, first))),
+                        HubProcess.restingMillisPerSecond(hubProcesses.subList(0, first)));
                 double[] one = alone.isEmpty() ? null : alone(traffic, alone, rewarm, warm.size(), hubProcesses, kind,
                         fleet, location);
                 int ahead = warm.size() + alone.size() + rewarm.size();
@@ -310,8 +317,7 @@ public final class Bench implements Callable<Integer> {
      * {@code rewarm}. Returns the lone hub's accepted rate and CPU per message.
      */
     private static double[] alone(Traffic traffic, List<Message> alone, List<Message> rewarm, int before,
-                                  List<HubProcess> hubs,
-                                  String kind, Fleet fleet, String location) throws Exception {
+                                  List<HubProcess> hubs, String kind, Fleet fleet, String location) throws Exception {
         List<HubProcess> first = hubs.subList(0, 1);
         long cpu0 = HubProcess.cpuMicros(first, false);
         long jit0 = HubProcess.cpuMicros(first, true);
@@ -342,6 +348,9 @@ public final class Bench implements Callable<Integer> {
             throw new IllegalStateException("the hubs did not answer their warm-up: see the hub logs beside "
                     + hubs.get(0).log());
         }
+        System.out.printf("  the %d hubs warmed up on %,d messages, then %.1f s for their JIT compilers to finish; at"
+                + " rest: %.1f ms of CPU a second each%n", hubs.size(), rewarm.size(),
+                seconds(HubProcess.awaitCompilersIdle(hubs)), HubProcess.restingMillisPerSecond(hubs));
         return new double[] {rate, perMessage, (double) jit / answered.size()};
     }
 

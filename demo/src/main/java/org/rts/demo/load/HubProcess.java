@@ -3,6 +3,7 @@ package org.rts.demo.load;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -36,8 +37,9 @@ public final class HubProcess implements AutoCloseable {
     public HubProcess(Path log, List<String> args) {
         this.log = log;
         String java = ProcessHandle.current().info().command().orElse("java");
-        // compiler threads that live as long as the JVM, so that their CPU time can be read to the end
-        command = new ArrayList<>(List.of(java, "--enable-native-access=ALL-UNNAMED",
+        // the JVM options the README gives a hub (the server compiler alone); compiler threads that live as long as
+        // the JVM, so that their CPU time can be read to the end
+        command = new ArrayList<>(List.of(java, "--enable-native-access=ALL-UNNAMED", "-XX:-TieredCompilation",
                 "-XX:-UseDynamicNumberOfCompilerThreads"));
         String extra = System.getProperty("rts.hub.jvm", "").strip(); // e.g. a profiler's options
         if (!extra.isEmpty()) {
@@ -85,6 +87,32 @@ public final class HubProcess implements AutoCloseable {
         return sum;
     }
 
+    /**
+     * Waits, at most a minute, until the JIT compilers of all {@code hubs} have used less than one clock tick in a
+     * second: what they queued while the cores were full is compiled, as in a hub that had a quieter hour before the
+     * close of polls, and a burst then measures compiled code. Returns the nanoseconds it waited.
+     */
+    static long awaitCompilersIdle(List<HubProcess> hubs) throws IOException, InterruptedException {
+        long start = System.nanoTime();
+        long before = cpuMicros(hubs, true);
+        while (System.nanoTime() - start < Duration.ofMinutes(1).toNanos()) {
+            Thread.sleep(1_000);
+            long now = cpuMicros(hubs, true);
+            if (now - before < 1_000_000 / CLOCK_TICKS) {
+                break;
+            }
+            before = now;
+        }
+        return System.nanoTime() - start;
+    }
+
+    /** CPU time, in milliseconds a second, that each of {@code hubs} uses on average while no message comes. */
+    static double restingMillisPerSecond(List<HubProcess> hubs) throws IOException, InterruptedException {
+        long before = cpuMicros(hubs, false);
+        Thread.sleep(5_000);
+        return (cpuMicros(hubs, false) - before) / 5_000.0 / hubs.size();
+    }
+
     /** CPU time, in microseconds, the JIT compiler threads ("C1/C2 CompilerThread") of process {@code pid} used. */
     private static long compilerMicros(long pid) throws IOException {
         long ticks = 0;
@@ -127,7 +155,7 @@ public final class HubProcess implements AutoCloseable {
     /** Waits until the hub's health file says it is subscribed: what is published before has nobody to go to. */
     public void awaitConnected(Path health) throws InterruptedException {
         com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
-        long deadline = System.nanoTime() + java.time.Duration.ofSeconds(120).toNanos();
+        long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
         while (System.nanoTime() < deadline) {
             if (!isAlive()) {
                 throw new IllegalStateException("the hub exited: see " + log);

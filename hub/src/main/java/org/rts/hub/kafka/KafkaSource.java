@@ -129,7 +129,6 @@ public final class KafkaSource implements AutoCloseable {
                 ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false",
                 ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
                 ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "1000",
-                ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, "20",
                 // a hub that dies leaves its partitions to the others after 10 s, not Kafka's default 45
                 ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, "10000",
                 ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, "2000",
