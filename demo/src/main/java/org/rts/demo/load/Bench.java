@@ -156,7 +156,6 @@ public final class Bench implements Callable<Integer> {
             broker.start();
             double passThrough = Rates.passThrough(broker.url(), election, burst);
             System.out.printf("  plain Paho subscriber through Mosquitto: %,.0f msg/s%n", passThrough);
-
             location = kind.equals("postgres") ? postgres + (postgres.contains("?") ? "&" : "?")
                     + "currentSchema=bench_" + Long.toString(System.nanoTime(), 36)
                     : work.resolve("hub.db").toString();
@@ -208,11 +207,12 @@ public final class Bench implements Callable<Integer> {
                 }
                 long[] cold = outcomes(traffic.outcomes(), warm).stream().mapToLong(o -> o.answeredNanos() - w0)
                         .sorted().toArray(); // how fast a hub that has just started answers
+                int early = Math.min(2000, cold.length);
+                long settling = HubProcess.awaitCompilersIdle(hubProcesses.subList(0, first));
+                double resting = HubProcess.restingMillisPerSecond(hubProcesses.subList(0, first));
                 System.out.printf("  warm-up: %,d messages answered in %.1f s (the first %,d in %.1f s), then %.1f s"
                         + " for the hub's JIT compilers to finish; at rest: %.1f ms of CPU a second%n", warm.size(),
-                        seconds(cold[cold.length - 1]), Math.min(2000, cold.length), seconds(cold[Math.min(2000,
-                        cold.length) - 1]), seconds(HubProcess.awaitCompilersIdle(hubProcesses.subList(0, first))),
-                        HubProcess.restingMillisPerSecond(hubProcesses.subList(0, first)));
+                        seconds(cold[cold.length - 1]), early, seconds(cold[early - 1]), seconds(settling), resting);
                 double[] one = alone.isEmpty() ? null : alone(traffic, alone, rewarm, warm.size(), hubProcesses, kind,
                         fleet, location);
                 int ahead = warm.size() + alone.size() + rewarm.size();

@@ -72,10 +72,13 @@ public final class HubProcess implements AutoCloseable {
 
     /** User plus system CPU time process {@code pid} has used so far, in microseconds (Linux {@code /proc}). */
     public static long cpuMicros(long pid) throws IOException {
-        String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+        return ticks(Files.readString(Path.of("/proc", Long.toString(pid), "stat"))) * 1_000_000 / CLOCK_TICKS;
+    }
+
+    /** User plus system clock ticks in a {@code /proc/.../stat} line (of a process or one of its threads). */
+    private static long ticks(String stat) {
         String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-        long ticks = Long.parseLong(fields[11]) + Long.parseLong(fields[12]); // utime, stime
-        return ticks * 1_000_000 / CLOCK_TICKS;
+        return Long.parseLong(fields[11]) + Long.parseLong(fields[12]); // utime, stime
     }
 
     /** CPU time of all {@code hubs} so far, in microseconds; with {@code compilers}, their JIT compilers' only. */
@@ -122,8 +125,7 @@ public final class HubProcess implements AutoCloseable {
                     String stat = Files.readString(task.resolve("stat"));
                     String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
                     if (name.matches("C[12] CompilerThre.*")) {
-                        String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-                        ticks += Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
+                        ticks += ticks(stat);
                     }
                 } catch (java.nio.file.NoSuchFileException ended) {
                     // a compiler thread that ended meanwhile
