@@ -77,7 +77,9 @@ public final class UnitFootprint {
     }
 
     private static void measure(Path bundle, Path work, int reports) throws Exception {
-        List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java")));
+        // -Drts.agent.java=DIR/bin/java: the unit on another runtime (a jlink image), else on this one
+        List<String> command = new ArrayList<>(List.of(System.getProperty("rts.agent.java",
+                ProcessHandle.current().info().command().orElse("java"))));
         command.addAll(launcherOptions());
         boolean nmt = Boolean.getBoolean("rts.nmt"); // -Drts.nmt=true: the JVM's own memory breakdown too
         if (nmt) {
@@ -145,6 +147,13 @@ public final class UnitFootprint {
                 System.out.println(new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
                 System.out.println("resident memory by mapping (kB):");
                 residentByMapping(agent.pid()).forEach((name, kb) -> System.out.printf("  %8d  %s%n", kb, name));
+                Process h = new ProcessBuilder(jcmd.toString(), Long.toString(agent.pid()), "GC.class_histogram")
+                        .redirectErrorStream(true).start(); // after the figures above: it collects the whole heap
+                System.out.println("live heap by class, largest first:");
+                List<String> histogram = new String(h.getInputStream().readAllBytes(), StandardCharsets.UTF_8)
+                        .lines().toList();
+                histogram.stream().limit(23).forEach(System.out::println);
+                histogram.stream().filter(l -> l.startsWith("Total")).forEach(System.out::println);
             }
         } finally {
             agent.destroy();
