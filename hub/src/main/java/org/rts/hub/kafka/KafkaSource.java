@@ -43,9 +43,17 @@ public final class KafkaSource implements AutoCloseable {
      * Offsets are committed at most this often from the poll loop (and at once when partitions are handed over or
      * the hub stops). Each commit is a replicated write to Kafka: committed after every poll, at a few messages a
      * poll, they cost Kafka more than the reports themselves. A hub killed between two commits leaves its successor
-     * at most this long a stretch to read again, each message of it answered from the store as a copy.
+     * at most this long a stretch to read again ({@link #IDLE_POLL} more when the reports have just stopped), each
+     * message of it answered from the store as a copy.
      */
     private static final long COMMIT_EVERY_NANOS = 500_000_000L;
+    /**
+     * How long a poll waits for reports. It returns as soon as some arrive, so this only sets how often a hub with
+     * nothing to read goes round its loop (each turn costs it about a millisecond of CPU in the consumer's
+     * bookkeeping and TLS); while paused behind a full inbox it goes round often to notice {@link #redeliver}.
+     */
+    private static final Duration IDLE_POLL = Duration.ofSeconds(1);
+    private static final Duration PAUSED_POLL = Duration.ofMillis(100);
 
     /** Takes each report on the consumer's thread; never blocks. False: "not now", asked again later. */
     public interface Sink {
@@ -203,7 +211,7 @@ public final class KafkaSource implements AutoCloseable {
                     generation.incrementAndGet();
                     consumer.resume(consumer.assignment());
                 }
-                ConsumerRecords<String, byte[]> records = consumer.poll(Duration.ofMillis(100));
+                ConsumerRecords<String, byte[]> records = consumer.poll(refused.isEmpty() ? IDLE_POLL : PAUSED_POLL);
                 List<TopicPartition> batch = List.copyOf(records.partitions());
                 for (int i = 0; i < batch.size(); i++) {
                     for (ConsumerRecord<String, byte[]> r : records.records(batch.get(i))) {
