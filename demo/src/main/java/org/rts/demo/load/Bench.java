@@ -221,6 +221,7 @@ public final class Bench implements Callable<Integer> {
                 long jit0 = HubProcess.cpuMicros(hubProcesses, true);
                 long bridge0 = bridge == null ? 0 : bridge.cpuMicros();
                 long kafka0 = kafka == null ? 0 : kafka.cpuMicros();
+                BurstShares shares = BurstShares.start(hubProcesses, "bench-hub-");
                 long t0 = System.nanoTime();
                 traffic.send(burst);
                 boolean all = traffic.awaitAnswers(ahead + burst.size(),
@@ -241,6 +242,7 @@ public final class Bench implements Callable<Integer> {
                 System.out.printf("  hub CPU: %.0f µs per message, %.0f µs of it the JIT compiler's (%d hub"
                         + " process(es); one verify on one core: %.0f µs, the receipts' tree head signed once a batch)%n",
                         perMessage, jit, hubs, floorMicros(verifyRate, cores));
+                shares.print(burstOutcomes);
                 if (one != null) {
                     System.out.printf("  %d hubs beside one hub alone on the same run: %.2f x its rate, %.2f x its CPU"
                             + " per message (%.2f x without the JIT compilers')%n", hubs, rate / one[0],
@@ -267,7 +269,6 @@ public final class Bench implements Callable<Integer> {
                             traffic.publishes() - publishesBefore, burst.size(), traffic.gaps(), traffic.resends());
                 }
                 reasons(burstOutcomes).forEach(line -> System.out.println("    not accepted: " + line));
-
                 int answered = ahead + burst.size();
                 if (relayJunk > 0) {
                     answered = RelayJunk.compare(traffic, fleet, burst.size(), answered, opsPort, relayJunk,
@@ -277,8 +278,7 @@ public final class Bench implements Callable<Integer> {
                 int latencyCount = (int) Math.min((long) latencyRate * latencySeconds, (long) units * 64);
                 List<Message> paced = fleet.sign((latencyCount + units - 1) / units);
                 Rates.runPaced(traffic, paced, latencyRate);
-                boolean latencyAll = traffic.awaitAnswers(answered + paced.size(),
-                        Duration.ofSeconds(120));
+                boolean latencyAll = traffic.awaitAnswers(answered + paced.size(), Duration.ofSeconds(120));
                 List<Traffic.Outcome> pacedOutcomes = outcomes(traffic.outcomes(), paced);
                 long[] latencies = pacedOutcomes.stream().mapToLong(Traffic.Outcome::latencyNanos).sorted().toArray();
                 System.out.printf("  publish -> receipt at %,.0f msg/s (half the burst rate, %,d messages%s): p50 %.1f ms,"

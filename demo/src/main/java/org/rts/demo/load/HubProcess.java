@@ -37,10 +37,10 @@ public final class HubProcess implements AutoCloseable {
     public HubProcess(Path log, List<String> args) {
         this.log = log;
         String java = ProcessHandle.current().info().command().orElse("java");
-        // the JVM options the README gives a hub (the server compiler alone); compiler threads that live as long as
-        // the JVM, so that their CPU time can be read to the end
+        // the JVM options the README gives a hub (the server compiler alone, at a fifth of its call counts);
+        // compiler threads that live as long as the JVM, so that their CPU time can be read to the end
         command = new ArrayList<>(List.of(java, "--enable-native-access=ALL-UNNAMED", "-XX:-TieredCompilation",
-                "-XX:-UseDynamicNumberOfCompilerThreads"));
+                "-XX:CompileThresholdScaling=0.2", "-XX:-UseDynamicNumberOfCompilerThreads"));
         String extra = System.getProperty("rts.hub.jvm", "").strip(); // e.g. a profiler's options
         if (!extra.isEmpty()) {
             command.addAll(List.of(extra.split("\\s+")));
