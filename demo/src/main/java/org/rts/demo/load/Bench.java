@@ -129,8 +129,8 @@ public final class Bench implements Callable<Integer> {
         List<Message> warm = fleet.sign(warmPerUnit);
         // with several Kafka-fed hubs, one hub alone takes a burst as large first, for the comparison
         List<Message> alone = kafkaFed && hubs > 1 ? fleet.sign(perUnit).subList(0, messages) : List.of();
-        // ... and the hubs that join it warm up on these before the burst (their code compiled, as the first's is)
-        List<Message> rewarm = alone.isEmpty() ? List.of() : fleet.sign(2 * warmPerUnit);
+        // ... then all warm up on these, each taking as many as the first took (its code compiled, as on the day)
+        List<Message> rewarm = alone.isEmpty() ? List.of() : fleet.sign(hubs * warmPerUnit);
         t = System.nanoTime();
         List<Message> burst = fleet.sign(perUnit).subList(0, messages);
         double unitSignRate = burst.size() / seconds(System.nanoTime() - t);
