@@ -221,7 +221,7 @@ public final class Bench implements Callable<Integer> {
                 long jit0 = HubProcess.cpuMicros(hubProcesses, true);
                 long bridge0 = bridge == null ? 0 : bridge.cpuMicros();
                 long kafka0 = kafka == null ? 0 : kafka.cpuMicros();
-                BurstShares shares = BurstShares.start(hubProcesses, "bench-hub-");
+                BurstShares shares = new BurstShares(hubProcesses, "bench-hub-");
                 long t0 = System.nanoTime();
                 traffic.send(burst);
                 boolean all = traffic.awaitAnswers(ahead + burst.size(),

@@ -21,20 +21,16 @@ final class BurstShares {
     private final long[] cpu;
     private final long[] compilers;
 
-    private BurstShares(List<HubProcess> hubs, String prefix) throws IOException {
+    /** Starts counting the CPU of {@code hubs}, the i-th of which (from 1) keeps the receipt log prefix + i. */
+    BurstShares(List<HubProcess> hubs, String prefix) throws IOException {
         this.hubs = hubs;
         this.logs = IntStream.rangeClosed(1, hubs.size()).mapToObj(i -> prefix + i).toList();
         this.cpu = new long[hubs.size()];
         this.compilers = new long[hubs.size()];
         for (int i = 0; i < hubs.size(); i++) {
-            cpu[i] = HubProcess.cpuMicros(hubs.subList(i, i + 1), false);
-            compilers[i] = HubProcess.cpuMicros(hubs.subList(i, i + 1), true);
+            cpu[i] = hubs.get(i).cpuMicros();
+            compilers[i] = hubs.get(i).compilerMicros();
         }
-    }
-
-    /** Starts counting the CPU of {@code hubs}, the i-th of which (from 1) keeps the receipt log prefix + i. */
-    static BurstShares start(List<HubProcess> hubs, String prefix) throws IOException {
-        return new BurstShares(hubs, prefix);
     }
 
     /** Prints, when there are several hubs, each one's reports among {@code outcomes} and its CPU per report. */
@@ -47,8 +43,8 @@ final class BurstShares {
         StringBuilder line = new StringBuilder("  each hub:");
         for (int i = 0; i < hubs.size(); i++) {
             long reports = byLog.getOrDefault(logs.get(i), 0L);
-            long used = HubProcess.cpuMicros(hubs.subList(i, i + 1), false) - cpu[i];
-            long compiling = HubProcess.cpuMicros(hubs.subList(i, i + 1), true) - compilers[i];
+            long used = hubs.get(i).cpuMicros() - cpu[i];
+            long compiling = hubs.get(i).compilerMicros() - compilers[i];
             line.append(String.format(" %s %,d reports, %s%s", logs.get(i), reports, reports == 0
                     ? String.format("%,d ms of CPU", used / 1000)
                     : String.format("%.0f µs each (%.0f compiling)", (double) used / reports,

@@ -70,6 +70,11 @@ public final class HubProcess implements AutoCloseable {
         return cpuMicros(process.pid());
     }
 
+    /** CPU time, in microseconds, this hub's JIT compiler threads have used so far. */
+    long compilerMicros() throws IOException {
+        return compilerMicros(process.pid());
+    }
+
     /** User plus system CPU time process {@code pid} has used so far, in microseconds (Linux {@code /proc}). */
     public static long cpuMicros(long pid) throws IOException {
         return ticks(Files.readString(Path.of("/proc", Long.toString(pid), "stat"))) * 1_000_000 / CLOCK_TICKS;
@@ -85,7 +90,7 @@ public final class HubProcess implements AutoCloseable {
     static long cpuMicros(List<HubProcess> hubs, boolean compilers) throws IOException {
         long sum = 0;
         for (HubProcess h : hubs) {
-            sum += compilers ? compilerMicros(h.process.pid()) : h.cpuMicros();
+            sum += compilers ? h.compilerMicros() : h.cpuMicros();
         }
         return sum;
     }

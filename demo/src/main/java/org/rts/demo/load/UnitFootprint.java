@@ -152,7 +152,7 @@ public final class UnitFootprint {
                 System.out.println("live heap by class, largest first:");
                 List<String> histogram = new String(h.getInputStream().readAllBytes(), StandardCharsets.UTF_8)
                         .lines().toList();
-                histogram.stream().limit(23).forEach(System.out::println);
+                histogram.stream().limit(3 + 20).forEach(System.out::println); // pid, two header lines, 20 kinds
                 histogram.stream().filter(l -> l.startsWith("Total")).forEach(System.out::println);
             }
         } finally {
