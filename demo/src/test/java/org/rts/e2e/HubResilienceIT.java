@@ -46,12 +46,8 @@ class HubResilienceIT {
     Path dir;
 
     private Hub hub(ElectionFiles files, Path store, String broker) throws InterruptedException {
-        return hub(files, store, broker, "it-hub-" + UUID.randomUUID());
-    }
-
-    private Hub hub(ElectionFiles files, Path store, String broker, String clientId) throws InterruptedException {
-        Hub hub = Hub.start(HubConfig.of(files, broker, store, clientId).withSessionExpiry(Duration.ofMinutes(3)),
-                Clock.systemUTC());
+        Hub hub = Hub.start(HubConfig.of(files, broker, store, "it-hub-" + UUID.randomUUID())
+                .withSessionExpiry(Duration.ofMinutes(3)), Clock.systemUTC());
         Wait.until("the hub is subscribed", STEP, hub::isConnected);
         return hub;
     }
@@ -76,6 +72,24 @@ class HubResilienceIT {
         }
     }
 
+    /** A hub on the shared broker that lets one unit send far beyond a unit's burst, as the full-disk test does. */
+    private Hub floodable(ElectionFiles files, Path store, String clientId) throws InterruptedException {
+        Hub hub = Hub.start(HubConfig.of(files, Mosquitto.SHARED_URL, store, clientId)
+                .withSessionExpiry(Duration.ofMinutes(3)).withRate(100_000, 1_000), Clock.systemUTC());
+        Wait.until("the hub is subscribed", STEP, hub::isConnected);
+        return hub;
+    }
+
+    /** Dev-1's next {@code count} turnouts after {@code sent}, rising to the station's 500 voters. */
+    private static List<CompletableFuture<Receipt>> sendTurnouts(RawDevice raw, Device dev1, int sent, int count)
+            throws Exception {
+        List<CompletableFuture<Receipt>> answers = new ArrayList<>();
+        for (int i = sent + 1; i <= sent + count; i++) {
+            answers.add(raw.sendAsync(Topics.TURNOUT, dev1.chain(dev1.sign(dev1.turnout(Math.min(500, 10 + i))))));
+        }
+        return answers;
+    }
+
     @Test
     void a_hub_whose_disk_fills_and_frees_answers_every_waiting_message_and_nothing_before_it_is_stored()
             throws Exception {
@@ -84,21 +98,26 @@ class HubResilienceIT {
                     Clock.systemUTC());
             Path store = disk.dir().resolve("hub.db");
             String clientId = "it-hub-" + UUID.randomUUID();
-            Hub hub = hub(election.files, store, Mosquitto.SHARED_URL, clientId);
+            Hub hub = floodable(election.files, store, clientId);
             Device dev1 = election.device(1);
+            List<CompletableFuture<Receipt>> answers = new ArrayList<>();
             try (RawDevice raw = raw(election, Mosquitto.SHARED_URL, 1)) {
                 assertTrue(raw.send(Topics.TURNOUT, dev1.chain(dev1.sign(dev1.turnout(10))), STEP).accepted());
                 disk.fill();
-                // more than the broker's in-flight window of 20: none may be stranded behind a failed one
-                List<CompletableFuture<Receipt>> answers = new ArrayList<>();
-                for (int i = 1; i <= 25; i++) {
-                    answers.add(raw.sendAsync(Topics.TURNOUT, dev1.chain(dev1.sign(dev1.turnout(10 + i)))));
+                // the store's files may reuse space they already hold: send until a write needs more
+                while (!hub.health().storeFailing()) {
+                    assertTrue(answers.size() < 2_000, answers.size() + " messages stored on a full disk");
+                    List<CompletableFuture<Receipt>> group = sendTurnouts(raw, dev1, answers.size(), 25);
+                    answers.addAll(group);
+                    Wait.until("the hub answers or reports its store failing", STEP, () -> hub.health()
+                            .storeFailing() || group.stream().allMatch(CompletableFuture::isDone));
                 }
-                Wait.until("the hub reports its store failing", STEP, () -> hub.health().storeFailing());
+                // more than the broker's in-flight window of 20: none may be stranded behind a failed one
+                answers.addAll(sendTurnouts(raw, dev1, answers.size(), 25));
                 long failures = hub.health().storeFailures();
                 Wait.until("the hub has tried again, and failed again", STEP,
                         () -> hub.health().storeFailures() >= failures + 3);
-                // the store's log may reuse file space it already holds for a few: each answered must be stored
+                // each message answered must be stored
                 List<Receipt> early = answers.stream().filter(CompletableFuture::isDone).map(CompletableFuture::join)
                         .toList();
                 assertTrue(early.size() < answers.size(), "the full disk held messages back");
@@ -110,7 +129,7 @@ class HubResilienceIT {
                 // it again to the next one
                 hub.close();
                 disk.free();
-                Hub next = hub(election.files, store, Mosquitto.SHARED_URL, clientId);
+                Hub next = floodable(election.files, store, clientId);
                 try {
                     for (CompletableFuture<Receipt> answer : answers) {
                         assertTrue(answer.get(60, TimeUnit.SECONDS).accepted());
@@ -123,7 +142,7 @@ class HubResilienceIT {
                 hub.close();
             }
             try (var reopened = org.rts.hub.store.MessageStore.open(store)) {
-                assertEquals(26, reopened.head("dev-1").seq());
+                assertEquals(1 + answers.size(), reopened.head("dev-1").seq());
             }
             assertEquals("ok", integrity(store));
         }
