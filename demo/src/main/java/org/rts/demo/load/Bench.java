@@ -277,14 +277,14 @@ public final class Bench implements Callable<Integer> {
                 double latencyRate = Math.max(1, rate / 2);
                 int latencyCount = (int) Math.min((long) latencyRate * latencySeconds, (long) units * 64);
                 List<Message> paced = fleet.sign((latencyCount + units - 1) / units);
-                Rates.runPaced(traffic, paced, latencyRate);
+                double busy = Rates.runPaced(traffic, paced, latencyRate);
                 boolean latencyAll = traffic.awaitAnswers(answered + paced.size(), Duration.ofSeconds(120));
                 List<Traffic.Outcome> pacedOutcomes = outcomes(traffic.outcomes(), paced);
                 long[] latencies = pacedOutcomes.stream().mapToLong(Traffic.Outcome::latencyNanos).sorted().toArray();
                 System.out.printf("  publish -> receipt at %,.0f msg/s (half the burst rate, %,d messages%s): p50 %.1f ms,"
-                        + " p99 %.1f ms, max %.1f ms%n", latencyRate, paced.size(), latencyAll ? "" : ", TIMED OUT",
-                        Rates.percentile(latencies, 0.50), Rates.percentile(latencies, 0.99),
-                        Rates.percentile(latencies, 1.0));
+                        + " p99 %.1f ms, max %.1f ms; the machine's cores %.0f %% busy%n", latencyRate, paced.size(),
+                        latencyAll ? "" : ", TIMED OUT", Rates.percentile(latencies, 0.50),
+                        Rates.percentile(latencies, 0.99), Rates.percentile(latencies, 1.0), busy);
 
                 long genuine = Traffic.genuine(traffic.outcomes(), Certificates.publicKey(hubCert), election);
                 System.out.printf("  receipts: %,d of %,d in the hub's log under a tree head it signed%n", genuine,
@@ -318,17 +318,16 @@ public final class Bench implements Callable<Integer> {
      */
     private static double[] alone(Traffic traffic, List<Message> alone, List<Message> rewarm, int before,
                                   List<HubProcess> hubs, String kind, Fleet fleet, String location) throws Exception {
-        List<HubProcess> first = hubs.subList(0, 1);
-        long cpu0 = HubProcess.cpuMicros(first, false);
-        long jit0 = HubProcess.cpuMicros(first, true);
+        long cpu0 = hubs.get(0).cpuMicros();
+        long jit0 = hubs.get(0).compilerMicros();
         long t0 = System.nanoTime();
         traffic.send(alone);
         if (!traffic.awaitAnswers(before + alone.size(), Duration.ofMinutes(10))) {
             throw new IllegalStateException("one hub alone answered " + (traffic.outcomes().size() - before)
                     + " of " + alone.size() + " in 10 minutes: see " + hubs.get(0).log());
         }
-        long cpu = HubProcess.cpuMicros(first, false) - cpu0;
-        long jit = HubProcess.cpuMicros(first, true) - jit0;
+        long cpu = hubs.get(0).cpuMicros() - cpu0;
+        long jit = hubs.get(0).compilerMicros() - jit0;
         List<Traffic.Outcome> answered = outcomes(traffic.outcomes(), alone);
         double rate = answered.size() / seconds(answered.stream().mapToLong(Traffic.Outcome::answeredNanos).max()
                 .orElse(t0) - t0);
@@ -336,6 +335,7 @@ public final class Bench implements Callable<Integer> {
         System.out.printf("  one hub alone first: %,d messages, %,.0f msg/s accepted and receipted, %.0f µs of CPU per"
                 + " message, %.0f µs of it the JIT compiler's%n", answered.size(), rate, perMessage,
                 (double) jit / answered.size());
+        BurstShares.batches(answered);
         for (int i = 2; i <= hubs.size(); i++) {
             hubs.get(i - 1).start();
         }

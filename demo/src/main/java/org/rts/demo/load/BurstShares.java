@@ -2,8 +2,11 @@ package org.rts.demo.load;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import org.rts.protocol.jws.Jws;
@@ -33,13 +36,12 @@ final class BurstShares {
         }
     }
 
-    /** Prints, when there are several hubs, each one's reports among {@code outcomes} and its CPU per report. */
+    /** Prints the reports a batch and, when there are several hubs, each one's reports and its CPU per report. */
     void print(List<Traffic.Outcome> outcomes) throws IOException {
+        Map<String, Long> byLog = batches(outcomes);
         if (hubs.size() < 2) {
             return;
         }
-        Map<String, Long> byLog = outcomes.stream().collect(Collectors.groupingBy(BurstShares::log,
-                Collectors.counting()));
         StringBuilder line = new StringBuilder("  each hub:");
         for (int i = 0; i < hubs.size(); i++) {
             long reports = byLog.getOrDefault(logs.get(i), 0L);
@@ -53,8 +55,23 @@ final class BurstShares {
         System.out.println(line);
     }
 
-    private static String log(Traffic.Outcome outcome) {
+    /** Prints the reports each signed tree head (one a commit batch) covered, by log; returns the reports by log. */
+    static Map<String, Long> batches(List<Traffic.Outcome> outcomes) {
+        Map<String, Long> byLog = new TreeMap<>();
+        Map<String, Set<Long>> heads = new TreeMap<>();
+        for (Traffic.Outcome outcome : outcomes) {
+            TreeHead head = head(outcome);
+            byLog.merge(head.log(), 1L, Long::sum);
+            heads.computeIfAbsent(head.log(), l -> new HashSet<>()).add(head.size());
+        }
+        System.out.println("  reports a commit batch (one signed tree head each): " + byLog.keySet().stream()
+                .map(l -> String.format("%s %.1f", l, (double) byLog.get(l) / heads.get(l).size()))
+                .collect(Collectors.joining(", ")));
+        return byLog;
+    }
+
+    private static TreeHead head(Traffic.Outcome outcome) {
         String head = LoggedReceipt.decode(outcome.receiptBytes()).head();
-        return TreeHead.decode(Jws.parse(head.getBytes(StandardCharsets.US_ASCII)).payload()).log();
+        return TreeHead.decode(Jws.parse(head.getBytes(StandardCharsets.US_ASCII)).payload());
     }
 }

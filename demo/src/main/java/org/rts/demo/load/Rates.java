@@ -1,5 +1,8 @@
 package org.rts.demo.load;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -79,8 +82,13 @@ final class Rates {
         return sorted[Math.max(0, i)] / 1e6;
     }
 
-    /** Hands the messages to their units at {@code rate} a second, in slices every 5 ms. */
-    static void runPaced(Traffic traffic, List<Message> messages, double rate) throws InterruptedException {
+    /**
+     * Hands the messages to their units at {@code rate} a second, in slices every 5 ms. Returns the share of the
+     * machine's cores that was busy meanwhile (every process's, from {@code /proc/stat}), in percent: a latency
+     * measured on a machine near 100 % is mostly time spent waiting for a core.
+     */
+    static double runPaced(Traffic traffic, List<Message> messages, double rate) throws Exception {
+        long[] before = machineTicks();
         long start = System.nanoTime();
         int sent = 0;
         while (sent < messages.size()) {
@@ -92,5 +100,17 @@ final class Rates {
             }
             Thread.sleep(5);
         }
+        long[] after = machineTicks();
+        return 100.0 * (after[0] - before[0]) / Math.max(1, after[1] - before[1]);
+    }
+
+    /** The busy and the total clock ticks of all cores so far (the first line of {@code /proc/stat}). */
+    private static long[] machineTicks() throws IOException {
+        String[] f = Files.readAllLines(Path.of("/proc/stat")).get(0).trim().split("\\s+");
+        long total = 0;
+        for (int i = 1; i <= 8 && i < f.length; i++) { // user nice system idle iowait irq softirq steal
+            total += Long.parseLong(f[i]);
+        }
+        return new long[] {total - Long.parseLong(f[4]) - Long.parseLong(f[5]), total};
     }
 }
