@@ -140,6 +140,7 @@ public final class UnitFootprint {
                             / 1e6, latencies[reports - 1] / 1e6);
             System.out.printf("  resident memory after them: %s, peak %s%n", field(status, "VmRSS"),
                     field(status, "VmHWM"));
+            UnitSigning.print();
             if (nmt) {
                 Path jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");
                 Process p = new ProcessBuilder(jcmd.toString(), Long.toString(agent.pid()),
