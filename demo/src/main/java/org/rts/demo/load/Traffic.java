@@ -16,6 +16,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import org.eclipse.paho.mqttv5.client.IMqttToken;
+import org.eclipse.paho.mqttv5.client.MqttActionListener;
 import org.eclipse.paho.mqttv5.client.MqttAsyncClient;
 import org.eclipse.paho.mqttv5.client.MqttCallback;
 import org.eclipse.paho.mqttv5.client.MqttClientException;
@@ -38,8 +39,9 @@ import org.rts.protocol.message.Receipt;
  * Sends units' messages through a broker the way units do, and collects the hub's receipts. Each unit keeps at
  * most {@code window} messages awaiting a receipt, oldest first; a message answered with a sequence gap while
  * earlier ones are pending goes again as soon as they are answered; a message without a receipt goes again after
- * {@code resendAfter}. A few MQTT connections carry every unit's messages (a plain broker, no per-unit ACL), so
- * thousands of units need no thousands of connections. Unit state is kept on one thread.
+ * {@code resendAfter}, and at once after a reconnect. A few MQTT connections carry every unit's messages (a plain
+ * broker, no per-unit ACL), so thousands of units need no thousands of connections. Unit state is kept on one
+ * thread.
  */
 public final class Traffic implements AutoCloseable {
     /** The final answer to a message: chained (accepted or rejected on content), or refused for good. */
@@ -271,6 +273,17 @@ public final class Traffic implements AutoCloseable {
         }
     }
 
+    /** Sends again what the units of publisher {@code connection} (every unit: -1) have awaiting a receipt. */
+    private void sendAgain(int connection) {
+        long due = System.nanoTime() - resendAfterNanos;
+        for (UnitState u : units.values()) {
+            if ((connection < 0 || u.connection == connection) && !u.inFlight.isEmpty()) {
+                u.inFlight.replaceAll((hash, sentAt) -> due);
+                pump(u);
+            }
+        }
+    }
+
     private void answered(Receipt receipt, byte[] bytes, long at) {
         UnitState u = units.get(receipt.device());
         Message m = u == null ? null : u.pending.get(receipt.msg());
@@ -355,16 +368,38 @@ public final class Traffic implements AutoCloseable {
             // receipts are what counts
         }
 
+        /**
+         * As a unit does after a reconnect, sends again what awaits a receipt: a broker that took a message and
+         * died (an edge killed) took it along, and a receipt published while the listener was away is lost. The
+         * listener's reconnect sends every unit's again once it has subscribed, a publisher's only its own units'.
+         */
         @Override
         public void connectComplete(boolean reconnect, String serverURI) {
             TopicAliases.disable(client);
             ready.add(client);
-            if (reconnect && client == listener) {
-                try {
-                    listener.subscribe(Topics.devices(election) + "+/" + Topics.RECEIPT, 1);
-                } catch (MqttException e) {
-                    throw new IllegalStateException("cannot subscribe to receipts again: " + e, e);
-                }
+            if (!reconnect) {
+                return;
+            }
+            if (client != listener) {
+                int connection = publishers.indexOf(client);
+                loop.execute(() -> sendAgain(connection));
+                return;
+            }
+            try {
+                listener.subscribe(Topics.devices(election) + "+/" + Topics.RECEIPT, 1, null,
+                        new MqttActionListener() {
+                            @Override
+                            public void onSuccess(IMqttToken token) {
+                                loop.execute(() -> sendAgain(-1));
+                            }
+
+                            @Override
+                            public void onFailure(IMqttToken token, Throwable exception) {
+                                // the listener reconnects again, or the units' timers send again
+                            }
+                        });
+            } catch (MqttException e) {
+                throw new IllegalStateException("cannot subscribe to receipts again: " + e, e);
             }
         }
 
