@@ -38,10 +38,9 @@ import org.rts.protocol.message.Receipt;
 /**
  * Sends units' messages through a broker the way units do, and collects the hub's receipts. Each unit keeps at
  * most {@code window} messages awaiting a receipt, oldest first; a message answered with a sequence gap while
- * earlier ones are pending goes again as soon as they are answered; a message without a receipt goes again after
- * {@code resendAfter}, and at once after a reconnect. A few MQTT connections carry every unit's messages (a plain
- * broker, no per-unit ACL), so thousands of units need no thousands of connections. Unit state is kept on one
- * thread.
+ * earlier ones are pending goes again as soon as they are answered; one without a receipt after {@code resendAfter}
+ * or a reconnect. A few MQTT connections carry every unit's messages (a plain broker, no per-unit ACL), so
+ * thousands of units need no thousands of connections. Unit state is kept on one thread.
  */
 public final class Traffic implements AutoCloseable {
     /** The final answer to a message: chained (accepted or rejected on content), or refused for good. */
@@ -275,13 +274,10 @@ public final class Traffic implements AutoCloseable {
 
     /** Sends again what the units of publisher {@code connection} (every unit: -1) have awaiting a receipt. */
     private void sendAgain(int connection) {
-        long due = System.nanoTime() - resendAfterNanos;
-        for (UnitState u : units.values()) {
-            if ((connection < 0 || u.connection == connection) && !u.inFlight.isEmpty()) {
-                u.inFlight.replaceAll((hash, sentAt) -> due);
-                pump(u);
-            }
-        }
+        units.values().stream().filter(u -> connection < 0 || u.connection == connection).forEach(u -> {
+            u.inFlight.replaceAll((hash, sentAt) -> sentAt - resendAfterNanos); // due now
+            pump(u);
+        });
     }
 
     private void answered(Receipt receipt, byte[] bytes, long at) {
@@ -332,8 +328,8 @@ public final class Traffic implements AutoCloseable {
         }
     }
 
-    /** A publisher's or the listener's: the listener takes receipts, a publisher only reconnects. */
-    private final class Callback implements MqttCallback {
+    /** A publisher's or the listener's: the listener takes receipts and subscribes again, a publisher reconnects. */
+    private final class Callback implements MqttCallback, MqttActionListener {
         private final MqttAsyncClient client;
 
         Callback(MqttAsyncClient client) {
@@ -368,39 +364,31 @@ public final class Traffic implements AutoCloseable {
             // receipts are what counts
         }
 
-        /**
-         * As a unit does after a reconnect, sends again what awaits a receipt: a broker that took a message and
-         * died (an edge killed) took it along, and a receipt published while the listener was away is lost. The
-         * listener's reconnect sends every unit's again once it has subscribed, a publisher's only its own units'.
-         */
+        /** After a reconnect, as units do, what awaits a receipt goes again: a killed edge took it along. */
         @Override
         public void connectComplete(boolean reconnect, String serverURI) {
             TopicAliases.disable(client);
             ready.add(client);
-            if (!reconnect) {
-                return;
-            }
-            if (client != listener) {
-                int connection = publishers.indexOf(client);
+            int connection = publishers.indexOf(client); // -1: the listener
+            if (reconnect && connection >= 0) {
                 loop.execute(() -> sendAgain(connection));
-                return;
+            } else if (reconnect) {
+                try { // every unit's, once subscribed: a receipt published while the listener was away is lost
+                    listener.subscribe(Topics.devices(election) + "+/" + Topics.RECEIPT, 1, null, this);
+                } catch (MqttException e) {
+                    throw new IllegalStateException("cannot subscribe to receipts again: " + e, e);
+                }
             }
-            try {
-                listener.subscribe(Topics.devices(election) + "+/" + Topics.RECEIPT, 1, null,
-                        new MqttActionListener() {
-                            @Override
-                            public void onSuccess(IMqttToken token) {
-                                loop.execute(() -> sendAgain(-1));
-                            }
+        }
 
-                            @Override
-                            public void onFailure(IMqttToken token, Throwable exception) {
-                                // the listener reconnects again, or the units' timers send again
-                            }
-                        });
-            } catch (MqttException e) {
-                throw new IllegalStateException("cannot subscribe to receipts again: " + e, e);
-            }
+        @Override
+        public void onSuccess(IMqttToken token) {
+            loop.execute(() -> sendAgain(-1));
+        }
+
+        @Override
+        public void onFailure(IMqttToken token, Throwable exception) {
+            // not subscribed again: the listener reconnects again, or the units' timers send again
         }
 
         @Override
