@@ -46,8 +46,16 @@ class HubResilienceIT {
     Path dir;
 
     private Hub hub(ElectionFiles files, Path store, String broker) throws InterruptedException {
-        Hub hub = Hub.start(HubConfig.of(files, broker, store, "it-hub-" + UUID.randomUUID())
-                .withSessionExpiry(Duration.ofMinutes(3)), Clock.systemUTC());
+        return hub(config(files, store, broker));
+    }
+
+    private static HubConfig config(ElectionFiles files, Path store, String broker) {
+        return HubConfig.of(files, broker, store, "it-hub-" + UUID.randomUUID())
+                .withSessionExpiry(Duration.ofMinutes(3));
+    }
+
+    private Hub hub(HubConfig config) throws InterruptedException {
+        Hub hub = Hub.start(config, Clock.systemUTC());
         Wait.until("the hub is subscribed", STEP, hub::isConnected);
         return hub;
     }
@@ -72,14 +80,6 @@ class HubResilienceIT {
         }
     }
 
-    /** A hub on the shared broker that lets one unit send far beyond a unit's burst, as the full-disk test does. */
-    private Hub floodable(ElectionFiles files, Path store, String clientId) throws InterruptedException {
-        Hub hub = Hub.start(HubConfig.of(files, Mosquitto.SHARED_URL, store, clientId)
-                .withSessionExpiry(Duration.ofMinutes(3)).withRate(100_000, 1_000), Clock.systemUTC());
-        Wait.until("the hub is subscribed", STEP, hub::isConnected);
-        return hub;
-    }
-
     /** Dev-1's next {@code count} turnouts after {@code sent}, rising to the station's 500 voters. */
     private static List<CompletableFuture<Receipt>> sendTurnouts(RawDevice raw, Device dev1, int sent, int count)
             throws Exception {
@@ -97,8 +97,9 @@ class HubResilienceIT {
             TestElection election = new TestElection(dir.resolve("election"), Mosquitto.SHARED_URL, Mode.LIVE,
                     Clock.systemUTC());
             Path store = disk.dir().resolve("hub.db");
-            String clientId = "it-hub-" + UUID.randomUUID();
-            Hub hub = floodable(election.files, store, clientId);
+            // the same client id for the hub after it, and one unit sending far beyond a unit's burst of 30
+            HubConfig config = config(election.files, store, Mosquitto.SHARED_URL).withRate(100_000, 1_000);
+            Hub hub = hub(config);
             Device dev1 = election.device(1);
             List<CompletableFuture<Receipt>> answers = new ArrayList<>();
             try (RawDevice raw = raw(election, Mosquitto.SHARED_URL, 1)) {
@@ -129,7 +130,7 @@ class HubResilienceIT {
                 // it again to the next one
                 hub.close();
                 disk.free();
-                Hub next = floodable(election.files, store, clientId);
+                Hub next = hub(config);
                 try {
                     for (CompletableFuture<Receipt> answer : answers) {
                         assertTrue(answer.get(60, TimeUnit.SECONDS).accepted());

@@ -207,7 +207,7 @@ public final class Traffic implements AutoCloseable {
         }).count();
     }
 
-    /** Messages sent again because no receipt came in time. */
+    /** Messages sent again for want of a receipt: none came in time, or their connection came back. */
     public long resends() {
         return resends.get();
     }
