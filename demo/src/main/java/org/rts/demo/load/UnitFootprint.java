@@ -7,6 +7,10 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.KeyFactory;
+import java.security.KeyStore;
+import java.security.cert.Certificate;
+import java.security.spec.PKCS8EncodedKeySpec;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -15,6 +19,7 @@ import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
 import org.rts.agent.bundle.Identity;
 import org.rts.hub.Hub;
 import org.rts.hub.HubConfig;
@@ -23,8 +28,11 @@ import org.rts.protocol.election.Candidate;
 import org.rts.protocol.election.Election;
 import org.rts.protocol.election.Race;
 import org.rts.protocol.election.Station;
+import org.rts.protocol.files.BundleFiles;
 import org.rts.protocol.files.ElectionFiles;
 import org.rts.protocol.message.Mode;
+import org.rts.protocol.pki.Keys;
+import org.rts.protocol.pki.Pem;
 import org.rts.provisioning.ProvisioningMain;
 import org.rts.provisioning.election.ElectionAuthority;
 import org.rts.provisioning.election.ElectionSetup;
@@ -69,6 +77,7 @@ public final class UnitFootprint {
                     .withRate(1_000_000, 1_000_000), clock);
             try {
                 measure(bundle, work, reports);
+                floor(bundle, work, port);
             } finally {
                 hub.close();
             }
@@ -160,6 +169,55 @@ public final class UnitFootprint {
             agent.destroy();
             agent.waitFor(20, TimeUnit.SECONDS);
         }
+    }
+
+    /**
+     * Prints what the JDK alone holds with the launcher's options after the unit's TLS connection to the broker and
+     * one signature ({@link UnitFloor}), on its second start: the first writes its class-data archive.
+     */
+    private static void floor(Path bundle, Path work, int port) throws Exception {
+        Path keystore = work.resolve("floor.p12");
+        char[] password = "floor".toCharArray();
+        var certificates = new JcaX509CertificateConverter();
+        var files = new BundleFiles(bundle);
+        KeyStore store = KeyStore.getInstance("PKCS12");
+        store.load(null, null);
+        store.setKeyEntry("unit", KeyFactory.getInstance("EC").generatePrivate(new PKCS8EncodedKeySpec(
+                Keys.privateKeyInfo(Pem.readPrivateKey(files.deviceKey())).getEncoded())), password,
+                new Certificate[] {certificates.getCertificate(Pem.readCertificate(files.deviceCertificate()))});
+        store.setCertificateEntry("ca", certificates.getCertificate(Pem.readCertificate(files.caCertificate())));
+        try (OutputStream out = Files.newOutputStream(keystore)) {
+            store.store(out, password);
+        }
+        List<String> command = new ArrayList<>(List.of(System.getProperty("rts.agent.java",
+                ProcessHandle.current().info().command().orElse("java"))));
+        for (String option : launcherOptions()) {
+            command.add(option.startsWith("-XX:SharedArchiveFile=")
+                    ? "-XX:SharedArchiveFile=" + work.resolve("floor.jsa") : option);
+        }
+        Path jar = work.resolve("floor.jar"); // the archive is written for classes from jars only
+        String entry = UnitFloor.class.getName().replace('.', '/') + ".class";
+        try (var out = new java.util.jar.JarOutputStream(Files.newOutputStream(jar));
+             var in = UnitFloor.class.getClassLoader().getResourceAsStream(entry)) {
+            out.putNextEntry(new java.util.jar.JarEntry(entry));
+            in.transferTo(out);
+        }
+        command.addAll(List.of("-cp", jar.toString(), UnitFloor.class.getName()));
+        command.addAll(List.of(keystore.toString(), "localhost", Integer.toString(port)));
+        run(command, work); // writes the archive
+        System.out.printf("  the JDK alone with the same options, after the unit's TLS connection to the broker and one"
+                + " ECDSA signature (no project class or library loaded): %s%n", run(command, work));
+    }
+
+    private static String run(List<String> command, Path work) throws Exception {
+        Process p = new ProcessBuilder(command).directory(work.toFile()).redirectError(
+                ProcessBuilder.Redirect.appendTo(work.resolve("floor.log").toFile())).start();
+        List<String> out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).lines().toList();
+        if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0 || out.isEmpty()) {
+            throw new IllegalStateException("the floor measurement failed: " + out + ", see "
+                    + work.resolve("floor.log"));
+        }
+        return out.getLast(); // after the JVM's own lines about the archive
     }
 
     /** The process's resident kB per mapped file (anonymous memory as "[anon]"), largest first. */
