@@ -1,11 +1,13 @@
 package org.rts.hub.kafka;
 
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -23,7 +25,11 @@ import org.slf4j.LoggerFactory;
  * deliver again ({@code redeliver}), and a unit with no receipt sends it again anyway.
  *
  * <p>Sends run on a thread of their own, in arrival order, so that a Kafka cluster slow to answer never blocks the
- * MQTT client's thread; the edge's Receive Maximum bounds what is on its way.
+ * MQTT client's thread; the edge's Receive Maximum bounds what is on its way. Kafka confirms partitions in any
+ * order, but the edge's messages are acknowledged in the order they came, as MQTT requires: a Mosquitto acknowledged
+ * out of order was seen to deliver a unit's report after later ones of the same unit, which the hubs must then answer
+ * {@code SEQUENCE_GAP}. After a message Kafka did not take, nothing more of its connection is acknowledged: the edge
+ * delivers all of it again, in order, on the next connection.
  */
 public final class Bridge implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Bridge.class);
@@ -32,7 +38,7 @@ public final class Bridge implements AutoCloseable {
     private final String topic;
     private final String edge;
     private final Runnable redeliver;
-    private final KafkaProducer<String, byte[]> producer;
+    private final Producer<String, byte[]> producer;
     private final ExecutorService sender = Executors.newSingleThreadExecutor(r -> {
         Thread t = new Thread(r, "bridge-send");
         t.setDaemon(true);
@@ -42,14 +48,25 @@ public final class Bridge implements AutoCloseable {
     private final AtomicLong failed = new AtomicLong();
     private volatile boolean topicReady;
     private volatile long lastRedeliver;
+    /** The edge's messages not yet acknowledged, in arrival order (guarded by itself). */
+    private final ArrayDeque<Unacked> unacked = new ArrayDeque<>();
+    /** The last connection a message was refused on: none of its messages is acknowledged after that (guarded). */
+    private long brokenConnection = Long.MIN_VALUE;
+
+    /** A message and what Kafka said of it. */
+    private static final class Unacked {
+        final Delivery delivery;
+        boolean confirmed;
+        boolean refused;
+
+        Unacked(Delivery delivery) {
+            this.delivery = delivery;
+        }
+    }
 
     /** @param redeliver drops the edge connection so that the edge delivers what was not acknowledged again */
     public Bridge(KafkaFeed feed, String topic, String edge, String clientId, Runnable redeliver) {
-        this.feed = feed;
-        this.topic = topic;
-        this.edge = edge;
-        this.redeliver = redeliver;
-        this.producer = new KafkaProducer<>(feed.with(Map.of(
+        this(feed, new KafkaProducer<>(feed.with(Map.of(
                 ProducerConfig.CLIENT_ID_CONFIG, clientId,
                 ProducerConfig.ACKS_CONFIG, "all",
                 ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true",
@@ -59,21 +76,55 @@ public final class Bridge implements AutoCloseable {
                 ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, "10000",
                 ProducerConfig.MAX_BLOCK_MS_CONFIG, "10000",
                 ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName(),
-                ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName())));
+                ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName()))), topic, edge,
+                redeliver);
+    }
+
+    /** Over {@code producer}; with no {@code feed}, the topic is taken to exist. */
+    Bridge(KafkaFeed feed, Producer<String, byte[]> producer, String topic, String edge, Runnable redeliver) {
+        this.feed = feed;
+        this.producer = producer;
+        this.topic = topic;
+        this.edge = edge;
+        this.redeliver = redeliver;
+        this.topicReady = feed == null;
     }
 
     /** On the MQTT client's thread: queues the message for Kafka; never blocks, never refuses. */
     public boolean offer(Delivery d) {
         Topics.Address address = Topics.parse(d.topic()).orElse(null);
+        Unacked u = new Unacked(d);
+        synchronized (unacked) {
+            unacked.add(u);
+        }
         if (address == null || !Topics.REPORT_KINDS.contains(address.kind())) {
-            d.ack(); // not a report: nothing for the hubs
+            settled(u, true); // not a report: nothing for the hubs
             return true;
         }
-        sender.execute(() -> send(d, address.deviceId()));
+        sender.execute(() -> send(u, address.deviceId()));
         return true;
     }
 
-    private void send(Delivery d, String device) {
+    /** Records Kafka's answer for {@code u}, then acknowledges every message from the oldest that Kafka holds. */
+    private void settled(Unacked u, boolean confirmed) {
+        synchronized (unacked) {
+            u.confirmed = confirmed;
+            u.refused = !confirmed;
+            for (Unacked head = unacked.peek(); head != null && (head.confirmed || head.refused);
+                 head = unacked.peek()) {
+                unacked.poll();
+                long connection = head.delivery.connection();
+                if (head.refused) {
+                    brokenConnection = Math.max(brokenConnection, connection);
+                } else if (connection > brokenConnection) {
+                    head.delivery.ack();
+                }
+            }
+        }
+    }
+
+    private void send(Unacked u, String device) {
+        Delivery d = u.delivery;
         try {
             if (!topicReady) {
                 ReportsTopic.ensure(feed, topic);
@@ -85,12 +136,14 @@ public final class Bridge implements AutoCloseable {
             producer.send(r, (metadata, e) -> {
                 if (e == null) {
                     produced.incrementAndGet();
-                    d.ack();
+                    settled(u, true);
                 } else {
+                    settled(u, false);
                     refused(e);
                 }
             });
         } catch (RuntimeException e) {
+            settled(u, false);
             refused(e);
         }
     }
