@@ -19,15 +19,17 @@ import javax.net.ssl.TrustManagerFactory;
  * then prints its resident memory. No project class and no library is loaded: what the agent holds beyond this is
  * its own code, its libraries and its data. Run by {@link UnitFootprint} in a process of its own.
  *
- * <p>{@code UnitFloor KEYSTORE HOST PORT}: a PKCS#12 file (password "floor") holding the unit's key and certificate
+ * <p>{@code UnitFloor KEYSTORE HOST PORT}: a PKCS#12 file ({@link #PASSWORD}) holding the unit's key and certificate
  * ("unit") and the election CA ("ca").
  */
 public final class UnitFloor {
+    static final String PASSWORD = "floor";
+
     private UnitFloor() {
     }
 
     public static void main(String[] args) throws Exception {
-        char[] password = "floor".toCharArray();
+        char[] password = PASSWORD.toCharArray();
         KeyStore store = KeyStore.getInstance("PKCS12");
         try (InputStream in = new FileInputStream(args[0])) {
             store.load(in, password);

@@ -86,9 +86,7 @@ public final class UnitFootprint {
     }
 
     private static void measure(Path bundle, Path work, int reports) throws Exception {
-        // -Drts.agent.java=DIR/bin/java: the unit on another runtime (a jlink image), else on this one
-        List<String> command = new ArrayList<>(List.of(System.getProperty("rts.agent.java",
-                ProcessHandle.current().info().command().orElse("java"))));
+        List<String> command = unitJava();
         command.addAll(launcherOptions());
         boolean nmt = Boolean.getBoolean("rts.nmt"); // -Drts.nmt=true: the JVM's own memory breakdown too
         if (nmt) {
@@ -177,7 +175,7 @@ public final class UnitFootprint {
      */
     private static void floor(Path bundle, Path work, int port) throws Exception {
         Path keystore = work.resolve("floor.p12");
-        char[] password = "floor".toCharArray();
+        char[] password = UnitFloor.PASSWORD.toCharArray();
         var certificates = new JcaX509CertificateConverter();
         var files = new BundleFiles(bundle);
         KeyStore store = KeyStore.getInstance("PKCS12");
@@ -189,8 +187,7 @@ public final class UnitFootprint {
         try (OutputStream out = Files.newOutputStream(keystore)) {
             store.store(out, password);
         }
-        List<String> command = new ArrayList<>(List.of(System.getProperty("rts.agent.java",
-                ProcessHandle.current().info().command().orElse("java"))));
+        List<String> command = unitJava();
         for (String option : launcherOptions()) {
             command.add(option.startsWith("-XX:SharedArchiveFile=")
                     ? "-XX:SharedArchiveFile=" + work.resolve("floor.jsa") : option);
@@ -207,6 +204,12 @@ public final class UnitFootprint {
         run(command, work); // writes the archive
         System.out.printf("  the JDK alone with the same options, after the unit's TLS connection to the broker and one"
                 + " ECDSA signature (no project class or library loaded): %s%n", run(command, work));
+    }
+
+    /** The java command the unit runs on: -Drts.agent.java=DIR/bin/java (a jlink image), else this JVM's. */
+    private static List<String> unitJava() {
+        return new ArrayList<>(List.of(System.getProperty("rts.agent.java",
+                ProcessHandle.current().info().command().orElse("java"))));
     }
 
     private static String run(List<String> command, Path work) throws Exception {

@@ -53,11 +53,10 @@ public final class Bridge implements AutoCloseable {
     /** The last connection a message was refused on: none of its messages is acknowledged after that (guarded). */
     private long brokenConnection = Long.MIN_VALUE;
 
-    /** A message and what Kafka said of it. */
+    /** A message and what Kafka said of it: null until it answered, then whether it holds the message. */
     private static final class Unacked {
         final Delivery delivery;
-        boolean confirmed;
-        boolean refused;
+        Boolean held;
 
         Unacked(Delivery delivery) {
             this.delivery = delivery;
@@ -106,15 +105,13 @@ public final class Bridge implements AutoCloseable {
     }
 
     /** Records Kafka's answer for {@code u}, then acknowledges every message from the oldest that Kafka holds. */
-    private void settled(Unacked u, boolean confirmed) {
+    private void settled(Unacked u, boolean held) {
         synchronized (unacked) {
-            u.confirmed = confirmed;
-            u.refused = !confirmed;
-            for (Unacked head = unacked.peek(); head != null && (head.confirmed || head.refused);
-                 head = unacked.peek()) {
-                unacked.poll();
+            u.held = held;
+            while (!unacked.isEmpty() && unacked.peek().held != null) {
+                Unacked head = unacked.poll();
                 long connection = head.delivery.connection();
-                if (head.refused) {
+                if (!head.held) {
                     brokenConnection = Math.max(brokenConnection, connection);
                 } else if (connection > brokenConnection) {
                     head.delivery.ack();

@@ -47,15 +47,21 @@ class BridgeTest {
         bridge.close();
     }
 
-    private record Message(String topic, long connection, List<String> acked) implements Delivery {
+    /** A unit's message on the edge; acknowledged, it is listed as "device/kind". */
+    private record Message(String device, String kind, long connection, List<String> acked) implements Delivery {
+        @Override
+        public String topic() {
+            return "rts/v1/e/dev/" + device + "/" + kind;
+        }
+
         @Override
         public byte[] payload() {
-            return topic.getBytes(StandardCharsets.UTF_8);
+            return topic().getBytes(StandardCharsets.UTF_8);
         }
 
         @Override
         public void ack() {
-            acked.add(topic.substring(topic.lastIndexOf('/', topic.lastIndexOf('/') - 1) + 1));
+            acked.add(device + "/" + kind);
         }
 
         @Override
@@ -65,7 +71,7 @@ class BridgeTest {
     }
 
     private void offer(String device, String kind, long connection) {
-        bridge.offer(new Message("rts/v1/e/dev/" + device + "/" + kind, connection, acked));
+        bridge.offer(new Message(device, kind, connection, acked));
     }
 
     private void confirm(int send) {
